@@ -1,0 +1,140 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Gim.MLNet.Causal;
+
+/// <summary>
+/// The linear additive-noise SCM of METHOD.md §2, in standardised units:
+/// x = Bᵀx + b + t⊙ψ + s⊙exp(t⊙ρ)⊙ε, ε ~ N(0, I), zero diagonal. With A = I − Bᵀ the equilibrium is
+/// x = A⁻¹(b + t⊙ψ + s'⊙ε), so every quantity below is exact and in closed form.
+/// </summary>
+/// <remarks>
+/// Interventions are passed as two tensors broadcastable against the leading dimensions:
+/// <c>shift</c> = t⊙ψ and <c>logScaleChange</c> = t⊙ρ (zeros for a control or a plain Shift).
+/// </remarks>
+internal sealed class LinearCausalModel : nn.Module
+{
+    private readonly Parameter _weights;
+    private readonly Parameter _bias;
+    private readonly Parameter _logScale;
+    private readonly Tensor _offDiagonal;
+    private readonly Tensor _identity;
+    private static readonly double HalfLogTwoPi = 0.5 * Math.Log(2 * Math.PI);
+
+    public LinearCausalModel(int variables, ScalarType dtype = ScalarType.Float32, Device? device = null)
+        : base(nameof(LinearCausalModel))
+    {
+        Variables = variables;
+        device ??= CPU;
+        // Warm start (METHOD §5): B = 0, b = 0, log s = 0 after control standardisation.
+        _weights = new Parameter(zeros(variables, variables, dtype: dtype, device: device));
+        _bias = new Parameter(zeros(variables, dtype: dtype, device: device));
+        _logScale = new Parameter(zeros(variables, dtype: dtype, device: device));
+        _identity = eye(variables, dtype: dtype, device: device);
+        _offDiagonal = ones(variables, variables, dtype: dtype, device: device) - _identity;
+        RegisterComponents();
+    }
+
+    /// <summary>Number of variables d.</summary>
+    public int Variables { get; }
+
+    /// <summary>The raw weight parameter (its diagonal is ignored).</summary>
+    public Parameter RawWeights => _weights;
+
+    /// <summary>Intercepts b.</summary>
+    public Parameter Bias => _bias;
+
+    /// <summary>Log noise scales log s.</summary>
+    public Parameter LogScale => _logScale;
+
+    /// <summary>B with its diagonal forced to zero; B[i, j] is the effect of cause i on effect j.</summary>
+    public Tensor Weights() => _weights * _offDiagonal;
+
+    /// <summary>A = I − Bᵀ.</summary>
+    public Tensor SystemMatrix() => _identity - Weights().t();
+
+    /// <summary>‖B‖₁ over the off-diagonal entries.</summary>
+    public Tensor L1() => Weights().abs().sum();
+
+    /// <summary>
+    /// Mean log-likelihood per cell of groups of cells given only their mean and covariance
+    /// (population, 1/n): exact for the Gaussian model, and independent of the number of cells.
+    /// </summary>
+    /// <param name="means">[K, d] group means.</param>
+    /// <param name="covariances">[K, d, d] group covariances.</param>
+    /// <param name="shift">[..., K, d] t⊙ψ.</param>
+    /// <param name="logScaleChange">[..., K, d] t⊙ρ, or null for none.</param>
+    /// <returns>[..., K] mean log-likelihood per cell.</returns>
+    public Tensor LogLikelihoodFromMoments(Tensor means, Tensor covariances, Tensor shift, Tensor? logScaleChange)
+    {
+        Tensor a = SystemMatrix();
+        Tensor logDet = linalg.slogdet(a).Item2;
+        // E‖(A x − c)_j‖² over the group = (A C Aᵀ)_jj + ((A m)_j − c_j)².
+        Tensor residualVariance = (matmul(a, covariances) * a).sum(-1);      // [K, d]
+        Tensor meanResidual = matmul(means, a.t()) - _bias - shift;          // [..., K, d]
+        Tensor squared = residualVariance + meanResidual.square();
+        Tensor logScale = logScaleChange is null ? _logScale.expand_as(squared) : _logScale + logScaleChange;
+        Tensor quadratic = (squared * (-2 * logScale).exp()).sum(-1);
+        return logDet - logScale.sum(-1) - 0.5 * quadratic - Variables * HalfLogTwoPi;
+    }
+
+    /// <summary>Log-likelihood of each cell.</summary>
+    /// <param name="x">[..., n, d] cells.</param>
+    /// <param name="shift">t⊙ψ, broadcastable to x.</param>
+    /// <param name="logScaleChange">t⊙ρ broadcastable to x, or null.</param>
+    /// <returns>[..., n] log-likelihoods.</returns>
+    public Tensor LogLikelihood(Tensor x, Tensor shift, Tensor? logScaleChange)
+    {
+        Tensor a = SystemMatrix();
+        Tensor logDet = linalg.slogdet(a).Item2;
+        Tensor residual = matmul(x, a.t()) - _bias - shift;
+        Tensor logScale = logScaleChange is null ? _logScale.expand_as(residual) : _logScale + logScaleChange;
+        Tensor quadratic = (residual * (-logScale).exp()).square().sum(-1);
+        return logDet - logScale.sum(-1) - 0.5 * quadratic - Variables * HalfLogTwoPi;
+    }
+
+    /// <summary>E[x] = A⁻¹(b + t⊙ψ) for each row of <paramref name="shift"/> ([..., d]).</summary>
+    public Tensor Mean(Tensor shift)
+    {
+        Tensor rhs = (_bias + shift);
+        return linalg.solve(SystemMatrix(), rhs.unsqueeze(-1)).squeeze(-1);
+    }
+
+    /// <summary>Cov[x] = A⁻¹ S'² A⁻ᵀ with s' = s⊙exp(t⊙ρ); <paramref name="logScaleChange"/> is [..., d] or null.</summary>
+    public Tensor Covariance(Tensor? logScaleChange)
+    {
+        Tensor inverse = linalg.inv(SystemMatrix());
+        Tensor scale = logScaleChange is null ? _logScale.exp() : (_logScale + logScaleChange).exp();
+        Tensor scaled = inverse * scale.unsqueeze(-2);   // A⁻¹ S'
+        return matmul(scaled, scaled.transpose(-1, -2));
+    }
+
+    /// <summary>Exact samples x = A⁻¹(b + t⊙ψ + s'⊙z) for standard-normal <paramref name="z"/> ([..., d]).</summary>
+    public Tensor Sample(Tensor shift, Tensor? logScaleChange, Tensor z)
+    {
+        Tensor scale = logScaleChange is null ? _logScale.exp() : (_logScale + logScaleChange).exp();
+        Tensor rhs = _bias + shift + scale * z;
+        return SolveRows(rhs);
+    }
+
+    /// <summary>
+    /// Counterfactuals (METHOD §6): abduct u₀ = A x₀ − b from control cells x₀, then return
+    /// A⁻¹(b + t⊙ψ + exp(t⊙ρ)⊙u₀) — "these control cells under the intervention".
+    /// </summary>
+    public Tensor Counterfactual(Tensor controlCells, Tensor shift, Tensor? logScaleChange)
+    {
+        Tensor a = SystemMatrix();
+        Tensor noise = matmul(controlCells, a.t()) - _bias;
+        if (logScaleChange is not null) noise = noise * logScaleChange.exp();
+        return SolveRows(_bias + shift + noise);
+    }
+
+    private Tensor SolveRows(Tensor rhs)
+    {
+        // Solve A x = r for every row r: x = r A⁻ᵀ, via one LU solve on the transposed system.
+        Tensor flat = rhs.reshape(-1, Variables);
+        Tensor solved = linalg.solve(SystemMatrix(), flat.t()).t();
+        return solved.reshape(rhs.shape);
+    }
+}

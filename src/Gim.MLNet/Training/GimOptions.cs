@@ -1,0 +1,112 @@
+using Gim.MLNet.Interventions;
+
+namespace Gim.MLNet.Training;
+
+/// <summary>
+/// Settings of a Generative Intervention Model and of its joint training (METHOD.md §4–5).
+/// Defaults were chosen by measurement on the Hill-function screen; docs/results.md has the sweep.
+/// </summary>
+public sealed class GimOptions
+{
+    /// <summary>Which parameters an intervention changes. Default <see cref="InterventionKind.Shift"/>.</summary>
+    public InterventionKind Interventions { get; set; } = InterventionKind.Shift;
+
+    /// <summary>Hidden layers of the encoder MLP; 0 = linear heads on the standardised features. Default 0.</summary>
+    public int EncoderDepth { get; set; }
+
+    /// <summary>Width of each hidden layer (ignored when <see cref="EncoderDepth"/> is 0). Default 64.</summary>
+    public int EncoderWidth { get; set; } = 64;
+
+    /// <summary>λ_t: weight of the mean target probability in the objective; larger means sparser targets. Default 0.05.</summary>
+    public double TargetSparsity { get; set; } = 0.05;
+
+    /// <summary>λ_B: weight of the L1 norm of the graph B. Default 0.01.</summary>
+    public double GraphSparsity { get; set; } = 0.01;
+
+    /// <summary>L2 penalty on the encoder's weights. Default 0 (strong decay collapses the encoder to "no effect").</summary>
+    public double WeightDecay { get; set; }
+
+    /// <summary>Adam learning rate. Default 0.02.</summary>
+    public double LearningRate { get; set; } = 0.02;
+
+    /// <summary>Number of optimisation steps (an upper bound when early stopping is on). Default 2000.</summary>
+    public int MaxSteps { get; set; } = 2000;
+
+    /// <summary>Binary-concrete temperature at the first step. Default 1.0.</summary>
+    public double InitialTemperature { get; set; } = 1.0;
+
+    /// <summary>Binary-concrete temperature at the last step (annealed geometrically). Default 0.1.</summary>
+    public double FinalTemperature { get; set; } = 0.1;
+
+    /// <summary>Use hard 0/1 targets in the forward pass with relaxed gradients. Default false.</summary>
+    public bool StraightThrough { get; set; }
+
+    /// <summary>M: relaxed target draws per context and step. Default 1.</summary>
+    public int RelaxationDraws { get; set; } = 1;
+
+    /// <summary>Initial target logit (−2 gives a prior target rate of about 0.12). Default −2.</summary>
+    public double InitialTargetLogit { get; set; } = -2.0;
+
+    /// <summary>How contexts are weighted in the objective. Default <see cref="ContextWeighting.Equal"/>.</summary>
+    public ContextWeighting Weighting { get; set; } = ContextWeighting.Equal;
+
+    /// <summary>Contexts per step; 0 = all (full batch). Default 0.</summary>
+    public int ContextBatchSize { get; set; }
+
+    /// <summary>
+    /// Cells per context and step; 0 = all cells. With all cells the linear model's likelihood is
+    /// computed exactly from each context's mean and covariance, so a step never touches the cells.
+    /// Default 0.
+    /// </summary>
+    public int CellBatchSize { get; set; }
+
+    /// <summary>Evaluate (and report progress) every this many steps. Default 100.</summary>
+    public int EvaluateEvery { get; set; } = 100;
+
+    /// <summary>Stop after this many evaluations without improvement of the validation likelihood
+    /// (only when validation contexts are given); 0 = never stop early. Default 5.</summary>
+    public int EarlyStoppingPatience { get; set; } = 5;
+
+    /// <summary>Seed of parameter initialisation and of every random draw in training. Default 0.</summary>
+    public int Seed { get; set; }
+
+    /// <summary>TorchSharp device for training: "cpu" or "cuda" / "cuda:N". Default "cpu".</summary>
+    public string Device { get; set; } = "cpu";
+
+    /// <summary>Optional progress sink, called every <see cref="EvaluateEvery"/> steps.</summary>
+    public IProgress<GimTrainingProgress>? Progress { get; set; }
+
+    /// <summary>Cancels training between steps (an <see cref="OperationCanceledException"/> is thrown).</summary>
+    public CancellationToken CancellationToken { get; set; }
+
+    /// <summary>Checks every setting and throws <see cref="ArgumentOutOfRangeException"/> naming the first one out of range.</summary>
+    public void Validate()
+    {
+        Require(EncoderDepth >= 0, nameof(EncoderDepth), EncoderDepth, "≥ 0");
+        Require(EncoderWidth >= 1, nameof(EncoderWidth), EncoderWidth, "≥ 1");
+        Require(TargetSparsity >= 0 && double.IsFinite(TargetSparsity), nameof(TargetSparsity), TargetSparsity, "a finite value ≥ 0");
+        Require(GraphSparsity >= 0 && double.IsFinite(GraphSparsity), nameof(GraphSparsity), GraphSparsity, "a finite value ≥ 0");
+        Require(WeightDecay >= 0 && double.IsFinite(WeightDecay), nameof(WeightDecay), WeightDecay, "a finite value ≥ 0");
+        Require(LearningRate > 0 && double.IsFinite(LearningRate), nameof(LearningRate), LearningRate, "a finite value > 0");
+        Require(MaxSteps >= 1, nameof(MaxSteps), MaxSteps, "≥ 1");
+        Require(InitialTemperature > 0 && double.IsFinite(InitialTemperature), nameof(InitialTemperature), InitialTemperature, "> 0");
+        Require(FinalTemperature > 0 && double.IsFinite(FinalTemperature), nameof(FinalTemperature), FinalTemperature, "> 0");
+        Require(RelaxationDraws >= 1, nameof(RelaxationDraws), RelaxationDraws, "≥ 1");
+        Require(double.IsFinite(InitialTargetLogit), nameof(InitialTargetLogit), InitialTargetLogit, "a finite value");
+        Require(ContextBatchSize >= 0, nameof(ContextBatchSize), ContextBatchSize, "≥ 0 (0 = all contexts)");
+        Require(CellBatchSize >= 0, nameof(CellBatchSize), CellBatchSize, "≥ 0 (0 = all cells)");
+        Require(EvaluateEvery >= 1, nameof(EvaluateEvery), EvaluateEvery, "≥ 1");
+        Require(EarlyStoppingPatience >= 0, nameof(EarlyStoppingPatience), EarlyStoppingPatience, "≥ 0");
+        if (string.IsNullOrWhiteSpace(Device))
+            throw new ArgumentException("GimOptions.Device must be \"cpu\" or \"cuda\" (optionally \"cuda:N\").", nameof(Device));
+    }
+
+    /// <summary>A shallow copy (the progress sink and token are shared).</summary>
+    public GimOptions Clone() => (GimOptions)MemberwiseClone();
+
+    private static void Require(bool ok, string name, object value, string expected)
+    {
+        if (!ok)
+            throw new ArgumentOutOfRangeException(name, value, $"GimOptions.{name} is {value}; expected {expected}.");
+    }
+}

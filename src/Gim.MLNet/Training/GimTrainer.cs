@@ -1,0 +1,229 @@
+using System.Diagnostics;
+using Gim.MLNet.Causal;
+using Gim.MLNet.Data;
+using Gim.MLNet.Interventions;
+using Gim.MLNet.Prediction;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Gim.MLNet.Training;
+
+/// <summary>
+/// Fits a Generative Intervention Model (METHOD.md §5): the causal model and the intervention
+/// encoder jointly, by maximising the relaxed expected log-likelihood of every training context
+/// minus the target- and graph-sparsity penalties, with Adam.
+/// </summary>
+public sealed class GimTrainer
+{
+    private readonly GimOptions _options;
+
+    /// <summary>Creates a trainer; the options are validated here.</summary>
+    public GimTrainer(GimOptions? options = null)
+    {
+        _options = (options ?? new GimOptions()).Clone();
+        _options.Validate();
+    }
+
+    /// <summary>Receives one line per evaluation and the summary (ML.NET's channel, a console...).</summary>
+    public Action<string>? Log { get; set; }
+
+    /// <summary>Fits a model.</summary>
+    /// <param name="train">Training contexts; at least one control, at least 2 cells per context.</param>
+    /// <param name="validation">Optional held-out contexts for early stopping (same variables and features).</param>
+    public GimModel Fit(PerturbationDataset train, PerturbationDataset? validation = null)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        train.Validate(requireControl: true, minSamplesPerContext: 2);
+        if (validation is not null)
+        {
+            validation.Validate(requireControl: false, minSamplesPerContext: 2);
+            if (validation.VariableCount != train.VariableCount || validation.FeatureCount != train.FeatureCount)
+                throw new ArgumentException($"The validation data have {validation.VariableCount} variables and {validation.FeatureCount} features; the training data have {train.VariableCount} and {train.FeatureCount}.", nameof(validation));
+        }
+
+        var clock = Stopwatch.StartNew();
+        Device device = TorchDevices.Resolve(_options.Device);
+        const ScalarType dtype = ScalarType.Float32;
+        int d = train.VariableCount, p = train.FeatureCount;
+
+        Standardizer variables = Standardizer.FitRows(train.Controls.Select(c => c.Samples), d);
+        Standardizer features = Standardizer.FitVectors(train.Contexts.Select(c => c.Features), p);
+
+        torch.random.manual_seed(_options.Seed);
+        var causal = new LinearCausalModel(d, dtype, device);
+        var encoder = new InterventionEncoder(p, d, _options.EncoderDepth, _options.EncoderWidth, _options.Interventions,
+            _options.InitialTargetLogit, dtype, device);
+        var generator = new torch.Generator((ulong)_options.Seed, device);
+
+        bool cellMode = _options.CellBatchSize > 0;
+        using var trainTensors = ContextTensors.Create(train, variables, features, _options.Weighting, keepCells: cellMode, dtype, device);
+        using var validationTensors = validation is null ? null
+            : ContextTensors.Create(validation, variables, features, ContextWeighting.Equal, keepCells: false, dtype, device);
+
+        var parameters = causal.parameters().Concat(encoder.parameters()).ToList();
+        using var optimizer = optim.Adam(parameters, lr: _options.LearningRate);
+        var history = new List<GimTrainingProgress>();
+        var model = new GimModel(causal, encoder, variables, features, train.VariableNames, train.FeatureNames, _options,
+            history, 0, TimeSpan.Zero, device, dtype);
+
+        double bestValidation = double.NegativeInfinity;
+        Dictionary<string, Tensor>? bestState = null;
+        int evaluationsWithoutImprovement = 0, stepsRun = 0;
+        try
+        {
+            for (int step = 0; step < _options.MaxSteps; step++)
+            {
+                _options.CancellationToken.ThrowIfCancellationRequested();
+                double temperature = Temperature(step);
+                causal.train();
+                encoder.train();
+                double loss = Step(causal, encoder, optimizer, trainTensors, generator, temperature, cellMode, step);
+                stepsRun = step + 1;
+                bool last = stepsRun == _options.MaxSteps;
+                if (stepsRun % _options.EvaluateEvery != 0 && !last) continue;
+
+                double? validationLl = validationTensors is null ? null : model.MapLogLikelihood(validationTensors);
+                var progress = new GimTrainingProgress(stepsRun, _options.MaxSteps, loss, validationLl, temperature, clock.Elapsed);
+                history.Add(progress);
+                _options.Progress?.Report(progress);
+                Log?.Invoke($"step {stepsRun}/{_options.MaxSteps}: loss {loss:F4}" +
+                    (validationLl is null ? "" : $", validation log-likelihood {validationLl:F4}") + $", temperature {temperature:F3}");
+
+                if (validationLl is double v && _options.EarlyStoppingPatience > 0)
+                {
+                    if (v > bestValidation + 1e-4)
+                    {
+                        bestValidation = v;
+                        evaluationsWithoutImprovement = 0;
+                        DisposeState(bestState);
+                        bestState = Snapshot(causal, encoder);
+                    }
+                    else if (++evaluationsWithoutImprovement >= _options.EarlyStoppingPatience)
+                    {
+                        Log?.Invoke($"early stop at step {stepsRun}: no validation improvement in {_options.EarlyStoppingPatience} evaluations");
+                        break;
+                    }
+                }
+            }
+            if (bestState is not null) Restore(causal, encoder, bestState);
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+        finally
+        {
+            DisposeState(bestState);
+        }
+
+        clock.Stop();
+        Log?.Invoke($"trained {stepsRun} steps in {clock.Elapsed.TotalSeconds:F2} s");
+        return new GimModel(causal, encoder, variables, features, train.VariableNames, train.FeatureNames, _options,
+            history, stepsRun, clock.Elapsed, device, dtype);
+    }
+
+    private double Step(LinearCausalModel causal, InterventionEncoder encoder, optim.Optimizer optimizer, ContextTensors data,
+        torch.Generator generator, double temperature, bool cellMode, int step)
+    {
+        using var scope = NewDisposeScope();
+        optimizer.zero_grad();
+        long k = data.ContextCount;
+        int d = causal.Variables;
+        Tensor contexts = _options.ContextBatchSize > 0 && _options.ContextBatchSize < k
+            ? randperm(k, generator: generator).narrow(0, 0, _options.ContextBatchSize).to(data.Features.device)
+            : arange(k, device: data.Features.device);
+        long batch = contexts.shape[0];
+        Tensor weights = data.Weights.index_select(0, contexts);
+        weights = weights / weights.sum();
+        Tensor perturbed = data.Perturbed.index_select(0, contexts);
+
+        InterventionParameters heads = encoder.forward(data.Features.index_select(0, contexts));
+        Tensor uniform = rand(new long[] { _options.RelaxationDraws, batch, d }, generator: generator, dtype: heads.Logits.dtype, device: heads.Logits.device);
+        Tensor targets = BinaryConcrete.Sample(heads.Logits, uniform, temperature, _options.StraightThrough) * perturbed;
+        Tensor shift = targets * heads.Shift;
+        Tensor? logScale = heads.LogScale is null ? null : targets * heads.LogScale;
+
+        Tensor logLikelihood; // [M, batch]
+        if (!cellMode)
+        {
+            logLikelihood = causal.LogLikelihoodFromMoments(data.Means.index_select(0, contexts),
+                data.Covariances!.index_select(0, contexts), shift, logScale);
+        }
+        else
+        {
+            Tensor cells = SampleCells(data, contexts, generator);                  // [batch, m, d]
+            logLikelihood = causal.LogLikelihood(cells, shift.unsqueeze(-2), logScale?.unsqueeze(-2)).mean(new long[] { -1 });
+        }
+
+        Tensor dataTerm = (logLikelihood.mean(new long[] { 0 }) * weights).sum();
+        Tensor targetPenalty = (heads.Logits.sigmoid().mean(new long[] { -1 }) * weights).sum();
+        Tensor loss = -dataTerm + _options.TargetSparsity * targetPenalty + _options.GraphSparsity * causal.L1();
+        if (_options.WeightDecay > 0)
+            loss = loss + _options.WeightDecay * encoder.parameters().Where(t => t.dim() == 2).Select(t => t.square().sum()).Aggregate((a, b) => a + b);
+
+        double value = loss.item<float>();
+        if (!double.IsFinite(value))
+            throw new InvalidOperationException(
+                $"GIM training diverged: the loss became {value} at step {step + 1}. Lower GimOptions.LearningRate (now {_options.LearningRate}), " +
+                "check the measurements for extreme values or near-constant variables, or raise GimOptions.GraphSparsity.");
+        loss.backward();
+        optimizer.step();
+        return value;
+    }
+
+    private Tensor SampleCells(ContextTensors data, Tensor contexts, torch.Generator generator)
+    {
+        int m = _options.CellBatchSize;
+        long[] chosen = contexts.cpu().data<long>().ToArray();
+        var offsets = new long[chosen.Length];
+        var counts = new long[chosen.Length];
+        for (int i = 0; i < chosen.Length; i++)
+        {
+            offsets[i] = data.Offsets[chosen[i]];
+            counts[i] = data.Counts[chosen[i]];
+        }
+        Tensor offset = tensor(offsets).unsqueeze(1);
+        Tensor count = tensor(counts).unsqueeze(1).to(ScalarType.Float64);
+        // Cells drawn uniformly with replacement within each context.
+        Tensor u = rand(new long[] { chosen.Length, m }, generator: generator, dtype: ScalarType.Float64);
+        Tensor index = (offset + (u * count).floor().to(ScalarType.Int64).minimum(count.to(ScalarType.Int64) - 1)).reshape(-1);
+        Tensor cells = data.Cells!.index_select(0, index.to(data.Cells!.device));
+        return cells.reshape(chosen.Length, m, -1);
+    }
+
+    private double Temperature(int step)
+    {
+        if (_options.MaxSteps <= 1) return _options.FinalTemperature;
+        double fraction = (double)step / (_options.MaxSteps - 1);
+        return _options.InitialTemperature * Math.Pow(_options.FinalTemperature / _options.InitialTemperature, fraction);
+    }
+
+    private static Dictionary<string, Tensor> Snapshot(LinearCausalModel causal, InterventionEncoder encoder)
+    {
+        var state = new Dictionary<string, Tensor>();
+        using var _ = no_grad();
+        foreach (var (name, parameter) in causal.named_parameters())
+            state["causal." + name] = parameter.detach().clone().DetachFromDisposeScope();
+        foreach (var (name, parameter) in encoder.named_parameters())
+            state["encoder." + name] = parameter.detach().clone().DetachFromDisposeScope();
+        return state;
+    }
+
+    private static void Restore(LinearCausalModel causal, InterventionEncoder encoder, Dictionary<string, Tensor> state)
+    {
+        using var _ = no_grad();
+        foreach (var (name, parameter) in causal.named_parameters())
+            parameter.copy_(state["causal." + name]);
+        foreach (var (name, parameter) in encoder.named_parameters())
+            parameter.copy_(state["encoder." + name]);
+    }
+
+    private static void DisposeState(Dictionary<string, Tensor>? state)
+    {
+        if (state is null) return;
+        foreach (Tensor t in state.Values) t.Dispose();
+        state.Clear();
+    }
+}
