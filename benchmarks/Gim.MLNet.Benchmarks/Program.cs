@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Running;
+using Gim.MLNet.Benchmarks.Compare;
 
 namespace Gim.MLNet.Benchmarks;
 
@@ -6,6 +7,9 @@ internal static class Program
 {
     public static int Main(string[] args)
     {
+        // `compare ...` runs the side-by-side comparison on the Hill screen; anything else goes to BenchmarkDotNet.
+        if (args.Length > 0 && args[0] == "compare")
+            return CompareCommand.Run(args[1..]);
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
         return 0;
     }

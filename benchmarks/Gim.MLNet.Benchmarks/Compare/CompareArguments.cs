@@ -1,0 +1,101 @@
+using System.Globalization;
+using Gim.MLNet.Synthetic;
+using Gim.MLNet.Training;
+
+namespace Gim.MLNet.Benchmarks.Compare;
+
+/// <summary>Command-line arguments of `compare`, including GIM option overrides used for sweeps.</summary>
+internal sealed class CompareArguments
+{
+    public const string Usage =
+        "usage: compare [--seeds 0 1 2 3 4] [--methods control,gim-linear] [--out DIR] [--sinkhorn]\n" +
+        "               [--graph-threshold 0.3] [--variables 20] [--nonlinear] [--cyclic]\n" +
+        "               GIM overrides: [--lambda-t X] [--lambda-b X] [--depth N] [--width N] [--lr X] [--steps N]\n" +
+        "                              [--weight-decay X] [--draws N] [--straight-through] [--shift-scale]";
+
+    public List<int> Seeds { get; } = new();
+    public List<string> Methods { get; } = new();
+    public string OutputDirectory { get; private set; } = "compare-results";
+    public bool Sinkhorn { get; private set; }
+    public bool Help { get; private set; }
+    public double GraphThreshold { get; private set; } = 0.3;
+    public string CommandLine { get; private set; } = "";
+    private readonly Dictionary<string, string> _gim = new();
+    private int _variables = 20;
+    private bool _nonlinear, _cyclic;
+
+    public HillScreenOptions Screen(int seed) => new()
+    {
+        Seed = seed,
+        Variables = _variables,
+        Mechanism = _nonlinear ? MechanismKind.Nonlinear : MechanismKind.Linear,
+        Graph = _cyclic ? GraphKind.Cyclic : GraphKind.Dag,
+    };
+
+    public GimOptions GimOptions(int seed)
+    {
+        var o = new GimOptions { Seed = seed };
+        foreach (var (key, value) in _gim)
+        {
+            double v = double.Parse(value, CultureInfo.InvariantCulture);
+            switch (key)
+            {
+                case "lambda-t": o.TargetSparsity = v; break;
+                case "lambda-b": o.GraphSparsity = v; break;
+                case "depth": o.EncoderDepth = (int)v; break;
+                case "width": o.EncoderWidth = (int)v; break;
+                case "lr": o.LearningRate = v; break;
+                case "steps": o.MaxSteps = (int)v; break;
+                case "weight-decay": o.WeightDecay = v; break;
+                case "draws": o.RelaxationDraws = (int)v; break;
+            }
+        }
+        if (_gim.ContainsKey("straight-through")) o.StraightThrough = true;
+        if (_gim.ContainsKey("shift-scale")) o.Interventions = Interventions.InterventionKind.ShiftScale;
+        return o;
+    }
+
+    public static CompareArguments Parse(string[] args, IReadOnlyList<string> knownMethods)
+    {
+        var a = new CompareArguments { CommandLine = "compare " + string.Join(' ', args) };
+        for (int i = 0; i < args.Length; i++)
+        {
+            string arg = args[i];
+            string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{arg} needs a value");
+            switch (arg)
+            {
+                case "--help" or "-h": a.Help = true; break;
+                case "--seeds":
+                    while (i + 1 < args.Length && int.TryParse(args[i + 1], out int s)) { a.Seeds.Add(s); i++; }
+                    if (a.Seeds.Count == 0) throw new ArgumentException("--seeds needs at least one integer");
+                    break;
+                case "--methods":
+                    foreach (string m in Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                    {
+                        if (!knownMethods.Contains(m))
+                            throw new ArgumentException($"unknown method '{m}'; known: {string.Join(", ", knownMethods)}");
+                        a.Methods.Add(m);
+                    }
+                    break;
+                case "--out": a.OutputDirectory = Next(); break;
+                case "--sinkhorn": a.Sinkhorn = true; break;
+                case "--graph-threshold": a.GraphThreshold = double.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--variables": a._variables = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--nonlinear": a._nonlinear = true; break;
+                case "--cyclic": a._cyclic = true; break;
+                case "--straight-through": a._gim["straight-through"] = "1"; break;
+                case "--shift-scale": a._gim["shift-scale"] = "1"; break;
+                case "--lambda-t" or "--lambda-b" or "--depth" or "--width" or "--lr" or "--steps" or "--weight-decay" or "--draws":
+                    string value = Next();
+                    if (!double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
+                        throw new ArgumentException($"{arg} expects a number, got '{value}'");
+                    a._gim[arg[2..]] = value;
+                    break;
+                default: throw new ArgumentException($"unknown argument '{arg}'");
+            }
+        }
+        if (a.Seeds.Count == 0) a.Seeds.AddRange(new[] { 0, 1, 2, 3, 4 });
+        if (a.Methods.Count == 0) a.Methods.AddRange(knownMethods);
+        return a;
+    }
+}

@@ -1,0 +1,30 @@
+using Gim.MLNet.Data;
+using Gim.MLNet.Prediction;
+using Gim.MLNet.Training;
+
+namespace Gim.MLNet.Benchmarks.Compare;
+
+/// <summary>GIM with the linear causal model.</summary>
+internal sealed class GimMethod(string name, GimOptions options) : IBenchmarkMethod
+{
+    private GimModel? _model;
+
+    public string Name { get; } = name;
+
+    public GimModel Model => _model ?? throw new InvalidOperationException("Fit first.");
+
+    public double[,]? Graph => _model?.Graph();
+
+    public void Fit(PerturbationDataset train)
+    {
+        _model?.Dispose();
+        _model = new GimTrainer(options).Fit(train);
+    }
+
+    public float[,] Sample(float[] features, int count, int seed) => Model.Sample(features, count, PredictionMode.Map, seed);
+
+    public double[]? TargetScores(float[] features) =>
+        Model.Explain(features).TargetProbabilities.Select(p => (double)p).ToArray();
+
+    public void Dispose() => _model?.Dispose();
+}
