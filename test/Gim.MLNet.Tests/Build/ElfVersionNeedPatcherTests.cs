@@ -133,6 +133,19 @@ public sealed class ElfVersionNeedPatcherTests
         Assert.That(ElfVersionNeedPatcher.Patch(image, Glibcxx3432), Is.EqualTo(VersionNeedPatchResult.AlreadyWeak));
     }
 
+    [TestCase(0x7fffffffu)]
+    [TestCase(0x80000000u)]
+    [TestCase(0xffffffffu)]
+    public void HugeVnNext_IsRefusedNotOverflowed(uint vnNext)
+    {
+        // Regression: the walk used to compute checked(entry + (int)vn_next) and threw OverflowException.
+        byte[] image = SyntheticElf.Build().Image;
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(image.AsSpan(SyntheticElf.VerneedOffset(image) + 12), vnNext);
+        // An absent name makes the walk follow vn_next past the first entry.
+        var e = Assert.Throws<ElfFormatException>(() => ElfVersionNeedPatcher.Patch(image, "GLIBC_2.99"));
+        Assert.That(e!.Message, Does.Contain("outside the .gnu.version_r section"));
+    }
+
     [Test]
     public void SyntheticLibrary_OtherFlagBitsSurvive()
     {

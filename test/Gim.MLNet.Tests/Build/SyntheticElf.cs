@@ -93,6 +93,13 @@ internal static class SyntheticElf
         return (image, flagsOffset);
     }
 
+    /// <summary>Where .gnu.version_r starts (read back from its section header, section 2).</summary>
+    public static int VerneedOffset(byte[] image)
+    {
+        int sectionTable = (int)BinaryPrimitives.ReadUInt64LittleEndian(image.AsSpan(0x28));
+        return (int)BinaryPrimitives.ReadUInt64LittleEndian(image.AsSpan(sectionTable + 2 * SectionHeaderSize + 0x18));
+    }
+
     private static void WriteSection(Span<byte> b, int at, uint type, int offset, int size, uint link, uint info)
     {
         BinaryPrimitives.WriteUInt32LittleEndian(b[(at + 0x04)..], type);
