@@ -109,11 +109,14 @@ namespace Gim.MLNet.Build
         {
             flags = 0;
             int end = offset + size;
-            int entry = offset;
+            // long: vn_next is an unsigned 32-bit offset, so a corrupt one can carry the position far
+            // past int range; it must then fail the bounds check below, not overflow.
+            long position = offset;
             for (uint n = 0; n < entryCount; n++)
             {
-                if (entry < offset || entry + VerneedSize > end)
-                    throw new ElfFormatException($"version-need entry {n} at byte {entry} lies outside the .gnu.version_r section [{offset}, {end})");
+                if (position < offset || position + VerneedSize > end)
+                    throw new ElfFormatException($"version-need entry {n} at byte {position} lies outside the .gnu.version_r section [{offset}, {end})");
+                int entry = (int)position;
                 ushort auxCount = ReadUInt16(image, entry + 2);
                 uint auxOffset = ReadUInt32(image, entry + 8);
                 uint next = ReadUInt32(image, entry + 12);
@@ -134,7 +137,7 @@ namespace Gim.MLNet.Build
                     aux += auxNext;
                 }
                 if (next == 0) break;
-                entry = checked(entry + (int)next);
+                position += next;
             }
             return -1;
         }
