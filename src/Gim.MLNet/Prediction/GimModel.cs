@@ -2,6 +2,7 @@ using Gim.MLNet.Causal;
 using Gim.MLNet.Data;
 using Gim.MLNet.Interventions;
 using Gim.MLNet.Training;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Gim.MLNet.Prediction;
@@ -190,7 +191,7 @@ public sealed class GimModel : IDisposable
         Tensor targets = (heads.Logits.sigmoid() > 0.5).to_type(_dtype) * tensors.Perturbed;
         Tensor ll = _causal.LogLikelihoodFromMoments(tensors.Means, tensors.Covariances!, targets * heads.Shift,
             heads.LogScale is null ? null : targets * heads.LogScale);
-        return ll.mean().item<float>() is var v ? v : double.NaN;
+        return ll.mean().ToDouble();
     }
 
     /// <summary>Every parameter as plain arrays (for ONNX export, persistence, inspection).</summary>

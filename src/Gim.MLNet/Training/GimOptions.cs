@@ -70,6 +70,13 @@ public sealed class GimOptions
     /// <summary>Seed of parameter initialisation and of every random draw in training. Default 0.</summary>
     public int Seed { get; set; }
 
+    /// <summary>
+    /// CPU threads for TorchSharp's intra-op parallelism while training; 0 = automatic (one thread below
+    /// 256 variables, where every tensor op is too small to split and extra threads only spin and wait).
+    /// Default 0.
+    /// </summary>
+    public int Threads { get; set; }
+
     /// <summary>TorchSharp device for training: "cpu" or "cuda" / "cuda:N". Default "cpu".</summary>
     public string Device { get; set; } = "cpu";
 
@@ -96,6 +103,7 @@ public sealed class GimOptions
         Require(ContextBatchSize >= 0, nameof(ContextBatchSize), ContextBatchSize, "≥ 0 (0 = all contexts)");
         Require(CellBatchSize >= 0, nameof(CellBatchSize), CellBatchSize, "≥ 0 (0 = all cells)");
         Require(EvaluateEvery >= 1, nameof(EvaluateEvery), EvaluateEvery, "≥ 1");
+        Require(Threads >= 0, nameof(Threads), Threads, "≥ 0 (0 = automatic)");
         Require(EarlyStoppingPatience >= 0, nameof(EarlyStoppingPatience), EarlyStoppingPatience, "≥ 0");
         if (string.IsNullOrWhiteSpace(Device))
             throw new ArgumentException("GimOptions.Device must be \"cpu\" or \"cuda\" (optionally \"cuda:N\").", nameof(Device));

@@ -42,6 +42,7 @@ public sealed class GimTrainer
                 throw new ArgumentException($"The validation data have {validation.VariableCount} variables and {validation.FeatureCount} features; the training data have {train.VariableCount} and {train.FeatureCount}.", nameof(validation));
         }
 
+        using var threads = TorchThreads.Use(_options.Threads, train.VariableCount);
         var clock = Stopwatch.StartNew();
         Device device = TorchDevices.Resolve(_options.Device);
         const ScalarType dtype = ScalarType.Float32;
@@ -163,7 +164,7 @@ public sealed class GimTrainer
         if (_options.WeightDecay > 0)
             loss = loss + _options.WeightDecay * encoder.parameters().Where(t => t.dim() == 2).Select(t => t.square().sum()).Aggregate((a, b) => a + b);
 
-        double value = loss.item<float>();
+        double value = loss.ToDouble();
         if (!double.IsFinite(value))
             throw new InvalidOperationException(
                 $"GIM training diverged: the loss became {value} at step {step + 1}. Lower GimOptions.LearningRate (now {_options.LearningRate}), " +
