@@ -12,7 +12,7 @@ namespace Gim.MLNet.Prediction;
 /// features never seen in training, and explains it (targets, shifts, graph). Thread-compatible:
 /// use one instance per thread for prediction.
 /// </summary>
-public sealed class GimModel : IDisposable
+public sealed class GimModel : IPerturbationPredictor
 {
     private readonly LinearCausalModel _causal;
     private readonly InterventionEncoder _encoder;
@@ -115,6 +115,15 @@ public sealed class GimModel : IDisposable
         }
         return result;
     }
+
+    /// <inheritdoc />
+    float[,] IPerturbationPredictor.Sample(float[] features, int count, int seed) => Sample(features, count, PredictionMode.Map, seed);
+
+    /// <inheritdoc />
+    float[] IPerturbationPredictor.PredictMean(float[] features) => PredictMean(features);
+
+    /// <inheritdoc />
+    public float[]? TargetProbabilities(float[] features) => Explain(features).TargetProbabilities;
 
     /// <summary>Draws <paramref name="count"/> cells (original units) from the predicted distribution.</summary>
     public float[,] Sample(float[] features, int count, PredictionMode mode = PredictionMode.Map, int seed = 0)
