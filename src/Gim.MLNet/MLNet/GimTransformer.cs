@@ -45,13 +45,17 @@ public sealed class GimTransformer : ITransformer, IDisposable
             PredictedMeanOutputName = options.PredictedMeanColumnName,
             TargetProbabilitiesOutputName = options.TargetProbabilitiesColumnName,
             ShiftOutputName = options.ShiftColumnName,
+            FlattenOutputs = true,
         };
         byte[] bytes = LinearGimOnnxExporter.Export(parameters, export);
         string[] inputs = export.ControlCellsInputName is string control
             ? new[] { options.FeatureColumnName, control }
             : new[] { options.FeatureColumnName };
         using var stream = new MemoryStream(bytes, writable: false);
-        var estimator = mlContext.Transforms.ApplyOnnxModel(options.OutputColumnNames(), inputs, stream);
+        // ML.NET runs one row at a time and would type [N, d] outputs as Vector<Single, 1, d>; the flattened
+        // outputs declared [d] are ordinary vector columns (Vector<Single, d>); the shapes are saved with the model.
+        var shapes = options.OutputColumnNames().ToDictionary(name => name, _ => new[] { parameters.VariableCount });
+        var estimator = mlContext.Transforms.ApplyOnnxModel(options.OutputColumnNames(), inputs, stream, shapes, gpuDeviceId: null, fallbackToCpu: false);
         // The ONNX estimator learns nothing: fitting only checks that its input columns exist.
         ITransformer onnx = estimator.Fit(trainingData);
         return new GimTransformer(onnx, bytes, model, parameters, options);

@@ -45,6 +45,13 @@ public sealed class GimOnnxExportOptions
     /// <summary>Output with the shifts ψ(γ) in control standard deviations. Default "Shift".</summary>
     public string ShiftOutputName { get; set; } = "Shift";
 
+    /// <summary>
+    /// When true, every output is reshaped to one dimension (N·d values, row after row). ML.NET's
+    /// <c>ApplyOnnxModel</c> runs one row at a time and would type an [N, d] output as a 2-D vector
+    /// (Vector&lt;Single, 1, d&gt;); a flat output can be declared a plain Vector&lt;Single, d&gt;. Default false.
+    /// </summary>
+    public bool FlattenOutputs { get; set; }
+
     /// <summary>A copy.</summary>
     public GimOnnxExportOptions Clone() => (GimOnnxExportOptions)MemberwiseClone();
 

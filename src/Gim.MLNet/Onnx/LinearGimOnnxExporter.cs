@@ -107,7 +107,17 @@ public static class LinearGimOnnxExporter
             Destandardise(Solve(targets, noise), options.SampleOutputName);
         }
 
-        foreach (string output in options.OutputNames()) g.Output(output, d);
+        foreach (string output in options.OutputNames())
+        {
+            if (!options.FlattenOutputs)
+            {
+                g.Output(output, d);
+                continue;
+            }
+            string rows = g.Rename(output, "rows");
+            g.Node("Reshape", new[] { rows, g.Int64Constant("flat", -1) }, output);
+            g.FlatOutput(output);
+        }
         var model = new ModelProto
         {
             IrVersion = 8,

@@ -55,9 +55,49 @@ internal sealed class OnnxGraphBuilder
         return name;
     }
 
+    /// <summary>Renames a node output everywhere it is produced or used, returning the fresh name.</summary>
+    public string Rename(string name, string hint)
+    {
+        string fresh = Fresh(hint);
+        foreach (NodeProto node in Graph.Node)
+        {
+            for (int i = 0; i < node.Input.Count; i++) if (node.Input[i] == name) node.Input[i] = fresh;
+            for (int i = 0; i < node.Output.Count; i++)
+                if (node.Output[i] == name)
+                {
+                    node.Output[i] = fresh;
+                    node.Name = "node_" + fresh; // node names must stay unique too
+                }
+        }
+        return fresh;
+    }
+
+    /// <summary>An int64 constant (shapes).</summary>
+    public string Int64Constant(string hint, params long[] values)
+    {
+        string name = Fresh(hint);
+        var tensor = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Int64 };
+        tensor.Dims.Add(values.Length);
+        tensor.Int64Data.AddRange(values);
+        Graph.Initializer.Add(tensor);
+        return name;
+    }
+
     public void Input(string name, long width) => Graph.Input.Add(ValueInfo(name, width));
 
     public void Output(string name, long width) => Graph.Output.Add(ValueInfo(name, width));
+
+    /// <summary>A one-dimensional output of unknown length.</summary>
+    public void FlatOutput(string name)
+    {
+        var shape = new TensorShapeProto();
+        shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimParam = "Nd" });
+        Graph.Output.Add(new ValueInfoProto
+        {
+            Name = name,
+            Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)TensorProto.Types.DataType.Float, Shape = shape } },
+        });
+    }
 
     public static AttributeProto Int(string name, long value) =>
         new() { Name = name, Type = AttributeProto.Types.AttributeType.Int, I = value };
