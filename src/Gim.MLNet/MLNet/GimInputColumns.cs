@@ -1,0 +1,89 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace Gim.MLNet.MLNet;
+
+/// <summary>
+/// The up-front schema checks of <see cref="GimEstimator"/> (ML.NET convention: fail before any work,
+/// with an error naming the column and the type it must have). They run on both schema forms, an
+/// estimator's <see cref="SchemaShape"/> and a data view's <see cref="DataViewSchema"/>.
+/// </summary>
+internal static class GimInputColumns
+{
+    public const string FloatVector = "a known-size vector of Single (float)";
+    private const string ContextTypes = "a key, string (Text) or integer column";
+
+    /// <summary>What the checks need to know about a column, whichever schema it came from.</summary>
+    private sealed record Shape(string Name, SchemaShape.Column.VectorKind Kind, DataViewType ItemType, bool IsKey);
+
+    public static void Check(SchemaShape input, GimEstimator.Options options, bool training) =>
+        Check(input.Select(c => new Shape(c.Name, c.Kind, c.ItemType, c.IsKey)).ToList(), options, training);
+
+    public static void Check(DataViewSchema input, GimEstimator.Options options, bool training) =>
+        Check(input.Where(c => !c.IsHidden).Select(ShapeOf).ToList(), options, training);
+
+    public static bool IsInteger(Type t) =>
+        t == typeof(sbyte) || t == typeof(byte) || t == typeof(short) || t == typeof(ushort) ||
+        t == typeof(int) || t == typeof(uint) || t == typeof(long) || t == typeof(ulong);
+
+    public static bool IsContextType(DataViewType type) =>
+        type is KeyDataViewType || type is TextDataViewType || type is NumberDataViewType n && IsInteger(n.RawType);
+
+    private static Shape ShapeOf(DataViewSchema.Column c)
+    {
+        if (c.Type is VectorDataViewType v)
+            return new Shape(c.Name, v.IsKnownSize ? SchemaShape.Column.VectorKind.Vector : SchemaShape.Column.VectorKind.VariableVector,
+                v.ItemType, v.ItemType is KeyDataViewType);
+        return new Shape(c.Name, SchemaShape.Column.VectorKind.Scalar, c.Type, c.Type is KeyDataViewType);
+    }
+
+    private static void Check(IReadOnlyList<Shape> input, GimEstimator.Options options, bool training)
+    {
+        CheckFloatVector(input, options.FeatureColumnName, "features");
+        if (training || options.Counterfactual)
+            CheckFloatVector(input, options.MeasurementsColumnName, training ? "measurements" : "control cells for counterfactuals");
+        if (!training) return;
+        Shape context = Find(input, options.ContextColumnName, "context", ContextTypes);
+        if (context.Kind != SchemaShape.Column.VectorKind.Scalar || !IsContextType(context.ItemType))
+            throw Mismatch(options.ContextColumnName, "context", ContextTypes, context);
+        if (options.ControlContextValue is null)
+        {
+            if (string.IsNullOrWhiteSpace(options.ControlColumnName))
+                throw new ArgumentException("GimEstimator.Options: set ControlColumnName (a Boolean column) or ControlContextValue (the context value of the controls); GIM needs control cells.", nameof(options));
+            Shape control = Find(input, options.ControlColumnName, "control flag", "a Boolean column");
+            if (control.Kind != SchemaShape.Column.VectorKind.Scalar || control.IsKey || control.ItemType != BooleanDataViewType.Instance)
+                throw Mismatch(options.ControlColumnName, "control flag", "a Boolean column", control);
+        }
+    }
+
+    private static void CheckFloatVector(IReadOnlyList<Shape> input, string name, string role)
+    {
+        Shape column = Find(input, name, role, FloatVector);
+        if (column.Kind != SchemaShape.Column.VectorKind.Vector || column.IsKey || column.ItemType != NumberDataViewType.Single)
+            throw Mismatch(name, role, FloatVector, column);
+    }
+
+    private static Shape Find(IReadOnlyList<Shape> input, string name, string role, string expected)
+    {
+        // The last column of a name is the visible one (ML.NET hides earlier ones).
+        Shape? column = input.LastOrDefault(c => c.Name == name);
+        if (column is not null) return column;
+        string available = string.Join(", ", input.Select(c => $"'{c.Name}'").Distinct());
+        throw new ArgumentOutOfRangeException("inputSchema",
+            $"Column '{name}' ({role}) was not found in the input; expected {expected}. Available columns: {available}.");
+    }
+
+    private static ArgumentOutOfRangeException Mismatch(string name, string role, string expected, Shape found) =>
+        new("inputSchema", $"Column '{name}' ({role}): expected {expected}; found {Describe(found)}.");
+
+    private static string Describe(Shape c)
+    {
+        string item = c.ItemType.ToString() ?? c.ItemType.RawType.Name;
+        return c.Kind switch
+        {
+            SchemaShape.Column.VectorKind.Vector => $"a known-size vector of {item}",
+            SchemaShape.Column.VectorKind.VariableVector => $"a variable-size vector of {item}",
+            _ => $"a scalar {item}",
+        };
+    }
+}
