@@ -13,7 +13,7 @@ namespace Gim.MLNet.Causal;
 /// Interventions are passed as two tensors broadcastable against the leading dimensions:
 /// <c>shift</c> = t⊙ψ and <c>logScaleChange</c> = t⊙ρ (zeros for a control or a plain Shift).
 /// </remarks>
-internal sealed class LinearCausalModel : nn.Module
+internal sealed class LinearCausalModel : CausalModel
 {
     private readonly Parameter _weights;
     private readonly Parameter _bias;
@@ -23,9 +23,8 @@ internal sealed class LinearCausalModel : nn.Module
     private static readonly double HalfLogTwoPi = 0.5 * Math.Log(2 * Math.PI);
 
     public LinearCausalModel(int variables, ScalarType dtype = ScalarType.Float32, Device? device = null)
-        : base(nameof(LinearCausalModel))
+        : base(nameof(LinearCausalModel), variables)
     {
-        Variables = variables;
         device ??= CPU;
         // Warm start (METHOD §5): B = 0, b = 0, log s = 0 after control standardisation.
         _weights = new Parameter(zeros(variables, variables, dtype: dtype, device: device));
@@ -35,9 +34,6 @@ internal sealed class LinearCausalModel : nn.Module
         _offDiagonal = ones(variables, variables, dtype: dtype, device: device) - _identity;
         RegisterComponents();
     }
-
-    /// <summary>Number of variables d.</summary>
-    public int Variables { get; }
 
     /// <summary>The raw weight parameter (its diagonal is ignored).</summary>
     public Parameter RawWeights => _weights;
@@ -55,7 +51,13 @@ internal sealed class LinearCausalModel : nn.Module
     public Tensor SystemMatrix() => _identity - Weights().t();
 
     /// <summary>‖B‖₁ over the off-diagonal entries.</summary>
-    public Tensor L1() => Weights().abs().sum();
+    public override Tensor SparsityPenalty() => Weights().abs().sum();
+
+    /// <inheritdoc />
+    public override Tensor Adjacency() => Weights();
+
+    /// <inheritdoc />
+    public override bool HasMomentLikelihood => true;
 
     /// <summary>
     /// Mean log-likelihood per cell of groups of cells given only their mean and covariance
@@ -66,7 +68,7 @@ internal sealed class LinearCausalModel : nn.Module
     /// <param name="shift">[..., K, d] t⊙ψ.</param>
     /// <param name="logScaleChange">[..., K, d] t⊙ρ, or null for none.</param>
     /// <returns>[..., K] mean log-likelihood per cell.</returns>
-    public Tensor LogLikelihoodFromMoments(Tensor means, Tensor covariances, Tensor shift, Tensor? logScaleChange)
+    public override Tensor LogLikelihoodFromMoments(Tensor means, Tensor covariances, Tensor shift, Tensor? logScaleChange)
     {
         Tensor a = SystemMatrix();
         Tensor logDet = linalg.slogdet(a).Item2;
@@ -84,7 +86,7 @@ internal sealed class LinearCausalModel : nn.Module
     /// <param name="shift">t⊙ψ, broadcastable to x.</param>
     /// <param name="logScaleChange">t⊙ρ broadcastable to x, or null.</param>
     /// <returns>[..., n] log-likelihoods.</returns>
-    public Tensor LogLikelihood(Tensor x, Tensor shift, Tensor? logScaleChange)
+    public override Tensor LogLikelihood(Tensor x, Tensor shift, Tensor? logScaleChange)
     {
         Tensor a = SystemMatrix();
         Tensor logDet = linalg.slogdet(a).Item2;
@@ -95,6 +97,9 @@ internal sealed class LinearCausalModel : nn.Module
     }
 
     /// <summary>E[x] = A⁻¹(b + t⊙ψ) for each row of <paramref name="shift"/> ([..., d]).</summary>
+    public override Tensor Mean(Tensor shift, Tensor? logScaleChange) => Mean(shift);
+
+    /// <summary>E[x] = A⁻¹(b + t⊙ψ); the noise scale does not move the mean of a linear model.</summary>
     public Tensor Mean(Tensor shift)
     {
         Tensor rhs = (_bias + shift);
@@ -111,7 +116,7 @@ internal sealed class LinearCausalModel : nn.Module
     }
 
     /// <summary>Exact samples x = A⁻¹(b + t⊙ψ + s'⊙z) for standard-normal <paramref name="z"/> ([..., d]).</summary>
-    public Tensor Sample(Tensor shift, Tensor? logScaleChange, Tensor z)
+    public override Tensor Sample(Tensor shift, Tensor? logScaleChange, Tensor z)
     {
         Tensor scale = logScaleChange is null ? _logScale.exp() : (_logScale + logScaleChange).exp();
         Tensor rhs = _bias + shift + scale * z;
@@ -122,7 +127,7 @@ internal sealed class LinearCausalModel : nn.Module
     /// Counterfactuals (METHOD §6): abduct u₀ = A x₀ − b from control cells x₀, then return
     /// A⁻¹(b + t⊙ψ + exp(t⊙ρ)⊙u₀) — "these control cells under the intervention".
     /// </summary>
-    public Tensor Counterfactual(Tensor controlCells, Tensor shift, Tensor? logScaleChange)
+    public override Tensor Counterfactual(Tensor controlCells, Tensor shift, Tensor? logScaleChange)
     {
         Tensor a = SystemMatrix();
         Tensor noise = matmul(controlCells, a.t()) - _bias;

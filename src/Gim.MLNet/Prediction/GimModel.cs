@@ -14,12 +14,12 @@ namespace Gim.MLNet.Prediction;
 /// </summary>
 public sealed class GimModel : IPerturbationPredictor
 {
-    private readonly LinearCausalModel _causal;
+    private readonly CausalModel _causal;
     private readonly InterventionEncoder _encoder;
     private readonly Device _device;
     private readonly ScalarType _dtype;
 
-    internal GimModel(LinearCausalModel causal, InterventionEncoder encoder, Standardizer variables, Standardizer features,
+    internal GimModel(CausalModel causal, InterventionEncoder encoder, Standardizer variables, Standardizer features,
         IReadOnlyList<string> variableNames, IReadOnlyList<string> featureNames, GimOptions options,
         IReadOnlyList<GimTrainingProgress> history, int stepsRun, TimeSpan fitTime, Device device, ScalarType dtype)
     {
@@ -69,7 +69,7 @@ public sealed class GimModel : IPerturbationPredictor
     /// <summary>Wall time of training.</summary>
     public TimeSpan FitTime { get; }
 
-    internal LinearCausalModel CausalModel => _causal;
+    internal CausalModel CausalModel => _causal;
 
     internal InterventionEncoder Encoder => _encoder;
 
@@ -81,7 +81,7 @@ public sealed class GimModel : IPerturbationPredictor
     {
         using var scope = NewDisposeScope();
         using var _ = no_grad();
-        float[,] b = TensorArrays.ToMatrix(_causal.Weights());
+        float[,] b = TensorArrays.ToMatrix(_causal.Adjacency());
         var result = new double[VariableCount, VariableCount];
         for (int i = 0; i < VariableCount; i++)
             for (int j = 0; j < VariableCount; j++)
@@ -100,7 +100,7 @@ public sealed class GimModel : IPerturbationPredictor
         InterventionParameters heads = Encode(features);
         Tensor probabilities = heads.Logits.sigmoid();
         Tensor map = (probabilities > 0.5).to_type(_dtype);
-        Tensor effect = _causal.Mean(map * heads.Shift) - _causal.Mean(zeros_like(heads.Shift));
+        Tensor effect = _causal.Mean(map * heads.Shift, heads.LogScale is null ? null : map * heads.LogScale) - _causal.Mean(zeros_like(heads.Shift), null);
         float[,] pi = TensorArrays.ToMatrix(probabilities);
         float[,] shift = TensorArrays.ToMatrix(heads.Shift);
         float[,]? rho = heads.LogScale is null ? null : TensorArrays.ToMatrix(heads.LogScale);
@@ -149,7 +149,7 @@ public sealed class GimModel : IPerturbationPredictor
         InterventionParameters heads = Encode(new[] { features });
         Tensor probabilities = heads.Logits.sigmoid();
         Tensor targets = mode == PredictionMode.Map ? (probabilities > 0.5).to_type(_dtype) : probabilities;
-        return VariableStandardizer.Inverse(TensorArrays.ToVector(_causal.Mean(targets * heads.Shift)[0]));
+        return VariableStandardizer.Inverse(TensorArrays.ToVector(_causal.Mean(targets * heads.Shift, heads.LogScale is null ? null : targets * heads.LogScale)[0]));
     }
 
     /// <summary>Cov[x | γ] under MAP targets, in original units.</summary>
@@ -160,7 +160,7 @@ public sealed class GimModel : IPerturbationPredictor
         InterventionParameters heads = Encode(new[] { features });
         Tensor targets = (heads.Logits.sigmoid() > 0.5).to_type(_dtype);
         Tensor? logScale = heads.LogScale is null ? null : (targets * heads.LogScale)[0];
-        float[,] covariance = TensorArrays.ToMatrix(_causal.Covariance(logScale));
+        float[,] covariance = TensorArrays.ToMatrix(Linear(nameof(PredictCovariance)).Covariance(logScale));
         var result = new double[VariableCount, VariableCount];
         for (int i = 0; i < VariableCount; i++)
             for (int j = 0; j < VariableCount; j++)
@@ -188,9 +188,12 @@ public sealed class GimModel : IPerturbationPredictor
     /// <summary>Mean log-likelihood per cell (standardised units) of a data set's contexts under MAP interventions.</summary>
     public double MeanLogLikelihood(PerturbationDataset data)
     {
-        using var tensors = ContextTensors.Create(data, VariableStandardizer, FeatureStandardizer, ContextWeighting.Equal, keepCells: false, _dtype, _device);
+        using var tensors = ContextTensors.Create(data, VariableStandardizer, FeatureStandardizer, ContextWeighting.Equal, keepCells: !_causal.HasMomentLikelihood, _dtype, _device);
         return MapLogLikelihood(tensors);
     }
+
+    private LinearCausalModel Linear(string operation) => _causal as LinearCausalModel
+        ?? throw new NotSupportedException($"{operation} needs the linear causal model; this model uses {Options.CausalModel}.");
 
     internal double MapLogLikelihood(ContextTensors tensors)
     {
@@ -198,9 +201,18 @@ public sealed class GimModel : IPerturbationPredictor
         using var _ = no_grad();
         InterventionParameters heads = _encoder.forward(tensors.Features);
         Tensor targets = (heads.Logits.sigmoid() > 0.5).to_type(_dtype) * tensors.Perturbed;
-        Tensor ll = _causal.LogLikelihoodFromMoments(tensors.Means, tensors.Covariances!, targets * heads.Shift,
-            heads.LogScale is null ? null : targets * heads.LogScale);
-        return ll.mean().ToDouble();
+        Tensor shift = targets * heads.Shift;
+        Tensor? logScale = heads.LogScale is null ? null : targets * heads.LogScale;
+        if (tensors.Covariances is not null)
+            return _causal.LogLikelihoodFromMoments(tensors.Means, tensors.Covariances, shift, logScale).mean().ToDouble();
+        // Cells kept instead of moments: average each context's per-cell likelihood, then the contexts.
+        double total = 0;
+        for (int k = 0; k < tensors.ContextCount; k++)
+        {
+            Tensor cells = tensors.Cells!.narrow(0, tensors.Offsets[k], tensors.Counts[k]);
+            total += _causal.LogLikelihood(cells, shift[k], logScale?[k]).mean().ToDouble();
+        }
+        return total / tensors.ContextCount;
     }
 
     /// <summary>Every parameter as plain arrays (for ONNX export, persistence, inspection).</summary>

@@ -15,7 +15,8 @@ internal static class GimParameterIO
         using var scope = NewDisposeScope();
         using var _ = no_grad();
         InterventionEncoder encoder = model.Encoder;
-        LinearCausalModel causal = model.CausalModel;
+        LinearCausalModel causal = model.CausalModel as LinearCausalModel
+            ?? throw new NotSupportedException($"Exporting LinearGimParameters needs the linear causal model; this model uses {model.Options.CausalModel}.");
         return new LinearGimParameters
         {
             VariableNames = model.VariableNames.ToArray(),

@@ -1,3 +1,4 @@
+using Gim.MLNet.Causal;
 using Gim.MLNet.Interventions;
 
 namespace Gim.MLNet.Training;
@@ -8,6 +9,9 @@ namespace Gim.MLNet.Training;
 /// </summary>
 public sealed class GimOptions
 {
+    /// <summary>The causal model over the measured variables. Default <see cref="CausalModelKind.Linear"/>.</summary>
+    public CausalModelKind CausalModel { get; set; } = CausalModelKind.Linear;
+
     /// <summary>Which parameters an intervention changes. Default <see cref="InterventionKind.Shift"/>.</summary>
     public InterventionKind Interventions { get; set; } = InterventionKind.Shift;
 

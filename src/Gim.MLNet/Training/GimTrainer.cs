@@ -52,15 +52,17 @@ public sealed class GimTrainer
         Standardizer features = Standardizer.FitVectors(train.Contexts.Select(c => c.Features), p);
 
         torch.random.manual_seed(_options.Seed);
-        var causal = new LinearCausalModel(d, dtype, device);
+        CausalModel causal = CausalModelFactory.Create(_options, d, dtype, device);
         var encoder = new InterventionEncoder(p, d, _options.EncoderDepth, _options.EncoderWidth, _options.Interventions,
             _options.InitialTargetLogit, dtype, device);
         var generator = new torch.Generator((ulong)_options.Seed, device);
 
-        bool cellMode = _options.CellBatchSize > 0;
+        bool cellMode = _options.CellBatchSize > 0 || !causal.HasMomentLikelihood;
+        if (cellMode && _options.CellBatchSize == 0)
+            throw new ArgumentException($"GimOptions.CellBatchSize must be > 0 for the {_options.CausalModel} causal model: its likelihood has no closed form in terms of a context's moments.");
         using var trainTensors = ContextTensors.Create(train, variables, features, _options.Weighting, keepCells: cellMode, dtype, device);
         using var validationTensors = validation is null ? null
-            : ContextTensors.Create(validation, variables, features, ContextWeighting.Equal, keepCells: false, dtype, device);
+            : ContextTensors.Create(validation, variables, features, ContextWeighting.Equal, keepCells: !causal.HasMomentLikelihood, dtype, device);
 
         var parameters = causal.parameters().Concat(encoder.parameters()).ToList();
         using var optimizer = optim.Adam(parameters, lr: _options.LearningRate);
@@ -125,7 +127,7 @@ public sealed class GimTrainer
             history, stepsRun, clock.Elapsed, device, dtype);
     }
 
-    private double Step(LinearCausalModel causal, InterventionEncoder encoder, optim.Optimizer optimizer, ContextTensors data,
+    private double Step(CausalModel causal, InterventionEncoder encoder, optim.Optimizer optimizer, ContextTensors data,
         torch.Generator generator, double temperature, bool cellMode, int step)
     {
         using var scope = NewDisposeScope();
@@ -160,7 +162,7 @@ public sealed class GimTrainer
 
         Tensor dataTerm = (logLikelihood.mean(new long[] { 0 }) * weights).sum();
         Tensor targetPenalty = (heads.Logits.sigmoid().mean(new long[] { -1 }) * weights).sum();
-        Tensor loss = -dataTerm + _options.TargetSparsity * targetPenalty + _options.GraphSparsity * causal.L1();
+        Tensor loss = -dataTerm + _options.TargetSparsity * targetPenalty + _options.GraphSparsity * causal.SparsityPenalty();
         if (_options.WeightDecay > 0)
             loss = loss + _options.WeightDecay * encoder.parameters().Where(t => t.dim() == 2).Select(t => t.square().sum()).Aggregate((a, b) => a + b);
 
@@ -201,7 +203,7 @@ public sealed class GimTrainer
         return _options.InitialTemperature * Math.Pow(_options.FinalTemperature / _options.InitialTemperature, fraction);
     }
 
-    private static Dictionary<string, Tensor> Snapshot(LinearCausalModel causal, InterventionEncoder encoder)
+    private static Dictionary<string, Tensor> Snapshot(CausalModel causal, InterventionEncoder encoder)
     {
         var state = new Dictionary<string, Tensor>();
         using var _ = no_grad();
@@ -212,7 +214,7 @@ public sealed class GimTrainer
         return state;
     }
 
-    private static void Restore(LinearCausalModel causal, InterventionEncoder encoder, Dictionary<string, Tensor> state)
+    private static void Restore(CausalModel causal, InterventionEncoder encoder, Dictionary<string, Tensor> state)
     {
         using var _ = no_grad();
         foreach (var (name, parameter) in causal.named_parameters())
