@@ -1,9 +1,26 @@
-using Gim.MLNet;
-using static TorchSharp.torch;
+using Gim.MLNet.Samples.Commands;
+using Spectre.Console.Cli;
 
-Console.WriteLine($"Gim.MLNet {GimInfo.Version} on TorchSharp {GimInfo.TorchSharpVersion}");
-using var scope = NewDisposeScope();
-var a = tensor(new float[] { 1, 2, 3, 4 }, new long[] { 2, 2 });
-var b = tensor(new float[] { 5, 6, 7, 8 }, new long[] { 2, 2 });
-var product = matmul(a, b);
-Console.WriteLine($"[[1,2],[3,4]] x [[5,6],[7,8]] = [{string.Join(", ", product.data<float>().ToArray())}]");
+var app = new CommandApp<MainJobCommand>();
+app.Configure(config =>
+{
+    config.SetApplicationName("Gim.MLNet.Samples");
+    config.SetApplicationVersion(Gim.MLNet.GimInfo.Version);
+    config.AddExample("--quick", "--out", "run1");
+    config.PropagateExceptions();
+});
+try
+{
+    return app.Run(args);
+}
+catch (CommandParseException e)
+{
+    Spectre.Console.AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
+    return 2;
+}
+catch (Exception e) when (e is ArgumentException or FileNotFoundException or DirectoryNotFoundException or InvalidOperationException or InvalidDataException)
+{
+    Spectre.Console.AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
+    if (Environment.GetEnvironmentVariable("GIM_SAMPLES_DEBUG") == "1") Spectre.Console.AnsiConsole.WriteException(e);
+    return 1;
+}

@@ -9,7 +9,7 @@ namespace Gim.MLNet.Tests.Training;
 
 public class GimTrainerTests
 {
-    private static GimOptions Fast(int seed = 0) => new() { Seed = seed, MaxSteps = 600, TargetSparsity = 3 };
+    private static GimOptions Fast(int seed = 0) => new() { Seed = seed, MaxSteps = 600, TargetSparsity = 3, LearningRate = 0.02 };
 
     private static double TargetAuroc(GimModel model, HillScreenSplit split)
     {

@@ -1,0 +1,114 @@
+using Gim.MLNet.Data;
+using Gim.MLNet.Metrics;
+using Gim.MLNet.MLNet;
+using Gim.MLNet.Samples.Console;
+using Gim.MLNet.Samples.Plots;
+using Gim.MLNet.Synthetic;
+using Gim.MLNet.Training;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Spectre.Console;
+
+namespace Gim.MLNet.Samples.Commands;
+
+/// <summary>The steps of the main job, each writing into the output folder.</summary>
+internal sealed class MainJob(int seed, bool quick, string folder, CancellationToken cancellationToken)
+{
+    private readonly List<(string File, string What)> _outputs = new();
+
+    public IReadOnlyList<(string File, string What)> Outputs => _outputs;
+
+    public void Run()
+    {
+        HillScreen screen = GenerateScreen();
+        var mlContext = new MLContext(seed);
+        IDataView train = screen.Train.Data.ToDataView(mlContext);
+
+        var options = new GimEstimator.Options
+        {
+            Seed = seed,
+            Training = new GimOptions { Seed = seed, MaxSteps = quick ? 1000 : 2000, LearningRate = quick ? 0.02 : 0.01 },
+            CancellationToken = cancellationToken,
+        };
+        // An ordinary ML.NET pipeline: any featurizer or normaliser can precede the GIM trainer.
+        var pipeline = mlContext.Transforms.NormalizeMeanVariance("Features")
+            .Append(mlContext.Perturbation().Trainers.Gim(options));
+        TransformerChain<GimTransformer> model = TrainingProgressView.Run("Fitting GIM", options.Training.MaxSteps, progress =>
+        {
+            options.Progress = progress;
+            return pipeline.Fit(train);
+        });
+        GimTransformer gim = model.LastTransformer;
+        AnsiConsole.MarkupLineInterpolated($"GIM trained {gim.Model.StepsRun} steps in {gim.Model.FitTime.TotalSeconds:F1} s.");
+
+        string zip = Path.Combine(folder, "gim-pipeline.zip");
+        mlContext.Model.SaveAtomically(model, train.Schema, zip);
+        _outputs.Add((zip, "the fitted ML.NET pipeline (ONNX inside; loads without Gim.MLNet)"));
+
+        PredictUnseenDrug(screen, zip, gim);
+        PlotMechanisms(screen, model, mlContext);
+    }
+
+    private HillScreen GenerateScreen()
+    {
+        var options = quick
+            ? new HillScreenOptions { Seed = seed, Variables = 10, TrainDrugs = 20, NewDrugs = 8, SamplesPerTestContext = 100 }
+            : new HillScreenOptions { Seed = seed };
+        HillScreen screen = HillScreen.Generate(options);
+        AnsiConsole.MarkupLineInterpolated(
+            $"Hill screen (seed {seed}): {screen.Train.Data.Contexts.Count} training contexts ({screen.Train.Data.SampleCount} cells), {screen.Options.Variables} variables, {screen.FullOod.Data.Contexts.Count} fully-OOD test contexts.");
+        return screen;
+    }
+
+    private void PredictUnseenDrug(HillScreen screen, string zip, GimTransformer gim)
+    {
+        // A fresh MLContext, as a production app would: only the .zip is needed.
+        var serving = new MLContext(seed);
+        ITransformer loaded = serving.Model.Load(zip, out _);
+        PerturbationContext unseen = screen.FullOod.Data.Contexts.OrderByDescending(c => screen.FullOod.Truth[screen.FullOod.Data.Contexts.ToList().IndexOf(c)].Dose).First();
+        // 2,000 rows with the unseen drug's features: each row is one predicted cell.
+        const int n = 2000;
+        var query = new PerturbationContext(unseen.Name, unseen.Features, new float[n, screen.Options.Variables]);
+        var single = new PerturbationDataset(new[] { query }, screen.Train.Data.VariableNames, screen.Train.Data.FeatureNames);
+        IDataView predictions = loaded.Transform(single.ToDataView(serving));
+        float[][] samples = predictions.GetColumn<float[]>("Sample").ToArray();
+        var predicted = new float[n, samples[0].Length];
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < samples[i].Length; j++)
+                predicted[i, j] = samples[i][j];
+
+        double[] controlMean = MeanMetrics.ColumnMeans(screen.Train.Data.Controls.First().Samples);
+        double[] observedMean = MeanMetrics.ColumnMeans(unseen.Samples);
+        int[] top = MeanMetrics.TopKMostShifted(observedMean, controlMean, 4);
+        string marginals = Path.Combine(folder, "marginals-unseen-drug.png");
+        Figures.Marginals(marginals, predicted, unseen.Samples, top, gim.VariableNames, unseen.Name);
+        _outputs.Add((marginals, $"predicted vs observed cells of {unseen.Name} (never seen in training), 4 most shifted variables"));
+
+        var table = new Table().Title($"Unseen drug {unseen.Name}: reloaded pipeline vs observed means").AddColumns("variable", "control", "observed", "predicted");
+        double[] predictedMean = MeanMetrics.ColumnMeans(predicted);
+        foreach (int j in top)
+            table.AddRow(gim.VariableNames[j], $"{controlMean[j]:F2}", $"{observedMean[j]:F2}", $"{predictedMean[j]:F2}");
+        AnsiConsole.Write(table);
+    }
+
+    private void PlotMechanisms(HillScreen screen, TransformerChain<GimTransformer> model, MLContext mlContext)
+    {
+        GimTransformer gim = model.LastTransformer;
+        // Through the whole pipeline, so the features see the same normaliser as in training.
+        IDataView scored = model.Transform(screen.FullOod.Data.ToDataView(mlContext));
+        var probabilities = scored.GetColumn<string>("Context").Zip(scored.GetColumn<float[]>("TargetProbabilities"))
+            .GroupBy(row => row.First).ToDictionary(g => g.Key, g => g.First().Second);
+        string targets = Path.Combine(folder, "targets-fully-ood.png");
+        Figures.Targets(targets, screen.FullOod.Truth.Select(t => t.Targets).ToArray(),
+            screen.FullOod.Data.Contexts.Select(c => probabilities[c.Name]).ToArray(), gim.VariableNames, "fully-OOD drugs");
+        _outputs.Add((targets, "true vs inferred targets of the 20 new drugs (fully OOD)"));
+
+        string graph = Path.Combine(folder, "graph-true-vs-learned.png");
+        Figures.Graphs(graph, screen.TrueGraph, gim.Graph());
+        _outputs.Add((graph, "true vs learned causal graph"));
+
+        string curve = Path.Combine(folder, "training-curve.png");
+        Figures.TrainingCurve(curve, gim.Model.History);
+        _outputs.Add((curve, "GIM training curve"));
+    }
+}
