@@ -134,15 +134,17 @@ public sealed class GimTrainer
         optimizer.zero_grad();
         long k = data.ContextCount;
         int d = causal.Variables;
-        Tensor contexts = _options.ContextBatchSize > 0 && _options.ContextBatchSize < k
-            ? randperm(k, generator: generator).narrow(0, 0, _options.ContextBatchSize).to(data.Features.device)
-            : arange(k, device: data.Features.device);
+        bool fullBatch = _options.ContextBatchSize == 0 || _options.ContextBatchSize >= k;
+        Tensor contexts = fullBatch
+            ? arange(k, device: data.Features.device)
+            : randperm(k, generator: generator).narrow(0, 0, _options.ContextBatchSize).to(data.Features.device);
         long batch = contexts.shape[0];
-        Tensor weights = data.Weights.index_select(0, contexts);
-        weights = weights / weights.sum();
-        Tensor perturbed = data.Perturbed.index_select(0, contexts);
+        // A full batch uses the tensors as they are: gathering all K contexts would only copy them.
+        Tensor Select(Tensor t) => fullBatch ? t : t.index_select(0, contexts);
+        Tensor weights = fullBatch ? data.Weights : Select(data.Weights) / Select(data.Weights).sum();
+        Tensor perturbed = Select(data.Perturbed);
 
-        InterventionParameters heads = encoder.forward(data.Features.index_select(0, contexts));
+        InterventionParameters heads = encoder.forward(Select(data.Features));
         Tensor uniform = rand(new long[] { _options.RelaxationDraws, batch, d }, generator: generator, dtype: heads.Logits.dtype, device: heads.Logits.device);
         Tensor targets = BinaryConcrete.Sample(heads.Logits, uniform, temperature, _options.StraightThrough) * perturbed;
         Tensor shift = targets * heads.Shift;
@@ -151,8 +153,7 @@ public sealed class GimTrainer
         Tensor logLikelihood; // [M, batch]
         if (!cellMode)
         {
-            logLikelihood = causal.LogLikelihoodFromMoments(data.Means.index_select(0, contexts),
-                data.Covariances!.index_select(0, contexts), shift, logScale);
+            logLikelihood = causal.LogLikelihoodFromMoments(Select(data.Means), Select(data.Covariances!), shift, logScale);
         }
         else
         {
