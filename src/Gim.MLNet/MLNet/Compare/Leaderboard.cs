@@ -8,13 +8,13 @@ namespace Gim.MLNet.MLNet;
 /// </summary>
 public sealed class Leaderboard
 {
-    internal Leaderboard(IReadOnlyList<string> splits, IReadOnlyList<LeaderboardRow> rows)
+    internal Leaderboard(IReadOnlyList<string> splits, IReadOnlyList<LeaderboardRow> rows, IReadOnlyCollection<string>? only = null)
     {
         Splits = splits;
         Rows = rows;
         // A metric gets a column when any method reported it on any split, so a method that has no notion of
         // targets leaves its target cells empty instead of removing the column for everyone.
-        Metrics = PerturbationMetrics.All.Where(m => rows.Any(r => splits.Any(s => r.HasValue(s, m)))).ToList();
+        Metrics = PerturbationMetrics.All.Where(m => (only is null || only.Contains(m)) && rows.Any(r => splits.Any(s => r.HasValue(s, m)))).ToList();
         var columns = new List<LeaderboardColumn> { new(null, PerturbationMetrics.FitSeconds) };
         foreach (string split in splits)
         {
@@ -61,6 +61,18 @@ public sealed class Leaderboard
             if (best is null || (lower ? v < bestValue : v > bestValue)) (best, bestValue) = (row, v);
         }
         return best;
+    }
+
+    /// <summary>
+    /// The same rows with only the given metric columns (fit and predict seconds are always kept): a narrower table
+    /// to print, e.g. <c>board.Select(PerturbationMetrics.Mmd, PerturbationMetrics.Energy).Print(Console.Out)</c>.
+    /// </summary>
+    /// <param name="metrics">Metric names (<see cref="PerturbationMetrics"/>); each must be a known metric.</param>
+    public Leaderboard Select(params string[] metrics)
+    {
+        ArgumentNullException.ThrowIfNull(metrics);
+        foreach (string metric in metrics) PerturbationMetrics.IsLowerBetter(metric); // rejects unknown names
+        return new Leaderboard(Splits, Rows, metrics.ToHashSet(StringComparer.Ordinal));
     }
 
     /// <summary>The table as aligned plain text (numbers with 4 significant digits, "-" where a value is missing).</summary>

@@ -147,6 +147,16 @@ public class CompareTests
     }
 
     [Test]
+    public void Select_KeepsTheChosenMetricsAndTheTimes()
+    {
+        Leaderboard narrow = _board.Select(PerturbationMetrics.Mmd, PerturbationMetrics.TargetAuroc);
+        Assert.That(narrow.Columns.Select(c => c.Name), Is.EqualTo(new[] { "fit_seconds", "partial-ood/mmd", "partial-ood/target_auroc",
+            "partial-ood/predict_seconds", "full-ood/mmd", "full-ood/target_auroc", "full-ood/predict_seconds" }));
+        Assert.That(narrow.Rows, Is.SameAs(_board.Rows));
+        Assert.That(() => _board.Select("nope"), Throws.ArgumentException.With.Message.Contains("Unknown metric 'nope'"));
+    }
+
+    [Test]
     public void SaveCsv_WritesEveryValueRoundTrip_AndQuotesTheErrors()
     {
         string path = Path.Combine(_directory, "sub", "leaderboard.csv");
