@@ -1,4 +1,5 @@
 using Microsoft.ML;
+using Microsoft.ML.Runtime;
 
 namespace Gim.MLNet.MLNet;
 
@@ -21,19 +22,99 @@ public sealed class PerturbationCatalog
     public PerturbationTrainers Trainers { get; }
 
     /// <summary>
-    /// Compares predicted and observed cells per context: for every context, the RMSE between the mean of
-    /// the predicted column and the mean of the observed column over that context's rows; and their average.
+    /// Scores predicted against observed cells per context with the BENCHMARK.md §2 metrics (multi-scale MMD,
+    /// energy distance, mean RMSE, R², Pearson delta; target AUROC/AUPRC/F1 when true targets are given) in the
+    /// space standardised by the control cells. The data is what a fitted transformer returns for test rows: each
+    /// row's measurements column is an observed cell, its Sample column a predicted draw for the same context.
+    /// Works on the output of any estimator that writes a Sample column.
     /// </summary>
-    /// <param name="data">Rows with a context, a predicted vector (e.g. a transformer's Sample column) and an observed vector of the same size.</param>
+    /// <param name="data">Transformed rows: context, predicted draw and observed cell, plus control rows (the control statistics).</param>
     /// <param name="contextColumnName">The context column (key, string or integer). Default "Context".</param>
-    /// <param name="predictedColumnName">The predicted cells: a known-size vector of Single. Default "Sample".</param>
-    /// <param name="observedColumnName">The observed cells: a known-size vector of Single. Default "Measurements".</param>
-    /// <returns>Per-context and averaged RMSE of the means.</returns>
-    public PerturbationEvaluation Evaluate(IDataView data, string contextColumnName = "Context",
-        string predictedColumnName = "Sample", string observedColumnName = "Measurements") =>
-        // TODO(issue 4, item 6): delegate to Gim.MLNet.Metrics (the BENCHMARK.md metrics: energy distance,
-        // MMD, per-variable Wasserstein...) once that library lands; this computes the mean RMSE only.
-        PerturbationEvaluator.Evaluate(data, contextColumnName, predictedColumnName, observedColumnName);
+    /// <param name="sampleColumnName">The predicted draws: a known-size vector of Single. Default "Sample".</param>
+    /// <param name="measurementsColumnName">The observed cells: a known-size vector of Single of the same size. Default "Measurements".</param>
+    /// <param name="controlColumnName">A Boolean column marking the control rows, which define the evaluation space. Default "IsControl".</param>
+    /// <returns>Per-context metrics and their averages.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">A column is missing or has the wrong type (the message names it).</exception>
+    /// <exception cref="ArgumentException">No control rows (use the options overload to give <see cref="ControlStatistics"/>), or non-finite values.</exception>
+    public PerturbationEvaluation Evaluate(IDataView data, string contextColumnName = "Context", string sampleColumnName = "Sample",
+        string measurementsColumnName = "Measurements", string controlColumnName = "IsControl") =>
+        Evaluate(data, new PerturbationEvaluationOptions
+        {
+            ContextColumnName = contextColumnName,
+            SampleColumnName = sampleColumnName,
+            MeasurementsColumnName = measurementsColumnName,
+            ControlColumnName = controlColumnName,
+        });
+
+    /// <summary>
+    /// Scores predicted against observed cells per context with every setting given by <paramref name="options"/>:
+    /// columns, control statistics, true targets (column or dictionary), optional metrics (unbiased and
+    /// median-heuristic MMD, Sinkhorn), top-k and the F1 threshold.
+    /// </summary>
+    /// <param name="data">Transformed rows: context, predicted draw and observed cell (see <see cref="PerturbationEvaluationOptions"/>).</param>
+    /// <param name="options">Columns and metric settings.</param>
+    /// <returns>Per-context metrics and their averages.</returns>
+    public PerturbationEvaluation Evaluate(IDataView data, PerturbationEvaluationOptions options) =>
+        PerturbationEvaluator.Evaluate(data, options);
+
+    /// <summary>
+    /// Fits every estimator on the same training data (timed), transforms every test split with each fitted model
+    /// (timed), evaluates the predictions and returns a leaderboard. An estimator that fails to fit, or a split that
+    /// fails to predict or evaluate, is recorded in its row with the exception's message; the others go on.
+    /// </summary>
+    /// <param name="estimators">Named estimators (a <c>Dictionary</c> or list of pairs); any estimator whose transformer writes a Sample column.</param>
+    /// <param name="trainingData">The training rows, with control rows (their cells define the evaluation space unless options give <see cref="ControlStatistics"/>).</param>
+    /// <param name="testSplits">Named test data, e.g. "partial-ood" and "full-ood", with the observed cells in the measurements column.</param>
+    /// <param name="options">Evaluation columns and metrics, progress and cancellation; null = defaults.</param>
+    /// <returns>One row per estimator, in the given order.</returns>
+    /// <exception cref="ArgumentException">No estimators or splits, duplicate names, or no control statistics.</exception>
+    /// <exception cref="OperationCanceledException">The options' token was cancelled.</exception>
+    public Leaderboard Compare(IEnumerable<KeyValuePair<string, IEstimator<ITransformer>>> estimators, IDataView trainingData,
+        IEnumerable<KeyValuePair<string, IDataView>> testSplits, ComparisonOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(estimators);
+        ArgumentNullException.ThrowIfNull(testSplits);
+        var methods = estimators.Select(e => new EstimatorComparison.Method(e.Key,
+            () => e.Value ?? throw new ArgumentNullException(nameof(estimators), $"Estimator '{e.Key}' is null."))).ToList();
+        return EstimatorComparison.Run(MLContext, methods, trainingData, testSplits.ToList(), options ?? new ComparisonOptions());
+    }
+
+    /// <summary>
+    /// Splits data by context: a seeded random <paramref name="validationFraction"/> of the non-control contexts
+    /// (at least one, never all) is held out with all its rows; control contexts always stay in training.
+    /// </summary>
+    /// <param name="data">One row per cell.</param>
+    /// <param name="validationFraction">Fraction of the non-control contexts to hold out, in (0, 1). Default 0.2.</param>
+    /// <param name="contextColumnName">The context column (key, string or integer). Default "Context".</param>
+    /// <param name="controlColumnName">A Boolean column marking control rows; null when there is none. Ignored when <paramref name="controlContextValue"/> is set. Default "IsControl".</param>
+    /// <param name="controlContextValue">The context value of the control context, instead of a control column.</param>
+    /// <param name="seed">Seed of the split; null takes one from the MLContext.</param>
+    /// <returns>Lazy training and validation views and their context lists.</returns>
+    public ContextSplit SplitByContext(IDataView data, double validationFraction = 0.2, string contextColumnName = "Context",
+        string? controlColumnName = "IsControl", string? controlContextValue = null, int? seed = null) =>
+        ContextSplitter.Split(data, validationFraction, contextColumnName, controlColumnName, controlContextValue, seed ?? NextSeed());
+
+    /// <summary>
+    /// Grid or random hyper-parameter search: holds out validation contexts from <paramref name="data"/>
+    /// (<see cref="SplitByContext"/>), fits one estimator per candidate on the rest, scores each on the held-out
+    /// contexts and returns the best candidate with the full trial table. Failed trials stay in the table.
+    /// </summary>
+    /// <typeparam name="TParams">The candidate type: a <see cref="ParameterSet"/> from a <see cref="ParameterGrid"/>, a record, a number...</typeparam>
+    /// <param name="data">The training rows (with control rows).</param>
+    /// <param name="candidates">The candidates to try, e.g. a <see cref="ParameterGrid"/>.</param>
+    /// <param name="createEstimator">Makes the estimator of a candidate.</param>
+    /// <param name="options">Metric and direction, strategy, validation fraction, seed, columns; null = defaults.</param>
+    /// <returns>The best candidate and every trial.</returns>
+    /// <exception cref="InvalidOperationException">Every trial failed (the message lists why).</exception>
+    public HyperparameterSearchResult<TParams> SearchHyperparameters<TParams>(IDataView data, IEnumerable<TParams> candidates,
+        Func<TParams, IEstimator<ITransformer>> createEstimator, HyperparameterSearchOptions? options = null)
+    {
+        options ??= new HyperparameterSearchOptions();
+        return HyperparameterSearch.Run(MLContext, data, candidates, createEstimator, options, options.Seed ?? NextSeed());
+    }
+
+    // ML.NET convention: components without an explicit seed draw one from the context (new MLContext(seed: n)).
+    private int NextSeed() => ((IHostEnvironment)MLContext).Register(nameof(PerturbationCatalog)).Rand.Next();
 }
 
 /// <summary>The perturbation trainers of <see cref="PerturbationCatalog"/>.</summary>

@@ -1,0 +1,79 @@
+using Gim.MLNet.MLNet;
+using Gim.MLNet.Synthetic;
+using Gim.MLNet.Tests.MLNet.Compare;
+using Gim.MLNet.Tests.MLNet.Evaluation;
+using Microsoft.ML;
+
+namespace Gim.MLNet.Tests.MLNet.Tuning;
+
+public class HyperparameterSearchTests
+{
+    [Test]
+    public void Search_TunesGimTargetSparsity_AndReturnsTheBestTrialOfTheTable()
+    {
+        HillScreen screen = HillScreenRows.SmallScreen();
+        var mlContext = new MLContext(seed: 1);
+        IDataView data = HillScreenRows.Load(mlContext, screen.Train);
+        var grid = new ParameterGrid { { "TargetSparsity", 0.001, 0.05, 2.0 } };
+
+        HyperparameterSearchResult<ParameterSet> result = mlContext.Perturbation().SearchHyperparameters(data, grid,
+            p => mlContext.Perturbation().Trainers.Gim(new GimEstimator.Options
+            {
+                Seed = 3,
+                Training = { MaxSteps = 200, LearningRate = 0.05, EncoderWidth = 8, TargetSparsity = p.Get<double>("TargetSparsity") },
+            }),
+            new HyperparameterSearchOptions { Metric = PerturbationMetrics.Energy, Seed = 2 });
+        TestContext.Out.WriteLine(result);
+
+        Assert.That(result.Trials, Has.Count.EqualTo(3));
+        Assert.That(result.Table.Rows, Has.Count.EqualTo(3));
+        Assert.That(result.Trials.All(t => t.Error is null && t.FitSeconds > 0 && t.PredictSeconds > 0), Is.True);
+        Assert.That(result.Trials.Select(t => t.Score), Is.EqualTo(result.Table.Rows.Select(r => r.Value("validation", "energy"))));
+        double best = result.Trials.Min(t => t.Score);
+        Assert.That(result.Best.Score, Is.EqualTo(best));
+        Assert.That(result.Table.Best("validation", "energy"), Is.SameAs(result.Best.Row));
+        Assert.That(result.BestParameters, Is.SameAs(grid.Cast<ParameterSet>().ElementAt(result.Best.Index)).Or.EqualTo(result.Trials[result.Best.Index].Parameters));
+        Assert.That(result.Maximize, Is.False);
+        Assert.That(result.Split.ValidationContexts, Has.Count.EqualTo(6), "20% of 32");
+        Assert.That(result.ToString(), Does.StartWith($"best: #{result.Best.Index} TargetSparsity="));
+    }
+
+    [Test]
+    public void Search_RandomStrategy_DrawsMaxTrials_KeepsFailures_AndMaximisesWhenAsked()
+    {
+        HillScreen screen = HillScreenRows.SmallScreen();
+        var mlContext = new MLContext(seed: 1);
+        IDataView data = HillScreenRows.Load(mlContext, screen.Train);
+        // Stand-ins keep this fast: a perfect oracle, a broken estimator and a wrong-size one.
+        var candidates = new[] { "oracle", "broken", "wrong-size", "oracle-2" };
+        IEstimator<ITransformer> Create(string name) => name switch
+        {
+            "broken" => new StandIns.Throwing(),
+            "wrong-size" => StandIns.WrongSize(mlContext),
+            _ => StandIns.Oracle(mlContext),
+        };
+        var options = new HyperparameterSearchOptions { Strategy = SearchStrategy.Random, MaxTrials = 3, Seed = 11, Metric = PerturbationMetrics.RSquared };
+        var result = mlContext.Perturbation().SearchHyperparameters(data, candidates, Create, options);
+        var again = mlContext.Perturbation().SearchHyperparameters(data, candidates, Create, options);
+
+        Assert.That(result.Trials, Has.Count.EqualTo(3));
+        Assert.That(result.Trials.Select(t => t.Parameters), Is.Unique);
+        Assert.That(again.Trials.Select(t => t.Parameters), Is.EqualTo(result.Trials.Select(t => t.Parameters)), "seeded");
+        Assert.That(result.Maximize, Is.True, "R² is higher-is-better");
+        Assert.That(result.Best.Parameters, Does.StartWith("oracle"));
+        Assert.That(result.Best.Score, Is.EqualTo(1));
+        foreach (var trial in result.Trials.Where(t => !t.Parameters.StartsWith("oracle", StringComparison.Ordinal)))
+            Assert.That(trial.Error, Is.Not.Null.And.Not.Empty, $"{trial.Name} failed and says why");
+    }
+
+    [Test]
+    public void Search_WhenEveryTrialFails_SaysWhy()
+    {
+        var mlContext = new MLContext(seed: 1);
+        IDataView data = HillScreenRows.Load(mlContext, HillScreenRows.SmallScreen().Train);
+        Assert.That(() => mlContext.Perturbation().SearchHyperparameters(data, new[] { 1, 2 }, _ => new StandIns.Throwing()),
+            Throws.InvalidOperationException.With.Message.Contains("#0 1: fit: InvalidOperationException: deliberate failure"));
+        Assert.That(() => mlContext.Perturbation().SearchHyperparameters(data, new[] { 1 }, _ => StandIns.Oracle(mlContext), new HyperparameterSearchOptions { Metric = "accuracy" }),
+            Throws.ArgumentException.With.Message.Contains("Unknown metric 'accuracy'"));
+    }
+}
