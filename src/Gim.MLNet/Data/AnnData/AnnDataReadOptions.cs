@@ -21,7 +21,7 @@ public sealed class AnnDataReadOptions
     /// <summary>The obs columns to load; null loads all (in the file's column order), empty loads none.</summary>
     public IReadOnlyList<string>? ObsColumns { get; set; }
 
-    /// <summary>Keep only the cells (obs rows) at these 0-based positions, in increasing file order; null keeps all.</summary>
+    /// <summary>Keep only the cells (obs rows) at these 0-based positions (any order; the table keeps file order); null keeps all.</summary>
     public IReadOnlyList<int>? Rows { get; set; }
 
     /// <summary>Keep only the cells whose obs column has one of the given values (combined with <see cref="Rows"/>); null keeps all.</summary>
