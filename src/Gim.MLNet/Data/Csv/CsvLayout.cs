@@ -1,0 +1,74 @@
+using Gim.MLNet.Data.Loaders;
+
+namespace Gim.MLNet.Data.Csv;
+
+/// <summary>The header resolved against <see cref="CsvColumnRoles"/>: the position of every column that is read.</summary>
+internal sealed class CsvLayout
+{
+    private CsvLayout(int context, int[] features, int[] measurements, string[] header)
+    {
+        Context = context;
+        Features = features;
+        Measurements = measurements;
+        Header = header;
+    }
+
+    public int Context { get; }
+
+    public int[] Features { get; }
+
+    public int[] Measurements { get; }
+
+    public string[] Header { get; }
+
+    public string[] FeatureNames => Features.Select(i => Header[i]).ToArray();
+
+    public string[] MeasurementNames => Measurements.Select(i => Header[i]).ToArray();
+
+    public static CsvLayout Resolve(string source, string[] header, CsvColumnRoles roles)
+    {
+        var position = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int i = 0; i < header.Length; i++)
+        {
+            if (header[i].Length == 0)
+                throw new DataFileException(source, null, 1, $"header field {i + 1} is empty; every column needs a name.");
+            if (!position.TryAdd(header[i], i))
+                throw new DataFileException(source, header[i], 1, $"column '{header[i]}' appears twice in the header.");
+        }
+        int Find(string name, string role) => position.TryGetValue(name, out int i) ? i
+            : throw new DataFileException(source, name, 1,
+                $"the {role} column '{name}' is not in the header; the columns are: {string.Join(", ", header.Take(30).Select(h => $"'{h}'"))}{(header.Length > 30 ? ", ..." : "")}.");
+
+        int context = Find(roles.ContextColumn, "context");
+        int[] features = Pick(source, header, roles.FeatureColumns, roles.FeaturePrefix, "feature", Find)
+            ?? throw new ArgumentException("CsvColumnRoles: set FeatureColumns or FeaturePrefix (the columns that describe each perturbation).");
+        foreach (string ignored in roles.IgnoredColumns) Find(ignored, "ignored");
+        var taken = new HashSet<int>(features) { context };
+        foreach (string ignored in roles.IgnoredColumns) taken.Add(position[ignored]);
+        int[] measurements = Pick(source, header, roles.MeasurementColumns, roles.MeasurementPrefix, "measurement", Find)
+            ?? Enumerable.Range(0, header.Length).Where(i => !taken.Contains(i)).ToArray();
+        if (measurements.Length == 0)
+            throw new DataFileException(source, null, 1, "no measurement columns: every column is the context, a feature or ignored.");
+        foreach (int m in measurements)
+            if (m == context || features.Contains(m))
+                throw new ArgumentException($"CsvColumnRoles: column '{header[m]}' is both a measurement and the context or a feature.");
+        return new CsvLayout(context, features, measurements, header);
+    }
+
+    private static int[]? Pick(string source, string[] header, IReadOnlyList<string>? names, string? prefix, string role, Func<string, string, int> find)
+    {
+        if (names is not null && prefix is not null)
+            throw new ArgumentException($"CsvColumnRoles: set either the {role} columns or the {role} prefix, not both.");
+        if (names is not null)
+        {
+            if (names.Distinct(StringComparer.Ordinal).Count() != names.Count)
+                throw new ArgumentException($"CsvColumnRoles: a {role} column is listed twice.");
+            return names.Select(n => find(n, role)).ToArray();
+        }
+        if (prefix is null) return null;
+        int[] matched = Enumerable.Range(0, header.Length).Where(i => header[i].StartsWith(prefix, StringComparison.Ordinal)).ToArray();
+        if (matched.Length == 0)
+            throw new DataFileException(source, null, 1, $"no column name starts with the {role} prefix '{prefix}'.");
+        return matched;
+    }
+}

@@ -1,0 +1,79 @@
+using Gim.MLNet.Data.Loaders;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace Gim.MLNet.Data.Csv;
+
+/// <summary>
+/// A one-row-per-cell CSV as read by <see cref="CsvPerturbationReader"/>: each row's context, features
+/// and measurements, with the line it came from.
+/// </summary>
+public sealed class CsvPerturbationTable
+{
+    internal CsvPerturbationTable(string source, string contextColumn, string[] controlValues, string[] contexts, long[] lines,
+        string[] featureNames, float[,] features, string[] variableNames, float[,] measurements)
+    {
+        Source = source;
+        ContextColumn = contextColumn;
+        ControlValues = controlValues;
+        Contexts = contexts;
+        Lines = lines;
+        FeatureNames = featureNames;
+        Features = features;
+        VariableNames = variableNames;
+        Measurements = measurements;
+    }
+
+    /// <summary>The file (or source name).</summary>
+    public string Source { get; }
+
+    /// <summary>The context column's name.</summary>
+    public string ContextColumn { get; }
+
+    /// <summary>The control context values.</summary>
+    public IReadOnlyList<string> ControlValues { get; }
+
+    /// <summary>Each row's context.</summary>
+    public IReadOnlyList<string> Contexts { get; }
+
+    /// <summary>Each row's line in the file (the header is line 1).</summary>
+    public IReadOnlyList<long> Lines { get; }
+
+    /// <summary>The feature column names.</summary>
+    public IReadOnlyList<string> FeatureNames { get; }
+
+    /// <summary>Features, rows × features.</summary>
+    public float[,] Features { get; }
+
+    /// <summary>The measurement column names.</summary>
+    public IReadOnlyList<string> VariableNames { get; }
+
+    /// <summary>Measurements, rows × variables.</summary>
+    public float[,] Measurements { get; }
+
+    /// <summary>Number of rows (cells).</summary>
+    public int RowCount => Contexts.Count;
+
+    /// <summary>
+    /// Groups rows into contexts (in order of first appearance); a context's features must be the
+    /// same on all its rows, and every control value must occur.
+    /// </summary>
+    public PerturbationDataset ToPerturbationDataset() =>
+        PerturbationGrouper.Group(Source, ContextColumn, Contexts, i => $"line {Lines[i]}", Features, Measurements, ControlValues.ToArray(), FeatureNames, VariableNames);
+
+    /// <summary>
+    /// An <see cref="IDataView"/> with the GIM estimator's default columns: Context (text),
+    /// IsControl (bool), Features and Measurements (known-size float vectors whose SlotNames are the
+    /// column names).
+    /// </summary>
+    public IDataView ToDataView()
+    {
+        var controls = new HashSet<string>(ControlValues, StringComparer.Ordinal);
+        return new InMemoryDataViewBuilder(RowCount)
+            .Add(InMemoryColumn.Text("Context", Contexts.ToArray()))
+            .Add(InMemoryColumn.Scalar("IsControl", BooleanDataViewType.Instance, Contexts.Select(controls.Contains).ToArray()))
+            .Add(InMemoryColumn.Vector("Features", Features, FeatureNames))
+            .Add(InMemoryColumn.Vector("Measurements", Measurements, VariableNames))
+            .Build();
+    }
+}

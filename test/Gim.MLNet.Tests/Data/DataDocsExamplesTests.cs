@@ -1,0 +1,94 @@
+using Gim.MLNet.Data;
+using Gim.MLNet.Data.AnnData;
+using Gim.MLNet.Data.Csv;
+using Gim.MLNet.Data.Loaders;
+using Gim.MLNet.Data.Sachs;
+using Microsoft.ML;
+
+namespace Gim.MLNet.Tests.Data;
+
+/// <summary>The examples of docs/data.md, verbatim between the markers, so the documentation cannot rot.</summary>
+public class DataDocsExamplesTests
+{
+    [Test]
+    public void AnnData_example()
+    {
+        string path = FixtureFiles.H5ad("csr_f32.h5ad");
+        // docs:h5ad
+        var options = new AnnDataReadOptions
+        {
+            Layer = null,                                    // X; or "counts" for layers/counts
+            Variables = new[] { "v0", "v3" },                // only these genes are materialised
+            ObsColumns = new[] { "condition", "treated" },   // null loads every obs column
+            RowFilter = new AnnDataRowFilter("condition", "ctrl", "drugA"),
+            MaxDenseBytes = 512L << 20,                      // refuse more than 512 MiB dense
+        };
+        AnnDataTable table = AnnDataReader.Read(path, options);
+        PerturbationDataset data = table.ToPerturbationDataset(
+            contextColumn: "condition", controlValues: new[] { "ctrl" }, featureColumns: new[] { "treated" });
+        IDataView view = table.ToDataView();                 // ObsName, obs columns, Measurements vector
+        // end
+        Assert.That(data.Contexts.Select(c => c.Name), Is.EqualTo(new[] { "ctrl", "drugA" }));
+        Assert.That(view.Schema["Measurements"].Type.ToString(), Does.Contain("2"));
+    }
+
+    [Test]
+    public void Csv_example()
+    {
+        using var dir = new FixtureFiles.TempDir();
+        string path = dir.File("screen.csv");
+        File.WriteAllText(path, "cell,drug,dose_a,dose_b,g1,g2\nx1,DMSO,0,0,1.0,2.0\nx2,DMSO,0,0,1.5,2.5\nx3,A,1,0,0.5,3.0\nx4,A,1,0,0.7,3.1\n");
+        // docs:csv
+        var roles = new CsvColumnRoles(contextColumn: "drug", "DMSO")
+        {
+            FeaturePrefix = "dose_",                         // or FeatureColumns = new[] { ... }
+            IgnoredColumns = new[] { "cell" },               // measurements: every other column
+        };
+        CsvPerturbationTable table = CsvPerturbationReader.Read(path, roles);
+        PerturbationDataset data = table.ToPerturbationDataset();
+        IDataView view = table.ToDataView();                 // Context, IsControl, Features, Measurements
+        // end
+        Assert.That(data.VariableNames, Is.EqualTo(new[] { "g1", "g2" }));
+        Assert.That(view.GetRowCount(), Is.EqualTo(4));
+    }
+
+    [Test]
+    public void Sachs_example()
+    {
+        // docs:sachs
+        PerturbationDataset sachs = SachsDataset.Load();             // natural log of the intensities
+        var (train, test) = SachsDataset.Split(sachs, seed: 0);      // 80/20 within every condition
+        bool[,] consensus = SachsDataset.ConsensusGraph();           // 11 x 11, row = cause
+        bool[,] targets = SachsDataset.NominalTargetMask();          // 7 targeted conditions x 11
+        // end
+        Assert.That(train.SampleCount + test.SampleCount, Is.EqualTo(7466));
+        Assert.That(consensus.Cast<bool>().Count(e => e), Is.EqualTo(17));
+        Assert.That(targets.GetLength(0), Is.EqualTo(7));
+    }
+
+    [Test]
+    public void Docs_show_these_examples_verbatim()
+    {
+        string docs = File.ReadAllText(Path.Combine(RepoRoot(), "docs", "data.md"));
+        string source = File.ReadAllText(Path.Combine(RepoRoot(), "test", "Gim.MLNet.Tests", "Data", "DataDocsExamplesTests.cs"));
+        foreach (string marker in new[] { "h5ad", "csv", "sachs" })
+        {
+            string code = Between(source, $"// docs:{marker}\n", "        // end");
+            string dedented = string.Join("\n", code.Split('\n').Select(l => l.Length >= 8 ? l[8..] : l.TrimStart()));
+            Assert.That(docs, Does.Contain(dedented.TrimEnd()), $"docs/data.md must show the '{marker}' example as tested");
+        }
+    }
+
+    private static string Between(string text, string start, string end)
+    {
+        int i = text.IndexOf(start, StringComparison.Ordinal) + start.Length;
+        return text[i..text.IndexOf(end, i, StringComparison.Ordinal)];
+    }
+
+    private static string RepoRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Directory.Packages.props"))) dir = dir.Parent;
+        return dir?.FullName ?? throw new InvalidOperationException("Repository root not found above " + AppContext.BaseDirectory);
+    }
+}
