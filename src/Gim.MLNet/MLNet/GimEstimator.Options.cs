@@ -6,7 +6,7 @@ namespace Gim.MLNet.MLNet;
 public sealed partial class GimEstimator
 {
     /// <summary>Settings of <see cref="GimEstimator"/>: the columns it reads and writes, and how it trains and predicts.</summary>
-    public sealed class Options
+    public sealed class Options : IPerturbationInputColumns
     {
         /// <summary>
         /// The perturbation features γ: a known-size vector of <see cref="float"/>, identical on every row
@@ -73,6 +73,10 @@ public sealed partial class GimEstimator
 
         /// <summary>Cancels training between steps; Fit then throws <see cref="OperationCanceledException"/>.</summary>
         public CancellationToken CancellationToken { get; set; }
+
+        bool IPerturbationInputColumns.ReadsMeasurementsAtPrediction => Counterfactual;
+
+        string IPerturbationInputColumns.OptionsName => "GimEstimator.Options";
 
         internal Options Clone()
         {

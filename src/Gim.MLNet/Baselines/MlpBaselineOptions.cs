@@ -1,0 +1,42 @@
+namespace Gim.MLNet.Baselines;
+
+/// <summary>
+/// Settings shared by the two black-box peers (<see cref="MeanShiftOptions"/>, <see cref="ConditionalGaussianOptions"/>):
+/// an MLP on the standardised features, trained full batch over the training contexts with Adam.
+/// Defaults are set by each subclass (measured on the Hill screen; see their remarks).
+/// </summary>
+public abstract class MlpBaselineOptions : BaselineOptions
+{
+    /// <summary>Hidden layers (SiLU); 0 = a linear map of the standardised features.</summary>
+    public int Depth { get; set; }
+
+    /// <summary>Width of each hidden layer (ignored when <see cref="Depth"/> is 0).</summary>
+    public int Width { get; set; }
+
+    /// <summary>Adam learning rate.</summary>
+    public double LearningRate { get; set; }
+
+    /// <summary>Number of full-batch optimisation steps.</summary>
+    public int MaxSteps { get; set; }
+
+    /// <summary>L2 penalty on the weight matrices (not the biases), added to the loss.</summary>
+    public double WeightDecay { get; set; }
+
+    /// <summary>
+    /// CPU threads for TorchSharp while training; 0 = automatic (one thread below 256 variables, as for GIM).
+    /// Default 0.
+    /// </summary>
+    public int Threads { get; set; }
+
+    /// <inheritdoc />
+    public override void Validate()
+    {
+        base.Validate();
+        Require(Depth >= 0, nameof(Depth), Depth, "≥ 0");
+        Require(Width >= 1, nameof(Width), Width, "≥ 1");
+        Require(LearningRate > 0 && double.IsFinite(LearningRate), nameof(LearningRate), LearningRate, "a finite value > 0");
+        Require(MaxSteps >= 1, nameof(MaxSteps), MaxSteps, "≥ 1");
+        Require(WeightDecay >= 0 && double.IsFinite(WeightDecay), nameof(WeightDecay), WeightDecay, "a finite value ≥ 0");
+        Require(Threads >= 0, nameof(Threads), Threads, "≥ 0 (0 = automatic)");
+    }
+}
