@@ -15,17 +15,4 @@ public sealed class ConditionalGaussianOptions : MlpBaselineOptions
 {
     /// <summary>Log-variances (standardised units) are clamped to [−this, this] in training and prediction.</summary>
     public const float LogVarianceBound = 6f;
-
-    /// <summary>
-    /// The defaults: Depth 2, Width 64, LearningRate 0.01, MaxSteps 1000, WeightDecay 1e-3 (see the class remarks
-    /// for the measurement behind them).
-    /// </summary>
-    public ConditionalGaussianOptions()
-    {
-        Depth = 2;
-        Width = 64;
-        LearningRate = 0.01;
-        MaxSteps = 1000;
-        WeightDecay = 1e-3;
-    }
 }

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using Gim.MLNet.Data;
 using static TorchSharp.torch;
 
 namespace Gim.MLNet.Baselines;
@@ -11,46 +9,23 @@ namespace Gim.MLNet.Baselines;
 /// and variances, so a step never touches the cells:
 /// E[−log N(x; μ, σ²)] = ½ Σ_j [log 2π + log σ_j² + (v_kj + (m_kj − μ_j)²) / σ_j²].
 /// </summary>
-public sealed class ConditionalGaussianTrainer
+public sealed class ConditionalGaussianTrainer : BaselineTrainer<ConditionalGaussianOptions, ConditionalGaussianModel>
 {
-    private readonly ConditionalGaussianOptions _options;
-
     /// <summary>Creates a trainer; the options are validated here.</summary>
     /// <param name="options">Settings; null for the defaults.</param>
-    public ConditionalGaussianTrainer(ConditionalGaussianOptions? options = null)
+    public ConditionalGaussianTrainer(ConditionalGaussianOptions? options = null) : base(options)
     {
-        _options = (ConditionalGaussianOptions)(options ?? new ConditionalGaussianOptions()).Clone();
-        _options.Validate();
     }
 
-    /// <summary>Fits the MLP.</summary>
-    /// <param name="train">Training contexts; at least one control, at least 2 cells per context.</param>
-    public ConditionalGaussianModel Fit(PerturbationDataset train)
+    private protected override ConditionalGaussianModel Train(BaselineFit fit)
     {
-        ArgumentNullException.ThrowIfNull(train);
-        train.Validate(requireControl: true, minSamplesPerContext: 2);
-        var clock = Stopwatch.StartNew();
-        var (variables, features) = BaselineStatistics.Standardizers(train);
-        int d = train.VariableCount;
-        using var threads = AdamLoop.Prepare(_options.Threads, d, _options.Seed);
-        var mlp = new FeatureMlp(train.FeatureCount, 2 * d, _options.Depth, _options.Width);
-        try
+        int d = fit.Data.VariableCount;
+        FeatureMlp mlp = MlpTraining.Fit(fit, Options, 2 * d, (net, moments) =>
         {
-            using var moments = ContextMoments.Create(train, variables, features);
-            AdamLoop.Run(mlp.parameters(), _options.LearningRate, _options.MaxSteps, _options.CancellationToken, _ =>
-            {
-                var (mean, logVariance) = ConditionalGaussianModel.Split(mlp.forward(moments.Features), d);
-                Tensor squared = moments.Variances + (moments.Means - mean).square();
-                Tensor nll = 0.5 * (logVariance + squared * (-logVariance).exp()).mean();
-                return nll + _options.WeightDecay * mlp.WeightPenalty();
-            }, "ConditionalGaussian");
-            mlp.eval();
-        }
-        catch
-        {
-            mlp.Dispose();
-            throw;
-        }
-        return new ConditionalGaussianModel(train, variables, features, mlp, clock.Elapsed);
+            var (mean, logVariance) = ConditionalGaussianModel.Split(net.forward(moments.Features), d);
+            Tensor squared = moments.Variances + (moments.Means - mean).square();
+            return 0.5 * (logVariance + squared * (-logVariance).exp()).mean();
+        }, "ConditionalGaussian");
+        return new ConditionalGaussianModel(fit.Data, fit.Variables, fit.Features, mlp, fit.Clock.Elapsed);
     }
 }

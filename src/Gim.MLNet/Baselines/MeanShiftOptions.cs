@@ -13,16 +13,4 @@ namespace Gim.MLNet.Baselines;
 /// </remarks>
 public sealed class MeanShiftOptions : MlpBaselineOptions
 {
-    /// <summary>
-    /// The defaults: Depth 2, Width 64, LearningRate 0.01, MaxSteps 1000, WeightDecay 1e-3 (see the class remarks
-    /// for the measurement behind them).
-    /// </summary>
-    public MeanShiftOptions()
-    {
-        Depth = 2;
-        Width = 64;
-        LearningRate = 0.01;
-        MaxSteps = 1000;
-        WeightDecay = 1e-3;
-    }
 }

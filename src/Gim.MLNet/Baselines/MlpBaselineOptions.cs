@@ -3,24 +3,29 @@ namespace Gim.MLNet.Baselines;
 /// <summary>
 /// Settings shared by the two black-box peers (<see cref="MeanShiftOptions"/>, <see cref="ConditionalGaussianOptions"/>):
 /// an MLP on the standardised features, trained full batch over the training contexts with Adam.
-/// Defaults are set by each subclass (measured on the Hill screen; see their remarks).
+/// The defaults (Depth 2, Width 64, LearningRate 0.01, MaxSteps 1000, WeightDecay 1e-3) were measured on the Hill
+/// screen for both peers; each subclass's remarks give the numbers.
 /// </summary>
 public abstract class MlpBaselineOptions : BaselineOptions
 {
-    /// <summary>Hidden layers (SiLU); 0 = a linear map of the standardised features.</summary>
-    public int Depth { get; set; }
+    private protected MlpBaselineOptions()
+    {
+    }
 
-    /// <summary>Width of each hidden layer (ignored when <see cref="Depth"/> is 0).</summary>
-    public int Width { get; set; }
+    /// <summary>Hidden layers (SiLU); 0 = a linear map of the standardised features. Default 2.</summary>
+    public int Depth { get; set; } = 2;
 
-    /// <summary>Adam learning rate.</summary>
-    public double LearningRate { get; set; }
+    /// <summary>Width of each hidden layer (ignored when <see cref="Depth"/> is 0). Default 64.</summary>
+    public int Width { get; set; } = 64;
 
-    /// <summary>Number of full-batch optimisation steps.</summary>
-    public int MaxSteps { get; set; }
+    /// <summary>Adam learning rate. Default 0.01.</summary>
+    public double LearningRate { get; set; } = 0.01;
 
-    /// <summary>L2 penalty on the weight matrices (not the biases), added to the loss.</summary>
-    public double WeightDecay { get; set; }
+    /// <summary>Number of full-batch optimisation steps. Default 1000.</summary>
+    public int MaxSteps { get; set; } = 1000;
+
+    /// <summary>L2 penalty on the weight matrices (not the biases), added to the loss. Default 1e-3.</summary>
+    public double WeightDecay { get; set; } = 1e-3;
 
     /// <summary>
     /// CPU threads for TorchSharp while training; 0 = automatic (one thread below 256 variables, as for GIM).

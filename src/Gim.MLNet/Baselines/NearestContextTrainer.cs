@@ -1,38 +1,24 @@
-using System.Diagnostics;
-using Gim.MLNet.Data;
-
 namespace Gim.MLNet.Baselines;
 
 /// <summary>
 /// Fits the NearestContext peer (BENCHMARK.md §3): keeps every candidate training context's standardised
 /// features and cells.
 /// </summary>
-public sealed class NearestContextTrainer
+public sealed class NearestContextTrainer : BaselineTrainer<NearestContextOptions, NearestContextModel>
 {
-    private readonly NearestContextOptions _options;
-
     /// <summary>Creates a trainer; the options are validated here.</summary>
     /// <param name="options">Settings; null for the defaults.</param>
-    public NearestContextTrainer(NearestContextOptions? options = null)
+    public NearestContextTrainer(NearestContextOptions? options = null) : base(options)
     {
-        _options = (NearestContextOptions)(options ?? new NearestContextOptions()).Clone();
-        _options.Validate();
     }
 
-    /// <summary>Keeps the candidate contexts of <paramref name="train"/>.</summary>
-    /// <param name="train">Training contexts; at least one control, at least 2 cells per context.</param>
-    public NearestContextModel Fit(PerturbationDataset train)
+    private protected override NearestContextModel Train(BaselineFit fit)
     {
-        ArgumentNullException.ThrowIfNull(train);
-        train.Validate(requireControl: true, minSamplesPerContext: 2);
-        _options.CancellationToken.ThrowIfCancellationRequested();
-        var clock = Stopwatch.StartNew();
-        var candidates = train.Contexts.Where(c => _options.IncludeControls || !c.IsControl).ToList();
+        var candidates = fit.Data.Contexts.Where(c => Options.IncludeControls || !c.IsControl).ToList();
         if (candidates.Count == 0)
-            throw new ArgumentException("NearestContext: the training data have no perturbed contexts and NearestContextOptions.IncludeControls is false, so there is no context to answer with.", nameof(train));
-        var (variables, features) = BaselineStatistics.Standardizers(train);
-        var table = new CellTable(candidates.Select(c => c.Samples).ToList(), train.VariableCount);
-        var points = candidates.Select(c => features.Transform(c.Features)).ToArray();
-        return new NearestContextModel(train, variables, features, candidates.Select(c => c.Name).ToArray(), points, table, clock.Elapsed);
+            throw new ArgumentException("NearestContext: the training data have no perturbed contexts and NearestContextOptions.IncludeControls is false, so there is no context to answer with.", "train");
+        var table = new CellTable(candidates.Select(c => c.Samples).ToList(), fit.Data.VariableCount);
+        var points = candidates.Select(c => fit.Features.Transform(c.Features)).ToArray();
+        return new NearestContextModel(fit.Data, fit.Variables, fit.Features, candidates.Select(c => c.Name).ToArray(), points, table, fit.Clock.Elapsed);
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Gim.MLNet.Causal;
 using Gim.MLNet.Data;
 using Gim.MLNet.Interventions;
@@ -15,37 +14,28 @@ namespace Gim.MLNet.Baselines;
 /// of every training context (controls included, whose free logits only the sparsity penalty moves) on the
 /// standardised features by ridge regression: a depth-0 linear encoder, so the result is a linear GIM.
 /// </summary>
-public sealed class TwoStageCausalTrainer
+public sealed class TwoStageCausalTrainer : BaselineTrainer<TwoStageCausalOptions, TwoStageCausalModel>
 {
-    private readonly TwoStageCausalOptions _options;
-
     /// <summary>Creates a trainer; the options are validated here.</summary>
     /// <param name="options">Settings; null for the defaults.</param>
-    public TwoStageCausalTrainer(TwoStageCausalOptions? options = null)
+    public TwoStageCausalTrainer(TwoStageCausalOptions? options = null) : base(options)
     {
-        _options = (TwoStageCausalOptions)(options ?? new TwoStageCausalOptions()).Clone();
-        _options.Validate();
     }
 
-    /// <summary>Runs both stages.</summary>
-    /// <param name="train">Training contexts; at least one control, at least 2 cells per context.</param>
-    public TwoStageCausalModel Fit(PerturbationDataset train)
+    private protected override TwoStageCausalModel Train(BaselineFit fit)
     {
-        ArgumentNullException.ThrowIfNull(train);
-        train.Validate(requireControl: true, minSamplesPerContext: 2);
-        var clock = Stopwatch.StartNew();
-        var (variables, features) = BaselineStatistics.Standardizers(train);
+        var (train, variables, features) = (fit.Data, fit.Variables, fit.Features);
         int d = train.VariableCount, k = train.Contexts.Count;
 
         float[,] logits, shifts, graph;
         float[] bias, logScale;
-        using (AdamLoop.Prepare(_options.Threads, d, _options.Seed))
+        using (AdamLoop.Prepare(Options.Threads, d, Options.Seed))
         using (var data = ContextTensors.Create(train, variables, features, ContextWeighting.Equal, keepCells: false, ScalarType.Float32, CPU))
         using (var causal = new LinearCausalModel(d))
-        using (var free = new FreeInterventions(k, d, _options.InitialTargetLogit))
-        using (var generator = new TorchSharp.torch.Generator((ulong)_options.Seed))
+        using (var free = new FreeInterventions(k, d, Options.InitialTargetLogit))
+        using (var generator = new TorchSharp.torch.Generator((ulong)Options.Seed))
         {
-            AdamLoop.Run(causal.parameters().Concat(free.parameters()), _options.LearningRate, _options.MaxSteps, _options.CancellationToken,
+            AdamLoop.Run(causal.parameters().Concat(free.parameters()), Options.LearningRate, Options.MaxSteps, Options.CancellationToken,
                 step => Objective(causal, free, data, generator, step), "TwoStageCausal (stage 1)");
             using var scope = NewDisposeScope();
             using var _ = no_grad();
@@ -60,19 +50,19 @@ public sealed class TwoStageCausalTrainer
         GimModel gim = GimModel.FromParameters(parameters);
         var stage1 = Enumerable.Range(0, k).Select(c => new ContextIntervention(train.Contexts[c].Name, train.Contexts[c].IsControl,
             Row(logits, c).Select(a => 1f / (1f + MathF.Exp(-a))).ToArray(), Row(shifts, c))).ToArray();
-        return new TwoStageCausalModel(train, variables, features, gim, parameters, stage1, clock.Elapsed);
+        return new TwoStageCausalModel(train, variables, features, gim, parameters, stage1, fit.Clock.Elapsed);
     }
 
     private Tensor Objective(LinearCausalModel causal, FreeInterventions free, ContextTensors data, TorchSharp.torch.Generator generator, int step)
     {
-        double fraction = _options.MaxSteps <= 1 ? 1 : (double)step / (_options.MaxSteps - 1);
-        double temperature = _options.InitialTemperature * Math.Pow(_options.FinalTemperature / _options.InitialTemperature, fraction);
+        double fraction = Options.MaxSteps <= 1 ? 1 : (double)step / (Options.MaxSteps - 1);
+        double temperature = Options.InitialTemperature * Math.Pow(Options.FinalTemperature / Options.InitialTemperature, fraction);
         Tensor uniform = rand(free.Logits.shape, generator: generator, dtype: ScalarType.Float32);
         Tensor targets = BinaryConcrete.Sample(free.Logits, uniform, temperature, straightThrough: false) * data.Perturbed;
         Tensor logLikelihood = causal.LogLikelihoodFromMoments(data.Means, data.Covariances!, targets * free.Shift, null);
         Tensor targetRate = free.Logits.sigmoid().mean(new long[] { -1 });
-        return -(logLikelihood * data.Weights).sum() + _options.TargetSparsity * (targetRate * data.Weights).sum()
-            + _options.GraphSparsity * causal.L1();
+        return -(logLikelihood * data.Weights).sum() + Options.TargetSparsity * (targetRate * data.Weights).sum()
+            + Options.GraphSparsity * causal.L1();
     }
 
     /// <summary>Ridge regression of [logits | shifts] on the standardised features, as a depth-0 linear GIM.</summary>
@@ -92,7 +82,7 @@ public sealed class TwoStageCausalTrainer
                 y[c, d + j] = shifts[c, j];
             }
         }
-        var (weight, intercept) = RidgeRegression.Fit(x, y, _options.RidgePenalty);
+        var (weight, intercept) = RidgeRegression.Fit(x, y, Options.RidgePenalty);
         var skip = new float[2 * d, p];
         for (int h = 0; h < 2 * d; h++)
             for (int j = 0; j < p; j++)

@@ -16,10 +16,10 @@ internal static class GimInputColumns
     /// <summary>What the checks need to know about a column, whichever schema it came from.</summary>
     private sealed record Shape(string Name, SchemaShape.Column.VectorKind Kind, DataViewType ItemType, bool IsKey);
 
-    public static void Check(SchemaShape input, IPerturbationInputColumns options, bool training) =>
+    public static void Check(SchemaShape input, PerturbationEstimatorOptions options, bool training) =>
         Check(input.Select(c => new Shape(c.Name, c.Kind, c.ItemType, c.IsKey)).ToList(), options, training);
 
-    public static void Check(DataViewSchema input, IPerturbationInputColumns options, bool training) =>
+    public static void Check(DataViewSchema input, PerturbationEstimatorOptions options, bool training) =>
         Check(input.Where(c => !c.IsHidden).Select(ShapeOf).ToList(), options, training);
 
     public static bool IsInteger(Type t) =>
@@ -37,7 +37,7 @@ internal static class GimInputColumns
         return new Shape(c.Name, SchemaShape.Column.VectorKind.Scalar, c.Type, c.Type is KeyDataViewType);
     }
 
-    private static void Check(IReadOnlyList<Shape> input, IPerturbationInputColumns options, bool training)
+    private static void Check(IReadOnlyList<Shape> input, PerturbationEstimatorOptions options, bool training)
     {
         CheckFloatVector(input, options.FeatureColumnName, "features");
         if (training || options.ReadsMeasurementsAtPrediction)

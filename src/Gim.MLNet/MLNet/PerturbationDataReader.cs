@@ -10,7 +10,7 @@ namespace Gim.MLNet.MLNet;
 /// </summary>
 internal static class PerturbationDataReader
 {
-    public static PerturbationDataset Read(IDataView data, IPerturbationInputColumns options, CancellationToken cancellation)
+    public static PerturbationDataset Read(IDataView data, PerturbationEstimatorOptions options, CancellationToken cancellation)
     {
         DataViewSchema schema = data.Schema;
         DataViewSchema.Column features = schema[options.FeatureColumnName];
@@ -69,7 +69,7 @@ internal static class PerturbationDataReader
         return new PerturbationDataset(contexts, SlotNames(measurements, d), SlotNames(features, p));
     }
 
-    private static string ControlDescription(IPerturbationInputColumns options) => $"'{options.ControlColumnName}'";
+    private static string ControlDescription(PerturbationEstimatorOptions options) => $"'{options.ControlColumnName}'";
 
     private static float[] Dense(in VBuffer<float> buffer, int size)
     {

@@ -3,62 +3,14 @@ using Gim.MLNet.Baselines;
 namespace Gim.MLNet.MLNet.Baselines;
 
 /// <summary>
-/// The columns a peer's estimator reads and writes, its seed and cancellation: the same shape as
-/// <see cref="GimEstimator.Options"/>, so a pipeline swaps GIM for a peer by swapping the trainer.
+/// The columns a peer's estimator reads and writes, its seed and cancellation (<see cref="PerturbationEstimatorOptions"/>,
+/// the same as <see cref="GimEstimator.Options"/>), with its trainer's settings in the typed subclass.
 /// </summary>
-public abstract class BaselineEstimatorOptions : IPerturbationInputColumns
+public abstract class BaselineEstimatorOptions : PerturbationEstimatorOptions
 {
     private protected BaselineEstimatorOptions()
     {
     }
-
-    /// <summary>The perturbation features γ: a known-size vector of <see cref="float"/>, identical on every row of a context. The exported ONNX graph names its input after this column. Default "Features".</summary>
-    public string FeatureColumnName { get; set; } = "Features";
-
-    /// <summary>The measured cell: a known-size vector of <see cref="float"/>, one variable per slot (read in training only). Default "Measurements".</summary>
-    public string MeasurementsColumnName { get; set; } = "Measurements";
-
-    /// <summary>The context (experimental condition) of each row: a key, string or integer column. Default "Context".</summary>
-    public string ContextColumnName { get; set; } = "Context";
-
-    /// <summary>A <see cref="bool"/> column that is true on the rows of control contexts. Ignored when <see cref="ControlContextValue"/> is set. Default "IsControl".</summary>
-    public string? ControlColumnName { get; set; } = "IsControl";
-
-    /// <summary>The context value (as text) that marks the control context; when set, <see cref="ControlColumnName"/> is not read. Default null.</summary>
-    public string? ControlContextValue { get; set; }
-
-    /// <summary>Output column with one draw per row from the predicted distribution (original units). Default "Sample".</summary>
-    public string SampleColumnName { get; set; } = "Sample";
-
-    /// <summary>Output column with the predicted mean E[x | γ] (original units). Default "PredictedMean".</summary>
-    public string PredictedMeanColumnName { get; set; } = "PredictedMean";
-
-    /// <summary>
-    /// Output column with the target probabilities π(γ): written by TwoStageCausal only. Control, NearestContext,
-    /// MeanShift and ConditionalGaussian have no notion of targets and write no such column (rather than a column
-    /// of numbers that would read as a mechanistic prediction). Default "TargetProbabilities".
-    /// </summary>
-    public string TargetProbabilitiesColumnName { get; set; } = "TargetProbabilities";
-
-    /// <summary>
-    /// Output column with the shift in control standard deviations: the predicted effect on the mean for Control,
-    /// NearestContext, MeanShift and ConditionalGaussian; the shift ψ(γ) of the targeted mechanisms for
-    /// TwoStageCausal (as for GIM). Default "Shift".
-    /// </summary>
-    public string ShiftColumnName { get; set; } = "Shift";
-
-    /// <summary>
-    /// Seed of training and of the exported sampler. Null (the default) takes one from the MLContext's random
-    /// source, so <c>new MLContext(seed: n)</c> makes the whole pipeline reproducible.
-    /// </summary>
-    public int? Seed { get; set; }
-
-    /// <summary>Cancels training between steps; Fit then throws <see cref="OperationCanceledException"/>.</summary>
-    public CancellationToken CancellationToken { get; set; }
-
-    bool IPerturbationInputColumns.ReadsMeasurementsAtPrediction => false;
-
-    string IPerturbationInputColumns.OptionsName => $"{GetType().DeclaringType?.Name}.{GetType().Name}";
 
     /// <summary>The trainer's settings, untyped.</summary>
     private protected abstract BaselineOptions TrainingOptions { get; }
@@ -71,7 +23,7 @@ public abstract class BaselineEstimatorOptions : IPerturbationInputColumns
     /// <summary>Checks the column names (set, and distinct where they must be) and the trainer's settings.</summary>
     internal void Validate(bool hasTargets)
     {
-        string name = ((IPerturbationInputColumns)this).OptionsName;
+        string name = OptionsName;
         foreach (var (value, property) in new[] {
             (FeatureColumnName, nameof(FeatureColumnName)), (MeasurementsColumnName, nameof(MeasurementsColumnName)),
             (ContextColumnName, nameof(ContextColumnName)), (SampleColumnName, nameof(SampleColumnName)),
