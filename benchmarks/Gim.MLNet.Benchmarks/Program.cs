@@ -10,6 +10,8 @@ internal static class Program
         // `compare ...` runs the side-by-side comparison on the Hill screen; anything else goes to BenchmarkDotNet.
         if (args.Length > 0 && args[0] == "compare")
             return CompareCommand.Run(args[1..]);
+        if (args.Length > 0 && args[0] == "peer-sweep")
+            return PeerSweepCommand.Run(args[1..]);
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
         return 0;
     }

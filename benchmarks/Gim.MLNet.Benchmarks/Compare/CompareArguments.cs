@@ -8,7 +8,8 @@ namespace Gim.MLNet.Benchmarks.Compare;
 internal sealed class CompareArguments
 {
     public const string Usage =
-        "usage: compare [--seeds 0 1 2 3 4] [--methods control,gim-linear] [--out DIR] [--sinkhorn]\n" +
+        "usage: compare [--seeds 0 1 2 3 4] [--methods M,M,...] [--out DIR] [--sinkhorn]\n" +
+        "               methods: control, nearest-context, mean-shift, conditional-gaussian, two-stage, gim-linear (default: all)\n" +
         "               [--graph-threshold 0.3] [--variables 20] [--nonlinear] [--cyclic]\n" +
         "               GIM overrides: [--lambda-t X] [--lambda-b X] [--depth N] [--width N] [--lr X] [--steps N]\n" +
         "                              [--weight-decay X] [--draws N] [--straight-through] [--shift-scale]";

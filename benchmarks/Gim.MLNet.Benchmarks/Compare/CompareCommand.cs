@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Gim.MLNet.Baselines;
 using Gim.MLNet.Data;
 using Gim.MLNet.Metrics;
 using Gim.MLNet.Synthetic;
@@ -8,13 +9,13 @@ using Gim.MLNet.Training;
 namespace Gim.MLNet.Benchmarks.Compare;
 
 /// <summary>
-/// `compare --seeds 0 1 2 3 4 --methods control,gim-linear --out DIR`: fits every method on the
+/// `compare --seeds 0 1 2 3 4 [--methods control,...] --out DIR` (all methods by default): fits every method on the
 /// Hill screen of each seed, scores it on the partially- and fully-OOD splits and writes
 /// DIR/results.csv (method,split,metric,mean,sd,n_seeds) and DIR/results.md.
 /// </summary>
 internal static class CompareCommand
 {
-    private static readonly string[] AllMethods = { "control", "gim-linear" };
+    private static readonly string[] AllMethods = { "control", "nearest-context", "mean-shift", "conditional-gaussian", "two-stage", "gim-linear" };
 
     public static int Run(string[] args)
     {
@@ -61,7 +62,7 @@ internal static class CompareCommand
                         rows.Add((name, "graph", metric, seed, value));
                 var summary = rows.Where(r => r.Method == name && r.Seed == seed && r.Metric is "mmd" or "target_auroc")
                     .Select(r => $"{r.Split}.{r.Metric}={r.Value:F4}");
-                Console.WriteLine($"seed {seed} {name,-12} fit {fitSeconds,6:F2} s  {string.Join("  ", summary)}");
+                Console.WriteLine($"seed {seed} {name,-20} fit {fitSeconds,6:F2} s  {string.Join("  ", summary)}");
             }
         }
 
@@ -76,7 +77,11 @@ internal static class CompareCommand
 
     private static IBenchmarkMethod CreateMethod(string name, CompareArguments arguments, int seed) => name switch
     {
-        "control" => new ControlMethod(),
+        "control" => new BaselineMethod(name, data => new ControlTrainer().Fit(data)),
+        "nearest-context" => new BaselineMethod(name, data => new NearestContextTrainer().Fit(data)),
+        "mean-shift" => new BaselineMethod(name, data => new MeanShiftTrainer(new MeanShiftOptions { Seed = seed }).Fit(data)),
+        "conditional-gaussian" => new BaselineMethod(name, data => new ConditionalGaussianTrainer(new ConditionalGaussianOptions { Seed = seed }).Fit(data)),
+        "two-stage" => new BaselineMethod(name, data => new TwoStageCausalTrainer(new TwoStageCausalOptions { Seed = seed }).Fit(data)),
         "gim-linear" => new GimMethod(name, arguments.GimOptions(seed)),
         _ => throw new ArgumentException($"unknown method '{name}'"),
     };

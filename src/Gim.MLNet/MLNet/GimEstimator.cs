@@ -35,14 +35,7 @@ public sealed partial class GimEstimator : IEstimator<GimTransformer>
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
         GimInputColumns.Check(inputSchema, _options, training: true);
-        // SchemaShape.Column has no public constructor; a column "known-size vector of Single" is what
-        // Concatenate makes of the (checked) features column, so borrow its output shape for ours.
-        IEstimator<ITransformer> shapes = _mlContext.Transforms.Concatenate(_options.SampleColumnName, _options.FeatureColumnName);
-        foreach (string name in _options.OutputColumnNames().Skip(1))
-            shapes = shapes.Append(_mlContext.Transforms.Concatenate(name, _options.FeatureColumnName));
-        var outputNames = new HashSet<string>(_options.OutputColumnNames(), StringComparer.Ordinal);
-        SchemaShape.Column[] outputs = shapes.GetOutputSchema(inputSchema).Where(c => outputNames.Contains(c.Name)).ToArray();
-        return new SchemaShape(inputSchema.Where(c => !outputNames.Contains(c.Name)).Concat(outputs));
+        return PerturbationOutputSchema.Create(_mlContext, inputSchema, _options.FeatureColumnName, _options.OutputColumnNames());
     }
 
     /// <summary>Reads the data into contexts, trains the GIM, exports it to ONNX and wraps it in a transformer.</summary>

@@ -4,7 +4,7 @@ using Microsoft.ML.Data;
 namespace Gim.MLNet.MLNet;
 
 /// <summary>
-/// The up-front schema checks of <see cref="GimEstimator"/> (ML.NET convention: fail before any work,
+/// The up-front schema checks of <see cref="GimEstimator"/> and the peers' estimators (ML.NET convention: fail before any work,
 /// with an error naming the column and the type it must have). They run on both schema forms, an
 /// estimator's <see cref="SchemaShape"/> and a data view's <see cref="DataViewSchema"/>.
 /// </summary>
@@ -16,10 +16,10 @@ internal static class GimInputColumns
     /// <summary>What the checks need to know about a column, whichever schema it came from.</summary>
     private sealed record Shape(string Name, SchemaShape.Column.VectorKind Kind, DataViewType ItemType, bool IsKey);
 
-    public static void Check(SchemaShape input, GimEstimator.Options options, bool training) =>
+    public static void Check(SchemaShape input, PerturbationEstimatorOptions options, bool training) =>
         Check(input.Select(c => new Shape(c.Name, c.Kind, c.ItemType, c.IsKey)).ToList(), options, training);
 
-    public static void Check(DataViewSchema input, GimEstimator.Options options, bool training) =>
+    public static void Check(DataViewSchema input, PerturbationEstimatorOptions options, bool training) =>
         Check(input.Where(c => !c.IsHidden).Select(ShapeOf).ToList(), options, training);
 
     public static bool IsInteger(Type t) =>
@@ -37,10 +37,10 @@ internal static class GimInputColumns
         return new Shape(c.Name, SchemaShape.Column.VectorKind.Scalar, c.Type, c.Type is KeyDataViewType);
     }
 
-    private static void Check(IReadOnlyList<Shape> input, GimEstimator.Options options, bool training)
+    private static void Check(IReadOnlyList<Shape> input, PerturbationEstimatorOptions options, bool training)
     {
         CheckFloatVector(input, options.FeatureColumnName, "features");
-        if (training || options.Counterfactual)
+        if (training || options.ReadsMeasurementsAtPrediction)
             CheckFloatVector(input, options.MeasurementsColumnName, training ? "measurements" : "control cells for counterfactuals");
         if (!training) return;
         Shape context = Find(input, options.ContextColumnName, "context", ContextTypes);
@@ -49,7 +49,7 @@ internal static class GimInputColumns
         if (options.ControlContextValue is null)
         {
             if (string.IsNullOrWhiteSpace(options.ControlColumnName))
-                throw new ArgumentException("GimEstimator.Options: set ControlColumnName (a Boolean column) or ControlContextValue (the context value of the controls); GIM needs control cells.", nameof(options));
+                throw new ArgumentException($"{options.OptionsName}: set ControlColumnName (a Boolean column) or ControlContextValue (the context value of the controls); training needs control cells.", nameof(options));
             Shape control = Find(input, options.ControlColumnName, "control flag", "a Boolean column");
             if (control.Kind != SchemaShape.Column.VectorKind.Scalar || control.IsKey || control.ItemType != BooleanDataViewType.Instance)
                 throw Mismatch(options.ControlColumnName, "control flag", "a Boolean column", control);

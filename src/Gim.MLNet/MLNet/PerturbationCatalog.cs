@@ -118,7 +118,7 @@ public sealed class PerturbationCatalog
 }
 
 /// <summary>The perturbation trainers of <see cref="PerturbationCatalog"/>.</summary>
-public sealed class PerturbationTrainers
+public sealed partial class PerturbationTrainers
 {
     private readonly MLContext _mlContext;
 

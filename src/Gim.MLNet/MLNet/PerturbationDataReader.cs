@@ -10,7 +10,7 @@ namespace Gim.MLNet.MLNet;
 /// </summary>
 internal static class PerturbationDataReader
 {
-    public static PerturbationDataset Read(IDataView data, GimEstimator.Options options, CancellationToken cancellation)
+    public static PerturbationDataset Read(IDataView data, PerturbationEstimatorOptions options, CancellationToken cancellation)
     {
         DataViewSchema schema = data.Schema;
         DataViewSchema.Column features = schema[options.FeatureColumnName];
@@ -63,13 +63,13 @@ internal static class PerturbationDataReader
         }
 
         if (options.ControlContextValue is string controlValue && !groups.ContainsKey(controlValue))
-            throw new ArgumentException($"No rows have context '{controlValue}' (GimEstimator.Options.ControlContextValue) in column '{context.Name}'; contexts seen: {string.Join(", ", order.Take(10).Select(g => $"'{g.Name}'"))}{(order.Count > 10 ? ", ..." : "")}.");
+            throw new ArgumentException($"No rows have context '{controlValue}' ({options.OptionsName}.ControlContextValue) in column '{context.Name}'; contexts seen: {string.Join(", ", order.Take(10).Select(g => $"'{g.Name}'"))}{(order.Count > 10 ? ", ..." : "")}.");
 
         var contexts = order.Select(g => new PerturbationContext(g.Name, g.Features, ToMatrix(g.Cells, d), g.IsControl)).ToList();
         return new PerturbationDataset(contexts, SlotNames(measurements, d), SlotNames(features, p));
     }
 
-    private static string ControlDescription(GimEstimator.Options options) => $"'{options.ControlColumnName}'";
+    private static string ControlDescription(PerturbationEstimatorOptions options) => $"'{options.ControlColumnName}'";
 
     private static float[] Dense(in VBuffer<float> buffer, int size)
     {

@@ -1,0 +1,45 @@
+using Gim.MLNet.Training;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Gim.MLNet.Baselines;
+
+/// <summary>
+/// The optimisation loop the trained peers share: full-batch Adam on a loss built afresh at every step
+/// inside its own dispose scope, with cancellation between steps and a clear error on divergence.
+/// </summary>
+internal static class AdamLoop
+{
+    /// <summary>Runs <paramref name="steps"/> steps; <paramref name="loss"/> receives the step index.</summary>
+    /// <returns>The loss of the last step.</returns>
+    public static double Run(IEnumerable<Parameter> parameters, double learningRate, int steps, CancellationToken cancellation,
+        Func<int, Tensor> loss, string method)
+    {
+        using var optimizer = optim.Adam(parameters, lr: learningRate);
+        double value = double.NaN;
+        for (int step = 0; step < steps; step++)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            using var scope = NewDisposeScope();
+            optimizer.zero_grad();
+            Tensor objective = loss(step);
+            value = objective.ToDouble();
+            if (!double.IsFinite(value))
+                throw new InvalidOperationException(
+                    $"{method} training diverged: the loss became {value} at step {step + 1}. Lower the learning rate (now {learningRate}) " +
+                    "or check the measurements for extreme values or near-constant variables.");
+            objective.backward();
+            optimizer.step();
+        }
+        return value;
+    }
+
+    /// <summary>Sets the thread count and seeds TorchSharp for a training run of a peer with <paramref name="variables"/> variables.</summary>
+    public static IDisposable Prepare(int threads, int variables, int seed)
+    {
+        var scope = TorchThreads.Use(threads, variables);
+        TorchSharp.torch.random.manual_seed(seed);
+        return scope;
+    }
+}
