@@ -62,7 +62,7 @@ public sealed class TwoStageCausalTrainer : BaselineTrainer<TwoStageCausalOption
         Tensor logLikelihood = causal.LogLikelihoodFromMoments(data.Means, data.Covariances!, targets * free.Shift, null);
         Tensor targetRate = free.Logits.sigmoid().mean(new long[] { -1 });
         return -(logLikelihood * data.Weights).sum() + Options.TargetSparsity * (targetRate * data.Weights).sum()
-            + Options.GraphSparsity * causal.L1();
+            + Options.GraphSparsity * causal.SparsityPenalty();
     }
 
     /// <summary>Ridge regression of [logits | shifts] on the standardised features, as a depth-0 linear GIM.</summary>
