@@ -16,7 +16,7 @@ public sealed class ComparisonOptions
     /// <summary>
     /// Checked before every fit and split and while predictions are read; cancelling throws
     /// <see cref="OperationCanceledException"/> (no partial leaderboard). A running Fit stops only if the estimator
-    /// itself observes a token (e.g. <see cref="GimEstimator.Options.CancellationToken"/>).
+    /// itself observes a token (e.g. <see cref="PerturbationEstimatorOptions.CancellationToken"/>).
     /// </summary>
     public CancellationToken CancellationToken { get; set; }
 
