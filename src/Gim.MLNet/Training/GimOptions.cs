@@ -87,6 +87,17 @@ public sealed class GimOptions
     /// <summary>TorchSharp device for training: "cpu" or "cuda" / "cuda:N". Default "cpu".</summary>
     public string Device { get; set; } = "cpu";
 
+    /// <summary>
+    /// File to checkpoint training to every <see cref="CheckpointEvery"/> steps; null = no checkpoints.
+    /// If the file exists when training starts and was written by the same data and options, training
+    /// resumes from it and ends with exactly the parameters of an uninterrupted run. Deleted when
+    /// training completes.
+    /// </summary>
+    public string? CheckpointPath { get; set; }
+
+    /// <summary>Steps between checkpoints (when <see cref="CheckpointPath"/> is set). Default 500.</summary>
+    public int CheckpointEvery { get; set; } = 500;
+
     /// <summary>Optional progress sink, called every <see cref="EvaluateEvery"/> steps.</summary>
     public IProgress<GimTrainingProgress>? Progress { get; set; }
 
@@ -110,6 +121,7 @@ public sealed class GimOptions
         Require(ContextBatchSize >= 0, nameof(ContextBatchSize), ContextBatchSize, "≥ 0 (0 = all contexts)");
         Require(CellBatchSize >= 0, nameof(CellBatchSize), CellBatchSize, "≥ 0 (0 = all cells)");
         Require(EvaluateEvery >= 1, nameof(EvaluateEvery), EvaluateEvery, "≥ 1");
+        Require(CheckpointEvery >= 1, nameof(CheckpointEvery), CheckpointEvery, "≥ 1");
         Require(Threads >= 0, nameof(Threads), Threads, "≥ 0 (0 = automatic)");
         Require(EarlyStoppingPatience >= 0, nameof(EarlyStoppingPatience), EarlyStoppingPatience, "≥ 0");
         if (string.IsNullOrWhiteSpace(Device))

@@ -66,50 +66,37 @@ public sealed class GimTrainer
 
         var parameters = causal.parameters().Concat(encoder.parameters()).ToList();
         using var optimizer = optim.Adam(parameters, lr: _options.LearningRate);
-        var history = new List<GimTrainingProgress>();
+        var state = new TrainingLoopState();
+        string? fingerprint = _options.CheckpointPath is null ? null : TrainingFingerprint.Compute(_options, train, validation);
+        if (_options.CheckpointPath is not null && File.Exists(_options.CheckpointPath))
+        {
+            state = TrainingCheckpoint.Load(_options.CheckpointPath, fingerprint!, causal, encoder, optimizer, generator);
+            Log?.Invoke($"resumed from checkpoint '{_options.CheckpointPath}' at step {state.StepsRun}");
+        }
         var model = new GimModel(causal, encoder, variables, features, train.VariableNames, train.FeatureNames, _options,
-            history, 0, TimeSpan.Zero, device, dtype);
-
-        double bestValidation = double.NegativeInfinity;
-        Dictionary<string, Tensor>? bestState = null;
-        int evaluationsWithoutImprovement = 0, stepsRun = 0;
+            state.History, 0, TimeSpan.Zero, device, dtype);
         try
         {
-            for (int step = 0; step < _options.MaxSteps; step++)
+            for (int step = state.StepsRun; step < _options.MaxSteps; step++)
             {
                 _options.CancellationToken.ThrowIfCancellationRequested();
                 double temperature = Temperature(step);
                 causal.train();
                 encoder.train();
                 double loss = Step(causal, encoder, optimizer, trainTensors, generator, temperature, cellMode, step);
-                stepsRun = step + 1;
-                bool last = stepsRun == _options.MaxSteps;
-                if (stepsRun % _options.EvaluateEvery != 0 && !last) continue;
-
-                double? validationLl = validationTensors is null ? null : model.MapLogLikelihood(validationTensors);
-                var progress = new GimTrainingProgress(stepsRun, _options.MaxSteps, loss, validationLl, temperature, clock.Elapsed);
-                history.Add(progress);
-                _options.Progress?.Report(progress);
-                Log?.Invoke($"step {stepsRun}/{_options.MaxSteps}: loss {loss:F4}" +
-                    (validationLl is null ? "" : $", validation log-likelihood {validationLl:F4}") + $", temperature {temperature:F3}");
-
-                if (validationLl is double v && _options.EarlyStoppingPatience > 0)
+                state.StepsRun = step + 1;
+                bool last = state.StepsRun == _options.MaxSteps;
+                bool evaluate = state.StepsRun % _options.EvaluateEvery == 0 || last;
+                if (evaluate && Evaluate(state, model, validationTensors, loss, temperature, clock.Elapsed, causal, encoder))
+                    break;
+                if (_options.CheckpointPath is not null && (state.StepsRun % _options.CheckpointEvery == 0))
                 {
-                    if (v > bestValidation + 1e-4)
-                    {
-                        bestValidation = v;
-                        evaluationsWithoutImprovement = 0;
-                        DisposeState(bestState);
-                        bestState = Snapshot(causal, encoder);
-                    }
-                    else if (++evaluationsWithoutImprovement >= _options.EarlyStoppingPatience)
-                    {
-                        Log?.Invoke($"early stop at step {stepsRun}: no validation improvement in {_options.EarlyStoppingPatience} evaluations");
-                        break;
-                    }
+                    state.ElapsedBefore += clock.Elapsed;
+                    clock.Restart();
+                    TrainingCheckpoint.Save(_options.CheckpointPath, fingerprint!, state, causal, encoder, optimizer, generator);
                 }
             }
-            if (bestState is not null) Restore(causal, encoder, bestState);
+            if (state.BestState is not null) Restore(causal, encoder, state.BestState);
         }
         catch
         {
@@ -118,13 +105,41 @@ public sealed class GimTrainer
         }
         finally
         {
-            DisposeState(bestState);
+            DisposeState(state.BestState);
         }
 
         clock.Stop();
-        Log?.Invoke($"trained {stepsRun} steps in {clock.Elapsed.TotalSeconds:F2} s");
+        TimeSpan elapsed = state.ElapsedBefore + clock.Elapsed;
+        // A finished run needs no checkpoint; leaving it would make the next Fit with the same path "resume" at the end.
+        if (_options.CheckpointPath is not null && File.Exists(_options.CheckpointPath))
+            File.Delete(_options.CheckpointPath);
+        Log?.Invoke($"trained {state.StepsRun} steps in {elapsed.TotalSeconds:F2} s");
         return new GimModel(causal, encoder, variables, features, train.VariableNames, train.FeatureNames, _options,
-            history, stepsRun, clock.Elapsed, device, dtype);
+            state.History, state.StepsRun, elapsed, device, dtype);
+    }
+
+    /// <summary>Records progress and handles early stopping; true when training should stop.</summary>
+    private bool Evaluate(TrainingLoopState state, GimModel model, ContextTensors? validation, double loss, double temperature,
+        TimeSpan sinceStart, CausalModel causal, InterventionEncoder encoder)
+    {
+        double? validationLl = validation is null ? null : model.MapLogLikelihood(validation);
+        var progress = new GimTrainingProgress(state.StepsRun, _options.MaxSteps, loss, validationLl, temperature, state.ElapsedBefore + sinceStart);
+        state.History.Add(progress);
+        _options.Progress?.Report(progress);
+        Log?.Invoke($"step {state.StepsRun}/{_options.MaxSteps}: loss {loss:F4}" +
+            (validationLl is null ? "" : $", validation log-likelihood {validationLl:F4}") + $", temperature {temperature:F3}");
+        if (validationLl is not double v || _options.EarlyStoppingPatience == 0) return false;
+        if (v > state.BestValidation + 1e-4)
+        {
+            state.BestValidation = v;
+            state.EvaluationsWithoutImprovement = 0;
+            DisposeState(state.BestState);
+            state.BestState = Snapshot(causal, encoder);
+            return false;
+        }
+        if (++state.EvaluationsWithoutImprovement < _options.EarlyStoppingPatience) return false;
+        Log?.Invoke($"early stop at step {state.StepsRun}: no validation improvement in {_options.EarlyStoppingPatience} evaluations");
+        return true;
     }
 
     private double Step(CausalModel causal, InterventionEncoder encoder, optim.Optimizer optimizer, ContextTensors data,
