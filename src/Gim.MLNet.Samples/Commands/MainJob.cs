@@ -45,6 +45,12 @@ internal sealed class MainJob(int seed, bool quick, string folder, CancellationT
         mlContext.Model.SaveAtomically(model, train.Schema, zip);
         _outputs.Add((zip, "the fitted ML.NET pipeline (ONNX inside; loads without Gim.MLNet)"));
 
+        Leaderboard board = PeerComparison.Run(mlContext, screen, seed, quick, cancellationToken);
+        string csv = Path.Combine(folder, "leaderboard.csv");
+        board.SaveCsv(csv);
+        board.SaveMarkdown(Path.Combine(folder, "leaderboard.md"));
+        _outputs.Add((csv, "GIM vs peers on both OOD splits (also leaderboard.md)"));
+
         PredictUnseenDrug(screen, zip, gim);
         PlotMechanisms(screen, model, mlContext);
     }
