@@ -12,8 +12,13 @@ internal static class SplitEvaluator
     public static Dictionary<string, double> Evaluate(IBenchmarkMethod method, HillScreenSplit split, Standardizer standardizer,
         double[] controlMean, bool sinkhorn, int seed)
     {
-        var sums = new Dictionary<string, double>();
-        void Add(string metric, double value) => sums[metric] = sums.GetValueOrDefault(metric) + value;
+        // Same rule as Evaluate: a value undefined for a context (NaN) is left out of that metric's average.
+        var sums = new Dictionary<string, (double Sum, int Count)>();
+        void Add(string metric, double value)
+        {
+            var (sum, count) = sums.GetValueOrDefault(metric);
+            sums[metric] = double.IsNaN(value) ? (sum, count) : (sum + value, count + 1);
+        }
         var scores = new List<double>();
         var labels = new List<bool>();
         int contexts = split.Data.Contexts.Count;
@@ -32,8 +37,7 @@ internal static class SplitEvaluator
             Add("mean_rmse", MeanMetrics.Rmse(predictedMean, observedMean));
             Add("r2", MeanMetrics.RSquared(predictedMean, observedMean));
             Add($"r2_top{TopK}", MeanMetrics.RSquared(predictedMean, observedMean, MeanMetrics.TopKMostShifted(observedMean, controlMean, TopK)));
-            double pearson = MeanMetrics.PearsonDelta(predictedMean, observedMean, controlMean);
-            Add("pearson_delta", double.IsNaN(pearson) ? 0 : pearson);
+            Add("pearson_delta", MeanMetrics.PearsonDelta(predictedMean, observedMean, controlMean));
             double[]? targetScores = method.TargetScores(context.Features);
             if (targetScores is not null && truth.Dose > 0)
             {
@@ -41,7 +45,7 @@ internal static class SplitEvaluator
                 labels.AddRange(truth.Targets);
             }
         }
-        var result = sums.ToDictionary(kv => kv.Key, kv => kv.Value / contexts);
+        var result = sums.ToDictionary(kv => kv.Key, kv => kv.Value.Count > 0 ? kv.Value.Sum / kv.Value.Count : double.NaN);
         if (scores.Count > 0)
         {
             result["target_auroc"] = ClassificationMetrics.Auroc(scores, labels);

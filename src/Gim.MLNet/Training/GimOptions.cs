@@ -30,8 +30,11 @@ public sealed class GimOptions
     /// <summary>λ_B: weight of the L1 norm of the graph B. Default 0.01.</summary>
     public double GraphSparsity { get; set; } = 0.01;
 
-    /// <summary>L2 penalty on the encoder's weights. Default 0 (strong decay collapses the encoder to "no effect").</summary>
-    public double WeightDecay { get; set; }
+    /// <summary>
+    /// L2 penalty on the encoder's weight matrices. Default 0.001: it improved fully-OOD MMD (0.041 → 0.038) and
+    /// target AUROC (0.889 → 0.906) on the Hill screen; 0.01 and more collapse the encoder towards "no effect".
+    /// </summary>
+    public double WeightDecay { get; set; } = 1e-3;
 
     /// <summary>Adam learning rate. Default 0.01 (0.02 and 0.05 were worse out of distribution; see docs/results.md).</summary>
     public double LearningRate { get; set; } = 0.01;
