@@ -7,7 +7,14 @@ app.Configure(config =>
     config.SetApplicationName("Gim.MLNet.Samples");
     config.SetApplicationVersion(Gim.MLNet.GimInfo.Version);
     config.AddExample("--quick", "--out", "run1");
+    config.AddCommand<FitCommand>("fit")
+        .WithDescription("Fit GIM to your own cells (.csv or .h5ad) and write the model, targets and graph.")
+        .WithExample("fit", "--data", "cells.csv", "--context", "drug", "--control", "DMSO", "--feature-prefix", "fp_");
+    config.AddCommand<PredictCommand>("predict")
+        .WithDescription("Predict cells for new feature vectors with a saved pipeline (.zip).")
+        .WithExample("predict", "--model", "run1/gim-pipeline.zip", "--input", "new-drugs.csv");
     config.PropagateExceptions();
+    config.UseStrictParsing();
 });
 try
 {
@@ -18,7 +25,7 @@ catch (CommandParseException e)
     Spectre.Console.AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
     return 2;
 }
-catch (Exception e) when (e is ArgumentException or FileNotFoundException or DirectoryNotFoundException or InvalidOperationException or InvalidDataException)
+catch (Exception e) when (e is ArgumentException or IOException or InvalidOperationException or InvalidDataException or UnauthorizedAccessException)
 {
     Spectre.Console.AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
     if (Environment.GetEnvironmentVariable("GIM_SAMPLES_DEBUG") == "1") Spectre.Console.AnsiConsole.WriteException(e);

@@ -1,0 +1,132 @@
+using System.ComponentModel;
+using System.Globalization;
+using System.Text;
+using Gim.MLNet.Data;
+using Gim.MLNet.MLNet;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Gim.MLNet.Samples.Commands;
+
+/// <summary>Loads a saved pipeline (.zip) and predicts cells for feature vectors it never saw.</summary>
+internal sealed class PredictCommand : Command<PredictCommand.Settings>
+{
+    public sealed class Settings : CommandSettings
+    {
+        [CommandOption("--model <ZIP>")]
+        [Description("A pipeline saved by the main job or by `fit` (an ML.NET .zip).")]
+        public string? Model { get; init; }
+
+        [CommandOption("--features <VALUES>")]
+        [Description("One feature vector, comma-separated, in the model's feature order.")]
+        public string? Features { get; init; }
+
+        [CommandOption("--input <CSV>")]
+        [Description("Feature vectors, one per line (a header line of names is allowed).")]
+        public string? Input { get; init; }
+
+        [CommandOption("--count <N>")]
+        [Description("Cells to draw per feature vector.")]
+        [DefaultValue(100)]
+        public int Count { get; init; }
+
+        [CommandOption("-o|--out <CSV>")]
+        [Description("Write the drawn cells here (default: predictions.csv in the current folder).")]
+        public string? Out { get; init; }
+
+        public override ValidationResult Validate()
+        {
+            if (string.IsNullOrWhiteSpace(Model)) return ValidationResult.Error("--model is required.");
+            if ((Features is null) == (Input is null)) return ValidationResult.Error("Give exactly one of --features or --input.");
+            if (Count < 1) return ValidationResult.Error("--count must be ≥ 1.");
+            return ValidationResult.Success();
+        }
+    }
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        if (!File.Exists(settings.Model))
+            throw new FileNotFoundException($"--model: no file '{settings.Model}'.", settings.Model);
+        var mlContext = new MLContext(seed: 0);
+        ITransformer model = mlContext.Model.Load(settings.Model, out DataViewSchema inputSchema);
+        int p = VectorSize(inputSchema, "Features", settings.Model!);
+        int d = VectorSize(inputSchema, "Measurements", settings.Model!);
+        IReadOnlyList<string> variables = SlotNames(inputSchema["Measurements"], d, "x");
+        IReadOnlyList<string> featureNames = SlotNames(inputSchema["Features"], p, "f");
+
+        List<float[]> queries = settings.Features is not null
+            ? new List<float[]> { ParseVector(settings.Features, p, "--features") }
+            : ReadQueries(settings.Input!, p);
+
+        var contexts = queries.Select((q, i) => new PerturbationContext($"query{i}", q, new float[settings.Count, d])).ToList();
+        IDataView rows = new PerturbationDataset(contexts, variables, featureNames).ToDataView(mlContext);
+        IDataView predicted = model.Transform(rows);
+        float[][] samples = predicted.GetColumn<float[]>("Sample").ToArray();
+        float[][] means = predicted.GetColumn<float[]>("PredictedMean").ToArray();
+
+        string output = Path.GetFullPath(settings.Out ?? "predictions.csv");
+        var sb = new StringBuilder("query,draw," + string.Join(',', variables) + "\n");
+        for (int r = 0; r < samples.Length; r++)
+            sb.Append(r / settings.Count).Append(',').Append(r % settings.Count).Append(',')
+              .AppendJoin(',', samples[r].Select(v => v.ToString("R", CultureInfo.InvariantCulture))).Append('\n');
+        string temporary = output + ".tmp";
+        File.WriteAllText(temporary, sb.ToString());
+        File.Move(temporary, output, overwrite: true);
+
+        var table = new Table().Title("Predicted means").AddColumn("query");
+        foreach (string v in variables.Take(12)) table.AddColumn(new TableColumn(Markup.Escape(v)).RightAligned());
+        for (int q = 0; q < queries.Count && q < 20; q++)
+            table.AddRow(new[] { q.ToString(CultureInfo.InvariantCulture) }.Concat(means[q * settings.Count].Take(12).Select(v => v.ToString("F3", CultureInfo.InvariantCulture))).ToArray());
+        AnsiConsole.Write(table);
+        AnsiConsole.MarkupLineInterpolated($"Wrote {samples.Length} predicted cells ({queries.Count} × {settings.Count}) to [bold]{output}[/].");
+        return 0;
+    }
+
+    private static int VectorSize(DataViewSchema schema, string column, string model)
+    {
+        DataViewSchema.Column? found = schema.GetColumnOrNull(column);
+        if (found?.Type is VectorDataViewType { Size: > 0 } vector) return vector.Size;
+        throw new InvalidDataException($"--model '{model}': its input has no known-size vector column '{column}'; expected a pipeline saved by this app's main job or `fit`.");
+    }
+
+    private static IReadOnlyList<string> SlotNames(DataViewSchema.Column column, int size, string prefix)
+    {
+        if (column.HasSlotNames())
+        {
+            VBuffer<ReadOnlyMemory<char>> names = default;
+            column.GetSlotNames(ref names);
+            return names.DenseValues().Select(n => n.ToString()).ToArray();
+        }
+        return Enumerable.Range(0, size).Select(i => $"{prefix}{i}").ToArray();
+    }
+
+    private static float[] ParseVector(string text, int expected, string where)
+    {
+        string[] parts = text.Split(',', StringSplitOptions.TrimEntries);
+        if (parts.Length != expected)
+            throw new ArgumentException($"{where}: {parts.Length} values; the model expects {expected} features.");
+        var values = new float[expected];
+        for (int i = 0; i < expected; i++)
+            if (!float.TryParse(parts[i], NumberStyles.Float, CultureInfo.InvariantCulture, out values[i]) || !float.IsFinite(values[i]))
+                throw new ArgumentException($"{where}: value {i + 1} ('{parts[i]}') is not a finite number.");
+        return values;
+    }
+
+    private static List<float[]> ReadQueries(string path, int expected)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"--input: no file '{path}'.", path);
+        var queries = new List<float[]>();
+        string[] lines = File.ReadAllLines(path);
+        for (int i = 0; i < lines.Length; i++)
+        {
+            if (string.IsNullOrWhiteSpace(lines[i])) continue;
+            bool header = i == 0 && !char.IsDigit(lines[i].TrimStart().FirstOrDefault()) && !lines[i].TrimStart().StartsWith('-');
+            if (header) continue;
+            queries.Add(ParseVector(lines[i], expected, $"--input '{path}', line {i + 1}"));
+        }
+        if (queries.Count == 0) throw new ArgumentException($"--input '{path}': no feature vectors found.");
+        return queries;
+    }
+}
