@@ -12,6 +12,12 @@ internal static class Program
             return CompareCommand.Run(args[1..]);
         if (args.Length > 0 && args[0] == "peer-sweep")
             return PeerSweepCommand.Run(args[1..]);
+        if (args.Length > 0 && args[0] == "fit-time")
+            return Performance.FitTimeCommand.Run(args[1..]);
+        if (args.Length > 0 && args[0] == "scale")
+            return Performance.ScaleCommand.Run(args[1..]);
+        if (args.Length > 0 && args[0] == "inference")
+            return Performance.InferenceCommand.Run(args[1..]);
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
         return 0;
     }

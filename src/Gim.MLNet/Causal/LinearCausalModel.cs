@@ -73,13 +73,29 @@ internal sealed class LinearCausalModel : CausalModel
         Tensor a = SystemMatrix();
         Tensor logDet = linalg.slogdet(a).Item2;
         // E‖(A x − c)_j‖² over the group = (A C Aᵀ)_jj + ((A m)_j − c_j)².
-        Tensor residualVariance = (matmul(a, covariances) * a).sum(-1);      // [K, d]
+        Tensor residualVariance = ResidualVariance(a, covariances);           // [K, d]
         Tensor meanResidual = matmul(means, a.t()) - _bias - shift;          // [..., K, d]
         Tensor squared = residualVariance + meanResidual.square();
         Tensor logScale = logScaleChange is null ? _logScale.expand_as(squared) : _logScale + logScaleChange;
         Tensor quadratic = (squared * (-2 * logScale).exp()).sum(-1);
         return logDet - logScale.sum(-1) - 0.5 * quadratic - Variables * HalfLogTwoPi;
     }
+
+    /// <summary>(A C_k Aᵀ)_jj for every group k: [K, d].</summary>
+    private Tensor ResidualVariance(Tensor a, Tensor covariances)
+    {
+        // For small d one GEMM beats K tiny batched ones: (A C Aᵀ)_jj = Σ_ab A_ja A_jb C_ab, i.e. the
+        // flattened covariances times the row-wise outer products of A ([d, d²], d³ numbers: small d only).
+        if (Variables <= OuterProductLimit)
+        {
+            long d = Variables;
+            Tensor outer = (a.unsqueeze(2) * a.unsqueeze(1)).reshape(d, d * d);
+            return matmul(covariances.reshape(-1, d * d), outer.t());
+        }
+        return (matmul(a, covariances) * a).sum(-1);
+    }
+
+    private const int OuterProductLimit = 64;
 
     /// <summary>Log-likelihood of each cell.</summary>
     /// <param name="x">[..., n, d] cells.</param>
