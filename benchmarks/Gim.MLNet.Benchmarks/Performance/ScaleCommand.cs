@@ -66,16 +66,20 @@ internal static class ScaleCommand
 
     private static double StepMilliseconds(PerturbationDataset data, GimOptions options, int steps)
     {
-        // Two fits differing only in steps: their difference is the steps alone, without setup.
-        options.EvaluateEvery = 1_000_000;
-        options.MaxSteps = 3;
-        var clock = Stopwatch.StartNew();
+        // The trainer's own clock at every step (progress is reported synchronously on the training thread):
+        // the steps after a short warm-up, without setup.
+        const int warmUp = 3;
+        var elapsed = new List<TimeSpan>();
+        options.EvaluateEvery = 1;
+        options.MaxSteps = warmUp + steps;
+        options.Progress = new Recorder(elapsed);
         new GimTrainer(options).Fit(data).Dispose();
-        double shortFit = clock.Elapsed.TotalMilliseconds;
-        options.MaxSteps = 3 + steps;
-        clock.Restart();
-        new GimTrainer(options).Fit(data).Dispose();
-        return (clock.Elapsed.TotalMilliseconds - shortFit) / steps;
+        return (elapsed[warmUp + steps - 1] - elapsed[warmUp - 1]).TotalMilliseconds / steps;
+    }
+
+    private sealed class Recorder(List<TimeSpan> elapsed) : IProgress<GimTrainingProgress>
+    {
+        public void Report(GimTrainingProgress value) => elapsed.Add(value.Elapsed);
     }
 
     private static (double StepMs, double SetupSeconds) FullBatch(PerturbationDataset data, int steps)

@@ -1,0 +1,157 @@
+using Gim.MLNet.Data;
+using Gim.MLNet.Data.AnnData;
+using Gim.MLNet.MLNet;
+using Gim.MLNet.MLNet.Baselines;
+using Gim.MLNet.Synthetic;
+using Microsoft.Data.Analysis;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace Gim.MLNet.Tests.Readme;
+
+/// <summary>
+/// Every C# block of README.md's API tour, run as written ("// readme: name" … "// readme: end";
+/// ReadmeSnippetTests checks that the README shows these blocks verbatim).
+/// </summary>
+public class ReadmeExamplesTests
+{
+    private string _folder = "";
+
+    [SetUp]
+    public void CreateFolder() => _folder = Directory.CreateTempSubdirectory("gim-readme-").FullName;
+
+    [TearDown]
+    public void DeleteFolder() => Directory.Delete(_folder, recursive: true);
+
+    [Test]
+    public void PipelineSaveLoadCompareEvaluate()
+    {
+        string modelPath = Path.Combine(_folder, "gim.zip");
+
+        // readme: pipeline
+        var mlContext = new MLContext(seed: 0);
+        // Built-in data: a synthetic drug screen (drugs x doses, 800 control cells, known targets and graph).
+        HillScreen screen = HillScreen.Generate(new HillScreenOptions { Seed = 0, Variables = 10, TrainDrugs = 20 });
+        IDataView train = screen.Train.Data.ToDataView(mlContext);     // columns: Context, IsControl, Features, Measurements
+        IDataView newDrugs = screen.FullOod.Data.ToDataView(mlContext);
+
+        var pipeline = mlContext.Transforms.NormalizeMeanVariance("Features")   // any ML.NET featurizer can come first
+            .Append(mlContext.Perturbation().Trainers.Gim(new GimEstimator.Options
+            {
+                Training = { MaxSteps = 1000, TargetSparsity = 3 },
+            }));
+        TransformerChain<GimTransformer> model = pipeline.Fit(train);
+
+        IDataView predicted = model.Transform(newDrugs);                // one predicted cell per row, per drug never seen
+        float[][] cells = predicted.GetColumn<float[]>("Sample").ToArray();
+        float[][] targets = predicted.GetColumn<float[]>("TargetProbabilities").ToArray();
+        double[,] graph = model.LastTransformer.Graph();                 // learned causal graph, row = cause
+        // readme: end
+
+        Assert.That(cells, Has.Length.EqualTo(screen.FullOod.Data.SampleCount));
+        Assert.That(targets[0], Has.Length.EqualTo(10));
+        Assert.That(graph.GetLength(0), Is.EqualTo(10));
+
+        // readme: saveload
+        mlContext.Model.SaveAtomically(model, train.Schema, modelPath);  // an ordinary ML.NET .zip (ONNX inside)
+
+        var servingContext = new MLContext();                            // e.g. in a production app: no Gim.MLNet, no TorchSharp needed
+        ITransformer loaded = servingContext.Model.Load(modelPath, out DataViewSchema inputSchema);
+        float[][] means = loaded.Transform(newDrugs).GetColumn<float[]>("PredictedMean").ToArray();
+        // readme: end
+
+        float[][] inProcess = predicted.GetColumn<float[]>("PredictedMean").ToArray();
+        Assert.That(means, Is.EqualTo(inProcess));
+
+        // readme: compare
+        Leaderboard board = mlContext.Perturbation().Compare(
+            new Dictionary<string, IEstimator<ITransformer>>
+            {
+                ["GIM"] = mlContext.Perturbation().Trainers.Gim(new GimEstimator.Options { Training = { MaxSteps = 1000 } }),
+                ["MeanShift MLP"] = mlContext.Perturbation().Trainers.MeanShift(new MeanShiftEstimator.Options { Training = { MaxSteps = 300 } }),
+                ["Control"] = mlContext.Perturbation().Trainers.Control(),
+            },
+            train,
+            new Dictionary<string, IDataView> { ["new drugs"] = newDrugs });
+        board.Select(PerturbationMetrics.Mmd, PerturbationMetrics.MeanRmse).Print(Console.Out);
+        board.SaveCsv(Path.Combine(_folder, "leaderboard.csv"));
+        // readme: end
+
+        Assert.That(board.Rows.Select(r => r.Method), Is.EqualTo(new[] { "GIM", "MeanShift MLP", "Control" }));
+        Assert.That(board.Rows.All(r => r.Error is null), Is.True);
+
+        // readme: evaluate
+        PerturbationEvaluation evaluation = mlContext.Perturbation().Evaluate(predicted, new PerturbationEvaluationOptions
+        {
+            ControlStatistics = ControlStatistics.FromData(train),       // the test split has no control cells
+            TrueTargets = screen.FullOod.Truth.ToDictionary(t => t.Name, t => t.Targets),
+        });
+        Console.WriteLine($"MMD {evaluation.Mmd:F4}, mean RMSE {evaluation.MeanRmse:F3}, target AUROC {evaluation.TargetAuroc:F2}");
+        // readme: end
+
+        Assert.That(evaluation.Mmd, Is.GreaterThan(0));
+        Assert.That(evaluation.TargetAuroc, Is.InRange(0.0, 1.0));
+    }
+
+    [Test]
+    public void ExplainAnUnseenPerturbation()
+    {
+        HillScreen screen = HillScreen.Generate(new HillScreenOptions { Seed = 0, Variables = 10, TrainDrugs = 20 });
+        var mlContext = new MLContext(seed: 0);
+        IDataView train = screen.Train.Data.ToDataView(mlContext);
+        float[] newDrugFeatures = screen.FullOod.Data.Contexts[0].Features;
+
+        // readme: explain
+        GimTransformer gim = mlContext.Perturbation().Trainers.Gim(new GimEstimator.Options { Training = { MaxSteps = 1000 } }).Fit(train);
+        var explanation = gim.Explain(newDrugFeatures);                  // features as the estimator saw them
+        foreach (var (variable, probability, shift) in explanation.RankedTargets().Take(3))
+            Console.WriteLine($"{variable}: P(target) = {probability:F2}, shift = {shift:+0.00;-0.00} control SDs");
+        float[] effect = explanation.TotalEffect;                       // E[x | drug] − E[x | control], original units
+        // readme: end
+
+        Assert.That(effect, Has.Length.EqualTo(10));
+        gim.Dispose();
+    }
+
+    [Test]
+    public void DataFrameAndAnnData()
+    {
+        string h5adPath = Path.Combine(TestContext.CurrentContext.TestDirectory, "Fixtures", "h5ad", "dense_f32.h5ad");
+
+        // readme: h5ad
+        AnnDataTable table = AnnDataReader.Read(h5adPath, new AnnDataReadOptions { ObsColumns = new[] { "condition", "treated" } });
+        PerturbationDataset cellsFromFile = table.ToPerturbationDataset(
+            contextColumn: "condition", controlValues: new[] { "ctrl" }, featureColumns: new[] { "treated" });
+        // readme: end
+
+        Assert.That(cellsFromFile.Contexts, Has.Count.EqualTo(3));
+
+        // readme: dataframe
+        var mlContext = new MLContext(seed: 0);
+        DataFrame frame = DataFrame.LoadCsv(Path.Combine(_folder, "cells.csv"));      // Context, IsControl, Dose, g0..g4
+        var pipeline = mlContext.Transforms.Concatenate("Measurements", "g0", "g1", "g2", "g3", "g4")
+            .Append(mlContext.Transforms.Concatenate("Features", "Dose"))
+            .Append(mlContext.Perturbation().Trainers.Gim(new GimEstimator.Options { Training = { MaxSteps = 300 } }));
+        var model = pipeline.Fit(frame);                                              // a DataFrame is an IDataView
+        DataFrame predictions = model.Transform(frame)
+            .ToPredictionDataFrame(model.LastTransformer.VariableNames, "Context", "PredictedMean");
+        // readme: end
+
+        Assert.That(predictions.Rows.Count, Is.EqualTo(frame.Rows.Count));
+    }
+
+    [SetUp]
+    public void WriteCsv()
+    {
+        // A tiny screen in CSV form for the DataFrame example: a control and three doses of one drug.
+        var rng = new Random(3);
+        var lines = new List<string> { "Context,IsControl,Dose,g0,g1,g2,g3,g4" };
+        foreach (var (context, dose) in new[] { ("ctrl", 0.0), ("d1", 1.0), ("d2", 2.0), ("d3", 3.0) })
+            for (int i = 0; i < 30; i++)
+            {
+                double g0 = rng.NextDouble() + dose, g1 = 0.8 * g0 + rng.NextDouble();
+                lines.Add(FormattableString.Invariant($"{context},{(context == "ctrl" ? "true" : "false")},{dose},{g0:F4},{g1:F4},{rng.NextDouble():F4},{rng.NextDouble():F4},{rng.NextDouble():F4}"));
+            }
+        File.WriteAllLines(Path.Combine(_folder, "cells.csv"), lines);
+    }
+}
