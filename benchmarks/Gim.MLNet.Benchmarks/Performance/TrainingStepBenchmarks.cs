@@ -1,0 +1,30 @@
+using BenchmarkDotNet.Attributes;
+using Gim.MLNet.Data;
+using Gim.MLNet.Synthetic;
+using Gim.MLNet.Training;
+
+namespace Gim.MLNet.Benchmarks.Performance;
+
+/// <summary>
+/// BenchmarkDotNet: a whole default GIM fit on the Hill screen, full batch (moments) and with
+/// mini-batches of cells. Run: `dotnet run -c Release --project benchmarks/Gim.MLNet.Benchmarks -- --filter *TrainingStep*`.
+/// </summary>
+[SimpleJob(launchCount: 1, warmupCount: 1, iterationCount: 5)]
+[MemoryDiagnoser]
+public class TrainingStepBenchmarks
+{
+    private PerturbationDataset _train = null!;
+
+    /// <summary>Generates the default screen once.</summary>
+    [GlobalSetup]
+    public void Setup() => _train = HillScreen.Generate(new HillScreenOptions { Seed = 0 }).Train.Data;
+
+    /// <summary>The default fit: 2,000 full-batch steps on per-context moments.</summary>
+    [Benchmark(Baseline = true)]
+    public void FitDefaults() => new GimTrainer(new GimOptions()).Fit(_train).Dispose();
+
+    /// <summary>The same number of steps on mini-batches of 32 contexts × 64 cells.</summary>
+    [Benchmark]
+    public void FitCellMiniBatches() =>
+        new GimTrainer(new GimOptions { ContextBatchSize = 32, CellBatchSize = 64 }).Fit(_train).Dispose();
+}
