@@ -10,7 +10,7 @@ namespace Gim.MLNet.Tests.Conformance.Files;
 /// Damaged and random CSV: reading it and grouping the rows into contexts either works (and gives a table
 /// whose shapes agree) or throws a <see cref="DataFileException"/> naming the source; never another exception,
 /// a hang or a crash. Checking the grouped data for training may add an <see cref="ArgumentException"/>
-/// naming the context (too few cells, a non-finite value).
+/// naming the context (too few cells).
 /// </summary>
 public class CsvFuzzTests
 {
@@ -102,7 +102,8 @@ public class CsvFuzzTests
         }
         catch (ArgumentException ex)
         {
-            Assert.That(ex.Message, Does.Contain("Context '").Or.Contain("context").Or.Contain("name"), ex.Message);
+            // The loader already refused non-finite values, duplicate columns and missing controls: what is left is per context.
+            Assert.That(ex.Message, Does.StartWith("Context '"), ex.Message);
         }
     });
 }
