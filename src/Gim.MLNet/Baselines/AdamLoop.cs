@@ -11,10 +11,13 @@ namespace Gim.MLNet.Baselines;
 /// </summary>
 internal static class AdamLoop
 {
-    /// <summary>Runs <paramref name="steps"/> steps; <paramref name="loss"/> receives the step index.</summary>
+    /// <summary>
+    /// Runs <paramref name="steps"/> steps; <paramref name="loss"/> receives the step index. Pass the trainer's
+    /// <paramref name="options"/> so that a divergence names the setting to change (e.g. MeanShiftOptions.LearningRate).
+    /// </summary>
     /// <returns>The loss of the last step.</returns>
     public static double Run(IEnumerable<Parameter> parameters, double learningRate, int steps, CancellationToken cancellation,
-        Func<int, Tensor> loss, string method)
+        Func<int, Tensor> loss, string method, BaselineOptions? options = null)
     {
         using var optimizer = optim.Adam(parameters, lr: learningRate);
         double value = double.NaN;
@@ -27,7 +30,7 @@ internal static class AdamLoop
             value = objective.ToDouble();
             if (!double.IsFinite(value))
                 throw new InvalidOperationException(
-                    $"{method} training diverged: the loss became {value} at step {step + 1}. Lower the learning rate (now {learningRate}) " +
+                    $"{method} training diverged: the loss became {value} at step {step + 1}. Lower {(options is null ? "the learning rate" : options.GetType().Name + ".LearningRate")} (now {learningRate}) " +
                     "or check the measurements for extreme values or near-constant variables.");
             objective.backward();
             optimizer.step();

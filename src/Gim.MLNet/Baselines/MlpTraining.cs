@@ -17,7 +17,7 @@ internal static class MlpTraining
         {
             using var moments = ContextMoments.Create(fit.Data, fit.Variables, fit.Features);
             AdamLoop.Run(mlp.parameters(), options.LearningRate, options.MaxSteps, options.CancellationToken,
-                _ => loss(mlp, moments) + options.WeightDecay * mlp.WeightPenalty(), method);
+                _ => loss(mlp, moments) + options.WeightDecay * mlp.WeightPenalty(), method, options);
             mlp.eval();
             return mlp;
         }

@@ -36,7 +36,7 @@ public sealed class TwoStageCausalTrainer : BaselineTrainer<TwoStageCausalOption
         using (var generator = new TorchSharp.torch.Generator((ulong)Options.Seed))
         {
             AdamLoop.Run(causal.parameters().Concat(free.parameters()), Options.LearningRate, Options.MaxSteps, Options.CancellationToken,
-                step => Objective(causal, free, data, generator, step), "TwoStageCausal (stage 1)");
+                step => Objective(causal, free, data, generator, step), "TwoStageCausal (stage 1)", Options);
             using var scope = NewDisposeScope();
             using var _ = no_grad();
             logits = TensorArrays.ToMatrix(free.Logits);

@@ -74,7 +74,13 @@ internal static class GimInputColumns
     }
 
     private static ArgumentOutOfRangeException Mismatch(string name, string role, string expected, Shape found) =>
-        new("inputSchema", $"Column '{name}' ({role}): expected {expected}; found {Describe(found)}.");
+        new("inputSchema", $"Column '{name}' ({role}): expected {expected}; found {Describe(found)}.{Hint(expected, found)}");
+
+    // ML.NET types a vector declared with length 0 as variable-size, so "no features" surfaces as this mismatch.
+    private static string Hint(string expected, Shape found) =>
+        expected == FloatVector && found.Kind == SchemaShape.Column.VectorKind.VariableVector
+            ? " Give the column a fixed size (VectorType(n) or a SchemaDefinition column type) of at least 1: ML.NET gives a vector declared with length 0 no known size, and a model needs at least one feature and one variable."
+            : "";
 
     private static string Describe(Shape c)
     {

@@ -3,7 +3,7 @@ using Microsoft.ML;
 
 namespace Gim.MLNet.MLNet;
 
-/// <summary>Saving ML.NET model files without ever leaving a half-written file behind.</summary>
+/// <summary>Saving ML.NET model files without ever leaving a half-written file behind, and loading them with one clear error.</summary>
 public static class ModelFileExtensions
 {
     /// <summary>
@@ -19,5 +19,65 @@ public static class ModelFileExtensions
     {
         ArgumentNullException.ThrowIfNull(catalog);
         AtomicFile.Write(path, stream => catalog.Save(model, inputSchema, stream));
+    }
+
+    /// <summary>
+    /// <c>mlContext.Model.Load</c> of a file, with one exception for every way the file's content can be unusable.
+    /// A damaged model file makes ML.NET throw any of a dozen exception types (FormatException, InvalidDataException,
+    /// InvalidOperationException, TargetInvocationException, even FileNotFoundException for a garbled assembly name),
+    /// none naming the file; this wraps them all in an <see cref="InvalidDataException"/> that names the file and
+    /// keeps ML.NET's exception as the inner one. It first checks every zip entry against its recorded CRC-32, which
+    /// ML.NET does not: damage inside a saved ONNX graph that still parses would otherwise load and predict wrong numbers.
+    /// </summary>
+    /// <param name="catalog">mlContext.Model.</param>
+    /// <param name="path">A .zip written by <c>mlContext.Model.Save</c> or <see cref="SaveAtomically"/>.</param>
+    /// <param name="inputSchema">The schema of the data the pipeline was fitted on, as saved with it.</param>
+    /// <returns>The loaded pipeline.</returns>
+    /// <exception cref="FileNotFoundException">The file does not exist (other errors opening it propagate as thrown).</exception>
+    /// <exception cref="InvalidDataException">The file is not a loadable ML.NET model: truncated, corrupt, not a model, or written by an incompatible version.</exception>
+    public static ITransformer LoadModel(this ModelOperationsCatalog catalog, string path, out DataViewSchema inputSchema)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no such model file.", path);
+        // Opening is an I/O matter (permissions, locks) and keeps its own exceptions; only reading the content is wrapped.
+        using FileStream stream = File.OpenRead(path);
+        return LoadModel(catalog, stream, path, out inputSchema);
+    }
+
+    /// <summary>
+    /// <c>mlContext.Model.Load</c> of a seekable stream (left open), wrapping every failure caused by the content in an
+    /// <see cref="InvalidDataException"/> that names <paramref name="sourceName"/> (see <see cref="LoadModel(ModelOperationsCatalog, string, out DataViewSchema)"/>).
+    /// </summary>
+    /// <param name="catalog">mlContext.Model.</param>
+    /// <param name="stream">The model file's bytes.</param>
+    /// <param name="sourceName">How the message names the source (a file name or URL).</param>
+    /// <param name="inputSchema">The schema of the data the pipeline was fitted on, as saved with it.</param>
+    /// <returns>The loaded pipeline.</returns>
+    /// <exception cref="InvalidDataException">The bytes are not a loadable ML.NET model.</exception>
+    public static ITransformer LoadModel(this ModelOperationsCatalog catalog, Stream stream, string sourceName, out DataViewSchema inputSchema)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(sourceName);
+        try
+        {
+            long start = stream.Position;
+            ZipIntegrity.Verify(stream);
+            stream.Position = start;
+            return catalog.Load(stream, out inputSchema);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            throw new InvalidDataException(
+                $"{sourceName}: not a loadable ML.NET model ({ex.GetType().Name}: {FirstLine(ex.Message)}). Expected a .zip written by " +
+                "mlContext.Model.Save or SaveAtomically; the file may be truncated or corrupt, or saved by an incompatible version.", ex);
+        }
+    }
+
+    private static string FirstLine(string message)
+    {
+        int end = message.IndexOfAny(['\r', '\n']);
+        return (end < 0 ? message : message[..end]).TrimEnd('.');
     }
 }

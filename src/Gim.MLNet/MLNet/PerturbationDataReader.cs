@@ -1,3 +1,4 @@
+using System.Globalization;
 using Gim.MLNet.Data;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -18,11 +19,15 @@ internal static class PerturbationDataReader
         DataViewSchema.Column context = schema[options.ContextColumnName];
         DataViewSchema.Column? control = options.ControlContextValue is null ? schema[options.ControlColumnName!] : null;
         int p = ((VectorDataViewType)features.Type).Size, d = ((VectorDataViewType)measurements.Type).Size;
+        // Names first: a duplicate name fails before any row is read, and messages can name the slot at fault.
+        string[]? variableNames = SlotNames(measurements, "measurements", d);
+        string[]? featureNames = SlotNames(features, "features", p);
 
         var groups = new Dictionary<string, Group>(StringComparer.Ordinal);
         var order = new List<Group>();
         var columns = new List<DataViewSchema.Column> { features, measurements, context };
         if (control is DataViewSchema.Column c) columns.Add(c);
+        long row = 0;
         using (DataViewRowCursor cursor = data.GetRowCursor(columns))
         {
             var getFeatures = cursor.GetGetter<VBuffer<float>>(features);
@@ -31,7 +36,6 @@ internal static class PerturbationDataReader
             var getControl = control is DataViewSchema.Column cc ? cursor.GetGetter<bool>(cc) : null;
             VBuffer<float> featureBuffer = default, measurementBuffer = default;
             bool isControl = false;
-            long row = 0;
             while (cursor.MoveNext())
             {
                 if ((row & 1023) == 0) cancellation.ThrowIfCancellationRequested();
@@ -41,6 +45,7 @@ internal static class PerturbationDataReader
                 getControl?.Invoke(ref isControl);
                 if (options.ControlContextValue is string value) isControl = string.Equals(name, value, StringComparison.Ordinal);
                 float[] gamma = Dense(featureBuffer, p);
+                CheckFinite(gamma, features, "features", featureNames, "f", row, name);
                 if (!groups.TryGetValue(name, out Group? group))
                 {
                     group = new Group(name, gamma, isControl, row);
@@ -57,16 +62,28 @@ internal static class PerturbationDataReader
                         throw new ArgumentException(
                             $"Context '{name}': row {row} has {ControlDescription(options)} = {isControl} but row {group.FirstRow} has {group.IsControl}; a context is either control or not.");
                 }
-                group.Cells.Add(Dense(measurementBuffer, d));
+                float[] cell = Dense(measurementBuffer, d);
+                CheckFinite(cell, measurements, "measurements", variableNames, "x", row, name);
+                group.Cells.Add(cell);
                 row++;
             }
         }
 
+        if (row == 0)
+            throw new ArgumentException(
+                $"The input has no rows; expected one row per cell (columns '{features.Name}', '{measurements.Name}', '{context.Name}'" +
+                $"{(control is DataViewSchema.Column flag ? $", '{flag.Name}'" : "")}), with control cells and perturbed cells.");
         if (options.ControlContextValue is string controlValue && !groups.ContainsKey(controlValue))
             throw new ArgumentException($"No rows have context '{controlValue}' ({options.OptionsName}.ControlContextValue) in column '{context.Name}'; contexts seen: {string.Join(", ", order.Take(10).Select(g => $"'{g.Name}'"))}{(order.Count > 10 ? ", ..." : "")}.");
 
+        if (control is DataViewSchema.Column controlColumn && !order.Any(g => g.IsControl))
+            throw new ArgumentException(
+                $"No row has '{controlColumn.Name}' = true, so there are no control cells ({row} rows in {order.Count} context(s)); expected the control " +
+                $"(unperturbed) cells marked true in column '{controlColumn.Name}', or {options.OptionsName}.ControlContextValue set to the control context's value. " +
+                "Every estimator standardises by the control cells.");
+
         var contexts = order.Select(g => new PerturbationContext(g.Name, g.Features, ToMatrix(g.Cells, d), g.IsControl)).ToList();
-        return new PerturbationDataset(contexts, SlotNames(measurements, d), SlotNames(features, p));
+        return new PerturbationDataset(contexts, variableNames, featureNames);
     }
 
     private static string ControlDescription(PerturbationEstimatorOptions options) => $"'{options.ControlColumnName}'";
@@ -87,15 +104,38 @@ internal static class PerturbationDataReader
         return m;
     }
 
-    /// <summary>Slot names when present, non-empty and unique; otherwise null (the data set names them x0, f0...).</summary>
-    private static string[]? SlotNames(DataViewSchema.Column column, int size)
+    /// <summary>
+    /// Slot names when present and all non-empty; otherwise null (the data set names them x0, f0...). Duplicate
+    /// names are an error rather than a silent fallback: they name the model's inputs and outputs, and falling
+    /// back would quietly drop every name (duplicated gene symbols are common in real data).
+    /// </summary>
+    private static string[]? SlotNames(DataViewSchema.Column column, string role, int size)
     {
         if (column.Annotations.Schema.GetColumnOrNull("SlotNames") is null) return null;
         VBuffer<ReadOnlyMemory<char>> names = default;
         column.Annotations.GetValue("SlotNames", ref names);
         if (names.Length != size) return null;
         string[] result = names.DenseValues().Select(n => n.ToString()).ToArray();
-        return result.All(n => n.Length > 0) && result.Distinct(StringComparer.Ordinal).Count() == size ? result : null;
+        if (!result.All(n => n.Length > 0)) return null;
+        var first = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int j = 0; j < result.Length; j++)
+            if (!first.TryAdd(result[j], j))
+                throw new ArgumentException(
+                    $"Column '{column.Name}' ({role}): slot names must be unique because they name the {(role == "features" ? "features" : "variables")}; " +
+                    $"'{result[j]}' names slots {first[result[j]]} and {j}. Rename the slots (for AnnData: adata.var_names_make_unique()).");
+        return result;
+    }
+
+    /// <summary>Throws naming the row, column, slot and context of the first non-finite value (NaN or ±∞) of a row.</summary>
+    private static void CheckFinite(float[] values, DataViewSchema.Column column, string role, string[]? names, string prefix, long row, string context)
+    {
+        int bad = Array.FindIndex(values, v => !float.IsFinite(v));
+        if (bad < 0) return;
+        string slot = names?[bad] ?? prefix + bad.ToString(CultureInfo.InvariantCulture);
+        throw new ArgumentException(
+            $"Column '{column.Name}' ({role}), row {row}, slot {bad} ('{slot}'): the value is {values[bad].ToString(CultureInfo.InvariantCulture)} " +
+            $"(context '{context}'); expected a finite number. Drop or impute such rows before training (NaN: mlContext.Data.FilterRowsByMissingValues " +
+            "or mlContext.Transforms.ReplaceMissingValues).");
     }
 
     private static string Format(float[] v) => string.Join(", ", v.Take(6).Select(x => x.ToString("G6"))) + (v.Length > 6 ? ", ..." : "");

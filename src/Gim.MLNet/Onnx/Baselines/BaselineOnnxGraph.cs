@@ -16,6 +16,7 @@ internal sealed class BaselineOnnxGraph
     private readonly BaselineModel _model;
     private readonly BaselineOnnxExportOptions _options;
     private string? _batch;
+    private string? _nonFinite;
 
     public BaselineOnnxGraph(BaselineModel model, BaselineOnnxExportOptions? options)
     {
@@ -81,6 +82,20 @@ internal sealed class BaselineOnnxGraph
         }
         return G.Node("Gemm", new[] { h, G.Constant("out_w", mlp.OutputWeight), G.Constant("out_b", mlp.OutputBias, mlp.OutputBias.Length) },
             name, Int("transB", 1));
+    }
+
+    /// <summary>
+    /// x + Σ_j 0·γ_j per row: x itself where the row's raw features are all finite, NaN where any is NaN or ±∞.
+    /// A method that answers by comparison (the nearest context) or ignores the features (Control) would
+    /// otherwise give a plausible-looking answer for a row of garbage; with this, such a row is NaN for every
+    /// method, as it already is wherever the features flow through arithmetic (GIM, the MLPs).
+    /// </summary>
+    public string NaNWhereFeaturesAreNotFinite(string x, string? name = null)
+    {
+        _nonFinite ??= G.Node("ReduceSum", new[] {
+            G.Node("Mul", new[] { _options.FeaturesInputName, G.Constant("zero_f", new[] { 0f }, 1) }),
+            G.Int64Constant("feature_axis", 1) }, null, Int("keepdims", 1));                               // [N, 1]: 0 or NaN
+        return G.Node("Add", new[] { x, _nonFinite }, name);
     }
 
     /// <summary>x·scale + mean with the control statistics: standardised units to original units.</summary>

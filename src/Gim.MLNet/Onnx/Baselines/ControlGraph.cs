@@ -2,15 +2,16 @@ using Gim.MLNet.Baselines;
 
 namespace Gim.MLNet.Onnx.Baselines;
 
-/// <summary>Control: a resampled control cell, the control mean, and no shift, whatever the features.</summary>
+/// <summary>Control: a resampled control cell, the control mean, and no shift, whatever the (finite) features.</summary>
 internal static class ControlGraph
 {
     public static string Build(BaselineOnnxGraph g, ControlModel model)
     {
         CellTable controls = model.Controls;
-        g.Resample(controls.Cells, null, null, controls.Counts[0], g.Options.SampleOutputName);
-        g.Rows("control_mean", controls.Mean(0), g.Options.PredictedMeanOutputName);
-        g.Rows("no_shift", new float[model.VariableCount], g.Options.ShiftOutputName);
+        // The features do not change the answer, but a row with non-finite features still gets NaN (see NaNWhereFeaturesAreNotFinite).
+        g.NaNWhereFeaturesAreNotFinite(g.Resample(controls.Cells, null, null, controls.Counts[0]), g.Options.SampleOutputName);
+        g.NaNWhereFeaturesAreNotFinite(g.Rows("control_mean", controls.Mean(0)), g.Options.PredictedMeanOutputName);
+        g.NaNWhereFeaturesAreNotFinite(g.Rows("no_shift", new float[model.VariableCount]), g.Options.ShiftOutputName);
         return "Control peer";
     }
 }

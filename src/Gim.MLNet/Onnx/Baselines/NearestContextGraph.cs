@@ -24,7 +24,8 @@ internal static class NearestContextGraph
 
         string offsets = g.G.Node("Gather", new[] { g.G.Int64Constant("offsets", cells.Offsets), nearest }, null, Int("axis", 0));
         string counts = g.G.Node("Gather", new[] { g.G.Constant("counts", cells.Counts.Select(n => (float)n).ToArray(), k), nearest }, null, Int("axis", 0));
-        g.Resample(cells.Cells, offsets, counts, 0, g.Options.SampleOutputName);
+        // NaN distances would make ArgMin pick the first context: a real context's cells for a row of garbage.
+        g.NaNWhereFeaturesAreNotFinite(g.Resample(cells.Cells, offsets, counts, 0), g.Options.SampleOutputName);
 
         string flat = g.G.Node("Reshape", new[] { nearest, g.G.Int64Constant("flat", -1) });
         var means = new float[k, model.VariableCount];
@@ -38,8 +39,8 @@ internal static class NearestContextGraph
                 shifts[c, j] = shift[j];
             }
         }
-        g.G.Node("Gather", new[] { g.G.Constant("means", means), flat }, g.Options.PredictedMeanOutputName, Int("axis", 0));
-        g.G.Node("Gather", new[] { g.G.Constant("shifts", shifts), flat }, g.Options.ShiftOutputName, Int("axis", 0));
+        g.NaNWhereFeaturesAreNotFinite(g.G.Node("Gather", new[] { g.G.Constant("means", means), flat }, null, Int("axis", 0)), g.Options.PredictedMeanOutputName);
+        g.NaNWhereFeaturesAreNotFinite(g.G.Node("Gather", new[] { g.G.Constant("shifts", shifts), flat }, null, Int("axis", 0)), g.Options.ShiftOutputName);
         return $"NearestContext peer ({k} candidate contexts)";
     }
 }
