@@ -13,6 +13,7 @@ app.Configure(config =>
     config.AddCommand<PredictCommand>("predict")
         .WithDescription("Predict cells for new feature vectors with a saved pipeline (.zip).")
         .WithExample("predict", "--model", "run1/gim-pipeline.zip", "--input", "new-drugs.csv");
+    config.AddCommand<SachsCommand>("sachs").WithDescription("GIM on the Sachs et al. (2005) flow-cytometry data: held-out cells, nominal targets, consensus graph.");
     config.PropagateExceptions();
     config.UseStrictParsing();
 });

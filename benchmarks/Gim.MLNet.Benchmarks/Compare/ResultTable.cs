@@ -19,9 +19,10 @@ internal static class ResultTable
             })
             .ToList();
 
-    public static void WriteCsv(IEnumerable<Row> rows, string path)
+    /// <param name="groupColumn">Header of the second column: "split" for compare, "task" for sachs.</param>
+    public static void WriteCsv(IEnumerable<Row> rows, string path, string groupColumn = "split")
     {
-        var sb = new StringBuilder("method,split,metric,mean,sd,n_seeds\n");
+        var sb = new StringBuilder($"method,{groupColumn},metric,mean,sd,n_seeds\n");
         foreach (Row r in rows)
             sb.Append(CultureInfo.InvariantCulture, $"{r.Method},{r.Split},{r.Metric},{r.Mean:G6},{r.Sd:G6},{r.Seeds}\n");
         AtomicFile.WriteAllText(path, sb.ToString());
