@@ -21,6 +21,8 @@ internal static class ScaleCommand
         int contextBatch = Args.Int(args, "--context-batch", 32), cellBatch = Args.Int(args, "--cell-batch", 64);
 
         Console.WriteLine($"Mini-batches: {contextBatch} contexts × {cellBatch} cells per step; {Environment.ProcessorCount} cores.");
+        // Peak memory is process-wide, so measure the big fit alone when asked (the sweeps leave garbage behind).
+        if (args.Contains("--full-fit-only")) { dims = new[] { dims.Max() }; goto FullFit; }
         Console.WriteLine("time per step against d (contexts = {0}, cells = {1}):", contexts, cells);
         var perD = new List<(int D, double Ms)>();
         foreach (int d in dims)
@@ -32,7 +34,9 @@ internal static class ScaleCommand
         }
         PrintExponents("d", perD.Select(x => ((double)x.D, x.Ms)).ToList());
 
+        bool skipCells = args.Contains("--no-cell-sweep");
         int dCells = Args.Int(args, "--cells-variables", 100);
+        if (skipCells) cellCounts = Array.Empty<int>();
         Console.WriteLine($"time per step and setup against the number of cells (d = {dCells}, contexts = {contexts}):");
         var perCellsMini = new List<(double, double)>();
         var perCellsSetup = new List<(double, double)>();
@@ -48,6 +52,8 @@ internal static class ScaleCommand
         PrintExponents("cells (mini-batch step)", perCellsMini);
         PrintExponents("cells (moment setup)", perCellsSetup);
 
+        if (fullSteps == 0) return 0;
+    FullFit:
         int dFull = dims.Max();
         Console.WriteLine($"full fit: d = {dFull}, {contexts} contexts, {cells} cells, {fullSteps} steps ...");
         PerturbationDataset big = ScaleData.Generate(dFull, contexts, cells, seed: 1);
