@@ -39,9 +39,9 @@ public sealed class NonlinearCausalOptions
 
     /// <summary>
     /// Cells per context and step when <see cref="Training.GimOptions.CellBatchSize"/> is 0 (the nonlinear
-    /// likelihood needs the cells themselves, not moments). Default 16.
+    /// likelihood needs the cells themselves, not moments). Default 8.
     /// </summary>
-    public int CellBatchSize { get; set; } = 16;
+    public int CellBatchSize { get; set; } = 8;
 
     /// <summary>How log|det(I − J)| is computed. Default <see cref="NonlinearLogDeterminant.Auto"/>.</summary>
     public NonlinearLogDeterminant LogDeterminant { get; set; } = NonlinearLogDeterminant.Auto;

@@ -37,8 +37,23 @@ public class NonlinearTrainingTests
     [Test]
     public void Training_IsReproducibleForAFixedSeed()
     {
+        // Same seed, same draws, same steps. Run alone, two fits give identical bits; after other tests have run
+        // large predictions in the process, they differed by up to ~2e-4 in single weights: float32 GEMM/LU
+        // kernels whose summation order depends on buffer alignment and thread-pool state, amplified by Adam on
+        // weights whose gradient hovers around zero (group-L1 near 0). So the check is on that scale.
+        using GimModel first = NonlinearTestModels.Train();
         using GimModel again = NonlinearTestModels.Train();
-        Assert.That(again.ExportNonlinearParameters().FirstWeight, Is.EqualTo(_model.ExportNonlinearParameters().FirstWeight));
+        float[,] a = first.ExportNonlinearParameters().FirstWeight, b = again.ExportNonlinearParameters().FirstWeight;
+        double worst = 0;
+        for (int i = 0; i < a.GetLength(0); i++)
+            for (int j = 0; j < a.GetLength(1); j++)
+                worst = Math.Max(worst, Math.Abs(a[i, j] - b[i, j]));
+        float[] features = TinyLinearScm.Features("r2", 1);
+        float[] meanA = first.PredictMean(features), meanB = again.PredictMean(features);
+        double worstMean = meanA.Zip(meanB, (x, y) => Math.Abs(x - y) / Math.Max(Math.Abs(x), 1)).Max();
+        TestContext.Out.WriteLine($"two fits: worst |Δ weight| {worst:E2}, worst relative Δ mean {worstMean:E2}");
+        Assert.That(worst, Is.LessThan(1e-3));
+        Assert.That(worstMean, Is.LessThan(1e-3));
     }
 
     [Test]
