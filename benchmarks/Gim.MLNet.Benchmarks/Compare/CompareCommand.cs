@@ -15,7 +15,7 @@ namespace Gim.MLNet.Benchmarks.Compare;
 /// </summary>
 internal static class CompareCommand
 {
-    private static readonly string[] AllMethods = { "control", "nearest-context", "mean-shift", "conditional-gaussian", "two-stage", "gim-linear" };
+    private static readonly string[] AllMethods = { "control", "nearest-context", "mean-shift", "conditional-gaussian", "two-stage", "gim-linear", "gim-nonlinear" };
 
     public static int Run(string[] args)
     {
@@ -83,6 +83,7 @@ internal static class CompareCommand
         "conditional-gaussian" => new BaselineMethod(name, data => new ConditionalGaussianTrainer(new ConditionalGaussianOptions { Seed = seed }).Fit(data)),
         "two-stage" => new BaselineMethod(name, data => new TwoStageCausalTrainer(new TwoStageCausalOptions { Seed = seed }).Fit(data)),
         "gim-linear" => new GimMethod(name, arguments.GimOptions(seed)),
+        "gim-nonlinear" => NonlinearGimMethod.Create(name, arguments.GimOptions(seed)),
         _ => throw new ArgumentException($"unknown method '{name}'"),
     };
 }

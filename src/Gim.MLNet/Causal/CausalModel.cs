@@ -17,6 +17,9 @@ internal abstract class CausalModel : nn.Module
     /// <summary>True when <see cref="LogLikelihoodFromMoments"/> is exact (the linear-Gaussian model).</summary>
     public virtual bool HasMomentLikelihood => false;
 
+    /// <summary>Cells per context and step when GimOptions.CellBatchSize is 0 and the model needs cells; null: no default.</summary>
+    public virtual int? DefaultCellBatchSize => null;
+
     /// <summary>Log-likelihood of each cell: x [..., n, d] → [..., n].</summary>
     public abstract Tensor LogLikelihood(Tensor x, Tensor shift, Tensor? logScaleChange);
 

@@ -5,4 +5,10 @@ public enum CausalModelKind
 {
     /// <summary>Linear-Gaussian SCM with a learned, possibly cyclic graph: exact likelihood, sampling and moments.</summary>
     Linear,
+
+    /// <summary>
+    /// Contractive masked-MLP mechanisms (one per variable) with a learned adjacency: exact likelihood by change
+    /// of variables, fixed-point sampling, Monte Carlo mean. Settings in <c>GimOptions.Nonlinear</c>; docs/nonlinear.md.
+    /// </summary>
+    Nonlinear,
 }

@@ -16,17 +16,23 @@ public sealed class GimTransformer : OnnxBackedTransformer
 {
     private readonly GimEstimator.Options _options;
 
-    private GimTransformer(ITransformer onnx, byte[] onnxModel, GimModel model, LinearGimParameters parameters, GimEstimator.Options options)
+    private readonly LinearGimParameters? _linearParameters;
+
+    private GimTransformer(ITransformer onnx, byte[] onnxModel, GimModel model, LinearGimParameters? linear, NonlinearGimParameters? nonlinear, GimEstimator.Options options)
         : base(onnx, onnxModel)
     {
         Model = model;
-        Parameters = parameters;
+        _linearParameters = linear;
+        NonlinearParameters = nonlinear;
         _options = options;
     }
 
     internal static GimTransformer Create(MLContext mlContext, IDataView trainingData, GimModel model, GimEstimator.Options options)
     {
-        LinearGimParameters parameters = model.ExportParameters();
+        // The causal model decides the exporter: closed-form linear graph, or the unrolled nonlinear one.
+        bool nonlinear = model.CausalModel is Causal.NonlinearCausalModel;
+        LinearGimParameters? linear = nonlinear ? null : model.ExportParameters();
+        NonlinearGimParameters? nonlinearParameters = nonlinear ? model.ExportNonlinearParameters() : null;
         var export = new GimOnnxExportOptions
         {
             FeaturesInputName = options.FeatureColumnName,
@@ -39,19 +45,23 @@ public sealed class GimTransformer : OnnxBackedTransformer
             ShiftOutputName = options.ShiftColumnName,
             FlattenOutputs = true,
         };
-        byte[] bytes = LinearGimOnnxExporter.Export(parameters, export);
+        byte[] bytes = nonlinearParameters is not null ? NonlinearGimOnnxExporter.Export(nonlinearParameters, export) : LinearGimOnnxExporter.Export(linear!, export);
         string[] inputs = export.ControlCellsInputName is string control
             ? new[] { options.FeatureColumnName, control }
             : new[] { options.FeatureColumnName };
-        ITransformer onnx = ApplyOnnx(mlContext, trainingData, bytes, inputs, options.OutputColumnNames(), parameters.VariableCount);
-        return new GimTransformer(onnx, bytes, model, parameters, options);
+        ITransformer onnx = ApplyOnnx(mlContext, trainingData, bytes, inputs, options.OutputColumnNames(), model.VariableCount);
+        return new GimTransformer(onnx, bytes, model, linear, nonlinearParameters, options);
     }
 
     /// <summary>The fitted TorchSharp model (for Explain, closed-form moments, counterfactuals in process).</summary>
     public GimModel Model { get; }
 
-    /// <summary>Every parameter as plain arrays (what the ONNX graph was exported from).</summary>
-    public LinearGimParameters Parameters { get; }
+    /// <summary>Every parameter of a linear model as plain arrays (what the ONNX graph was exported from); see <see cref="NonlinearParameters"/> for the nonlinear model.</summary>
+    public LinearGimParameters Parameters => _linearParameters
+        ?? throw new NotSupportedException("This GIM uses the nonlinear causal model; its parameters are in NonlinearParameters.");
+
+    /// <summary>Every parameter of a nonlinear model as plain arrays (what its ONNX graph was exported from); null for the linear model.</summary>
+    public NonlinearGimParameters? NonlinearParameters { get; }
 
     /// <summary>The measured variables, in the order of every output vector's slots.</summary>
     public IReadOnlyList<string> VariableNames => Model.VariableNames;
@@ -81,8 +91,8 @@ public sealed class GimTransformer : OnnxBackedTransformer
     /// <inheritdoc />
     private protected override void CheckInput(DataViewSchema schema)
     {
-        CheckVector(schema, _options.FeatureColumnName, "features", Parameters.FeatureCount, "features");
+        CheckVector(schema, _options.FeatureColumnName, "features", Model.FeatureCount, "features");
         if (_options.Counterfactual)
-            CheckVector(schema, _options.MeasurementsColumnName, "control cells for counterfactuals", Parameters.VariableCount, "variables");
+            CheckVector(schema, _options.MeasurementsColumnName, "control cells for counterfactuals", Model.VariableCount, "variables");
     }
 }

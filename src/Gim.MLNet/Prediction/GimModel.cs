@@ -222,6 +222,13 @@ public sealed class GimModel : IPerturbationPredictor
     public static GimModel FromParameters(LinearGimParameters parameters, GimOptions? options = null) =>
         GimParameterIO.Import(parameters, options ?? new GimOptions());
 
+    /// <summary>Every parameter of a nonlinear model (<see cref="CausalModelKind.Nonlinear"/>) as plain arrays (ONNX export, persistence).</summary>
+    public NonlinearGimParameters ExportNonlinearParameters() => NonlinearGimParameterIO.Export(this);
+
+    /// <summary>Rebuilds a nonlinear model from exported parameters (for prediction; no training history).</summary>
+    public static GimModel FromParameters(NonlinearGimParameters parameters, GimOptions? options = null) =>
+        NonlinearGimParameterIO.Import(parameters, options ?? new GimOptions());
+
     internal InterventionParameters Encode(IReadOnlyList<float[]> features)
     {
         var flat = new float[features.Count * FeatureCount];

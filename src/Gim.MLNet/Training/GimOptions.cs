@@ -12,6 +12,9 @@ public sealed class GimOptions
     /// <summary>The causal model over the measured variables. Default <see cref="CausalModelKind.Linear"/>.</summary>
     public CausalModelKind CausalModel { get; set; } = CausalModelKind.Linear;
 
+    /// <summary>Settings of the nonlinear causal model (used when <see cref="CausalModel"/> is <see cref="CausalModelKind.Nonlinear"/>).</summary>
+    public NonlinearCausalOptions Nonlinear { get; set; } = new();
+
     /// <summary>Which parameters an intervention changes. Default <see cref="InterventionKind.Shift"/>.</summary>
     public InterventionKind Interventions { get; set; } = InterventionKind.Shift;
 
@@ -66,6 +69,7 @@ public sealed class GimOptions
     /// <summary>
     /// Cells per context and step; 0 = all cells. With all cells the linear model's likelihood is
     /// computed exactly from each context's mean and covariance, so a step never touches the cells.
+    /// The nonlinear model needs cells: 0 then means <see cref="NonlinearCausalOptions.CellBatchSize"/>.
     /// Default 0.
     /// </summary>
     public int CellBatchSize { get; set; }
@@ -127,12 +131,19 @@ public sealed class GimOptions
         Require(CheckpointEvery >= 1, nameof(CheckpointEvery), CheckpointEvery, "≥ 1");
         Require(Threads >= 0, nameof(Threads), Threads, "≥ 0 (0 = automatic)");
         Require(EarlyStoppingPatience >= 0, nameof(EarlyStoppingPatience), EarlyStoppingPatience, "≥ 0");
+        ArgumentNullException.ThrowIfNull(Nonlinear, nameof(Nonlinear));
+        Nonlinear.Validate();
         if (string.IsNullOrWhiteSpace(Device))
             throw new ArgumentException("GimOptions.Device must be \"cpu\" or \"cuda\" (optionally \"cuda:N\").", nameof(Device));
     }
 
-    /// <summary>A shallow copy (the progress sink and token are shared).</summary>
-    public GimOptions Clone() => (GimOptions)MemberwiseClone();
+    /// <summary>A copy (the nonlinear settings are copied too; the progress sink and token are shared).</summary>
+    public GimOptions Clone()
+    {
+        var copy = (GimOptions)MemberwiseClone();
+        copy.Nonlinear = Nonlinear?.Clone()!;
+        return copy;
+    }
 
     private static void Require(bool ok, string name, object value, string expected)
     {

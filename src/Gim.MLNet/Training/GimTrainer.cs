@@ -58,7 +58,8 @@ public sealed class GimTrainer
         var generator = new torch.Generator((ulong)_options.Seed, device);
 
         bool cellMode = _options.CellBatchSize > 0 || !causal.HasMomentLikelihood;
-        if (cellMode && _options.CellBatchSize == 0)
+        int cellBatch = _options.CellBatchSize > 0 ? _options.CellBatchSize : causal.DefaultCellBatchSize ?? 0;
+        if (cellMode && cellBatch == 0)
             throw new ArgumentException($"GimOptions.CellBatchSize must be > 0 for the {_options.CausalModel} causal model: its likelihood has no closed form in terms of a context's moments.");
         using var trainTensors = ContextTensors.Create(train, variables, features, _options.Weighting, keepCells: cellMode, dtype, device);
         using var validationTensors = validation is null ? null
@@ -83,7 +84,7 @@ public sealed class GimTrainer
                 double temperature = Temperature(step);
                 causal.train();
                 encoder.train();
-                double loss = Step(causal, encoder, optimizer, trainTensors, generator, temperature, cellMode, step);
+                double loss = Step(causal, encoder, optimizer, trainTensors, generator, temperature, cellMode ? cellBatch : 0, step);
                 state.StepsRun = step + 1;
                 bool last = state.StepsRun == _options.MaxSteps;
                 bool evaluate = state.StepsRun % _options.EvaluateEvery == 0 || last;
@@ -143,7 +144,7 @@ public sealed class GimTrainer
     }
 
     private double Step(CausalModel causal, InterventionEncoder encoder, optim.Optimizer optimizer, ContextTensors data,
-        torch.Generator generator, double temperature, bool cellMode, int step)
+        torch.Generator generator, double temperature, int cellBatch, int step)
     {
         using var scope = NewDisposeScope();
         optimizer.zero_grad();
@@ -166,13 +167,13 @@ public sealed class GimTrainer
         Tensor? logScale = heads.LogScale is null ? null : targets * heads.LogScale;
 
         Tensor logLikelihood; // [M, batch]
-        if (!cellMode)
+        if (cellBatch == 0)
         {
             logLikelihood = causal.LogLikelihoodFromMoments(Select(data.Means), Select(data.Covariances!), shift, logScale);
         }
         else
         {
-            Tensor cells = SampleCells(data, contexts, generator);                  // [batch, m, d]
+            Tensor cells = SampleCells(data, contexts, generator, cellBatch);                  // [batch, m, d]
             logLikelihood = causal.LogLikelihood(cells, shift.unsqueeze(-2), logScale?.unsqueeze(-2)).mean(new long[] { -1 });
         }
 
@@ -192,9 +193,8 @@ public sealed class GimTrainer
         return value;
     }
 
-    private Tensor SampleCells(ContextTensors data, Tensor contexts, torch.Generator generator)
+    private static Tensor SampleCells(ContextTensors data, Tensor contexts, torch.Generator generator, int m)
     {
-        int m = _options.CellBatchSize;
         long[] chosen = contexts.cpu().data<long>().ToArray();
         var offsets = new long[chosen.Length];
         var counts = new long[chosen.Length];

@@ -20,6 +20,7 @@ internal static class TrainingFingerprint
             R(options.InitialTemperature), R(options.FinalTemperature), options.StraightThrough, options.RelaxationDraws,
             R(options.InitialTargetLogit), options.Weighting, options.ContextBatchSize, options.CellBatchSize,
             options.EvaluateEvery, options.EarlyStoppingPatience, options.Seed, options.Device));
+        if (options.CausalModel == Causal.CausalModelKind.Nonlinear) Text(options.Nonlinear.Fingerprint());
         Append(hash, train);
         if (validation is not null) Append(hash, validation);
         return Convert.ToHexString(hash.GetHashAndReset());

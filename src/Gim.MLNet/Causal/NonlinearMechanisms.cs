@@ -1,0 +1,127 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Gim.MLNet.Causal;
+
+/// <summary>
+/// The d mechanisms of the nonlinear SCM, one masked one-hidden-layer MLP per variable, evaluated for all
+/// variables at once: f_j(x) = r_j Σ_h v_jh tanh(Σ_{i≠j} W_jhi x_i + c_jh).
+/// </summary>
+/// <remarks>
+/// <para>Mask: W_j·i for i = j is forced to zero (no self-loops), so variable j's MLP sees only x ⊙ m_j.
+/// The edge i → j exists exactly when the group W_j·i (H weights) is non-zero; its group norm is the edge
+/// strength, and the sum of group norms is the group-L1 sparsity penalty.</para>
+/// <para>Contraction (why the equilibrium exists and is unique): since |tanh'| ≤ 1,
+/// |∂f_j/∂x_i| ≤ r_j Σ_h |v_jh||W_jhi| =: r_j C_ji for every x. With positive weights w (learned), let
+/// R_j = Σ_i C_ji w_i / w_j and r_j = min(1, κ / R_j). Then every Jacobian satisfies
+/// max_j Σ_i |J_ji| w_i / w_j ≤ κ &lt; 1, i.e. f is a κ-contraction in the weighted max-norm
+/// ‖x‖_w = max_i |x_i| / w_i. Banach's theorem gives a unique fixed point of x = f(x) + c for every c, and
+/// the iteration from any start converges geometrically with rate κ. The spectral radius of J is then ≤ κ,
+/// so det(I − J) &gt; 0. Learning w lets acyclic or nearly acyclic graphs with strong edges fit (a DAG's
+/// bound matrix has spectral radius 0, and some weighting brings any such matrix's weighted row sums below κ).</para>
+/// </remarks>
+internal sealed class NonlinearMechanisms : nn.Module
+{
+    /// <summary>log w = LogWeightBound·tanh(θ / LogWeightBound): keeps the norm's weights within e^±3.</summary>
+    public const double LogWeightBound = 3.0;
+
+    private readonly Parameter _first;       // [d, H, d]: effect j, hidden unit h, cause i
+    private readonly Parameter _firstBias;   // [d, H]
+    private readonly Parameter _output;      // [d, H]
+    private readonly Parameter _normWeight;  // [d] θ, log w = 3 tanh(θ / 3)
+    private readonly Tensor _mask;           // [d, 1, d]: 1 off the diagonal
+    private readonly Tensor _offDiagonal;    // [d, d]
+
+    public NonlinearMechanisms(int variables, int hidden, double contraction, ScalarType dtype, Device device)
+        : base(nameof(NonlinearMechanisms))
+    {
+        Variables = variables;
+        Hidden = hidden;
+        Contraction = contraction;
+        // Inputs are standardised, so U(±1/√d) keeps pre-activations O(1) in tanh's responsive range;
+        // small output weights start f near 0 (METHOD §5's warm start B = 0) without the dead gradient
+        // that exactly zero output weights would give the first layer.
+        double firstScale = 1.0 / Math.Sqrt(Math.Max(variables - 1, 1));
+        _first = new Parameter((rand(new long[] { variables, hidden, variables }, dtype: dtype, device: device) * 2 - 1) * firstScale);
+        _firstBias = new Parameter((rand(new long[] { variables, hidden }, dtype: dtype, device: device) * 2 - 1) * 0.5);
+        _output = new Parameter((rand(new long[] { variables, hidden }, dtype: dtype, device: device) * 2 - 1) * (0.1 / Math.Sqrt(hidden)));
+        _normWeight = new Parameter(zeros(variables, dtype: dtype, device: device));
+        _offDiagonal = ones(variables, variables, dtype: dtype, device: device) - eye(variables, dtype: dtype, device: device);
+        _mask = _offDiagonal.unsqueeze(1);
+        RegisterComponents();
+    }
+
+    public int Variables { get; }
+
+    public int Hidden { get; }
+
+    /// <summary>κ, the contraction factor in the weighted max-norm.</summary>
+    public double Contraction { get; }
+
+    public Parameter RawFirst => _first;
+
+    public Parameter FirstBias => _firstBias;
+
+    public Parameter RawOutput => _output;
+
+    public Parameter RawNormWeight => _normWeight;
+
+    /// <summary>First-layer weights with the self-input groups zeroed, [d, H, d].</summary>
+    public Tensor First() => _first * _mask;
+
+    /// <summary>log w, [d].</summary>
+    public Tensor LogNormWeights() => (_normWeight / LogWeightBound).tanh() * LogWeightBound;
+
+    /// <summary>C_ji = Σ_h |v_jh||W_jhi| before rescaling, [d (effect), d (cause)].</summary>
+    public Tensor RawBound() => (_output.abs().unsqueeze(-1) * First().abs()).sum(1);
+
+    /// <summary>r_j = min(1, κ / R_j) with R_j = Σ_i C_ji w_i / w_j, [d].</summary>
+    public Tensor ContractionScale()
+    {
+        Tensor logW = LogNormWeights();
+        Tensor rowSums = (RawBound() * logW.unsqueeze(0).exp()).sum(-1) * (-logW).exp();
+        return Contraction / rowSums.clamp_min(Contraction);
+    }
+
+    /// <summary>Output weights after the contraction rescaling, r_j v_jh, [d, H].</summary>
+    public Tensor OutputWeights() => _output * ContractionScale().unsqueeze(-1);
+
+    /// <summary>‖W_j·i‖₂ for i ≠ j, [d (effect), d (cause)], zero diagonal.</summary>
+    public Tensor GroupNorms()
+    {
+        // The small constant keeps the gradient of √ finite for groups at exactly zero (the masked diagonal).
+        Tensor squares = First().square().sum(1);
+        return (squares + 1e-12).sqrt() * _offDiagonal;
+    }
+
+    /// <summary>f(x) for cells [..., d].</summary>
+    public Tensor Forward(Tensor x) => Forward(x, OutputWeights());
+
+    /// <summary>f(x) with precomputed rescaled output weights (the fixed-point loop reuses them).</summary>
+    public Tensor Forward(Tensor x, Tensor outputWeights)
+    {
+        Tensor hidden = PreActivation(x).tanh();                        // [..., d, H]
+        return (hidden * outputWeights).sum(-1);
+    }
+
+    /// <summary>f(x) and its Jacobian J[n, j, i] = ∂f_j/∂x_i, analytically, for cells [n, d].</summary>
+    public (Tensor F, Tensor Jacobian) ForwardWithJacobian(Tensor x)
+    {
+        Tensor v = OutputWeights();                                     // [d, H]
+        Tensor hidden = PreActivation(x).tanh();                        // [n, d, H]
+        Tensor f = (hidden * v).sum(-1);
+        // ∂f_j/∂x_i = Σ_h v_jh (1 − tanh²(a_jh)) W_jhi: one batched product over the effects j.
+        Tensor gate = (1 - hidden.square()) * v;                        // [n, d, H]
+        Tensor jacobian = matmul(gate.transpose(0, 1), First()).transpose(0, 1); // [d, n, H]·[d, H, d] → [n, d, d]
+        return (f, jacobian);
+    }
+
+    private Tensor PreActivation(Tensor x)
+    {
+        Tensor flat = First().reshape(Variables * Hidden, Variables);   // rows (j, h), columns i
+        Tensor a = matmul(x, flat.t());                                 // [..., d·H]
+        long[] shape = x.shape.Take((int)x.dim() - 1).Concat(new long[] { Variables, Hidden }).ToArray();
+        return a.reshape(shape) + _firstBias;
+    }
+}

@@ -1,0 +1,123 @@
+using Gim.MLNet.Causal;
+using Gim.MLNet.Data;
+using Gim.MLNet.Interventions;
+using Gim.MLNet.Training;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Gim.MLNet.Prediction;
+
+/// <summary>Moves a fitted nonlinear model's parameters between TorchSharp modules and <see cref="NonlinearGimParameters"/>.</summary>
+internal static class NonlinearGimParameterIO
+{
+    public static NonlinearGimParameters Export(GimModel model)
+    {
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        InterventionEncoder encoder = model.Encoder;
+        NonlinearCausalModel causal = model.CausalModel as NonlinearCausalModel
+            ?? throw new NotSupportedException($"Exporting NonlinearGimParameters needs the nonlinear causal model; this model uses {model.Options.CausalModel}. Use ExportParameters().");
+        NonlinearMechanisms m = causal.Mechanisms;
+        NonlinearCausalOptions o = causal.Options;
+        return new NonlinearGimParameters
+        {
+            VariableNames = model.VariableNames.ToArray(),
+            FeatureNames = model.FeatureNames.ToArray(),
+            VariableMean = (double[])model.VariableStandardizer.Mean.Clone(),
+            VariableScale = (double[])model.VariableStandardizer.Scale.Clone(),
+            FeatureMean = (double[])model.FeatureStandardizer.Mean.Clone(),
+            FeatureScale = (double[])model.FeatureStandardizer.Scale.Clone(),
+            FirstWeight = TensorArrays.ToMatrix(m.RawFirst.reshape(m.Variables * m.Hidden, m.Variables)),
+            FirstBias = TensorArrays.ToVector(m.FirstBias.reshape(-1)),
+            OutputWeight = TensorArrays.ToMatrix(m.RawOutput),
+            NormWeight = TensorArrays.ToVector(m.RawNormWeight),
+            ContractionFactor = m.Contraction,
+            FixedPointIterations = o.FixedPointIterations,
+            MeanSamples = o.MeanSamples,
+            MeanSeed = o.MeanSeed,
+            Bias = TensorArrays.ToVector(causal.Bias),
+            LogScale = TensorArrays.ToVector(causal.LogScale),
+            Graph = TensorArrays.ToMatrix(causal.Adjacency()),
+            Interventions = encoder.Kind,
+            SkipWeight = TensorArrays.ToMatrix(encoder.Skip.weight!),
+            SkipBias = TensorArrays.ToVector(encoder.Skip.bias!),
+            HiddenLayers = encoder.HiddenLayers.Select(l => (TensorArrays.ToMatrix(l.weight!), TensorArrays.ToVector(l.bias!))).ToArray(),
+            FromHiddenWeight = encoder.FromHidden is null ? null : TensorArrays.ToMatrix(encoder.FromHidden.weight!),
+        };
+    }
+
+    public static GimModel Import(NonlinearGimParameters p, GimOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(p);
+        ArgumentNullException.ThrowIfNull(options);
+        Validate(p);
+        Device device = TorchDevices.Resolve(options.Device);
+        const ScalarType dtype = ScalarType.Float32;
+        int d = p.VariableCount, h = p.HiddenWidth, depth = p.HiddenLayers.Count;
+        int width = depth > 0 ? p.HiddenLayers[0].Weight.GetLength(0) : options.EncoderWidth;
+        var modelOptions = options.Clone();
+        modelOptions.CausalModel = CausalModelKind.Nonlinear;
+        modelOptions.Interventions = p.Interventions;
+        modelOptions.EncoderDepth = depth;
+        modelOptions.EncoderWidth = width;
+        modelOptions.Nonlinear.HiddenWidth = h;
+        modelOptions.Nonlinear.ContractionFactor = p.ContractionFactor;
+        modelOptions.Nonlinear.FixedPointIterations = p.FixedPointIterations;
+        modelOptions.Nonlinear.MeanSamples = p.MeanSamples;
+        modelOptions.Nonlinear.MeanSeed = p.MeanSeed;
+        var causal = new NonlinearCausalModel(d, modelOptions.Nonlinear, dtype, device);
+        var encoder = new InterventionEncoder(p.FeatureCount, d, depth, width, p.Interventions, options.InitialTargetLogit, dtype, device);
+        using (no_grad())
+        using (NewDisposeScope())
+        {
+            NonlinearMechanisms m = causal.Mechanisms;
+            m.RawFirst.copy_(TensorArrays.FromMatrix(p.FirstWeight, dtype, device).reshape(d, h, d));
+            m.FirstBias.copy_(TensorArrays.FromVector(p.FirstBias, dtype, device).reshape(d, h));
+            m.RawOutput.copy_(TensorArrays.FromMatrix(p.OutputWeight, dtype, device));
+            m.RawNormWeight.copy_(TensorArrays.FromVector(p.NormWeight, dtype, device));
+            causal.Bias.copy_(TensorArrays.FromVector(p.Bias, dtype, device));
+            causal.LogScale.copy_(TensorArrays.FromVector(p.LogScale, dtype, device));
+            encoder.Skip.weight!.copy_(TensorArrays.FromMatrix(p.SkipWeight, dtype, device));
+            encoder.Skip.bias!.copy_(TensorArrays.FromVector(p.SkipBias, dtype, device));
+            for (int l = 0; l < depth; l++)
+            {
+                Linear layer = encoder.HiddenLayers[l];
+                layer.weight!.copy_(TensorArrays.FromMatrix(p.HiddenLayers[l].Weight, dtype, device));
+                layer.bias!.copy_(TensorArrays.FromVector(p.HiddenLayers[l].Bias, dtype, device));
+            }
+            if (depth > 0)
+                encoder.FromHidden!.weight!.copy_(TensorArrays.FromMatrix(p.FromHiddenWeight!, dtype, device));
+        }
+        return new GimModel(causal, encoder, new Standardizer(p.VariableMean, p.VariableScale), new Standardizer(p.FeatureMean, p.FeatureScale),
+            p.VariableNames, p.FeatureNames, modelOptions, Array.Empty<GimTrainingProgress>(), 0, TimeSpan.Zero, device, dtype);
+    }
+
+    private static void Validate(NonlinearGimParameters p)
+    {
+        int d = p.VariableCount, f = p.FeatureCount, heads = p.HeadCount, h = p.HiddenWidth;
+        void Check(bool ok, string what)
+        {
+            if (!ok) throw new ArgumentException($"Invalid nonlinear GIM parameters: {what} (d = {d} variables, p = {f} features, H = {h} hidden units, {heads} heads).");
+        }
+        Check(d > 0 && h > 0, "there are no variables or no hidden units");
+        Check(p.VariableMean.Length == d && p.VariableScale.Length == d, "the variable standardisation must have d entries");
+        Check(p.FeatureMean.Length == f && p.FeatureScale.Length == f, "the feature standardisation must have p entries");
+        Check(p.FirstWeight.GetLength(0) == d * h && p.FirstWeight.GetLength(1) == d, "FirstWeight must be (d·H) × d");
+        Check(p.FirstBias.Length == d * h, "FirstBias must have d·H entries");
+        Check(p.OutputWeight.GetLength(0) == d, "OutputWeight must be d × H");
+        Check(p.NormWeight.Length == d && p.Bias.Length == d && p.LogScale.Length == d, "NormWeight, Bias and LogScale must have d entries");
+        Check(p.ContractionFactor > 0 && p.ContractionFactor < 1, "ContractionFactor must be in (0, 1)");
+        Check(p.FixedPointIterations >= 1 && p.MeanSamples >= 1, "FixedPointIterations and MeanSamples must be ≥ 1");
+        Check(p.SkipWeight.GetLength(0) == heads * d && p.SkipWeight.GetLength(1) == f, "SkipWeight must be (heads·d) × p");
+        Check(p.SkipBias.Length == heads * d, "SkipBias must have heads·d entries");
+        int inputs = f;
+        foreach (var (weight, bias) in p.HiddenLayers)
+        {
+            Check(weight.GetLength(1) == inputs && bias.Length == weight.GetLength(0), "hidden layer shapes do not chain");
+            inputs = weight.GetLength(0);
+        }
+        if (p.HiddenLayers.Count > 0)
+            Check(p.FromHiddenWeight is not null && p.FromHiddenWeight.GetLength(0) == heads * d && p.FromHiddenWeight.GetLength(1) == inputs,
+                "FromHiddenWeight must be (heads·d) × width");
+    }
+}
