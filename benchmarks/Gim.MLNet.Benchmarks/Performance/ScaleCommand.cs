@@ -15,16 +15,28 @@ internal static class ScaleCommand
     {
         int[] dims = Args.Ints(args, "--variables", new[] { 20, 100, 500, 1000 });
         int contexts = Args.Int(args, "--contexts", 200), cells = Args.Int(args, "--cells", 100_000);
-        int[] cellCounts = Args.Ints(args, "--cell-counts", new[] { 10_000, 30_000, 100_000 });
         int steps = Args.Int(args, "--steps", 20);
         int fullSteps = Args.Int(args, "--full-fit-steps", 2000);
         int contextBatch = Args.Int(args, "--context-batch", 32), cellBatch = Args.Int(args, "--cell-batch", 64);
-
         Console.WriteLine($"Mini-batches: {contextBatch} contexts × {cellBatch} cells per step; {Environment.ProcessorCount} cores.");
-        // Peak memory is process-wide, so measure the big fit alone when asked (the sweeps leave garbage behind).
-        if (args.Contains("--full-fit-only")) { dims = new[] { dims.Max() }; goto FullFit; }
+
+        // Peak memory is process-wide, so `--full-fit-only` measures the big fit alone (the sweeps leave garbage behind).
+        if (!args.Contains("--full-fit-only"))
+        {
+            SweepVariables(dims, contexts, cells, steps, contextBatch, cellBatch);
+            if (!args.Contains("--no-cell-sweep"))
+                SweepCells(Args.Ints(args, "--cell-counts", new[] { 10_000, 30_000, 100_000 }), Args.Int(args, "--cells-variables", 100),
+                    contexts, steps, contextBatch, cellBatch);
+        }
+        if (fullSteps > 0)
+            FullFit(dims.Max(), contexts, cells, fullSteps, contextBatch, cellBatch);
+        return 0;
+    }
+
+    private static void SweepVariables(int[] dims, int contexts, int cells, int steps, int contextBatch, int cellBatch)
+    {
         Console.WriteLine("time per step against d (contexts = {0}, cells = {1}):", contexts, cells);
-        var perD = new List<(int D, double Ms)>();
+        var perD = new List<(double D, double Ms)>();
         foreach (int d in dims)
         {
             PerturbationDataset data = ScaleData.Generate(d, contexts, cells, seed: 0);
@@ -32,17 +44,17 @@ internal static class ScaleCommand
             perD.Add((d, ms));
             Console.WriteLine($"  d = {d,5}: {ms,9:F2} ms/step (cell mini-batches)");
         }
-        PrintExponents("d", perD.Select(x => ((double)x.D, x.Ms)).ToList());
+        PrintExponents("d", perD);
+    }
 
-        bool skipCells = args.Contains("--no-cell-sweep");
-        int dCells = Args.Int(args, "--cells-variables", 100);
-        if (skipCells) cellCounts = Array.Empty<int>();
-        Console.WriteLine($"time per step and setup against the number of cells (d = {dCells}, contexts = {contexts}):");
+    private static void SweepCells(int[] cellCounts, int d, int contexts, int steps, int contextBatch, int cellBatch)
+    {
+        Console.WriteLine($"time per step and setup against the number of cells (d = {d}, contexts = {contexts}):");
         var perCellsMini = new List<(double, double)>();
         var perCellsSetup = new List<(double, double)>();
         foreach (int n in cellCounts)
         {
-            PerturbationDataset data = ScaleData.Generate(dCells, contexts, n, seed: 0);
+            PerturbationDataset data = ScaleData.Generate(d, contexts, n, seed: 0);
             double mini = StepMilliseconds(data, MiniBatch(contextBatch, cellBatch), steps);
             var (fullStep, setup) = FullBatch(data, steps);
             perCellsMini.Add((n, mini));
@@ -51,20 +63,19 @@ internal static class ScaleCommand
         }
         PrintExponents("cells (mini-batch step)", perCellsMini);
         PrintExponents("cells (moment setup)", perCellsSetup);
+    }
 
-        if (fullSteps == 0) return 0;
-    FullFit:
-        int dFull = dims.Max();
-        Console.WriteLine($"full fit: d = {dFull}, {contexts} contexts, {cells} cells, {fullSteps} steps ...");
-        PerturbationDataset big = ScaleData.Generate(dFull, contexts, cells, seed: 1);
+    private static void FullFit(int d, int contexts, int cells, int steps, int contextBatch, int cellBatch)
+    {
+        Console.WriteLine($"full fit: d = {d}, {contexts} contexts, {cells} cells, {steps} steps ...");
+        PerturbationDataset big = ScaleData.Generate(d, contexts, cells, seed: 1);
         var options = MiniBatch(contextBatch, cellBatch);
-        options.MaxSteps = fullSteps;
-        options.EvaluateEvery = Math.Max(1, fullSteps / 10);
+        options.MaxSteps = steps;
+        options.EvaluateEvery = Math.Max(1, steps / 10);
         var clock = Stopwatch.StartNew();
         var trainer = new GimTrainer(options) { Log = line => Console.WriteLine($"    {line} ({clock.Elapsed.TotalSeconds:F0} s)") };
         using (GimModel model = trainer.Fit(big))
             Console.WriteLine($"  fitted in {clock.Elapsed.TotalMinutes:F2} min; peak working set {PeakMemory.Bytes() / (1024.0 * 1024 * 1024):F2} GiB");
-        return 0;
     }
 
     private static GimOptions MiniBatch(int contextBatch, int cellBatch) =>
