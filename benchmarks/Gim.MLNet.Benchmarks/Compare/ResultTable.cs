@@ -1,3 +1,4 @@
+using Gim.MLNet.Onnx;
 using System.Globalization;
 using System.Text;
 

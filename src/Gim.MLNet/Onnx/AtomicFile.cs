@@ -6,6 +6,10 @@ namespace Gim.MLNet.Onnx;
 /// </summary>
 internal static class AtomicFile
 {
+    /// <summary>Writes UTF-8 text atomically.</summary>
+    public static void WriteAllText(string path, string content) =>
+        Write(path, stream => stream.Write(System.Text.Encoding.UTF8.GetBytes(content)));
+
     public static void Write(string path, Action<Stream> write)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
