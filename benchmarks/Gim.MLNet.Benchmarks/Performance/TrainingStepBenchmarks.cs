@@ -9,7 +9,11 @@ namespace Gim.MLNet.Benchmarks.Performance;
 /// BenchmarkDotNet: a whole default GIM fit on the Hill screen, full batch (moments) and with
 /// mini-batches of cells. Run: `dotnet run -c Release --project benchmarks/Gim.MLNet.Benchmarks -- --filter *TrainingStep*`.
 /// </summary>
-[SimpleJob(launchCount: 1, warmupCount: 1, iterationCount: 5)]
+// In process: the benchmark then runs on this build's output, whose libLibTorchSharp.so carries the
+// GLIBCXX fix; a separately generated BenchmarkDotNet project would not load TorchSharp's native library.
+[InProcess]
+[WarmupCount(1)]
+[IterationCount(5)]
 [MemoryDiagnoser]
 public class TrainingStepBenchmarks
 {
