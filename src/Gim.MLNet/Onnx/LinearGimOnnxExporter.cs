@@ -48,13 +48,7 @@ public static class LinearGimOnnxExporter
 
         // Standardised features and the encoder heads.
         g.Input(options.FeaturesInputName, f);
-        string z = g.Node("Div", new[] {
-            g.Node("Sub", new[] { options.FeaturesInputName, g.Constant("feature_mean", ToFloat(p.FeatureMean), f) }),
-            g.Constant("feature_scale", ToFloat(p.FeatureScale), f) });
-        string? hidden = Hidden(g, p, z);
-        string logits = Head(g, p, z, hidden, 0, null);
-        string shift = Head(g, p, z, hidden, 1, options.ShiftOutputName);
-        string? rho = p.Interventions == InterventionKind.ShiftScale ? Head(g, p, z, hidden, 2, null) : null;
+        var (logits, shift, rho) = OnnxEncoder.Build(g, p, options.FeaturesInputName, options.ShiftOutputName);
         string probabilities = g.Node("Sigmoid", new[] { logits }, options.TargetProbabilitiesOutputName);
         string half = g.Constant("half", new[] { 0.5f }, 1);
         string mapTargets = g.Node("Cast", new[] { g.Node("Greater", new[] { probabilities, half }) }, null,
@@ -130,40 +124,6 @@ public static class LinearGimOnnxExporter
         model.MetadataProps.Add(new StringStringEntryProto { Key = "gim.variables", Value = string.Join("\n", p.VariableNames) });
         model.MetadataProps.Add(new StringStringEntryProto { Key = "gim.features", Value = string.Join("\n", p.FeatureNames) });
         return model;
-    }
-
-    /// <summary>SiLU hidden layers of the encoder, or null for a linear encoder.</summary>
-    private static string? Hidden(OnnxGraphBuilder g, LinearGimParameters p, string z)
-    {
-        if (p.HiddenLayers.Count == 0) return null;
-        string h = z;
-        foreach (var (weight, bias) in p.HiddenLayers)
-        {
-            string pre = g.Node("Gemm", new[] { h, g.Constant("hidden_w", weight), g.Constant("hidden_b", bias, bias.Length) }, null, Int("transB", 1));
-            h = g.Node("Mul", new[] { pre, g.Node("Sigmoid", new[] { pre }) });
-        }
-        return h;
-    }
-
-    /// <summary>One head (0 logits, 1 shift, 2 log-scale): rows [k·d, (k+1)·d) of the skip and hidden maps.</summary>
-    private static string Head(OnnxGraphBuilder g, LinearGimParameters p, string z, string? hidden, int k, string? name)
-    {
-        int d = p.VariableCount;
-        string skip = g.Node("Gemm", new[] { z, g.Constant("skip_w", Rows(p.SkipWeight, k * d, d)), g.Constant("skip_b", p.SkipBias.Skip(k * d).Take(d).ToArray(), d) },
-            hidden is null ? name : null, Int("transB", 1));
-        if (hidden is null) return skip;
-        string fromHidden = g.Node("Gemm", new[] { hidden, g.Constant("from_hidden_w", Rows(p.FromHiddenWeight!, k * d, d)) }, null, Int("transB", 1));
-        return g.Node("Add", new[] { skip, fromHidden }, name);
-    }
-
-    private static float[,] Rows(float[,] m, int start, int count)
-    {
-        int cols = m.GetLength(1);
-        var rows = new float[count, cols];
-        for (int i = 0; i < count; i++)
-            for (int j = 0; j < cols; j++)
-                rows[i, j] = m[start + i, j];
-        return rows;
     }
 
     /// <summary>Aᵀ = I − B (zero diagonal), so that a row x₀ maps to x₀·Aᵀ = (A x₀)ᵀ.</summary>

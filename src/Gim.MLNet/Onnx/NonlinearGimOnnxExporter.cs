@@ -52,7 +52,7 @@ public static class NonlinearGimOnnxExporter
         foreach (string output in options.OutputNames()) g.Reserve(output);
 
         g.Input(options.FeaturesInputName, f);
-        var (logits, shift, rho) = NonlinearOnnxEncoder.Build(g, p, options.FeaturesInputName, options.ShiftOutputName);
+        var (logits, shift, rho) = OnnxEncoder.Build(g, p, options.FeaturesInputName, options.ShiftOutputName);
         string probabilities = g.Node("Sigmoid", new[] { logits }, options.TargetProbabilitiesOutputName);
         string mapTargets = g.Node("Cast", new[] { g.Node("Greater", new[] { probabilities, g.Constant("half", new[] { 0.5f }, 1) }) }, null,
             Int("to", (long)TensorProto.Types.DataType.Float));

@@ -12,7 +12,7 @@ namespace Gim.MLNet.Prediction;
 /// of d each. Causal model in standardised units: A = I − Graphᵀ, x = A⁻¹(Bias + t⊙ψ + exp(LogScale + t⊙ρ)⊙ε);
 /// output x·VariableScale + VariableMean.
 /// </remarks>
-public sealed class LinearGimParameters
+public sealed class LinearGimParameters : IEncoderParameters
 {
     /// <summary>Names of the d measured variables.</summary>
     public required string[] VariableNames { get; init; }

@@ -14,7 +14,7 @@ namespace Gim.MLNet.Prediction;
 /// f_j(x) = r_j Σ_h v_jh tanh(Σ_{i≠j} W_jhi x_i + c_jh). A cell is the fixed point of x = f(x) + Bias + t⊙ψ +
 /// exp(LogScale + t⊙ρ)⊙ε, reached by <see cref="FixedPointIterations"/> steps from x = Bias + t⊙ψ + noise.
 /// </remarks>
-public sealed class NonlinearGimParameters
+public sealed class NonlinearGimParameters : IEncoderParameters
 {
     /// <summary>Names of the d measured variables.</summary>
     public required string[] VariableNames { get; init; }

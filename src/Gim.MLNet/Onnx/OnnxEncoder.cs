@@ -4,13 +4,13 @@ using static Gim.MLNet.Onnx.OnnxGraphBuilder;
 namespace Gim.MLNet.Onnx;
 
 /// <summary>
-/// The intervention encoder of a nonlinear GIM as ONNX nodes: standardised features, SiLU hidden layers and
-/// the heads (the same network and layout as the linear exporter's, read from <see cref="NonlinearGimParameters"/>).
+/// The intervention encoder as ONNX nodes: standardised features, SiLU hidden layers and the heads; the
+/// same network for linear and nonlinear GIMs.
 /// </summary>
-internal static class NonlinearOnnxEncoder
+internal static class OnnxEncoder
 {
     /// <summary>Returns the logits, shift and (ShiftScale only) log-scale heads, [N, d] each.</summary>
-    public static (string Logits, string Shift, string? LogScale) Build(OnnxGraphBuilder g, NonlinearGimParameters p, string features, string shiftName)
+    public static (string Logits, string Shift, string? LogScale) Build(OnnxGraphBuilder g, IEncoderParameters p, string features, string shiftName)
     {
         int f = p.FeatureCount;
         string z = g.Node("Div", new[] {
