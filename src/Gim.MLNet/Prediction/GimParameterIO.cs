@@ -2,7 +2,6 @@ using Gim.MLNet.Causal;
 using Gim.MLNet.Data;
 using Gim.MLNet.Interventions;
 using Gim.MLNet.Training;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace Gim.MLNet.Prediction;
@@ -15,6 +14,7 @@ internal static class GimParameterIO
         using var scope = NewDisposeScope();
         using var _ = no_grad();
         InterventionEncoder encoder = model.Encoder;
+        EncoderParameterIO.Arrays encoderArrays = EncoderParameterIO.Export(encoder);
         LinearCausalModel causal = model.CausalModel as LinearCausalModel
             ?? throw new NotSupportedException($"Exporting LinearGimParameters needs the linear causal model; this model uses {model.Options.CausalModel}.");
         return new LinearGimParameters
@@ -29,10 +29,10 @@ internal static class GimParameterIO
             Bias = TensorArrays.ToVector(causal.Bias),
             LogScale = TensorArrays.ToVector(causal.LogScale),
             Interventions = encoder.Kind,
-            SkipWeight = TensorArrays.ToMatrix(encoder.Skip.weight!),
-            SkipBias = TensorArrays.ToVector(encoder.Skip.bias!),
-            HiddenLayers = encoder.HiddenLayers.Select(l => (TensorArrays.ToMatrix(l.weight!), TensorArrays.ToVector(l.bias!))).ToArray(),
-            FromHiddenWeight = encoder.FromHidden is null ? null : TensorArrays.ToMatrix(encoder.FromHidden.weight!),
+            SkipWeight = encoderArrays.SkipWeight,
+            SkipBias = encoderArrays.SkipBias,
+            HiddenLayers = encoderArrays.HiddenLayers,
+            FromHiddenWeight = encoderArrays.FromHiddenWeight,
         };
     }
 
@@ -51,16 +51,7 @@ internal static class GimParameterIO
             causal.RawWeights.copy_(TensorArrays.FromMatrix(p.Graph, dtype, device));
             causal.Bias.copy_(TensorArrays.FromVector(p.Bias, dtype, device));
             causal.LogScale.copy_(TensorArrays.FromVector(p.LogScale, dtype, device));
-            encoder.Skip.weight!.copy_(TensorArrays.FromMatrix(p.SkipWeight, dtype, device));
-            encoder.Skip.bias!.copy_(TensorArrays.FromVector(p.SkipBias, dtype, device));
-            for (int l = 0; l < depth; l++)
-            {
-                Linear layer = encoder.HiddenLayers[l];
-                layer.weight!.copy_(TensorArrays.FromMatrix(p.HiddenLayers[l].Weight, dtype, device));
-                layer.bias!.copy_(TensorArrays.FromVector(p.HiddenLayers[l].Bias, dtype, device));
-            }
-            if (depth > 0)
-                encoder.FromHidden!.weight!.copy_(TensorArrays.FromMatrix(p.FromHiddenWeight!, dtype, device));
+            EncoderParameterIO.Load(encoder, p, dtype, device);
         }
         var modelOptions = options.Clone();
         modelOptions.Interventions = p.Interventions;
@@ -79,19 +70,8 @@ internal static class GimParameterIO
         }
         Check(d > 0, "there are no variables");
         Check(p.VariableMean.Length == d && p.VariableScale.Length == d, "the variable standardisation must have d entries");
-        Check(p.FeatureMean.Length == f && p.FeatureScale.Length == f, "the feature standardisation must have p entries");
         Check(p.Graph.GetLength(0) == d && p.Graph.GetLength(1) == d, "Graph must be d × d");
         Check(p.Bias.Length == d && p.LogScale.Length == d, "Bias and LogScale must have d entries");
-        Check(p.SkipWeight.GetLength(0) == heads * d && p.SkipWeight.GetLength(1) == f, "SkipWeight must be (heads·d) × p");
-        Check(p.SkipBias.Length == heads * d, "SkipBias must have heads·d entries");
-        int inputs = f;
-        foreach (var (weight, bias) in p.HiddenLayers)
-        {
-            Check(weight.GetLength(1) == inputs && bias.Length == weight.GetLength(0), "hidden layer shapes do not chain");
-            inputs = weight.GetLength(0);
-        }
-        if (p.HiddenLayers.Count > 0)
-            Check(p.FromHiddenWeight is not null && p.FromHiddenWeight.GetLength(0) == heads * d && p.FromHiddenWeight.GetLength(1) == inputs,
-                "FromHiddenWeight must be (heads·d) × width");
+        EncoderParameterIO.Validate(p, Check);
     }
 }

@@ -2,7 +2,6 @@ using Gim.MLNet.Causal;
 using Gim.MLNet.Data;
 using Gim.MLNet.Interventions;
 using Gim.MLNet.Training;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace Gim.MLNet.Prediction;
@@ -15,6 +14,7 @@ internal static class NonlinearGimParameterIO
         using var scope = NewDisposeScope();
         using var _ = no_grad();
         InterventionEncoder encoder = model.Encoder;
+        EncoderParameterIO.Arrays encoderArrays = EncoderParameterIO.Export(encoder);
         NonlinearCausalModel causal = model.CausalModel as NonlinearCausalModel
             ?? throw new NotSupportedException($"Exporting NonlinearGimParameters needs the nonlinear causal model; this model uses {model.Options.CausalModel}. Use ExportParameters().");
         NonlinearMechanisms m = causal.Mechanisms;
@@ -39,10 +39,10 @@ internal static class NonlinearGimParameterIO
             LogScale = TensorArrays.ToVector(causal.LogScale),
             Graph = TensorArrays.ToMatrix(causal.Adjacency()),
             Interventions = encoder.Kind,
-            SkipWeight = TensorArrays.ToMatrix(encoder.Skip.weight!),
-            SkipBias = TensorArrays.ToVector(encoder.Skip.bias!),
-            HiddenLayers = encoder.HiddenLayers.Select(l => (TensorArrays.ToMatrix(l.weight!), TensorArrays.ToVector(l.bias!))).ToArray(),
-            FromHiddenWeight = encoder.FromHidden is null ? null : TensorArrays.ToMatrix(encoder.FromHidden.weight!),
+            SkipWeight = encoderArrays.SkipWeight,
+            SkipBias = encoderArrays.SkipBias,
+            HiddenLayers = encoderArrays.HiddenLayers,
+            FromHiddenWeight = encoderArrays.FromHiddenWeight,
         };
     }
 
@@ -77,16 +77,7 @@ internal static class NonlinearGimParameterIO
             m.RawNormWeight.copy_(TensorArrays.FromVector(p.NormWeight, dtype, device));
             causal.Bias.copy_(TensorArrays.FromVector(p.Bias, dtype, device));
             causal.LogScale.copy_(TensorArrays.FromVector(p.LogScale, dtype, device));
-            encoder.Skip.weight!.copy_(TensorArrays.FromMatrix(p.SkipWeight, dtype, device));
-            encoder.Skip.bias!.copy_(TensorArrays.FromVector(p.SkipBias, dtype, device));
-            for (int l = 0; l < depth; l++)
-            {
-                Linear layer = encoder.HiddenLayers[l];
-                layer.weight!.copy_(TensorArrays.FromMatrix(p.HiddenLayers[l].Weight, dtype, device));
-                layer.bias!.copy_(TensorArrays.FromVector(p.HiddenLayers[l].Bias, dtype, device));
-            }
-            if (depth > 0)
-                encoder.FromHidden!.weight!.copy_(TensorArrays.FromMatrix(p.FromHiddenWeight!, dtype, device));
+            EncoderParameterIO.Load(encoder, p, dtype, device);
         }
         return new GimModel(causal, encoder, new Standardizer(p.VariableMean, p.VariableScale), new Standardizer(p.FeatureMean, p.FeatureScale),
             p.VariableNames, p.FeatureNames, modelOptions, Array.Empty<GimTrainingProgress>(), 0, TimeSpan.Zero, device, dtype);
@@ -101,23 +92,12 @@ internal static class NonlinearGimParameterIO
         }
         Check(d > 0 && h > 0, "there are no variables or no hidden units");
         Check(p.VariableMean.Length == d && p.VariableScale.Length == d, "the variable standardisation must have d entries");
-        Check(p.FeatureMean.Length == f && p.FeatureScale.Length == f, "the feature standardisation must have p entries");
         Check(p.FirstWeight.GetLength(0) == d * h && p.FirstWeight.GetLength(1) == d, "FirstWeight must be (d·H) × d");
         Check(p.FirstBias.Length == d * h, "FirstBias must have d·H entries");
         Check(p.OutputWeight.GetLength(0) == d, "OutputWeight must be d × H");
         Check(p.NormWeight.Length == d && p.Bias.Length == d && p.LogScale.Length == d, "NormWeight, Bias and LogScale must have d entries");
         Check(p.ContractionFactor > 0 && p.ContractionFactor < 1, "ContractionFactor must be in (0, 1)");
         Check(p.FixedPointIterations >= 1 && p.MeanSamples >= 1, "FixedPointIterations and MeanSamples must be ≥ 1");
-        Check(p.SkipWeight.GetLength(0) == heads * d && p.SkipWeight.GetLength(1) == f, "SkipWeight must be (heads·d) × p");
-        Check(p.SkipBias.Length == heads * d, "SkipBias must have heads·d entries");
-        int inputs = f;
-        foreach (var (weight, bias) in p.HiddenLayers)
-        {
-            Check(weight.GetLength(1) == inputs && bias.Length == weight.GetLength(0), "hidden layer shapes do not chain");
-            inputs = weight.GetLength(0);
-        }
-        if (p.HiddenLayers.Count > 0)
-            Check(p.FromHiddenWeight is not null && p.FromHiddenWeight.GetLength(0) == heads * d && p.FromHiddenWeight.GetLength(1) == inputs,
-                "FromHiddenWeight must be (heads·d) × width");
+        EncoderParameterIO.Validate(p, Check);
     }
 }

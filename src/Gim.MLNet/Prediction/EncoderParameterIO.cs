@@ -1,0 +1,51 @@
+using Gim.MLNet.Interventions;
+using Gim.MLNet.Training;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Gim.MLNet.Prediction;
+
+/// <summary>The intervention encoder's half of parameter export/import, shared by linear and nonlinear GIMs.</summary>
+internal static class EncoderParameterIO
+{
+    public sealed record Arrays(float[,] SkipWeight, float[] SkipBias, IReadOnlyList<(float[,] Weight, float[] Bias)> HiddenLayers, float[,]? FromHiddenWeight);
+
+    public static Arrays Export(InterventionEncoder encoder) => new(
+        TensorArrays.ToMatrix(encoder.Skip.weight!),
+        TensorArrays.ToVector(encoder.Skip.bias!),
+        encoder.HiddenLayers.Select(l => (TensorArrays.ToMatrix(l.weight!), TensorArrays.ToVector(l.bias!))).ToArray(),
+        encoder.FromHidden is null ? null : TensorArrays.ToMatrix(encoder.FromHidden.weight!));
+
+    /// <summary>Copies the encoder's numbers into a freshly built encoder of matching shape (no grad, caller's scope).</summary>
+    public static void Load(InterventionEncoder encoder, IEncoderParameters p, ScalarType dtype, Device device)
+    {
+        encoder.Skip.weight!.copy_(TensorArrays.FromMatrix(p.SkipWeight, dtype, device));
+        encoder.Skip.bias!.copy_(TensorArrays.FromVector(p.SkipBias, dtype, device));
+        for (int l = 0; l < p.HiddenLayers.Count; l++)
+        {
+            Linear layer = encoder.HiddenLayers[l];
+            layer.weight!.copy_(TensorArrays.FromMatrix(p.HiddenLayers[l].Weight, dtype, device));
+            layer.bias!.copy_(TensorArrays.FromVector(p.HiddenLayers[l].Bias, dtype, device));
+        }
+        if (p.HiddenLayers.Count > 0)
+            encoder.FromHidden!.weight!.copy_(TensorArrays.FromMatrix(p.FromHiddenWeight!, dtype, device));
+    }
+
+    /// <summary>Shape checks of the feature standardisation and the encoder; <paramref name="check"/> throws with the caller's context.</summary>
+    public static void Validate(IEncoderParameters p, Action<bool, string> check)
+    {
+        int d = p.VariableCount, f = p.FeatureCount, heads = p.HeadCount;
+        check(p.FeatureMean.Length == f && p.FeatureScale.Length == f, "the feature standardisation must have p entries");
+        check(p.SkipWeight.GetLength(0) == heads * d && p.SkipWeight.GetLength(1) == f, "SkipWeight must be (heads·d) × p");
+        check(p.SkipBias.Length == heads * d, "SkipBias must have heads·d entries");
+        int inputs = f;
+        foreach (var (weight, bias) in p.HiddenLayers)
+        {
+            check(weight.GetLength(1) == inputs && bias.Length == weight.GetLength(0), "hidden layer shapes do not chain");
+            inputs = weight.GetLength(0);
+        }
+        if (p.HiddenLayers.Count > 0)
+            check(p.FromHiddenWeight is not null && p.FromHiddenWeight.GetLength(0) == heads * d && p.FromHiddenWeight.GetLength(1) == inputs,
+                "FromHiddenWeight must be (heads·d) × width");
+    }
+}
