@@ -50,7 +50,7 @@ internal sealed class PredictCommand : Command<PredictCommand.Settings>
         if (!File.Exists(settings.Model))
             throw new FileNotFoundException($"--model: no file '{settings.Model}'.", settings.Model);
         var mlContext = new MLContext(seed: 0);
-        ITransformer model = mlContext.Model.Load(settings.Model, out DataViewSchema inputSchema);
+        ITransformer model = mlContext.Model.LoadModel(settings.Model!, out DataViewSchema inputSchema);
         int p = VectorSize(inputSchema, "Features", settings.Model!);
         int d = VectorSize(inputSchema, "Measurements", settings.Model!);
         IReadOnlyList<string> variables = SlotNames(inputSchema["Measurements"], d, "x");

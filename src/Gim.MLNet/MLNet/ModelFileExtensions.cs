@@ -64,8 +64,14 @@ public static class ModelFileExtensions
         {
             long start = stream.Position;
             ZipIntegrity.Verify(stream);
-            stream.Position = start;
-            return catalog.Load(stream, out inputSchema);
+            DataViewSchema? schema = null;
+            ITransformer model = OrtFormatMisdetection.RetryOnce(() =>
+            {
+                stream.Position = start;
+                return catalog.Load(stream, out schema);
+            });
+            inputSchema = schema!;
+            return model;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

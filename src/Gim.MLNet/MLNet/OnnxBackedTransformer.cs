@@ -33,13 +33,16 @@ public abstract class OnnxBackedTransformer : ITransformer, IDisposable
     internal static ITransformer ApplyOnnx(MLContext mlContext, IDataView trainingData, byte[] onnxModel, string[] inputs,
         IReadOnlyList<string> outputs, int width)
     {
-        using var stream = new MemoryStream(onnxModel, writable: false);
         // ML.NET runs one row at a time and would type [N, d] outputs as Vector<Single, 1, d>; the flattened
         // outputs declared [d] are ordinary vector columns (Vector<Single, d>); the shapes are saved with the model.
         var shapes = outputs.ToDictionary(name => name, _ => new[] { width });
-        var estimator = mlContext.Transforms.ApplyOnnxModel(outputs.ToArray(), inputs, stream, shapes, gpuDeviceId: null, fallbackToCpu: false);
-        // The ONNX estimator learns nothing: fitting only checks that its input columns exist.
-        return estimator.Fit(trainingData);
+        return OrtFormatMisdetection.RetryOnce<ITransformer>(() =>
+        {
+            using var stream = new MemoryStream(onnxModel, writable: false);
+            var estimator = mlContext.Transforms.ApplyOnnxModel(outputs.ToArray(), inputs, stream, shapes, gpuDeviceId: null, fallbackToCpu: false);
+            // The ONNX estimator learns nothing: fitting only checks that its input columns exist.
+            return estimator.Fit(trainingData);
+        });
     }
 
     /// <summary>A copy of the exported ONNX model that this transformer runs.</summary>
