@@ -19,7 +19,7 @@ namespace Gim.MLNet.Onnx;
 public static class LinearGimOnnxExporter
 {
     /// <summary>The ONNX operator set the graph uses.</summary>
-    public const int OpsetVersion = 17;
+    public const int OpsetVersion = OnnxGraphBuilder.OpsetVersion;
 
     /// <summary>Builds the graph and returns the serialised ONNX model.</summary>
     /// <param name="parameters">The fitted model's parameters (<see cref="GimModel.ExportParameters"/>).</param>
@@ -42,9 +42,7 @@ public static class LinearGimOnnxExporter
         ArgumentNullException.ThrowIfNull(p);
         int d = p.VariableCount, f = p.FeatureCount;
         var g = new OnnxGraphBuilder();
-        g.Reserve(options.FeaturesInputName);
-        if (options.ControlCellsInputName is not null) g.Reserve(options.ControlCellsInputName);
-        foreach (string output in options.OutputNames()) g.Reserve(output);
+        g.Reserve(options);
 
         // Standardised features and the encoder heads.
         g.Input(options.FeaturesInputName, f);
@@ -112,18 +110,9 @@ public static class LinearGimOnnxExporter
             g.Node("Reshape", new[] { rows, g.Int64Constant("flat", -1) }, output);
             g.FlatOutput(output);
         }
-        var model = new ModelProto
-        {
-            IrVersion = 8,
-            ProducerName = "Gim.MLNet",
-            ProducerVersion = GimInfo.Version,
-            DocString = $"Linear GIM: {d} variables, {f} features, {p.Interventions}, {(options.ControlCellsInputName is null ? options.Mode.ToString() : "Counterfactual")}.",
-            Graph = g.Graph,
-        };
-        model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = OpsetVersion });
-        model.MetadataProps.Add(new StringStringEntryProto { Key = "gim.variables", Value = string.Join("\n", p.VariableNames) });
-        model.MetadataProps.Add(new StringStringEntryProto { Key = "gim.features", Value = string.Join("\n", p.FeatureNames) });
-        return model;
+        return g.ToModel(
+            $"Linear GIM: {d} variables, {f} features, {p.Interventions}, {(options.ControlCellsInputName is null ? options.Mode.ToString() : "Counterfactual")}.",
+            p.VariableNames, p.FeatureNames);
     }
 
     /// <summary>Aᵀ = I − B (zero diagonal), so that a row x₀ maps to x₀·Aᵀ = (A x₀)ᵀ.</summary>

@@ -24,7 +24,7 @@ namespace Gim.MLNet.Onnx;
 public static class NonlinearGimOnnxExporter
 {
     /// <summary>The ONNX operator set the graph uses.</summary>
-    public const int OpsetVersion = 17;
+    public const int OpsetVersion = OnnxGraphBuilder.OpsetVersion;
 
     /// <summary>Builds the graph and returns the serialised ONNX model.</summary>
     /// <param name="parameters">The fitted model's parameters (<see cref="GimModel.ExportNonlinearParameters"/>).</param>
@@ -47,9 +47,7 @@ public static class NonlinearGimOnnxExporter
         ArgumentNullException.ThrowIfNull(p);
         int d = p.VariableCount, f = p.FeatureCount;
         var g = new OnnxGraphBuilder();
-        g.Reserve(options.FeaturesInputName);
-        if (options.ControlCellsInputName is not null) g.Reserve(options.ControlCellsInputName);
-        foreach (string output in options.OutputNames()) g.Reserve(output);
+        g.Reserve(options);
 
         g.Input(options.FeaturesInputName, f);
         var (logits, shift, rho) = OnnxEncoder.Build(g, p, options.FeaturesInputName, options.ShiftOutputName);
@@ -108,20 +106,10 @@ public static class NonlinearGimOnnxExporter
             g.Node("Reshape", new[] { rows, g.Int64Constant("flat", -1) }, output);
             g.FlatOutput(output);
         }
-        var model = new ModelProto
-        {
-            IrVersion = 8,
-            ProducerName = "Gim.MLNet",
-            ProducerVersion = GimInfo.Version,
-            DocString = $"Nonlinear GIM: {d} variables, {f} features, H = {p.HiddenWidth}, {p.FixedPointIterations} fixed-point iterations, " +
-                $"{p.Interventions}, {(options.ControlCellsInputName is null ? options.Mode.ToString() : "Counterfactual")}.",
-            Graph = g.Graph,
-        };
-        model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = OpsetVersion });
-        model.MetadataProps.Add(new StringStringEntryProto { Key = "gim.variables", Value = string.Join("\n", p.VariableNames) });
-        model.MetadataProps.Add(new StringStringEntryProto { Key = "gim.features", Value = string.Join("\n", p.FeatureNames) });
-        model.MetadataProps.Add(new StringStringEntryProto { Key = "gim.causal_model", Value = nameof(CausalModelKind.Nonlinear) });
-        return model;
+        return g.ToModel(
+            $"Nonlinear GIM: {d} variables, {f} features, H = {p.HiddenWidth}, {p.FixedPointIterations} fixed-point iterations, " +
+            $"{p.Interventions}, {(options.ControlCellsInputName is null ? options.Mode.ToString() : "Counterfactual")}.",
+            p.VariableNames, p.FeatureNames, ("gim.causal_model", nameof(CausalModelKind.Nonlinear)));
     }
 
     /// <summary>

@@ -13,7 +13,41 @@ internal sealed class OnnxGraphBuilder
     private readonly HashSet<string> _names = new(StringComparer.Ordinal);
     private int _counter;
 
+    /// <summary>The ONNX operator set every Gim.MLNet export uses.</summary>
+    public const int OpsetVersion = 17;
+
     public GraphProto Graph { get; } = new() { Name = "gim" };
+
+    /// <summary>Reserves the input and output names of a GIM export (the control-cells input only when present).</summary>
+    public void Reserve(GimOnnxExportOptions options)
+    {
+        Reserve(options.FeaturesInputName);
+        if (options.ControlCellsInputName is not null) Reserve(options.ControlCellsInputName);
+        foreach (string output in options.OutputNames()) Reserve(output);
+    }
+
+    /// <summary>
+    /// Wraps the graph in a model (IR 8, <see cref="OpsetVersion"/>) that records the variable and feature names,
+    /// plus any further metadata.
+    /// </summary>
+    public ModelProto ToModel(string docString, IEnumerable<string> variableNames, IEnumerable<string> featureNames,
+        params (string Key, string Value)[] metadata)
+    {
+        var model = new ModelProto
+        {
+            IrVersion = 8,
+            ProducerName = "Gim.MLNet",
+            ProducerVersion = GimInfo.Version,
+            DocString = docString,
+            Graph = Graph,
+        };
+        model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = OpsetVersion });
+        model.MetadataProps.Add(new StringStringEntryProto { Key = "gim.variables", Value = string.Join("\n", variableNames) });
+        model.MetadataProps.Add(new StringStringEntryProto { Key = "gim.features", Value = string.Join("\n", featureNames) });
+        foreach (var (key, value) in metadata)
+            model.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });
+        return model;
+    }
 
     /// <summary>Reserves a name the caller chose (inputs, outputs) so intermediates never reuse it.</summary>
     public void Reserve(string name)

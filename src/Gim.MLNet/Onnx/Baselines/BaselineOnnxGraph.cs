@@ -121,18 +121,7 @@ internal sealed class BaselineOnnxGraph
             }
             else G.Output(output, d);
         }
-        var model = new ModelProto
-        {
-            IrVersion = 8,
-            ProducerName = "Gim.MLNet",
-            ProducerVersion = GimInfo.Version,
-            DocString = $"{description}: {d} variables, {_model.FeatureCount} features.",
-            Graph = G.Graph,
-        };
-        model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = LinearGimOnnxExporter.OpsetVersion });
-        model.MetadataProps.Add(new StringStringEntryProto { Key = "gim.variables", Value = string.Join("\n", _model.VariableNames) });
-        model.MetadataProps.Add(new StringStringEntryProto { Key = "gim.features", Value = string.Join("\n", _model.FeatureNames) });
-        return model.ToByteArray();
+        return G.ToModel($"{description}: {d} variables, {_model.FeatureCount} features.", _model.VariableNames, _model.FeatureNames).ToByteArray();
     }
 
     public static float[] ToFloat(double[] v) => v.Select(x => (float)x).ToArray();
