@@ -7,24 +7,9 @@ namespace Gim.MLNet.Tests.Build;
 /// is an ElfFormatException that says what was expected, and leaves the file on disk untouched.
 /// </summary>
 [TestFixture]
-public sealed class ElfVersionNeedPatcherTests
+public sealed class ElfVersionNeedPatcherTests : TempElfFileTests
 {
     private const string Glibcxx3432 = "GLIBCXX_3.4.32";
-    private readonly List<string> _temps = [];
-
-    [TearDown]
-    public void DeleteTemps()
-    {
-        foreach (string t in _temps) ElfTestFiles.DeleteQuietly(t);
-        _temps.Clear();
-    }
-
-    private string Temp(byte[] bytes)
-    {
-        string path = ElfTestFiles.WriteTemp(bytes);
-        _temps.Add(path);
-        return path;
-    }
 
     [Test]
     public void RealLibrary_IsPatchedByOneBitThenIdempotent()

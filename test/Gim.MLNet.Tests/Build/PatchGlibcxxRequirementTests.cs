@@ -7,24 +7,8 @@ namespace Gim.MLNet.Tests.Build;
 
 /// <summary>The MSBuild task as MSBuild drives it: items in, log events and a success flag out.</summary>
 [TestFixture]
-public sealed class PatchGlibcxxRequirementTests
+public sealed class PatchGlibcxxRequirementTests : TempElfFileTests
 {
-    private readonly List<string> _temps = [];
-
-    [TearDown]
-    public void DeleteTemps()
-    {
-        foreach (string t in _temps) ElfTestFiles.DeleteQuietly(t);
-        _temps.Clear();
-    }
-
-    private string Temp(byte[] bytes)
-    {
-        string path = ElfTestFiles.WriteTemp(bytes);
-        _temps.Add(path);
-        return path;
-    }
-
     private static (bool Ok, RecordingBuildEngine Engine) Run(params string[] paths)
     {
         var engine = new RecordingBuildEngine();
