@@ -1,3 +1,4 @@
+using Gim.MLNet.IO;
 using System.ComponentModel;
 using System.Globalization;
 using System.Text;
@@ -127,7 +128,7 @@ internal sealed class FitCommand : Command<FitCommand.Settings>
             float[] pi = gim.Model.Explain(c.Features).TargetProbabilities;
             sb.Append(Csv(c.Name)).Append(',').AppendJoin(',', pi.Select(v => v.ToString("R", CultureInfo.InvariantCulture))).Append('\n');
         }
-        WriteAtomically(path, sb.ToString());
+        AtomicFile.WriteAllText(path, sb.ToString());
     }
 
     private static void WriteGraph(string path, GimTransformer gim)
@@ -140,7 +141,7 @@ internal sealed class FitCommand : Command<FitCommand.Settings>
             for (int j = 0; j < b.GetLength(1); j++) sb.Append(',').Append(b[i, j].ToString("R", CultureInfo.InvariantCulture));
             sb.Append('\n');
         }
-        WriteAtomically(path, sb.ToString());
+        AtomicFile.WriteAllText(path, sb.ToString());
     }
 
     private static void ShowTopTargets(PerturbationDataset data, GimTransformer gim)
@@ -155,11 +156,4 @@ internal sealed class FitCommand : Command<FitCommand.Settings>
     }
 
     private static string Csv(string s) => s.Contains(',') || s.Contains('"') ? "\"" + s.Replace("\"", "\"\"") + "\"" : s;
-
-    private static void WriteAtomically(string path, string content)
-    {
-        string temporary = path + ".tmp";
-        File.WriteAllText(temporary, content);
-        File.Move(temporary, path, overwrite: true);
-    }
 }

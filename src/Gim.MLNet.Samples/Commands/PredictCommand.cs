@@ -1,3 +1,4 @@
+using Gim.MLNet.IO;
 using System.ComponentModel;
 using System.Globalization;
 using System.Text;
@@ -71,9 +72,7 @@ internal sealed class PredictCommand : Command<PredictCommand.Settings>
         for (int r = 0; r < samples.Length; r++)
             sb.Append(r / settings.Count).Append(',').Append(r % settings.Count).Append(',')
               .AppendJoin(',', samples[r].Select(v => v.ToString("R", CultureInfo.InvariantCulture))).Append('\n');
-        string temporary = output + ".tmp";
-        File.WriteAllText(temporary, sb.ToString());
-        File.Move(temporary, output, overwrite: true);
+        AtomicFile.WriteAllText(output, sb.ToString());
 
         var table = new Table().Title("Predicted means").AddColumn("query");
         foreach (string v in variables.Take(12)) table.AddColumn(new TableColumn(Markup.Escape(v)).RightAligned());

@@ -1,3 +1,4 @@
+using Gim.MLNet.IO;
 using Gim.MLNet.Training;
 using ScottPlot;
 
@@ -83,7 +84,7 @@ internal static class Figures
         plot.XLabel("step");
         plot.YLabel("loss");
         plot.ShowLegend();
-        SaveAtomically(path, temp => plot.SavePng(temp, 900, 500));
+        AtomicFile.WriteFile(path, temp => plot.SavePng(temp, 900, 500));
     }
 
     private static Multiplot EmptyFigure()
@@ -121,13 +122,6 @@ internal static class Figures
     private static void Save(Multiplot figure, string path, int width, int height, string? title)
     {
         _ = title; // panel titles carry the information; a figure title would be drawn over them
-        SaveAtomically(path, temp => figure.SavePng(temp, width, height));
-    }
-
-    private static void SaveAtomically(string path, Action<string> write)
-    {
-        string temporary = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, $".{Path.GetFileNameWithoutExtension(path)}.tmp.png");
-        write(temporary);
-        File.Move(temporary, path, overwrite: true);
+        AtomicFile.WriteFile(path, temp => figure.SavePng(temp, width, height));
     }
 }

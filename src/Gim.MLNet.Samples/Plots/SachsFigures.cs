@@ -1,3 +1,4 @@
+using Gim.MLNet.IO;
 using Gim.MLNet.Data.Sachs;
 using ScottPlot;
 
@@ -92,8 +93,6 @@ internal static class SachsFigures
         figure.AddPlot(left);
         figure.AddPlot(right);
         figure.Layout = new ScottPlot.MultiplotLayouts.Grid(1, 2);
-        string temporary = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, $".{Path.GetFileNameWithoutExtension(path)}.tmp.png");
-        figure.SavePng(temporary, width, height);
-        File.Move(temporary, path, overwrite: true);
+        AtomicFile.WriteFile(path, temporary => figure.SavePng(temporary, width, height));
     }
 }

@@ -1,3 +1,4 @@
+using Gim.MLNet.IO;
 using Gim.MLNet.Onnx;
 using Microsoft.ML;
 using Microsoft.ML.Data;

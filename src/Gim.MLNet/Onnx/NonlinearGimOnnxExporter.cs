@@ -1,3 +1,4 @@
+using Gim.MLNet.IO;
 using Gim.MLNet.Causal;
 using Gim.MLNet.Interventions;
 using Gim.MLNet.Prediction;

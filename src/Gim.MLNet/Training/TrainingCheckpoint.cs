@@ -1,5 +1,6 @@
 using Gim.MLNet.Causal;
 using Gim.MLNet.Interventions;
+using Gim.MLNet.IO;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -22,47 +23,30 @@ internal static class TrainingCheckpoint
     private const int FormatVersion = 1;
 
     public static void Save(string path, string fingerprint, TrainingLoopState state, CausalModel causal,
-        InterventionEncoder encoder, optim.Optimizer optimizer, torch.Generator generator)
-    {
-        string full = Path.GetFullPath(path);
-        string directory = Path.GetDirectoryName(full) ?? ".";
-        Directory.CreateDirectory(directory);
-        string temporary = Path.Combine(directory, $".{Path.GetFileName(full)}.{Environment.ProcessId}.tmp");
-        try
+        InterventionEncoder encoder, optim.Optimizer optimizer, torch.Generator generator) =>
+        AtomicFile.Write(path, stream =>
         {
-            using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
-            using (var writer = new BinaryWriter(stream))
+            using var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
+            writer.Write(Magic);
+            writer.Write(FormatVersion);
+            writer.Write(fingerprint);
+            state.Write(writer);
+            causal.save(writer);
+            encoder.save(writer);
+            ((OptimizerHelper)optimizer).save_state_dict(writer);
+            using (Tensor generatorState = generator.get_state())
+                WriteBytes(writer, generatorState);
+            writer.Write(state.BestState is not null);
+            if (state.BestState is not null)
             {
-                writer.Write(Magic);
-                writer.Write(FormatVersion);
-                writer.Write(fingerprint);
-                state.Write(writer);
-                causal.save(writer);
-                encoder.save(writer);
-                ((OptimizerHelper)optimizer).save_state_dict(writer);
-                using (Tensor generatorState = generator.get_state())
-                    WriteBytes(writer, generatorState);
-                writer.Write(state.BestState is not null);
-                if (state.BestState is not null)
+                writer.Write(state.BestState.Count);
+                foreach (var (name, tensor) in state.BestState)
                 {
-                    writer.Write(state.BestState.Count);
-                    foreach (var (name, tensor) in state.BestState)
-                    {
-                        writer.Write(name);
-                        WriteFloats(writer, tensor);
-                    }
+                    writer.Write(name);
+                    WriteFloats(writer, tensor);
                 }
-                writer.Flush();
-                stream.Flush(flushToDisk: true);
             }
-            File.Move(temporary, full, overwrite: true);
-        }
-        catch
-        {
-            try { File.Delete(temporary); } catch (IOException) { }
-            throw;
-        }
-    }
+        });
 
     /// <summary>Restores a checkpoint into the given objects; returns the loop state.</summary>
     public static TrainingLoopState Load(string path, string fingerprint, CausalModel causal, InterventionEncoder encoder,

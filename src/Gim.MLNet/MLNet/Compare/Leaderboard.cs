@@ -1,4 +1,4 @@
-using Gim.MLNet.Onnx;
+using Gim.MLNet.IO;
 
 namespace Gim.MLNet.MLNet;
 

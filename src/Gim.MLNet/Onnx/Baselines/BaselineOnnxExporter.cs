@@ -1,3 +1,4 @@
+using Gim.MLNet.IO;
 using Gim.MLNet.Baselines;
 using Gim.MLNet.Prediction;
 
