@@ -1,4 +1,5 @@
 using Gim.MLNet.IO;
+using Gim.MLNet.MLNet.Batching;
 using Microsoft.ML;
 
 namespace Gim.MLNet.MLNet;
@@ -28,6 +29,9 @@ public static class ModelFileExtensions
     /// none naming the file; this wraps them all in an <see cref="InvalidDataException"/> that names the file and
     /// keeps ML.NET's exception as the inner one. It first checks every zip entry against its recorded CRC-32, which
     /// ML.NET does not: damage inside a saved ONNX graph that still parses would otherwise load and predict wrong numbers.
+    /// Every ONNX step running a graph exported by this library comes back wrapped in a <see cref="BatchedOnnxTransformer"/>,
+    /// so Transform runs ONNX Runtime on blocks of rows rather than ML.NET's one call per row (saving it again writes the
+    /// same ML.NET file); the pipeline is otherwise the one <c>mlContext.Model.Load</c> returns.
     /// </summary>
     /// <param name="catalog">mlContext.Model.</param>
     /// <param name="path">A .zip written by <c>mlContext.Model.Save</c> or <see cref="SaveAtomically"/>.</param>
@@ -60,18 +64,18 @@ public static class ModelFileExtensions
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(sourceName);
+        ITransformer model;
         try
         {
             long start = stream.Position;
             ZipIntegrity.Verify(stream);
             DataViewSchema? schema = null;
-            ITransformer model = OrtFormatMisdetection.RetryOnce(() =>
+            model = OrtFormatMisdetection.RetryOnce(() =>
             {
                 stream.Position = start;
                 return catalog.Load(stream, out schema);
             });
             inputSchema = schema!;
-            return model;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -79,6 +83,7 @@ public static class ModelFileExtensions
                 $"{sourceName}: not a loadable ML.NET model ({ex.GetType().Name}: {FirstLine(ex.Message)}). Expected a .zip written by " +
                 "mlContext.Model.Save or SaveAtomically; the file may be truncated or corrupt, or saved by an incompatible version.", ex);
         }
+        return BatchedPipeline.Wrap(catalog, model);
     }
 
     private static string FirstLine(string message)

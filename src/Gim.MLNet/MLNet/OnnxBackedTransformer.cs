@@ -1,4 +1,5 @@
 using Gim.MLNet.IO;
+using Gim.MLNet.MLNet.Batching;
 using Gim.MLNet.Onnx;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -6,24 +7,28 @@ using Microsoft.ML.Data;
 namespace Gim.MLNet.MLNet;
 
 /// <summary>
-/// A fitted perturbation model in an ML.NET pipeline whose prediction is ML.NET's ONNX transformer running
-/// the graph exported from the model (GIM and its peers alike). Transform, schema and saving are delegated
-/// to the ONNX transformer; subclasses add typed accessors and check their own input columns first.
+/// A fitted perturbation model in an ML.NET pipeline whose prediction runs the graph exported from the model
+/// (GIM and its peers alike) in ONNX Runtime, a block of rows per call (<see cref="BatchedOnnxTransformer"/>).
+/// Schema, single-row mapping and saving are ML.NET's ONNX transformer's; subclasses add typed accessors and
+/// check their own input columns first.
 /// </summary>
 /// <remarks>
 /// <c>mlContext.Model.Save</c> writes the ONNX transformer (ML.NET's model-file format is closed to third-party
 /// types), so <c>mlContext.Model.Load</c> returns a pipeline that predicts identically with ONNX Runtime
-/// only, but whose last step is ML.NET's <c>OnnxTransformer</c>, not this type.
+/// only, but whose last step is ML.NET's <c>OnnxTransformer</c> (one ONNX Runtime call per row), not this type;
+/// <see cref="ModelFileExtensions.LoadModel(ModelOperationsCatalog, string, out DataViewSchema)"/> gives the same
+/// pipeline with batched prediction.
 /// </remarks>
 public abstract class OnnxBackedTransformer : ITransformer, IDisposable
 {
-    private readonly ITransformer _onnx;
+    private readonly BatchedOnnxTransformer _onnx;
     private readonly byte[] _onnxModel;
     private bool _disposed;
 
     private protected OnnxBackedTransformer(ITransformer onnx, byte[] onnxModel)
     {
-        _onnx = onnx;
+        _onnx = BatchedOnnxTransformer.TryCreate(onnx, onnxModel)
+            ?? throw new InvalidOperationException("The exported ONNX graph lacks the signature batched prediction needs (flattened float outputs); this is a bug in the exporter.");
         _onnxModel = onnxModel;
     }
 
@@ -72,7 +77,10 @@ public abstract class OnnxBackedTransformer : ITransformer, IDisposable
         return _onnx.GetRowToRowMapper(inputSchema);
     }
 
-    /// <summary>Adds the prediction columns (lazily, as ML.NET transforms do).</summary>
+    /// <summary>Rows predicted per ONNX Runtime call by <see cref="Transform"/>.</summary>
+    public int RowsPerBatch => _onnx.RowsPerBatch;
+
+    /// <summary>Adds the prediction columns (lazily, as ML.NET transforms do, a block of rows per ONNX Runtime call).</summary>
     /// <param name="input">Rows with the features column (and whatever else the model reads).</param>
     public IDataView Transform(IDataView input)
     {
@@ -82,7 +90,7 @@ public abstract class OnnxBackedTransformer : ITransformer, IDisposable
     }
 
     /// <summary>Saves the inner ONNX transformer: what ML.NET's model files can hold (see remarks).</summary>
-    void ICanSaveModel.Save(ModelSaveContext ctx) => _onnx.Save(ctx);
+    void ICanSaveModel.Save(ModelSaveContext ctx) => ((ICanSaveModel)_onnx).Save(ctx);
 
     /// <summary>Releases the ONNX Runtime session and the in-process model.</summary>
     public void Dispose()

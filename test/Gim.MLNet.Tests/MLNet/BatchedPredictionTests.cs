@@ -1,0 +1,192 @@
+using Gim.MLNet.MLNet;
+using Gim.MLNet.MLNet.Batching;
+using Gim.MLNet.Tests.Onnx;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Transforms.Onnx;
+
+namespace Gim.MLNet.Tests.MLNet;
+
+/// <summary>
+/// Batched prediction (one ONNX Runtime call per block of rows) against ML.NET's row-by-row ONNX step: same values,
+/// block boundaries, pass-through columns, loaded pipelines, and the errors when the input cannot be replayed.
+/// </summary>
+public class BatchedPredictionTests
+{
+    private static readonly string[] DeterministicColumns = { "PredictedMean", "TargetProbabilities", "Shift" };
+    private MLContext _mlContext = null!;
+    private GimTransformer _gim = null!;
+    private string _path = null!;
+    private IDataView _training = null!;
+
+    /// <summary>Eleven query rows over every reagent and several doses, with a text column to pass through.</summary>
+    private static List<GimTestData.FeatureCell> Queries() =>
+        Enumerable.Range(0, 11).Select(i => new GimTestData.FeatureCell
+        {
+            Features = TinyLinearScm.Features(TinyLinearScm.Reagents[i % TinyLinearScm.Reagents.Length], i % 4 * 0.75f),
+            Measurements = new float[TinyLinearScm.Variables],
+            Context = $"query-{i}",
+        }).ToList();
+
+    [OneTimeSetUp]
+    public void Fit()
+    {
+        _mlContext = new MLContext(seed: 1);
+        _training = _mlContext.Data.LoadFromEnumerable(GimTestData.FeatureCells(60));
+        _gim = _mlContext.Perturbation().Trainers.Gim(GimTestData.Options(steps: 200)).Fit(_training);
+        _path = Path.Combine(Path.GetTempPath(), $"gim-batched-{Guid.NewGuid():N}.zip");
+        _mlContext.Model.SaveAtomically(_gim, _training.Schema, _path);
+    }
+
+    [OneTimeTearDown]
+    public void Release()
+    {
+        _gim.Dispose();
+        File.Delete(_path);
+    }
+
+    [TestCase(1)]
+    [TestCase(3)]
+    [TestCase(4)]
+    [TestCase(11)]
+    [TestCase(64)]
+    public void AnyBlockSize_PredictsWhatTheRowByRowStepPredicts(int rowsPerBatch)
+    {
+        ITransformer rowByRow = _mlContext.Model.Load(_path, out _);
+        using BatchedOnnxTransformer batched = BatchedOnnxTransformer.TryCreate(_mlContext.Model.Load(_path, out _), _gim.GetOnnxModel(), rowsPerBatch)!;
+        Assert.That(batched.RowsPerBatch, Is.EqualTo(rowsPerBatch));
+        IDataView queries = _mlContext.Data.LoadFromEnumerable(Queries());
+        IDataView expected = rowByRow.Transform(queries), actual = batched.Transform(queries);
+        Assert.That(actual.Schema.Select(c => (c.Name, c.Type.ToString())), Is.EqualTo(expected.Schema.Select(c => (c.Name, c.Type.ToString()))));
+        foreach (string column in DeterministicColumns)
+        {
+            float[][] a = GimTestData.Column(actual, column);
+            Assert.That(a, Has.Length.EqualTo(11), column);
+            ParityAssert.Close(ParityAssert.Rows(a), ParityAssert.Rows(GimTestData.Column(expected, column)), column);
+        }
+        Assert.That(GimTestData.Column(actual, "Sample"), Has.Length.EqualTo(11).And.All.Length.EqualTo(TinyLinearScm.Variables));
+        (rowByRow as IDisposable)?.Dispose();
+    }
+
+    [Test]
+    public void PassThroughColumns_StayAlignedWithTheirPredictions()
+    {
+        using BatchedOnnxTransformer batched = BatchedOnnxTransformer.TryCreate(_mlContext.Model.Load(_path, out _), _gim.GetOnnxModel(), rowsPerBatch: 4)!;
+        List<GimTestData.FeatureCell> queries = Queries();
+        IDataView predicted = batched.Transform(_mlContext.Data.LoadFromEnumerable(queries));
+
+        using DataViewRowCursor cursor = predicted.GetRowCursor(new[] { predicted.Schema["Context"], predicted.Schema["PredictedMean"] });
+        ValueGetter<ReadOnlyMemory<char>> context = cursor.GetGetter<ReadOnlyMemory<char>>(predicted.Schema["Context"]);
+        ValueGetter<VBuffer<float>> mean = cursor.GetGetter<VBuffer<float>>(predicted.Schema["PredictedMean"]);
+        ValueGetter<DataViewRowId> id = cursor.GetIdGetter();
+        ReadOnlyMemory<char> name = default;
+        VBuffer<float> values = default;
+        DataViewRowId rowId = default;
+        int row = 0;
+        while (cursor.MoveNext())
+        {
+            Assert.That(cursor.Position, Is.EqualTo(row));
+            context(ref name);
+            mean(ref values);
+            id(ref rowId);
+            Assert.That(name.ToString(), Is.EqualTo($"query-{row}"));
+            Assert.That(rowId, Is.EqualTo(new DataViewRowId((ulong)row, 0)));
+            float[] expected = _gim.Model.PredictMean(queries[row].Features);
+            ParityAssert.Close(ParityAssert.Rows(new[] { values.DenseValues().ToArray() }), ParityAssert.Rows(new[] { expected }), $"row {row}");
+            row++;
+        }
+        Assert.That(row, Is.EqualTo(queries.Count));
+        Assert.That(cursor.IsColumnActive(predicted.Schema["Sample"]), Is.False);
+        Assert.That(() => cursor.GetGetter<VBuffer<float>>(predicted.Schema["Sample"]), Throws.InvalidOperationException.With.Message.Contains("'Sample'"));
+    }
+
+    [Test]
+    public void OnlyPassThroughColumns_OrOnlyPredictions_CanBeRead()
+    {
+        IDataView predicted = _gim.Transform(_mlContext.Data.LoadFromEnumerable(Queries()));
+        Assert.That(predicted.GetColumn<string>("Context").ToArray(), Is.EqualTo(Enumerable.Range(0, 11).Select(i => $"query-{i}")));
+        Assert.That(GimTestData.Column(predicted, "Shift"), Has.Length.EqualTo(11));
+        Assert.That(predicted.GetRowCount(), Is.EqualTo(11));
+        using DataViewRowCursor cursor = predicted.GetRowCursor(new[] { predicted.Schema["Sample"] });
+        Assert.That(() => cursor.GetGetter<VBuffer<double>>(predicted.Schema["Sample"]), Throws.InvalidOperationException.With.Message.Contains("'Sample'").And.Message.Contains("VBuffer<float>"));
+        Assert.That(() => cursor.GetGetter<VBuffer<float>>(predicted.Schema["Context"]), Throws.InvalidOperationException.With.Message.Contains("'Context'"));
+        ValueGetter<VBuffer<float>> sample = cursor.GetGetter<VBuffer<float>>(predicted.Schema["Sample"]);
+        VBuffer<float> value = default;
+        Assert.That(() => sample(ref value), Throws.InvalidOperationException.With.Message.Contains("MoveNext"), "no row before MoveNext");
+    }
+
+    [Test]
+    public void EmptyInput_GivesNoRows()
+    {
+        IDataView predicted = _gim.Transform(_mlContext.Data.LoadFromEnumerable(new List<GimTestData.FeatureCell>()));
+        Assert.That(GimTestData.Column(predicted, "Sample"), Is.Empty);
+        Assert.That(predicted.GetColumn<string>("Context").ToArray(), Is.Empty);
+    }
+
+    [Test]
+    public void LoadModel_BatchesTheGimStep_AndSavesBackToAPlainMLNetFile()
+    {
+        var serving = new MLContext();
+        using var loaded = (BatchedOnnxTransformer)serving.Model.LoadModel(_path, out DataViewSchema schema);
+        Assert.That(loaded.RowByRowTransformer, Is.InstanceOf<OnnxTransformer>());
+        IDataView queries = serving.Data.LoadFromEnumerable(Queries());
+        foreach (string column in DeterministicColumns)
+            Assert.That(GimTestData.Column(loaded.Transform(queries), column), Is.EqualTo(GimTestData.Column(_gim.Transform(queries), column)), column);
+
+        string again = Path.Combine(Path.GetTempPath(), $"gim-batched-again-{Guid.NewGuid():N}.zip");
+        try
+        {
+            serving.Model.SaveAtomically(loaded, schema, again);
+            ITransformer plain = new MLContext().Model.Load(again, out _);
+            Assert.That(plain, Is.InstanceOf<OnnxTransformer>(), "the re-saved file is an ordinary ML.NET model");
+            ParityAssert.Close(ParityAssert.Rows(GimTestData.Column(plain.Transform(queries), "PredictedMean")),
+                ParityAssert.Rows(GimTestData.Column(_gim.Transform(queries), "PredictedMean")), "re-saved PredictedMean");
+            (plain as IDisposable)?.Dispose();
+        }
+        finally
+        {
+            File.Delete(again);
+        }
+    }
+
+    [Test]
+    public void LoadModel_LeavesPipelinesWithoutAGimStepAsLoaded()
+    {
+        var mlContext = new MLContext(seed: 1);
+        ITransformer normalizer = mlContext.Transforms.NormalizeMinMax("Features").Fit(_training);
+        string path = Path.Combine(Path.GetTempPath(), $"gim-batched-none-{Guid.NewGuid():N}.zip");
+        try
+        {
+            mlContext.Model.SaveAtomically(normalizer, _training.Schema, path);
+            ITransformer loaded = mlContext.Model.LoadModel(path, out _);
+            Assert.That(loaded, Is.Not.InstanceOf<BatchedOnnxTransformer>());
+            Assert.That(loaded.GetType(), Is.EqualTo(mlContext.Model.Load(path, out _).GetType()));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Test]
+    public void AnInputThatGivesCursorsDifferentRows_IsReportedNotMisaligned()
+    {
+        // Each enumeration yields one row fewer than the one before: the two cursors of a batched view disagree.
+        var shrinking = new ShrinkingRows(Queries());
+        IDataView predicted = _gim.Transform(_mlContext.Data.LoadFromEnumerable(shrinking));
+        Assert.That(() =>
+        {
+            using DataViewRowCursor cursor = predicted.GetRowCursor(predicted.Schema);
+            while (cursor.MoveNext()) { }
+        }, Throws.InvalidOperationException.With.Message.Contains("mlContext.Data.Cache"));
+    }
+
+    private sealed class ShrinkingRows(List<GimTestData.FeatureCell> rows) : IEnumerable<GimTestData.FeatureCell>
+    {
+        private int _enumerations;
+
+        public IEnumerator<GimTestData.FeatureCell> GetEnumerator() => rows.Take(rows.Count - _enumerations++).GetEnumerator();
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+    }
+}
