@@ -8,6 +8,7 @@ public class DocsSnippetTests
 {
     [TestCase("PipelineDocsExampleTests.cs", "pipeline")]
     [TestCase("PipelineDocsExampleTests.cs", "load")]
+    [TestCase("PipelineDocsExampleTests.cs", "loadbatched")]
     [TestCase("DataFrameDocsExampleTests.cs", "dataframe")]
     [TestCase("ServingConsoleTests.cs", "serving")]
     public void DocsBlock_IsInMlnetMd(string file, string block)

@@ -1,4 +1,5 @@
 using Gim.MLNet.MLNet;
+using Gim.MLNet.MLNet.Batching;
 using Gim.MLNet.Prediction;
 using Gim.MLNet.Tests.Onnx;
 using Microsoft.ML;
@@ -116,6 +117,27 @@ public class PipelineDocsExampleTests
         float[][] first = FirstPassSamples();
         Assert.That(FirstPassSamples(), Is.EqualTo(first));
         Assert.That(GimTestData.Column(predicted, "Sample"), Is.Not.EqualTo(first), "a later pass draws anew");
+    }
+
+    [Test]
+    public void LoadModel_PredictsInBlocks_WithTheSameNumbers()
+    {
+        // docs: loadbatched
+        var servingContext = new MLContext();
+        using var loaded = (TransformerChain<ITransformer>)servingContext.Model.LoadModel(_modelPath, out DataViewSchema inputSchema);
+        var gimStep = (BatchedOnnxTransformer)loaded.LastTransformer;   // ML.NET's OnnxTransformer inside: gimStep.RowByRowTransformer
+        IDataView predicted = loaded.Transform(servingContext.Data.LoadFromEnumerable(Queries));
+        float[][] means = predicted.GetColumn<float[]>("PredictedMean").ToArray();
+        // docs: end
+
+        Assert.That(gimStep.RowByRowTransformer, Is.InstanceOf<OnnxTransformer>());
+        Assert.That(gimStep.RowsPerBatch, Is.EqualTo(_model.LastTransformer.RowsPerBatch));
+        IDataView original = _model.Transform(_mlContext.Data.LoadFromEnumerable(Queries));
+        Assert.That(means, Is.EqualTo(GimTestData.Column(original, "PredictedMean")));
+        foreach (string column in new[] { "TargetProbabilities", "Shift" })
+            Assert.That(GimTestData.Column(predicted, column), Is.EqualTo(GimTestData.Column(original, column)), column);
+        var engine = servingContext.Model.CreatePredictionEngine<Query, MeanOnly>(loaded);
+        Assert.That(engine.Predict(Queries[0]).PredictedMean, Is.EqualTo(means[0]), "PredictionEngine (one row at a time) through the batched step");
     }
 
     [Test]

@@ -58,10 +58,17 @@ public class ReadmeExamplesTests
         var servingContext = new MLContext();                            // e.g. in a production app: no Gim.MLNet, no TorchSharp needed
         ITransformer loaded = servingContext.Model.Load(modelPath, out DataViewSchema inputSchema);
         float[][] means = loaded.Transform(newDrugs).GetColumn<float[]>("PredictedMean").ToArray();
+        ITransformer batched = servingContext.Model.LoadModel(modelPath, out _);  // with Gim.MLNet: CRC-checked, one ONNX Runtime call per block of rows
+        float[][] sameMeans = batched.Transform(newDrugs).GetColumn<float[]>("PredictedMean").ToArray();
         // readme: end
 
         float[][] inProcess = predicted.GetColumn<float[]>("PredictedMean").ToArray();
-        Assert.That(means, Is.EqualTo(inProcess));
+        Assert.That(sameMeans, Is.EqualTo(inProcess), "LoadModel runs the same blocks as the fitted transformer");
+        Assert.That(batched, Is.InstanceOf<TransformerChain<ITransformer>>());
+        Assert.That(((TransformerChain<ITransformer>)batched).LastTransformer, Is.InstanceOf<Gim.MLNet.MLNet.Batching.BatchedOnnxTransformer>());
+        // Plain Model.Load runs one row per ONNX Runtime call: equal up to float rounding of the block's matrix products.
+        Gim.MLNet.Tests.Onnx.ParityAssert.Close(Gim.MLNet.Tests.Onnx.ParityAssert.Rows(means), Gim.MLNet.Tests.Onnx.ParityAssert.Rows(inProcess), "row-by-row PredictedMean");
+        (batched as IDisposable)?.Dispose();
 
         // readme: compare
         Leaderboard board = mlContext.Perturbation().Compare(
