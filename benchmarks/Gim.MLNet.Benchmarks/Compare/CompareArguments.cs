@@ -11,7 +11,7 @@ internal sealed class CompareArguments
         "usage: compare [--seeds 0 1 2 3 4] [--methods M,M,...] [--out DIR] [--sinkhorn]\n" +
         "               methods: control, nearest-context, mean-shift, conditional-gaussian, two-stage, gim-linear (default: all)\n" +
         "               [--graph-threshold 0.3] [--variables 20] [--nonlinear] [--cyclic]\n" +
-        "               GIM overrides: [--lambda-t X] [--lambda-b X] [--depth N] [--width N] [--lr X] [--steps N]\n" +
+        "               GIM overrides: [--lambda-t X] [--control-target-weight X] [--lambda-b X] [--depth N] [--width N] [--lr X] [--steps N]\n" +
         "                              [--weight-decay X] [--draws N] [--straight-through] [--shift-scale]";
 
     public List<int> Seeds { get; } = new();
@@ -49,6 +49,7 @@ internal sealed class CompareArguments
                 case "steps": o.MaxSteps = (int)v; break;
                 case "weight-decay": o.WeightDecay = v; break;
                 case "draws": o.RelaxationDraws = (int)v; break;
+                case "control-target-weight": o.ControlTargetWeight = v; break;
             }
         }
         if (_gim.ContainsKey("straight-through")) o.StraightThrough = true;
@@ -86,7 +87,7 @@ internal sealed class CompareArguments
                 case "--cyclic": a._cyclic = true; break;
                 case "--straight-through": a._gim["straight-through"] = "1"; break;
                 case "--shift-scale": a._gim["shift-scale"] = "1"; break;
-                case "--lambda-t" or "--lambda-b" or "--depth" or "--width" or "--lr" or "--steps" or "--weight-decay" or "--draws":
+                case "--lambda-t" or "--lambda-b" or "--depth" or "--width" or "--lr" or "--steps" or "--weight-decay" or "--draws" or "--control-target-weight":
                     string value = Next();
                     if (!double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
                         throw new ArgumentException($"{arg} expects a number, got '{value}'");

@@ -10,7 +10,7 @@ internal sealed class SachsArguments
     public const string Usage =
         "usage: sachs [--seeds 0 1 2 3 4] [--out DIR] [--methods M,M,...] [--graph-threshold 0.3] [--loco-seeds 3]\n" +
         "             methods: " + "control, nearest-context, mean-shift, conditional-gaussian, two-stage, gim-linear (default: all)\n" +
-        "             GIM overrides: [--lambda-t X] [--steps N] [--lr X]";
+        "             GIM overrides: [--lambda-t X] [--control-target-weight X] [--steps N] [--lr X]";
 
     public List<int> Seeds { get; } = new();
     public List<string> Methods { get; } = new();
@@ -23,7 +23,7 @@ internal sealed class SachsArguments
     public int LeaveOneConditionOutSeeds { get; private set; } = 3;
     public bool Help { get; private set; }
     public string CommandLine { get; private set; } = "";
-    private double? _lambdaT, _lr;
+    private double? _lambdaT, _lr, _controlTargetWeight;
     private int? _steps;
 
     /// <summary>GIM's options on Sachs: <see cref="SachsTasks.GimOptions"/> unless overridden on the command line.</summary>
@@ -31,6 +31,7 @@ internal sealed class SachsArguments
     {
         GimOptions o = SachsTasks.GimOptions(seed);
         if (_lambdaT is double t) o.TargetSparsity = t;
+        if (_controlTargetWeight is double c) o.ControlTargetWeight = c;
         if (_steps is int s) o.MaxSteps = s;
         if (_lr is double lr) o.LearningRate = lr;
         return o;
@@ -60,6 +61,7 @@ internal sealed class SachsArguments
                 case "--graph-threshold": a.GraphThreshold = Number(); break;
                 case "--loco-seeds": a.LeaveOneConditionOutSeeds = (int)Number(); break;
                 case "--lambda-t": a._lambdaT = Number(); break;
+                case "--control-target-weight": a._controlTargetWeight = Number(); break;
                 case "--lr": a._lr = Number(); break;
                 case "--steps": a._steps = (int)Number(); break;
                 default: throw new ArgumentException($"unknown argument '{arg}'");

@@ -64,18 +64,26 @@ public static class ModelFileExtensions
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(sourceName);
-        ITransformer model;
         try
         {
             long start = stream.Position;
             ZipIntegrity.Verify(stream);
             DataViewSchema? schema = null;
-            model = OrtFormatMisdetection.RetryOnce(() =>
+            ITransformer model = OrtFormatMisdetection.RetryOnce(() =>
             {
                 stream.Position = start;
                 return catalog.Load(stream, out schema);
             });
             inputSchema = schema!;
+            try
+            {
+                return BatchedPipeline.Wrap(catalog, model);
+            }
+            catch
+            {
+                (model as IDisposable)?.Dispose();
+                throw;
+            }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -83,7 +91,6 @@ public static class ModelFileExtensions
                 $"{sourceName}: not a loadable ML.NET model ({ex.GetType().Name}: {FirstLine(ex.Message)}). Expected a .zip written by " +
                 "mlContext.Model.Save or SaveAtomically; the file may be truncated or corrupt, or saved by an incompatible version.", ex);
         }
-        return BatchedPipeline.Wrap(catalog, model);
     }
 
     private static string FirstLine(string message)

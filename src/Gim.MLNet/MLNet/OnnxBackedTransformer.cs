@@ -27,8 +27,16 @@ public abstract class OnnxBackedTransformer : ITransformer, IDisposable
 
     private protected OnnxBackedTransformer(ITransformer onnx, byte[] onnxModel)
     {
-        _onnx = BatchedOnnxTransformer.TryCreate(onnx, onnxModel)
-            ?? throw new InvalidOperationException("The exported ONNX graph lacks the signature batched prediction needs (flattened float outputs); this is a bug in the exporter.");
+        try
+        {
+            _onnx = BatchedOnnxTransformer.TryCreate(onnx, onnxModel)
+                ?? throw new InvalidOperationException("The exported ONNX graph lacks the signature batched prediction needs (flattened float outputs); this is a bug in the exporter.");
+        }
+        catch
+        {
+            (onnx as IDisposable)?.Dispose();
+            throw;
+        }
         _onnxModel = onnxModel;
     }
 

@@ -30,6 +30,15 @@ public sealed class GimOptions
     /// </summary>
     public double TargetSparsity { get; set; } = 3;
 
+    /// <summary>
+    /// Weight of the control contexts' known "no target" in the objective: Σ_j −log(1 − π_j(γ_control)) per
+    /// control, weighted like its likelihood. Controls are observed without intervention (t = 0), so this is the
+    /// log-likelihood of their observed targets; without it the encoder never learns that a control's features
+    /// mean "nothing targeted" and only λ_t pushes π(γ_control) down (with a small λ_t, predictions for the
+    /// control's own features then showed invented targets). 0 turns it off. Default 1.
+    /// </summary>
+    public double ControlTargetWeight { get; set; } = 1;
+
     /// <summary>λ_B: weight of the L1 norm of the graph B. Default 0.01.</summary>
     public double GraphSparsity { get; set; } = 0.01;
 
@@ -118,6 +127,7 @@ public sealed class GimOptions
         Require(EncoderWidth >= 1, nameof(EncoderWidth), EncoderWidth, "≥ 1");
         Require(TargetSparsity >= 0 && double.IsFinite(TargetSparsity), nameof(TargetSparsity), TargetSparsity, "a finite value ≥ 0");
         Require(GraphSparsity >= 0 && double.IsFinite(GraphSparsity), nameof(GraphSparsity), GraphSparsity, "a finite value ≥ 0");
+        Require(ControlTargetWeight >= 0 && double.IsFinite(ControlTargetWeight), nameof(ControlTargetWeight), ControlTargetWeight, "a finite value ≥ 0");
         Require(WeightDecay >= 0 && double.IsFinite(WeightDecay), nameof(WeightDecay), WeightDecay, "a finite value ≥ 0");
         Require(LearningRate > 0 && double.IsFinite(LearningRate), nameof(LearningRate), LearningRate, "a finite value > 0");
         Require(MaxSteps >= 1, nameof(MaxSteps), MaxSteps, "≥ 1");

@@ -16,7 +16,7 @@ internal static class TrainingFingerprint
         void Text(string s) => hash.AppendData(Encoding.UTF8.GetBytes(s + "\n"));
         // Only settings that change the numbers; progress sinks, tokens, threads and checkpoint paths do not.
         Text(string.Join('|', options.CausalModel, options.Interventions, options.EncoderDepth, options.EncoderWidth,
-            R(options.TargetSparsity), R(options.GraphSparsity), R(options.WeightDecay), R(options.LearningRate), options.MaxSteps,
+            R(options.TargetSparsity), R(options.ControlTargetWeight), R(options.GraphSparsity), R(options.WeightDecay), R(options.LearningRate), options.MaxSteps,
             R(options.InitialTemperature), R(options.FinalTemperature), options.StraightThrough, options.RelaxationDraws,
             R(options.InitialTargetLogit), options.Weighting, options.ContextBatchSize, options.CellBatchSize,
             options.EvaluateEvery, options.EarlyStoppingPatience, options.Seed, options.Device));

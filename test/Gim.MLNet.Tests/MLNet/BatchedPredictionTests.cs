@@ -101,6 +101,24 @@ public class BatchedPredictionTests
     }
 
     [Test]
+    public void PredictionColumns_NameTheirSlotsAfterTheVariables()
+    {
+        // The measurements column has no slot names here, so the model names its variables x0…x4.
+        Assert.That(_gim.VariableNames, Is.EqualTo(new[] { "x0", "x1", "x2", "x3", "x4" }));
+        IDataView queries = _mlContext.Data.LoadFromEnumerable(Queries());
+        foreach (DataViewSchema schema in new[] { _gim.Transform(queries).Schema, _gim.GetOutputSchema(queries.Schema) })
+        {
+            foreach (string column in DeterministicColumns.Append("Sample"))
+            {
+                VBuffer<ReadOnlyMemory<char>> names = default;
+                schema[column].GetSlotNames(ref names);
+                Assert.That(names.DenseValues().Select(n => n.ToString()), Is.EqualTo(_gim.VariableNames), column);
+            }
+            Assert.That(schema["Features"].HasSlotNames(), Is.False, "input columns keep their own annotations");
+        }
+    }
+
+    [Test]
     public void OnlyPassThroughColumns_OrOnlyPredictions_CanBeRead()
     {
         IDataView predicted = _gim.Transform(_mlContext.Data.LoadFromEnumerable(Queries()));
@@ -150,17 +168,24 @@ public class BatchedPredictionTests
     }
 
     [Test]
-    public void LoadModel_LeavesPipelinesWithoutAGimStepAsLoaded()
+    public void LoadModel_LeavesGraphsFromOtherProducersAsLoaded()
     {
+        // The same graph under another producer name: ML.NET's step, not ours, must come back.
+        var foreign = global::Onnx.ModelProto.Parser.ParseFrom(_gim.GetOnnxModel());
+        foreign.ProducerName = "someone-else";
+        byte[] bytes = Google.Protobuf.MessageExtensions.ToByteArray(foreign);
         var mlContext = new MLContext(seed: 1);
-        ITransformer normalizer = mlContext.Transforms.NormalizeMinMax("Features").Fit(_training);
-        string path = Path.Combine(Path.GetTempPath(), $"gim-batched-none-{Guid.NewGuid():N}.zip");
+        var pipeline = mlContext.Transforms.NormalizeMinMax("Scaled", "Features")
+            .Append(mlContext.Transforms.ApplyOnnxModel(new[] { "Sample", "PredictedMean", "TargetProbabilities", "Shift" }, new[] { "Features" }, new MemoryStream(bytes),
+                new[] { "Sample", "PredictedMean", "TargetProbabilities", "Shift" }.ToDictionary(n => n, _ => new[] { TinyLinearScm.Variables }), gpuDeviceId: null, fallbackToCpu: false));
+        string path = Path.Combine(Path.GetTempPath(), $"gim-batched-foreign-{Guid.NewGuid():N}.zip");
         try
         {
-            mlContext.Model.SaveAtomically(normalizer, _training.Schema, path);
-            ITransformer loaded = mlContext.Model.LoadModel(path, out _);
-            Assert.That(loaded, Is.Not.InstanceOf<BatchedOnnxTransformer>());
-            Assert.That(loaded.GetType(), Is.EqualTo(mlContext.Model.Load(path, out _).GetType()));
+            mlContext.Model.SaveAtomically(pipeline.Fit(_training), _training.Schema, path);
+            using var loaded = (TransformerChain<ITransformer>)mlContext.Model.LoadModel(path, out _);
+            Assert.That(loaded.LastTransformer, Is.InstanceOf<OnnxTransformer>());
+            Assert.That(loaded.OfType<BatchedOnnxTransformer>(), Is.Empty);
+            Assert.That(GimTestData.Column(loaded.Transform(_mlContext.Data.LoadFromEnumerable(Queries())), "PredictedMean"), Has.Length.EqualTo(11));
         }
         finally
         {
@@ -169,23 +194,104 @@ public class BatchedPredictionTests
     }
 
     [Test]
-    public void AnInputThatGivesCursorsDifferentRows_IsReportedNotMisaligned()
+    public void LoadModel_KeepsEveryStepsScope()
     {
-        // Each enumeration yields one row fewer than the one before: the two cursors of a batched view disagree.
-        var shrinking = new ShrinkingRows(Queries());
-        IDataView predicted = _gim.Transform(_mlContext.Data.LoadFromEnumerable(shrinking));
-        Assert.That(() =>
+        var mlContext = new MLContext(seed: 1);
+        ITransformer normalizer = mlContext.Transforms.NormalizeMinMax("Scaled", "Features").Fit(_training);
+        var chain = new TransformerChain<ITransformer>(new ITransformer[] { normalizer, _gim }, new[] { TransformerScope.Training, TransformerScope.Everything });
+        string path = Path.Combine(Path.GetTempPath(), $"gim-batched-scopes-{Guid.NewGuid():N}.zip");
+        try
         {
-            using DataViewRowCursor cursor = predicted.GetRowCursor(predicted.Schema);
-            while (cursor.MoveNext()) { }
-        }, Throws.InvalidOperationException.With.Message.Contains("mlContext.Data.Cache"));
+            mlContext.Model.SaveAtomically(chain, _training.Schema, path);
+            var plain = (TransformerChain<ITransformer>)mlContext.Model.Load(path, out _);
+            using var loaded = (TransformerChain<ITransformer>)mlContext.Model.LoadModel(path, out _);
+            Assert.That(loaded.LastTransformer, Is.InstanceOf<BatchedOnnxTransformer>());
+            foreach (TransformerScope scope in new[] { TransformerScope.Training, TransformerScope.Testing, TransformerScope.Scoring })
+                Assert.That(loaded.GetModelFor(scope).Count(), Is.EqualTo(plain.GetModelFor(scope).Count()), scope.ToString());
+            Assert.That(loaded.GetModelFor(TransformerScope.Scoring).Count(), Is.EqualTo(1), "the training-only normalizer is not scored");
+            plain.Dispose();
+        }
+        finally
+        {
+            File.Delete(path);
+        }
     }
 
-    private sealed class ShrinkingRows(List<GimTestData.FeatureCell> rows) : IEnumerable<GimTestData.FeatureCell>
+    [Test]
+    public void AnInputThatGivesTheModelFewerRows_IsReported()
+    {
+        // Each enumeration yields one row fewer than the one before; the pass-through cursor is opened first.
+        IDataView predicted = _gim.Transform(_mlContext.Data.LoadFromEnumerable(new ChangingRows(Queries(), -1)));
+        Assert.That(() => ReadAll(predicted), Throws.InvalidOperationException
+            .With.Message.Contains("fewer rows to the cursor that feeds the model").And.Message.Contains("mlContext.Data.Cache"));
+    }
+
+    [Test]
+    public void AnInputThatGivesTheModelMoreRows_IsReported()
+    {
+        IDataView predicted = _gim.Transform(_mlContext.Data.LoadFromEnumerable(new ChangingRows(Queries(), +1)));
+        Assert.That(() => ReadAll(predicted), Throws.InvalidOperationException
+            .With.Message.Contains("more rows to the cursor that feeds the model").And.Message.Contains("mlContext.Data.Cache"));
+    }
+
+    [Test]
+    public void ACursorThatFailed_RefusesToGoOn()
+    {
+        IDataView predicted = _gim.Transform(_mlContext.Data.LoadFromEnumerable(new ChangingRows(Queries(), -1)));
+        using DataViewRowCursor cursor = predicted.GetRowCursor(predicted.Schema);
+        Assert.That(() => { while (cursor.MoveNext()) { } }, Throws.InvalidOperationException);
+        Assert.That(() => cursor.MoveNext(), Throws.InvalidOperationException.With.Message.Contains("failed on an earlier row"));
+    }
+
+    [Test]
+    public void DisposingTheTransformer_UnderAnOpenCursor_ThrowsAtTheNextBlock()
+    {
+        BatchedOnnxTransformer batched = BatchedOnnxTransformer.TryCreate(_mlContext.Model.Load(_path, out _), _gim.GetOnnxModel(), rowsPerBatch: 2)!;
+        IDataView predicted = batched.Transform(_mlContext.Data.LoadFromEnumerable(Queries()));
+        using DataViewRowCursor cursor = predicted.GetRowCursor(new[] { predicted.Schema["PredictedMean"] });
+        Assert.That(cursor.MoveNext(), Is.True);
+        batched.Dispose();
+        Assert.That(cursor.MoveNext(), Is.True, "the block already computed is still served");
+        Assert.That(() => cursor.MoveNext(), Throws.TypeOf<ObjectDisposedException>());
+        Assert.That(() => predicted.GetRowCursor(predicted.Schema), Throws.TypeOf<ObjectDisposedException>());
+    }
+
+    [Test]
+    public void CursorBookkeeping_FollowsMLNetConventions()
+    {
+        IDataView predicted = _gim.Transform(_mlContext.Data.LoadFromEnumerable(Queries()));
+        DataViewRowCursor[] set = predicted.GetRowCursorSet(new[] { predicted.Schema["Sample"] }, 4);
+        Assert.That(set, Has.Length.EqualTo(1));
+        using DataViewRowCursor cursor = set[0];
+        Assert.That(cursor.Position, Is.EqualTo(-1));
+        int rows = 0;
+        while (cursor.MoveNext())
+        {
+            Assert.That(cursor.Position, Is.EqualTo(rows++));
+            Assert.That(cursor.Batch, Is.EqualTo(0));
+        }
+        Assert.That(rows, Is.EqualTo(11));
+        Assert.That(cursor.Position, Is.EqualTo(-1), "after the end");
+        Assert.That(cursor.MoveNext(), Is.False);
+        Assert.That(predicted.CanShuffle, Is.False);
+    }
+
+    private static void ReadAll(IDataView data)
+    {
+        using DataViewRowCursor cursor = data.GetRowCursor(data.Schema);
+        while (cursor.MoveNext()) { }
+    }
+
+    /// <summary>Each enumeration yields <paramref name="step"/> more rows than the one before (IDataView asks for the same rows every time).</summary>
+    private sealed class ChangingRows(List<GimTestData.FeatureCell> rows, int step) : IEnumerable<GimTestData.FeatureCell>
     {
         private int _enumerations;
 
-        public IEnumerator<GimTestData.FeatureCell> GetEnumerator() => rows.Take(rows.Count - _enumerations++).GetEnumerator();
+        public IEnumerator<GimTestData.FeatureCell> GetEnumerator()
+        {
+            int count = rows.Count - 3 + step * _enumerations++;
+            return rows.Take(Math.Clamp(count, 0, rows.Count)).GetEnumerator();
+        }
 
         System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }

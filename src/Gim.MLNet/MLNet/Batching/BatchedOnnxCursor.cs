@@ -35,6 +35,8 @@ internal sealed class BatchedOnnxCursor : DataViewRowCursor
     private long _position = -1;
     private bool _rowReady;
     private bool _done;
+    private bool _faulted;
+    private bool _disposed;
 
     public BatchedOnnxCursor(BatchedOnnxDataView view, IEnumerable<DataViewSchema.Column> columnsNeeded)
     {
@@ -47,20 +49,30 @@ internal sealed class BatchedOnnxCursor : DataViewRowCursor
             _main = view.Input.GetRowCursor(passThrough);
         if (activeOutputs.Length == 0) return;
 
-        OnnxGraphSignature signature = view.Transformer.Signature;
-        _activeOutputNames = activeOutputs.Select(o => signature.Outputs[o]).ToArray();
-        _resultOfOutput = Enumerable.Repeat(-1, signature.Outputs.Count).ToArray();
-        for (int r = 0; r < activeOutputs.Length; r++) _resultOfOutput[activeOutputs[r]] = r;
+        try
+        {
+            OnnxGraphSignature signature = view.Transformer.Signature;
+            _activeOutputNames = activeOutputs.Select(o => signature.Outputs[o]).ToArray();
+            _resultOfOutput = Enumerable.Repeat(-1, signature.Outputs.Count).ToArray();
+            for (int r = 0; r < activeOutputs.Length; r++) _resultOfOutput[activeOutputs[r]] = r;
 
-        int rows = view.Transformer.RowsPerBatch;
-        _ahead = view.Input.GetRowCursor(view.Plan.InputColumns.Select(i => input[i]));
-        _aheadId = _ahead.GetIdGetter();
-        _mainId = _main?.GetIdGetter();
-        _inputNames = signature.Inputs.Select(i => i.Name).ToArray();
-        _inputGetters = view.Plan.InputColumns.Select(i => _ahead.GetGetter<VBuffer<float>>(_ahead.Schema[i])).ToArray();
-        _inputBlocks = signature.Inputs.Select(i => new float[rows * i.Width]).ToArray();
-        _blockIds = new DataViewRowId[rows];
-        _outputBlocks = _activeOutputNames.Select(_ => new float[rows * signature.OutputWidth]).ToArray();
+            int rows = view.Transformer.RowsPerBatch;
+            _ahead = view.Input.GetRowCursor(view.Plan.InputColumns.Select(i => input[i]));
+            _aheadId = _ahead.GetIdGetter();
+            _mainId = _main?.GetIdGetter();
+            _inputNames = signature.Inputs.Select(i => i.Name).ToArray();
+            _inputGetters = view.Plan.InputColumns.Select(i => _ahead.GetGetter<VBuffer<float>>(_ahead.Schema[i])).ToArray();
+            _inputBlocks = signature.Inputs.Select(i => new float[rows * i.Width]).ToArray();
+            _blockIds = new DataViewRowId[rows];
+            _outputBlocks = _activeOutputNames.Select(_ => new float[rows * signature.OutputWidth]).ToArray();
+        }
+        catch
+        {
+            _ahead?.Dispose();
+            _main?.Dispose();
+            _runOptions.Dispose();
+            throw;
+        }
     }
 
     public override DataViewSchema Schema => _view.Schema;
@@ -88,8 +100,29 @@ internal sealed class BatchedOnnxCursor : DataViewRowCursor
     public override bool MoveNext()
     {
         _rowReady = false;
-        if (_done) return false;
-        if (_main is not null && !_main.MoveNext()) return Finish();
+        if (_faulted)
+            throw new InvalidOperationException("This cursor failed on an earlier row (see the exception thrown then); create a new cursor to read the view again.");
+        if (_done || _disposed) return false;
+        try
+        {
+            return Advance();
+        }
+        catch
+        {
+            // A half-filled block must never be served: the cursor is unusable after any failure.
+            _faulted = true;
+            throw;
+        }
+    }
+
+    private bool Advance()
+    {
+        if (_main is not null && !_main.MoveNext())
+        {
+            if (_ahead is not null && (_rowInBlock + 1 < _blockRows || _ahead.MoveNext()))
+                throw Misaligned("gave more rows to the cursor that feeds the model than to the one that passes columns through");
+            return Finish();
+        }
         if (_ahead is null) return true;
 
         _rowInBlock++;
@@ -100,18 +133,21 @@ internal sealed class BatchedOnnxCursor : DataViewRowCursor
             DataViewRowId id = default;
             _mainId!(ref id);
             if (!id.Equals(_blockIds[_rowInBlock]))
-                throw new InvalidOperationException(
-                    $"Row {Position}: the input view gave its rows in a different order to two cursors, which batched prediction " +
-                    "relies on (IDataView asks every unshuffled cursor to see the same rows). Cache the input first " +
-                    "(mlContext.Data.Cache), or predict row by row with the transformer's RowByRowTransformer.");
+                throw Misaligned("gave its rows in a different order to two cursors");
         }
         _rowReady = true;
         return true;
     }
 
+    private InvalidOperationException Misaligned(string what) => new(
+        $"Row {Position}: the input view {what}. Batched prediction reads the input with two cursors in step, and IDataView " +
+        "asks every unshuffled cursor to see the same rows. Cache the input first (mlContext.Data.Cache), or predict row by " +
+        "row with the transformer's RowByRowTransformer.");
+
     private bool Finish()
     {
         _done = true;
+        _position = -1;
         return false;
     }
 
@@ -154,9 +190,7 @@ internal sealed class BatchedOnnxCursor : DataViewRowCursor
             rows++;
         }
         if (rows == 0 && _main is not null)
-            throw new InvalidOperationException(
-                $"Row {Position}: the input view gave fewer rows to a second cursor than to the first; batched prediction needs " +
-                "a view that gives every cursor the same rows (cache it with mlContext.Data.Cache).");
+            throw Misaligned("gave fewer rows to the cursor that feeds the model than to the one that passes columns through");
         _blockRows = rows;
         _rowInBlock = 0;
         if (rows == 0) return false;
@@ -199,7 +233,7 @@ internal sealed class BatchedOnnxCursor : DataViewRowCursor
             int values = rows * signature.OutputWidth;
             for (int o = 0; o < outputs.Length; o++)
                 outputs[o] = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, _outputBlocks[o].AsMemory(0, values), new long[] { values });
-            _view.Transformer.Session.Run(_runOptions, _inputNames, inputs!, _activeOutputNames, outputs!);
+            _view.Transformer.Run(_runOptions, _inputNames, inputs!, _activeOutputNames, outputs!);
         }
         catch (OnnxRuntimeException e)
         {
@@ -214,8 +248,10 @@ internal sealed class BatchedOnnxCursor : DataViewRowCursor
 
     protected override void Dispose(bool disposing)
     {
-        if (disposing)
+        if (disposing && !_disposed)
         {
+            _disposed = true;
+            _rowReady = false;
             _ahead?.Dispose();
             _main?.Dispose();
             _runOptions.Dispose();

@@ -15,7 +15,8 @@ namespace Gim.MLNet.MLNet.Batching;
 /// puts it back in front of the ONNX steps of a loaded pipeline (plain <c>mlContext.Model.Load</c> gives ML.NET's row-by-row step).</para>
 /// <para>The transformed view reads its input twice, in step: one cursor for the columns passed through and one
 /// running ahead to fill the next block. An input view must therefore give the same rows to every cursor, as the
-/// IDataView contract asks (a view that does not is detected by row id and reported).</para>
+/// IDataView contract asks: different row ids or row counts are reported; a one-shot source with positional ids
+/// that gives different values cannot be detected (cache it first).</para>
 /// <para>Values are those of the row-by-row path; random draws (the Sample column) come from the same seeded stream
 /// but are dealt out in blocks, so a given row's draw differs from the row-by-row path's while its distribution is the same.</para>
 /// </remarks>
@@ -31,6 +32,8 @@ public sealed class BatchedOnnxTransformer : ITransformer, IDisposable
     private const int SingleThreadBelowWidth = 256;
 
     private readonly ITransformer _rowByRow;
+    private readonly object _gate = new();
+    private int _runsInFlight;
     private bool _disposed;
 
     private BatchedOnnxTransformer(ITransformer rowByRow, InferenceSession session, OnnxGraphSignature signature, int rowsPerBatch)
@@ -62,15 +65,21 @@ public sealed class BatchedOnnxTransformer : ITransformer, IDisposable
     /// <summary>ML.NET's row-by-row ONNX transformer: what is saved, and what single-row mapping uses.</summary>
     public ITransformer RowByRowTransformer => _rowByRow;
 
-    internal InferenceSession Session { get; }
+    private InferenceSession Session { get; }
 
     internal OnnxGraphSignature Signature { get; }
 
     /// <inheritdoc />
     public bool IsRowToRowMapper => _rowByRow.IsRowToRowMapper;
 
-    /// <inheritdoc />
-    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema) => _rowByRow.GetOutputSchema(inputSchema);
+    /// <summary>ML.NET's output schema, with the variable names as slot names of every prediction column.</summary>
+    /// <param name="inputSchema">The schema of the data to transform.</param>
+    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema)
+    {
+        DataViewSchema output = _rowByRow.GetOutputSchema(inputSchema);
+        BatchPlan? plan = BatchPlan.TryCreate(inputSchema, output, Signature);
+        return plan is null ? output : WithSlotNames(output, plan);
+    }
 
     /// <summary>ML.NET's row-by-row mapper (PredictionEngine predicts one row at a time anyway).</summary>
     /// <param name="inputSchema">The schema of the rows to map.</param>
@@ -85,20 +94,82 @@ public sealed class BatchedOnnxTransformer : ITransformer, IDisposable
         // ML.NET's transformer checks the input columns and gives the output schema; the batched view serves exactly it.
         DataViewSchema output = _rowByRow.GetOutputSchema(input.Schema);
         BatchPlan? plan = BatchPlan.TryCreate(input.Schema, output, Signature);
-        return plan is null ? _rowByRow.Transform(input) : new BatchedOnnxDataView(this, input, output, plan);
+        return plan is null ? _rowByRow.Transform(input) : new BatchedOnnxDataView(this, input, WithSlotNames(output, plan), plan);
+    }
+
+    /// <summary>
+    /// ML.NET's ONNX step names no slots; the graph knows its variables, so every prediction column gets them as
+    /// slot names (what ML.NET's own trainers give vector outputs, and what SaveAsText and DataFrames show).
+    /// </summary>
+    private DataViewSchema WithSlotNames(DataViewSchema schema, BatchPlan plan)
+    {
+        var builder = new DataViewSchema.Builder();
+        ReadOnlyMemory<char>[] names = Signature.VariableNames.Select(n => n.AsMemory()).ToArray();
+        foreach (DataViewSchema.Column column in schema)
+        {
+            if (!plan.OutputOfColumn.ContainsKey(column.Index))
+            {
+                builder.AddColumn(column.Name, column.Type, column.Annotations);
+                continue;
+            }
+            var annotations = new DataViewSchema.Annotations.Builder();
+            annotations.Add(column.Annotations, _ => true);
+            annotations.Add<VBuffer<ReadOnlyMemory<char>>>("SlotNames", new VectorDataViewType(TextDataViewType.Instance, names.Length),
+                (ref VBuffer<ReadOnlyMemory<char>> value) => value = new VBuffer<ReadOnlyMemory<char>>(names.Length, (ReadOnlyMemory<char>[])names.Clone()));
+            builder.AddColumn(column.Name, column.Type, annotations.ToAnnotations());
+        }
+        return builder.ToSchema();
     }
 
     /// <summary>Saves ML.NET's ONNX transformer, so the file loads with ML.NET alone.</summary>
     void ICanSaveModel.Save(ModelSaveContext ctx) => _rowByRow.Save(ctx);
 
-    /// <summary>Releases both ONNX Runtime sessions.</summary>
+    /// <summary>
+    /// Releases both ONNX Runtime sessions. Cursors still open on a transformed view then throw
+    /// <see cref="ObjectDisposedException"/> at their next block; a block being computed finishes first.
+    /// </summary>
     public void Dispose()
     {
-        if (_disposed) return;
-        _disposed = true;
-        Session.Dispose();
+        bool wasDisposed;
+        lock (_gate) wasDisposed = _disposed;
+        if (wasDisposed) return;
+        DisposeSessionOnly();
         (_rowByRow as IDisposable)?.Dispose();
     }
 
+    /// <summary>Releases the batched session only, leaving the wrapped row-by-row step to its owner.</summary>
+    internal void DisposeSessionOnly()
+    {
+        // ONNX Runtime does not guard a disposed session: never release it under a running block.
+        lock (_gate)
+        {
+            if (_disposed) return;
+            _disposed = true;
+            if (_runsInFlight == 0) Session.Dispose();
+        }
+    }
+
     internal void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
+
+    /// <summary>One block through the session; safe against a concurrent <see cref="Dispose"/>.</summary>
+    internal void Run(RunOptions options, IReadOnlyCollection<string> inputNames, IReadOnlyCollection<OrtValue> inputs,
+        IReadOnlyCollection<string> outputNames, IReadOnlyCollection<OrtValue> outputs)
+    {
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            _runsInFlight++;
+        }
+        try
+        {
+            Session.Run(options, inputNames, inputs, outputNames, outputs);
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                if (--_runsInFlight == 0 && _disposed) Session.Dispose();
+            }
+        }
+    }
 }

@@ -15,6 +15,10 @@ internal static class BatchedPipeline
     /// <summary>The zip entry in which ML.NET's OnnxTransformer saves its graph (a length-prefixed byte array).</summary>
     private const string OnnxModelEntry = "OnnxModel";
 
+    /// <summary>
+    /// <paramref name="model"/> with its ONNX steps batched (nested chains included, every step's scope kept), or
+    /// <paramref name="model"/> itself when there is nothing to batch. On failure, the steps already wrapped are released.
+    /// </summary>
     public static ITransformer Wrap(ModelOperationsCatalog catalog, ITransformer model)
     {
         if (model is OnnxTransformer onnx)
@@ -23,11 +27,32 @@ internal static class BatchedPipeline
         if (model is not TransformerChain<ITransformer> chain) return model;
 
         ITransformer[] steps = chain.ToArray();
-        // Rebuilding a chain resets every step's scope to Everything; only do it when that is what they were.
-        if (chain.GetModelFor(TransformerScope.Scoring).Count() != steps.Length || chain.GetModelFor(TransformerScope.Training).Count() != steps.Length)
-            return model;
-        ITransformer[] wrapped = steps.Select(step => Wrap(catalog, step)).ToArray();
-        return wrapped.SequenceEqual(steps, ReferenceEqualityComparer.Instance) ? model : new TransformerChain<ITransformer>(wrapped);
+        TransformerScope[] scopes = ScopesOf(chain, steps);
+        var wrapped = new ITransformer[steps.Length];
+        try
+        {
+            for (int i = 0; i < steps.Length; i++) wrapped[i] = Wrap(catalog, steps[i]);
+        }
+        catch
+        {
+            // A batched wrapper owns its own session (and disposing it would dispose the loaded step it wraps).
+            foreach (BatchedOnnxTransformer made in wrapped.OfType<BatchedOnnxTransformer>()) made.DisposeSessionOnly();
+            throw;
+        }
+        return wrapped.SequenceEqual(steps, ReferenceEqualityComparer.Instance) ? model : new TransformerChain<ITransformer>(wrapped, scopes);
+    }
+
+    /// <summary>Each step's scope, read back from which scoped sub-chains it belongs to (the chain keeps them private).</summary>
+    private static TransformerScope[] ScopesOf(TransformerChain<ITransformer> chain, ITransformer[] steps)
+    {
+        var scopes = new TransformerScope[steps.Length];
+        foreach (TransformerScope scope in new[] { TransformerScope.Training, TransformerScope.Testing, TransformerScope.Scoring })
+        {
+            var members = chain.GetModelFor(scope).ToHashSet(ReferenceEqualityComparer.Instance);
+            for (int i = 0; i < steps.Length; i++)
+                if (members.Contains(steps[i])) scopes[i] |= scope;
+        }
+        return scopes;
     }
 
     /// <summary>The graph a loaded OnnxTransformer runs, read back from its own saved form; null if not found.</summary>

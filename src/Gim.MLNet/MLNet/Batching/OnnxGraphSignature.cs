@@ -12,12 +12,15 @@ internal sealed class OnnxGraphSignature
     /// <summary>The producer name every graph exported by this library carries.</summary>
     public const string Producer = "Gim.MLNet";
 
-    private OnnxGraphSignature(IReadOnlyList<(string Name, int Width)> inputs, IReadOnlyList<string> outputs, int outputWidth)
+    private OnnxGraphSignature(IReadOnlyList<(string Name, int Width)> inputs, IReadOnlyList<string> outputs, string[] variableNames)
     {
         Inputs = inputs;
         Outputs = outputs;
-        OutputWidth = outputWidth;
+        VariableNames = variableNames;
     }
+
+    /// <summary>The measured variables, in the order of every output's slots (the graph's "gim.variables" metadata).</summary>
+    public IReadOnlyList<string> VariableNames { get; }
 
     /// <summary>Graph inputs in the graph's order, each a float matrix [N, Width].</summary>
     public IReadOnlyList<(string Name, int Width)> Inputs { get; }
@@ -26,7 +29,7 @@ internal sealed class OnnxGraphSignature
     public IReadOnlyList<string> Outputs { get; }
 
     /// <summary>Values per row of every output: the number of measured variables.</summary>
-    public int OutputWidth { get; }
+    public int OutputWidth => VariableNames.Count;
 
     /// <summary>The most values any input or output has per row.</summary>
     public int Widest => Math.Max(OutputWidth, Inputs.Max(i => i.Width));
@@ -50,7 +53,7 @@ internal sealed class OnnxGraphSignature
         if (model.ProducerName != Producer || model.Graph is null) return null;
         string? variables = model.MetadataProps.FirstOrDefault(m => m.Key == "gim.variables")?.Value;
         if (string.IsNullOrEmpty(variables)) return null;
-        int width = variables.Split('\n').Length;
+        string[] variableNames = variables.Split('\n');
 
         var initializers = model.Graph.Initializer.Select(i => i.Name).ToHashSet();
         var inputs = new List<(string, int)>();
@@ -65,7 +68,7 @@ internal sealed class OnnxGraphSignature
             if (FloatDims(output) is not [{ DimValue: 0 }]) return null;
             outputs.Add(output.Name);
         }
-        return inputs.Count == 0 || outputs.Count == 0 ? null : new OnnxGraphSignature(inputs, outputs, width);
+        return inputs.Count == 0 || outputs.Count == 0 ? null : new OnnxGraphSignature(inputs, outputs, variableNames);
     }
 
     /// <summary>The dimensions of a float tensor (a symbolic dimension has DimValue 0), or null for anything else.</summary>
