@@ -91,7 +91,7 @@ public class TransformSchemaConformanceTests
     [TestCaseSource(typeof(ConformanceEstimators), nameof(ConformanceEstimators.All))]
     public void SavedAndLoadedModel_WithTooManyFeatures_NamesTheInputAndBothSizes(ConformanceEstimator estimator)
     {
-        // A loaded pipeline ends in ML.NET's own OnnxTransformer (see docs/mlnet.md), whose check is ML.NET's.
+        // LoadModel's batched step checks the column up front; plain Model.Load leaves it to ML.NET's OnnxTransformer at the first row.
         var (mlContext, model) = Fitted(estimator);
         using var stream = new MemoryStream();
         mlContext.Model.Save(model, ConformanceData.Default(mlContext).Schema, stream);
@@ -99,9 +99,15 @@ public class TransformSchemaConformanceTests
         var serving = new MLContext();
         ITransformer loaded = serving.Model.LoadModel(stream, "model.zip", out _);
         IDataView wide = serving.Data.LoadFromEnumerable(new[] { new WideQuery() });
-        Assert.That(() => loaded.Transform(wide).GetColumn<float[]>("PredictedMean").ToArray(), Throws.InvalidOperationException
-            .With.Message.Contains("Input 'Features' has shape 1,2, but input data is of length 3"));
+        Assert.That(() => loaded.Transform(wide), Throws.TypeOf<ArgumentOutOfRangeException>()
+            .With.Message.Contains("Column 'Features': expected a vector of 2 Single (float) values, as in training; found Vector<Single, 3>."));
         (loaded as IDisposable)?.Dispose();
+
+        stream.Position = 0;
+        ITransformer plain = serving.Model.Load(stream, out _);
+        Assert.That(() => plain.Transform(wide).GetColumn<float[]>("PredictedMean").ToArray(), Throws.InvalidOperationException
+            .With.Message.Contains("Input 'Features' has shape 1,2, but input data is of length 3"));
+        (plain as IDisposable)?.Dispose();
     }
 
     [TestCaseSource(typeof(ConformanceEstimators), nameof(ConformanceEstimators.All))]

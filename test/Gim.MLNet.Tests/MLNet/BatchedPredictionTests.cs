@@ -133,6 +133,21 @@ public class BatchedPredictionTests
         Assert.That(() => sample(ref value), Throws.InvalidOperationException.With.Message.Contains("MoveNext"), "no row before MoveNext");
     }
 
+    private sealed class WideFeatures
+    {
+        [VectorType(GimTestData.FeatureCount + 1)] public float[] Features { get; set; } = Array.Empty<float>();
+    }
+
+    [Test]
+    public void ALoadedModel_RejectsFeaturesOfAnotherSize_NamingTheColumn()
+    {
+        using var loaded = (BatchedOnnxTransformer)new MLContext().Model.LoadModel(_path, out _);
+        IDataView wide = _mlContext.Data.LoadFromEnumerable(new[] { new WideFeatures { Features = new float[GimTestData.FeatureCount + 1] } });
+        string expected = $"Column 'Features': expected a vector of {GimTestData.FeatureCount} Single (float) values, as in training; found Vector<Single, {GimTestData.FeatureCount + 1}>.";
+        Assert.That(() => loaded.Transform(wide), Throws.TypeOf<ArgumentOutOfRangeException>().With.Message.Contains(expected));
+        Assert.That(() => loaded.GetOutputSchema(wide.Schema), Throws.TypeOf<ArgumentOutOfRangeException>().With.Message.Contains(expected));
+    }
+
     [Test]
     public void EmptyInput_GivesNoRows()
     {

@@ -76,6 +76,8 @@ public sealed class BatchedOnnxTransformer : ITransformer, IDisposable
     /// <param name="inputSchema">The schema of the data to transform.</param>
     public DataViewSchema GetOutputSchema(DataViewSchema inputSchema)
     {
+        ArgumentNullException.ThrowIfNull(inputSchema);
+        CheckInputs(inputSchema);
         DataViewSchema output = _rowByRow.GetOutputSchema(inputSchema);
         BatchPlan? plan = BatchPlan.TryCreate(inputSchema, output, Signature);
         return plan is null ? output : WithSlotNames(output, plan);
@@ -91,10 +93,26 @@ public sealed class BatchedOnnxTransformer : ITransformer, IDisposable
     {
         ArgumentNullException.ThrowIfNull(input);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        // ML.NET's transformer checks the input columns and gives the output schema; the batched view serves exactly it.
+        CheckInputs(input.Schema);
+        // ML.NET's transformer gives the output schema; the batched view serves exactly it (plus slot names).
         DataViewSchema output = _rowByRow.GetOutputSchema(input.Schema);
         BatchPlan? plan = BatchPlan.TryCreate(input.Schema, output, Signature);
         return plan is null ? _rowByRow.Transform(input) : new BatchedOnnxDataView(this, input, WithSlotNames(output, plan), plan);
+    }
+
+    /// <summary>
+    /// A graph input column of the wrong type fails here, naming the column, rather than when ML.NET's ONNX step
+    /// reads the first row ("Input shape mismatch"). A missing column is left to ML.NET's own check.
+    /// </summary>
+    private void CheckInputs(DataViewSchema schema)
+    {
+        foreach ((string name, int width) in Signature.Inputs)
+        {
+            if (schema.GetColumnOrNull(name) is not { } column) continue;
+            if (column.Type is not VectorDataViewType { ItemType: NumberDataViewType item } vector || item != NumberDataViewType.Single || vector.Size != width)
+                throw new ArgumentOutOfRangeException(nameof(schema),
+                    $"Column '{name}': expected a vector of {width} Single (float) values, as in training; found {column.Type}.");
+        }
     }
 
     /// <summary>
