@@ -12,7 +12,8 @@ internal sealed class CompareArguments
         "               methods: control, nearest-context, mean-shift, conditional-gaussian, two-stage, gim-linear (default: all)\n" +
         "               [--graph-threshold 0.3] [--variables 20] [--nonlinear] [--cyclic]\n" +
         "               GIM overrides: [--lambda-t X] [--control-target-weight X] [--lambda-b X] [--depth N] [--width N] [--lr X] [--steps N]\n" +
-        "                              [--weight-decay X] [--draws N] [--straight-through] [--shift-scale]";
+        "                              [--weight-decay X] [--draws N] [--straight-through] [--shift-scale]\n" +
+        "                              [--no-linear-term] (gim-nonlinear: mechanisms without the linear term)";
 
     public List<int> Seeds { get; } = new();
     public List<string> Methods { get; } = new();
@@ -54,6 +55,7 @@ internal sealed class CompareArguments
         }
         if (_gim.ContainsKey("straight-through")) o.StraightThrough = true;
         if (_gim.ContainsKey("shift-scale")) o.Interventions = Interventions.InterventionKind.ShiftScale;
+        if (_gim.ContainsKey("no-linear-term")) o.Nonlinear.LinearTerm = false;
         return o;
     }
 
@@ -87,6 +89,7 @@ internal sealed class CompareArguments
                 case "--cyclic": a._cyclic = true; break;
                 case "--straight-through": a._gim["straight-through"] = "1"; break;
                 case "--shift-scale": a._gim["shift-scale"] = "1"; break;
+                case "--no-linear-term": a._gim["no-linear-term"] = "1"; break;
                 case "--lambda-t" or "--lambda-b" or "--depth" or "--width" or "--lr" or "--steps" or "--weight-decay" or "--draws" or "--control-target-weight":
                     string value = Next();
                     if (!double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out _))

@@ -32,7 +32,7 @@ internal sealed class NonlinearCausalModel : CausalModel
         _options = options.Clone();
         _bias = new Parameter(zeros(variables, dtype: dtype, device: device));
         _logScale = new Parameter(zeros(variables, dtype: dtype, device: device));
-        _mechanisms = new NonlinearMechanisms(variables, options.HiddenWidth, options.ContractionFactor, dtype, device);
+        _mechanisms = new NonlinearMechanisms(variables, options.HiddenWidth, options.ContractionFactor, options.LinearTerm, dtype, device);
         RegisterComponents();
     }
 
@@ -53,10 +53,10 @@ internal sealed class NonlinearCausalModel : CausalModel
     /// <inheritdoc />
     public override int? DefaultCellBatchSize => _options.CellBatchSize;
 
-    /// <summary>Group-L1: Σ_{i≠j} ‖W_j·i‖₂.</summary>
+    /// <summary>Group-L1: Σ_{i≠j} ‖(L_ji, W_j·i)‖₂.</summary>
     public override Tensor SparsityPenalty() => _mechanisms.GroupNorms().sum();
 
-    /// <summary>Edge strengths, cause × effect: the first-layer group norm ‖W_j·i‖₂ at [i, j].</summary>
+    /// <summary>Edge strengths, cause × effect: the group norm ‖(L_ji, W_j·i)‖₂ at [i, j].</summary>
     public override Tensor Adjacency() => _mechanisms.GroupNorms().t();
 
     /// <summary>Log-likelihood of each cell: x [..., n, d] → [..., n].</summary>

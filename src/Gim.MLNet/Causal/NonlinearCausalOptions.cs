@@ -7,6 +7,12 @@ namespace Gim.MLNet.Causal;
 /// </summary>
 public sealed class NonlinearCausalOptions
 {
+    /// <summary>
+    /// Adds a linear term to every mechanism, f_j(x) = Σ_{i≠j} L_ji x_i + MLP_j(x), so that the family contains
+    /// the linear SCM (docs/nonlinear.md has what it changed on the Hill screen). Default true.
+    /// </summary>
+    public bool LinearTerm { get; set; } = true;
+
     /// <summary>Hidden units per variable's MLP. Default 8.</summary>
     public int HiddenWidth { get; set; } = 8;
 
@@ -56,7 +62,7 @@ public sealed class NonlinearCausalOptions
     public int SeriesProbes { get; set; } = 4;
 
     /// <summary>Every setting that changes training's numbers, as text (for checkpoint fingerprints).</summary>
-    internal string Fingerprint() => string.Join('|', HiddenWidth, ContractionFactor.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+    internal string Fingerprint() => string.Join('|', LinearTerm, HiddenWidth, ContractionFactor.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
         CellBatchSize, LogDeterminant, ExactLogDeterminantMaxVariables, SeriesTerms, SeriesProbes);
 
     /// <summary>A copy.</summary>

@@ -17,7 +17,7 @@ internal static class NonlinearFixedPoint
 {
     public static Tensor Solve(NonlinearMechanisms mechanisms, Tensor c, int iterations, double tolerance, out double residual)
     {
-        Tensor v = mechanisms.OutputWeights();
+        ScaledWeights v = mechanisms.Scaled();
         Tensor x = c;
         for (int k = 0; k < iterations; k++)
             x = mechanisms.Forward(x, v) + c;

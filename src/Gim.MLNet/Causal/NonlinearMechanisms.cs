@@ -5,15 +5,18 @@ using static TorchSharp.torch;
 namespace Gim.MLNet.Causal;
 
 /// <summary>
-/// The d mechanisms of the nonlinear SCM, one masked one-hidden-layer MLP per variable, evaluated for all
-/// variables at once: f_j(x) = r_j Σ_h v_jh tanh(Σ_{i≠j} W_jhi x_i + c_jh).
+/// The d mechanisms of the nonlinear SCM, one masked one-hidden-layer MLP plus a linear term per variable,
+/// evaluated for all variables at once: f_j(x) = r_j (Σ_{i≠j} L_ji x_i + Σ_h v_jh tanh(Σ_{i≠j} W_jhi x_i + c_jh)).
 /// </summary>
 /// <remarks>
-/// <para>Mask: W_j·i for i = j is forced to zero (no self-loops), so variable j's MLP sees only x ⊙ m_j.
-/// The edge i → j exists exactly when the group W_j·i (H weights) is non-zero; its group norm is the edge
-/// strength, and the sum of group norms is the group-L1 sparsity penalty.</para>
+/// <para>Linear term: with it the family contains the linear SCM (v = 0, L = B), which the MLP alone can only
+/// approximate; it starts at L = 0 (the linear model's warm start B = 0). It can be switched off
+/// (<see cref="NonlinearCausalOptions.LinearTerm"/>), which fixes L = 0.</para>
+/// <para>Mask: W_j·i and L_ji for i = j are forced to zero (no self-loops), so variable j sees only x ⊙ m_j.
+/// The edge i → j exists exactly when the group (L_ji, W_j·i) (1 + H weights) is non-zero; its group norm is the
+/// edge strength, and the sum of group norms is the group-L1 sparsity penalty.</para>
 /// <para>Contraction (why the equilibrium exists and is unique): since |tanh'| ≤ 1,
-/// |∂f_j/∂x_i| ≤ r_j Σ_h |v_jh||W_jhi| =: r_j C_ji for every x. With positive weights w (learned), let
+/// |∂f_j/∂x_i| ≤ r_j (|L_ji| + Σ_h |v_jh||W_jhi|) =: r_j C_ji for every x. With positive weights w (learned), let
 /// R_j = Σ_i C_ji w_i / w_j and r_j = min(1, κ / R_j). Then every Jacobian satisfies
 /// max_j Σ_i |J_ji| w_i / w_j ≤ κ &lt; 1, i.e. f is a κ-contraction in the weighted max-norm
 /// ‖x‖_w = max_i |x_i| / w_i. Banach's theorem gives a unique fixed point of x = f(x) + c for every c, and
@@ -30,15 +33,17 @@ internal sealed class NonlinearMechanisms : nn.Module
     private readonly Parameter _firstBias;   // [d, H]
     private readonly Parameter _output;      // [d, H]
     private readonly Parameter _normWeight;  // [d] θ, log w = 3 tanh(θ / 3)
+    private readonly Parameter _linear;      // [d, d]: effect j, cause i (zero and frozen without the linear term)
     private readonly Tensor _mask;           // [d, 1, d]: 1 off the diagonal
     private readonly Tensor _offDiagonal;    // [d, d]
 
-    public NonlinearMechanisms(int variables, int hidden, double contraction, ScalarType dtype, Device device)
+    public NonlinearMechanisms(int variables, int hidden, double contraction, bool linearTerm, ScalarType dtype, Device device)
         : base(nameof(NonlinearMechanisms))
     {
         Variables = variables;
         Hidden = hidden;
         Contraction = contraction;
+        HasLinearTerm = linearTerm;
         // Inputs are standardised, so U(±1/√d) keeps pre-activations O(1) in tanh's responsive range;
         // small output weights start f near 0 (METHOD §5's warm start B = 0) without the dead gradient
         // that exactly zero output weights would give the first layer.
@@ -47,6 +52,7 @@ internal sealed class NonlinearMechanisms : nn.Module
         _firstBias = new Parameter((rand(new long[] { variables, hidden }, dtype: dtype, device: device) * 2 - 1) * 0.5);
         _output = new Parameter((rand(new long[] { variables, hidden }, dtype: dtype, device: device) * 2 - 1) * (0.1 / Math.Sqrt(hidden)));
         _normWeight = new Parameter(zeros(variables, dtype: dtype, device: device));
+        _linear = new Parameter(zeros(variables, variables, dtype: dtype, device: device), requires_grad: linearTerm);
         _offDiagonal = ones(variables, variables, dtype: dtype, device: device) - eye(variables, dtype: dtype, device: device);
         _mask = _offDiagonal.unsqueeze(1);
         RegisterComponents();
@@ -58,6 +64,11 @@ internal sealed class NonlinearMechanisms : nn.Module
 
     /// <summary>κ, the contraction factor in the weighted max-norm.</summary>
     public double Contraction { get; }
+
+    /// <summary>Whether the mechanisms have the linear term L (otherwise L stays 0).</summary>
+    public bool HasLinearTerm { get; }
+
+    public Parameter RawLinear => _linear;
 
     public Parameter RawFirst => _first;
 
@@ -73,8 +84,11 @@ internal sealed class NonlinearMechanisms : nn.Module
     /// <summary>log w, [d].</summary>
     public Tensor LogNormWeights() => (_normWeight / LogWeightBound).tanh() * LogWeightBound;
 
-    /// <summary>C_ji = Σ_h |v_jh||W_jhi| before rescaling, [d (effect), d (cause)].</summary>
-    public Tensor RawBound() => (_output.abs().unsqueeze(-1) * First().abs()).sum(1);
+    /// <summary>The linear term with its diagonal zeroed, before rescaling, [d (effect), d (cause)].</summary>
+    public Tensor Linear() => _linear * _offDiagonal;
+
+    /// <summary>C_ji = |L_ji| + Σ_h |v_jh||W_jhi| before rescaling, [d (effect), d (cause)].</summary>
+    public Tensor RawBound() => (_output.abs().unsqueeze(-1) * First().abs()).sum(1) + Linear().abs();
 
     /// <summary>r_j = min(1, κ / R_j) with R_j = Σ_i C_ji w_i / w_j, [d].</summary>
     public Tensor ContractionScale()
@@ -84,37 +98,44 @@ internal sealed class NonlinearMechanisms : nn.Module
         return Contraction / rowSums.clamp_min(Contraction);
     }
 
-    /// <summary>Output weights after the contraction rescaling, r_j v_jh, [d, H].</summary>
-    public Tensor OutputWeights() => _output * ContractionScale().unsqueeze(-1);
+    /// <summary>The rescaled weights every evaluation of f uses: r_j v_jh [d, H] and r_j L_ji [d, d] (null without the linear term).</summary>
+    public ScaledWeights Scaled()
+    {
+        Tensor r = ContractionScale().unsqueeze(-1);
+        return new ScaledWeights(_output * r, HasLinearTerm ? Linear() * r : null);
+    }
 
-    /// <summary>‖W_j·i‖₂ for i ≠ j, [d (effect), d (cause)], zero diagonal.</summary>
+    /// <summary>‖(L_ji, W_j·i)‖₂ for i ≠ j, [d (effect), d (cause)], zero diagonal.</summary>
     public Tensor GroupNorms()
     {
         // The small constant keeps the gradient of √ finite for groups at exactly zero (the masked diagonal).
-        Tensor squares = First().square().sum(1);
+        Tensor squares = First().square().sum(1) + Linear().square();
         return (squares + 1e-12).sqrt() * _offDiagonal;
     }
 
     /// <summary>f(x) for cells [..., d].</summary>
-    public Tensor Forward(Tensor x) => Forward(x, OutputWeights());
+    public Tensor Forward(Tensor x) => Forward(x, Scaled());
 
-    /// <summary>f(x) with precomputed rescaled output weights (the fixed-point loop reuses them).</summary>
-    public Tensor Forward(Tensor x, Tensor outputWeights)
+    /// <summary>f(x) with precomputed rescaled weights (the fixed-point loop reuses them).</summary>
+    public Tensor Forward(Tensor x, ScaledWeights weights)
     {
         Tensor hidden = PreActivation(x).tanh();                        // [..., d, H]
-        return (hidden * outputWeights).sum(-1);
+        Tensor f = (hidden * weights.Output).sum(-1);
+        return weights.Linear is null ? f : f + matmul(x, weights.Linear.t());
     }
 
     /// <summary>f(x) and its Jacobian J[n, j, i] = ∂f_j/∂x_i, analytically, for cells [n, d].</summary>
     public (Tensor F, Tensor Jacobian) ForwardWithJacobian(Tensor x)
     {
-        Tensor v = OutputWeights();                                     // [d, H]
+        ScaledWeights weights = Scaled();
+        Tensor v = weights.Output;                                      // [d, H]
         Tensor hidden = PreActivation(x).tanh();                        // [n, d, H]
         Tensor f = (hidden * v).sum(-1);
-        // ∂f_j/∂x_i = Σ_h v_jh (1 − tanh²(a_jh)) W_jhi: one batched product over the effects j.
+        // ∂f_j/∂x_i = r_j L_ji + Σ_h v_jh (1 − tanh²(a_jh)) W_jhi: one batched product over the effects j.
         Tensor gate = (1 - hidden.square()) * v;                        // [n, d, H]
         Tensor jacobian = matmul(gate.transpose(0, 1), First()).transpose(0, 1); // [d, n, H]·[d, H, d] → [n, d, d]
-        return (f, jacobian);
+        if (weights.Linear is null) return (f, jacobian);
+        return (f + matmul(x, weights.Linear.t()), jacobian + weights.Linear);
     }
 
     private Tensor PreActivation(Tensor x)
@@ -125,3 +146,6 @@ internal sealed class NonlinearMechanisms : nn.Module
         return a.reshape(shape) + _firstBias;
     }
 }
+
+/// <summary>The contraction-rescaled weights of the mechanisms: r_j v_jh [d, H] and r_j L_ji [d, d] (null without a linear term).</summary>
+internal sealed record ScaledWeights(Tensor Output, Tensor? Linear);

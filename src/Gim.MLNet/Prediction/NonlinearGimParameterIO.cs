@@ -31,6 +31,7 @@ internal static class NonlinearGimParameterIO
             FirstBias = TensorArrays.ToVector(m.FirstBias.reshape(-1)),
             OutputWeight = TensorArrays.ToMatrix(m.RawOutput),
             NormWeight = TensorArrays.ToVector(m.RawNormWeight),
+            LinearWeight = m.HasLinearTerm ? TensorArrays.ToMatrix(m.Linear()) : null,
             ContractionFactor = m.Contraction,
             FixedPointIterations = o.FixedPointIterations,
             MeanSamples = o.MeanSamples,
@@ -61,6 +62,7 @@ internal static class NonlinearGimParameterIO
         modelOptions.EncoderDepth = depth;
         modelOptions.EncoderWidth = width;
         modelOptions.Nonlinear.HiddenWidth = h;
+        modelOptions.Nonlinear.LinearTerm = p.LinearWeight is not null;
         modelOptions.Nonlinear.ContractionFactor = p.ContractionFactor;
         modelOptions.Nonlinear.FixedPointIterations = p.FixedPointIterations;
         modelOptions.Nonlinear.MeanSamples = p.MeanSamples;
@@ -75,6 +77,7 @@ internal static class NonlinearGimParameterIO
             m.FirstBias.copy_(TensorArrays.FromVector(p.FirstBias, dtype, device).reshape(d, h));
             m.RawOutput.copy_(TensorArrays.FromMatrix(p.OutputWeight, dtype, device));
             m.RawNormWeight.copy_(TensorArrays.FromVector(p.NormWeight, dtype, device));
+            if (p.LinearWeight is not null) m.RawLinear.copy_(TensorArrays.FromMatrix(p.LinearWeight, dtype, device));
             causal.Bias.copy_(TensorArrays.FromVector(p.Bias, dtype, device));
             causal.LogScale.copy_(TensorArrays.FromVector(p.LogScale, dtype, device));
             EncoderParameterIO.Load(encoder, p, dtype, device);
@@ -96,6 +99,7 @@ internal static class NonlinearGimParameterIO
         Check(p.FirstBias.Length == d * h, "FirstBias must have d·H entries");
         Check(p.OutputWeight.GetLength(0) == d, "OutputWeight must be d × H");
         Check(p.NormWeight.Length == d && p.Bias.Length == d && p.LogScale.Length == d, "NormWeight, Bias and LogScale must have d entries");
+        Check(p.LinearWeight is null || (p.LinearWeight.GetLength(0) == d && p.LinearWeight.GetLength(1) == d), "LinearWeight must be d × d (or null)");
         Check(p.ContractionFactor > 0 && p.ContractionFactor < 1, "ContractionFactor must be in (0, 1)");
         Check(p.FixedPointIterations >= 1 && p.MeanSamples >= 1, "FixedPointIterations and MeanSamples must be ≥ 1");
         EncoderParameterIO.Validate(p, Check);

@@ -10,8 +10,9 @@ namespace Gim.MLNet.Prediction;
 /// Encoder and standardisation exactly as in <see cref="LinearGimParameters"/>. Causal model in standardised
 /// units, H = <see cref="HiddenWidth"/>: W_jhi = FirstWeight[j·H + h, i] for i ≠ j (the diagonal groups are
 /// ignored), c_jh = FirstBias[j·H + h], v_jh = OutputWeight[j, h], log w_i = 3·tanh(NormWeight[i] / 3);
-/// C_ji = Σ_h |v_jh||W_jhi|, R_j = Σ_i C_ji w_i / w_j, r_j = min(1, κ / R_j);
-/// f_j(x) = r_j Σ_h v_jh tanh(Σ_{i≠j} W_jhi x_i + c_jh). A cell is the fixed point of x = f(x) + Bias + t⊙ψ +
+/// L_ji = LinearWeight[j, i] for i ≠ j (0 when LinearWeight is null);
+/// C_ji = |L_ji| + Σ_h |v_jh||W_jhi|, R_j = Σ_i C_ji w_i / w_j, r_j = min(1, κ / R_j);
+/// f_j(x) = r_j (Σ_{i≠j} L_ji x_i + Σ_h v_jh tanh(Σ_{i≠j} W_jhi x_i + c_jh)). A cell is the fixed point of x = f(x) + Bias + t⊙ψ +
 /// exp(LogScale + t⊙ρ)⊙ε, reached by <see cref="FixedPointIterations"/> steps from x = Bias + t⊙ψ + noise.
 /// </remarks>
 public sealed class NonlinearGimParameters : IEncoderParameters
@@ -43,6 +44,12 @@ public sealed class NonlinearGimParameters : IEncoderParameters
     /// <summary>Output weights before the contraction rescaling, d × H.</summary>
     public required float[,] OutputWeight { get; init; }
 
+    /// <summary>
+    /// The mechanisms' linear term before the contraction rescaling, d × d: [j, i] is effect j, cause i (the diagonal
+    /// is ignored); null for a model without it (<see cref="Causal.NonlinearCausalOptions.LinearTerm"/> false).
+    /// </summary>
+    public float[,]? LinearWeight { get; init; }
+
     /// <summary>Raw weights θ of the weighted max-norm in which f contracts (log w = 3 tanh(θ/3)), d.</summary>
     public required float[] NormWeight { get; init; }
 
@@ -64,7 +71,7 @@ public sealed class NonlinearGimParameters : IEncoderParameters
     /// <summary>Log noise scales log s (standardised units).</summary>
     public required float[] LogScale { get; init; }
 
-    /// <summary>The learned graph read-out, d × d: [i, j] = ‖W_j·i‖₂ (informational; not read on import).</summary>
+    /// <summary>The learned graph read-out, d × d: [i, j] = ‖(L_ji, W_j·i)‖₂ (informational; not read on import).</summary>
     public required float[,] Graph { get; init; }
 
     /// <summary>The intervention kind (2 heads for Shift, 3 for ShiftScale).</summary>

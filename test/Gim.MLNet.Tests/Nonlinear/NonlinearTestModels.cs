@@ -20,6 +20,8 @@ internal static class NonlinearTestModels
         model.Mechanisms.RawFirst.mul_(3.0);
         model.Mechanisms.RawOutput.copy_(randn(model.Mechanisms.RawOutput.shape, dtype: dtype));
         model.Mechanisms.RawNormWeight.copy_(randn(variables, dtype: dtype));
+        // The linear term in the same range as the MLP's bound, so every check covers it too.
+        if (model.Mechanisms.HasLinearTerm) model.Mechanisms.RawLinear.copy_(randn(variables, variables, dtype: dtype));
         model.Bias.copy_(randn(variables, dtype: dtype) * 0.5);
         model.LogScale.copy_(randn(variables, dtype: dtype) * 0.3);
         return model;

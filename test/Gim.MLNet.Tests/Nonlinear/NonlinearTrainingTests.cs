@@ -1,3 +1,4 @@
+using TorchSharp;
 using Gim.MLNet.Causal;
 using Gim.MLNet.Prediction;
 using Gim.MLNet.Tests.Onnx;
@@ -110,5 +111,32 @@ public class NonlinearTrainingTests
         var copy = original.Clone();
         copy.Nonlinear.HiddenWidth = 99;
         Assert.That(original.Nonlinear.HiddenWidth, Is.EqualTo(4), "Clone copies the nonlinear settings");
+    }
+
+    [Test]
+    public void TheLinearTerm_IsLearned_AndTravelsWithTheParameters()
+    {
+        NonlinearGimParameters p = _model.ExportNonlinearParameters();
+        Assert.That(p.LinearWeight, Is.Not.Null);
+        float strongest = p.LinearWeight!.Cast<float>().Max(Math.Abs);
+        TestContext.Out.WriteLine($"largest |L_ji| after 300 steps: {strongest:F3}");
+        // TinyLinearScm is linear (x1 = 0.8 x0 + …): the linear term must carry real weight.
+        Assert.That(strongest, Is.GreaterThan(0.1));
+        using GimModel again = GimModel.FromParameters(p);
+        float[] features = TinyLinearScm.Features("r2", 2);
+        Assert.That(again.PredictMean(features), Is.EqualTo(_model.PredictMean(features)).Within(1e-5));
+    }
+
+    [Test]
+    public void WithoutTheLinearTerm_ItStaysZero_AndTheParametersHaveNone()
+    {
+        GimOptions options = NonlinearTestModels.Options(steps: 30);
+        options.Nonlinear.LinearTerm = false;
+        using GimModel model = new GimTrainer(options).Fit(TinyLinearScm.Dataset());
+        NonlinearGimParameters p = model.ExportNonlinearParameters();
+        Assert.That(p.LinearWeight, Is.Null);
+        Assert.That(((NonlinearCausalModel)model.CausalModel).Mechanisms.RawLinear.abs().max().ToDouble(), Is.EqualTo(0));
+        using GimModel again = GimModel.FromParameters(p);
+        Assert.That(((NonlinearCausalModel)again.CausalModel).Mechanisms.HasLinearTerm, Is.False);
     }
 }
