@@ -16,15 +16,22 @@ namespace Gim.MLNet.Baselines;
 public sealed class TwoStageCausalOptions : BaselineOptions
 {
     /// <summary>
-    /// λ_t: weight of the mean target probability in the stage-1 objective. Default 1 (GIM's 0.05 leaves free
+    /// λ_t: weight of the mean target probability in the stage-1 objective. Default 1 (0.05 leaves free
     /// per-context interventions targeting almost every variable; see the remarks).
     /// </summary>
     public double TargetSparsity { get; set; } = 1.0;
 
+    /// <summary>
+    /// Weight of the controls' observed "no target" in stage 1, as GIM's <see cref="Training.GimOptions.ControlTargetWeight"/>:
+    /// Σ_j −log(1 − π_j) of each control's free logits, so that stage 2 regresses "nothing targeted" for the
+    /// control's features. 0 turns it off. Default 1.
+    /// </summary>
+    public double ControlTargetWeight { get; set; } = 1;
+
     /// <summary>λ_B: weight of the L1 norm of the graph B. Default 0.01 (as GIM).</summary>
     public double GraphSparsity { get; set; } = 0.01;
 
-    /// <summary>Adam learning rate of stage 1. Default 0.02 (as GIM).</summary>
+    /// <summary>Adam learning rate of stage 1. Default 0.02 (GIM's default was 0.02 when this peer was tuned; it is 0.01 now).</summary>
     public double LearningRate { get; set; } = 0.02;
 
     /// <summary>Stage-1 optimisation steps. Default 2000 (as GIM).</summary>
@@ -54,6 +61,7 @@ public sealed class TwoStageCausalOptions : BaselineOptions
         base.Validate();
         Require(TargetSparsity >= 0 && double.IsFinite(TargetSparsity), nameof(TargetSparsity), TargetSparsity, "a finite value ≥ 0");
         Require(GraphSparsity >= 0 && double.IsFinite(GraphSparsity), nameof(GraphSparsity), GraphSparsity, "a finite value ≥ 0");
+        Require(ControlTargetWeight >= 0 && double.IsFinite(ControlTargetWeight), nameof(ControlTargetWeight), ControlTargetWeight, "a finite value ≥ 0");
         Require(LearningRate > 0 && double.IsFinite(LearningRate), nameof(LearningRate), LearningRate, "a finite value > 0");
         Require(MaxSteps >= 1, nameof(MaxSteps), MaxSteps, "≥ 1");
         Require(InitialTemperature > 0 && double.IsFinite(InitialTemperature), nameof(InitialTemperature), InitialTemperature, "> 0");

@@ -9,9 +9,9 @@ namespace Gim.MLNet.Baselines;
 
 /// <summary>
 /// Fits the TwoStageCausal peer (BENCHMARK.md §3). Stage 1 maximises GIM's objective (METHOD §5: relaxed
-/// expected log-likelihood of every context from its moments, minus λ_t·mean π and λ_B‖B‖₁) over the linear
-/// causal model and a free intervention per training context. Stage 2 regresses the stage-1 logits and shifts
-/// of every training context (controls included, whose free logits only the sparsity penalty moves) on the
+/// expected log-likelihood of every context from its moments, minus λ_t·mean π and λ_B‖B‖₁, plus the controls'
+/// observed "no target" as in GIM) over the linear causal model and a free intervention per training context.
+/// Stage 2 regresses the stage-1 logits and shifts of every training context (controls included) on the
 /// standardised features by ridge regression: a depth-0 linear encoder, so the result is a linear GIM.
 /// </summary>
 public sealed class TwoStageCausalTrainer : BaselineTrainer<TwoStageCausalOptions, TwoStageCausalModel>
@@ -61,8 +61,12 @@ public sealed class TwoStageCausalTrainer : BaselineTrainer<TwoStageCausalOption
         Tensor targets = BinaryConcrete.Sample(free.Logits, uniform, temperature, straightThrough: false) * data.Perturbed;
         Tensor logLikelihood = causal.LogLikelihoodFromMoments(data.Means, data.Covariances!, targets * free.Shift, null);
         Tensor targetRate = free.Logits.sigmoid().mean(new long[] { -1 });
-        return -(logLikelihood * data.Weights).sum() + Options.TargetSparsity * (targetRate * data.Weights).sum()
+        Tensor loss = -(logLikelihood * data.Weights).sum() + Options.TargetSparsity * (targetRate * data.Weights).sum()
             + Options.GraphSparsity * causal.SparsityPenalty();
+        if (Options.ControlTargetWeight <= 0) return loss;
+        // As in GIM: −log q(t = 0) of each control's logits, so that stage 2 learns "nothing targeted" for its features.
+        Tensor controlTargets = nn.functional.softplus(free.Logits).sum(new long[] { -1 }) * (1 - data.Perturbed.squeeze(-1));
+        return loss + Options.ControlTargetWeight * (controlTargets * data.Weights).sum();
     }
 
     /// <summary>Ridge regression of [logits | shifts] on the standardised features, as a depth-0 linear GIM.</summary>

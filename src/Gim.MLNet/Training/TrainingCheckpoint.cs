@@ -20,7 +20,9 @@ namespace Gim.MLNet.Training;
 internal static class TrainingCheckpoint
 {
     private const string Magic = "GIM-CHECKPOINT";
-    private const int FormatVersion = 1;
+    // 2: the objective gained the controls' "no target" term and nonlinear mechanisms a linear term, so a
+    // version-1 checkpoint belongs to a different model; say so rather than "different data or options".
+    private const int FormatVersion = 2;
 
     public static void Save(string path, string fingerprint, TrainingLoopState state, CausalModel causal,
         InterventionEncoder encoder, optim.Optimizer optimizer, torch.Generator generator) =>

@@ -131,6 +131,8 @@ public class BaselineBehaviourTests
             Throws.InstanceOf<ArgumentOutOfRangeException>().With.Message.Contains("MeanShiftOptions.Width is 0"));
         Assert.That(() => new TwoStageCausalTrainer(new TwoStageCausalOptions { RidgePenalty = 0 }),
             Throws.InstanceOf<ArgumentOutOfRangeException>().With.Message.Contains("TwoStageCausalOptions.RidgePenalty is 0"));
+        Assert.That(() => new TwoStageCausalTrainer(new TwoStageCausalOptions { ControlTargetWeight = -1 }),
+            Throws.InstanceOf<ArgumentOutOfRangeException>().With.Message.Contains("TwoStageCausalOptions.ControlTargetWeight is -1"));
     }
 
     private static bool ContainsRow(float[,] table, float[,] rows, int row)

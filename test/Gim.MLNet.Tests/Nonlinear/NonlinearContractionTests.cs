@@ -8,6 +8,28 @@ namespace Gim.MLNet.Tests.Nonlinear;
 public class NonlinearContractionTests
 {
     [Test]
+    public void EdgeStrength_IsTheGroupNormOfTheLinearAndFirstLayerWeights()
+    {
+        const int d = 6;
+        using var model = NonlinearTestModels.Random(d, seed: 11);
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        NonlinearMechanisms m = model.Mechanisms;
+        Tensor rawFirst = m.RawFirst.reshape(d * m.Hidden, d);
+        Tensor rawLinear = m.RawLinear;
+        Tensor adjacency = model.Adjacency();                          // [cause i, effect j]
+        for (int j = 0; j < d; j++)
+            for (int i = 0; i < d; i++)
+            {
+                double squares = 0;
+                for (int h = 0; h < m.Hidden; h++) squares += Math.Pow(rawFirst[j * m.Hidden + h, i].ToDouble(), 2);
+                double expected = i == j ? 0 : Math.Sqrt(squares + Math.Pow(rawLinear[j, i].ToDouble(), 2));
+                Assert.That(adjacency[i, j].ToDouble(), Is.EqualTo(expected).Within(1e-9), $"edge {i} → {j}");
+            }
+        Assert.That(rawLinear.abs().max().ToDouble(), Is.GreaterThan(0.5), "the test model's linear term is not trivial");
+    }
+
+    [Test]
     public void CertifiedBound_HasWeightedRowSumsAtMostKappa_EvenForStrongWeights()
     {
         const int d = 10;
