@@ -63,10 +63,9 @@ public sealed class TwoStageCausalTrainer : BaselineTrainer<TwoStageCausalOption
         Tensor targetRate = free.Logits.sigmoid().mean(new long[] { -1 });
         Tensor loss = -(logLikelihood * data.Weights).sum() + Options.TargetSparsity * (targetRate * data.Weights).sum()
             + Options.GraphSparsity * causal.SparsityPenalty();
-        if (Options.ControlTargetWeight <= 0) return loss;
-        // As in GIM: −log q(t = 0) of each control's logits, so that stage 2 learns "nothing targeted" for its features.
-        Tensor controlTargets = nn.functional.softplus(free.Logits).sum(new long[] { -1 }) * (1 - data.Perturbed.squeeze(-1));
-        return loss + Options.ControlTargetWeight * (controlTargets * data.Weights).sum();
+        // As in GIM, so that stage 2 learns "nothing targeted" for the controls' features.
+        return Options.ControlTargetWeight <= 0 ? loss
+            : loss + Options.ControlTargetWeight * ControlTargets.NegativeLogLikelihood(free.Logits, data.Perturbed, data.Weights);
     }
 
     /// <summary>Ridge regression of [logits | shifts] on the standardised features, as a depth-0 linear GIM.</summary>

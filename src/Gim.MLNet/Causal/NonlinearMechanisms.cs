@@ -119,7 +119,12 @@ internal sealed class NonlinearMechanisms : nn.Module
     /// <summary>f(x) with precomputed rescaled weights (the fixed-point loop reuses them).</summary>
     public Tensor Forward(Tensor x, ScaledWeights weights)
     {
-        Tensor hidden = PreActivation(x).tanh();                        // [..., d, H]
+        return Combine(x, PreActivation(x).tanh(), weights);
+    }
+
+    /// <summary>f from the hidden activations tanh(a) [..., d, H]: the rescaled MLP output plus the linear term.</summary>
+    private static Tensor Combine(Tensor x, Tensor hidden, ScaledWeights weights)
+    {
         Tensor f = (hidden * weights.Output).sum(-1);
         return weights.Linear is null ? f : f + matmul(x, weights.Linear.t());
     }
@@ -130,12 +135,11 @@ internal sealed class NonlinearMechanisms : nn.Module
         ScaledWeights weights = Scaled();
         Tensor v = weights.Output;                                      // [d, H]
         Tensor hidden = PreActivation(x).tanh();                        // [n, d, H]
-        Tensor f = (hidden * v).sum(-1);
+        Tensor f = Combine(x, hidden, weights);
         // ∂f_j/∂x_i = r_j L_ji + Σ_h v_jh (1 − tanh²(a_jh)) W_jhi: one batched product over the effects j.
         Tensor gate = (1 - hidden.square()) * v;                        // [n, d, H]
         Tensor jacobian = matmul(gate.transpose(0, 1), First()).transpose(0, 1); // [d, n, H]·[d, H, d] → [n, d, d]
-        if (weights.Linear is null) return (f, jacobian);
-        return (f + matmul(x, weights.Linear.t()), jacobian + weights.Linear);
+        return (f, weights.Linear is null ? jacobian : jacobian + weights.Linear);
     }
 
     private Tensor PreActivation(Tensor x)

@@ -122,7 +122,7 @@ public abstract class OnnxBackedTransformer : ITransformer, IDisposable
         DataViewSchema.Column? column = schema.GetColumnOrNull(name);
         if (column is null)
             throw new ArgumentOutOfRangeException(nameof(schema), $"Column '{name}' ({role}) was not found in the input; expected a vector of {size} Single (float) values ({unit}). Available columns: {string.Join(", ", schema.Select(c => $"'{c.Name}'"))}.");
-        if (column.Value.Type is not VectorDataViewType { ItemType: NumberDataViewType n } v || n != NumberDataViewType.Single || v.Size != size)
+        if (!FloatVector.Is(column.Value.Type, size))
             throw new ArgumentOutOfRangeException(nameof(schema), $"Column '{name}' ({role}): expected a vector of {size} Single (float) values ({unit}, as in training); found {column.Value.Type}.");
     }
 

@@ -181,11 +181,7 @@ public sealed class GimTrainer
         Tensor targetPenalty = (heads.Logits.sigmoid().mean(new long[] { -1 }) * weights).sum();
         Tensor loss = -dataTerm + _options.TargetSparsity * targetPenalty + _options.GraphSparsity * causal.SparsityPenalty();
         if (_options.ControlTargetWeight > 0)
-        {
-            // −log q(t = 0 | γ) = Σ_j softplus(a_j): the likelihood of a control's observed "no target".
-            Tensor controlTargets = nn.functional.softplus(heads.Logits).sum(new long[] { -1 }) * (1 - perturbed.squeeze(-1));
-            loss = loss + _options.ControlTargetWeight * (controlTargets * weights).sum();
-        }
+            loss = loss + _options.ControlTargetWeight * ControlTargets.NegativeLogLikelihood(heads.Logits, perturbed, weights);
         if (_options.WeightDecay > 0)
             loss = loss + _options.WeightDecay * encoder.parameters().Where(t => t.dim() == 2).Select(t => t.square().sum()).Aggregate((a, b) => a + b);
 

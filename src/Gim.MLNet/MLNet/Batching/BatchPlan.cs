@@ -28,7 +28,7 @@ internal sealed class BatchPlan
         {
             (string name, int width) = signature.Inputs[k];
             DataViewSchema.Column? column = input.GetColumnOrNull(name);
-            if (column is null || !IsFloatVector(column.Value.Type, width)) return null;
+            if (column is null || !FloatVector.Is(column.Value.Type, width)) return null;
             inputColumns[k] = column.Value.Index;
         }
 
@@ -38,14 +38,12 @@ internal sealed class BatchPlan
         for (int c = input.Count; c < output.Count; c++)
         {
             int o = IndexOf(signature.Outputs, output[c].Name);
-            if (o < 0 || !IsFloatVector(output[c].Type, signature.OutputWidth) || outputOfColumn.ContainsValue(o)) return null;
+            if (o < 0 || !FloatVector.Is(output[c].Type, signature.OutputWidth) || outputOfColumn.ContainsValue(o)) return null;
             outputOfColumn[c] = o;
         }
         return new BatchPlan(inputColumns, outputOfColumn);
     }
 
-    private static bool IsFloatVector(DataViewType type, int size) =>
-        type is VectorDataViewType { ItemType: NumberDataViewType item } vector && item == NumberDataViewType.Single && vector.Size == size;
 
     private static int IndexOf(IReadOnlyList<string> names, string name)
     {

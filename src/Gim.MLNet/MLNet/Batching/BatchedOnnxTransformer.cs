@@ -77,10 +77,7 @@ public sealed class BatchedOnnxTransformer : ITransformer, IDisposable
     public DataViewSchema GetOutputSchema(DataViewSchema inputSchema)
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
-        CheckInputs(inputSchema);
-        DataViewSchema output = _rowByRow.GetOutputSchema(inputSchema);
-        BatchPlan? plan = BatchPlan.TryCreate(inputSchema, output, Signature);
-        return plan is null ? output : WithSlotNames(output, plan);
+        return Plan(inputSchema).Output;
     }
 
     /// <summary>ML.NET's row-by-row mapper (PredictionEngine predicts one row at a time anyway).</summary>
@@ -93,11 +90,20 @@ public sealed class BatchedOnnxTransformer : ITransformer, IDisposable
     {
         ArgumentNullException.ThrowIfNull(input);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        CheckInputs(input.Schema);
-        // ML.NET's transformer gives the output schema; the batched view serves exactly it (plus slot names).
-        DataViewSchema output = _rowByRow.GetOutputSchema(input.Schema);
-        BatchPlan? plan = BatchPlan.TryCreate(input.Schema, output, Signature);
-        return plan is null ? _rowByRow.Transform(input) : new BatchedOnnxDataView(this, input, WithSlotNames(output, plan), plan);
+        var (output, plan) = Plan(input.Schema);
+        return plan is null ? _rowByRow.Transform(input) : new BatchedOnnxDataView(this, input, output, plan);
+    }
+
+    /// <summary>
+    /// The output schema for <paramref name="input"/> and how the graph maps onto it: ML.NET's schema with slot names
+    /// when the graph lines up with the input (then the batched view serves exactly it), ML.NET's own otherwise.
+    /// </summary>
+    private (DataViewSchema Output, BatchPlan? Plan) Plan(DataViewSchema input)
+    {
+        CheckInputs(input);
+        DataViewSchema output = _rowByRow.GetOutputSchema(input);
+        BatchPlan? plan = BatchPlan.TryCreate(input, output, Signature);
+        return plan is null ? (output, null) : (WithSlotNames(output, plan), plan);
     }
 
     /// <summary>
@@ -109,7 +115,7 @@ public sealed class BatchedOnnxTransformer : ITransformer, IDisposable
         foreach ((string name, int width) in Signature.Inputs)
         {
             if (schema.GetColumnOrNull(name) is not { } column) continue;
-            if (column.Type is not VectorDataViewType { ItemType: NumberDataViewType item } vector || item != NumberDataViewType.Single || vector.Size != width)
+            if (!FloatVector.Is(column.Type, width))
                 throw new ArgumentOutOfRangeException(nameof(schema),
                     $"Column '{name}': expected a vector of {width} Single (float) values, as in training; found {column.Type}.");
         }
