@@ -38,7 +38,9 @@ namespace Gim.MLNet.Build
             {
                 File.Copy(path, temporary, overwrite: true); // keeps the file mode
                 File.WriteAllBytes(temporary, image);
-                File.Copy(temporary, path, overwrite: true);
+                // A rename, never a write into the file: build outputs may be hard links to the NuGet
+                // cache (CreateHardLinksForCopyLocalIfPossible), which must stay as restored.
+                File.Replace(temporary, path, destinationBackupFileName: null);
             }
             finally
             {

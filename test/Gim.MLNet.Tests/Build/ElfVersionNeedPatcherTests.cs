@@ -28,6 +28,22 @@ public sealed class ElfVersionNeedPatcherTests : TempElfFileTests
     }
 
     [Test]
+    public void HardLinkedOutput_IsPatched_WithoutWritingThroughToItsSource()
+    {
+        // Builds hard-link copy-local files to the NuGet cache (Directory.Build.props); patching an output
+        // must replace its link, never write into the shared inode.
+        byte[] original = SyntheticElf.Build().Image;
+        string source = Temp(original);
+        string output = Temp([]);
+        File.Delete(output);
+        Assert.That(HardLink.Create(source, output), Is.Zero, "link(2) failed; the temp folder must allow hard links");
+
+        Assert.That(ElfVersionNeedPatcher.PatchFile(output, Glibcxx3432), Is.EqualTo(VersionNeedPatchResult.Patched));
+        Assert.That(ElfVersionNeedPatcher.IsWeak(File.ReadAllBytes(output), Glibcxx3432), Is.True);
+        Assert.That(File.ReadAllBytes(source), Is.EqualTo(original), "the link's source must stay as restored");
+    }
+
+    [Test]
     public void RealLibrary_OtherRequirementsStayStrong()
     {
         byte[] original = ElfTestFiles.ReadCachedLibTorchSharpOrIgnore();
@@ -139,4 +155,11 @@ public sealed class ElfVersionNeedPatcherTests : TempElfFileTests
         ElfVersionNeedPatcher.Patch(image, Glibcxx3432);
         Assert.That(image[flagsOffset], Is.EqualTo(0x3));
     }
+}
+
+/// <summary>link(2): .NET has no API for hard links.</summary>
+internal static class HardLink
+{
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "link", CharSet = System.Runtime.InteropServices.CharSet.Ansi)]
+    public static extern int Create(string existing, string link);
 }
