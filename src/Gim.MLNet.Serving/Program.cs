@@ -23,6 +23,8 @@ try
 {
     var mlContext = new MLContext();
     ITransformer model = mlContext.Model.Load(modelPath, out DataViewSchema inputSchema);
+    // Disposing releases the ONNX Runtime session and deletes the temporary graph file ML.NET wrote.
+    using var modelLifetime = model as IDisposable;
     string csv = inputPath == "-" ? Console.In.ReadToEnd() : File.ReadAllText(inputPath);
     IDataView input = CsvInput.Load(mlContext, inputSchema, csv);
     IDataView predictions = model.Transform(input);

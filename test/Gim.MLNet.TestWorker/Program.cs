@@ -2,10 +2,29 @@ using System.Globalization;
 using Gim.MLNet.Prediction;
 using Gim.MLNet.Synthetic;
 using Gim.MLNet.Training;
+using Gim.MLNet.MLNet;
+using Microsoft.ML;
+using Microsoft.ML.Data;
 
 // usage: Gim.MLNet.TestWorker <checkpoint> <result> <maxSteps> <checkpointEvery>
 // Trains GIM on a small Hill screen with checkpoints; writes the learned graph and one prediction,
 // in round-trip format, to <result> when training completes.
+// usage: Gim.MLNet.TestWorker undisposed <tempFolder>
+// Fits a peer through ML.NET with MLContext.TempFilePath = <tempFolder>, prints the files there, and exits
+// without disposing the model.
+if (args is ["undisposed", string tempFolder])
+{
+    var mlContext = new MLContext(seed: 1) { TempFilePath = tempFolder };
+    var rows = Enumerable.Range(0, 40).Select(i => new WorkerRow
+    {
+        Features = [i % 4, 0], Measurements = [i % 4 + 0.1f * (i % 3), -(i % 4)], Context = $"c{i % 4}", IsControl = i % 4 == 0,
+    });
+    IDataView data = mlContext.Data.LoadFromEnumerable(rows);
+    var peer = mlContext.Perturbation().Trainers.Control(new Gim.MLNet.MLNet.Baselines.ControlEstimator.Options { Seed = 1 }).Fit(data);
+    Console.WriteLine($"files {Directory.GetFiles(tempFolder).Length}");
+    GC.KeepAlive(peer);
+    return 0;
+}
 if (args.Length != 4)
 {
     Console.Error.WriteLine("usage: Gim.MLNet.TestWorker <checkpoint> <result> <maxSteps> <checkpointEvery>");
@@ -32,3 +51,12 @@ lines.Add(string.Join(' ', graph.Cast<double>().Select(v => v.ToString("R", Cult
 lines.Add(string.Join(' ', mean.Select(v => v.ToString("R", CultureInfo.InvariantCulture))));
 File.WriteAllLines(args[1], lines);
 return 0;
+
+/// <summary>One cell: perturbation features, measurements, and its context.</summary>
+internal sealed class WorkerRow
+{
+    [VectorType(2)] public float[] Features { get; set; } = [];
+    [VectorType(2)] public float[] Measurements { get; set; } = [];
+    public string Context { get; set; } = "";
+    public bool IsControl { get; set; }
+}

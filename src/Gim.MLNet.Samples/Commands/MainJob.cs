@@ -71,6 +71,7 @@ internal sealed class MainJob(int seed, bool quick, string folder, CancellationT
         // A fresh MLContext, as a production app would: only the .zip is needed.
         var serving = new MLContext(seed);
         ITransformer loaded = serving.Model.LoadModel(zip, out _);
+        using var loadedLifetime = loaded as IDisposable; // the ONNX session and ML.NET's temporary graph file
         PerturbationContext unseen = screen.FullOod.Data.Contexts.OrderByDescending(c => screen.FullOod.Truth[screen.FullOod.Data.Contexts.ToList().IndexOf(c)].Dose).First();
         // 2,000 rows with the unseen drug's features: each row is one predicted cell.
         const int n = 2000;

@@ -52,6 +52,7 @@ internal sealed class PredictCommand : Command<PredictCommand.Settings>
             throw new FileNotFoundException($"--model: no file '{settings.Model}'.", settings.Model);
         var mlContext = new MLContext(seed: 0);
         ITransformer model = mlContext.Model.LoadModel(settings.Model!, out DataViewSchema inputSchema);
+        using var modelLifetime = model as IDisposable; // the ONNX session and ML.NET's temporary graph file
         int p = VectorSize(inputSchema, "Features", settings.Model!);
         int d = VectorSize(inputSchema, "Measurements", settings.Model!);
         IReadOnlyList<string> variables = SlotNames(inputSchema["Measurements"], d, "x");

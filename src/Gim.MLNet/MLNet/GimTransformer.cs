@@ -18,7 +18,7 @@ public sealed class GimTransformer : OnnxBackedTransformer
 
     private readonly LinearGimParameters? _linearParameters;
 
-    private GimTransformer(ITransformer onnx, byte[] onnxModel, GimModel model, LinearGimParameters? linear, NonlinearGimParameters? nonlinear, GimEstimator.Options options)
+    private GimTransformer(OnnxStep onnx, byte[] onnxModel, GimModel model, LinearGimParameters? linear, NonlinearGimParameters? nonlinear, GimEstimator.Options options)
         : base(onnx, onnxModel)
     {
         Model = model;
@@ -49,7 +49,7 @@ public sealed class GimTransformer : OnnxBackedTransformer
         string[] inputs = export.ControlCellsInputName is string control
             ? new[] { options.FeatureColumnName, control }
             : new[] { options.FeatureColumnName };
-        ITransformer onnx = ApplyOnnx(mlContext, trainingData, bytes, inputs, options.OutputColumnNames(), model.VariableCount);
+        OnnxStep onnx = ApplyOnnx(mlContext, trainingData, bytes, inputs, options.OutputColumnNames(), model.VariableCount);
         return new GimTransformer(onnx, bytes, model, linear, nonlinearParameters, options);
     }
 

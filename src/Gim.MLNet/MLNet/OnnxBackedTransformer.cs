@@ -22,41 +22,58 @@ namespace Gim.MLNet.MLNet;
 public abstract class OnnxBackedTransformer : ITransformer, IDisposable
 {
     private readonly BatchedOnnxTransformer _onnx;
+    private readonly OnnxGraphFile _graphFile;
     private readonly byte[] _onnxModel;
     private bool _disposed;
 
-    private protected OnnxBackedTransformer(ITransformer onnx, byte[] onnxModel)
+    private protected OnnxBackedTransformer(OnnxStep onnx, byte[] onnxModel)
     {
         try
         {
-            _onnx = BatchedOnnxTransformer.TryCreate(onnx, onnxModel)
+            _onnx = BatchedOnnxTransformer.TryCreate(onnx.RowByRow, onnxModel)
                 ?? throw new InvalidOperationException("The exported ONNX graph lacks the signature batched prediction needs (flattened float outputs); this is a bug in the exporter.");
         }
         catch
         {
-            (onnx as IDisposable)?.Dispose();
+            onnx.Dispose();
             throw;
         }
+        _graphFile = onnx.GraphFile;
         _onnxModel = onnxModel;
+    }
+
+    /// <summary>ML.NET's row-by-row ONNX step and the temporary file it reads the graph from.</summary>
+    internal sealed record OnnxStep(ITransformer RowByRow, OnnxGraphFile GraphFile) : IDisposable
+    {
+        public void Dispose()
+        {
+            (RowByRow as IDisposable)?.Dispose();
+            GraphFile.Dispose();
+        }
     }
 
     /// <summary>
     /// ML.NET's ONNX transformer for <paramref name="onnxModel"/>: inputs bound to columns by name, every output
     /// declared a plain vector of <paramref name="width"/> values (the graph must flatten its outputs).
     /// </summary>
-    internal static ITransformer ApplyOnnx(MLContext mlContext, IDataView trainingData, byte[] onnxModel, string[] inputs,
+    internal static OnnxStep ApplyOnnx(MLContext mlContext, IDataView trainingData, byte[] onnxModel, string[] inputs,
         IReadOnlyList<string> outputs, int width)
     {
         // ML.NET runs one row at a time and would type [N, d] outputs as Vector<Single, 1, d>; the flattened
         // outputs declared [d] are ordinary vector columns (Vector<Single, d>); the shapes are saved with the model.
         var shapes = outputs.ToDictionary(name => name, _ => new[] { width });
-        return OrtFormatMisdetection.RetryOnce<ITransformer>(() =>
+        OnnxGraphFile file = OnnxGraphFile.Write(mlContext.TempFilePath ?? Path.GetTempPath(), onnxModel);
+        try
         {
-            using var stream = new MemoryStream(onnxModel, writable: false);
-            var estimator = mlContext.Transforms.ApplyOnnxModel(outputs.ToArray(), inputs, stream, shapes, gpuDeviceId: null, fallbackToCpu: false);
+            var estimator = mlContext.Transforms.ApplyOnnxModel(outputs.ToArray(), inputs, file.Path, shapes, gpuDeviceId: null, fallbackToCpu: false);
             // The ONNX estimator learns nothing: fitting only checks that its input columns exist.
-            return estimator.Fit(trainingData);
-        });
+            return new OnnxStep(estimator.Fit(trainingData), file);
+        }
+        catch
+        {
+            file.Dispose();
+            throw;
+        }
     }
 
     /// <summary>A copy of the exported ONNX model that this transformer runs.</summary>
@@ -106,6 +123,7 @@ public abstract class OnnxBackedTransformer : ITransformer, IDisposable
         if (_disposed) return;
         _disposed = true;
         (_onnx as IDisposable)?.Dispose();
+        _graphFile.Dispose();
         DisposeModel();
         GC.SuppressFinalize(this);
     }

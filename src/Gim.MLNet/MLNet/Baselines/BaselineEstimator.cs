@@ -71,7 +71,7 @@ public abstract class BaselineEstimator<TModel, TTraining> : IEstimator<Baseline
                 ShiftOutputName = resolved.ShiftColumnName,
                 FlattenOutputs = true,
             });
-            ITransformer transformer = OnnxBackedTransformer.ApplyOnnx(_mlContext, input, onnx, new[] { resolved.FeatureColumnName }, outputs, model.VariableCount);
+            OnnxBackedTransformer.OnnxStep transformer = OnnxBackedTransformer.ApplyOnnx(_mlContext, input, onnx, new[] { resolved.FeatureColumnName }, outputs, model.VariableCount);
             channel.Info(MessageSensitivity.None, $"{_method}: fitted in {model.FitTime.TotalSeconds:F2} s; exported to ONNX.");
             return new BaselineTransformer<TModel>(transformer, onnx, model, resolved, outputs);
         }

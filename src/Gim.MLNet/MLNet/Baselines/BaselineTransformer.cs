@@ -12,7 +12,7 @@ public sealed class BaselineTransformer<TModel> : OnnxBackedTransformer where TM
 {
     private readonly BaselineEstimatorOptions _options;
 
-    internal BaselineTransformer(ITransformer onnx, byte[] onnxModel, TModel model, BaselineEstimatorOptions options, IReadOnlyList<string> outputColumnNames)
+    internal BaselineTransformer(OnnxStep onnx, byte[] onnxModel, TModel model, BaselineEstimatorOptions options, IReadOnlyList<string> outputColumnNames)
         : base(onnx, onnxModel)
     {
         Model = model;
