@@ -1,6 +1,5 @@
 using Gim.MLNet.IO;
 using Gim.MLNet.Causal;
-using Gim.MLNet.Interventions;
 using Gim.MLNet.Prediction;
 using Google.Protobuf;
 using Onnx;
@@ -46,71 +45,21 @@ public static class NonlinearGimOnnxExporter
     internal static ModelProto Build(NonlinearGimParameters p, GimOnnxExportOptions options)
     {
         ArgumentNullException.ThrowIfNull(p);
-        int d = p.VariableCount, f = p.FeatureCount;
-        var g = new OnnxGraphBuilder();
-        g.Reserve(options);
+        return GimOnnxGraph.Build(p, options, g => new NonlinearCausalGraph(g, p),
+            $"Nonlinear GIM: {p.VariableCount} variables, {p.FeatureCount} features, H = {p.HiddenWidth}, {p.FixedPointIterations} fixed-point iterations",
+            ("gim.causal_model", nameof(CausalModelKind.Nonlinear)));
+    }
 
-        g.Input(options.FeaturesInputName, f);
-        var (logits, shift, rho) = OnnxEncoder.Build(g, p, options.FeaturesInputName, options.ShiftOutputName);
-        string probabilities = g.Node("Sigmoid", new[] { logits }, options.TargetProbabilitiesOutputName);
-        string mapTargets = g.Node("Cast", new[] { g.Node("Greater", new[] { probabilities, g.Constant("half", new[] { 0.5f }, 1) }) }, null,
-            Int("to", (long)TensorProto.Types.DataType.Float));
+    private sealed class NonlinearCausalGraph(OnnxGraphBuilder g, NonlinearGimParameters p) : IOnnxCausalModel
+    {
+        private readonly NonlinearOnnxMechanisms _mechanisms = new(g, p);
 
-        var mechanisms = new NonlinearOnnxMechanisms(g, p);
-        string bias = g.Constant("bias", p.Bias, d);
-        string logScale = g.Constant("log_scale", p.LogScale, d);
-        string varScale = g.Constant("variable_scale", p.VariableScale.Select(v => (float)v).ToArray(), d);
-        string varMean = g.Constant("variable_mean", p.VariableMean.Select(v => (float)v).ToArray(), d);
-        string Destandardise(string x, string? name) => g.Node("Add", new[] { g.Node("Mul", new[] { x, varScale }), varMean }, name);
-        string Intercept(string targets) => g.Node("Add", new[] { bias, g.Node("Mul", new[] { targets, shift }) });   // b + t⊙ψ
-        string? LogScaleChange(string targets) => rho is null ? null : g.Node("Mul", new[] { targets, rho });         // t⊙ρ
-        string NoiseScale(string targets) => rho is null
-            ? g.Node("Exp", new[] { logScale })
-            : g.Node("Exp", new[] { g.Node("Add", new[] { logScale, LogScaleChange(targets)! }) });
+        public string Solve(string exogenous) => _mechanisms.Solve(exogenous);
 
-        bool marginal = options.Mode == PredictionMode.Marginal && options.ControlCellsInputName is null;
-        Destandardise(Mean(g, p, mechanisms, marginal ? probabilities : mapTargets, Intercept, NoiseScale), options.PredictedMeanOutputName);
+        public string Residual(string x) => g.Node("Sub", new[] { x, _mechanisms.Apply(x) });
 
-        float seed = options.Seed & 0xFFFFFF;
-        if (options.ControlCellsInputName is string control)
-        {
-            // Counterfactual: abduct u₀ = x₀ − f(x₀) − b, replay exp(t⊙ρ)⊙u₀ under the MAP intervention.
-            g.Input(control, d);
-            string x0 = g.Node("Div", new[] { g.Node("Sub", new[] { control, varMean }), varScale });
-            string u0 = g.Node("Sub", new[] { g.Node("Sub", new[] { x0, mechanisms.Apply(x0) }), bias });
-            if (LogScaleChange(mapTargets) is string change) u0 = g.Node("Mul", new[] { u0, g.Node("Exp", new[] { change }) });
-            Destandardise(mechanisms.Solve(g.Node("Add", new[] { Intercept(mapTargets), u0 })), options.SampleOutputName);
-        }
-        else
-        {
-            string targets = mapTargets;
-            if (marginal)
-            {
-                // A different seed from ε's so the target draws and the noise are not coupled.
-                string uniform = g.Node("RandomUniformLike", new[] { probabilities }, null, Float("seed", (seed + 1) % 16777216f));
-                targets = g.Node("Cast", new[] { g.Node("Less", new[] { uniform, probabilities }) }, null,
-                    Int("to", (long)TensorProto.Types.DataType.Float));
-            }
-            string epsilon = g.Node("RandomNormalLike", new[] { logits }, null, Float("seed", seed));
-            string noise = g.Node("Mul", new[] { NoiseScale(targets), epsilon });
-            Destandardise(mechanisms.Solve(g.Node("Add", new[] { Intercept(targets), noise })), options.SampleOutputName);
-        }
-
-        foreach (string output in options.OutputNames())
-        {
-            if (!options.FlattenOutputs)
-            {
-                g.Output(output, d);
-                continue;
-            }
-            string rows = g.Rename(output, "rows");
-            g.Node("Reshape", new[] { rows, g.Int64Constant("flat", -1) }, output);
-            g.FlatOutput(output);
-        }
-        return g.ToModel(
-            $"Nonlinear GIM: {d} variables, {f} features, H = {p.HiddenWidth}, {p.FixedPointIterations} fixed-point iterations, " +
-            $"{p.Interventions}, {(options.ControlCellsInputName is null ? options.Mode.ToString() : "Counterfactual")}.",
-            p.VariableNames, p.FeatureNames, ("gim.causal_model", nameof(CausalModelKind.Nonlinear)));
+        public string Mean(string targets, Func<string, string> intercept, Func<string, string> noiseScale) =>
+            NonlinearGimOnnxExporter.Mean(g, p, _mechanisms, targets, intercept, noiseScale);
     }
 
     /// <summary>

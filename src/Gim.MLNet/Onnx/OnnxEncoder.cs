@@ -10,7 +10,7 @@ namespace Gim.MLNet.Onnx;
 internal static class OnnxEncoder
 {
     /// <summary>Returns the logits, shift and (ShiftScale only) log-scale heads, [N, d] each.</summary>
-    public static (string Logits, string Shift, string? LogScale) Build(OnnxGraphBuilder g, IEncoderParameters p, string features, string shiftName)
+    public static (string Logits, string Shift, string? LogScale) Build(OnnxGraphBuilder g, GimParameters p, string features, string shiftName)
     {
         int f = p.FeatureCount;
         string z = g.Node("Div", new[] {

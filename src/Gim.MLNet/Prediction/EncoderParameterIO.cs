@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 
 namespace Gim.MLNet.Prediction;
 
-/// <summary>The intervention encoder's half of parameter export/import, shared by linear and nonlinear GIMs.</summary>
+/// <summary>What linear and nonlinear GIMs share in parameter export/import: the intervention encoder, and the checks of <see cref="GimParameters"/>.</summary>
 internal static class EncoderParameterIO
 {
     public sealed record Arrays(float[,] SkipWeight, float[] SkipBias, IReadOnlyList<(float[,] Weight, float[] Bias)> HiddenLayers, float[,]? FromHiddenWeight);
@@ -17,7 +17,7 @@ internal static class EncoderParameterIO
         encoder.FromHidden is null ? null : TensorArrays.ToMatrix(encoder.FromHidden.weight!));
 
     /// <summary>Copies the encoder's numbers into a freshly built encoder of matching shape (no grad, caller's scope).</summary>
-    public static void Load(InterventionEncoder encoder, IEncoderParameters p, ScalarType dtype, Device device)
+    public static void Load(InterventionEncoder encoder, GimParameters p, ScalarType dtype, Device device)
     {
         encoder.Skip.weight!.copy_(TensorArrays.FromMatrix(p.SkipWeight, dtype, device));
         encoder.Skip.bias!.copy_(TensorArrays.FromVector(p.SkipBias, dtype, device));
@@ -31,10 +31,14 @@ internal static class EncoderParameterIO
             encoder.FromHidden!.weight!.copy_(TensorArrays.FromMatrix(p.FromHiddenWeight!, dtype, device));
     }
 
-    /// <summary>Shape checks of the feature standardisation and the encoder; <paramref name="check"/> throws with the caller's context.</summary>
-    public static void Validate(IEncoderParameters p, Action<bool, string> check)
+    /// <summary>Shape checks of what every GIM has (<see cref="GimParameters"/>); <paramref name="check"/> throws with the caller's context.</summary>
+    public static void Validate(GimParameters p, Action<bool, string> check)
     {
         int d = p.VariableCount, f = p.FeatureCount, heads = p.HeadCount;
+        check(d > 0, "there are no variables");
+        check(p.VariableMean.Length == d && p.VariableScale.Length == d, "the variable standardisation must have d entries");
+        check(p.Bias.Length == d && p.LogScale.Length == d, "Bias and LogScale must have d entries");
+        check(p.Graph.GetLength(0) == d && p.Graph.GetLength(1) == d, "Graph must be d × d");
         check(p.FeatureMean.Length == f && p.FeatureScale.Length == f, "the feature standardisation must have p entries");
         check(p.SkipWeight.GetLength(0) == heads * d && p.SkipWeight.GetLength(1) == f, "SkipWeight must be (heads·d) × p");
         check(p.SkipBias.Length == heads * d, "SkipBias must have heads·d entries");

@@ -68,10 +68,6 @@ internal static class GimParameterIO
         {
             if (!ok) throw new ArgumentException($"Invalid GIM parameters: {what} (d = {d} variables, p = {f} features, {heads} heads).");
         }
-        Check(d > 0, "there are no variables");
-        Check(p.VariableMean.Length == d && p.VariableScale.Length == d, "the variable standardisation must have d entries");
-        Check(p.Graph.GetLength(0) == d && p.Graph.GetLength(1) == d, "Graph must be d × d");
-        Check(p.Bias.Length == d && p.LogScale.Length == d, "Bias and LogScale must have d entries");
         EncoderParameterIO.Validate(p, Check);
     }
 }

@@ -93,15 +93,14 @@ internal static class NonlinearGimParameterIO
         {
             if (!ok) throw new ArgumentException($"Invalid nonlinear GIM parameters: {what} (d = {d} variables, p = {f} features, H = {h} hidden units, {heads} heads).");
         }
-        Check(d > 0 && h > 0, "there are no variables or no hidden units");
-        Check(p.VariableMean.Length == d && p.VariableScale.Length == d, "the variable standardisation must have d entries");
+        EncoderParameterIO.Validate(p, Check);
+        Check(h > 0, "there are no hidden units");
         Check(p.FirstWeight.GetLength(0) == d * h && p.FirstWeight.GetLength(1) == d, "FirstWeight must be (d·H) × d");
         Check(p.FirstBias.Length == d * h, "FirstBias must have d·H entries");
         Check(p.OutputWeight.GetLength(0) == d, "OutputWeight must be d × H");
-        Check(p.NormWeight.Length == d && p.Bias.Length == d && p.LogScale.Length == d, "NormWeight, Bias and LogScale must have d entries");
+        Check(p.NormWeight.Length == d, "NormWeight must have d entries");
         Check(p.LinearWeight is null || (p.LinearWeight.GetLength(0) == d && p.LinearWeight.GetLength(1) == d), "LinearWeight must be d × d (or null)");
         Check(p.ContractionFactor > 0 && p.ContractionFactor < 1, "ContractionFactor must be in (0, 1)");
         Check(p.FixedPointIterations >= 1 && p.MeanSamples >= 1, "FixedPointIterations and MeanSamples must be ≥ 1");
-        EncoderParameterIO.Validate(p, Check);
     }
 }

@@ -1,5 +1,3 @@
-using Gim.MLNet.Interventions;
-
 namespace Gim.MLNet.Prediction;
 
 /// <summary>
@@ -7,7 +5,8 @@ namespace Gim.MLNet.Prediction;
 /// what its ONNX exporter, persistence and inspection need, with no TorchSharp types.
 /// </summary>
 /// <remarks>
-/// Encoder and standardisation exactly as in <see cref="LinearGimParameters"/>. Causal model in standardised
+/// Encoder and standardisation as in <see cref="GimParameters"/>; <see cref="GimParameters.Graph"/> is the read-out
+/// [i, j] = ‖(L_ji, W_j·i)‖₂ (informational; not read on import). Causal model in standardised
 /// units, H = <see cref="HiddenWidth"/>: W_jhi = FirstWeight[j·H + h, i] for i ≠ j (the diagonal groups are
 /// ignored), c_jh = FirstBias[j·H + h], v_jh = OutputWeight[j, h], log w_i = 3·tanh(NormWeight[i] / 3);
 /// L_ji = LinearWeight[j, i] for i ≠ j (0 when LinearWeight is null);
@@ -15,26 +14,8 @@ namespace Gim.MLNet.Prediction;
 /// f_j(x) = r_j (Σ_{i≠j} L_ji x_i + Σ_h v_jh tanh(Σ_{i≠j} W_jhi x_i + c_jh)). A cell is the fixed point of x = f(x) + Bias + t⊙ψ +
 /// exp(LogScale + t⊙ρ)⊙ε, reached by <see cref="FixedPointIterations"/> steps from x = Bias + t⊙ψ + noise.
 /// </remarks>
-public sealed class NonlinearGimParameters : IEncoderParameters
+public sealed class NonlinearGimParameters : GimParameters
 {
-    /// <summary>Names of the d measured variables.</summary>
-    public required string[] VariableNames { get; init; }
-
-    /// <summary>Names of the p features.</summary>
-    public required string[] FeatureNames { get; init; }
-
-    /// <summary>Control means of the variables (standardisation).</summary>
-    public required double[] VariableMean { get; init; }
-
-    /// <summary>Control standard deviations of the variables (standardisation).</summary>
-    public required double[] VariableScale { get; init; }
-
-    /// <summary>Training means of the features.</summary>
-    public required double[] FeatureMean { get; init; }
-
-    /// <summary>Training standard deviations of the features.</summary>
-    public required double[] FeatureScale { get; init; }
-
     /// <summary>First-layer weights, (d·H) × d: row j·H + h holds unit h of variable j's MLP; column i is cause i.</summary>
     public required float[,] FirstWeight { get; init; }
 
@@ -65,39 +46,6 @@ public sealed class NonlinearGimParameters : IEncoderParameters
     /// <summary>Seed of the mean's fixed standard-normal draws.</summary>
     public required int MeanSeed { get; init; }
 
-    /// <summary>Intercepts b (standardised units).</summary>
-    public required float[] Bias { get; init; }
-
-    /// <summary>Log noise scales log s (standardised units).</summary>
-    public required float[] LogScale { get; init; }
-
-    /// <summary>The learned graph read-out, d × d: [i, j] = ‖(L_ji, W_j·i)‖₂ (informational; not read on import).</summary>
-    public required float[,] Graph { get; init; }
-
-    /// <summary>The intervention kind (2 heads for Shift, 3 for ShiftScale).</summary>
-    public required InterventionKind Interventions { get; init; }
-
-    /// <summary>Linear skip path of the encoder, (heads·d) × p.</summary>
-    public required float[,] SkipWeight { get; init; }
-
-    /// <summary>Bias of the heads, heads·d.</summary>
-    public required float[] SkipBias { get; init; }
-
-    /// <summary>Encoder hidden layers (weight out × in, bias), each followed by SiLU; empty for a linear encoder.</summary>
-    public required IReadOnlyList<(float[,] Weight, float[] Bias)> HiddenLayers { get; init; }
-
-    /// <summary>Map from the encoder's last hidden layer to the heads, (heads·d) × width; null for a linear encoder.</summary>
-    public float[,]? FromHiddenWeight { get; init; }
-
-    /// <summary>Number of variables d.</summary>
-    public int VariableCount => VariableNames.Length;
-
-    /// <summary>Number of features p.</summary>
-    public int FeatureCount => FeatureNames.Length;
-
     /// <summary>Hidden units H per mechanism.</summary>
     public int HiddenWidth => OutputWeight.GetLength(1);
-
-    /// <summary>Number of heads: 2 (logits, shift) or 3 (logits, shift, log-scale).</summary>
-    public int HeadCount => Interventions == InterventionKind.ShiftScale ? 3 : 2;
 }
