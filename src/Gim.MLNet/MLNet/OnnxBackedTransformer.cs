@@ -115,7 +115,12 @@ public abstract class OnnxBackedTransformer : ITransformer, IDisposable
     }
 
     /// <summary>Saves the inner ONNX transformer: what ML.NET's model files can hold (see remarks).</summary>
-    void ICanSaveModel.Save(ModelSaveContext ctx) => ((ICanSaveModel)_onnx).Save(ctx);
+    void ICanSaveModel.Save(ModelSaveContext ctx)
+    {
+        // ML.NET reads the graph back from the file that Dispose deleted: say what is wrong instead.
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ((ICanSaveModel)_onnx).Save(ctx);
+    }
 
     /// <summary>Releases the ONNX Runtime session and the in-process model.</summary>
     public void Dispose()

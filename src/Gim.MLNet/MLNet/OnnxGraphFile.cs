@@ -33,14 +33,15 @@ internal sealed class OnnxGraphFile : IDisposable
     /// <summary>Writes <paramref name="graph"/> to a new file in <paramref name="folder"/> (ML.NET's temp folder).</summary>
     public static OnnxGraphFile Write(string folder, byte[] graph)
     {
-        string path = System.IO.Path.Combine(folder, $"gim-{Guid.NewGuid():N}.onnx");
+        // A full path: Dispose and the exit-time clean-up must find the file whatever the working directory is by then.
+        string path = System.IO.Path.Combine(System.IO.Path.GetFullPath(folder), $"gim-{Guid.NewGuid():N}.onnx");
         try
         {
             File.WriteAllBytes(path, graph);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            File.Delete(path);
+            TryDelete(path);
             throw new IOException($"Could not write the exported ONNX graph to '{path}' (MLContext.TempFilePath is '{folder}'): {e.Message}", e);
         }
         Live.TryAdd(path, 0);

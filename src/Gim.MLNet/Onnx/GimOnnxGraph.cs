@@ -27,15 +27,19 @@ internal static class GimOnnxGraph
 
         IOnnxCausalModel causal = causalModel(g);
         string bias = g.Constant("bias", p.Bias, d);
-        string logScale = g.Constant("log_scale", p.LogScale, d);
+        string? logScale = null; // created on first use: the linear counterfactual graph never reads it
         string varScale = g.Constant("variable_scale", p.VariableScale.Select(v => (float)v).ToArray(), d);
         string varMean = g.Constant("variable_mean", p.VariableMean.Select(v => (float)v).ToArray(), d);
         string Destandardise(string x, string? name) => g.Node("Add", new[] { g.Node("Mul", new[] { x, varScale }), varMean }, name);
         string Intercept(string targets) => g.Node("Add", new[] { bias, g.Node("Mul", new[] { targets, shift }) });   // b + t⊙ψ
         string? LogScaleChange(string targets) => rho is null ? null : g.Node("Mul", new[] { targets, rho });         // t⊙ρ
-        string NoiseScale(string targets) => LogScaleChange(targets) is string change
-            ? g.Node("Exp", new[] { g.Node("Add", new[] { logScale, change }) })
-            : g.Node("Exp", new[] { logScale });
+        string NoiseScale(string targets)
+        {
+            logScale ??= g.Constant("log_scale", p.LogScale, d);
+            return LogScaleChange(targets) is string change
+                ? g.Node("Exp", new[] { g.Node("Add", new[] { logScale, change }) })
+                : g.Node("Exp", new[] { logScale });
+        }
 
         bool marginal = options.Mode == PredictionMode.Marginal && options.ControlCellsInputName is null;
         Destandardise(causal.Mean(marginal ? probabilities : mapTargets, Intercept, NoiseScale), options.PredictedMeanOutputName);

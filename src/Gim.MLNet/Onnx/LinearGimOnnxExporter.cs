@@ -39,6 +39,7 @@ public static class LinearGimOnnxExporter
     internal static ModelProto Build(LinearGimParameters p, GimOnnxExportOptions options)
     {
         ArgumentNullException.ThrowIfNull(p);
+        GimParameterIO.Validate(p);
         return GimOnnxGraph.Build(p, options, g => new LinearCausalGraph(g, p),
             $"Linear GIM: {p.VariableCount} variables, {p.FeatureCount} features");
     }
@@ -48,11 +49,11 @@ public static class LinearGimOnnxExporter
     private sealed class LinearCausalGraph(OnnxGraphBuilder g, LinearGimParameters p) : IOnnxCausalModel
     {
         private readonly string _inverseTranspose = g.Constant("a_inv_t", ToFloat(SystemMatrixInverse.InverseTranspose(p.Graph)));
-        private readonly string _transpose = g.Constant("a_t", SystemMatrixTranspose(p.Graph));
 
         public string Solve(string exogenous) => g.Node("MatMul", new[] { exogenous, _inverseTranspose });
 
-        public string Residual(string x) => g.Node("MatMul", new[] { x, _transpose });
+        // Only the counterfactual graph needs Aᵀ: an unused d × d constant would double a large model (and ONNX Runtime warns).
+        public string Residual(string x) => g.Node("MatMul", new[] { x, g.Constant("a_t", SystemMatrixTranspose(p.Graph)) });
 
         public string Mean(string targets, Func<string, string> intercept, Func<string, string> noiseScale) => Solve(intercept(targets));
     }

@@ -45,6 +45,7 @@ public static class NonlinearGimOnnxExporter
     internal static ModelProto Build(NonlinearGimParameters p, GimOnnxExportOptions options)
     {
         ArgumentNullException.ThrowIfNull(p);
+        NonlinearGimParameterIO.Validate(p);
         return GimOnnxGraph.Build(p, options, g => new NonlinearCausalGraph(g, p),
             $"Nonlinear GIM: {p.VariableCount} variables, {p.FeatureCount} features, H = {p.HiddenWidth}, {p.FixedPointIterations} fixed-point iterations",
             ("gim.causal_model", nameof(CausalModelKind.Nonlinear)));

@@ -46,6 +46,7 @@ internal static class EncoderParameterIO
         foreach (var (weight, bias) in p.HiddenLayers)
         {
             check(weight.GetLength(1) == inputs && bias.Length == weight.GetLength(0), "hidden layer shapes do not chain");
+            check(weight.GetLength(0) == p.HiddenLayers[0].Weight.GetLength(0), "every hidden layer must have the same width (the encoder has one EncoderWidth)");
             inputs = weight.GetLength(0);
         }
         if (p.HiddenLayers.Count > 0)

@@ -38,6 +38,8 @@ internal static class GimParameterIO
 
     public static GimModel Import(LinearGimParameters p, GimOptions options)
     {
+        ArgumentNullException.ThrowIfNull(p);
+        ArgumentNullException.ThrowIfNull(options);
         Validate(p);
         Device device = TorchDevices.Resolve(options.Device);
         const ScalarType dtype = ScalarType.Float32;
@@ -61,7 +63,8 @@ internal static class GimParameterIO
             p.VariableNames, p.FeatureNames, modelOptions, Array.Empty<GimTrainingProgress>(), 0, TimeSpan.Zero, device, dtype);
     }
 
-    private static void Validate(LinearGimParameters p)
+    /// <summary>Throws <see cref="ArgumentException"/> naming what does not fit the model's shape.</summary>
+    internal static void Validate(LinearGimParameters p)
     {
         int d = p.VariableCount, f = p.FeatureCount, heads = p.HeadCount;
         void Check(bool ok, string what)

@@ -14,6 +14,11 @@ namespace Gim.MLNet.Prediction;
 /// </remarks>
 public abstract class GimParameters
 {
+    // Only the library's own kinds: the exporters and FromParameters know no others.
+    private protected GimParameters()
+    {
+    }
+
     /// <summary>Names of the d measured variables.</summary>
     public required string[] VariableNames { get; init; }
 

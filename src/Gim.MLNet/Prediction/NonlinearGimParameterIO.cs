@@ -86,7 +86,8 @@ internal static class NonlinearGimParameterIO
             p.VariableNames, p.FeatureNames, modelOptions, Array.Empty<GimTrainingProgress>(), 0, TimeSpan.Zero, device, dtype);
     }
 
-    private static void Validate(NonlinearGimParameters p)
+    /// <summary>Throws <see cref="ArgumentException"/> naming what does not fit the model's shape.</summary>
+    internal static void Validate(NonlinearGimParameters p)
     {
         int d = p.VariableCount, f = p.FeatureCount, heads = p.HeadCount, h = p.HiddenWidth;
         void Check(bool ok, string what)

@@ -28,6 +28,7 @@ public sealed class ElfVersionNeedPatcherTests : TempElfFileTests
     }
 
     [Test]
+    [Platform("Unix")] // link(2) from libc; the patch itself only runs on Linux
     public void HardLinkedOutput_IsPatched_WithoutWritingThroughToItsSource()
     {
         // Builds hard-link copy-local files to the NuGet cache (Directory.Build.props); patching an output

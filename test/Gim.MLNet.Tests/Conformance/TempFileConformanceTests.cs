@@ -56,15 +56,61 @@ public class TempFileConformanceTests
     }
 
     [Test]
+    public void SavingADisposedModel_ObjectDisposedException()
+    {
+        var mlContext = new MLContext(seed: 1) { TempFilePath = _temp };
+        IDataView data = ConformanceData.Default(mlContext);
+        var fitted = (OnnxBackedTransformer)ConformanceEstimators.All[0].Create(mlContext).Fit(data);
+        fitted.Dispose();
+        Assert.That(() => mlContext.Model.Save(fitted, data.Schema, _zip), Throws.InstanceOf<ObjectDisposedException>());
+    }
+
+    [Test]
+    public void MissingTempFolder_ClearErrorNamingIt()
+    {
+        string missing = Path.Combine(_temp, "no-such-folder");
+        var mlContext = new MLContext(seed: 1) { TempFilePath = missing };
+        IDataView data = ConformanceData.Default(mlContext);
+        Assert.That(() => ConformanceEstimators.All[1].Create(mlContext).Fit(data),
+            Throws.InstanceOf<IOException>().With.Message.Contains("MLContext.TempFilePath").And.Message.Contains(missing));
+    }
+
+    [Test]
+    public void RelativeTempFolder_TheFileIsDeletedEvenAfterTheWorkingDirectoryChanges()
+    {
+        string before = Environment.CurrentDirectory;
+        Directory.CreateDirectory(Path.Combine(_temp, "a", "tmp"));
+        Directory.CreateDirectory(Path.Combine(_temp, "b"));
+        try
+        {
+            Environment.CurrentDirectory = Path.Combine(_temp, "a");
+            var mlContext = new MLContext(seed: 1) { TempFilePath = "tmp" };
+            var fitted = (OnnxBackedTransformer)ConformanceEstimators.All[1].Create(mlContext).Fit(ConformanceData.Default(mlContext));
+            Assert.That(Directory.GetFiles(Path.Combine(_temp, "a", "tmp")), Has.Length.EqualTo(1));
+            Environment.CurrentDirectory = Path.Combine(_temp, "b");
+            fitted.Dispose();
+        }
+        finally
+        {
+            Environment.CurrentDirectory = before;
+        }
+        Assert.That(Directory.GetFiles(Path.Combine(_temp, "a", "tmp")), Is.Empty);
+    }
+
+    [Test]
     public void UndisposedModel_ItsGraphFileIsDeletedAtProcessExit()
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (string arg in new[] { WorkerPath, "undisposed", _temp }) info.ArgumentList.Add(arg);
         using Process worker = Process.Start(info)!;
-        string output = worker.StandardOutput.ReadToEnd() + worker.StandardError.ReadToEnd();
-        Assert.That(worker.WaitForExit(TimeSpan.FromMinutes(2)), Is.True, "worker did not finish");
+        // Both pipes are drained concurrently, so a full stderr can't block the worker, and a hung worker fails the test.
+        Task<string> stdout = worker.StandardOutput.ReadToEndAsync(), stderr = worker.StandardError.ReadToEndAsync();
+        bool exited = worker.WaitForExit(TimeSpan.FromMinutes(2));
+        if (!exited) worker.Kill(entireProcessTree: true);
+        Assert.That(exited, Is.True, "worker did not finish");
+        string output = stdout.Result + stderr.Result;
         Assert.That(worker.ExitCode, Is.Zero, output);
-        Assert.That(output, Does.Contain("files 1"), "while the model lived, its graph file was there");
+        Assert.That(stdout.Result.Split('\n', StringSplitOptions.TrimEntries), Does.Contain("files 1"), "while the model lived, its graph file was there");
         Assert.That(Directory.GetFileSystemEntries(_temp), Is.Empty, "the graph file of a model nobody disposed is deleted at exit");
     }
 

@@ -41,6 +41,14 @@ public class NonlinearOnnxExporterTests(InterventionKind kind, int depth)
     }
 
     [Test]
+    public void EveryVariant_UsesEveryConstantItHolds()
+    {
+        foreach (GimOnnxExportOptions options in OnnxInitializers.Variants())
+            Assert.That(OnnxInitializers.Unused(NonlinearGimOnnxExporter.Export(_parameters, options)), Is.Empty,
+                $"mode {options.Mode}, counterfactual {options.ControlCellsInputName is not null}, flattened {options.FlattenOutputs}");
+    }
+
+    [Test]
     public void MarginalMean_EqualsTorchSharp()
     {
         using var onnx = new OnnxRunner(NonlinearGimOnnxExporter.Export(_parameters, new GimOnnxExportOptions { Mode = PredictionMode.Marginal }));

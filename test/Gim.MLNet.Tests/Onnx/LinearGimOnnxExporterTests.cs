@@ -41,6 +41,30 @@ public class LinearGimOnnxExporterTests(InterventionKind kind, int depth)
     }
 
     [Test]
+    public void EveryVariant_UsesEveryConstantItHolds()
+    {
+        foreach (GimOnnxExportOptions options in OnnxInitializers.Variants())
+            Assert.That(OnnxInitializers.Unused(LinearGimOnnxExporter.Export(_parameters, options)), Is.Empty,
+                $"mode {options.Mode}, counterfactual {options.ControlCellsInputName is not null}, flattened {options.FlattenOutputs}");
+    }
+
+    [Test]
+    public void InvalidParameters_AreRejectedBeforeExport_NamingTheProblem()
+    {
+        var wrongScale = new LinearGimParameters
+        {
+            VariableNames = _parameters.VariableNames, FeatureNames = _parameters.FeatureNames,
+            VariableMean = _parameters.VariableMean, VariableScale = _parameters.VariableScale[..^1],
+            FeatureMean = _parameters.FeatureMean, FeatureScale = _parameters.FeatureScale,
+            Graph = _parameters.Graph, Bias = _parameters.Bias, LogScale = _parameters.LogScale,
+            Interventions = _parameters.Interventions, SkipWeight = _parameters.SkipWeight, SkipBias = _parameters.SkipBias,
+            HiddenLayers = _parameters.HiddenLayers, FromHiddenWeight = _parameters.FromHiddenWeight,
+        };
+        Assert.That(() => LinearGimOnnxExporter.Export(wrongScale),
+            Throws.ArgumentException.With.Message.Contains("the variable standardisation must have d entries"));
+    }
+
+    [Test]
     public void MarginalMean_EqualsTorchSharpMixtureMean()
     {
         using var onnx = new OnnxRunner(LinearGimOnnxExporter.Export(_parameters, new GimOnnxExportOptions { Mode = PredictionMode.Marginal }));
