@@ -24,7 +24,8 @@ internal static class AdamLoop
         for (int step = 0; step < steps; step++)
         {
             cancellation.ThrowIfCancellationRequested();
-            using var scope = NewDisposeScope();
+            FinalizerHold.Breathe();
+            using var scope = TorchScope.Enter();
             optimizer.zero_grad();
             Tensor objective = loss(step);
             value = objective.ToDouble();

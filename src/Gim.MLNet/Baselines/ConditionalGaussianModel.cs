@@ -1,3 +1,4 @@
+using Gim.MLNet.Training;
 using Gim.MLNet.Data;
 using static TorchSharp.torch;
 
@@ -38,7 +39,7 @@ public sealed class ConditionalGaussianModel : BaselineModel
     {
         CheckCount(count);
         var (mean, sd) = Heads(features);
-        using var scope = NewDisposeScope();
+        using var scope = TorchScope.Enter();
         using var generator = new TorchSharp.torch.Generator((ulong)seed);
         float[] z = randn(new long[] { count, VariableCount }, generator: generator).data<float>().ToArray();
         var cells = new float[count, VariableCount];

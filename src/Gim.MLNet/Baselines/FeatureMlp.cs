@@ -1,3 +1,4 @@
+using Gim.MLNet.Training;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -45,7 +46,7 @@ internal sealed class FeatureMlp : nn.Module<Tensor, Tensor>
     /// <summary>Output for one raw-standardised feature vector, as floats.</summary>
     public float[] Predict(float[] standardizedFeatures)
     {
-        using var scope = NewDisposeScope();
+        using var scope = TorchScope.Enter();
         using var _ = no_grad();
         Tensor input = tensor(standardizedFeatures, new long[] { 1, standardizedFeatures.Length });
         return forward(input).data<float>().ToArray();
@@ -53,7 +54,7 @@ internal sealed class FeatureMlp : nn.Module<Tensor, Tensor>
 
     public MlpParameters ExportParameters()
     {
-        using var scope = NewDisposeScope();
+        using var scope = TorchScope.Enter();
         using var _ = no_grad();
         return new MlpParameters(
             _hidden.Select(l => (Training.TensorArrays.ToMatrix(l.weight!), Training.TensorArrays.ToVector(l.bias!))).ToArray(),

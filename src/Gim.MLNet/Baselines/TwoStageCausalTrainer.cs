@@ -37,7 +37,7 @@ public sealed class TwoStageCausalTrainer : BaselineTrainer<TwoStageCausalOption
         {
             AdamLoop.Run(causal.parameters().Concat(free.parameters()), Options.LearningRate, Options.MaxSteps, Options.CancellationToken,
                 step => Objective(causal, free, data, generator, step), "TwoStageCausal (stage 1)", Options);
-            using var scope = NewDisposeScope();
+            using var scope = TorchScope.Enter();
             using var _ = no_grad();
             logits = TensorArrays.ToMatrix(free.Logits);
             shifts = TensorArrays.ToMatrix(free.Shift * data.Perturbed);

@@ -79,7 +79,7 @@ public sealed class GimModel : IPerturbationPredictor
     /// </summary>
     public double[,] Graph()
     {
-        using var scope = NewDisposeScope();
+        using var scope = TorchScope.Enter();
         using var _ = no_grad();
         float[,] b = TensorArrays.ToMatrix(_causal.Adjacency());
         var result = new double[VariableCount, VariableCount];
@@ -95,7 +95,7 @@ public sealed class GimModel : IPerturbationPredictor
     /// <summary>Explains many feature vectors in one batch.</summary>
     public IReadOnlyList<InterventionExplanation> Explain(IReadOnlyList<float[]> features)
     {
-        using var scope = NewDisposeScope();
+        using var scope = TorchScope.Enter();
         using var _ = no_grad();
         InterventionParameters heads = Encode(features);
         Tensor probabilities = heads.Logits.sigmoid();
@@ -129,7 +129,7 @@ public sealed class GimModel : IPerturbationPredictor
     public float[,] Sample(float[] features, int count, PredictionMode mode = PredictionMode.Map, int seed = 0)
     {
         if (count < 0) throw new ArgumentOutOfRangeException(nameof(count), count, "The number of cells to draw must be ≥ 0.");
-        using var scope = NewDisposeScope();
+        using var scope = TorchScope.Enter();
         using var _ = no_grad();
         InterventionParameters heads = Encode(new[] { features });
         var generator = new TorchSharp.torch.Generator((ulong)seed, _device);
@@ -144,7 +144,7 @@ public sealed class GimModel : IPerturbationPredictor
     /// <summary>E[x | γ] in original units (MAP targets, or the mixture mean for <see cref="PredictionMode.Marginal"/>).</summary>
     public float[] PredictMean(float[] features, PredictionMode mode = PredictionMode.Map)
     {
-        using var scope = NewDisposeScope();
+        using var scope = TorchScope.Enter();
         using var _ = no_grad();
         InterventionParameters heads = Encode(new[] { features });
         Tensor probabilities = heads.Logits.sigmoid();
@@ -155,7 +155,7 @@ public sealed class GimModel : IPerturbationPredictor
     /// <summary>Cov[x | γ] under MAP targets, in original units.</summary>
     public double[,] PredictCovariance(float[] features)
     {
-        using var scope = NewDisposeScope();
+        using var scope = TorchScope.Enter();
         using var _ = no_grad();
         InterventionParameters heads = Encode(new[] { features });
         Tensor targets = (heads.Logits.sigmoid() > 0.5).to_type(_dtype);
@@ -176,7 +176,7 @@ public sealed class GimModel : IPerturbationPredictor
     {
         if (controlCells.GetLength(1) != VariableCount)
             throw new ArgumentException($"Counterfactual: the control cells have {controlCells.GetLength(1)} variables; the model has {VariableCount}.", nameof(controlCells));
-        using var scope = NewDisposeScope();
+        using var scope = TorchScope.Enter();
         using var _ = no_grad();
         InterventionParameters heads = Encode(new[] { features });
         Tensor targets = (heads.Logits.sigmoid() > 0.5).to_type(_dtype);
@@ -197,7 +197,7 @@ public sealed class GimModel : IPerturbationPredictor
 
     internal double MapLogLikelihood(ContextTensors tensors)
     {
-        using var scope = NewDisposeScope();
+        using var scope = TorchScope.Enter();
         using var _ = no_grad();
         InterventionParameters heads = _encoder.forward(tensors.Features);
         Tensor targets = (heads.Logits.sigmoid() > 0.5).to_type(_dtype) * tensors.Perturbed;

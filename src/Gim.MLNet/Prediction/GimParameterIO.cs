@@ -11,7 +11,7 @@ internal static class GimParameterIO
 {
     public static LinearGimParameters Export(GimModel model)
     {
-        using var scope = NewDisposeScope();
+        using var scope = TorchScope.Enter();
         using var _ = no_grad();
         InterventionEncoder encoder = model.Encoder;
         EncoderParameterIO.Arrays encoderArrays = EncoderParameterIO.Export(encoder);
@@ -41,6 +41,7 @@ internal static class GimParameterIO
         ArgumentNullException.ThrowIfNull(p);
         ArgumentNullException.ThrowIfNull(options);
         Validate(p);
+        using var hold = FinalizerHold.Enter(); // the modules are built (and initialised) outside the copy's scope
         Device device = TorchDevices.Resolve(options.Device);
         const ScalarType dtype = ScalarType.Float32;
         int depth = p.HiddenLayers.Count;
@@ -48,7 +49,7 @@ internal static class GimParameterIO
         var causal = new LinearCausalModel(p.VariableCount, dtype, device);
         var encoder = new InterventionEncoder(p.FeatureCount, p.VariableCount, depth, width, p.Interventions, options.InitialTargetLogit, dtype, device);
         using (no_grad())
-        using (NewDisposeScope())
+        using (TorchScope.Enter())
         {
             causal.RawWeights.copy_(TensorArrays.FromMatrix(p.Graph, dtype, device));
             causal.Bias.copy_(TensorArrays.FromVector(p.Bias, dtype, device));

@@ -11,7 +11,7 @@ internal static class NonlinearGimParameterIO
 {
     public static NonlinearGimParameters Export(GimModel model)
     {
-        using var scope = NewDisposeScope();
+        using var scope = TorchScope.Enter();
         using var _ = no_grad();
         InterventionEncoder encoder = model.Encoder;
         EncoderParameterIO.Arrays encoderArrays = EncoderParameterIO.Export(encoder);
@@ -52,6 +52,7 @@ internal static class NonlinearGimParameterIO
         ArgumentNullException.ThrowIfNull(p);
         ArgumentNullException.ThrowIfNull(options);
         Validate(p);
+        using var hold = FinalizerHold.Enter(); // the modules are built (and initialised) outside the copy's scope
         Device device = TorchDevices.Resolve(options.Device);
         const ScalarType dtype = ScalarType.Float32;
         int d = p.VariableCount, h = p.HiddenWidth, depth = p.HiddenLayers.Count;
@@ -70,7 +71,7 @@ internal static class NonlinearGimParameterIO
         var causal = new NonlinearCausalModel(d, modelOptions.Nonlinear, dtype, device);
         var encoder = new InterventionEncoder(p.FeatureCount, d, depth, width, p.Interventions, options.InitialTargetLogit, dtype, device);
         using (no_grad())
-        using (NewDisposeScope())
+        using (TorchScope.Enter())
         {
             NonlinearMechanisms m = causal.Mechanisms;
             m.RawFirst.copy_(TensorArrays.FromMatrix(p.FirstWeight, dtype, device).reshape(d, h, d));

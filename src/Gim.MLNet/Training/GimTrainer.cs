@@ -85,6 +85,7 @@ public sealed class GimTrainer
                 causal.train();
                 encoder.train();
                 double loss = Step(causal, encoder, optimizer, trainTensors, generator, temperature, cellMode ? cellBatch : 0, step);
+                FinalizerHold.Breathe();
                 state.StepsRun = step + 1;
                 bool last = state.StepsRun == _options.MaxSteps;
                 bool evaluate = state.StepsRun % _options.EvaluateEvery == 0 || last;
@@ -146,7 +147,7 @@ public sealed class GimTrainer
     private double Step(CausalModel causal, InterventionEncoder encoder, optim.Optimizer optimizer, ContextTensors data,
         torch.Generator generator, double temperature, int cellBatch, int step)
     {
-        using var scope = NewDisposeScope();
+        using var scope = TorchScope.Enter();
         optimizer.zero_grad();
         long k = data.ContextCount;
         int d = causal.Variables;

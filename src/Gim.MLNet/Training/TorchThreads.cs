@@ -3,7 +3,8 @@ using static TorchSharp.torch;
 namespace Gim.MLNet.Training;
 
 /// <summary>
-/// Sets TorchSharp's intra-op thread count for the duration of a training run and restores it after.
+/// Sets TorchSharp's intra-op thread count for the duration of a training run and restores it after; holds the
+/// finalizer thread meanwhile (<see cref="FinalizerHold"/>).
 /// </summary>
 /// <remarks>
 /// Measured here (2 cores, default Hill screen, d = 20): with libtorch's default two threads, steps
@@ -14,9 +15,11 @@ internal sealed class TorchThreads : IDisposable
 {
     private const int SingleThreadBelowVariables = 256;
     private readonly int _previous;
+    private readonly FinalizerHold.Hold _hold;
 
     private TorchThreads(int threads)
     {
+        _hold = FinalizerHold.Enter();
         _previous = get_num_threads();
         set_num_threads(threads);
     }
@@ -28,5 +31,9 @@ internal sealed class TorchThreads : IDisposable
         return new TorchThreads(threads);
     }
 
-    public void Dispose() => set_num_threads(_previous);
+    public void Dispose()
+    {
+        set_num_threads(_previous);
+        _hold.Dispose();
+    }
 }
