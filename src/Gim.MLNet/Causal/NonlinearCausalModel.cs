@@ -54,10 +54,10 @@ internal sealed class NonlinearCausalModel : CausalModel
     public override int? DefaultCellBatchSize => _options.CellBatchSize;
 
     /// <summary>Group-L1: Σ_{i≠j} ‖(L_ji, W_j·i)‖₂.</summary>
-    public override Tensor SparsityPenalty() => _mechanisms.GroupNorms().sum();
+    public override Tensor SparsityPenalty() => _mechanisms.SparsityPenalty();
 
-    /// <summary>Edge strengths, cause × effect: the group norm ‖(L_ji, W_j·i)‖₂ at [i, j].</summary>
-    public override Tensor Adjacency() => _mechanisms.GroupNorms().t();
+    /// <summary>Edge strengths, cause × effect: at [i, j] the bound r_j C_ji on |∂f_j/∂x_i| (standardised units).</summary>
+    public override Tensor Adjacency() => _mechanisms.EdgeBounds().t();
 
     /// <summary>Log-likelihood of each cell: x [..., n, d] → [..., n].</summary>
     public override Tensor LogLikelihood(Tensor x, Tensor shift, Tensor? logScaleChange)

@@ -13,8 +13,9 @@ namespace Gim.MLNet.Causal;
 /// approximate; it starts at L = 0 (the linear model's warm start B = 0). It can be switched off
 /// (<see cref="NonlinearCausalOptions.LinearTerm"/>), which fixes L = 0.</para>
 /// <para>Mask: W_j·i and L_ji for i = j are forced to zero (no self-loops), so variable j sees only x ⊙ m_j.
-/// The edge i → j exists exactly when the group (L_ji, W_j·i) (1 + H weights) is non-zero; its group norm is the
-/// edge strength, and the sum of group norms is the group-L1 sparsity penalty.</para>
+/// The edge i → j exists exactly when C_ji below is non-zero. The sparsity penalty is Σ C_ji, which rescaling an
+/// MLP unit (W up, v down) cannot lower, unlike a norm of W alone; the edge strength is r_j C_ji, the largest
+/// |∂f_j/∂x_i| the mechanism allows, in standardised units like the linear model's B.</para>
 /// <para>Contraction (why the equilibrium exists and is unique): since |tanh'| ≤ 1,
 /// |∂f_j/∂x_i| ≤ r_j (|L_ji| + Σ_h |v_jh||W_jhi|) =: r_j C_ji for every x. With positive weights w (learned), let
 /// R_j = Σ_i C_ji w_i / w_j and r_j = min(1, κ / R_j). Then every Jacobian satisfies
@@ -105,13 +106,23 @@ internal sealed class NonlinearMechanisms : nn.Module
         return new ScaledWeights(_output * r, HasLinearTerm ? Linear() * r : null);
     }
 
-    /// <summary>‖(L_ji, W_j·i)‖₂ for i ≠ j, [d (effect), d (cause)], zero diagonal.</summary>
-    public Tensor GroupNorms()
+    /// <summary>
+    /// Σ_{i≠j} C_ji with |·| smoothed to √(x² + ε²) − ε (ε = <see cref="PenaltySmoothing"/>): the sparsity penalty. With the
+    /// kink of |·|, Adam kept weights near zero flipping sign at every step, so two fits with the same seed differed by
+    /// 4e-3 in single weights (float summation order alone decides the flips); smoothed, by 2e-6.
+    /// </summary>
+    public Tensor SparsityPenalty()
     {
-        // The small constant keeps the gradient of √ finite for groups at exactly zero (the masked diagonal).
-        Tensor squares = First().square().sum(1) + Linear().square();
-        return (squares + 1e-12).sqrt() * _offDiagonal;
+        Tensor SmoothAbs(Tensor x) => (x.square() + PenaltySmoothing * PenaltySmoothing).sqrt() - PenaltySmoothing;
+        Tensor bound = (SmoothAbs(_output).unsqueeze(-1) * SmoothAbs(First())).sum(1) + SmoothAbs(Linear());
+        return (bound * _offDiagonal).sum();
     }
+
+    /// <summary>ε of the smoothed absolute value in <see cref="SparsityPenalty"/>, in weight units.</summary>
+    public const double PenaltySmoothing = 1e-3;
+
+    /// <summary>r_j C_ji, the largest |∂f_j/∂x_i| the rescaled mechanism allows, [d (effect), d (cause)], zero diagonal.</summary>
+    public Tensor EdgeBounds() => RawBound() * ContractionScale().unsqueeze(-1);
 
     /// <summary>f(x) for cells [..., d].</summary>
     public Tensor Forward(Tensor x) => Forward(x, Scaled());

@@ -6,7 +6,7 @@ namespace Gim.MLNet.Prediction;
 /// </summary>
 /// <remarks>
 /// Encoder and standardisation as in <see cref="GimParameters"/>; <see cref="GimParameters.Graph"/> is the read-out
-/// [i, j] = ‖(L_ji, W_j·i)‖₂ (informational: import checks its shape, not its values). Causal model in standardised
+/// [i, j] = r_j C_ji, the bound on |∂f_j/∂x_i| (informational: import checks its shape, not its values). Causal model in standardised
 /// units, H = <see cref="HiddenWidth"/>: W_jhi = FirstWeight[j·H + h, i] for i ≠ j (the diagonal groups are
 /// ignored), c_jh = FirstBias[j·H + h], v_jh = OutputWeight[j, h], log w_i = 3·tanh(NormWeight[i] / 3);
 /// L_ji = LinearWeight[j, i] for i ≠ j (0 when LinearWeight is null);

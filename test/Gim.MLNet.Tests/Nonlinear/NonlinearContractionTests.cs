@@ -8,25 +8,52 @@ namespace Gim.MLNet.Tests.Nonlinear;
 public class NonlinearContractionTests
 {
     [Test]
-    public void EdgeStrength_IsTheGroupNormOfTheLinearAndFirstLayerWeights()
+    public void EdgeStrength_IsTheRescaledBound_AndThePenaltyTheRawBoundSum()
     {
-        const int d = 6;
-        using var model = NonlinearTestModels.Random(d, seed: 11);
+        const int d = 10;
+        using var model = NonlinearTestModels.Random(d, seed: 7);
         using var scope = NewDisposeScope();
         using var _ = no_grad();
         NonlinearMechanisms m = model.Mechanisms;
         Tensor rawFirst = m.RawFirst.reshape(d * m.Hidden, d);
-        Tensor rawLinear = m.RawLinear;
+        Tensor rawOutput = m.RawOutput, rawLinear = m.RawLinear, r = m.ContractionScale();
         Tensor adjacency = model.Adjacency();                          // [cause i, effect j]
+        const double eps = NonlinearMechanisms.PenaltySmoothing;
+        static double Smooth(double x) => Math.Sqrt(x * x + eps * eps) - eps;
+        double penalty = 0;
         for (int j = 0; j < d; j++)
             for (int i = 0; i < d; i++)
             {
-                double squares = 0;
-                for (int h = 0; h < m.Hidden; h++) squares += Math.Pow(rawFirst[j * m.Hidden + h, i].ToDouble(), 2);
-                double expected = i == j ? 0 : Math.Sqrt(squares + Math.Pow(rawLinear[j, i].ToDouble(), 2));
-                Assert.That(adjacency[i, j].ToDouble(), Is.EqualTo(expected).Within(1e-9), $"edge {i} → {j}");
+                // C_ji = |L_ji| + Σ_h |v_jh| |W_jhi|, and the penalty's smoothed C, entry by entry in double.
+                double bound = Math.Abs(rawLinear[j, i].ToDouble()), smooth = Smooth(rawLinear[j, i].ToDouble());
+                for (int h = 0; h < m.Hidden; h++)
+                {
+                    double v = rawOutput[j, h].ToDouble(), w = rawFirst[j * m.Hidden + h, i].ToDouble();
+                    bound += Math.Abs(v) * Math.Abs(w);
+                    smooth += Smooth(v) * Smooth(w);
+                }
+                if (i == j) bound = smooth = 0;
+                penalty += smooth;
+                Assert.That(adjacency[i, j].ToDouble(), Is.EqualTo(r[j].ToDouble() * bound).Within(1e-9), $"edge {i} → {j}");
             }
+        Assert.That(model.SparsityPenalty().ToDouble(), Is.EqualTo(penalty).Within(1e-9 * penalty));
         Assert.That(rawLinear.abs().max().ToDouble(), Is.GreaterThan(0.5), "the test model's linear term is not trivial");
+        Assert.That(r.max().ToDouble(), Is.LessThan(1), "the test model is rescaled, so r matters");
+    }
+
+    [Test]
+    public void Penalty_CannotBeLoweredByRescalingAnMlpUnit()
+    {
+        // W → a·W, v → v/a leaves |v||W| unchanged (up to the smoothing ε); a norm of W alone would shrink by a = 10.
+        const int d = 5;
+        using var model = NonlinearTestModels.Random(d, seed: 3);
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        NonlinearMechanisms m = model.Mechanisms;
+        double before = model.SparsityPenalty().ToDouble();
+        m.RawFirst.mul_(0.1);
+        m.RawOutput.mul_(10);
+        Assert.That(model.SparsityPenalty().ToDouble(), Is.EqualTo(before).Within(0.02 * before));
     }
 
     [Test]

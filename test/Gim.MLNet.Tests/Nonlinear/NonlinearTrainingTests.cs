@@ -58,7 +58,7 @@ public class NonlinearTrainingTests
     }
 
     [Test]
-    public void Graph_IsTheGroupNormReadout_WithZeroDiagonal_AndFindsTheChain()
+    public void Graph_IsTheEdgeBoundReadout_WithZeroDiagonal_AndFindsTheChain()
     {
         double[,] graph = _model.Graph();
         for (int i = 0; i < TinyLinearScm.Variables; i++) Assert.That(graph[i, i], Is.EqualTo(0));
