@@ -18,6 +18,14 @@ internal static class OnnxInitializers
         }
     }
 
+    /// <summary>Exports every variant and asserts that each graph reads every constant it holds.</summary>
+    public static void AssertEveryVariantUsesAll(Func<GimOnnxExportOptions, byte[]> export)
+    {
+        foreach (GimOnnxExportOptions options in Variants())
+            Assert.That(Unused(export(options)), Is.Empty,
+                $"mode {options.Mode}, counterfactual {options.ControlCellsInputName is not null}, flattened {options.FlattenOutputs}");
+    }
+
     /// <summary>Initializers that no node takes as an input (ONNX Runtime warns about each and drops it; they only add size).</summary>
     public static string[] Unused(byte[] model)
     {
