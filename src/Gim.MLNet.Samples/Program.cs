@@ -1,4 +1,5 @@
 using Gim.MLNet.Samples.Commands;
+using Gim.MLNet.Samples.Console;
 using Spectre.Console.Cli;
 
 var app = new CommandApp<MainJobCommand>();
@@ -14,21 +15,9 @@ app.Configure(config =>
         .WithDescription("Predict cells for new feature vectors with a saved pipeline (.zip).")
         .WithExample("predict", "--model", "run1/gim-pipeline.zip", "--input", "new-drugs.csv");
     config.AddCommand<SachsCommand>("sachs").WithDescription("GIM on the Sachs et al. (2005) flow-cytometry data: held-out cells, nominal targets, consensus graph.");
+    // Exceptions reach CommandLineErrors, which turns every one into an `error:` line and an exit code.
     config.PropagateExceptions();
     config.UseStrictParsing();
 });
-try
-{
-    return app.Run(args);
-}
-catch (CommandParseException e)
-{
-    Spectre.Console.AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
-    return 2;
-}
-catch (Exception e) when (e is ArgumentException or IOException or InvalidOperationException or InvalidDataException or UnauthorizedAccessException)
-{
-    Spectre.Console.AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
-    if (Environment.GetEnvironmentVariable("GIM_SAMPLES_DEBUG") == "1") Spectre.Console.AnsiConsole.WriteException(e);
-    return 1;
-}
+using var ctrlC = new CtrlCCancellation();
+return CommandLineErrors.Run(args, () => app.Run(args, ctrlC.Token), ctrlC.Token);

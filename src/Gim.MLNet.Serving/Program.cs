@@ -22,16 +22,16 @@ for (int i = 2; i < args.Length; i++)
 try
 {
     var mlContext = new MLContext();
-    ITransformer model = mlContext.Model.Load(modelPath, out DataViewSchema inputSchema);
+    ITransformer model = ModelFile.Load(mlContext, modelPath, out DataViewSchema inputSchema);
     // Disposing releases the ONNX Runtime session and deletes the temporary graph file ML.NET wrote.
     using var modelLifetime = model as IDisposable;
     string csv = inputPath == "-" ? Console.In.ReadToEnd() : File.ReadAllText(inputPath);
-    IDataView input = CsvInput.Load(mlContext, inputSchema, csv);
+    IDataView input = CsvInput.Load(mlContext, inputSchema, csv, inputPath == "-" ? "standard input" : inputPath);
     IDataView predictions = model.Transform(input);
     CsvOutput.Write(predictions, outputs, Console.Out, CultureInfo.InvariantCulture);
     return 0;
 }
-catch (Exception e) when (e is IOException or ArgumentException or InvalidOperationException or FormatException)
+catch (Exception e) when (e is IOException or InvalidDataException or ArgumentException or InvalidOperationException or FormatException or UnauthorizedAccessException)
 {
     Console.Error.WriteLine($"error: {e.Message}");
     return 1;

@@ -108,7 +108,7 @@ internal sealed class MainJob(int seed, bool quick, string folder, CancellationT
         string targets = Path.Combine(folder, "targets-fully-ood.png");
         Figures.Targets(targets, screen.FullOod.Truth.Select(t => t.Targets).ToArray(),
             screen.FullOod.Data.Contexts.Select(c => probabilities[c.Name]).ToArray(), gim.VariableNames, "fully-OOD drugs");
-        _outputs.Add((targets, "true vs inferred targets of the 20 new drugs (fully OOD)"));
+        _outputs.Add((targets, $"true vs inferred targets of the {screen.Options.NewDrugs} new drugs (fully OOD)"));
 
         string graph = Path.Combine(folder, "graph-true-vs-learned.png");
         Figures.Graphs(graph, screen.TrueGraph, gim.Graph());

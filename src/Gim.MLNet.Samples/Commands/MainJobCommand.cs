@@ -30,15 +30,17 @@ internal sealed class MainJobCommand : Command<MainJobCommand.Settings>
         [Description("Seed of the synthetic screen, of training and of the samples.")]
         [DefaultValue(0)]
         public int Seed { get; init; }
+
+        public override ValidationResult Validate() => OptionValues.CheckOut(Out, "the output folder, e.g. --out run1");
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        string folder = OutputFolder.Prepare(settings.Out);
-        var job = new MainJob(settings.Seed, settings.Quick, folder, cancellationToken);
-        job.Run();
-        AnsiConsole.MarkupLineInterpolated($"[green]Done[/] in {clock.Elapsed.TotalSeconds:F0} s. Everything is in [bold]{folder}[/]:");
+        OutputFolder folder = OutputFolder.Prepare(settings.Out, "gim-run");
+        var job = new MainJob(settings.Seed, settings.Quick, folder.Path, cancellationToken);
+        folder.RemoveIfFailed(job.Run);
+        AnsiConsole.MarkupLineInterpolated($"[green]Done[/] in {clock.Elapsed.TotalSeconds:F0} s. Everything is in [bold]{folder.Path}[/]:");
         foreach (var (file, what) in job.Outputs)
             AnsiConsole.MarkupLineInterpolated($"  {Path.GetFileName(file),-28} {what}");
         return 0;

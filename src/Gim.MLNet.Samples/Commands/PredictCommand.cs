@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Text;
 using Gim.MLNet.Data;
 using Gim.MLNet.MLNet;
+using Gim.MLNet.Samples.Console;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Spectre.Console;
@@ -25,7 +26,7 @@ internal sealed class PredictCommand : Command<PredictCommand.Settings>
         public string? Features { get; init; }
 
         [CommandOption("--input <CSV>")]
-        [Description("Feature vectors, one per line (a header line of names is allowed).")]
+        [Description("Feature vectors, one per line, comma-separated: in the model's feature order, or in any order under a first line naming the model's features.")]
         public string? Input { get; init; }
 
         [CommandOption("--count <N>")]
@@ -41,8 +42,8 @@ internal sealed class PredictCommand : Command<PredictCommand.Settings>
         {
             if (string.IsNullOrWhiteSpace(Model)) return ValidationResult.Error("--model is required.");
             if ((Features is null) == (Input is null)) return ValidationResult.Error("Give exactly one of --features or --input.");
-            if (Count < 1) return ValidationResult.Error("--count must be ≥ 1.");
-            return ValidationResult.Success();
+            if (Count < 1) return ValidationResult.Error($"--count must be ≥ 1; got {Count}.");
+            return OptionValues.CheckOut(Out, "the file for the predicted cells, e.g. --out predictions.csv");
         }
     }
 
@@ -50,6 +51,8 @@ internal sealed class PredictCommand : Command<PredictCommand.Settings>
     {
         if (!File.Exists(settings.Model))
             throw new FileNotFoundException($"--model: no file '{settings.Model}'.", settings.Model);
+        // Before loading and predicting: a bad -o should not cost the run.
+        string output = OutputFile.Check(settings.Out ?? "predictions.csv", "-o/--out");
         var mlContext = new MLContext(seed: 0);
         ITransformer model = mlContext.Model.LoadModel(settings.Model!, out DataViewSchema inputSchema);
         using var modelLifetime = model as IDisposable; // the ONNX session and ML.NET's temporary graph file
@@ -59,8 +62,8 @@ internal sealed class PredictCommand : Command<PredictCommand.Settings>
         IReadOnlyList<string> featureNames = SlotNames(inputSchema["Features"], p, "f");
 
         List<float[]> queries = settings.Features is not null
-            ? new List<float[]> { ParseVector(settings.Features, p, "--features") }
-            : ReadQueries(settings.Input!, p);
+            ? new List<float[]> { PredictionQueries.ParseVector(settings.Features, p, "--features") }
+            : PredictionQueries.Read(settings.Input!, featureNames);
 
         var contexts = queries.Select((q, i) => new PerturbationContext($"query{i}", q, new float[settings.Count, d])).ToList();
         IDataView rows = new PerturbationDataset(contexts, variables, featureNames).ToDataView(mlContext);
@@ -68,8 +71,7 @@ internal sealed class PredictCommand : Command<PredictCommand.Settings>
         float[][] samples = predicted.GetColumn<float[]>("Sample").ToArray();
         float[][] means = predicted.GetColumn<float[]>("PredictedMean").ToArray();
 
-        string output = Path.GetFullPath(settings.Out ?? "predictions.csv");
-        var sb = new StringBuilder("query,draw," + string.Join(',', variables) + "\n");
+        var sb = new StringBuilder("query,draw," + CsvField.Join(variables) + "\n");
         for (int r = 0; r < samples.Length; r++)
             sb.Append(r / settings.Count).Append(',').Append(r % settings.Count).Append(',')
               .AppendJoin(',', samples[r].Select(v => v.ToString("R", CultureInfo.InvariantCulture))).Append('\n');
@@ -100,33 +102,5 @@ internal sealed class PredictCommand : Command<PredictCommand.Settings>
             return names.DenseValues().Select(n => n.ToString()).ToArray();
         }
         return Enumerable.Range(0, size).Select(i => $"{prefix}{i}").ToArray();
-    }
-
-    private static float[] ParseVector(string text, int expected, string where)
-    {
-        string[] parts = text.Split(',', StringSplitOptions.TrimEntries);
-        if (parts.Length != expected)
-            throw new ArgumentException($"{where}: {parts.Length} values; the model expects {expected} features.");
-        var values = new float[expected];
-        for (int i = 0; i < expected; i++)
-            if (!float.TryParse(parts[i], NumberStyles.Float, CultureInfo.InvariantCulture, out values[i]) || !float.IsFinite(values[i]))
-                throw new ArgumentException($"{where}: value {i + 1} ('{parts[i]}') is not a finite number.");
-        return values;
-    }
-
-    private static List<float[]> ReadQueries(string path, int expected)
-    {
-        if (!File.Exists(path)) throw new FileNotFoundException($"--input: no file '{path}'.", path);
-        var queries = new List<float[]>();
-        string[] lines = File.ReadAllLines(path);
-        for (int i = 0; i < lines.Length; i++)
-        {
-            if (string.IsNullOrWhiteSpace(lines[i])) continue;
-            bool header = i == 0 && !char.IsDigit(lines[i].TrimStart().FirstOrDefault()) && !lines[i].TrimStart().StartsWith('-');
-            if (header) continue;
-            queries.Add(ParseVector(lines[i], expected, $"--input '{path}', line {i + 1}"));
-        }
-        if (queries.Count == 0) throw new ArgumentException($"--input '{path}': no feature vectors found.");
-        return queries;
     }
 }

@@ -22,15 +22,17 @@ internal sealed class SachsCommand : Command<SachsCommand.Settings>
         [Description("Seed of the 80/20 split of every condition's cells, of training and of the predicted cells.")]
         [DefaultValue(0)]
         public int Seed { get; init; }
+
+        public override ValidationResult Validate() => OptionValues.CheckOut(Out, "the output folder, e.g. --out run1");
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        string folder = OutputFolder.Prepare(settings.Out);
-        var job = new SachsJob(settings.Seed, folder, cancellationToken);
-        job.Run();
-        AnsiConsole.MarkupLineInterpolated($"[green]Done[/] in {clock.Elapsed.TotalSeconds:F0} s. Everything is in [bold]{folder}[/]:");
+        OutputFolder folder = OutputFolder.Prepare(settings.Out, "gim-run");
+        var job = new SachsJob(settings.Seed, folder.Path, cancellationToken);
+        folder.RemoveIfFailed(job.Run);
+        AnsiConsole.MarkupLineInterpolated($"[green]Done[/] in {clock.Elapsed.TotalSeconds:F0} s. Everything is in [bold]{folder.Path}[/]:");
         foreach (var (file, what) in job.Outputs)
             AnsiConsole.MarkupLineInterpolated($"  {Path.GetFileName(file),-28} {what}");
         return 0;

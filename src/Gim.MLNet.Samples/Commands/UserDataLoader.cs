@@ -1,6 +1,8 @@
 using Gim.MLNet.Data;
 using Gim.MLNet.Data.AnnData;
 using Gim.MLNet.Data.Csv;
+using Gim.MLNet.Data.Loaders;
+using Gim.MLNet.Samples.Console;
 
 namespace Gim.MLNet.Samples.Commands;
 
@@ -11,36 +13,42 @@ internal static class UserDataLoader
     {
         if (!File.Exists(s.Data))
             throw new FileNotFoundException($"--data: no file '{s.Data}'.", s.Data);
-        string[] controls = Split(s.Control);
-        string extension = Path.GetExtension(s.Data).ToLowerInvariant();
-        switch (extension)
+        string[] controls = OptionValues.Split(s.Control);
+        if (s.IsAnnData == true)
         {
-            case ".csv" or ".tsv" or ".txt":
-                var roles = new CsvColumnRoles(s.Context!, controls)
-                {
-                    FeatureColumns = s.Features is null ? null : Split(s.Features),
-                    FeaturePrefix = s.FeaturePrefix,
-                    MeasurementColumns = s.Measurements is null ? null : Split(s.Measurements),
-                    MeasurementPrefix = s.MeasurementPrefix,
-                    Delimiter = extension == ".tsv" ? '\t' : ',',
-                };
-                return CsvPerturbationReader.Read(s.Data!, roles).ToPerturbationDataset();
-            case ".h5ad":
-                if (s.Features is null)
-                    throw new ArgumentException("--features: name the obs columns that describe each perturbation (numeric, identical within a context), e.g. --features dose,logP.");
-                string[] features = Split(s.Features);
-                var options = new AnnDataReadOptions
-                {
-                    Layer = s.Layer,
-                    Variables = s.Variables is null ? null : Split(s.Variables),
-                    ObsColumns = features.Append(s.Context!).Distinct().ToArray(),
-                };
-                return AnnDataReader.Read(s.Data!, options).ToPerturbationDataset(s.Context!, controls, features);
-            default:
-                throw new ArgumentException($"--data: '{s.Data}' has extension '{extension}'; expected .csv, .tsv or .h5ad.");
+            string[] features = OptionValues.Split(s.Features);
+            var options = new AnnDataReadOptions
+            {
+                Layer = s.Layer,
+                Variables = s.Variables is null ? null : OptionValues.Split(s.Variables),
+                ObsColumns = features.Append(s.Context!).Distinct().ToArray(),
+            };
+            return AnnDataReader.Read(s.Data!, options).ToPerturbationDataset(s.Context!, controls, features);
+        }
+        char delimiter = Path.GetExtension(s.Data!).Equals(".tsv", StringComparison.OrdinalIgnoreCase) ? '\t' : ',';
+        CsvDialect.Check(s.Data!, delimiter);
+        var roles = new CsvColumnRoles(s.Context!, controls)
+        {
+            FeatureColumns = s.Features is null ? null : OptionValues.Split(s.Features),
+            FeaturePrefix = s.FeaturePrefix,
+            MeasurementColumns = s.Measurements is null ? null : OptionValues.Split(s.Measurements),
+            MeasurementPrefix = s.MeasurementPrefix,
+            IgnoredColumns = OptionValues.Split(s.Ignore),
+            Delimiter = delimiter,
+        };
+        try
+        {
+            return CsvPerturbationReader.Read(s.Data!, roles).ToPerturbationDataset();
+        }
+        catch (DataFileException e) when (e.Line > 1 && e.Location is string column && IsDefaultMeasurement(column, roles))
+        {
+            // An id or annotation column (cell = c0, c1, ...) is a measurement only because no flag said otherwise.
+            throw new IOException(
+                $"{e.Message} '{column}' is read as a measured variable because every column that is not the context or a feature is one: skip it with --ignore {column}, or choose the measurements with --measurements or --measurement-prefix.", e);
         }
     }
 
-    private static string[] Split(string? list) =>
-        (list ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+    private static bool IsDefaultMeasurement(string column, CsvColumnRoles roles) =>
+        roles.MeasurementColumns is null && roles.MeasurementPrefix is null && column != roles.ContextColumn
+        && !(roles.FeatureColumns?.Contains(column) ?? false) && !(roles.FeaturePrefix is string prefix && column.StartsWith(prefix, StringComparison.Ordinal));
 }

@@ -63,6 +63,67 @@ public class ServingConsoleTests
         Assert.That(result.Error, Does.StartWith("error:"));
     }
 
+    private sealed class VectorRow
+    {
+        [VectorType(2)] public float[] Features { get; set; } = Array.Empty<float>();
+    }
+
+    /// <summary>A tiny pipeline (no GIM needed) whose input is a size-2 float vector called Features.</summary>
+    private static string SaveVectorModel(string directory)
+    {
+        var mlContext = new MLContext(seed: 0);
+        IDataView data = mlContext.Data.LoadFromEnumerable(new[] { new VectorRow { Features = new[] { 1f, 2f } } });
+        ITransformer model = mlContext.Transforms.Concatenate("Out", "Features").Fit(data);
+        string path = Path.Combine(directory, "vector.zip");
+        mlContext.Model.Save(model, data.Schema, path);
+        return path;
+    }
+
+    [TestCase("Features,x\n1,abc\n", "row 1 (line 2), column 2 ('x', Features slot 1): 'abc' is not a number")]
+    [TestCase("Features,x\n1,2\n3,\n", "row 2 (line 3), column 2 ('x', Features slot 1): the value is empty")]
+    [TestCase("Features,x\n1,2\n3,4,5\n", "row 2 (line 3): 3 fields; the header has 2")]
+    [TestCase("Features,x\n1;5,2\n", "column 1 ('Features', Features slot 0): '1;5' is not a number")]
+    public void Console_RejectsBadCellsNamingRowAndColumn(string csv, string expected)
+    {
+        string directory = Directory.CreateTempSubdirectory("gim-serving-").FullName;
+        try
+        {
+            string model = SaveVectorModel(directory);
+            string input = Path.Combine(directory, "input.csv");
+            File.WriteAllText(input, csv);
+            var (code, output, error) = Run(model, input, "--columns", "Out");
+            Assert.That(code, Is.EqualTo(1), $"bad input must fail, not predict NaN; printed:\n{output}");
+            Assert.That(error, Does.StartWith("error: " + input));
+            Assert.That(error, Does.Contain(expected));
+            Assert.That(output, Is.Empty, "nothing is printed for a rejected input");
+
+            File.WriteAllText(input, "Features,x\n1,2.5\n");
+            Assert.That(RunConsole(model, input, "--columns", "Out"), Is.EqualTo(new[] { "Out.0,Out.1", "1,2.5" }), "good input still works");
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Test]
+    public void Console_NamesAModelFileThatIsNotAModel()
+    {
+        string directory = Directory.CreateTempSubdirectory("gim-serving-").FullName;
+        try
+        {
+            string junk = Path.Combine(directory, "junk.zip");
+            File.WriteAllText(junk, "this is not a zip archive");
+            var (code, _, error) = Run(junk, "-");
+            Assert.That(code, Is.EqualTo(1));
+            Assert.That(error, Does.StartWith("error: " + junk + ": not a loadable ML.NET model"));
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
     private static string[] RunConsole(params string[] args)
     {
         var (code, output, error) = Run(args);

@@ -37,7 +37,7 @@ internal sealed class CsvLayout
         }
         int Find(string name, string role) => position.TryGetValue(name, out int i) ? i
             : throw new DataFileException(source, name, 1,
-                $"the {role} column '{name}' is not in the header; the columns are: {string.Join(", ", header.Take(30).Select(h => $"'{h}'"))}{(header.Length > 30 ? ", ..." : "")}.");
+                $"the {role} column '{name}' is not in the header; the columns are: {string.Join(", ", header.Take(30).Select(h => $"'{h}'"))}{(header.Length > 30 ? ", ..." : "")}.{DialectHint(header, roles.Delimiter)}");
 
         int context = Find(roles.ContextColumn, "context");
         int[] features = Pick(source, header, roles.FeatureColumns, roles.FeaturePrefix, "feature", Find)
@@ -53,6 +53,17 @@ internal sealed class CsvLayout
             if (m == context || features.Contains(m))
                 throw new ArgumentException($"CsvColumnRoles: column '{header[m]}' is both a measurement and the context or a feature.");
         return new CsvLayout(context, features, measurements, header);
+    }
+
+    /// <summary>A header read as one column that holds another separator: the file is in another dialect (the separator is never guessed).</summary>
+    private static string DialectHint(string[] header, char delimiter)
+    {
+        if (header.Length != 1) return "";
+        foreach (char other in new[] { ';', '\t', ',' })
+            if (other != delimiter && header[0].Contains(other))
+                return $" The header is a single column that contains {Name(other)}: the file looks {Name(other)}-separated, but it is read with {Name(delimiter)} as the separator (CsvColumnRoles.Delimiter).";
+        return "";
+        static string Name(char c) => c == '\t' ? "tab" : $"'{c}'";
     }
 
     private static int[]? Pick(string source, string[] header, IReadOnlyList<string>? names, string? prefix, string role, Func<string, string, int> find)

@@ -36,6 +36,17 @@ public class CsvPerturbationReaderTests
         Assert.That(table.Features, Is.EqualTo(new float[,] { { 0, 0 }, { 10, 1 }, { 0, 0 }, { 10, 1 } }));
     }
 
+    [TestCase(';', ',', "contains ';': the file looks ';'-separated, but it is read with ',' as the separator")]
+    [TestCase('\t', ',', "contains tab: the file looks tab-separated, but it is read with ',' as the separator")]
+    [TestCase(',', '\t', "contains ',': the file looks ','-separated, but it is read with tab as the separator")]
+    public void A_header_in_another_dialect_gets_a_hint_about_the_separator(char written, char read, string hint)
+    {
+        var roles = Roles();
+        roles.Delimiter = read;
+        var e = Assert.Throws<DataFileException>(() => Read(Cells.Replace(',', written), roles));
+        Assert.That(e!.Message, Does.Contain("the context column 'condition' is not in the header").And.Contain(hint));
+    }
+
     [Test]
     public void Prefixes_select_features_and_measurements_in_file_order()
     {

@@ -1,0 +1,134 @@
+using System.ComponentModel;
+using System.Globalization;
+using Gim.MLNet.Samples.Console;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Gim.MLNet.Samples.Commands;
+
+internal sealed partial class FitCommand
+{
+    /// <summary>
+    /// The options of `fit`, checked here in the flags' own words before any data is read, so a wrong
+    /// command line never reaches the library (whose messages name its API, not the flags).
+    /// </summary>
+    public sealed class Settings : CommandSettings
+    {
+        [CommandOption("--data <FILE>")]
+        [Description("Cells to learn from: a .csv (comma-separated; .txt too), a .tsv (tab-separated), one row per cell, or an AnnData .h5ad file.")]
+        public string? Data { get; init; }
+
+        [CommandOption("--context <COLUMN>")]
+        [Description("Column (CSV) or obs column (.h5ad) naming each cell's context (drug/dose, reagent combination).")]
+        public string? Context { get; init; }
+
+        [CommandOption("--control <VALUES>")]
+        [Description("Context value(s) of the control cells, comma-separated (e.g. DMSO).")]
+        public string? Control { get; init; }
+
+        [CommandOption("--features <COLUMNS>")]
+        [Description("Feature columns, comma-separated (CSV columns or .h5ad obs columns).")]
+        public string? Features { get; init; }
+
+        [CommandOption("--feature-prefix <PREFIX>")]
+        [Description("CSV only: every column starting with this prefix is a feature.")]
+        public string? FeaturePrefix { get; init; }
+
+        [CommandOption("--measurements <COLUMNS>")]
+        [Description("CSV only: measured variables, comma-separated (default: every column that is not the context, a feature or ignored).")]
+        public string? Measurements { get; init; }
+
+        [CommandOption("--measurement-prefix <PREFIX>")]
+        [Description("CSV only: every column starting with this prefix is a measured variable.")]
+        public string? MeasurementPrefix { get; init; }
+
+        [CommandOption("--ignore <COLUMNS>")]
+        [Description("CSV only: columns to skip (cell ids, annotations), comma-separated, when the measurements are every other column.")]
+        public string? Ignore { get; init; }
+
+        [CommandOption("--layer <NAME>")]
+        [Description(".h5ad only: read this layer instead of X.")]
+        public string? Layer { get; init; }
+
+        [CommandOption("--variables <NAMES>")]
+        [Description(".h5ad only: read only these variables (var names, comma-separated).")]
+        public string? Variables { get; init; }
+
+        [CommandOption("--steps <N>")]
+        [Description("Training steps.")]
+        [DefaultValue(2000)]
+        public int Steps { get; init; }
+
+        [CommandOption("--lambda-t <X>")]
+        [Description("Target sparsity λ_t ≥ 0 (larger: fewer targets per perturbation).")]
+        [DefaultValue(3.0)]
+        public double TargetSparsity { get; init; }
+
+        [CommandOption("--seed <SEED>")]
+        [DefaultValue(0)]
+        public int Seed { get; init; }
+
+        [CommandOption("--checkpoint <FILE>")]
+        [Description("Checkpoint training to this file; rerun the same command to resume after an interruption.")]
+        public string? Checkpoint { get; init; }
+
+        [CommandOption("-o|--out <DIR>")]
+        [Description("Output folder (default: a new gim-fit-<time> folder here).")]
+        public string? Out { get; init; }
+
+        /// <summary>True for a .h5ad file, false for CSV; null for any other extension.</summary>
+        public bool? IsAnnData => Path.GetExtension(Data ?? "").ToLowerInvariant() switch
+        {
+            ".h5ad" => true,
+            ".csv" or ".tsv" or ".txt" => false,
+            _ => null,
+        };
+
+        public override ValidationResult Validate()
+        {
+            if (string.IsNullOrWhiteSpace(Data)) return ValidationResult.Error("--data is required: the .csv, .tsv or .h5ad file of cells.");
+            if (IsAnnData is null) return ValidationResult.Error($"--data: '{Data}' has extension '{Path.GetExtension(Data)}'; expected .csv, .tsv, .txt or .h5ad.");
+            if (string.IsNullOrWhiteSpace(Context)) return ValidationResult.Error("--context is required: the column that names each cell's context.");
+            if (Control is null) return ValidationResult.Error("--control is required: the context value(s) of the control cells.");
+            if (OptionValues.Split(Control).Length == 0) return ValidationResult.Error($"--control '{Control}' names no value; give the context value(s) of the control cells, comma-separated (e.g. --control DMSO).");
+            foreach (var (flag, list) in new[] { ("--features", Features), ("--measurements", Measurements), ("--ignore", Ignore), ("--variables", Variables) })
+                if (list is not null && OptionValues.Split(list).Length == 0)
+                    return ValidationResult.Error($"{flag} '{list}' names no column; give names separated by commas.");
+            foreach (var (flag, prefix) in new[] { ("--feature-prefix", FeaturePrefix), ("--measurement-prefix", MeasurementPrefix) })
+                if (prefix is not null && prefix.Length == 0)
+                    return ValidationResult.Error($"{flag} is empty; give the prefix the column names start with.");
+            ValidationResult roles = IsAnnData == true ? ValidateAnnDataFlags() : ValidateCsvFlags();
+            if (!roles.Successful) return roles;
+            if (Steps < 1) return ValidationResult.Error($"--steps must be ≥ 1; got {Steps}.");
+            if (!double.IsFinite(TargetSparsity) || TargetSparsity < 0)
+                return ValidationResult.Error($"--lambda-t must be a finite number ≥ 0 (larger: fewer targets per perturbation); got {TargetSparsity.ToString(CultureInfo.InvariantCulture)}.");
+            return OptionValues.CheckOut(Out, "the output folder, e.g. --out fit1");
+        }
+
+        private ValidationResult ValidateCsvFlags()
+        {
+            if (Features is null && FeaturePrefix is null)
+                return ValidationResult.Error("name the feature columns (what describes each perturbation): --features COL1,COL2 or --feature-prefix PREFIX.");
+            if (Features is not null && FeaturePrefix is not null)
+                return ValidationResult.Error("give either --features or --feature-prefix, not both.");
+            if (Measurements is not null && MeasurementPrefix is not null)
+                return ValidationResult.Error("give either --measurements or --measurement-prefix, not both.");
+            if (Ignore is not null && (Measurements is not null || MeasurementPrefix is not null))
+                return ValidationResult.Error("--ignore applies only when the measurements are every other column; with --measurements or --measurement-prefix, leave the column out of those instead.");
+            if (Layer is not null || Variables is not null)
+                return ValidationResult.Error($"{(Layer is not null ? "--layer" : "--variables")} is for .h5ad files; '{Data}' is a CSV file (for CSV, choose columns with --measurements or --measurement-prefix).");
+            return ValidationResult.Success();
+        }
+
+        private ValidationResult ValidateAnnDataFlags()
+        {
+            string? csvOnly = FeaturePrefix is not null ? "--feature-prefix" : Measurements is not null ? "--measurements"
+                : MeasurementPrefix is not null ? "--measurement-prefix" : Ignore is not null ? "--ignore" : null;
+            if (csvOnly is not null)
+                return ValidationResult.Error($"{csvOnly} is for CSV files; '{Data}' is an .h5ad file (choose variables with --variables).");
+            if (Features is null)
+                return ValidationResult.Error("--features: name the obs columns that describe each perturbation (numeric, identical within a context), e.g. --features dose,logP.");
+            return ValidationResult.Success();
+        }
+    }
+}

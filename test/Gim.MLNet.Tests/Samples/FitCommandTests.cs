@@ -1,0 +1,109 @@
+using System.Diagnostics;
+
+namespace Gim.MLNet.Tests.Samples;
+
+/// <summary>
+/// `fit` on a user's CSV: bad data and unwritable folders fail before training and leave no folder behind,
+/// Ctrl-C stops cleanly, and the errors for common mistakes (an id column, a ';' file) say which flag fixes them.
+/// </summary>
+public class FitCommandTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);
+    private string _folder = "";
+
+    [SetUp]
+    public void CreateFolder() => _folder = Directory.CreateTempSubdirectory("gim-fit-").FullName;
+
+    [TearDown]
+    public void DeleteFolder() => Directory.Delete(_folder, recursive: true);
+
+    private (int ExitCode, string Output) Fit(params string[] args) =>
+        SamplesApp.RunIn(_folder, Timeout, new[] { "fit", "--context", "drug", "--control", "DMSO", "--feature-prefix", "fp_" }.Concat(args).ToArray());
+
+    [Test]
+    public void IdColumn_ErrorNamesTheFlagsThatFixIt_AndIgnoreDoes()
+    {
+        UserCells.Write(_folder);
+        var (exitCode, output) = Fit("--data", "cells.csv", "--steps", "20", "--out", "run");
+        Assert.That(exitCode, Is.EqualTo(1), output);
+        Assert.That(output, Does.Contain("'cell': 'c0' is not a number"));
+        Assert.That(output, Does.Contain("--ignore cell").And.Contain("--measurements").And.Contain("--measurement-prefix"));
+        Assert.That(Directory.Exists(Path.Combine(_folder, "run")), Is.False, "a failed load creates no folder");
+
+        (exitCode, output) = Fit("--data", "cells.csv", "--steps", "20", "--ignore", "cell", "--out", "run");
+        Assert.That(exitCode, Is.EqualTo(0), output);
+        string[] targets = File.ReadAllLines(Path.Combine(_folder, "run", "targets.csv"));
+        Assert.That(targets[0], Is.EqualTo($"context,g0,\"{UserCells.CommaVariable}\",g2"), "names with commas are quoted");
+    }
+
+    [TestCase(';', "';'-separated", "Convert the file to commas")]
+    [TestCase('\t', "tab-separated", "Rename the file to .tsv")]
+    public void OtherSeparator_ErrorSaysOnlyTsvIsTabSeparated(char separator, string looks, string fix)
+    {
+        UserCells.Write(_folder, "cells.csv", separator);
+        var (exitCode, output) = Fit("--data", "cells.csv", "--ignore", "cell", "--out", "run");
+        Assert.That(exitCode, Is.EqualTo(1), output);
+        Assert.That(output, Does.Contain($"looks {looks}").And.Contain("only a .tsv file is read as tab-separated").And.Contain(fix));
+        Assert.That(Directory.Exists(Path.Combine(_folder, "run")), Is.False);
+
+        if (separator == '\t')
+        {
+            File.Move(Path.Combine(_folder, "cells.csv"), Path.Combine(_folder, "cells.tsv"));
+            (exitCode, output) = Fit("--data", "cells.tsv", "--ignore", "cell", "--steps", "20", "--out", "run");
+            Assert.That(exitCode, Is.EqualTo(0), output);
+        }
+    }
+
+    [Test]
+    public void InvalidData_FailsBeforeCreatingTheFolder()
+    {
+        // Context D has one cell: training needs two per context, which used to be found after the folder existed.
+        string path = UserCells.Write(_folder);
+        File.AppendAllText(path, "c999,D,5.0000,1.0000,1.0,2.0,3.0\n");
+        var (exitCode, output) = Fit("--data", "cells.csv", "--ignore", "cell", "--out", "a/b/run");
+        Assert.That(exitCode, Is.EqualTo(1), output);
+        Assert.That(output, Does.Contain("Context 'D' has 1 cell(s)"));
+        Assert.That(Directory.Exists(Path.Combine(_folder, "a")), Is.False);
+    }
+
+    [Test]
+    public void UnwritableOut_FailsBeforeTrainingNamingTheFlagAndFolder()
+    {
+        Assume.That(OperatingSystem.IsLinux() && Directory.Exists("/proc/self"), "Linux /proc accepts no new files, even for root");
+        UserCells.Write(_folder);
+        var (exitCode, output) = Fit("--data", "cells.csv", "--ignore", "cell", "--out", "/proc");
+        Assert.That(exitCode, Is.EqualTo(1), output);
+        Assert.That(output, Does.Contain("error: --out: cannot write to the folder '/proc'"));
+        Assert.That(output, Does.Not.Contain("Fitting GIM"), "checked before training");
+        Assert.That(output, Does.Not.Contain(".tmp"));
+    }
+
+    [Test]
+    public void CtrlC_SaysCancelledExits130AndRemovesTheEmptyFolder()
+    {
+        Assume.That(OperatingSystem.IsLinux() || OperatingSystem.IsMacOS(), "SIGINT via kill(1)");
+        UserCells.Write(_folder);
+        using Process app = SamplesApp.Start(_folder, "fit", "--data", "cells.csv", "--context", "drug", "--control", "DMSO",
+            "--feature-prefix", "fp_", "--ignore", "cell", "--steps", "100000000", "--out", "run");
+        var stderr = app.StandardError.ReadToEndAsync();
+        var stdout = new System.Text.StringBuilder();
+        string? line;
+        while ((line = app.StandardOutput.ReadLine()) is not null && !line.Contains("Fitting GIM: step"))
+            stdout.AppendLine(line);
+        if (line is null) Assert.Fail($"training never reported progress:\n{stdout}{stderr.Result}"); // stderr is complete once stdout ends
+        Assert.That(Directory.Exists(Path.Combine(_folder, "run")), Is.True, "the folder exists while training");
+
+        using (Process kill = Process.Start("kill", new[] { "-INT", app.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) }))
+            kill.WaitForExit();
+        _ = app.StandardOutput.ReadToEndAsync();
+        if (!app.WaitForExit(60_000))
+        {
+            app.Kill(entireProcessTree: true);
+            Assert.Fail("Ctrl-C did not stop training within a minute");
+        }
+        Assert.That(app.ExitCode, Is.EqualTo(130));
+        Assert.That(stderr.Result, Does.Contain("cancelled"));
+        Assert.That(stderr.Result, Does.Not.Contain("   at "), "no stack trace");
+        Assert.That(Directory.Exists(Path.Combine(_folder, "run")), Is.False, "the empty folder the run created is gone");
+    }
+}
