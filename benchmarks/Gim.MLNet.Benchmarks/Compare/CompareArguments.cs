@@ -13,12 +13,14 @@ internal sealed class CompareArguments
         "               [--graph-threshold 0.3] [--variables 20] [--nonlinear] [--cyclic]\n" +
         "               GIM overrides: [--lambda-t X] [--control-target-weight X] [--lambda-b X] [--depth N] [--width N] [--lr X] [--steps N]\n" +
         "                              [--weight-decay X] [--draws N] [--straight-through] [--shift-scale]\n" +
-        "                              [--no-linear-term] (gim-nonlinear: mechanisms without the linear term)";
+        "                              [--no-linear-term] (gim-nonlinear: mechanisms without the linear term)\n" +
+        "                              [--warm-start] (gim-linear: start from the two-stage solution)";
 
     public List<int> Seeds { get; } = new();
     public List<string> Methods { get; } = new();
     public string OutputDirectory { get; private set; } = "compare-results";
     public bool Sinkhorn { get; private set; }
+    public bool WarmStart { get; private set; }
     public bool Help { get; private set; }
     public double GraphThreshold { get; private set; } = 0.3;
     public string CommandLine { get; private set; } = "";
@@ -90,6 +92,7 @@ internal sealed class CompareArguments
                 case "--straight-through": a._gim["straight-through"] = "1"; break;
                 case "--shift-scale": a._gim["shift-scale"] = "1"; break;
                 case "--no-linear-term": a._gim["no-linear-term"] = "1"; break;
+                case "--warm-start": a.WarmStart = true; break;
                 case "--lambda-t" or "--lambda-b" or "--depth" or "--width" or "--lr" or "--steps" or "--weight-decay" or "--draws" or "--control-target-weight":
                     string value = Next();
                     if (!double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out _))

@@ -82,7 +82,7 @@ internal static class CompareCommand
         "mean-shift" => new BaselineMethod(name, data => new MeanShiftTrainer(new MeanShiftOptions { Seed = seed }).Fit(data)),
         "conditional-gaussian" => new BaselineMethod(name, data => new ConditionalGaussianTrainer(new ConditionalGaussianOptions { Seed = seed }).Fit(data)),
         "two-stage" => new BaselineMethod(name, data => new TwoStageCausalTrainer(new TwoStageCausalOptions { Seed = seed }).Fit(data)),
-        "gim-linear" => new GimMethod(name, arguments.GimOptions(seed)),
+        "gim-linear" => new GimMethod(name, arguments.GimOptions(seed), arguments.WarmStart),
         "gim-nonlinear" => NonlinearGimMethod.Create(name, arguments.GimOptions(seed)),
         _ => throw new ArgumentException($"unknown method '{name}'"),
     };

@@ -4,8 +4,8 @@ using Gim.MLNet.Training;
 
 namespace Gim.MLNet.Benchmarks.Compare;
 
-/// <summary>GIM with the linear causal model.</summary>
-internal sealed class GimMethod(string name, GimOptions options) : IBenchmarkMethod
+/// <summary>GIM with the linear causal model, optionally started from the two-stage solution.</summary>
+internal sealed class GimMethod(string name, GimOptions options, bool warmStart = false) : IBenchmarkMethod
 {
     private GimModel? _model;
 
@@ -18,7 +18,8 @@ internal sealed class GimMethod(string name, GimOptions options) : IBenchmarkMet
     public void Fit(PerturbationDataset train)
     {
         _model?.Dispose();
-        _model = new GimTrainer(options).Fit(train);
+        LinearGimParameters? start = warmStart ? Baselines.GimWarmStart.TwoStage(train, options) : null;
+        _model = new GimTrainer(options).Fit(train, validation: null, start);
     }
 
     public float[,] Sample(float[] features, int count, int seed) => Model.Sample(features, count, PredictionMode.Map, seed);

@@ -54,7 +54,13 @@ public sealed partial class GimEstimator : IEstimator<GimTransformer>
         PerturbationDataset data = PerturbationDataReader.Read(input, _options, training.CancellationToken);
         channel.Info(MessageSensitivity.None, $"GIM: {data.Contexts.Count} contexts ({data.Controls.Count()} control), {data.SampleCount} cells, {data.VariableCount} variables, {data.FeatureCount} features.");
         var trainer = new GimTrainer(training) { Log = message => channel.Info(MessageSensitivity.None, message) };
-        GimModel model = trainer.Fit(data);
+        LinearGimParameters? start = null;
+        if (_options.WarmStartFromTwoStage)
+        {
+            channel.Info(MessageSensitivity.None, "GIM: fitting the two-stage warm start.");
+            start = Gim.MLNet.Baselines.GimWarmStart.TwoStage(data, training);
+        }
+        GimModel model = trainer.Fit(data, validation: null, start);
         try
         {
             var resolved = _options.Clone();
@@ -92,5 +98,9 @@ public sealed partial class GimEstimator : IEstimator<GimTransformer>
             throw new ArgumentException("GimEstimator.Options: Counterfactual uses MAP targets; set Mode to Map (the default) or Counterfactual to false.", nameof(options));
         ArgumentNullException.ThrowIfNull(options.Training, "options.Training");
         options.Training.Validate();
+        if (options.WarmStartFromTwoStage && (options.Training.CausalModel != Causal.CausalModelKind.Linear || options.Training.EncoderDepth != 0
+            || options.Training.Interventions != Interventions.InterventionKind.Shift))
+            throw new ArgumentException("GimEstimator.Options.WarmStartFromTwoStage needs Training.CausalModel = Linear, Training.EncoderDepth = 0 and " +
+                $"Training.Interventions = Shift (the two-stage map's shape); they are {options.Training.CausalModel}, {options.Training.EncoderDepth}, {options.Training.Interventions}.", nameof(options));
     }
 }

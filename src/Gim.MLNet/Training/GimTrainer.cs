@@ -31,7 +31,12 @@ public sealed class GimTrainer
     /// <summary>Fits a model.</summary>
     /// <param name="train">Training contexts; at least one control, at least 2 cells per context.</param>
     /// <param name="validation">Optional held-out contexts for early stopping (same variables and features).</param>
-    public GimModel Fit(PerturbationDataset train, PerturbationDataset? validation = null)
+    /// <param name="start">
+    /// Parameters to start from instead of B = 0, b = 0, log s = 0 and the encoder's random initialisation (a warm
+    /// start, e.g. the two-stage solution: <c>Baselines.GimWarmStart</c>). They must be in the standardised units of
+    /// <paramref name="train"/> and match the options: the linear causal model, the encoder's depth, width and heads.
+    /// </param>
+    public GimModel Fit(PerturbationDataset train, PerturbationDataset? validation = null, LinearGimParameters? start = null)
     {
         ArgumentNullException.ThrowIfNull(train);
         train.Validate(requireControl: true, minSamplesPerContext: 2);
@@ -65,6 +70,7 @@ public sealed class GimTrainer
         using var validationTensors = validation is null ? null
             : ContextTensors.Create(validation, variables, features, ContextWeighting.Equal, keepCells: !causal.HasMomentLikelihood, dtype, device);
 
+        if (start is not null) LoadStart(start, causal, encoder, train, variables, features, dtype, device);
         var parameters = causal.parameters().Concat(encoder.parameters()).ToList();
         using var optimizer = optim.Adam(parameters, lr: _options.LearningRate);
         var state = new TrainingLoopState();
@@ -118,6 +124,34 @@ public sealed class GimTrainer
         Log?.Invoke($"trained {state.StepsRun} steps in {elapsed.TotalSeconds:F2} s");
         return new GimModel(causal, encoder, variables, features, train.VariableNames, train.FeatureNames, _options,
             state.History, state.StepsRun, elapsed, device, dtype);
+    }
+
+    /// <summary>Copies a warm start into the freshly built modules, after checking it fits them and the data.</summary>
+    private void LoadStart(LinearGimParameters start, CausalModel causal, InterventionEncoder encoder, PerturbationDataset train,
+        Standardizer variables, Standardizer features, ScalarType dtype, Device device)
+    {
+        if (causal is not LinearCausalModel linear)
+            throw new ArgumentException($"A warm start holds a linear causal model; GimOptions.CausalModel is {_options.CausalModel}.", nameof(start));
+        GimParameterIO.Validate(start);
+        int width = start.HiddenLayers.Count > 0 ? start.HiddenLayers[0].Weight.GetLength(0) : _options.EncoderWidth;
+        if (start.VariableCount != train.VariableCount || start.FeatureCount != train.FeatureCount)
+            throw new ArgumentException($"The warm start has {start.VariableCount} variables and {start.FeatureCount} features; the training data have {train.VariableCount} and {train.FeatureCount}.", nameof(start));
+        if (start.Interventions != _options.Interventions || start.HiddenLayers.Count != _options.EncoderDepth || width != _options.EncoderWidth)
+            throw new ArgumentException($"The warm start's encoder ({start.Interventions}, depth {start.HiddenLayers.Count}, width {width}) differs from GimOptions " +
+                $"({_options.Interventions}, EncoderDepth {_options.EncoderDepth}, EncoderWidth {_options.EncoderWidth}).", nameof(start));
+        // Its numbers are in standardised units: only this data's standardisation gives them their meaning.
+        static bool Same(double[] a, double[] b) => a.Length == b.Length && a.Zip(b).All(x => Math.Abs(x.First - x.Second) <= 1e-6 * Math.Max(1, Math.Abs(x.Second)));
+        if (!Same(start.VariableMean, variables.Mean) || !Same(start.VariableScale, variables.Scale)
+            || !Same(start.FeatureMean, features.Mean) || !Same(start.FeatureScale, features.Scale))
+            throw new ArgumentException("The warm start was standardised on other data (its variable or feature means and scales differ from the training data's); fit it on the same training data.", nameof(start));
+        using (no_grad())
+        using (TorchScope.Enter())
+        {
+            linear.RawWeights.copy_(TensorArrays.FromMatrix(start.Graph, dtype, device));
+            linear.Bias.copy_(TensorArrays.FromVector(start.Bias, dtype, device));
+            linear.LogScale.copy_(TensorArrays.FromVector(start.LogScale, dtype, device));
+            EncoderParameterIO.Load(encoder, start, dtype, device);
+        }
     }
 
     /// <summary>Records progress and handles early stopping; true when training should stop.</summary>

@@ -11,6 +11,7 @@ public class DocsSnippetTests
     [TestCase("PipelineDocsExampleTests.cs", "loadbatched")]
     [TestCase("DataFrameDocsExampleTests.cs", "dataframe")]
     [TestCase("ServingConsoleTests.cs", "serving")]
+    [TestCase("../Training/WarmStartTests.cs", "warmstart")]
     public void DocsBlock_IsInMlnetMd(string file, string block)
     {
         string directory = Path.GetDirectoryName(ThisFile())!;
