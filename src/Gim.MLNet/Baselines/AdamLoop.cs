@@ -43,7 +43,15 @@ internal static class AdamLoop
     public static IDisposable Prepare(int threads, int variables, int seed)
     {
         var scope = TorchThreads.Use(threads, variables);
-        TorchSharp.torch.random.manual_seed(seed);
+        try
+        {
+            TorchSharp.torch.random.manual_seed(seed);
+        }
+        catch
+        {
+            scope.Dispose(); // a hold left open would keep the finalizer thread parked for good
+            throw;
+        }
         return scope;
     }
 }

@@ -53,7 +53,7 @@ internal sealed class NonlinearCausalModel : CausalModel
     /// <inheritdoc />
     public override int? DefaultCellBatchSize => _options.CellBatchSize;
 
-    /// <summary>Group-L1: Σ_{i≠j} ‖(L_ji, W_j·i)‖₂.</summary>
+    /// <summary>Σ_{i≠j} C_ji with |·| smoothed (<see cref="NonlinearMechanisms.SparsityPenalty"/>): rescaling an MLP unit cannot lower it.</summary>
     public override Tensor SparsityPenalty() => _mechanisms.SparsityPenalty();
 
     /// <summary>Edge strengths, cause × effect: at [i, j] the bound r_j C_ji on |∂f_j/∂x_i| (standardised units).</summary>

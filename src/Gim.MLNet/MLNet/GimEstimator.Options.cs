@@ -29,7 +29,8 @@ public sealed partial class GimEstimator
         /// Start training from the two-stage solution (interventions fitted per context, then a ridge map from the
         /// features) instead of zero: <see cref="Gim.MLNet.Baselines.GimWarmStart"/>. Needs the linear causal model, EncoderDepth 0 and
         /// Shift interventions. Default false (METHOD's zero start). On the Hill screen, with Training.MaxSteps = 500, it
-        /// improved fully-OOD MMD and target AUROC over both GIM and the two-stage peer (docs/results.md, "Warm start").
+        /// named the targets of new drugs better than cold GIM (AUROC 0.925 vs 0.906; the two-stage peer 0.952) at about
+        /// the same MMD (docs/results.md, "Warm start").
         /// </summary>
         public bool WarmStartFromTwoStage { get; set; }
 

@@ -15,7 +15,8 @@ namespace Gim.MLNet.Training;
 /// with a thread forcing collections, and once in four main-job runs on a busy machine. .NET has one finalizer thread;
 /// while it runs our sentinel's finalizer, which waits for the release, no TorchSharp finalizer can run.
 /// Holds nest and may come from several threads; the finalizers that queued up run at <see cref="Breathe"/> (between
-/// training steps) and when the last hold ends. Code under a hold must not call <c>GC.WaitForPendingFinalizers</c>.
+/// training steps) and when the last hold ends. Code under a hold must not call <c>GC.WaitForPendingFinalizers</c>;
+/// user callbacks run <see cref="Outside"/> it.
 /// </remarks>
 internal static class FinalizerHold
 {
@@ -30,9 +31,8 @@ internal static class FinalizerHold
 
     private static readonly object Gate = new();
     private static readonly Stopwatch SinceParked = new();
-    private static int _holds;
-    private static int _ownerThread; // the one thread holding (0: none; -1: several)
-    private static ManualResetEventSlim? _release;
+    private static readonly Dictionary<int, int> HoldsByThread = new();
+    private static ManualResetEventSlim? _release; // non-null while the finalizer thread is parked
 
     /// <summary>Holds the finalizer thread until the returned value is disposed (nested holds are cheap).</summary>
     public static Hold Enter()
@@ -40,17 +40,11 @@ internal static class FinalizerHold
         lock (Gate)
         {
             int thread = Environment.CurrentManagedThreadId;
-            if (_holds++ == 0)
-            {
-                _ownerThread = thread;
-                _release = Park();
-            }
-            else if (_ownerThread != thread)
-            {
-                _ownerThread = -1;
-            }
+            HoldsByThread[thread] = HoldsByThread.GetValueOrDefault(thread) + 1;
+            // Parks when nothing is parked: the first hold, or another thread's hold while a callback runs (Outside).
+            _release ??= Park();
         }
-        return new Hold(true);
+        return new Hold(Environment.CurrentManagedThreadId);
     }
 
     /// <summary>
@@ -61,20 +55,52 @@ internal static class FinalizerHold
     {
         lock (Gate)
         {
-            if (_holds == 0 || _ownerThread != Environment.CurrentManagedThreadId || SinceParked.Elapsed < BreatheEvery) return;
-            _release!.Set();
+            if (_release is null || !OnlyHolder() || SinceParked.Elapsed < BreatheEvery) return;
+            _release.Set();
             GC.WaitForPendingFinalizers();
             _release = Park();
         }
     }
 
-    private static void Exit()
+    /// <summary>
+    /// Runs user code (progress and log callbacks) with the finalizer thread free, so that it may wait for finalizers;
+    /// holds again afterwards. When another thread also holds, the hold stays (that thread may be inside a native call).
+    /// </summary>
+    public static void Outside(Action callback)
     {
         lock (Gate)
         {
-            if (--_holds > 0) return;
-            _ownerThread = 0;
-            _release!.Set();
+            if (_release is not null && OnlyHolder())
+            {
+                _release.Set();
+                _release = null;
+            }
+        }
+        try
+        {
+            callback();
+        }
+        finally
+        {
+            lock (Gate)
+            {
+                if (HoldsByThread.Count > 0) _release ??= Park();
+            }
+        }
+    }
+
+    private static bool OnlyHolder() => HoldsByThread.Count == 1 && HoldsByThread.ContainsKey(Environment.CurrentManagedThreadId);
+
+    private static void Exit(int thread)
+    {
+        lock (Gate)
+        {
+            // Tolerates a second dispose: a thread with no hold left has nothing to end.
+            if (!HoldsByThread.TryGetValue(thread, out int holds)) return;
+            if (holds > 1) HoldsByThread[thread] = holds - 1;
+            else HoldsByThread.Remove(thread);
+            if (HoldsByThread.Count > 0 || _release is null) return;
+            _release.Set();
             _release = null;
         }
     }
@@ -103,12 +129,12 @@ internal static class FinalizerHold
         }
     }
 
-    /// <summary>Ends one hold when disposed.</summary>
-    internal readonly struct Hold(bool active) : IDisposable
+    /// <summary>Ends one hold of the thread that took it when disposed.</summary>
+    internal readonly struct Hold(int thread) : IDisposable
     {
         public void Dispose()
         {
-            if (active) Exit();
+            if (thread != 0) Exit(thread);
         }
     }
 }

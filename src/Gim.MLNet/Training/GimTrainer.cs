@@ -35,6 +35,8 @@ public sealed class GimTrainer
     /// Parameters to start from instead of B = 0, b = 0, log s = 0 and the encoder's random initialisation (a warm
     /// start, e.g. the two-stage solution: <c>Baselines.GimWarmStart</c>). They must be in the standardised units of
     /// <paramref name="train"/> and match the options: the linear causal model, the encoder's depth, width and heads.
+    /// A checkpoint resumes only a run with the same start. Early stopping compares trained states only, never the
+    /// start itself.
     /// </param>
     public GimModel Fit(PerturbationDataset train, PerturbationDataset? validation = null, LinearGimParameters? start = null)
     {
@@ -74,11 +76,11 @@ public sealed class GimTrainer
         var parameters = causal.parameters().Concat(encoder.parameters()).ToList();
         using var optimizer = optim.Adam(parameters, lr: _options.LearningRate);
         var state = new TrainingLoopState();
-        string? fingerprint = _options.CheckpointPath is null ? null : TrainingFingerprint.Compute(_options, train, validation);
+        string? fingerprint = _options.CheckpointPath is null ? null : TrainingFingerprint.Compute(_options, train, validation, start);
         if (_options.CheckpointPath is not null && File.Exists(_options.CheckpointPath))
         {
             state = TrainingCheckpoint.Load(_options.CheckpointPath, fingerprint!, causal, encoder, optimizer, generator);
-            Log?.Invoke($"resumed from checkpoint '{_options.CheckpointPath}' at step {state.StepsRun}");
+            Tell($"resumed from checkpoint '{_options.CheckpointPath}' at step {state.StepsRun}");
         }
         var model = new GimModel(causal, encoder, variables, features, train.VariableNames, train.FeatureNames, _options,
             state.History, 0, TimeSpan.Zero, device, dtype);
@@ -121,9 +123,15 @@ public sealed class GimTrainer
         // A finished run needs no checkpoint; leaving it would make the next Fit with the same path "resume" at the end.
         if (_options.CheckpointPath is not null && File.Exists(_options.CheckpointPath))
             File.Delete(_options.CheckpointPath);
-        Log?.Invoke($"trained {state.StepsRun} steps in {elapsed.TotalSeconds:F2} s");
+        Tell($"trained {state.StepsRun} steps in {elapsed.TotalSeconds:F2} s");
         return new GimModel(causal, encoder, variables, features, train.VariableNames, train.FeatureNames, _options,
             state.History, state.StepsRun, elapsed, device, dtype);
+    }
+
+    /// <summary>Passes a line to <see cref="Log"/>, with the finalizer thread free: user code may wait for finalizers.</summary>
+    private void Tell(string message)
+    {
+        if (Log is { } log) FinalizerHold.Outside(() => log(message));
     }
 
     /// <summary>Copies a warm start into the freshly built modules, after checking it fits them and the data.</summary>
@@ -161,8 +169,8 @@ public sealed class GimTrainer
         double? validationLl = validation is null ? null : model.MapLogLikelihood(validation);
         var progress = new GimTrainingProgress(state.StepsRun, _options.MaxSteps, loss, validationLl, temperature, state.ElapsedBefore + sinceStart);
         state.History.Add(progress);
-        _options.Progress?.Report(progress);
-        Log?.Invoke($"step {state.StepsRun}/{_options.MaxSteps}: loss {loss:F4}" +
+        if (_options.Progress is { } sink) FinalizerHold.Outside(() => sink.Report(progress));
+        Tell($"step {state.StepsRun}/{_options.MaxSteps}: loss {loss:F4}" +
             (validationLl is null ? "" : $", validation log-likelihood {validationLl:F4}") + $", temperature {temperature:F3}");
         if (validationLl is not double v || _options.EarlyStoppingPatience == 0) return false;
         if (v > state.BestValidation + 1e-4)
@@ -174,7 +182,7 @@ public sealed class GimTrainer
             return false;
         }
         if (++state.EvaluationsWithoutImprovement < _options.EarlyStoppingPatience) return false;
-        Log?.Invoke($"early stop at step {state.StepsRun}: no validation improvement in {_options.EarlyStoppingPatience} evaluations");
+        Tell($"early stop at step {state.StepsRun}: no validation improvement in {_options.EarlyStoppingPatience} evaluations");
         return true;
     }
 

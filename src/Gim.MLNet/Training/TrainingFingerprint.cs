@@ -5,12 +5,13 @@ using Gim.MLNet.Data;
 namespace Gim.MLNet.Training;
 
 /// <summary>
-/// A hash of everything that determines a training run (data and options), so a checkpoint is only
+/// A hash of everything that determines a training run (data, options and a warm start), so a checkpoint is only
 /// ever resumed by the run that wrote it.
 /// </summary>
 internal static class TrainingFingerprint
 {
-    public static string Compute(GimOptions options, PerturbationDataset train, PerturbationDataset? validation)
+    public static string Compute(GimOptions options, PerturbationDataset train, PerturbationDataset? validation,
+        Prediction.LinearGimParameters? start = null)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         void Text(string s) => hash.AppendData(Encoding.UTF8.GetBytes(s + "\n"));
@@ -23,7 +24,21 @@ internal static class TrainingFingerprint
         if (options.CausalModel == Causal.CausalModelKind.Nonlinear) Text(options.Nonlinear.Fingerprint());
         Append(hash, train);
         if (validation is not null) Append(hash, validation);
+        if (start is not null)
+        {
+            Text("warm start");
+            foreach (Array numbers in new Array[] { start.Graph, start.Bias, start.LogScale, start.SkipWeight, start.SkipBias }
+                .Concat(start.HiddenLayers.SelectMany(l => new Array[] { l.Weight, l.Bias })))
+                Floats(hash, numbers);
+        }
         return Convert.ToHexString(hash.GetHashAndReset());
+    }
+
+    private static void Floats(IncrementalHash hash, Array numbers)
+    {
+        var bytes = new byte[Buffer.ByteLength(numbers)];
+        Buffer.BlockCopy(numbers, 0, bytes, 0, bytes.Length);
+        hash.AppendData(bytes);
     }
 
     private static string R(double value) => value.ToString("R", System.Globalization.CultureInfo.InvariantCulture);

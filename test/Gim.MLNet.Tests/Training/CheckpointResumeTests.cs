@@ -95,6 +95,12 @@ public class CheckpointResumeTests
         var different = new GimOptions { MaxSteps = 60, CheckpointEvery = 20, CheckpointPath = checkpoint, TargetSparsity = 0.5 };
         var e = Assert.Throws<InvalidOperationException>(() => new GimTrainer(different).Fit(screen.Train.Data));
         Assert.That(e!.Message, Does.Contain("different data or options").And.Contain(checkpoint));
+
+        // The same options from a warm start are a different run too: the cold checkpoint must not replace the start.
+        var same = new GimOptions { MaxSteps = 60, CheckpointEvery = 20, CheckpointPath = checkpoint, EvaluateEvery = 40 };
+        LinearGimParameters start = Gim.MLNet.Baselines.GimWarmStart.TwoStage(screen.Train.Data, same);
+        var warm = Assert.Throws<InvalidOperationException>(() => new GimTrainer(same).Fit(screen.Train.Data, validation: null, start));
+        Assert.That(warm!.Message, Does.Contain("different data or options"));
     }
 
     [Test]

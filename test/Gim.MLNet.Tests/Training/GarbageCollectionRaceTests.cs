@@ -2,6 +2,7 @@ using Gim.MLNet.Baselines;
 using Gim.MLNet.Interventions;
 using Gim.MLNet.Prediction;
 using Gim.MLNet.Tests.Onnx;
+using Gim.MLNet.Training;
 
 namespace Gim.MLNet.Tests.Training;
 
@@ -60,5 +61,49 @@ public class GarbageCollectionRaceTests
                 Assert.That(model.PredictMean(TinyLinearScm.Features("r2", 2)).All(float.IsFinite), Is.True);
             }
         });
+    }
+
+    [Test]
+    public void ACallbackThatWaitsForFinalizers_DoesNotHangTraining()
+    {
+        // Progress and Log run with the finalizer thread free; inside the hold this call would wait forever.
+        GimOptions options = TinyLinearScm.Options(steps: 200);
+        options.EvaluateEvery = 50;
+        options.Progress = new WaitingSink();
+        var trainer = new GimTrainer(options) { Log = _ => GC.WaitForPendingFinalizers() };
+        Task<GimModel> fit = Task.Run(() => trainer.Fit(TinyLinearScm.Dataset()));
+        Assert.That(fit.Wait(TimeSpan.FromMinutes(2)), Is.True, "training hung in a callback");
+        fit.Result.Dispose();
+    }
+
+    [Test]
+    public void AfterAnotherThreadsHoldEnds_FinalizersRunAgainBetweenSteps()
+    {
+        using (FinalizerHold.Enter())
+        {
+            var other = new Thread(() => FinalizerHold.Enter().Dispose());
+            other.Start();
+            other.Join();
+            var finalized = new ManualResetEventSlim(false);
+            DropFinalizable(finalized);
+            GC.Collect();
+            Thread.Sleep(300); // Breathe lets finalizers run at most every 250 ms
+            FinalizerHold.Breathe();
+            Assert.That(finalized.Wait(TimeSpan.FromSeconds(5)), Is.True, "a brief hold on another thread left the finalizers parked");
+        }
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static void DropFinalizable(ManualResetEventSlim finalized) => _ = new Finalizable(finalized);
+
+    private sealed class Finalizable(ManualResetEventSlim finalized)
+    {
+        ~Finalizable() => finalized.Set();
+    }
+
+    /// <summary>A progress sink that waits for finalizers, as memory-reporting code does.</summary>
+    private sealed class WaitingSink : IProgress<GimTrainingProgress>
+    {
+        public void Report(GimTrainingProgress value) => GC.WaitForPendingFinalizers();
     }
 }
