@@ -10,7 +10,8 @@ internal sealed class SachsArguments
     public const string Usage =
         "usage: sachs [--seeds 0 1 2 3 4] [--out DIR] [--methods M,M,...] [--graph-threshold 0.3] [--loco-seeds 3]\n" +
         "             methods: " + "control, nearest-context, mean-shift, conditional-gaussian, two-stage, gim-linear (default: all)\n" +
-        "             GIM overrides: [--lambda-t X] [--control-target-weight X] [--steps N] [--lr X]";
+        "             GIM overrides: [--lambda-t X] [--control-target-weight X] [--steps N] [--lr X]\n" +
+        "                            [--warm-start] (start gim-linear from the two-stage solution)";
 
     public List<int> Seeds { get; } = new();
     public List<string> Methods { get; } = new();
@@ -22,6 +23,7 @@ internal sealed class SachsArguments
     /// </summary>
     public int LeaveOneConditionOutSeeds { get; private set; } = 3;
     public bool Help { get; private set; }
+    public bool WarmStart { get; private set; }
     public string CommandLine { get; private set; } = "";
     private double? _lambdaT, _lr, _controlTargetWeight;
     private int? _steps;
@@ -63,6 +65,7 @@ internal sealed class SachsArguments
                 case "--lambda-t": a._lambdaT = Number(); break;
                 case "--control-target-weight": a._controlTargetWeight = Number(); break;
                 case "--lr": a._lr = Number(); break;
+                case "--warm-start": a.WarmStart = true; break;
                 case "--steps": a._steps = (int)Number(); break;
                 default: throw new ArgumentException($"unknown argument '{arg}'");
             }

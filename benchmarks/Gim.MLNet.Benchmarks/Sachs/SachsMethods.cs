@@ -16,7 +16,7 @@ internal static class SachsMethods
         "mean-shift" => new BaselineMethod(name, data => new MeanShiftTrainer(new MeanShiftOptions { Seed = seed }).Fit(data)),
         "conditional-gaussian" => new BaselineMethod(name, data => new ConditionalGaussianTrainer(new ConditionalGaussianOptions { Seed = seed }).Fit(data)),
         "two-stage" => new BaselineMethod(name, data => new TwoStageCausalTrainer(new TwoStageCausalOptions { Seed = seed }).Fit(data)),
-        "gim-linear" => new GimMethod(name, arguments.GimOptions(seed)),
+        "gim-linear" => new GimMethod(name, arguments.GimOptions(seed), arguments.WarmStart),
         _ => throw new ArgumentException($"unknown method '{name}'"),
     };
 
