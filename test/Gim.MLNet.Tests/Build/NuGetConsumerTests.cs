@@ -72,8 +72,30 @@ public sealed class NuGetConsumerTests
         foreach (string native in natives)
             Assert.That(ElfVersionNeedPatcher.IsWeak(File.ReadAllBytes(native), "GLIBCXX_3.4.32"), Is.True, native);
         if (ElfTestFiles.FindCachedLibTorchSharp() is { } cached)
+        {
+            // The cache check below only means something if the output really was linked: on one file system, the
+            // (unpatched) libtorch_cpu.so in the output must be a second name of the cache's copy.
+            string? torchCpu = Directory.GetFiles(Path.Combine(app, "bin"), "libtorch_cpu.so", SearchOption.AllDirectories).FirstOrDefault();
+            Assert.That(torchCpu, Is.Not.Null, "the consumer's output should contain libtorch_cpu.so");
+            var (outputDevice, links) = DeviceAndLinks(torchCpu!);
+            var (cacheDevice, _) = DeviceAndLinks(cached);
+            if (outputDevice == cacheDevice)
+                Assert.That(links, Is.GreaterThanOrEqualTo(2), $"{torchCpu} should be a hard link to the NuGet cache");
             Assert.That(ElfVersionNeedPatcher.IsWeak(File.ReadAllBytes(cached), "GLIBCXX_3.4.32"), Is.False,
                 $"patching the consumer's hard-linked output must not change the NuGet cache's {cached}");
+        }
+    }
+
+    /// <summary>stat(1)'s device number and link count of a file (.NET exposes neither).</summary>
+    private static (string Device, int Links) DeviceAndLinks(string path)
+    {
+        var info = new System.Diagnostics.ProcessStartInfo("stat") { RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (string arg in new[] { "-L", "-c", "%d %h", path }) info.ArgumentList.Add(arg);
+        using var stat = System.Diagnostics.Process.Start(info)!;
+        string[] fields = stat.StandardOutput.ReadToEnd().Trim().Split(' ');
+        stat.WaitForExit();
+        Assert.That(stat.ExitCode, Is.Zero, $"stat {path}");
+        return (fields[0], int.Parse(fields[1], System.Globalization.CultureInfo.InvariantCulture));
     }
 
     /// <summary>A console project that only knows Gim.MLNet by its package, and a nuget.config that
