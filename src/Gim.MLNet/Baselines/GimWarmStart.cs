@@ -12,6 +12,10 @@ namespace Gim.MLNet.Baselines;
 /// </summary>
 public static class GimWarmStart
 {
+    /// <summary>Whether a model with these options can start from the two-stage map: linear causal model, depth-0 encoder, Shift.</summary>
+    internal static bool Fits(GimOptions options) =>
+        options.CausalModel == Causal.CausalModelKind.Linear && options.EncoderDepth == 0 && options.Interventions == Interventions.InterventionKind.Shift;
+
     /// <summary>The two-stage fit of <paramref name="train"/> as parameters for <see cref="GimTrainer.Fit"/>'s start.</summary>
     /// <param name="train">The data GIM will be trained on.</param>
     /// <param name="options">GIM's options: the seed, threads and cancellation carry over; they must describe a linear
@@ -20,7 +24,7 @@ public static class GimWarmStart
     {
         ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(options);
-        if (options.CausalModel != Causal.CausalModelKind.Linear || options.EncoderDepth != 0 || options.Interventions != Interventions.InterventionKind.Shift)
+        if (!Fits(options))
             throw new ArgumentException($"A two-stage warm start needs the linear causal model, EncoderDepth 0 and Shift interventions " +
                 $"(the two-stage map's shape); the options have {options.CausalModel}, depth {options.EncoderDepth}, {options.Interventions}.", nameof(options));
         using TwoStageCausalModel twoStage = new TwoStageCausalTrainer(new TwoStageCausalOptions

@@ -98,8 +98,7 @@ public sealed partial class GimEstimator : IEstimator<GimTransformer>
             throw new ArgumentException("GimEstimator.Options: Counterfactual uses MAP targets; set Mode to Map (the default) or Counterfactual to false.", nameof(options));
         ArgumentNullException.ThrowIfNull(options.Training, "options.Training");
         options.Training.Validate();
-        if (options.WarmStartFromTwoStage && (options.Training.CausalModel != Causal.CausalModelKind.Linear || options.Training.EncoderDepth != 0
-            || options.Training.Interventions != Interventions.InterventionKind.Shift))
+        if (options.WarmStartFromTwoStage && !Gim.MLNet.Baselines.GimWarmStart.Fits(options.Training))
             throw new ArgumentException("GimEstimator.Options.WarmStartFromTwoStage needs Training.CausalModel = Linear, Training.EncoderDepth = 0 and " +
                 $"Training.Interventions = Shift (the two-stage map's shape); they are {options.Training.CausalModel}, {options.Training.EncoderDepth}, {options.Training.Interventions}.", nameof(options));
     }

@@ -48,6 +48,18 @@ internal static class GimParameterIO
         int width = depth > 0 ? p.HiddenLayers[0].Weight.GetLength(0) : options.EncoderWidth;
         var causal = new LinearCausalModel(p.VariableCount, dtype, device);
         var encoder = new InterventionEncoder(p.FeatureCount, p.VariableCount, depth, width, p.Interventions, options.InitialTargetLogit, dtype, device);
+        Load(p, causal, encoder, dtype, device);
+        var modelOptions = options.Clone();
+        modelOptions.Interventions = p.Interventions;
+        modelOptions.EncoderDepth = depth;
+        modelOptions.EncoderWidth = width;
+        return new GimModel(causal, encoder, new Standardizer(p.VariableMean, p.VariableScale), new Standardizer(p.FeatureMean, p.FeatureScale),
+            p.VariableNames, p.FeatureNames, modelOptions, Array.Empty<GimTrainingProgress>(), 0, TimeSpan.Zero, device, dtype);
+    }
+
+    /// <summary>Copies <paramref name="p"/> into modules of matching shape (a validated import or a warm start).</summary>
+    internal static void Load(LinearGimParameters p, LinearCausalModel causal, InterventionEncoder encoder, ScalarType dtype, Device device)
+    {
         using (no_grad())
         using (TorchScope.Enter())
         {
@@ -56,12 +68,6 @@ internal static class GimParameterIO
             causal.LogScale.copy_(TensorArrays.FromVector(p.LogScale, dtype, device));
             EncoderParameterIO.Load(encoder, p, dtype, device);
         }
-        var modelOptions = options.Clone();
-        modelOptions.Interventions = p.Interventions;
-        modelOptions.EncoderDepth = depth;
-        modelOptions.EncoderWidth = width;
-        return new GimModel(causal, encoder, new Standardizer(p.VariableMean, p.VariableScale), new Standardizer(p.FeatureMean, p.FeatureScale),
-            p.VariableNames, p.FeatureNames, modelOptions, Array.Empty<GimTrainingProgress>(), 0, TimeSpan.Zero, device, dtype);
     }
 
     /// <summary>Throws <see cref="ArgumentException"/> naming what does not fit the model's shape.</summary>

@@ -152,14 +152,7 @@ public sealed class GimTrainer
         if (!Same(start.VariableMean, variables.Mean) || !Same(start.VariableScale, variables.Scale)
             || !Same(start.FeatureMean, features.Mean) || !Same(start.FeatureScale, features.Scale))
             throw new ArgumentException("The warm start was standardised on other data (its variable or feature means and scales differ from the training data's); fit it on the same training data.", nameof(start));
-        using (no_grad())
-        using (TorchScope.Enter())
-        {
-            linear.RawWeights.copy_(TensorArrays.FromMatrix(start.Graph, dtype, device));
-            linear.Bias.copy_(TensorArrays.FromVector(start.Bias, dtype, device));
-            linear.LogScale.copy_(TensorArrays.FromVector(start.LogScale, dtype, device));
-            EncoderParameterIO.Load(encoder, start, dtype, device);
-        }
+        GimParameterIO.Load(start, linear, encoder, dtype, device);
     }
 
     /// <summary>Records progress and handles early stopping; true when training should stop.</summary>
