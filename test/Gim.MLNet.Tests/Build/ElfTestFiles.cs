@@ -8,11 +8,17 @@ internal static class ElfTestFiles
     /// only build outputs are).</summary>
     public static string? FindCachedLibTorchSharp()
     {
-        string? root = Environment.GetEnvironmentVariable("NUGET_PACKAGES");
-        if (string.IsNullOrEmpty(root))
-            root = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
-        string path = Path.Combine(root, "torchsharp", "0.107.0", "runtimes", "linux-x64", "native", "libLibTorchSharp.so");
+        string path = Path.Combine(GlobalPackagesFolder(), "torchsharp", "0.107.0", "runtimes", "linux-x64", "native", "libLibTorchSharp.so");
         return File.Exists(path) ? path : null;
+    }
+
+    /// <summary>NuGet's global packages folder: NUGET_PACKAGES, else ~/.nuget/packages.</summary>
+    public static string GlobalPackagesFolder()
+    {
+        string? configured = Environment.GetEnvironmentVariable("NUGET_PACKAGES");
+        return string.IsNullOrEmpty(configured)
+            ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages")
+            : configured;
     }
 
     /// <summary>The cached library's bytes, or an ignored test when this machine never restored it.</summary>

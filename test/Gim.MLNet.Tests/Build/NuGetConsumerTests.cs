@@ -31,7 +31,7 @@ public sealed class NuGetConsumerTests
     {
         if (Directory.Exists(_work)) Directory.Delete(_work, recursive: true);
         // Restore extracted the unique version into the global packages folder; nothing else will use it.
-        string packages = GlobalPackagesFolder();
+        string packages = ElfTestFiles.GlobalPackagesFolder();
         string extracted = Path.Combine(packages, "gim.mlnet", _version.ToLowerInvariant());
         if (Directory.Exists(extracted)) Directory.Delete(extracted, recursive: true);
         string idFolder = Path.Combine(packages, "gim.mlnet");
@@ -153,13 +153,5 @@ public sealed class NuGetConsumerTests
             if (File.Exists(Path.Combine(dir.FullName, "Gim.MLNet.sln")))
                 return dir.FullName + Path.DirectorySeparatorChar;
         throw new InvalidOperationException($"no Gim.MLNet.sln above {TestContext.CurrentContext.TestDirectory}");
-    }
-
-    private static string GlobalPackagesFolder()
-    {
-        string? configured = Environment.GetEnvironmentVariable("NUGET_PACKAGES");
-        return string.IsNullOrEmpty(configured)
-            ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages")
-            : configured;
     }
 }
