@@ -1,3 +1,4 @@
+using Gim.MLNet;
 using Gim.MLNet.Samples.Commands;
 using Gim.MLNet.Samples.Console;
 using Spectre.Console.Cli;

@@ -1,16 +1,16 @@
-using Gim.MLNet.Baselines;
 using Gim.MLNet.Data;
-
+using Gim.MLNet.Modeling;
+using Gim.MLNet.Peers;
 namespace Gim.MLNet.Benchmarks.Compare;
 
 /// <summary>A peer of GIM (BENCHMARK.md §3) under comparison: an adapter over its plain trainer and model.</summary>
-internal sealed class BaselineMethod(string name, Func<PerturbationDataset, BaselineModel> fit) : IBenchmarkMethod
+internal sealed class BaselineMethod(string name, Func<PerturbationDataset, PerturbationModel> fit) : IBenchmarkMethod
 {
-    private BaselineModel? _model;
+    private PerturbationModel? _model;
 
     public string Name { get; } = name;
 
-    public BaselineModel Model => _model ?? throw new InvalidOperationException("Fit first.");
+    public PerturbationModel Model => _model ?? throw new InvalidOperationException("Fit first.");
 
     public double[,]? Graph => (_model as TwoStageCausalModel)?.Graph();
 

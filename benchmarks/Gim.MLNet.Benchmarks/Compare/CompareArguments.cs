@@ -1,7 +1,6 @@
 using System.Globalization;
-using Gim.MLNet.Synthetic;
-using Gim.MLNet.Training;
-
+using Gim.MLNet.Causal;
+using Gim.MLNet.Data.Synthetic;
 namespace Gim.MLNet.Benchmarks.Compare;
 
 /// <summary>Command-line arguments of `compare`, including GIM option overrides used for sweeps.</summary>
@@ -56,7 +55,7 @@ internal sealed class CompareArguments
             }
         }
         if (_gim.ContainsKey("straight-through")) o.StraightThrough = true;
-        if (_gim.ContainsKey("shift-scale")) o.Interventions = Interventions.InterventionKind.ShiftScale;
+        if (_gim.ContainsKey("shift-scale")) o.Interventions = InterventionKind.ShiftScale;
         if (_gim.ContainsKey("no-linear-term")) o.Nonlinear.LinearTerm = false;
         return o;
     }

@@ -1,11 +1,10 @@
 using System.Diagnostics;
 using System.Globalization;
-using Gim.MLNet.Baselines;
+using Gim.MLNet.Causal;
 using Gim.MLNet.Data;
-using Gim.MLNet.Metrics;
-using Gim.MLNet.Synthetic;
-using Gim.MLNet.Training;
-
+using Gim.MLNet.Data.Synthetic;
+using Gim.MLNet.Peers;
+using Gim.MLNet.Scoring;
 namespace Gim.MLNet.Benchmarks.Compare;
 
 /// <summary>

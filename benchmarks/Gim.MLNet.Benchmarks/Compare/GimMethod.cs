@@ -1,7 +1,6 @@
+using Gim.MLNet.Causal;
 using Gim.MLNet.Data;
-using Gim.MLNet.Prediction;
-using Gim.MLNet.Training;
-
+using Gim.MLNet.Peers;
 namespace Gim.MLNet.Benchmarks.Compare;
 
 /// <summary>GIM with the linear causal model, optionally started from the two-stage solution.</summary>
@@ -18,7 +17,7 @@ internal sealed class GimMethod(string name, GimOptions options, bool warmStart 
     public void Fit(PerturbationDataset train)
     {
         _model?.Dispose();
-        LinearGimParameters? start = warmStart ? Baselines.GimWarmStart.TwoStage(train, options) : null;
+        LinearGimParameters? start = warmStart ? GimWarmStart.TwoStage(train, options) : null;
         _model = new GimTrainer(options).Fit(train, validation: null, start);
     }
 

@@ -1,5 +1,4 @@
 using Gim.MLNet.Data;
-
 namespace Gim.MLNet.Benchmarks.Compare;
 
 /// <summary>A method under comparison: fit on training contexts, then sample cells for unseen features.</summary>

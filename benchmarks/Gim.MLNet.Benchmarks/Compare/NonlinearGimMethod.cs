@@ -2,9 +2,6 @@ using System.Globalization;
 using System.Reflection;
 using Gim.MLNet.Causal;
 using Gim.MLNet.Data;
-using Gim.MLNet.Prediction;
-using Gim.MLNet.Training;
-
 namespace Gim.MLNet.Benchmarks.Compare;
 
 /// <summary>

@@ -1,9 +1,8 @@
 using System.Diagnostics;
-using Gim.MLNet.Baselines;
 using Gim.MLNet.Data;
-using Gim.MLNet.Metrics;
-using Gim.MLNet.Synthetic;
-
+using Gim.MLNet.Data.Synthetic;
+using Gim.MLNet.Modeling;
+using Gim.MLNet.Peers;
 namespace Gim.MLNet.Benchmarks.Compare;
 
 /// <summary>
@@ -17,7 +16,7 @@ internal static class PeerSweepCommand
     {
         var seeds = args.SkipWhile(a => a != "--seeds").Skip(1).TakeWhile(a => int.TryParse(a, out _)).Select(int.Parse).ToList();
         if (seeds.Count == 0) seeds.AddRange(new[] { 0, 1 });
-        var candidates = new List<(string Name, Func<int, Func<PerturbationDataset, BaselineModel>> Fit)>();
+        var candidates = new List<(string Name, Func<int, Func<PerturbationDataset, PerturbationModel>> Fit)>();
         foreach (int depth in new[] { 0, 1, 2 })
             foreach (double decay in new[] { 0.0, 1e-3, 1e-2 })
             {
@@ -37,7 +36,7 @@ internal static class PeerSweepCommand
             {
                 HillScreen screen = screens[i];
                 var clock = Stopwatch.StartNew();
-                using BaselineModel model = fit(seeds[i])(screen.Train.Data);
+                using PerturbationModel model = fit(seeds[i])(screen.Train.Data);
                 seconds += clock.Elapsed.TotalSeconds / seeds.Count;
                 Standardizer standardizer = model.VariableStandardizer;
                 double[] controlMean = new double[model.VariableCount];
@@ -55,7 +54,7 @@ internal static class PeerSweepCommand
     }
 
     /// <summary>Evaluates a model without taking ownership of it.</summary>
-    private sealed class Borrowed(BaselineModel model) : IBenchmarkMethod
+    private sealed class Borrowed(PerturbationModel model) : IBenchmarkMethod
     {
         public string Name => "borrowed";
         public double[,]? Graph => null;

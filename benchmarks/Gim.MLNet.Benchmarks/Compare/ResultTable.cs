@@ -1,6 +1,6 @@
-using Gim.MLNet.IO;
 using System.Globalization;
 using System.Text;
+using Gim.MLNet.Runtime;
 
 namespace Gim.MLNet.Benchmarks.Compare;
 

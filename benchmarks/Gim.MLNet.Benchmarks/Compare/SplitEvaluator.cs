@@ -1,7 +1,6 @@
 using Gim.MLNet.Data;
-using Gim.MLNet.Metrics;
-using Gim.MLNet.Synthetic;
-
+using Gim.MLNet.Data.Synthetic;
+using Gim.MLNet.Scoring;
 namespace Gim.MLNet.Benchmarks.Compare;
 
 /// <summary>Scores one method on one test split (BENCHMARK.md §2), in control-standardised units.</summary>

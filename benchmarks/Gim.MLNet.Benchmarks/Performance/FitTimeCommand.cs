@@ -1,9 +1,7 @@
 using System.Diagnostics;
+using Gim.MLNet.Causal;
 using Gim.MLNet.Data;
-using Gim.MLNet.Prediction;
-using Gim.MLNet.Synthetic;
-using Gim.MLNet.Training;
-
+using Gim.MLNet.Data.Synthetic;
 namespace Gim.MLNet.Benchmarks.Performance;
 
 /// <summary>

@@ -1,8 +1,6 @@
 using System.Diagnostics;
+using Gim.MLNet.Causal;
 using Gim.MLNet.Data;
-using Gim.MLNet.MLNet;
-using Gim.MLNet.Onnx;
-using Gim.MLNet.Prediction;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.OnnxRuntime;

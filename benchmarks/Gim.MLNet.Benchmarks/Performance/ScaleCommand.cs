@@ -1,8 +1,6 @@
 using System.Diagnostics;
+using Gim.MLNet.Causal;
 using Gim.MLNet.Data;
-using Gim.MLNet.Prediction;
-using Gim.MLNet.Training;
-
 namespace Gim.MLNet.Benchmarks.Performance;
 
 /// <summary>

@@ -1,8 +1,7 @@
 using System.Diagnostics;
 using Gim.MLNet.Causal;
 using Gim.MLNet.Data;
-using Gim.MLNet.Interventions;
-using Gim.MLNet.Training;
+using Gim.MLNet.Modeling;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -1,8 +1,7 @@
 using BenchmarkDotNet.Attributes;
+using Gim.MLNet.Causal;
 using Gim.MLNet.Data;
-using Gim.MLNet.Synthetic;
-using Gim.MLNet.Training;
-
+using Gim.MLNet.Data.Synthetic;
 namespace Gim.MLNet.Benchmarks.Performance;
 
 /// <summary>

@@ -1,7 +1,6 @@
 using System.Globalization;
-using Gim.MLNet.Data.Sachs;
-using Gim.MLNet.Training;
-
+using Gim.MLNet.Causal;
+using Gim.MLNet.Scoring;
 namespace Gim.MLNet.Benchmarks.Sachs;
 
 /// <summary>Command-line arguments of `sachs`, with the GIM overrides used to choose its Sachs settings.</summary>

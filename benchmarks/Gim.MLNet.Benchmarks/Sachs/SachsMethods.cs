@@ -1,7 +1,8 @@
-using Gim.MLNet.Baselines;
 using Gim.MLNet.Benchmarks.Compare;
-using Gim.MLNet.Prediction;
-
+using Gim.MLNet.Causal;
+using Gim.MLNet.Modeling;
+using Gim.MLNet.Peers;
+using Gim.MLNet.Scoring;
 namespace Gim.MLNet.Benchmarks.Sachs;
 
 /// <summary>GIM and its peers on Sachs, built from the compare harness's adapters with their default options.</summary>

@@ -1,11 +1,10 @@
-using Gim.MLNet.IO;
 using System.Globalization;
 using System.Text;
+using Gim.MLNet.Causal;
 using Gim.MLNet.Data;
-using Gim.MLNet.MLNet;
+using Gim.MLNet.Runtime;
 using Gim.MLNet.Samples.Console;
 using Gim.MLNet.Samples.Plots;
-using Gim.MLNet.Training;
 using Microsoft.ML;
 using Spectre.Console;
 using Spectre.Console.Cli;

@@ -1,10 +1,9 @@
+using Gim.MLNet.Causal;
 using Gim.MLNet.Data;
-using Gim.MLNet.Metrics;
-using Gim.MLNet.MLNet;
+using Gim.MLNet.Data.Synthetic;
 using Gim.MLNet.Samples.Console;
 using Gim.MLNet.Samples.Plots;
-using Gim.MLNet.Synthetic;
-using Gim.MLNet.Training;
+using Gim.MLNet.Scoring;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Spectre.Console;

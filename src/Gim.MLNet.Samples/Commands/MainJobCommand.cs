@@ -1,9 +1,7 @@
 using System.ComponentModel;
 using System.Diagnostics;
-using Gim.MLNet.MLNet;
 using Gim.MLNet.Samples.Console;
 using Gim.MLNet.Samples.Plots;
-using Gim.MLNet.Synthetic;
 using Microsoft.ML;
 using Spectre.Console;
 using Spectre.Console.Cli;

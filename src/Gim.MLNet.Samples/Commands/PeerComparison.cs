@@ -1,7 +1,6 @@
-using Gim.MLNet.MLNet;
-using Gim.MLNet.MLNet.Baselines;
-using Gim.MLNet.Synthetic;
-using Gim.MLNet.Training;
+using Gim.MLNet.Causal;
+using Gim.MLNet.Data.Synthetic;
+using Gim.MLNet.Scoring;
 using Microsoft.ML;
 using Spectre.Console;
 

@@ -1,9 +1,8 @@
-using Gim.MLNet.IO;
 using System.ComponentModel;
 using System.Globalization;
 using System.Text;
 using Gim.MLNet.Data;
-using Gim.MLNet.MLNet;
+using Gim.MLNet.Runtime;
 using Gim.MLNet.Samples.Console;
 using Microsoft.ML;
 using Microsoft.ML.Data;

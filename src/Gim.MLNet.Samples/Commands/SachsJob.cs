@@ -1,11 +1,12 @@
 using System.Diagnostics;
-using Gim.MLNet.Baselines;
+using Gim.MLNet.Causal;
 using Gim.MLNet.Data;
 using Gim.MLNet.Data.Sachs;
-using Gim.MLNet.Prediction;
+using Gim.MLNet.Modeling;
+using Gim.MLNet.Peers;
 using Gim.MLNet.Samples.Console;
 using Gim.MLNet.Samples.Plots;
-using Gim.MLNet.Training;
+using Gim.MLNet.Scoring;
 using Spectre.Console;
 
 namespace Gim.MLNet.Samples.Commands;
@@ -34,7 +35,7 @@ internal sealed class SachsJob(int seed, string folder, CancellationToken cancel
         AnsiConsole.MarkupLineInterpolated($"GIM trained {gim.StepsRun} steps in {gim.FitTime.TotalSeconds:F1} s.");
 
         // A few peers for context: the control (no effect at all), a black box and GIM's two-stage ablation.
-        var peers = new List<(string Name, BaselineModel Model)>();
+        var peers = new List<(string Name, PerturbationModel Model)>();
         try
         {
             peers.Add(Fit("Control", () => new ControlTrainer().Fit(train)));
@@ -65,10 +66,10 @@ internal sealed class SachsJob(int seed, string folder, CancellationToken cancel
         }
     }
 
-    private static (string, BaselineModel) Fit(string name, Func<BaselineModel> fit)
+    private static (string, PerturbationModel) Fit(string name, Func<PerturbationModel> fit)
     {
         var clock = Stopwatch.StartNew();
-        BaselineModel model = fit();
+        PerturbationModel model = fit();
         AnsiConsole.MarkupLineInterpolated($"{name} fitted in {clock.Elapsed.TotalSeconds:F1} s.");
         return (name, model);
     }

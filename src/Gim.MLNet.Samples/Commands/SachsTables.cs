@@ -1,5 +1,6 @@
 using System.Globalization;
 using Gim.MLNet.Data.Sachs;
+using Gim.MLNet.Scoring;
 using Spectre.Console;
 
 namespace Gim.MLNet.Samples.Commands;

@@ -1,4 +1,4 @@
-using Gim.MLNet.Training;
+using Gim.MLNet.Causal;
 using Spectre.Console;
 
 namespace Gim.MLNet.Samples.Console;

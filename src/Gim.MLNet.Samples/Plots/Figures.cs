@@ -1,5 +1,5 @@
-using Gim.MLNet.IO;
-using Gim.MLNet.Training;
+using Gim.MLNet.Causal;
+using Gim.MLNet.Runtime;
 using ScottPlot;
 
 namespace Gim.MLNet.Samples.Plots;

@@ -1,5 +1,6 @@
-using Gim.MLNet.IO;
 using Gim.MLNet.Data.Sachs;
+using Gim.MLNet.Runtime;
+using Gim.MLNet.Scoring;
 using ScottPlot;
 
 namespace Gim.MLNet.Samples.Plots;

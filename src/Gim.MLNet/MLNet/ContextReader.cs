@@ -1,7 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
-namespace Gim.MLNet.MLNet;
+namespace Gim.MLNet;
 
 /// <summary>Reads a key, text or integer context column as text, so contexts can be grouped and named in messages.</summary>
 internal static class ContextReader

@@ -1,6 +1,6 @@
 using Microsoft.ML.Data;
 
-namespace Gim.MLNet.MLNet;
+namespace Gim.MLNet;
 
 /// <summary>The column type every model input and output has: a known-size vector of Single.</summary>
 internal static class FloatVector

@@ -2,7 +2,7 @@ using Microsoft.Data.Analysis;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
-namespace Gim.MLNet.MLNet;
+namespace Gim.MLNet;
 
 /// <summary>Copies one IDataView column into one or more DataFrame columns, row by row.</summary>
 internal sealed class FrameColumnWriter

@@ -1,12 +1,11 @@
+using Gim.MLNet.Causal;
 using Gim.MLNet.Data;
-using Gim.MLNet.Onnx;
-using Gim.MLNet.Prediction;
-using Gim.MLNet.Training;
+using Gim.MLNet.Peers;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 
-namespace Gim.MLNet.MLNet;
+namespace Gim.MLNet;
 
 /// <summary>
 /// Trains a Generative Intervention Model on one-row-per-cell data and returns a <see cref="GimTransformer"/>
@@ -58,7 +57,7 @@ public sealed partial class GimEstimator : IEstimator<GimTransformer>
         if (_options.WarmStartFromTwoStage)
         {
             channel.Info(MessageSensitivity.None, "GIM: fitting the two-stage warm start.");
-            start = Gim.MLNet.Baselines.GimWarmStart.TwoStage(data, training);
+            start = Gim.MLNet.Peers.GimWarmStart.TwoStage(data, training);
         }
         GimModel model = trainer.Fit(data, validation: null, start);
         try
@@ -98,7 +97,7 @@ public sealed partial class GimEstimator : IEstimator<GimTransformer>
             throw new ArgumentException("GimEstimator.Options: Counterfactual uses MAP targets; set Mode to Map (the default) or Counterfactual to false.", nameof(options));
         ArgumentNullException.ThrowIfNull(options.Training, "options.Training");
         options.Training.Validate();
-        if (options.WarmStartFromTwoStage && !Gim.MLNet.Baselines.GimWarmStart.Fits(options.Training))
+        if (options.WarmStartFromTwoStage && !Gim.MLNet.Peers.GimWarmStart.Fits(options.Training))
             throw new ArgumentException("GimEstimator.Options.WarmStartFromTwoStage needs Training.CausalModel = Linear, Training.EncoderDepth = 0 and " +
                 $"Training.Interventions = Shift (the two-stage map's shape); they are {options.Training.CausalModel}, {options.Training.EncoderDepth}, {options.Training.Interventions}.", nameof(options));
     }

@@ -1,7 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
-namespace Gim.MLNet.MLNet;
+namespace Gim.MLNet;
 
 /// <summary>
 /// The up-front schema checks of <see cref="GimEstimator"/> and the peers' estimators (ML.NET convention: fail before any work,

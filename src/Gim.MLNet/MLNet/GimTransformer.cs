@@ -1,10 +1,9 @@
+using Gim.MLNet.Causal;
 using Gim.MLNet.Data;
-using Gim.MLNet.Onnx;
-using Gim.MLNet.Prediction;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
-namespace Gim.MLNet.MLNet;
+namespace Gim.MLNet;
 
 /// <summary>
 /// A fitted GIM in an ML.NET pipeline. Prediction is ML.NET's ONNX transformer running the graph exported
@@ -30,7 +29,7 @@ public sealed class GimTransformer : OnnxBackedTransformer
     internal static GimTransformer Create(MLContext mlContext, IDataView trainingData, GimModel model, GimEstimator.Options options)
     {
         // The causal model decides the exporter: closed-form linear graph, or the unrolled nonlinear one.
-        bool nonlinear = model.CausalModel is Causal.NonlinearCausalModel;
+        bool nonlinear = model.CausalModel is Gim.MLNet.Causal.NonlinearCausalModel;
         LinearGimParameters? linear = nonlinear ? null : model.ExportParameters();
         NonlinearGimParameters? nonlinearParameters = nonlinear ? model.ExportNonlinearParameters() : null;
         var export = new GimOnnxExportOptions

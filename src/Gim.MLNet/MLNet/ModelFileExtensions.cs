@@ -1,8 +1,7 @@
-using Gim.MLNet.IO;
-using Gim.MLNet.MLNet.Batching;
+using Gim.MLNet.Runtime;
 using Microsoft.ML;
 
-namespace Gim.MLNet.MLNet;
+namespace Gim.MLNet;
 
 /// <summary>Saving ML.NET model files without ever leaving a half-written file behind, and loading them with one clear error.</summary>
 public static class ModelFileExtensions

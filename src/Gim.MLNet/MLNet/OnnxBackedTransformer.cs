@@ -1,10 +1,8 @@
-using Gim.MLNet.IO;
-using Gim.MLNet.MLNet.Batching;
-using Gim.MLNet.Onnx;
+using Gim.MLNet.Runtime;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
-namespace Gim.MLNet.MLNet;
+namespace Gim.MLNet;
 
 /// <summary>
 /// A fitted perturbation model in an ML.NET pipeline whose prediction runs the graph exported from the model

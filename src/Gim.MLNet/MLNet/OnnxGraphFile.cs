@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace Gim.MLNet.MLNet;
+namespace Gim.MLNet;
 
 /// <summary>
 /// An exported ONNX graph in a temporary file that this object owns and deletes: what ML.NET's row-by-row ONNX step of

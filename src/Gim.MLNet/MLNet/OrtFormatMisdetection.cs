@@ -1,4 +1,4 @@
-namespace Gim.MLNet.MLNet;
+namespace Gim.MLNet;
 
 /// <summary>
 /// Works around a rare failure when ML.NET creates an ONNX Runtime session from bytes.

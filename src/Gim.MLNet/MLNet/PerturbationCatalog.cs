@@ -1,7 +1,9 @@
+using Gim.MLNet.Causal;
+using Gim.MLNet.Scoring;
 using Microsoft.ML;
 using Microsoft.ML.Runtime;
 
-namespace Gim.MLNet.MLNet;
+namespace Gim.MLNet;
 
 /// <summary>
 /// Perturbation modelling in ML.NET: trainers that predict the distribution of cells under perturbations
@@ -135,7 +137,7 @@ public sealed partial class PerturbationTrainers
     /// <param name="contextColumnName">The context of each row: a key, string or integer column.</param>
     /// <param name="controlColumnName">A Boolean column, true on control rows; ignored when <paramref name="controlContextValue"/> is given.</param>
     /// <param name="controlContextValue">The context value of the control context, instead of a Boolean column.</param>
-    /// <param name="maxSteps">Optimisation steps (see <see cref="Training.GimOptions.MaxSteps"/>).</param>
+    /// <param name="maxSteps">Optimisation steps (see <see cref="GimOptions.MaxSteps"/>).</param>
     /// <param name="seed">Seed of training and sampling; null takes one from the MLContext.</param>
     /// <returns>An estimator whose Fit trains the GIM and returns a <see cref="GimTransformer"/>.</returns>
     public GimEstimator Gim(string featureColumnName = "Features", string measurementsColumnName = "Measurements",

@@ -3,7 +3,7 @@ using Gim.MLNet.Data;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
-namespace Gim.MLNet.MLNet;
+namespace Gim.MLNet;
 
 /// <summary>
 /// Reads one-row-per-cell data (features, measurements, context, control flag) into a

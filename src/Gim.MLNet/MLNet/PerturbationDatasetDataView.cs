@@ -2,7 +2,7 @@ using Gim.MLNet.Data;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
-namespace Gim.MLNet.MLNet;
+namespace Gim.MLNet;
 
 /// <summary>Turns a <see cref="PerturbationDataset"/> into the one-row-per-cell IDataView the estimators read.</summary>
 public static class PerturbationDatasetDataView

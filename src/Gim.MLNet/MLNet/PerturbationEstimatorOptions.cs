@@ -1,4 +1,4 @@
-namespace Gim.MLNet.MLNet;
+namespace Gim.MLNet;
 
 /// <summary>
 /// The columns every perturbation estimator (GIM and its peers) reads and writes, its seed and cancellation:

@@ -1,6 +1,6 @@
 using Microsoft.ML;
 
-namespace Gim.MLNet.MLNet;
+namespace Gim.MLNet;
 
 /// <summary>The <c>mlContext.Perturbation()</c> entry point.</summary>
 public static class PerturbationMLContextExtensions

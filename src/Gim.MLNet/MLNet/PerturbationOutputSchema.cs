@@ -1,6 +1,6 @@
 using Microsoft.ML;
 
-namespace Gim.MLNet.MLNet;
+namespace Gim.MLNet;
 
 /// <summary>The output schema of a perturbation estimator: the input plus one float vector per output column.</summary>
 internal static class PerturbationOutputSchema

@@ -2,7 +2,7 @@ using Microsoft.Data.Analysis;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
-namespace Gim.MLNet.MLNet;
+namespace Gim.MLNet;
 
 /// <summary>Turns transformed data (predictions) back into a <see cref="DataFrame"/>, one numeric column per vector slot.</summary>
 public static class PredictionDataFrameExtensions

@@ -1,3 +1,4 @@
+using Gim.MLNet.Causal;
 using Google.Protobuf;
 using Onnx;
 

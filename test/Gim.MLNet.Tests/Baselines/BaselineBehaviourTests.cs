@@ -1,7 +1,7 @@
-using Gim.MLNet.Baselines;
 using Gim.MLNet.Data;
-using Gim.MLNet.Metrics;
-
+using Gim.MLNet.Modeling;
+using Gim.MLNet.Peers;
+using Gim.MLNet.Scoring;
 namespace Gim.MLNet.Tests.Baselines;
 
 /// <summary>Each peer learns what it should on a small Hill screen.</summary>
@@ -24,7 +24,7 @@ public class BaselineBehaviourTests
     public void PeersWithoutMechanisms_ReportNoTargets()
     {
         float[] features = F.Screen.PartialOod.Data.Contexts[1].Features;
-        foreach (BaselineModel model in new BaselineModel[] { F.Control, F.Nearest, F.MeanShift, F.Gaussian })
+        foreach (PerturbationModel model in new PerturbationModel[] { F.Control, F.Nearest, F.MeanShift, F.Gaussian })
         {
             Assert.That(model.TargetProbabilities(features), Is.Null, model.GetType().Name);
             Assert.That(model.HasTargets, Is.False, model.GetType().Name);

@@ -1,6 +1,5 @@
-using Gim.MLNet.Baselines;
-using Gim.MLNet.MLNet;
-using Gim.MLNet.MLNet.Baselines;
+using Gim.MLNet.Modeling;
+using Gim.MLNet.Peers;
 using Gim.MLNet.Tests.MLNet;
 using Gim.MLNet.Tests.Onnx;
 using Microsoft.ML;
@@ -18,7 +17,7 @@ public class BaselineEstimatorTests(string method)
 {
     private readonly MLContext _mlContext = new(seed: 1);
     private ITransformer _transformer = null!;
-    private BaselineModel _model = null!;
+    private PerturbationModel _model = null!;
     private IReadOnlyList<string> _outputs = null!;
 
     private static readonly float[][] Queries =
@@ -51,7 +50,7 @@ public class BaselineEstimatorTests(string method)
         _transformer = Estimator().Fit(_mlContext.Data.LoadFromEnumerable(GimTestData.FeatureCells(60)));
         (_model, _outputs) = _transformer switch
         {
-            BaselineTransformer<ControlModel> t => ((BaselineModel)t.Model, t.OutputColumnNames),
+            BaselineTransformer<ControlModel> t => ((PerturbationModel)t.Model, t.OutputColumnNames),
             BaselineTransformer<NearestContextModel> t => (t.Model, t.OutputColumnNames),
             BaselineTransformer<MeanShiftModel> t => (t.Model, t.OutputColumnNames),
             BaselineTransformer<ConditionalGaussianModel> t => (t.Model, t.OutputColumnNames),

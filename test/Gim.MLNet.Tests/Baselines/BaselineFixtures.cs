@@ -1,6 +1,7 @@
-using Gim.MLNet.Baselines;
 using Gim.MLNet.Data;
-using Gim.MLNet.Synthetic;
+using Gim.MLNet.Data.Synthetic;
+using Gim.MLNet.Modeling;
+using Gim.MLNet.Peers;
 using Gim.MLNet.Tests.Training;
 
 namespace Gim.MLNet.Tests.Baselines;
@@ -35,11 +36,11 @@ internal static class BaselineFixtures
         public ConditionalGaussianModel Gaussian { get; }
         public TwoStageCausalModel TwoStage { get; }
 
-        public IEnumerable<BaselineModel> All => new BaselineModel[] { Control, Nearest, MeanShift, Gaussian, TwoStage };
+        public IEnumerable<PerturbationModel> All => new PerturbationModel[] { Control, Nearest, MeanShift, Gaussian, TwoStage };
     }
 
     /// <summary>RMSE over variables between predicted and observed context means, averaged over the split's contexts (control SDs).</summary>
-    public static double MeanRmse(BaselineModel model, HillScreenSplit split)
+    public static double MeanRmse(PerturbationModel model, HillScreenSplit split)
     {
         double total = 0;
         foreach (PerturbationContext context in split.Data.Contexts)

@@ -1,5 +1,4 @@
 using System.Reflection;
-using Gim.MLNet.MLNet;
 using Microsoft.ML;
 
 namespace Gim.MLNet.Tests.Conformance;

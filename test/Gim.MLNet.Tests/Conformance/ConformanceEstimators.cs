@@ -1,5 +1,4 @@
-using Gim.MLNet.MLNet;
-using Gim.MLNet.MLNet.Baselines;
+using Gim.MLNet.Causal;
 using Microsoft.ML;
 
 namespace Gim.MLNet.Tests.Conformance;

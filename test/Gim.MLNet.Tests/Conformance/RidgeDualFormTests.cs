@@ -1,5 +1,4 @@
-using Gim.MLNet.Baselines;
-
+using Gim.MLNet.Runtime;
 namespace Gim.MLNet.Tests.Conformance;
 
 /// <summary>

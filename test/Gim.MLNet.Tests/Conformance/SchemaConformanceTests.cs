@@ -1,7 +1,7 @@
 using Gim.MLNet.Tests.MLNet;
-using NUnit.Framework.Constraints;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using NUnit.Framework.Constraints;
 
 namespace Gim.MLNet.Tests.Conformance;
 

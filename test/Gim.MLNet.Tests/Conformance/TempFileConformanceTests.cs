@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Reflection;
-using Gim.MLNet.MLNet;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 

@@ -1,7 +1,6 @@
 using Gim.MLNet.Data;
 using Gim.MLNet.Data.AnnData;
 using Gim.MLNet.Data.Csv;
-using Gim.MLNet.Data.Loaders;
 using Gim.MLNet.Data.Sachs;
 using Microsoft.ML;
 

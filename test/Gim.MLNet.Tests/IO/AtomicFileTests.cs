@@ -1,5 +1,4 @@
-using Gim.MLNet.IO;
-
+using Gim.MLNet.Runtime;
 namespace Gim.MLNet.Tests.IO;
 
 /// <summary>

@@ -1,4 +1,3 @@
-using Gim.MLNet.MLNet;
 using Gim.MLNet.Tests.Onnx;
 using Microsoft.Data.Analysis;
 using Microsoft.ML;

@@ -1,4 +1,3 @@
-using Gim.MLNet.MLNet;
 using Gim.MLNet.Tests.Onnx;
 using Microsoft.ML;
 using Microsoft.ML.Data;

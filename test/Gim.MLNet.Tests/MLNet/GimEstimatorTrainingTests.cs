@@ -1,7 +1,6 @@
 using System.Diagnostics;
-using Gim.MLNet.MLNet;
+using Gim.MLNet.Causal;
 using Gim.MLNet.Tests.Onnx;
-using Gim.MLNet.Training;
 using Microsoft.ML;
 
 namespace Gim.MLNet.Tests.MLNet;

@@ -1,5 +1,4 @@
 using System.Reflection;
-using Gim.MLNet.MLNet;
 using Gim.MLNet.Tests.Onnx;
 using Microsoft.ML;
 using Microsoft.ML.Data;

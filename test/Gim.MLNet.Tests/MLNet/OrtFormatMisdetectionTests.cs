@@ -1,8 +1,5 @@
-using Gim.MLNet.MLNet;
-using Gim.MLNet.Onnx;
-using Gim.MLNet.Prediction;
-using Gim.MLNet.Synthetic;
-using Gim.MLNet.Training;
+using Gim.MLNet.Causal;
+using Gim.MLNet.Data.Synthetic;
 using Gim.MLNet.Tests.Training;
 using Microsoft.ML.OnnxRuntime;
 

@@ -1,6 +1,5 @@
-using Gim.MLNet.MLNet;
-using Gim.MLNet.MLNet.Batching;
-using Gim.MLNet.Prediction;
+using Gim.MLNet.Causal;
+using Gim.MLNet.Scoring;
 using Gim.MLNet.Tests.Onnx;
 using Microsoft.ML;
 using Microsoft.ML.Data;

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Reflection;
-using Gim.MLNet.MLNet;
 using Gim.MLNet.Tests.Onnx;
 using Microsoft.ML;
 using Microsoft.ML.Data;

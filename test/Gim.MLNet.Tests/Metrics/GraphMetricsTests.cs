@@ -1,5 +1,4 @@
-using Gim.MLNet.Metrics;
-
+using Gim.MLNet.Scoring;
 namespace Gim.MLNet.Tests.Metrics;
 
 public class GraphMetricsTests

@@ -1,4 +1,4 @@
-using Gim.MLNet.Metrics;
+using Gim.MLNet.Scoring;
 using static Gim.MLNet.Tests.Metrics.SampleData;
 
 namespace Gim.MLNet.Tests.Metrics;

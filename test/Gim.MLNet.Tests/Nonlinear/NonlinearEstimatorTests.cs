@@ -1,5 +1,4 @@
 using Gim.MLNet.Causal;
-using Gim.MLNet.MLNet;
 using Gim.MLNet.Tests.MLNet;
 using Gim.MLNet.Tests.Onnx;
 using Microsoft.ML;

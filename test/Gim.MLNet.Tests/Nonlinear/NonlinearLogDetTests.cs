@@ -1,5 +1,5 @@
-using TorchSharp;
 using Gim.MLNet.Causal;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Gim.MLNet.Tests.Nonlinear;
@@ -32,7 +32,7 @@ public class NonlinearLogDetTests
         using var _ = no_grad();
         Tensor x = randn(16, d, dtype: ScalarType.Float64) * 2;
         var (_, jacobian) = model.Mechanisms.ForwardWithJacobian(x);
-        Tensor exact = NonlinearLogDet.Exact(jacobian);
+        Tensor exact = LogDeterminantEstimators.Exact(jacobian);
         var reference = linalg.slogdet(eye(d, dtype: ScalarType.Float64) - FiniteDifferenceJacobian(model.Mechanisms, x));
         Assert.That(reference.Item1.min().ToDouble(), Is.EqualTo(1.0), "det(I − J) > 0 under the contraction");
         double error = (exact - reference.Item2).abs().max().ToDouble();
@@ -75,8 +75,8 @@ public class NonlinearLogDetTests
         random.manual_seed(5);
         Tensor x = randn(64, d, dtype: ScalarType.Float64);
         var (_, jacobian) = model.Mechanisms.ForwardWithJacobian(x);
-        Tensor exact = NonlinearLogDet.Exact(jacobian);
-        Tensor series = NonlinearLogDet.PowerSeries(jacobian, terms: 30, probes: 64);
+        Tensor exact = LogDeterminantEstimators.Exact(jacobian);
+        Tensor series = LogDeterminantEstimators.PowerSeries(jacobian, terms: 30, probes: 64);
         // Averaged over 64 cells the probe noise mostly cancels; the truncation error bound d·κ³¹/(31·(1 − κ)) is ≈ 0.15 at κ = 0.9,
         // but J's actual spectral radius is far below the bound, so the mean difference is small.
         double meanError = (series - exact).mean().abs().ToDouble();

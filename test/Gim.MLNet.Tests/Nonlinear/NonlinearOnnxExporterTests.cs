@@ -1,6 +1,4 @@
-using Gim.MLNet.Interventions;
-using Gim.MLNet.Onnx;
-using Gim.MLNet.Prediction;
+using Gim.MLNet.Causal;
 using Gim.MLNet.Tests.Onnx;
 
 namespace Gim.MLNet.Tests.Nonlinear;

@@ -1,8 +1,6 @@
-using TorchSharp;
 using Gim.MLNet.Causal;
-using Gim.MLNet.Prediction;
 using Gim.MLNet.Tests.Onnx;
-using Gim.MLNet.Training;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Gim.MLNet.Tests.Nonlinear;
@@ -28,7 +26,7 @@ internal static class NonlinearTestModels
     }
 
     /// <summary>Options for a nonlinear GIM on the tiny 5-variable SCM that trains in about a second.</summary>
-    public static GimOptions Options(Interventions.InterventionKind kind = Interventions.InterventionKind.Shift, int depth = 0, int steps = 300)
+    public static GimOptions Options(InterventionKind kind = InterventionKind.Shift, int depth = 0, int steps = 300)
     {
         GimOptions options = TinyLinearScm.Options(kind, depth, steps);
         options.CausalModel = CausalModelKind.Nonlinear;
@@ -39,6 +37,6 @@ internal static class NonlinearTestModels
         return options;
     }
 
-    public static GimModel Train(Interventions.InterventionKind kind = Interventions.InterventionKind.Shift, int depth = 0, int steps = 300) =>
+    public static GimModel Train(InterventionKind kind = InterventionKind.Shift, int depth = 0, int steps = 300) =>
         new GimTrainer(Options(kind, depth, steps)).Fit(TinyLinearScm.Dataset());
 }

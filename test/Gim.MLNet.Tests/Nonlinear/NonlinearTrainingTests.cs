@@ -1,9 +1,6 @@
-using TorchSharp;
 using Gim.MLNet.Causal;
-using Gim.MLNet.Prediction;
 using Gim.MLNet.Tests.Onnx;
-using Gim.MLNet.Training;
-
+using TorchSharp;
 namespace Gim.MLNet.Tests.Nonlinear;
 
 /// <summary>Training, prediction and parameter round trips of a GIM with the nonlinear causal model.</summary>

@@ -1,7 +1,4 @@
-using Gim.MLNet.Interventions;
-using Gim.MLNet.Onnx;
-using Gim.MLNet.Prediction;
-
+using Gim.MLNet.Causal;
 namespace Gim.MLNet.Tests.Onnx;
 
 /// <summary>The exported graph against the TorchSharp model it came from.</summary>

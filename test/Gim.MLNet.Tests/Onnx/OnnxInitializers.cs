@@ -1,5 +1,4 @@
-using Gim.MLNet.Prediction;
-using Gim.MLNet.Onnx;
+using Gim.MLNet.Causal;
 using Onnx;
 
 namespace Gim.MLNet.Tests.Onnx;

@@ -1,6 +1,4 @@
-using Gim.MLNet.Interventions;
-using Gim.MLNet.Prediction;
-
+using Gim.MLNet.Causal;
 namespace Gim.MLNet.Tests.Onnx;
 
 /// <summary>Hand-built or edited parameter sets: every import rejects a bad one with an ArgumentException that says what is wrong.</summary>

@@ -1,7 +1,5 @@
+using Gim.MLNet.Causal;
 using Gim.MLNet.Data;
-using Gim.MLNet.Interventions;
-using Gim.MLNet.Prediction;
-using Gim.MLNet.Training;
 using Microsoft.ML.Data;
 
 namespace Gim.MLNet.Tests.Onnx;

@@ -1,8 +1,7 @@
 using Gim.MLNet.Data;
 using Gim.MLNet.Data.AnnData;
-using Gim.MLNet.MLNet;
-using Gim.MLNet.MLNet.Baselines;
-using Gim.MLNet.Synthetic;
+using Gim.MLNet.Data.Synthetic;
+using Gim.MLNet.Scoring;
 using Microsoft.Data.Analysis;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -65,7 +64,7 @@ public class ReadmeExamplesTests
         float[][] inProcess = predicted.GetColumn<float[]>("PredictedMean").ToArray();
         Assert.That(sameMeans, Is.EqualTo(inProcess), "LoadModel runs the same blocks as the fitted transformer");
         Assert.That(batched, Is.InstanceOf<TransformerChain<ITransformer>>());
-        Assert.That(((TransformerChain<ITransformer>)batched).LastTransformer, Is.InstanceOf<Gim.MLNet.MLNet.Batching.BatchedOnnxTransformer>());
+        Assert.That(((TransformerChain<ITransformer>)batched).LastTransformer, Is.InstanceOf<Gim.MLNet.BatchedOnnxTransformer>());
         // Plain Model.Load runs one row per ONNX Runtime call: equal up to float rounding of the block's matrix products.
         Gim.MLNet.Tests.Onnx.ParityAssert.Close(Gim.MLNet.Tests.Onnx.ParityAssert.Rows(means), Gim.MLNet.Tests.Onnx.ParityAssert.Rows(inProcess), "row-by-row PredictedMean");
         (batched as IDisposable)?.Dispose();

@@ -1,7 +1,6 @@
 using Gim.MLNet.Data;
 using Gim.MLNet.Data.Sachs;
-using Gim.MLNet.Prediction;
-
+using Gim.MLNet.Modeling;
 namespace Gim.MLNet.Tests.Sachs;
 
 /// <summary>

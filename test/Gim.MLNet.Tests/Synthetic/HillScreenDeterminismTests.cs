@@ -1,6 +1,5 @@
 using Gim.MLNet.Data;
-using Gim.MLNet.Synthetic;
-
+using Gim.MLNet.Data.Synthetic;
 namespace Gim.MLNet.Tests.Synthetic;
 
 /// <summary>One seed, one screen: bit for bit.</summary>

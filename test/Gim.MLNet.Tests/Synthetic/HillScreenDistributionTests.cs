@@ -1,6 +1,6 @@
 using Gim.MLNet.Data;
-using Gim.MLNet.Synthetic;
-
+using Gim.MLNet.Data.Synthetic;
+using Gim.MLNet.Runtime;
 namespace Gim.MLNet.Tests.Synthetic;
 
 /// <summary>

@@ -1,5 +1,4 @@
-using Gim.MLNet.Synthetic;
-
+using Gim.MLNet.Data.Synthetic;
 namespace Gim.MLNet.Tests.Synthetic;
 
 /// <summary>Drugs: targets, Hill curves, shifts and descriptors.</summary>

@@ -1,8 +1,6 @@
+using Gim.MLNet.Causal;
 using Gim.MLNet.Data;
-using Gim.MLNet.Prediction;
 using Gim.MLNet.Tests.Onnx;
-using Gim.MLNet.Training;
-
 namespace Gim.MLNet.Tests.Training;
 
 /// <summary>

@@ -1,6 +1,5 @@
+using Gim.MLNet.Causal;
 using Gim.MLNet.Data;
-using Gim.MLNet.Training;
-
 namespace Gim.MLNet.Tests.Training;
 
 public class DataValidationTests

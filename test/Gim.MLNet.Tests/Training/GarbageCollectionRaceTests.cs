@@ -1,9 +1,7 @@
-using Gim.MLNet.Baselines;
-using Gim.MLNet.Interventions;
-using Gim.MLNet.Prediction;
+using Gim.MLNet.Causal;
+using Gim.MLNet.Peers;
+using Gim.MLNet.Runtime;
 using Gim.MLNet.Tests.Onnx;
-using Gim.MLNet.Training;
-
 namespace Gim.MLNet.Tests.Training;
 
 /// <summary>

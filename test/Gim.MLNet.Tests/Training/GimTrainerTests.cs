@@ -1,10 +1,7 @@
+using Gim.MLNet.Causal;
 using Gim.MLNet.Data;
-using Gim.MLNet.Interventions;
-using Gim.MLNet.Metrics;
-using Gim.MLNet.Prediction;
-using Gim.MLNet.Synthetic;
-using Gim.MLNet.Training;
-
+using Gim.MLNet.Data.Synthetic;
+using Gim.MLNet.Scoring;
 namespace Gim.MLNet.Tests.Training;
 
 public class GimTrainerTests

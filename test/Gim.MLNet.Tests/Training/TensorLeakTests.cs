@@ -1,7 +1,6 @@
 using System.Diagnostics;
-using Gim.MLNet.Prediction;
-using Gim.MLNet.Synthetic;
-using Gim.MLNet.Training;
+using Gim.MLNet.Causal;
+using Gim.MLNet.Data.Synthetic;
 using TorchSharp;
 
 namespace Gim.MLNet.Tests.Training;

@@ -1,5 +1,4 @@
-using Gim.MLNet.Synthetic;
-
+using Gim.MLNet.Data.Synthetic;
 namespace Gim.MLNet.Tests.Training;
 
 /// <summary>Small Hill screens that train in about a second, for behavioural tests of the trainer.</summary>

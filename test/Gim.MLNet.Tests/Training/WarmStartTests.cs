@@ -1,11 +1,8 @@
-using Gim.MLNet.Baselines;
 using Gim.MLNet.Causal;
 using Gim.MLNet.Data;
-using Gim.MLNet.MLNet;
-using Gim.MLNet.Prediction;
+using Gim.MLNet.Peers;
 using Gim.MLNet.Tests.MLNet;
 using Gim.MLNet.Tests.Onnx;
-using Gim.MLNet.Training;
 using Microsoft.ML;
 
 namespace Gim.MLNet.Tests.Training;

@@ -1,4 +1,3 @@
-using Gim.MLNet.Data.Loaders;
 using Microsoft.Data.Analysis;
 
 namespace Gim.MLNet.Data.AnnData;

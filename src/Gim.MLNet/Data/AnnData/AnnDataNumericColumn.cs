@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Numerics;
-using Gim.MLNet.Data.Loaders;
 using Microsoft.Data.Analysis;
 using Microsoft.ML.Data;
 

@@ -1,5 +1,3 @@
-using Gim.MLNet.Data.Loaders;
-
 namespace Gim.MLNet.Data.AnnData;
 
 /// <summary>

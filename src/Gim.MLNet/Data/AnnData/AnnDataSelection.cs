@@ -1,5 +1,3 @@
-using Gim.MLNet.Data.Loaders;
-
 namespace Gim.MLNet.Data.AnnData;
 
 /// <summary>Resolves the variable subset and the row selection of <see cref="AnnDataReadOptions"/> to file positions.</summary>

@@ -1,5 +1,4 @@
 using System.Numerics;
-using Gim.MLNet.Data.Loaders;
 using PureHDF;
 using PureHDF.Selections;
 

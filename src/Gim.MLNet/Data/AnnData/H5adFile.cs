@@ -1,4 +1,3 @@
-using Gim.MLNet.Data.Loaders;
 using PureHDF;
 using PureHDF.VOL.Native;
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Gim.MLNet.Data.Loaders;
 using PureHDF;
 
 namespace Gim.MLNet.Data.AnnData;

@@ -1,5 +1,3 @@
-using Gim.MLNet.Data.Loaders;
-
 namespace Gim.MLNet.Data.Csv;
 
 /// <summary>The header resolved against <see cref="CsvColumnRoles"/>: the position of every column that is read.</summary>

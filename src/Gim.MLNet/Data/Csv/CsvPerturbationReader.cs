@@ -1,7 +1,5 @@
 using System.Globalization;
 using CsvHelper;
-using Gim.MLNet.Data.Loaders;
-
 namespace Gim.MLNet.Data.Csv;
 
 /// <summary>

@@ -1,4 +1,3 @@
-using Gim.MLNet.Data.Loaders;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 

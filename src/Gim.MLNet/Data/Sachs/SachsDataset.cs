@@ -1,6 +1,4 @@
 using Gim.MLNet.Data.Csv;
-using Gim.MLNet.Data.Loaders;
-
 namespace Gim.MLNet.Data.Sachs;
 
 /// <summary>

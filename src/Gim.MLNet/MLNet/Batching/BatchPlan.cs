@@ -1,7 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
-namespace Gim.MLNet.MLNet.Batching;
+namespace Gim.MLNet;
 
 /// <summary>
 /// How a batched view maps the graph onto one input schema: which input columns feed the graph's inputs and which

@@ -2,7 +2,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.OnnxRuntime;
 
-namespace Gim.MLNet.MLNet.Batching;
+namespace Gim.MLNet;
 
 /// <summary>
 /// Walks the input with a cursor running ahead that gathers the graph's inputs for the next block of rows, runs the

@@ -1,6 +1,6 @@
 using Microsoft.ML;
 
-namespace Gim.MLNet.MLNet.Batching;
+namespace Gim.MLNet;
 
 /// <summary>The lazily transformed view: the input's columns plus the graph's outputs, computed a block at a time.</summary>
 internal sealed class BatchedOnnxDataView : IDataView

@@ -2,7 +2,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.OnnxRuntime;
 
-namespace Gim.MLNet.MLNet.Batching;
+namespace Gim.MLNet;
 
 /// <summary>
 /// Runs an exported graph on blocks of rows: one ONNX Runtime call per <see cref="RowsPerBatch"/> rows instead of

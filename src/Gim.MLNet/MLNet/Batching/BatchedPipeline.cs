@@ -3,7 +3,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Transforms.Onnx;
 
-namespace Gim.MLNet.MLNet.Batching;
+namespace Gim.MLNet;
 
 /// <summary>
 /// Puts batched prediction back in front of the ONNX steps of a loaded pipeline: every ML.NET

@@ -1,7 +1,7 @@
 using Google.Protobuf;
 using Onnx;
 
-namespace Gim.MLNet.MLNet.Batching;
+namespace Gim.MLNet;
 
 /// <summary>
 /// What a batched run of an exported graph needs to know: its float inputs of shape [N, width] and its flattened

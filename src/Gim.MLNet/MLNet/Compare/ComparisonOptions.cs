@@ -1,4 +1,5 @@
-namespace Gim.MLNet.MLNet;
+using Gim.MLNet.Scoring;
+namespace Gim.MLNet;
 
 /// <summary>Settings of <see cref="PerturbationCatalog.Compare"/>.</summary>
 public sealed class ComparisonOptions

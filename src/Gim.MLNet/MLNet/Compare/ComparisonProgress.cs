@@ -1,4 +1,4 @@
-namespace Gim.MLNet.MLNet;
+namespace Gim.MLNet;
 
 /// <summary>What <see cref="PerturbationCatalog.Compare"/> is doing.</summary>
 public enum ComparisonStage

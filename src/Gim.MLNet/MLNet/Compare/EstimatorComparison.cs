@@ -1,9 +1,10 @@
 using System.Diagnostics;
 using System.Reflection;
+using Gim.MLNet.Scoring;
 using Microsoft.ML;
 using Microsoft.ML.Runtime;
 
-namespace Gim.MLNet.MLNet;
+namespace Gim.MLNet;
 
 /// <summary>
 /// Runs <see cref="PerturbationCatalog.Compare"/>: fits every method on the same training data, transforms and

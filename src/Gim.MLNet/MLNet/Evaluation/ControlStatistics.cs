@@ -1,7 +1,7 @@
 using Gim.MLNet.Data;
 using Microsoft.ML;
 
-namespace Gim.MLNet.MLNet;
+namespace Gim.MLNet;
 
 /// <summary>
 /// The per-variable mean and standard deviation of control cells. Evaluation works in the space

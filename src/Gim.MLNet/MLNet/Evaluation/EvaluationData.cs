@@ -1,7 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
-namespace Gim.MLNet.MLNet;
+namespace Gim.MLNet;
 
 /// <summary>
 /// The rows of evaluated data grouped by context: observed cells, predicted draws, mean target probabilities and

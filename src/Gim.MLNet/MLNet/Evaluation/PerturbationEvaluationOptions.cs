@@ -1,6 +1,5 @@
-using Gim.MLNet.Metrics;
-
-namespace Gim.MLNet.MLNet;
+using Gim.MLNet.Scoring;
+namespace Gim.MLNet;
 
 /// <summary>
 /// Settings of <see cref="PerturbationCatalog.Evaluate(Microsoft.ML.IDataView, PerturbationEvaluationOptions)"/>:
@@ -37,7 +36,7 @@ public sealed class PerturbationEvaluationOptions
     /// <summary>
     /// The mean and scale of the control cells that define the evaluation space z = (x − mean) / scale. Null
     /// (default): computed from the observed cells of the control rows in the evaluated data. Set it when the
-    /// evaluated data has no control rows, e.g. <see cref="MLNet.ControlStatistics.FromData"/> of the training data.
+    /// evaluated data has no control rows, e.g. <see cref="ControlStatistics.FromData"/> of the training data.
     /// </summary>
     public ControlStatistics? ControlStatistics { get; set; }
 

@@ -1,7 +1,7 @@
-using Gim.MLNet.Metrics;
+using Gim.MLNet.Scoring;
 using Microsoft.ML;
 
-namespace Gim.MLNet.MLNet;
+namespace Gim.MLNet;
 
 /// <summary>The BENCHMARK.md §2 metrics per context, over grouped rows (see <see cref="PerturbationCatalog.Evaluate(IDataView, PerturbationEvaluationOptions)"/>).</summary>
 internal static class PerturbationEvaluator

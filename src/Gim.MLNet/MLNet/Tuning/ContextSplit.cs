@@ -1,4 +1,4 @@
-namespace Gim.MLNet.MLNet;
+namespace Gim.MLNet;
 
 /// <summary>
 /// Data split by context (<see cref="PerturbationCatalog.SplitByContext"/>): every row of a context is on the same

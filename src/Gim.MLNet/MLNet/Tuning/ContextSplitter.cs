@@ -1,7 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
-namespace Gim.MLNet.MLNet;
+namespace Gim.MLNet;
 
 /// <summary>Seeded split of the non-control contexts of a data view into training and validation contexts.</summary>
 internal static class ContextSplitter

@@ -1,7 +1,8 @@
 using System.Globalization;
+using Gim.MLNet.Scoring;
 using Microsoft.ML;
 
-namespace Gim.MLNet.MLNet;
+namespace Gim.MLNet;
 
 /// <summary>
 /// Runs <see cref="PerturbationCatalog.SearchHyperparameters{TParams}"/>: one seeded context split, then a

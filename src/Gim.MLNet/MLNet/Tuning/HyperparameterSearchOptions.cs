@@ -1,4 +1,5 @@
-namespace Gim.MLNet.MLNet;
+using Gim.MLNet.Scoring;
+namespace Gim.MLNet;
 
 /// <summary>How <see cref="PerturbationCatalog.SearchHyperparameters{TParams}"/> picks trials from the candidates.</summary>
 public enum SearchStrategy

@@ -1,6 +1,7 @@
 using System.Globalization;
+using Gim.MLNet.Scoring;
 
-namespace Gim.MLNet.MLNet;
+namespace Gim.MLNet;
 
 /// <summary>The outcome of <see cref="PerturbationCatalog.SearchHyperparameters{TParams}"/>: the best candidate and every trial.</summary>
 /// <typeparam name="TParams">The candidate type.</typeparam>

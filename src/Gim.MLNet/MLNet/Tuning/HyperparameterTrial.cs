@@ -1,4 +1,5 @@
-namespace Gim.MLNet.MLNet;
+using Gim.MLNet.Scoring;
+namespace Gim.MLNet;
 
 /// <summary>One trial of a hyper-parameter search: the candidate, its validation score and times, or why it failed.</summary>
 /// <typeparam name="TParams">The candidate type.</typeparam>

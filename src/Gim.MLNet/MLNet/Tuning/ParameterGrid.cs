@@ -1,6 +1,6 @@
 using System.Collections;
 
-namespace Gim.MLNet.MLNet;
+namespace Gim.MLNet;
 
 /// <summary>
 /// A grid of hyper-parameter values: every combination of the values given per name (the first name varies

@@ -1,7 +1,7 @@
 using System.Collections;
 using System.Globalization;
 
-namespace Gim.MLNet.MLNet;
+namespace Gim.MLNet;
 
 /// <summary>One combination of hyper-parameter values (name → value), as a <see cref="ParameterGrid"/> produces them.</summary>
 public sealed class ParameterSet : IReadOnlyDictionary<string, object>

@@ -2,8 +2,6 @@ using System.Text;
 using CsCheck;
 using Gim.MLNet.Data;
 using Gim.MLNet.Data.Csv;
-using Gim.MLNet.Data.Loaders;
-
 namespace Gim.MLNet.Tests.Conformance.Files;
 
 /// <summary>

@@ -1,6 +1,6 @@
 using CsCheck;
+using Gim.MLNet.Data;
 using Gim.MLNet.Data.AnnData;
-using Gim.MLNet.Data.Loaders;
 using Gim.MLNet.Tests.Data;
 
 namespace Gim.MLNet.Tests.Conformance.Files;

@@ -1,5 +1,4 @@
 using CsCheck;
-using Gim.MLNet.MLNet;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 

@@ -1,6 +1,5 @@
 using Gim.MLNet.Data;
 using Gim.MLNet.Data.AnnData;
-using Gim.MLNet.Data.Loaders;
 using Microsoft.Data.Analysis;
 using Microsoft.ML;
 using Microsoft.ML.Data;

@@ -1,7 +1,6 @@
 using CsCheck;
+using Gim.MLNet.Data;
 using Gim.MLNet.Data.AnnData;
-using Gim.MLNet.Data.Loaders;
-
 namespace Gim.MLNet.Tests.Data.AnnData;
 
 /// <summary>

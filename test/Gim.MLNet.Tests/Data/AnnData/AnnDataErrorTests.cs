@@ -1,6 +1,5 @@
+using Gim.MLNet.Data;
 using Gim.MLNet.Data.AnnData;
-using Gim.MLNet.Data.Loaders;
-
 namespace Gim.MLNet.Tests.Data.AnnData;
 
 /// <summary>Bad requests and bad files fail with a <see cref="DataFileException"/> that names the file and the key.</summary>

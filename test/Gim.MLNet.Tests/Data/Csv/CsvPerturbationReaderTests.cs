@@ -1,7 +1,6 @@
 using System.Text;
 using Gim.MLNet.Data;
 using Gim.MLNet.Data.Csv;
-using Gim.MLNet.Data.Loaders;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 

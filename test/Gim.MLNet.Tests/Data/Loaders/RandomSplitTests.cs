@@ -1,6 +1,4 @@
 using Gim.MLNet.Data;
-using Gim.MLNet.Data.Loaders;
-
 namespace Gim.MLNet.Tests.Data.Loaders;
 
 public class RandomSplitTests

@@ -1,5 +1,5 @@
-using Gim.MLNet.MLNet;
-using Gim.MLNet.Synthetic;
+using Gim.MLNet.Data.Synthetic;
+using Gim.MLNet.Scoring;
 using Gim.MLNet.Tests.MLNet.Evaluation;
 using Microsoft.ML;
 

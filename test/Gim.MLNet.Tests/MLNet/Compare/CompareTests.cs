@@ -1,6 +1,6 @@
 using System.Globalization;
-using Gim.MLNet.MLNet;
-using Gim.MLNet.Synthetic;
+using Gim.MLNet.Data.Synthetic;
+using Gim.MLNet.Scoring;
 using Gim.MLNet.Tests.MLNet.Evaluation;
 using Microsoft.ML;
 

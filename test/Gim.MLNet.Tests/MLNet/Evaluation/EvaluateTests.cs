@@ -1,6 +1,5 @@
 using Gim.MLNet.Data;
-using Gim.MLNet.Metrics;
-using Gim.MLNet.MLNet;
+using Gim.MLNet.Scoring;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 

@@ -1,5 +1,5 @@
 using Gim.MLNet.Data;
-using Gim.MLNet.Synthetic;
+using Gim.MLNet.Data.Synthetic;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 

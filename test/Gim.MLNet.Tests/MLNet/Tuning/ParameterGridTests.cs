@@ -1,5 +1,3 @@
-using Gim.MLNet.MLNet;
-
 namespace Gim.MLNet.Tests.MLNet.Tuning;
 
 public class ParameterGridTests

@@ -1,8 +1,7 @@
-using Gim.MLNet.MLNet;
-using Microsoft.ML.Data;
-using Gim.MLNet.Synthetic;
+using Gim.MLNet.Data.Synthetic;
 using Gim.MLNet.Tests.MLNet.Evaluation;
 using Microsoft.ML;
+using Microsoft.ML.Data;
 
 namespace Gim.MLNet.Tests.MLNet.Tuning;
 

@@ -1,9 +1,0 @@
-namespace Gim.MLNet.Baselines;
-
-/// <summary>
-/// Settings of the Control peer. It has none of its own: it predicts the pooled control cells whatever
-/// the features. The class exists so that every peer is configured the same way.
-/// </summary>
-public sealed class ControlOptions : BaselineOptions
-{
-}

@@ -1,0 +1,9 @@
+using static TorchSharp.torch;
+
+namespace Gim.MLNet.Causal;
+
+/// <summary>The encoder's output for a batch of feature vectors (each tensor [..., d]).</summary>
+/// <param name="Logits">Target logits a(γ); π = sigmoid(a).</param>
+/// <param name="Shift">Shifts ψ(γ).</param>
+/// <param name="LogScale">Log-scale changes ρ(γ), or null for plain shift interventions.</param>
+internal sealed record InterventionParameters(Tensor Logits, Tensor Shift, Tensor? LogScale);

@@ -1,0 +1,55 @@
+using Gim.MLNet.Runtime;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Gim.MLNet.Causal;
+
+/// <summary>What linear and nonlinear GIMs share in parameter export/import: the intervention encoder, and the checks of <see cref="GimParameters"/>.</summary>
+internal static class EncoderParameterIO
+{
+    public sealed record Arrays(float[,] SkipWeight, float[] SkipBias, IReadOnlyList<(float[,] Weight, float[] Bias)> HiddenLayers, float[,]? FromHiddenWeight);
+
+    public static Arrays Export(InterventionEncoder encoder) => new(
+        TensorArrays.ToMatrix(encoder.Skip.weight!),
+        TensorArrays.ToVector(encoder.Skip.bias!),
+        encoder.HiddenLayers.Select(l => (TensorArrays.ToMatrix(l.weight!), TensorArrays.ToVector(l.bias!))).ToArray(),
+        encoder.FromHidden is null ? null : TensorArrays.ToMatrix(encoder.FromHidden.weight!));
+
+    /// <summary>Copies the encoder's numbers into a freshly built encoder of matching shape (no grad, caller's scope).</summary>
+    public static void Load(InterventionEncoder encoder, GimParameters p, ScalarType dtype, Device device)
+    {
+        encoder.Skip.weight!.copy_(TensorArrays.FromMatrix(p.SkipWeight, dtype, device));
+        encoder.Skip.bias!.copy_(TensorArrays.FromVector(p.SkipBias, dtype, device));
+        for (int l = 0; l < p.HiddenLayers.Count; l++)
+        {
+            Linear layer = encoder.HiddenLayers[l];
+            layer.weight!.copy_(TensorArrays.FromMatrix(p.HiddenLayers[l].Weight, dtype, device));
+            layer.bias!.copy_(TensorArrays.FromVector(p.HiddenLayers[l].Bias, dtype, device));
+        }
+        if (p.HiddenLayers.Count > 0)
+            encoder.FromHidden!.weight!.copy_(TensorArrays.FromMatrix(p.FromHiddenWeight!, dtype, device));
+    }
+
+    /// <summary>Shape checks of what every GIM has (<see cref="GimParameters"/>); <paramref name="check"/> throws with the caller's context.</summary>
+    public static void Validate(GimParameters p, Action<bool, string> check)
+    {
+        int d = p.VariableCount, f = p.FeatureCount, heads = p.HeadCount;
+        check(d > 0, "there are no variables");
+        check(p.VariableMean.Length == d && p.VariableScale.Length == d, "the variable standardisation must have d entries");
+        check(p.Bias.Length == d && p.LogScale.Length == d, "Bias and LogScale must have d entries");
+        check(p.Graph.GetLength(0) == d && p.Graph.GetLength(1) == d, "Graph must be d × d");
+        check(p.FeatureMean.Length == f && p.FeatureScale.Length == f, "the feature standardisation must have p entries");
+        check(p.SkipWeight.GetLength(0) == heads * d && p.SkipWeight.GetLength(1) == f, "SkipWeight must be (heads·d) × p");
+        check(p.SkipBias.Length == heads * d, "SkipBias must have heads·d entries");
+        int inputs = f;
+        foreach (var (weight, bias) in p.HiddenLayers)
+        {
+            check(weight.GetLength(1) == inputs && bias.Length == weight.GetLength(0), "hidden layer shapes do not chain");
+            check(weight.GetLength(0) == p.HiddenLayers[0].Weight.GetLength(0), "every hidden layer must have the same width (the encoder has one EncoderWidth)");
+            inputs = weight.GetLength(0);
+        }
+        if (p.HiddenLayers.Count > 0)
+            check(p.FromHiddenWeight is not null && p.FromHiddenWeight.GetLength(0) == heads * d && p.FromHiddenWeight.GetLength(1) == inputs,
+                "FromHiddenWeight must be (heads·d) × width");
+    }
+}

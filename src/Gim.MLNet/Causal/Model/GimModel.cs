@@ -1,0 +1,262 @@
+using Gim.MLNet.Data;
+using Gim.MLNet.Modeling;
+using Gim.MLNet.Runtime;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Gim.MLNet.Causal;
+
+/// <summary>
+/// A fitted Generative Intervention Model: predicts the distribution of cells under perturbation
+/// features never seen in training, and explains it (targets, shifts, graph). Thread-compatible:
+/// use one instance per thread for prediction.
+/// </summary>
+public sealed class GimModel : IPerturbationPredictor
+{
+    private readonly CausalModel _causal;
+    private readonly InterventionEncoder _encoder;
+    private readonly Device _device;
+    private readonly ScalarType _dtype;
+
+    internal GimModel(CausalModel causal, InterventionEncoder encoder, Standardizer variables, Standardizer features,
+        IReadOnlyList<string> variableNames, IReadOnlyList<string> featureNames, GimOptions options,
+        IReadOnlyList<GimTrainingProgress> history, int stepsRun, TimeSpan fitTime, Device device, ScalarType dtype)
+    {
+        _causal = causal;
+        _encoder = encoder;
+        VariableStandardizer = variables;
+        FeatureStandardizer = features;
+        VariableNames = variableNames;
+        FeatureNames = featureNames;
+        Options = options;
+        History = history;
+        StepsRun = stepsRun;
+        FitTime = fitTime;
+        _device = device;
+        _dtype = dtype;
+        _causal.eval();
+        _encoder.eval();
+    }
+
+    /// <summary>The measured variables.</summary>
+    public IReadOnlyList<string> VariableNames { get; }
+
+    /// <summary>The perturbation features.</summary>
+    public IReadOnlyList<string> FeatureNames { get; }
+
+    /// <summary>Number of variables d.</summary>
+    public int VariableCount => VariableNames.Count;
+
+    /// <summary>Number of features p.</summary>
+    public int FeatureCount => FeatureNames.Count;
+
+    /// <summary>Control-based standardisation of the variables.</summary>
+    public Standardizer VariableStandardizer { get; }
+
+    /// <summary>Training-based standardisation of the features.</summary>
+    public Standardizer FeatureStandardizer { get; }
+
+    /// <summary>The options the model was trained with.</summary>
+    public GimOptions Options { get; }
+
+    /// <summary>Training curve: one entry per evaluation.</summary>
+    public IReadOnlyList<GimTrainingProgress> History { get; }
+
+    /// <summary>Optimisation steps actually run (fewer than MaxSteps after early stopping).</summary>
+    public int StepsRun { get; }
+
+    /// <summary>Wall time of training.</summary>
+    public TimeSpan FitTime { get; }
+
+    internal CausalModel CausalModel => _causal;
+
+    internal InterventionEncoder Encoder => _encoder;
+
+    /// <summary>
+    /// The learned graph B in standardised units: B[i, j] is the direct effect of variable i on
+    /// variable j (per control standard deviation); zero diagonal.
+    /// </summary>
+    public double[,] Graph()
+    {
+        using var scope = TorchScope.Enter();
+        using var _ = no_grad();
+        float[,] b = TensorArrays.ToMatrix(_causal.Adjacency());
+        var result = new double[VariableCount, VariableCount];
+        for (int i = 0; i < VariableCount; i++)
+            for (int j = 0; j < VariableCount; j++)
+                result[i, j] = b[i, j];
+        return result;
+    }
+
+    /// <summary>Which mechanisms a perturbation with these features hits, how hard, and its effect on the mean.</summary>
+    public InterventionExplanation Explain(float[] features) => Explain(new[] { features })[0];
+
+    /// <summary>Explains many feature vectors in one batch.</summary>
+    public IReadOnlyList<InterventionExplanation> Explain(IReadOnlyList<float[]> features)
+    {
+        using var scope = TorchScope.Enter();
+        using var _ = no_grad();
+        InterventionParameters heads = Encode(features);
+        Tensor probabilities = heads.Logits.sigmoid();
+        Tensor map = (probabilities > 0.5).to_type(_dtype);
+        Tensor effect = _causal.Mean(map * heads.Shift, heads.LogScale is null ? null : map * heads.LogScale) - _causal.Mean(zeros_like(heads.Shift), null);
+        float[,] pi = TensorArrays.ToMatrix(probabilities);
+        float[,] shift = TensorArrays.ToMatrix(heads.Shift);
+        float[,]? rho = heads.LogScale is null ? null : TensorArrays.ToMatrix(heads.LogScale);
+        float[,] total = TensorArrays.ToMatrix(effect);
+        var result = new List<InterventionExplanation>(features.Count);
+        for (int r = 0; r < features.Count; r++)
+        {
+            var effectRow = new float[VariableCount];
+            for (int j = 0; j < VariableCount; j++)
+                effectRow[j] = (float)(total[r, j] * VariableStandardizer.Scale[j]);
+            result.Add(new InterventionExplanation(Row(pi, r), Row(shift, r), rho is null ? null : Row(rho, r), effectRow, VariableNames));
+        }
+        return result;
+    }
+
+    /// <inheritdoc />
+    float[,] IPerturbationPredictor.Sample(float[] features, int count, int seed) => Sample(features, count, PredictionMode.Map, seed);
+
+    /// <inheritdoc />
+    float[] IPerturbationPredictor.PredictMean(float[] features) => PredictMean(features);
+
+    /// <inheritdoc />
+    public float[]? TargetProbabilities(float[] features) => Explain(features).TargetProbabilities;
+
+    /// <summary>Draws <paramref name="count"/> cells (original units) from the predicted distribution.</summary>
+    public float[,] Sample(float[] features, int count, PredictionMode mode = PredictionMode.Map, int seed = 0)
+    {
+        if (count < 0) throw new ArgumentOutOfRangeException(nameof(count), count, "The number of cells to draw must be ≥ 0.");
+        using var scope = TorchScope.Enter();
+        using var _ = no_grad();
+        InterventionParameters heads = Encode(new[] { features });
+        var generator = new TorchSharp.torch.Generator((ulong)seed, _device);
+        Tensor targets = mode == PredictionMode.Map
+            ? (heads.Logits.sigmoid() > 0.5).to_type(_dtype).expand(count, VariableCount)
+            : (rand(new long[] { count, VariableCount }, generator: generator, dtype: _dtype, device: _device) < heads.Logits.sigmoid()).to_type(_dtype);
+        Tensor z = randn(new long[] { count, VariableCount }, generator: generator, dtype: _dtype, device: _device);
+        Tensor x = _causal.Sample(targets * heads.Shift, heads.LogScale is null ? null : targets * heads.LogScale, z);
+        return VariableStandardizer.Inverse(TensorArrays.ToMatrix(x));
+    }
+
+    /// <summary>E[x | γ] in original units (MAP targets, or the mixture mean for <see cref="PredictionMode.Marginal"/>).</summary>
+    public float[] PredictMean(float[] features, PredictionMode mode = PredictionMode.Map)
+    {
+        using var scope = TorchScope.Enter();
+        using var _ = no_grad();
+        InterventionParameters heads = Encode(new[] { features });
+        Tensor probabilities = heads.Logits.sigmoid();
+        Tensor targets = mode == PredictionMode.Map ? (probabilities > 0.5).to_type(_dtype) : probabilities;
+        return VariableStandardizer.Inverse(TensorArrays.ToVector(_causal.Mean(targets * heads.Shift, heads.LogScale is null ? null : targets * heads.LogScale)[0]));
+    }
+
+    /// <summary>Cov[x | γ] under MAP targets, in original units.</summary>
+    public double[,] PredictCovariance(float[] features)
+    {
+        using var scope = TorchScope.Enter();
+        using var _ = no_grad();
+        InterventionParameters heads = Encode(new[] { features });
+        Tensor targets = (heads.Logits.sigmoid() > 0.5).to_type(_dtype);
+        Tensor? logScale = heads.LogScale is null ? null : (targets * heads.LogScale)[0];
+        float[,] covariance = TensorArrays.ToMatrix(Linear(nameof(PredictCovariance)).Covariance(logScale));
+        var result = new double[VariableCount, VariableCount];
+        for (int i = 0; i < VariableCount; i++)
+            for (int j = 0; j < VariableCount; j++)
+                result[i, j] = covariance[i, j] * VariableStandardizer.Scale[i] * VariableStandardizer.Scale[j];
+        return result;
+    }
+
+    /// <summary>
+    /// "These control cells under the perturbation" (METHOD §6): abducts each control cell's noise and
+    /// replays it under the MAP intervention. Cells and result are in original units.
+    /// </summary>
+    public float[,] Counterfactual(float[] features, float[,] controlCells)
+    {
+        if (controlCells.GetLength(1) != VariableCount)
+            throw new ArgumentException($"Counterfactual: the control cells have {controlCells.GetLength(1)} variables; the model has {VariableCount}.", nameof(controlCells));
+        using var scope = TorchScope.Enter();
+        using var _ = no_grad();
+        InterventionParameters heads = Encode(new[] { features });
+        Tensor targets = (heads.Logits.sigmoid() > 0.5).to_type(_dtype);
+        Tensor x0 = TensorArrays.FromMatrix(VariableStandardizer.Transform(controlCells), _dtype, _device);
+        Tensor x = _causal.Counterfactual(x0, targets * heads.Shift, heads.LogScale is null ? null : targets * heads.LogScale);
+        return VariableStandardizer.Inverse(TensorArrays.ToMatrix(x));
+    }
+
+    /// <summary>Mean log-likelihood per cell (standardised units) of a data set's contexts under MAP interventions.</summary>
+    public double MeanLogLikelihood(PerturbationDataset data)
+    {
+        using var tensors = ContextTensors.Create(data, VariableStandardizer, FeatureStandardizer, ContextWeighting.Equal, keepCells: !_causal.HasMomentLikelihood, _dtype, _device);
+        return MapLogLikelihood(tensors);
+    }
+
+    private LinearCausalModel Linear(string operation) => _causal as LinearCausalModel
+        ?? throw new NotSupportedException($"{operation} needs the linear causal model; this model uses {Options.CausalModel}.");
+
+    internal double MapLogLikelihood(ContextTensors tensors)
+    {
+        using var scope = TorchScope.Enter();
+        using var _ = no_grad();
+        InterventionParameters heads = _encoder.forward(tensors.Features);
+        Tensor targets = (heads.Logits.sigmoid() > 0.5).to_type(_dtype) * tensors.Perturbed;
+        Tensor shift = targets * heads.Shift;
+        Tensor? logScale = heads.LogScale is null ? null : targets * heads.LogScale;
+        if (tensors.Covariances is not null)
+            return _causal.LogLikelihoodFromMoments(tensors.Means, tensors.Covariances, shift, logScale).mean().ToDouble();
+        // Cells kept instead of moments: average each context's per-cell likelihood, then the contexts.
+        double total = 0;
+        for (int k = 0; k < tensors.ContextCount; k++)
+        {
+            Tensor cells = tensors.Cells!.narrow(0, tensors.Offsets[k], tensors.Counts[k]);
+            total += _causal.LogLikelihood(cells, shift[k], logScale?[k]).mean().ToDouble();
+        }
+        return total / tensors.ContextCount;
+    }
+
+    /// <summary>Every parameter as plain arrays (for ONNX export, persistence, inspection).</summary>
+    public LinearGimParameters ExportParameters() => GimParameterIO.Export(this);
+
+    /// <summary>Rebuilds a model from exported parameters (for prediction; no training history).</summary>
+    public static GimModel FromParameters(LinearGimParameters parameters, GimOptions? options = null) =>
+        GimParameterIO.Import(parameters, options ?? new GimOptions());
+
+    /// <summary>Every parameter of a nonlinear model (<see cref="CausalModelKind.Nonlinear"/>) as plain arrays (ONNX export, persistence).</summary>
+    public NonlinearGimParameters ExportNonlinearParameters() => NonlinearGimParameterIO.Export(this);
+
+    /// <summary>Rebuilds a nonlinear model from exported parameters (for prediction; no training history).</summary>
+    public static GimModel FromParameters(NonlinearGimParameters parameters, GimOptions? options = null) =>
+        NonlinearGimParameterIO.Import(parameters, options ?? new GimOptions());
+
+    internal InterventionParameters Encode(IReadOnlyList<float[]> features)
+    {
+        var flat = new float[features.Count * FeatureCount];
+        for (int r = 0; r < features.Count; r++)
+        {
+            float[] row = features[r] ?? throw new ArgumentNullException(nameof(features), $"Feature vector {r} is null.");
+            if (row.Length != FeatureCount)
+                throw new ArgumentException($"Feature vector {r} has {row.Length} values; the model was trained on {FeatureCount} features.", nameof(features));
+            for (int j = 0; j < FeatureCount; j++)
+                if (!float.IsFinite(row[j]))
+                    throw new ArgumentException($"Feature vector {r}: feature '{FeatureNames[j]}' is {row[j]}; features must be finite.", nameof(features));
+            Array.Copy(FeatureStandardizer.Transform(row), 0, flat, r * FeatureCount, FeatureCount);
+        }
+        Tensor input = tensor(flat, new long[] { features.Count, FeatureCount }).to(_dtype, _device);
+        return _encoder.forward(input);
+    }
+
+    private static float[] Row(float[,] m, int r)
+    {
+        int cols = m.GetLength(1);
+        var row = new float[cols];
+        for (int j = 0; j < cols; j++) row[j] = m[r, j];
+        return row;
+    }
+
+    /// <summary>Releases the native tensors.</summary>
+    public void Dispose()
+    {
+        _causal.Dispose();
+        _encoder.Dispose();
+    }
+}

@@ -1,0 +1,161 @@
+using Gim.MLNet.Modeling;
+namespace Gim.MLNet.Causal;
+
+/// <summary>
+/// Settings of a Generative Intervention Model and of its joint training (METHOD.md §4–5).
+/// Defaults were chosen by measurement on the Hill-function screen; docs/results.md has the sweep.
+/// </summary>
+public sealed class GimOptions
+{
+    /// <summary>The causal model over the measured variables. Default <see cref="CausalModelKind.Linear"/>.</summary>
+    public CausalModelKind CausalModel { get; set; } = CausalModelKind.Linear;
+
+    /// <summary>Settings of the nonlinear causal model (used when <see cref="CausalModel"/> is <see cref="CausalModelKind.Nonlinear"/>).</summary>
+    public NonlinearCausalOptions Nonlinear { get; set; } = new();
+
+    /// <summary>Which parameters an intervention changes. Default <see cref="InterventionKind.Shift"/>.</summary>
+    public InterventionKind Interventions { get; set; } = InterventionKind.Shift;
+
+    /// <summary>Hidden layers of the encoder MLP; 0 = linear heads on the standardised features. Default 0.</summary>
+    public int EncoderDepth { get; set; }
+
+    /// <summary>Width of each hidden layer (ignored when <see cref="EncoderDepth"/> is 0). Default 64.</summary>
+    public int EncoderWidth { get; set; } = 64;
+
+    /// <summary>
+    /// λ_t: weight of the mean target probability in the objective; larger means sparser targets.
+    /// Default 3 (Hill screen sweep, docs/results.md: 0.05 gave fully-OOD target AUROC 0.77, 0.5–5 gave 0.86–0.89).
+    /// </summary>
+    public double TargetSparsity { get; set; } = 3;
+
+    /// <summary>
+    /// Weight of the control contexts' known "no target" in the objective: Σ_j −log(1 − π_j(γ_control)) per
+    /// control, weighted like its likelihood. Controls are observed without intervention (t = 0), so this is the
+    /// log-likelihood of their observed targets; without it the encoder never learns that a control's features
+    /// mean "nothing targeted" and only λ_t pushes π(γ_control) down (with a small λ_t, predictions for the
+    /// control's own features then showed invented targets). 0 turns it off. Default 1.
+    /// </summary>
+    public double ControlTargetWeight { get; set; } = 1;
+
+    /// <summary>λ_B: weight of the L1 norm of the graph B. Default 0.01.</summary>
+    public double GraphSparsity { get; set; } = 0.01;
+
+    /// <summary>
+    /// L2 penalty on the encoder's weight matrices. Default 0.001: it improved fully-OOD MMD (0.041 → 0.038) and
+    /// target AUROC (0.889 → 0.906) on the Hill screen; 0.01 and more collapse the encoder towards "no effect".
+    /// </summary>
+    public double WeightDecay { get; set; } = 1e-3;
+
+    /// <summary>Adam learning rate. Default 0.01 (0.02 and 0.05 were worse out of distribution; see docs/results.md).</summary>
+    public double LearningRate { get; set; } = 0.01;
+
+    /// <summary>Number of optimisation steps (an upper bound when early stopping is on). Default 2000.</summary>
+    public int MaxSteps { get; set; } = 2000;
+
+    /// <summary>Binary-concrete temperature at the first step. Default 1.0.</summary>
+    public double InitialTemperature { get; set; } = 1.0;
+
+    /// <summary>Binary-concrete temperature at the last step (annealed geometrically). Default 0.1.</summary>
+    public double FinalTemperature { get; set; } = 0.1;
+
+    /// <summary>Use hard 0/1 targets in the forward pass with relaxed gradients. Default false.</summary>
+    public bool StraightThrough { get; set; }
+
+    /// <summary>M: relaxed target draws per context and step. Default 1.</summary>
+    public int RelaxationDraws { get; set; } = 1;
+
+    /// <summary>Initial target logit (−2 gives a prior target rate of about 0.12). Default −2.</summary>
+    public double InitialTargetLogit { get; set; } = -2.0;
+
+    /// <summary>How contexts are weighted in the objective. Default <see cref="ContextWeighting.Equal"/>.</summary>
+    public ContextWeighting Weighting { get; set; } = ContextWeighting.Equal;
+
+    /// <summary>Contexts per step; 0 = all (full batch). Default 0.</summary>
+    public int ContextBatchSize { get; set; }
+
+    /// <summary>
+    /// Cells per context and step; 0 = all cells. With all cells the linear model's likelihood is
+    /// computed exactly from each context's mean and covariance, so a step never touches the cells.
+    /// The nonlinear model needs cells: 0 then means <see cref="NonlinearCausalOptions.CellBatchSize"/>.
+    /// Default 0.
+    /// </summary>
+    public int CellBatchSize { get; set; }
+
+    /// <summary>Evaluate (and report progress) every this many steps. Default 100.</summary>
+    public int EvaluateEvery { get; set; } = 100;
+
+    /// <summary>Stop after this many evaluations without improvement of the validation likelihood
+    /// (only when validation contexts are given); 0 = never stop early. Default 5.</summary>
+    public int EarlyStoppingPatience { get; set; } = 5;
+
+    /// <summary>Seed of parameter initialisation and of every random draw in training. Default 0.</summary>
+    public int Seed { get; set; }
+
+    /// <summary>
+    /// CPU threads for TorchSharp's intra-op parallelism while training; 0 = automatic (one thread below
+    /// 256 variables, where every tensor op is too small to split and extra threads only spin and wait).
+    /// Default 0.
+    /// </summary>
+    public int Threads { get; set; }
+
+    /// <summary>TorchSharp device for training: "cpu" or "cuda" / "cuda:N". Default "cpu".</summary>
+    public string Device { get; set; } = "cpu";
+
+    /// <summary>
+    /// File to checkpoint training to every <see cref="CheckpointEvery"/> steps; null = no checkpoints.
+    /// If the file exists when training starts and was written by the same data and options, training
+    /// resumes from it and ends with exactly the parameters of an uninterrupted run. Deleted when
+    /// training completes.
+    /// </summary>
+    public string? CheckpointPath { get; set; }
+
+    /// <summary>Steps between checkpoints (when <see cref="CheckpointPath"/> is set). Default 500.</summary>
+    public int CheckpointEvery { get; set; } = 500;
+
+    /// <summary>Optional progress sink, called every <see cref="EvaluateEvery"/> steps.</summary>
+    public IProgress<GimTrainingProgress>? Progress { get; set; }
+
+    /// <summary>Cancels training between steps (an <see cref="OperationCanceledException"/> is thrown).</summary>
+    public CancellationToken CancellationToken { get; set; }
+
+    /// <summary>Checks every setting and throws <see cref="ArgumentOutOfRangeException"/> naming the first one out of range.</summary>
+    public void Validate()
+    {
+        Require(EncoderDepth >= 0, nameof(EncoderDepth), EncoderDepth, "≥ 0");
+        Require(EncoderWidth >= 1, nameof(EncoderWidth), EncoderWidth, "≥ 1");
+        Require(TargetSparsity >= 0 && double.IsFinite(TargetSparsity), nameof(TargetSparsity), TargetSparsity, "a finite value ≥ 0");
+        Require(GraphSparsity >= 0 && double.IsFinite(GraphSparsity), nameof(GraphSparsity), GraphSparsity, "a finite value ≥ 0");
+        Require(ControlTargetWeight >= 0 && double.IsFinite(ControlTargetWeight), nameof(ControlTargetWeight), ControlTargetWeight, "a finite value ≥ 0");
+        Require(WeightDecay >= 0 && double.IsFinite(WeightDecay), nameof(WeightDecay), WeightDecay, "a finite value ≥ 0");
+        Require(LearningRate > 0 && double.IsFinite(LearningRate), nameof(LearningRate), LearningRate, "a finite value > 0");
+        Require(MaxSteps >= 1, nameof(MaxSteps), MaxSteps, "≥ 1");
+        Require(InitialTemperature > 0 && double.IsFinite(InitialTemperature), nameof(InitialTemperature), InitialTemperature, "> 0");
+        Require(FinalTemperature > 0 && double.IsFinite(FinalTemperature), nameof(FinalTemperature), FinalTemperature, "> 0");
+        Require(RelaxationDraws >= 1, nameof(RelaxationDraws), RelaxationDraws, "≥ 1");
+        Require(double.IsFinite(InitialTargetLogit), nameof(InitialTargetLogit), InitialTargetLogit, "a finite value");
+        Require(ContextBatchSize >= 0, nameof(ContextBatchSize), ContextBatchSize, "≥ 0 (0 = all contexts)");
+        Require(CellBatchSize >= 0, nameof(CellBatchSize), CellBatchSize, "≥ 0 (0 = all cells)");
+        Require(EvaluateEvery >= 1, nameof(EvaluateEvery), EvaluateEvery, "≥ 1");
+        Require(CheckpointEvery >= 1, nameof(CheckpointEvery), CheckpointEvery, "≥ 1");
+        Require(Threads >= 0, nameof(Threads), Threads, "≥ 0 (0 = automatic)");
+        Require(EarlyStoppingPatience >= 0, nameof(EarlyStoppingPatience), EarlyStoppingPatience, "≥ 0");
+        ArgumentNullException.ThrowIfNull(Nonlinear, nameof(Nonlinear));
+        Nonlinear.Validate();
+        if (string.IsNullOrWhiteSpace(Device))
+            throw new ArgumentException("GimOptions.Device must be \"cpu\" or \"cuda\" (optionally \"cuda:N\").", nameof(Device));
+    }
+
+    /// <summary>A copy (the nonlinear settings are copied too; the progress sink and token are shared).</summary>
+    public GimOptions Clone()
+    {
+        var copy = (GimOptions)MemberwiseClone();
+        copy.Nonlinear = Nonlinear?.Clone()!;
+        return copy;
+    }
+
+    private static void Require(bool ok, string name, object value, string expected)
+    {
+        if (!ok)
+            throw new ArgumentOutOfRangeException(name, value, $"GimOptions.{name} is {value}; expected {expected}.");
+    }
+}

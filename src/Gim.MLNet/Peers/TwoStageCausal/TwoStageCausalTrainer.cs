@@ -1,0 +1,111 @@
+using Gim.MLNet.Causal;
+using Gim.MLNet.Data;
+using Gim.MLNet.Modeling;
+using Gim.MLNet.Runtime;
+using static TorchSharp.torch;
+
+namespace Gim.MLNet.Peers;
+
+/// <summary>
+/// Fits the TwoStageCausal peer (BENCHMARK.md §3). Stage 1 maximises GIM's objective (METHOD §5: relaxed
+/// expected log-likelihood of every context from its moments, minus λ_t·mean π and λ_B‖B‖₁, plus the controls'
+/// observed "no target" as in GIM) over the linear causal model and a free intervention per training context.
+/// Stage 2 regresses the stage-1 logits and shifts of every training context (controls included) on the
+/// standardised features by ridge regression: a depth-0 linear encoder, so the result is a linear GIM.
+/// </summary>
+public sealed class TwoStageCausalTrainer : PerturbationTrainer<TwoStageCausalOptions, TwoStageCausalModel>
+{
+    /// <summary>Creates a trainer; the options are validated here.</summary>
+    /// <param name="options">Settings; null for the defaults.</param>
+    public TwoStageCausalTrainer(TwoStageCausalOptions? options = null) : base(options)
+    {
+    }
+
+    private protected override TwoStageCausalModel Train(PerturbationFit fit)
+    {
+        var (train, variables, features) = (fit.Data, fit.Variables, fit.Features);
+        int d = train.VariableCount, k = train.Contexts.Count;
+
+        float[,] logits, shifts, graph;
+        float[] bias, logScale;
+        using (AdamLoop.Prepare(Options.Threads, d, Options.Seed))
+        using (var data = ContextTensors.Create(train, variables, features, ContextWeighting.Equal, keepCells: false, ScalarType.Float32, CPU))
+        using (var causal = new LinearCausalModel(d))
+        using (var free = new FreeInterventions(k, d, Options.InitialTargetLogit))
+        using (var generator = new TorchSharp.torch.Generator((ulong)Options.Seed))
+        {
+            AdamLoop.Run(causal.parameters().Concat(free.parameters()), Options.LearningRate, Options.MaxSteps, Options.CancellationToken,
+                step => Objective(causal, free, data, generator, step), "TwoStageCausal (stage 1)", Options);
+            using var scope = TorchScope.Enter();
+            using var _ = no_grad();
+            logits = TensorArrays.ToMatrix(free.Logits);
+            shifts = TensorArrays.ToMatrix(free.Shift * data.Perturbed);
+            graph = TensorArrays.ToMatrix(causal.Weights());
+            bias = TensorArrays.ToVector(causal.Bias);
+            logScale = TensorArrays.ToVector(causal.LogScale);
+        }
+
+        LinearGimParameters parameters = Stage2(train, variables, features, logits, shifts, graph, bias, logScale);
+        GimModel gim = GimModel.FromParameters(parameters);
+        var stage1 = Enumerable.Range(0, k).Select(c => new ContextIntervention(train.Contexts[c].Name, train.Contexts[c].IsControl,
+            Row(logits, c).Select(a => 1f / (1f + MathF.Exp(-a))).ToArray(), Row(shifts, c))).ToArray();
+        return new TwoStageCausalModel(train, variables, features, gim, parameters, stage1, fit.Clock.Elapsed);
+    }
+
+    private Tensor Objective(LinearCausalModel causal, FreeInterventions free, ContextTensors data, TorchSharp.torch.Generator generator, int step)
+    {
+        double fraction = Options.MaxSteps <= 1 ? 1 : (double)step / (Options.MaxSteps - 1);
+        double temperature = Options.InitialTemperature * Math.Pow(Options.FinalTemperature / Options.InitialTemperature, fraction);
+        Tensor uniform = rand(free.Logits.shape, generator: generator, dtype: ScalarType.Float32);
+        Tensor targets = BinaryConcrete.Sample(free.Logits, uniform, temperature, straightThrough: false) * data.Perturbed;
+        Tensor logLikelihood = causal.LogLikelihoodFromMoments(data.Means, data.Covariances!, targets * free.Shift, null);
+        Tensor targetRate = free.Logits.sigmoid().mean(new long[] { -1 });
+        Tensor loss = -(logLikelihood * data.Weights).sum() + Options.TargetSparsity * (targetRate * data.Weights).sum()
+            + Options.GraphSparsity * causal.SparsityPenalty();
+        // As in GIM, so that stage 2 learns "nothing targeted" for the controls' features.
+        return Options.ControlTargetWeight <= 0 ? loss
+            : loss + Options.ControlTargetWeight * ControlTargets.NegativeLogLikelihood(free.Logits, data.Perturbed, data.Weights);
+    }
+
+    /// <summary>Ridge regression of [logits | shifts] on the standardised features, as a depth-0 linear GIM.</summary>
+    private LinearGimParameters Stage2(PerturbationDataset train, Standardizer variables, Standardizer features,
+        float[,] logits, float[,] shifts, float[,] graph, float[] bias, float[] logScale)
+    {
+        int k = train.Contexts.Count, d = train.VariableCount, p = train.FeatureCount;
+        var x = new double[k, p];
+        var y = new double[k, 2 * d];
+        for (int c = 0; c < k; c++)
+        {
+            float[] z = features.Transform(train.Contexts[c].Features);
+            for (int j = 0; j < p; j++) x[c, j] = z[j];
+            for (int j = 0; j < d; j++)
+            {
+                y[c, j] = logits[c, j];
+                y[c, d + j] = shifts[c, j];
+            }
+        }
+        var (weight, intercept) = RidgeRegression.Fit(x, y, Options.RidgePenalty);
+        var skip = new float[2 * d, p];
+        for (int h = 0; h < 2 * d; h++)
+            for (int j = 0; j < p; j++)
+                skip[h, j] = (float)weight[j, h];
+        return new LinearGimParameters
+        {
+            VariableNames = train.VariableNames.ToArray(),
+            FeatureNames = train.FeatureNames.ToArray(),
+            VariableMean = (double[])variables.Mean.Clone(),
+            VariableScale = (double[])variables.Scale.Clone(),
+            FeatureMean = (double[])features.Mean.Clone(),
+            FeatureScale = (double[])features.Scale.Clone(),
+            Graph = graph,
+            Bias = bias,
+            LogScale = logScale,
+            Interventions = InterventionKind.Shift,
+            SkipWeight = skip,
+            SkipBias = intercept.Select(v => (float)v).ToArray(),
+            HiddenLayers = Array.Empty<(float[,], float[])>(),
+        };
+    }
+
+    private static float[] Row(float[,] m, int r) => Enumerable.Range(0, m.GetLength(1)).Select(j => m[r, j]).ToArray();
+}

@@ -1,0 +1,37 @@
+namespace Gim.MLNet.Scoring;
+
+/// <summary>
+/// The comparison of one context's predicted draws with its observed cells, in the control-standardised space.
+/// NaN marks a metric not computed or undefined for this context.
+/// </summary>
+/// <param name="Context">The context's value, as text.</param>
+/// <param name="IsControl">Whether the context is a control context.</param>
+/// <param name="Rows">Rows of this context (observed cells; each row also holds one predicted draw).</param>
+/// <param name="Mmd">Multi-scale MMD², biased.</param>
+/// <param name="MmdUnbiased">Multi-scale MMD², unbiased.</param>
+/// <param name="MmdMedian">Median-heuristic MMD², biased.</param>
+/// <param name="Energy">Energy distance (Euclidean).</param>
+/// <param name="Sinkhorn">Debiased Sinkhorn divergence.</param>
+/// <param name="MeanRmse">RMSE over variables between the mean predicted and the mean observed cell.</param>
+/// <param name="RSquared">R² of the per-variable means.</param>
+/// <param name="RSquaredTopK">R² of the means of the top-k most shifted variables; NaN for a control context (nothing is shifted).</param>
+/// <param name="PearsonDelta">Correlation of predicted and observed mean shifts from the control mean; NaN for a control context, or when either shift is constant across variables.</param>
+public sealed record ContextEvaluation(string Context, bool IsControl, int Rows, double Mmd, double MmdUnbiased, double MmdMedian,
+    double Energy, double Sinkhorn, double MeanRmse, double RSquared, double RSquaredTopK, double PearsonDelta)
+{
+    /// <summary>The value of a metric by its <see cref="PerturbationMetrics"/> name; NaN for a pooled (target) metric.</summary>
+    /// <param name="metric">A metric name.</param>
+    public double this[string metric] => metric switch
+    {
+        PerturbationMetrics.Mmd => Mmd,
+        PerturbationMetrics.MmdUnbiased => MmdUnbiased,
+        PerturbationMetrics.MmdMedian => MmdMedian,
+        PerturbationMetrics.Energy => Energy,
+        PerturbationMetrics.Sinkhorn => Sinkhorn,
+        PerturbationMetrics.MeanRmse => MeanRmse,
+        PerturbationMetrics.RSquared => RSquared,
+        PerturbationMetrics.RSquaredTopK => RSquaredTopK,
+        PerturbationMetrics.PearsonDelta => PearsonDelta,
+        _ => double.NaN,
+    };
+}

@@ -1,0 +1,67 @@
+namespace Gim.MLNet.Scoring;
+
+/// <summary>
+/// The names of the evaluation metrics, as they appear in <see cref="PerturbationEvaluation.Metrics"/>, leaderboard
+/// columns and CSV headers, and which way each one is better.
+/// </summary>
+public static class PerturbationMetrics
+{
+    /// <summary>Multi-scale RBF MMD², biased V-statistic (BENCHMARK.md §2, the headline distribution metric). Lower is better.</summary>
+    public const string Mmd = "mmd";
+
+    /// <summary>Multi-scale RBF MMD², unbiased U-statistic (can be slightly negative). Lower is better.</summary>
+    public const string MmdUnbiased = "mmd_unbiased";
+
+    /// <summary>RBF MMD², biased, one bandwidth from the median heuristic on the pooled samples. Lower is better.</summary>
+    public const string MmdMedian = "mmd_median";
+
+    /// <summary>Energy distance with Euclidean (not squared) distances. Lower is better.</summary>
+    public const string Energy = "energy";
+
+    /// <summary>Debiased Sinkhorn divergence, squared-Euclidean cost (only when an ε is set). Lower is better.</summary>
+    public const string Sinkhorn = "sinkhorn";
+
+    /// <summary>RMSE over variables between predicted and observed per-variable means. Lower is better.</summary>
+    public const string MeanRmse = "mean_rmse";
+
+    /// <summary>R² of the per-variable means over all variables. Higher is better.</summary>
+    public const string RSquared = "r2";
+
+    /// <summary>R² of the per-variable means over the top-k most shifted variables. Higher is better.</summary>
+    public const string RSquaredTopK = "r2_topk";
+
+    /// <summary>Pearson correlation of predicted and observed mean shifts from the control mean. Higher is better.</summary>
+    public const string PearsonDelta = "pearson_delta";
+
+    /// <summary>AUROC of the target probabilities over all (perturbed context, variable) pairs. Higher is better.</summary>
+    public const string TargetAuroc = "target_auroc";
+
+    /// <summary>AUPRC (trapezoid) of the target probabilities over the same pairs. Higher is better.</summary>
+    public const string TargetAuprc = "target_auprc";
+
+    /// <summary>F1 of "probability &gt; threshold" over the same pairs. Higher is better.</summary>
+    public const string TargetF1 = "target_f1";
+
+    /// <summary>Seconds to fit (leaderboards only). Lower is better.</summary>
+    public const string FitSeconds = "fit_seconds";
+
+    /// <summary>Seconds to transform a split and read its predictions (leaderboards only). Lower is better.</summary>
+    public const string PredictSeconds = "predict_seconds";
+
+    /// <summary>Every metric an evaluation can report, in the order tables show them.</summary>
+    public static IReadOnlyList<string> All { get; } = Array.AsReadOnly(new[]
+    {
+        Mmd, MmdUnbiased, MmdMedian, Energy, Sinkhorn, MeanRmse, RSquared, RSquaredTopK, PearsonDelta,
+        TargetAuroc, TargetAuprc, TargetF1,
+    });
+
+    /// <summary>True when a smaller value of <paramref name="metric"/> is better.</summary>
+    /// <param name="metric">A metric name from this class.</param>
+    /// <exception cref="ArgumentException">The name is not one of this class's metrics.</exception>
+    public static bool IsLowerBetter(string metric) => metric switch
+    {
+        Mmd or MmdUnbiased or MmdMedian or Energy or Sinkhorn or MeanRmse or FitSeconds or PredictSeconds => true,
+        RSquared or RSquaredTopK or PearsonDelta or TargetAuroc or TargetAuprc or TargetF1 => false,
+        _ => throw new ArgumentException($"Unknown metric '{metric}'; known metrics: {string.Join(", ", All.Append(FitSeconds).Append(PredictSeconds))}.", nameof(metric)),
+    };
+}
