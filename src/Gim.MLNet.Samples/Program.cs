@@ -1,4 +1,5 @@
 using Gim.MLNet;
+using Gim.MLNet.Runtime;
 using Gim.MLNet.Samples.Commands;
 using Gim.MLNet.Samples.Console;
 using Spectre.Console.Cli;
@@ -7,7 +8,7 @@ var app = new CommandApp<MainJobCommand>();
 app.Configure(config =>
 {
     config.SetApplicationName("Gim.MLNet.Samples");
-    config.SetApplicationVersion(Gim.MLNet.GimInfo.Version);
+    config.SetApplicationVersion(Gim.MLNet.Runtime.GimInfo.Version);
     config.AddExample("--quick", "--out", "run1");
     config.AddCommand<FitCommand>("fit")
         .WithDescription("Fit GIM to your own cells (.csv or .h5ad) and write the model, targets and graph.")

@@ -2,6 +2,7 @@ using System.Globalization;
 using Gim.MLNet;
 using Gim.MLNet.Causal;
 using Gim.MLNet.Data.Synthetic;
+using Gim.MLNet.Peers;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
@@ -19,7 +20,7 @@ if (args is ["undisposed", string tempFolder])
         Features = [i % 4, 0], Measurements = [i % 4 + 0.1f * (i % 3), -(i % 4)], Context = $"c{i % 4}", IsControl = i % 4 == 0,
     });
     IDataView data = mlContext.Data.LoadFromEnumerable(rows);
-    var peer = mlContext.Perturbation().Trainers.Control(new Gim.MLNet.ControlEstimator.Options { Seed = 1 }).Fit(data);
+    var peer = mlContext.Perturbation().Trainers.Control(new ControlOptions { Seed = 1 }).Fit(data);
     Console.WriteLine($"files {Directory.GetFiles(tempFolder).Length}");
     GC.KeepAlive(peer);
     return 0;

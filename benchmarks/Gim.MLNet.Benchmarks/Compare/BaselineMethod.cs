@@ -1,6 +1,7 @@
 using Gim.MLNet.Data;
 using Gim.MLNet.Modeling;
 using Gim.MLNet.Peers;
+
 namespace Gim.MLNet.Benchmarks.Compare;
 
 /// <summary>A peer of GIM (BENCHMARK.md §3) under comparison: an adapter over its plain trainer and model.</summary>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Gim.MLNet.Causal;
 using Gim.MLNet.Data.Synthetic;
+
 namespace Gim.MLNet.Benchmarks.Compare;
 
 /// <summary>Command-line arguments of `compare`, including GIM option overrides used for sweeps.</summary>

@@ -5,6 +5,7 @@ using Gim.MLNet.Data;
 using Gim.MLNet.Data.Synthetic;
 using Gim.MLNet.Peers;
 using Gim.MLNet.Scoring;
+
 namespace Gim.MLNet.Benchmarks.Compare;
 
 /// <summary>

@@ -1,6 +1,7 @@
 using Gim.MLNet.Causal;
 using Gim.MLNet.Data;
 using Gim.MLNet.Peers;
+
 namespace Gim.MLNet.Benchmarks.Compare;
 
 /// <summary>GIM with the linear causal model, optionally started from the two-stage solution.</summary>
@@ -17,8 +18,9 @@ internal sealed class GimMethod(string name, GimOptions options, bool warmStart 
     public void Fit(PerturbationDataset train)
     {
         _model?.Dispose();
-        LinearGimParameters? start = warmStart ? GimWarmStart.TwoStage(train, options) : null;
-        _model = new GimTrainer(options).Fit(train, validation: null, start);
+        GimOptions o = options.Clone();
+        if (warmStart) o.WarmStart = new TwoStageWarmStart();
+        _model = new GimTrainer(o).Fit(train);
     }
 
     public float[,] Sample(float[] features, int count, int seed) => Model.Sample(features, count, PredictionMode.Map, seed);

@@ -1,4 +1,5 @@
 using Gim.MLNet.Data;
+
 namespace Gim.MLNet.Benchmarks.Compare;
 
 /// <summary>A method under comparison: fit on training contexts, then sample cells for unseen features.</summary>

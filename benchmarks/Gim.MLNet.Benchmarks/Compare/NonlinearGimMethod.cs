@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Reflection;
 using Gim.MLNet.Causal;
 using Gim.MLNet.Data;
+
 namespace Gim.MLNet.Benchmarks.Compare;
 
 /// <summary>

@@ -3,6 +3,7 @@ using Gim.MLNet.Data;
 using Gim.MLNet.Data.Synthetic;
 using Gim.MLNet.Modeling;
 using Gim.MLNet.Peers;
+
 namespace Gim.MLNet.Benchmarks.Compare;
 
 /// <summary>

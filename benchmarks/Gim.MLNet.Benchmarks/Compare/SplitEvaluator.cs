@@ -1,6 +1,7 @@
 using Gim.MLNet.Data;
 using Gim.MLNet.Data.Synthetic;
 using Gim.MLNet.Scoring;
+
 namespace Gim.MLNet.Benchmarks.Compare;
 
 /// <summary>Scores one method on one test split (BENCHMARK.md §2), in control-standardised units.</summary>

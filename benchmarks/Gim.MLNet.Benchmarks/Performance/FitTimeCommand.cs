@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Gim.MLNet.Causal;
 using Gim.MLNet.Data;
 using Gim.MLNet.Data.Synthetic;
+
 namespace Gim.MLNet.Benchmarks.Performance;
 
 /// <summary>

@@ -28,7 +28,7 @@ internal static class InferenceCommand
             PerturbationDataset data = ScaleData.Generate(d, contexts: 40, cells: 40 * 50, seed: 0);
             var mlContext = new MLContext(seed: 0);
             IDataView train = data.ToDataView(mlContext);
-            using GimTransformer gim = mlContext.Perturbation().Trainers.Gim(new GimEstimator.Options { Seed = 0, Training = { MaxSteps = 50 } }).Fit(train);
+            using GimTransformer gim = mlContext.Perturbation().Trainers.Gim(new GimOptions { Seed = 0, MaxSteps = 50 }).Fit(train);
             string zip = Path.Combine(Path.GetTempPath(), $"gim-inference-{d}-{Environment.ProcessId}.zip");
             mlContext.Model.SaveAtomically(gim, train.Schema, zip);
             float[] features = data.Contexts[1].Features;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Gim.MLNet.Causal;
 using Gim.MLNet.Data;
+
 namespace Gim.MLNet.Benchmarks.Performance;
 
 /// <summary>

@@ -1,6 +1,7 @@
 using Gim.MLNet.Benchmarks.Compare;
 using Gim.MLNet.Data;
 using Gim.MLNet.Scoring;
+
 namespace Gim.MLNet.Benchmarks.Sachs;
 
 /// <summary>

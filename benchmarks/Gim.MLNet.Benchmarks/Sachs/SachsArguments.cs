@@ -1,6 +1,7 @@
 using System.Globalization;
 using Gim.MLNet.Causal;
 using Gim.MLNet.Scoring;
+
 namespace Gim.MLNet.Benchmarks.Sachs;
 
 /// <summary>Command-line arguments of `sachs`, with the GIM overrides used to choose its Sachs settings.</summary>

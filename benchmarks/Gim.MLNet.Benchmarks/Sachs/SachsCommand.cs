@@ -3,6 +3,7 @@ using Gim.MLNet.Benchmarks.Compare;
 using Gim.MLNet.Data;
 using Gim.MLNet.Data.Sachs;
 using Gim.MLNet.Scoring;
+
 namespace Gim.MLNet.Benchmarks.Sachs;
 
 /// <summary>

@@ -3,6 +3,7 @@ using Gim.MLNet.Causal;
 using Gim.MLNet.Modeling;
 using Gim.MLNet.Peers;
 using Gim.MLNet.Scoring;
+
 namespace Gim.MLNet.Benchmarks.Sachs;
 
 /// <summary>GIM and its peers on Sachs, built from the compare harness's adapters with their default options.</summary>
@@ -22,7 +23,7 @@ internal static class SachsMethods
     };
 
     /// <summary>The fitted model behind an adapter, which the shared Sachs scoring (SachsTasks) takes.</summary>
-    public static IPerturbationPredictor Predictor(IBenchmarkMethod method) => method switch
+    public static PerturbationModel Predictor(IBenchmarkMethod method) => method switch
     {
         GimMethod gim => gim.Model,
         BaselineMethod baseline => baseline.Model,

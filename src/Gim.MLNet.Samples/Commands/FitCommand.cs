@@ -31,7 +31,8 @@ internal sealed partial class FitCommand : Command<FitCommand.Settings>
     {
         var mlContext = new MLContext(settings.Seed);
         IDataView cells = data.ToDataView(mlContext);
-        var options = new GimEstimator.Options { Seed = settings.Seed, Training = training, CancellationToken = cancellationToken };
+        GimOptions options = training.Clone();
+        options.CancellationToken = cancellationToken;
         using GimTransformer gim = TrainingProgressView.Run("Fitting GIM", settings.Steps, progress =>
         {
             options.Progress = progress;

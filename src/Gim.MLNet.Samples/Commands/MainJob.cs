@@ -23,16 +23,17 @@ internal sealed class MainJob(int seed, bool quick, string folder, CancellationT
         var mlContext = new MLContext(seed);
         IDataView train = screen.Train.Data.ToDataView(mlContext);
 
-        var options = new GimEstimator.Options
+        var options = new GimOptions
         {
             Seed = seed,
-            Training = new GimOptions { Seed = seed, MaxSteps = quick ? 1000 : 2000, LearningRate = quick ? 0.02 : 0.01 },
+            MaxSteps = quick ? 1000 : 2000,
+            LearningRate = quick ? 0.02 : 0.01,
             CancellationToken = cancellationToken,
         };
         // An ordinary ML.NET pipeline: any featurizer or normaliser can precede the GIM trainer.
         var pipeline = mlContext.Transforms.NormalizeMeanVariance("Features")
             .Append(mlContext.Perturbation().Trainers.Gim(options));
-        TransformerChain<GimTransformer> model = TrainingProgressView.Run("Fitting GIM", options.Training.MaxSteps, progress =>
+        TransformerChain<GimTransformer> model = TrainingProgressView.Run("Fitting GIM", options.MaxSteps, progress =>
         {
             options.Progress = progress;
             return pipeline.Fit(train);

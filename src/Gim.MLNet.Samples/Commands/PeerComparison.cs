@@ -1,5 +1,6 @@
 using Gim.MLNet.Causal;
 using Gim.MLNet.Data.Synthetic;
+using Gim.MLNet.Peers;
 using Gim.MLNet.Scoring;
 using Microsoft.ML;
 using Spectre.Console;
@@ -15,17 +16,18 @@ internal static class PeerComparison
         var trainers = mlContext.Perturbation().Trainers;
         var estimators = new Dictionary<string, IEstimator<ITransformer>>
         {
-            ["GIM"] = trainers.Gim(new GimEstimator.Options
+            ["GIM"] = trainers.Gim(new GimOptions
             {
                 Seed = seed,
-                Training = new GimOptions { Seed = seed, MaxSteps = quick ? 1000 : 2000, LearningRate = quick ? 0.02 : 0.01 },
+                MaxSteps = quick ? 1000 : 2000,
+                LearningRate = quick ? 0.02 : 0.01,
                 CancellationToken = cancellationToken,
             }),
-            ["TwoStageCausal"] = trainers.TwoStageCausal(new TwoStageCausalEstimator.Options { Seed = seed, Training = { Seed = seed, MaxSteps = quick ? 1000 : 2000 } }),
-            ["MeanShift MLP"] = trainers.MeanShift(new MeanShiftEstimator.Options { Seed = seed, Training = { Seed = seed, MaxSteps = mlpSteps } }),
-            ["ConditionalGaussian MLP"] = trainers.ConditionalGaussian(new ConditionalGaussianEstimator.Options { Seed = seed, Training = { Seed = seed, MaxSteps = mlpSteps } }),
-            ["NearestContext"] = trainers.NearestContext(new NearestContextEstimator.Options { Seed = seed }),
-            ["Control"] = trainers.Control(new ControlEstimator.Options { Seed = seed }),
+            ["TwoStageCausal"] = trainers.TwoStageCausal(new TwoStageCausalOptions { Seed = seed, MaxSteps = quick ? 1000 : 2000 }),
+            ["MeanShift MLP"] = trainers.MeanShift(new MeanShiftOptions { Seed = seed, MaxSteps = mlpSteps }),
+            ["ConditionalGaussian MLP"] = trainers.ConditionalGaussian(new ConditionalGaussianOptions { Seed = seed, MaxSteps = mlpSteps }),
+            ["NearestContext"] = trainers.NearestContext(new NearestContextOptions { Seed = seed }),
+            ["Control"] = trainers.Control(new ControlOptions { Seed = seed }),
         };
         var splits = new Dictionary<string, IDataView>
         {

@@ -41,8 +41,8 @@ internal sealed class SachsJob(int seed, string folder, CancellationToken cancel
             peers.Add(Fit("Control", () => new ControlTrainer().Fit(train)));
             peers.Add(Fit("CondGaussian", () => new ConditionalGaussianTrainer(new ConditionalGaussianOptions { Seed = seed }).Fit(train)));
             peers.Add(Fit("TwoStage", () => new TwoStageCausalTrainer(new TwoStageCausalOptions { Seed = seed }).Fit(train)));
-            var models = new List<(string Name, IPerturbationPredictor Model)> { ("GIM", gim) };
-            models.AddRange(peers.Select(p => (p.Name, (IPerturbationPredictor)p.Model)));
+            var models = new List<(string Name, PerturbationModel Model)> { ("GIM", gim) };
+            models.AddRange(peers.Select(p => (p.Name, (PerturbationModel)p.Model)));
             var twoStage = (TwoStageCausalModel)peers.Single(p => p.Name == "TwoStage").Model;
 
             SachsTables.HeldOutCells(models.Select(m => (m.Name, SachsTasks.ScoreCells(m.Model, train, test, seed))).ToList());

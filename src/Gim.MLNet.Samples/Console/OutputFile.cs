@@ -1,4 +1,5 @@
 using Gim.MLNet.Runtime;
+
 namespace Gim.MLNet.Samples.Console;
 
 /// <summary>Checks an output file path before any work, so a bad -o fails at once and says which flag is at fault.</summary>

@@ -20,7 +20,7 @@ public sealed class PerturbationCatalog
     /// <summary>The context the catalog's components log to and draw seeds from.</summary>
     internal MLContext MLContext { get; }
 
-    /// <summary>The perturbation trainers (<see cref="PerturbationTrainers.Gim(GimEstimator.Options)"/>...).</summary>
+    /// <summary>The perturbation trainers (<see cref="PerturbationTrainers.Gim(GimOptions)"/>...).</summary>
     public PerturbationTrainers Trainers { get; }
 
     /// <summary>
@@ -117,43 +117,4 @@ public sealed class PerturbationCatalog
 
     // ML.NET convention: components without an explicit seed draw one from the context (new MLContext(seed: n)).
     private int NextSeed() => ((IHostEnvironment)MLContext).Register(nameof(PerturbationCatalog)).Rand.Next();
-}
-
-/// <summary>The perturbation trainers of <see cref="PerturbationCatalog"/>.</summary>
-public sealed partial class PerturbationTrainers
-{
-    private readonly MLContext _mlContext;
-
-    internal PerturbationTrainers(MLContext mlContext) => _mlContext = mlContext;
-
-    /// <summary>Creates a <see cref="GimEstimator"/> with every setting given by <paramref name="options"/>.</summary>
-    /// <param name="options">Columns, prediction mode, seed and training settings.</param>
-    /// <returns>An estimator whose Fit trains the GIM and returns a <see cref="GimTransformer"/>.</returns>
-    public GimEstimator Gim(GimEstimator.Options options) => new(_mlContext, options);
-
-    /// <summary>Creates a <see cref="GimEstimator"/> from column names and the most common settings.</summary>
-    /// <param name="featureColumnName">The perturbation features: a known-size vector of Single, identical on every row of a context.</param>
-    /// <param name="measurementsColumnName">The measured cell: a known-size vector of Single.</param>
-    /// <param name="contextColumnName">The context of each row: a key, string or integer column.</param>
-    /// <param name="controlColumnName">A Boolean column, true on control rows; ignored when <paramref name="controlContextValue"/> is given.</param>
-    /// <param name="controlContextValue">The context value of the control context, instead of a Boolean column.</param>
-    /// <param name="maxSteps">Optimisation steps (see <see cref="GimOptions.MaxSteps"/>).</param>
-    /// <param name="seed">Seed of training and sampling; null takes one from the MLContext.</param>
-    /// <returns>An estimator whose Fit trains the GIM and returns a <see cref="GimTransformer"/>.</returns>
-    public GimEstimator Gim(string featureColumnName = "Features", string measurementsColumnName = "Measurements",
-        string contextColumnName = "Context", string? controlColumnName = "IsControl", string? controlContextValue = null,
-        int maxSteps = 2000, int? seed = null)
-    {
-        var options = new GimEstimator.Options
-        {
-            FeatureColumnName = featureColumnName,
-            MeasurementsColumnName = measurementsColumnName,
-            ContextColumnName = contextColumnName,
-            ControlColumnName = controlColumnName,
-            ControlContextValue = controlContextValue,
-            Seed = seed,
-        };
-        options.Training.MaxSteps = maxSteps;
-        return new GimEstimator(_mlContext, options);
-    }
 }

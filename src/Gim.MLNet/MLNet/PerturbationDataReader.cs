@@ -1,5 +1,6 @@
 using System.Globalization;
 using Gim.MLNet.Data;
+using Gim.MLNet.Modeling;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
@@ -11,7 +12,7 @@ namespace Gim.MLNet;
 /// </summary>
 internal static class PerturbationDataReader
 {
-    public static PerturbationDataset Read(IDataView data, PerturbationEstimatorOptions options, CancellationToken cancellation)
+    public static PerturbationDataset Read(IDataView data, PerturbationOptions options, CancellationToken cancellation)
     {
         DataViewSchema schema = data.Schema;
         DataViewSchema.Column features = schema[options.FeatureColumnName];
@@ -74,19 +75,19 @@ internal static class PerturbationDataReader
                 $"The input has no rows; expected one row per cell (columns '{features.Name}', '{measurements.Name}', '{context.Name}'" +
                 $"{(control is DataViewSchema.Column flag ? $", '{flag.Name}'" : "")}), with control cells and perturbed cells.");
         if (options.ControlContextValue is string controlValue && !groups.ContainsKey(controlValue))
-            throw new ArgumentException($"No rows have context '{controlValue}' ({options.OptionsName}.ControlContextValue) in column '{context.Name}'; contexts seen: {string.Join(", ", order.Take(10).Select(g => $"'{g.Name}'"))}{(order.Count > 10 ? ", ..." : "")}.");
+            throw new ArgumentException($"No rows have context '{controlValue}' ({options.GetType().Name}.ControlContextValue) in column '{context.Name}'; contexts seen: {string.Join(", ", order.Take(10).Select(g => $"'{g.Name}'"))}{(order.Count > 10 ? ", ..." : "")}.");
 
         if (control is DataViewSchema.Column controlColumn && !order.Any(g => g.IsControl))
             throw new ArgumentException(
                 $"No row has '{controlColumn.Name}' = true, so there are no control cells ({row} rows in {order.Count} context(s)); expected the control " +
-                $"(unperturbed) cells marked true in column '{controlColumn.Name}', or {options.OptionsName}.ControlContextValue set to the control context's value. " +
+                $"(unperturbed) cells marked true in column '{controlColumn.Name}', or {options.GetType().Name}.ControlContextValue set to the control context's value. " +
                 "Every estimator standardises by the control cells.");
 
         var contexts = order.Select(g => new PerturbationContext(g.Name, g.Features, ToMatrix(g.Cells, d), g.IsControl)).ToList();
         return new PerturbationDataset(contexts, variableNames, featureNames);
     }
 
-    private static string ControlDescription(PerturbationEstimatorOptions options) => $"'{options.ControlColumnName}'";
+    private static string ControlDescription(PerturbationOptions options) => $"'{options.ControlColumnName}'";
 
     private static float[] Dense(in VBuffer<float> buffer, int size)
     {

@@ -14,7 +14,7 @@ public static class PredictionDataFrameExtensions
     /// Text columns are copied; key columns are copied as their text values when they have them.
     /// </summary>
     /// <param name="data">The data to read (all rows are read, unlike DataFrame's own ToDataFrame, which stops at 100 by default).</param>
-    /// <param name="slotNames">Names for the slots of vectors of this length (e.g. <see cref="GimTransformer.VariableNames"/>); null to use annotations.</param>
+    /// <param name="slotNames">Names for the slots of vectors of this length (e.g. <see cref="PerturbationTransformer{TModel}.VariableNames"/>); null to use annotations.</param>
     /// <param name="columnNames">The columns to read, in this order; none means every supported, visible column.</param>
     public static DataFrame ToPredictionDataFrame(this IDataView data, IReadOnlyList<string>? slotNames = null, params string[] columnNames)
     {

@@ -1,20 +1,42 @@
+using Gim.MLNet.Causal;
 using Gim.MLNet.Data;
-using Gim.MLNet.Peers;
+using Gim.MLNet.Onnx;
+using Gim.MLNet.Runtime;
+
 namespace Gim.MLNet.Modeling;
 
 /// <summary>
-/// What the peers of GIM share: names, the control-based standardisation of the variables, the
-/// training-based standardisation of the features, and the checks on a feature vector.
+/// A fitted perturbation model, GIM or a peer: the distribution of cells it predicts for perturbation features
+/// (draws and mean), target probabilities where the method has a notion of targets, the learned graph where it has
+/// one, and its ONNX graph. It also holds the names and the two standardisations every method uses: variables by
+/// the control cells, features by the training contexts.
 /// </summary>
-public abstract class PerturbationModel : IPerturbationPredictor
+public abstract class PerturbationModel : IDisposable
 {
-    private protected PerturbationModel(PerturbationDataset train, Standardizer variables, Standardizer features, TimeSpan fitTime)
+    /// <summary>Sets the names, standardisations and fit time every model has.</summary>
+    /// <param name="variableNames">The measured variables, in output order.</param>
+    /// <param name="featureNames">The perturbation features, in input order.</param>
+    /// <param name="variables">Control-based standardisation of the variables.</param>
+    /// <param name="features">Training-based standardisation of the features.</param>
+    /// <param name="fitTime">Wall time of training.</param>
+    protected PerturbationModel(IReadOnlyList<string> variableNames, IReadOnlyList<string> featureNames, Standardizer variables,
+        Standardizer features, TimeSpan fitTime)
     {
-        VariableNames = train.VariableNames.ToArray();
-        FeatureNames = train.FeatureNames.ToArray();
+        ArgumentNullException.ThrowIfNull(variableNames);
+        ArgumentNullException.ThrowIfNull(featureNames);
+        ArgumentNullException.ThrowIfNull(variables);
+        ArgumentNullException.ThrowIfNull(features);
+        VariableNames = variableNames.ToArray();
+        FeatureNames = featureNames.ToArray();
         VariableStandardizer = variables;
         FeatureStandardizer = features;
         FitTime = fitTime;
+    }
+
+    /// <summary>Sets the names from the training data, the standardisations and the fit time.</summary>
+    private protected PerturbationModel(PerturbationDataset train, Standardizer variables, Standardizer features, TimeSpan fitTime)
+        : this(train.VariableNames, train.FeatureNames, variables, features, fitTime)
+    {
     }
 
     /// <summary>The measured variables, in output order.</summary>
@@ -48,30 +70,61 @@ public abstract class PerturbationModel : IPerturbationPredictor
     /// <param name="features">The perturbation's raw features.</param>
     public abstract float[] PredictMean(float[] features);
 
-    /// <summary>True when the method has a notion of targets (<see cref="TargetProbabilities"/> is not null): TwoStageCausal only.</summary>
+    /// <summary>True when the method has a notion of targets (<see cref="TargetProbabilities"/> is not null): GIM and TwoStageCausal.</summary>
     public virtual bool HasTargets => false;
 
     /// <summary>
     /// Per-variable probabilities of being targeted. The black-box and empirical peers have no notion of
     /// targets (they predict cells, not mechanisms), so they return null rather than numbers that would
-    /// look like a mechanistic read-out; only <see cref="TwoStageCausalModel"/> overrides this.
+    /// look like a mechanistic read-out.
     /// </summary>
     /// <param name="features">The perturbation's raw features.</param>
     public virtual float[]? TargetProbabilities(float[] features) => null;
 
     /// <summary>
+    /// The learned graph in standardised units, [i, j] the direct effect of variable i on variable j; null for the
+    /// methods without one (everything but GIM and TwoStageCausal).
+    /// </summary>
+    public virtual double[,]? Graph() => null;
+
+    /// <summary>
     /// The predicted effect on the mean, E[x | γ] − E[x | control], in control standard deviations: what the
-    /// ONNX graphs of Control, NearestContext, MeanShift and ConditionalGaussian output as "Shift". (GIM's Shift is instead the shift ψ of the targeted
-    /// mechanisms; the peers have no mechanisms, so their shift is the total effect.)
+    /// ONNX graphs of Control, NearestContext, MeanShift and ConditionalGaussian output as "Shift". (GIM's Shift is
+    /// instead the shift ψ of the targeted mechanisms; the peers have no mechanisms, so their shift is the total effect.)
     /// </summary>
     /// <param name="features">The perturbation's raw features.</param>
     public virtual float[] MeanShift(float[] features) => VariableStandardizer.Transform(PredictMean(features));
+
+    /// <summary>
+    /// The model as an ONNX graph (opset 17) that ONNX Runtime — and so ML.NET's <c>ApplyOnnxModel</c> — runs without
+    /// TorchSharp. Input: the raw features [N, p]; outputs [N, d]: Sample (one draw per row), PredictedMean,
+    /// TargetProbabilities (methods with targets only) and Shift.
+    /// </summary>
+    /// <param name="options">Input/output names, seed and layout (GIM also takes <c>GimOnnxExportOptions</c>); null for the defaults.</param>
+    /// <exception cref="NotSupportedException">The model has no ONNX form (a model defined outside this library).</exception>
+    public virtual byte[] ExportOnnx(OnnxExportOptions? options = null) =>
+        throw new NotSupportedException($"{GetType().Name} has no ONNX export.");
+
+    /// <summary>The outputs <see cref="ExportOnnx"/> writes, in order.</summary>
+    /// <param name="options">The names; null for the defaults.</param>
+    public IReadOnlyList<string> OnnxOutputNames(OnnxExportOptions? options = null) =>
+        (options ?? new OnnxExportOptions()).OutputNames(HasTargets);
+
+    /// <summary>Writes <see cref="ExportOnnx"/>'s graph to <paramref name="path"/> atomically (temporary file, then rename).</summary>
+    /// <param name="path">Destination file; its directory is created if needed.</param>
+    /// <param name="options">Input/output names, seed and layout; null for the defaults.</param>
+    public void SaveOnnx(string path, OnnxExportOptions? options = null)
+    {
+        byte[] bytes = ExportOnnx(options);
+        Runtime.AtomicFile.Write(path, stream => stream.Write(bytes));
+    }
 
     /// <summary>Releases native resources, if any.</summary>
     public virtual void Dispose() => GC.SuppressFinalize(this);
 
     /// <summary>Checks a raw feature vector (length, finite values) and returns it standardised.</summary>
-    private protected float[] StandardizeFeatures(float[] features)
+    /// <param name="features">The perturbation's raw features.</param>
+    protected float[] StandardizeFeatures(float[] features)
     {
         ArgumentNullException.ThrowIfNull(features);
         if (features.Length != FeatureCount)
@@ -83,7 +136,8 @@ public abstract class PerturbationModel : IPerturbationPredictor
     }
 
     /// <summary>Checks a requested number of cells.</summary>
-    private protected static void CheckCount(int count)
+    /// <param name="count">Number of cells to draw.</param>
+    protected static void CheckCount(int count)
     {
         if (count < 0) throw new ArgumentOutOfRangeException(nameof(count), count, "The number of cells to draw must be ≥ 0.");
     }

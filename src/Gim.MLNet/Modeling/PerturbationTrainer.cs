@@ -1,14 +1,16 @@
 using System.Diagnostics;
 using Gim.MLNet.Data;
+using Gim.MLNet.Runtime;
+
 namespace Gim.MLNet.Modeling;
 
 /// <summary>
-/// What fitting any peer starts with: validated options, validated training data (at least one control, at
-/// least 2 cells per context), a clock, and the standardisation GIM uses (variables by the control cells,
-/// features by the training contexts).
+/// What fitting any perturbation model starts with, GIM and peers alike: validated options, validated training
+/// data (at least one control, at least 2 cells per context), a clock, and the standardisation every method uses
+/// (variables by the control cells, features by the training contexts).
 /// </summary>
-/// <typeparam name="TOptions">The peer's options.</typeparam>
-/// <typeparam name="TModel">The peer's fitted model.</typeparam>
+/// <typeparam name="TOptions">The method's options.</typeparam>
+/// <typeparam name="TModel">The method's fitted model.</typeparam>
 public abstract class PerturbationTrainer<TOptions, TModel> where TOptions : PerturbationOptions, new() where TModel : PerturbationModel
 {
     private protected PerturbationTrainer(TOptions? options)
@@ -20,25 +22,45 @@ public abstract class PerturbationTrainer<TOptions, TModel> where TOptions : Per
     /// <summary>A validated copy of the options the trainer was created with.</summary>
     private protected TOptions Options { get; }
 
-    /// <summary>Fits the peer.</summary>
+    /// <summary>Receives progress lines and a summary (ML.NET's channel, a console...); called with the finalizer thread free.</summary>
+    public Action<string>? Log { get; set; }
+
+    /// <summary>Fits the model.</summary>
     /// <param name="train">Training contexts; at least one control, at least 2 cells per context.</param>
-    public TModel Fit(PerturbationDataset train)
+    public TModel Fit(PerturbationDataset train) => FitCore(train, validation: null);
+
+    /// <summary>Fits the model; methods with early stopping use <paramref name="validation"/>, the others ignore it.</summary>
+    /// <param name="train">Training contexts; at least one control, at least 2 cells per context.</param>
+    /// <param name="validation">Optional held-out contexts (same variables and features).</param>
+    private protected TModel FitCore(PerturbationDataset train, PerturbationDataset? validation)
     {
         ArgumentNullException.ThrowIfNull(train);
         train.Validate(requireControl: true, minSamplesPerContext: 2);
+        if (validation is not null)
+        {
+            validation.Validate(requireControl: false, minSamplesPerContext: 2);
+            if (validation.VariableCount != train.VariableCount || validation.FeatureCount != train.FeatureCount)
+                throw new ArgumentException($"The validation data have {validation.VariableCount} variables and {validation.FeatureCount} features; the training data have {train.VariableCount} and {train.FeatureCount}.", nameof(validation));
+        }
         Options.CancellationToken.ThrowIfCancellationRequested();
         var clock = Stopwatch.StartNew();
         var variables = Standardizer.FitRows(train.Controls.Select(c => c.Samples), train.VariableCount);
         var features = Standardizer.FitVectors(train.Contexts.Select(c => c.Features), train.FeatureCount);
-        return Train(new PerturbationFit(train, variables, features, clock));
+        return Train(new PerturbationFit(train, validation, variables, features, clock));
     }
 
-    /// <summary>Fits the peer on validated data.</summary>
+    /// <summary>Fits the model on validated data.</summary>
     private protected abstract TModel Train(PerturbationFit fit);
+
+    /// <summary>Passes a line to <see cref="Log"/>, with the finalizer thread free: user code may wait for finalizers.</summary>
+    private protected void Tell(string message)
+    {
+        if (Log is { } log) FinalizerHold.Outside(() => log(message));
+    }
 }
 
-/// <summary>The validated training data, its standardisation, and the clock started when fitting began.</summary>
-internal sealed record PerturbationFit(PerturbationDataset Data, Standardizer Variables, Standardizer Features, Stopwatch Clock)
+/// <summary>The validated training (and optional validation) data, its standardisation, and the clock started when fitting began.</summary>
+internal sealed record PerturbationFit(PerturbationDataset Data, PerturbationDataset? Validation, Standardizer Variables, Standardizer Features, Stopwatch Clock)
 {
     /// <summary>The pooled control cells, as one block.</summary>
     public CellTable Controls() => new(new[] { new CellTable(Data.Controls.Select(c => c.Samples).ToList(), Data.VariableCount).Cells }, Data.VariableCount);

@@ -1,21 +1,26 @@
-using Gim.MLNet.Modeling;
+using Gim.MLNet.Causal;
+
 namespace Gim.MLNet.Onnx;
 
 /// <summary>
-/// Names and behaviour of an exported peer graph (Control, NearestContext, MeanShift, ConditionalGaussian).
-/// The graphs have one input (the raw features) and three outputs: Sample, PredictedMean and Shift. They have
-/// no TargetProbabilities output: these methods have no notion of targets, and a column of zeros would read
-/// as a prediction that nothing is targeted. (TwoStageCausal, a linear GIM, has it.)
+/// Names and behaviour of an exported model graph: one input (the raw features) and the outputs Sample,
+/// PredictedMean, TargetProbabilities (only methods with a notion of targets: GIM, TwoStageCausal; a column of
+/// zeros would read as a prediction that nothing is targeted) and Shift. GIM's graphs take more settings
+/// (<c>GimOnnxExportOptions</c>).
 /// </summary>
-public sealed class OnnxExportOptions
+public class OnnxExportOptions
 {
-    /// <summary>Name of the graph input holding the raw perturbation features γ ([N, p] float). Default "Features".</summary>
+    /// <summary>
+    /// Name of the graph input holding the raw perturbation features γ ([N, p] float). ML.NET's
+    /// <c>ApplyOnnxModel</c> binds graph inputs to columns by name, so use the features column's name.
+    /// Default "Features".
+    /// </summary>
     public string FeaturesInputName { get; set; } = "Features";
 
     /// <summary>
-    /// Seed of the graph's random nodes (which cell is resampled, the Gaussian noise). A fresh ONNX Runtime
-    /// session replays the same sequence of draws; successive rows get different draws. Only the low 24 bits
-    /// are used (ONNX stores the seed as a float). Default 0.
+    /// Seed of the graph's random nodes (the noise, a resampled cell, GIM's Marginal targets). A fresh ONNX Runtime
+    /// session replays the same sequence of draws; successive rows get different draws. Only the low 24 bits are
+    /// used (ONNX stores the seed as a float). Default 0.
     /// </summary>
     public int Seed { get; set; }
 
@@ -25,23 +30,30 @@ public sealed class OnnxExportOptions
     /// <summary>Output with the predicted mean E[x | γ] (original units). Default "PredictedMean".</summary>
     public string PredictedMeanOutputName { get; set; } = "PredictedMean";
 
-    /// <summary>
-    /// Output with the predicted effect on the mean, E[x | γ] − E[x | control], in control standard deviations
-    /// (see <see cref="Gim.MLNet.Modeling.PerturbationModel.MeanShift"/>; zero for Control). Default "Shift".
-    /// </summary>
-    public string ShiftOutputName { get; set; } = "Shift";
-
-    /// <summary>Output with the target probabilities π(γ); only TwoStageCausal graphs have it. Default "TargetProbabilities".</summary>
+    /// <summary>Output with the target probabilities π(γ); only graphs of methods with targets have it. Default "TargetProbabilities".</summary>
     public string TargetProbabilitiesOutputName { get; set; } = "TargetProbabilities";
 
     /// <summary>
-    /// When true, every output is reshaped to one dimension (N·d values, row after row), which ML.NET's
-    /// <c>ApplyOnnxModel</c> can declare as a plain Vector&lt;Single, d&gt; column. Default false.
+    /// Output with a shift in control standard deviations: GIM's shifts ψ(γ) of the targeted mechanisms, or, for
+    /// the peers without mechanisms, the predicted effect on the mean (zero for Control). Default "Shift".
+    /// </summary>
+    public string ShiftOutputName { get; set; } = "Shift";
+
+    /// <summary>
+    /// When true, every output is reshaped to one dimension (N·d values, row after row). ML.NET's
+    /// <c>ApplyOnnxModel</c> runs one row at a time and would type an [N, d] output as a 2-D vector
+    /// (Vector&lt;Single, 1, d&gt;); a flat output can be declared a plain Vector&lt;Single, d&gt;. Default false.
     /// </summary>
     public bool FlattenOutputs { get; set; }
 
     /// <summary>A copy.</summary>
-    public OnnxExportOptions Clone() => (OnnxExportOptions)MemberwiseClone();
+    public virtual OnnxExportOptions Clone() => (OnnxExportOptions)MemberwiseClone();
 
-    internal string[] OutputNames() => new[] { SampleOutputName, PredictedMeanOutputName, ShiftOutputName };
+    /// <summary>The seed as ONNX stores it: the low 24 bits, as a float.</summary>
+    internal float OnnxSeed => Seed & 0xFFFFFF;
+
+    /// <summary>The outputs a graph with or without target probabilities has, in order.</summary>
+    internal string[] OutputNames(bool targets) => targets
+        ? new[] { SampleOutputName, PredictedMeanOutputName, TargetProbabilitiesOutputName, ShiftOutputName }
+        : new[] { SampleOutputName, PredictedMeanOutputName, ShiftOutputName };
 }

@@ -1,4 +1,5 @@
 using Gim.MLNet.Causal;
+using Gim.MLNet.Runtime;
 using Google.Protobuf;
 using Onnx;
 
@@ -19,12 +20,12 @@ internal sealed class OnnxGraphBuilder
 
     public GraphProto Graph { get; } = new() { Name = "gim" };
 
-    /// <summary>Reserves the input and output names of a GIM export (the control-cells input only when present).</summary>
-    public void Reserve(GimOnnxExportOptions options)
+    /// <summary>Reserves the input and output names of a model graph (<paramref name="extraInput"/>: a second input, when there is one).</summary>
+    public void Reserve(OnnxExportOptions options, bool targets, string? extraInput = null)
     {
         Reserve(options.FeaturesInputName);
-        if (options.ControlCellsInputName is not null) Reserve(options.ControlCellsInputName);
-        foreach (string output in options.OutputNames()) Reserve(output);
+        if (extraInput is not null) Reserve(extraInput);
+        foreach (string output in options.OutputNames(targets)) Reserve(output);
     }
 
     /// <summary>

@@ -24,8 +24,7 @@ internal sealed class PeerGraph
         ArgumentNullException.ThrowIfNull(model);
         _model = model;
         _options = options ?? new OnnxExportOptions();
-        G.Reserve(_options.FeaturesInputName);
-        foreach (string output in _options.OutputNames()) G.Reserve(output);
+        G.Reserve(_options, targets: false);
         G.Input(_options.FeaturesInputName, model.FeatureCount);
         Standardized = G.Node("Div", new[] {
             G.Node("Sub", new[] { _options.FeaturesInputName, G.Constant("feature_mean", ToFloat(model.FeatureStandardizer.Mean), model.FeatureCount) }),
@@ -34,13 +33,20 @@ internal sealed class PeerGraph
 
     public OnnxGraphBuilder G { get; } = new();
 
+    /// <summary>Builds a peer's graph: <paramref name="build"/> adds its nodes and returns its description.</summary>
+    public static byte[] Export(PerturbationModel model, OnnxExportOptions? options, Func<PeerGraph, string> build)
+    {
+        var graph = new PeerGraph(model, options);
+        return graph.Finish(build(graph));
+    }
+
     public OnnxExportOptions Options => _options;
 
     /// <summary>The standardised features z = (γ − mean) / scale, [N, p].</summary>
     public string Standardized { get; }
 
     /// <summary>The seed as ONNX stores it (the low 24 bits, as a float).</summary>
-    public float Seed => _options.Seed & 0xFFFFFF;
+    public float Seed => _options.OnnxSeed;
 
     /// <summary>[N] (int64): the batch size, read from the features input.</summary>
     private string Batch => _batch ??= G.Node("Slice", new[] {
@@ -112,7 +118,7 @@ internal sealed class PeerGraph
     public byte[] Finish(string description)
     {
         int d = _model.VariableCount;
-        foreach (string output in _options.OutputNames())
+        foreach (string output in _options.OutputNames(targets: false))
         {
             if (_options.FlattenOutputs)
             {

@@ -2,6 +2,7 @@ using Gim.MLNet.Data;
 using Gim.MLNet.Modeling;
 using Gim.MLNet.Peers;
 using Gim.MLNet.Scoring;
+
 namespace Gim.MLNet.Tests.Baselines;
 
 /// <summary>Each peer learns what it should on a small Hill screen.</summary>

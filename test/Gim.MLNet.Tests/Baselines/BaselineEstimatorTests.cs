@@ -36,11 +36,11 @@ public class BaselineEstimatorTests(string method)
         string context = withContextColumn ? "Context" : "Missing";
         return method switch
         {
-            "control" => trainers.Control(contextColumnName: context, seed: 2),
-            "nearest-context" => trainers.NearestContext(contextColumnName: context, seed: 2),
-            "mean-shift" => trainers.MeanShift(new MeanShiftEstimator.Options { ContextColumnName = context, Seed = 2, Training = { MaxSteps = 200 } }),
-            "conditional-gaussian" => trainers.ConditionalGaussian(new ConditionalGaussianEstimator.Options { ContextColumnName = context, Seed = 2, Training = { MaxSteps = 200 } }),
-            _ => trainers.TwoStageCausal(new TwoStageCausalEstimator.Options { ContextColumnName = context, Seed = 2, Training = { MaxSteps = 300 } }),
+            "control" => trainers.Control(new ControlOptions { ContextColumnName = context, Seed = 2 }),
+            "nearest-context" => trainers.NearestContext(new NearestContextOptions { ContextColumnName = context, Seed = 2 }),
+            "mean-shift" => trainers.MeanShift(new MeanShiftOptions { ContextColumnName = context, Seed = 2, MaxSteps = 200 }),
+            "conditional-gaussian" => trainers.ConditionalGaussian(new ConditionalGaussianOptions { ContextColumnName = context, Seed = 2, MaxSteps = 200 }),
+            _ => trainers.TwoStageCausal(new TwoStageCausalOptions { ContextColumnName = context, Seed = 2, MaxSteps = 300 }),
         };
     }
 
@@ -50,11 +50,11 @@ public class BaselineEstimatorTests(string method)
         _transformer = Estimator().Fit(_mlContext.Data.LoadFromEnumerable(GimTestData.FeatureCells(60)));
         (_model, _outputs) = _transformer switch
         {
-            BaselineTransformer<ControlModel> t => ((PerturbationModel)t.Model, t.OutputColumnNames),
-            BaselineTransformer<NearestContextModel> t => (t.Model, t.OutputColumnNames),
-            BaselineTransformer<MeanShiftModel> t => (t.Model, t.OutputColumnNames),
-            BaselineTransformer<ConditionalGaussianModel> t => (t.Model, t.OutputColumnNames),
-            BaselineTransformer<TwoStageCausalModel> t => (t.Model, t.OutputColumnNames),
+            PerturbationTransformer<ControlModel> t => ((PerturbationModel)t.Model, t.OutputColumnNames),
+            PerturbationTransformer<NearestContextModel> t => (t.Model, t.OutputColumnNames),
+            PerturbationTransformer<MeanShiftModel> t => (t.Model, t.OutputColumnNames),
+            PerturbationTransformer<ConditionalGaussianModel> t => (t.Model, t.OutputColumnNames),
+            PerturbationTransformer<TwoStageCausalModel> t => (t.Model, t.OutputColumnNames),
             _ => throw new InvalidOperationException(_transformer.GetType().Name),
         };
     }

@@ -40,20 +40,20 @@ public class BaselineOnnxParityTests(string method)
     [Test]
     public void Outputs_AreTheDocumentedOnes()
     {
-        using var onnx = new OnnxRunner(PeerOnnxExporter.Export(Model));
+        using var onnx = new OnnxRunner(Model.ExportOnnx());
         var outputs = onnx.Run(("Features", Queries()));
         string[] expected = Model.HasTargets
             ? new[] { "Sample", "PredictedMean", "TargetProbabilities", "Shift" }
             : new[] { "Sample", "PredictedMean", "Shift" };
         Assert.That(outputs.Keys, Is.EquivalentTo(expected));
-        Assert.That(PeerOnnxExporter.OutputNames(Model), Is.EqualTo(expected));
+        Assert.That(Model.OnnxOutputNames(), Is.EqualTo(expected));
     }
 
     [Test]
     public void DeterministicOutputs_EqualTheModel()
     {
         float[][] queries = Queries();
-        using var onnx = new OnnxRunner(PeerOnnxExporter.Export(Model));
+        using var onnx = new OnnxRunner(Model.ExportOnnx());
         var outputs = onnx.Run(("Features", queries));
         ParityAssert.Close(outputs["PredictedMean"], ParityAssert.Rows(queries.Select(Model.PredictMean).ToList()), "PredictedMean");
         if (Model is TwoStageCausalModel twoStage)
@@ -72,7 +72,7 @@ public class BaselineOnnxParityTests(string method)
     [Test]
     public void SampleMeans_MatchTheModelWithinSamplingError()
     {
-        using var onnx = new OnnxRunner(PeerOnnxExporter.Export(Model, new OnnxExportOptions { Seed = 11 }));
+        using var onnx = new OnnxRunner(Model.ExportOnnx(new OnnxExportOptions { Seed = 11 }));
         foreach (float[] query in Queries().Skip(1).Take(3))
         {
             float[,] samples = onnx.Run(("Features", Enumerable.Repeat(query, Draws).ToArray()))["Sample"];
@@ -92,7 +92,7 @@ public class BaselineOnnxParityTests(string method)
     public void Rows_GetDifferentDraws_AndTheSeedReplays()
     {
         float[][] queries = Enumerable.Repeat(Queries()[2], 8).ToArray();
-        byte[] graph = PeerOnnxExporter.Export(Model, new OnnxExportOptions { Seed = 5 });
+        byte[] graph = Model.ExportOnnx(new OnnxExportOptions { Seed = 5 });
         float[,] first, again;
         using (var onnx = new OnnxRunner(graph)) first = onnx.Run(("Features", queries))["Sample"];
         using (var onnx = new OnnxRunner(graph)) again = onnx.Run(("Features", queries))["Sample"];

@@ -1,4 +1,5 @@
 using Gim.MLNet.Causal;
+using Gim.MLNet.Peers;
 using Microsoft.ML;
 
 namespace Gim.MLNet.Tests.Conformance;
@@ -34,31 +35,31 @@ public static class ConformanceEstimators
             ml => ml.Perturbation().Trainers.Gim(GimOptions(0.05)),
             ml => ml.Perturbation().Trainers.Gim(GimOptions(Explosive)), HasTargets: true, typeof(GimEstimator)),
         new ConformanceEstimator("Control",
-            ml => ml.Perturbation().Trainers.Control(new ControlEstimator.Options { Seed = Seed }),
-            null, HasTargets: false, typeof(ControlEstimator)),
+            ml => ml.Perturbation().Trainers.Control(new ControlOptions { Seed = Seed }),
+            null, HasTargets: false, typeof(PeerEstimator<ControlModel>)),
         new ConformanceEstimator("NearestContext",
-            ml => ml.Perturbation().Trainers.NearestContext(new NearestContextEstimator.Options { Seed = Seed }),
-            null, HasTargets: false, typeof(NearestContextEstimator)),
+            ml => ml.Perturbation().Trainers.NearestContext(new NearestContextOptions { Seed = Seed }),
+            null, HasTargets: false, typeof(PeerEstimator<NearestContextModel>)),
         new ConformanceEstimator("MeanShift",
-            ml => ml.Perturbation().Trainers.MeanShift(new MeanShiftEstimator.Options { Seed = Seed, Training = { MaxSteps = 40, Width = 8 } }),
-            ml => ml.Perturbation().Trainers.MeanShift(new MeanShiftEstimator.Options { Seed = Seed, Training = { MaxSteps = 40, Width = 8, LearningRate = Explosive } }),
-            HasTargets: false, typeof(MeanShiftEstimator)),
+            ml => ml.Perturbation().Trainers.MeanShift(new MeanShiftOptions { Seed = Seed, MaxSteps = 40, Width = 8 }),
+            ml => ml.Perturbation().Trainers.MeanShift(new MeanShiftOptions { Seed = Seed, MaxSteps = 40, Width = 8, LearningRate = Explosive }),
+            HasTargets: false, typeof(PeerEstimator<MeanShiftModel>)),
         new ConformanceEstimator("ConditionalGaussian",
-            ml => ml.Perturbation().Trainers.ConditionalGaussian(new ConditionalGaussianEstimator.Options { Seed = Seed, Training = { MaxSteps = 40, Width = 8 } }),
-            ml => ml.Perturbation().Trainers.ConditionalGaussian(new ConditionalGaussianEstimator.Options { Seed = Seed, Training = { MaxSteps = 40, Width = 8, LearningRate = Explosive } }),
-            HasTargets: false, typeof(ConditionalGaussianEstimator)),
+            ml => ml.Perturbation().Trainers.ConditionalGaussian(new ConditionalGaussianOptions { Seed = Seed, MaxSteps = 40, Width = 8 }),
+            ml => ml.Perturbation().Trainers.ConditionalGaussian(new ConditionalGaussianOptions { Seed = Seed, MaxSteps = 40, Width = 8, LearningRate = Explosive }),
+            HasTargets: false, typeof(PeerEstimator<ConditionalGaussianModel>)),
         new ConformanceEstimator("TwoStageCausal",
-            ml => ml.Perturbation().Trainers.TwoStageCausal(new TwoStageCausalEstimator.Options { Seed = Seed, Training = { MaxSteps = 100 } }),
-            ml => ml.Perturbation().Trainers.TwoStageCausal(new TwoStageCausalEstimator.Options { Seed = Seed, Training = { MaxSteps = 100, LearningRate = Explosive } }),
-            HasTargets: true, typeof(TwoStageCausalEstimator)),
+            ml => ml.Perturbation().Trainers.TwoStageCausal(new TwoStageCausalOptions { Seed = Seed, MaxSteps = 100 }),
+            ml => ml.Perturbation().Trainers.TwoStageCausal(new TwoStageCausalOptions { Seed = Seed, MaxSteps = 100, LearningRate = Explosive }),
+            HasTargets: true, typeof(PeerEstimator<TwoStageCausalModel>)),
     };
 
     /// <summary>The methods that minimise a loss, for the divergence case.</summary>
     public static IEnumerable<ConformanceEstimator> Trained => All.Where(e => e.Diverging is not null);
 
-    private static GimEstimator.Options GimOptions(double learningRate) => new()
+    private static GimOptions GimOptions(double learningRate) => new()
     {
         Seed = Seed,
-        Training = { MaxSteps = 100, EvaluateEvery = 100, LearningRate = learningRate, EncoderWidth = 8 },
+        MaxSteps = 100, EvaluateEvery = 100, LearningRate = learningRate, EncoderWidth = 8,
     };
 }

@@ -1,3 +1,4 @@
+using Gim.MLNet.Causal;
 using Gim.MLNet.Tests.Onnx;
 using Microsoft.Data.Analysis;
 using Microsoft.ML;
@@ -27,7 +28,7 @@ public class DataFrameDocsExampleTests
         var pipeline = mlContext.Transforms.Concatenate("Measurements", genes)      // slot names = gene names
             .Append(mlContext.Transforms.Categorical.OneHotEncoding("ReagentOneHot", "Reagent"))
             .Append(mlContext.Transforms.Concatenate("Features", "ReagentOneHot", "Dose"))
-            .Append(mlContext.Perturbation().Trainers.Gim(new GimEstimator.Options { Training = { MaxSteps = 200 } }));
+            .Append(mlContext.Perturbation().Trainers.Gim(new GimOptions { MaxSteps = 200 }));
 
         var model = pipeline.Fit(frame);                                          // a DataFrame is an IDataView
         GimTransformer gim = model.LastTransformer;

@@ -40,7 +40,7 @@ public class GimEstimatorTrainingTests
         var mlContext = new MLContext(seed: 1);
         using var cancellation = new CancellationTokenSource();
         var options = GimTestData.Options(steps: 10_000_000);
-        options.Training.EvaluateEvery = 10;
+        options.EvaluateEvery = 10;
         options.CancellationToken = cancellation.Token;
         options.Progress = new ListProgress { OnReport = cancellation.Cancel };
         var clock = Stopwatch.StartNew();
@@ -96,7 +96,7 @@ public class GimEstimatorTrainingTests
     {
         var mlContext = new MLContext(seed: 1);
         var pipeline = mlContext.Transforms.Conversion.MapValueToKey("ContextKey", "Context")
-            .Append(mlContext.Perturbation().Trainers.Gim(new GimEstimator.Options { ContextColumnName = "ContextKey", Seed = 1, Training = { MaxSteps = 20 } }));
+            .Append(mlContext.Perturbation().Trainers.Gim(new GimOptions { ContextColumnName = "ContextKey", Seed = 1, MaxSteps = 20 }));
         var model = pipeline.Fit(mlContext.Data.LoadFromEnumerable(GimTestData.FeatureCells(20)));
         Assert.That(model.LastTransformer.VariableNames, Has.Count.EqualTo(TinyLinearScm.Variables));
         model.LastTransformer.Dispose();

@@ -1,4 +1,5 @@
 using System.Reflection;
+using Gim.MLNet.Causal;
 using Gim.MLNet.Tests.Onnx;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -28,10 +29,10 @@ internal static class GimTestData
         }).ToList();
 
     /// <summary>Small, fast training settings for tests.</summary>
-    public static GimEstimator.Options Options(int steps = 300) => new()
+    public static GimOptions Options(int steps = 300) => new()
     {
         Seed = 3,
-        Training = { MaxSteps = steps, EvaluateEvery = 100, LearningRate = 0.05, EncoderWidth = 8 },
+        MaxSteps = steps, EvaluateEvery = 100, LearningRate = 0.05, EncoderWidth = 8,
     };
 
     /// <summary>SchemaShape.Create is internal to ML.NET; estimators are normally handed shapes by EstimatorChain.</summary>

@@ -48,13 +48,13 @@ public class PipelineDocsExampleTests
         var pipeline = mlContext.Transforms.Categorical.OneHotEncoding("ReagentOneHot", "Reagent")
             .Append(mlContext.Transforms.Concatenate("Features", "ReagentOneHot", "Dose"))
             .Append(mlContext.Transforms.NormalizeMeanVariance("Features"))
-            .Append(mlContext.Perturbation().Trainers.Gim(new GimEstimator.Options
+            .Append(mlContext.Perturbation().Trainers.Gim(new GimOptions
             {
                 FeatureColumnName = "Features",
                 MeasurementsColumnName = "Measurements",
                 ContextColumnName = "Context",
                 ControlColumnName = "IsControl",
-                Training = { MaxSteps = 300, LearningRate = 0.05 },
+                MaxSteps = 300, LearningRate = 0.05,
             }));
 
         TransformerChain<GimTransformer> model = pipeline.Fit(cells);

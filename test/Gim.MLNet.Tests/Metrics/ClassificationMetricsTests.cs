@@ -1,4 +1,5 @@
 using Gim.MLNet.Scoring;
+
 namespace Gim.MLNet.Tests.Metrics;
 
 public class ClassificationMetricsTests

@@ -12,9 +12,9 @@ public class NonlinearEstimatorTests
     public void Estimator_TrainsTheNonlinearModel_AndSavedPipelinePredictsIdentically()
     {
         var mlContext = new MLContext(seed: 1);
-        GimEstimator.Options options = GimTestData.Options(steps: 200);
-        options.Training.CausalModel = CausalModelKind.Nonlinear;
-        options.Training.Nonlinear.HiddenWidth = 4;
+        GimOptions options = GimTestData.Options(steps: 200);
+        options.CausalModel = CausalModelKind.Nonlinear;
+        options.Nonlinear.HiddenWidth = 4;
         IDataView cells = mlContext.Data.LoadFromEnumerable(GimTestData.FeatureCells(60));
         using GimTransformer transformer = mlContext.Perturbation().Trainers.Gim(options).Fit(cells);
         Assert.That(transformer.NonlinearParameters, Is.Not.Null);

@@ -1,6 +1,7 @@
 using Gim.MLNet.Causal;
 using Gim.MLNet.Tests.Onnx;
 using TorchSharp;
+
 namespace Gim.MLNet.Tests.Nonlinear;
 
 /// <summary>Training, prediction and parameter round trips of a GIM with the nonlinear causal model.</summary>

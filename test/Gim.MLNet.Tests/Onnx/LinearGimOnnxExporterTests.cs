@@ -1,4 +1,5 @@
 using Gim.MLNet.Causal;
+
 namespace Gim.MLNet.Tests.Onnx;
 
 /// <summary>The exported graph against the TorchSharp model it came from.</summary>

@@ -1,4 +1,5 @@
 using Gim.MLNet.Causal;
+
 namespace Gim.MLNet.Tests.Onnx;
 
 /// <summary>Hand-built or edited parameter sets: every import rejects a bad one with an ArgumentException that says what is wrong.</summary>

@@ -1,6 +1,8 @@
+using Gim.MLNet.Causal;
 using Gim.MLNet.Data;
 using Gim.MLNet.Data.AnnData;
 using Gim.MLNet.Data.Synthetic;
+using Gim.MLNet.Peers;
 using Gim.MLNet.Scoring;
 using Microsoft.Data.Analysis;
 using Microsoft.ML;
@@ -35,9 +37,9 @@ public class ReadmeExamplesTests
         IDataView newDrugs = screen.FullOod.Data.ToDataView(mlContext);
 
         var pipeline = mlContext.Transforms.NormalizeMeanVariance("Features")   // any ML.NET featurizer can come first
-            .Append(mlContext.Perturbation().Trainers.Gim(new GimEstimator.Options
+            .Append(mlContext.Perturbation().Trainers.Gim(new GimOptions
             {
-                Training = { MaxSteps = 1000, TargetSparsity = 3 },
+                MaxSteps = 1000, TargetSparsity = 3,
             }));
         TransformerChain<GimTransformer> model = pipeline.Fit(train);
 
@@ -73,8 +75,8 @@ public class ReadmeExamplesTests
         Leaderboard board = mlContext.Perturbation().Compare(
             new Dictionary<string, IEstimator<ITransformer>>
             {
-                ["GIM"] = mlContext.Perturbation().Trainers.Gim(new GimEstimator.Options { Training = { MaxSteps = 1000 } }),
-                ["MeanShift MLP"] = mlContext.Perturbation().Trainers.MeanShift(new MeanShiftEstimator.Options { Training = { MaxSteps = 300 } }),
+                ["GIM"] = mlContext.Perturbation().Trainers.Gim(new GimOptions { MaxSteps = 1000 }),
+                ["MeanShift MLP"] = mlContext.Perturbation().Trainers.MeanShift(new MeanShiftOptions { MaxSteps = 300 }),
                 ["Control"] = mlContext.Perturbation().Trainers.Control(),
             },
             train,
@@ -108,7 +110,7 @@ public class ReadmeExamplesTests
         float[] newDrugFeatures = screen.FullOod.Data.Contexts[0].Features;
 
         // readme: explain
-        GimTransformer gim = mlContext.Perturbation().Trainers.Gim(new GimEstimator.Options { Training = { MaxSteps = 1000 } }).Fit(train);
+        GimTransformer gim = mlContext.Perturbation().Trainers.Gim(new GimOptions { MaxSteps = 1000 }).Fit(train);
         var explanation = gim.Explain(newDrugFeatures);                  // features as the estimator saw them
         foreach (var (variable, probability, shift) in explanation.RankedTargets().Take(3))
             Console.WriteLine($"{variable}: P(target) = {probability:F2}, shift = {shift:+0.00;-0.00} control SDs");
@@ -137,7 +139,7 @@ public class ReadmeExamplesTests
         DataFrame frame = DataFrame.LoadCsv(Path.Combine(_folder, "cells.csv"));      // Context, IsControl, Dose, g0..g4
         var pipeline = mlContext.Transforms.Concatenate("Measurements", "g0", "g1", "g2", "g3", "g4")
             .Append(mlContext.Transforms.Concatenate("Features", "Dose"))
-            .Append(mlContext.Perturbation().Trainers.Gim(new GimEstimator.Options { Training = { MaxSteps = 300 } }));
+            .Append(mlContext.Perturbation().Trainers.Gim(new GimOptions { MaxSteps = 300 }));
         var model = pipeline.Fit(frame);                                              // a DataFrame is an IDataView
         DataFrame predictions = model.Transform(frame)
             .ToPredictionDataFrame(model.LastTransformer.VariableNames, "Context", "PredictedMean");

@@ -1,6 +1,7 @@
 using Gim.MLNet.Data;
 using Gim.MLNet.Data.Sachs;
 using Gim.MLNet.Scoring;
+
 namespace Gim.MLNet.Tests.Sachs;
 
 /// <summary>The shared scoring of the three Sachs tasks gives the known values on predictors that know the answer.</summary>

@@ -1,5 +1,6 @@
 using Gim.MLNet.Data;
 using Gim.MLNet.Data.Synthetic;
+
 namespace Gim.MLNet.Tests.Synthetic;
 
 /// <summary>One seed, one screen: bit for bit.</summary>

@@ -1,6 +1,7 @@
 using Gim.MLNet.Data;
 using Gim.MLNet.Data.Synthetic;
 using Gim.MLNet.Runtime;
+
 namespace Gim.MLNet.Tests.Synthetic;
 
 /// <summary>

@@ -1,4 +1,5 @@
 using Gim.MLNet.Data.Synthetic;
+
 namespace Gim.MLNet.Tests.Synthetic;
 
 /// <summary>Drugs: targets, Hill curves, shifts and descriptors.</summary>

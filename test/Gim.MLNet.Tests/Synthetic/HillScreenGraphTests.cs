@@ -1,4 +1,5 @@
 using Gim.MLNet.Data.Synthetic;
+
 namespace Gim.MLNet.Tests.Synthetic;
 
 /// <summary>The ground-truth graph: structure, edge density, weights, stability.</summary>

@@ -1,5 +1,6 @@
 using Gim.MLNet.Data;
 using Gim.MLNet.Data.Synthetic;
+
 namespace Gim.MLNet.Tests.Synthetic;
 
 /// <summary>The default screen has exactly the shape BENCHMARK.md §1 fixes.</summary>

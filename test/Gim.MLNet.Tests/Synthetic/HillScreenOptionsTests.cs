@@ -1,4 +1,5 @@
 using Gim.MLNet.Data.Synthetic;
+
 namespace Gim.MLNet.Tests.Synthetic;
 
 /// <summary>Invalid options fail early with a message naming the option and the accepted range.</summary>

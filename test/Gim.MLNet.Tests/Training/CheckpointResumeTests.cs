@@ -3,6 +3,7 @@ using System.Reflection;
 using Gim.MLNet.Causal;
 using Gim.MLNet.Data.Synthetic;
 using Gim.MLNet.Peers;
+
 namespace Gim.MLNet.Tests.Training;
 
 /// <summary>
@@ -97,8 +98,8 @@ public class CheckpointResumeTests
 
         // The same options from a warm start are a different run too: the cold checkpoint must not replace the start.
         var same = new GimOptions { MaxSteps = 60, CheckpointEvery = 20, CheckpointPath = checkpoint, EvaluateEvery = 40 };
-        LinearGimParameters start = Gim.MLNet.Peers.GimWarmStart.TwoStage(screen.Train.Data, same);
-        var warm = Assert.Throws<InvalidOperationException>(() => new GimTrainer(same).Fit(screen.Train.Data, validation: null, start));
+        same.WarmStart = new TwoStageWarmStart();
+        var warm = Assert.Throws<InvalidOperationException>(() => new GimTrainer(same).Fit(screen.Train.Data));
         Assert.That(warm!.Message, Does.Contain("different data or options"));
     }
 

@@ -1,6 +1,7 @@
 using Gim.MLNet.Causal;
 using Gim.MLNet.Data;
 using Gim.MLNet.Tests.Onnx;
+
 namespace Gim.MLNet.Tests.Training;
 
 /// <summary>

@@ -1,5 +1,6 @@
 using Gim.MLNet.Causal;
 using Gim.MLNet.Data;
+
 namespace Gim.MLNet.Tests.Training;
 
 public class DataValidationTests

@@ -2,6 +2,7 @@ using Gim.MLNet.Causal;
 using Gim.MLNet.Peers;
 using Gim.MLNet.Runtime;
 using Gim.MLNet.Tests.Onnx;
+
 namespace Gim.MLNet.Tests.Training;
 
 /// <summary>

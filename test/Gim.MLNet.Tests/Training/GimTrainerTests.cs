@@ -2,6 +2,7 @@ using Gim.MLNet.Causal;
 using Gim.MLNet.Data;
 using Gim.MLNet.Data.Synthetic;
 using Gim.MLNet.Scoring;
+
 namespace Gim.MLNet.Tests.Training;
 
 public class GimTrainerTests

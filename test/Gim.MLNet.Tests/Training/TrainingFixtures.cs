@@ -1,4 +1,5 @@
 using Gim.MLNet.Data.Synthetic;
+
 namespace Gim.MLNet.Tests.Training;
 
 /// <summary>Small Hill screens that train in about a second, for behavioural tests of the trainer.</summary>

@@ -17,7 +17,7 @@ public class WarmStartTests
     public void FitTheStart()
     {
         _data = TinyLinearScm.Dataset();
-        _start = GimWarmStart.TwoStage(_data, TinyLinearScm.Options());
+        _start = new TwoStageWarmStart().Parameters(_data, TinyLinearScm.Options());
     }
 
     [Test]
@@ -25,7 +25,8 @@ public class WarmStartTests
     {
         GimOptions options = TinyLinearScm.Options(steps: 1);
         options.LearningRate = 1e-9;
-        using GimModel started = new GimTrainer(options).Fit(_data, validation: null, _start);
+        options.WarmStart = GimWarmStart.From(_start);
+        using GimModel started = new GimTrainer(options).Fit(_data);
         using GimModel reference = GimModel.FromParameters(_start);
         foreach (float[] features in new[] { TinyLinearScm.Features("r1", 2), TinyLinearScm.Features("r3", 0.5f) })
         {
@@ -38,8 +39,10 @@ public class WarmStartTests
     [Test]
     public void AStartFromOtherData_IsRefused()
     {
-        LinearGimParameters other = GimWarmStart.TwoStage(TinyLinearScm.Dataset(seed: 2), TinyLinearScm.Options());
-        Assert.That(() => new GimTrainer(TinyLinearScm.Options(steps: 1)).Fit(_data, validation: null, other),
+        LinearGimParameters other = new TwoStageWarmStart().Parameters(TinyLinearScm.Dataset(seed: 2), TinyLinearScm.Options());
+        GimOptions options = TinyLinearScm.Options(steps: 1);
+        options.WarmStart = GimWarmStart.From(other);
+        Assert.That(() => new GimTrainer(options).Fit(_data),
             Throws.ArgumentException.With.Message.Contains("standardised on other data"));
     }
 
@@ -48,31 +51,35 @@ public class WarmStartTests
     {
         GimOptions nonlinear = TinyLinearScm.Options(steps: 1);
         nonlinear.CausalModel = CausalModelKind.Nonlinear;
-        Assert.That(() => new GimTrainer(nonlinear).Fit(_data, validation: null, _start),
+        nonlinear.WarmStart = GimWarmStart.From(_start);
+        Assert.That(() => new GimTrainer(nonlinear).Fit(_data),
             Throws.ArgumentException.With.Message.Contains("linear causal model"));
-        Assert.That(() => GimWarmStart.TwoStage(_data, nonlinear), Throws.ArgumentException.With.Message.Contains("EncoderDepth 0"));
-        Assert.That(() => new GimTrainer(TinyLinearScm.Options(depth: 1, steps: 1)).Fit(_data, validation: null, _start),
+        nonlinear.WarmStart = new TwoStageWarmStart();
+        Assert.That(() => new GimTrainer(nonlinear), Throws.ArgumentException.With.Message.Contains("EncoderDepth = 0"));
+        GimOptions deep = TinyLinearScm.Options(depth: 1, steps: 1);
+        deep.WarmStart = GimWarmStart.From(_start);
+        Assert.That(() => new GimTrainer(deep).Fit(_data),
             Throws.ArgumentException.With.Message.Contains("differs from GimOptions"));
     }
 
     [Test]
-    public void Estimator_WarmStartFromTwoStage_FitsAndPredicts_AndChecksItsOptions()
+    public void Estimator_TwoStageWarmStart_FitsAndPredicts_AndChecksItsOptions()
     {
         var mlContext = new MLContext(seed: 1);
         IDataView cells = mlContext.Data.LoadFromEnumerable(GimTestData.FeatureCells(60));
         // docs: warmstart
-        var warm = new GimEstimator.Options
+        var warm = new GimOptions
         {
-            WarmStartFromTwoStage = true,                 // fit the two-stage peer first, then refine jointly
-            Training = new GimOptions { MaxSteps = 500 }, // 500 joint steps did best on the Hill screen
+            WarmStart = new TwoStageWarmStart(), // fit the two-stage peer first, then refine jointly
+            MaxSteps = 500,                      // 500 joint steps did best on the Hill screen
         };
         using GimTransformer model = mlContext.Perturbation().Trainers.Gim(warm).Fit(cells);
         // docs: end
         Assert.That(GimTestData.Column(model.Transform(cells), "PredictedMean"), Has.All.All.Matches<float>(float.IsFinite));
 
-        GimEstimator.Options deep = GimTestData.Options(steps: 100);
-        deep.WarmStartFromTwoStage = true;
-        deep.Training.EncoderDepth = 1;
-        Assert.That(() => mlContext.Perturbation().Trainers.Gim(deep), Throws.ArgumentException.With.Message.Contains("WarmStartFromTwoStage"));
+        GimOptions deep = GimTestData.Options(steps: 100);
+        deep.WarmStart = new TwoStageWarmStart();
+        deep.EncoderDepth = 1;
+        Assert.That(() => mlContext.Perturbation().Trainers.Gim(deep), Throws.ArgumentException.With.Message.Contains("TwoStageWarmStart"));
     }
 }

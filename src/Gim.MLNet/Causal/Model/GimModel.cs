@@ -1,5 +1,6 @@
 using Gim.MLNet.Data;
 using Gim.MLNet.Modeling;
+using Gim.MLNet.Onnx;
 using Gim.MLNet.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -11,7 +12,7 @@ namespace Gim.MLNet.Causal;
 /// features never seen in training, and explains it (targets, shifts, graph). Thread-compatible:
 /// use one instance per thread for prediction.
 /// </summary>
-public sealed class GimModel : IPerturbationPredictor
+public sealed class GimModel : PerturbationModel
 {
     private readonly CausalModel _causal;
     private readonly InterventionEncoder _encoder;
@@ -21,40 +22,18 @@ public sealed class GimModel : IPerturbationPredictor
     internal GimModel(CausalModel causal, InterventionEncoder encoder, Standardizer variables, Standardizer features,
         IReadOnlyList<string> variableNames, IReadOnlyList<string> featureNames, GimOptions options,
         IReadOnlyList<GimTrainingProgress> history, int stepsRun, TimeSpan fitTime, Device device, ScalarType dtype)
+        : base(variableNames, featureNames, variables, features, fitTime)
     {
         _causal = causal;
         _encoder = encoder;
-        VariableStandardizer = variables;
-        FeatureStandardizer = features;
-        VariableNames = variableNames;
-        FeatureNames = featureNames;
         Options = options;
         History = history;
         StepsRun = stepsRun;
-        FitTime = fitTime;
         _device = device;
         _dtype = dtype;
         _causal.eval();
         _encoder.eval();
     }
-
-    /// <summary>The measured variables.</summary>
-    public IReadOnlyList<string> VariableNames { get; }
-
-    /// <summary>The perturbation features.</summary>
-    public IReadOnlyList<string> FeatureNames { get; }
-
-    /// <summary>Number of variables d.</summary>
-    public int VariableCount => VariableNames.Count;
-
-    /// <summary>Number of features p.</summary>
-    public int FeatureCount => FeatureNames.Count;
-
-    /// <summary>Control-based standardisation of the variables.</summary>
-    public Standardizer VariableStandardizer { get; }
-
-    /// <summary>Training-based standardisation of the features.</summary>
-    public Standardizer FeatureStandardizer { get; }
 
     /// <summary>The options the model was trained with.</summary>
     public GimOptions Options { get; }
@@ -65,8 +44,8 @@ public sealed class GimModel : IPerturbationPredictor
     /// <summary>Optimisation steps actually run (fewer than MaxSteps after early stopping).</summary>
     public int StepsRun { get; }
 
-    /// <summary>Wall time of training.</summary>
-    public TimeSpan FitTime { get; }
+    /// <summary>GIM has a notion of targets: <see cref="TargetProbabilities"/> is π(γ).</summary>
+    public override bool HasTargets => true;
 
     internal CausalModel CausalModel => _causal;
 
@@ -76,7 +55,7 @@ public sealed class GimModel : IPerturbationPredictor
     /// The learned graph B in standardised units: B[i, j] is the direct effect of variable i on
     /// variable j (per control standard deviation); zero diagonal.
     /// </summary>
-    public double[,] Graph()
+    public override double[,] Graph()
     {
         using var scope = TorchScope.Enter();
         using var _ = no_grad();
@@ -115,19 +94,24 @@ public sealed class GimModel : IPerturbationPredictor
         return result;
     }
 
-    /// <inheritdoc />
-    float[,] IPerturbationPredictor.Sample(float[] features, int count, int seed) => Sample(features, count, PredictionMode.Map, seed);
+    /// <summary>Draws <paramref name="count"/> cells (original units) under the MAP intervention predicted for these features.</summary>
+    /// <param name="features">The perturbation's raw features.</param>
+    /// <param name="count">Number of cells (≥ 0).</param>
+    /// <param name="seed">Seed of the draws.</param>
+    public override float[,] Sample(float[] features, int count, int seed) => Sample(features, count, PredictionMode.Map, seed);
 
-    /// <inheritdoc />
-    float[] IPerturbationPredictor.PredictMean(float[] features) => PredictMean(features);
+    /// <summary>E[x | γ] in original units under the MAP intervention.</summary>
+    /// <param name="features">The perturbation's raw features.</param>
+    public override float[] PredictMean(float[] features) => PredictMean(features, PredictionMode.Map);
 
-    /// <inheritdoc />
-    public float[]? TargetProbabilities(float[] features) => Explain(features).TargetProbabilities;
+    /// <summary>π(γ): which mechanisms a perturbation with these features hits.</summary>
+    /// <param name="features">The perturbation's raw features.</param>
+    public override float[] TargetProbabilities(float[] features) => Explain(features).TargetProbabilities;
 
     /// <summary>Draws <paramref name="count"/> cells (original units) from the predicted distribution.</summary>
-    public float[,] Sample(float[] features, int count, PredictionMode mode = PredictionMode.Map, int seed = 0)
+    public float[,] Sample(float[] features, int count, PredictionMode mode, int seed = 0)
     {
-        if (count < 0) throw new ArgumentOutOfRangeException(nameof(count), count, "The number of cells to draw must be ≥ 0.");
+        CheckCount(count);
         using var scope = TorchScope.Enter();
         using var _ = no_grad();
         InterventionParameters heads = Encode(new[] { features });
@@ -141,7 +125,7 @@ public sealed class GimModel : IPerturbationPredictor
     }
 
     /// <summary>E[x | γ] in original units (MAP targets, or the mixture mean for <see cref="PredictionMode.Marginal"/>).</summary>
-    public float[] PredictMean(float[] features, PredictionMode mode = PredictionMode.Map)
+    public float[] PredictMean(float[] features, PredictionMode mode)
     {
         using var scope = TorchScope.Enter();
         using var _ = no_grad();
@@ -253,10 +237,25 @@ public sealed class GimModel : IPerturbationPredictor
         return row;
     }
 
+    /// <summary>
+    /// The model as an ONNX graph: the closed-form linear graph or the unrolled nonlinear one. Pass
+    /// <see cref="GimOnnxExportOptions"/> for the counterfactual variant or Marginal targets; common options give the
+    /// MAP sampling graph.
+    /// </summary>
+    /// <param name="options">Names, seed, layout and (as <see cref="GimOnnxExportOptions"/>) mode; null for the defaults.</param>
+    public override byte[] ExportOnnx(OnnxExportOptions? options = null)
+    {
+        GimOnnxExportOptions gim = GimOnnxExportOptions.From(options);
+        return _causal is NonlinearCausalModel
+            ? NonlinearGimOnnxExporter.Export(ExportNonlinearParameters(), gim)
+            : LinearGimOnnxExporter.Export(ExportParameters(), gim);
+    }
+
     /// <summary>Releases the native tensors.</summary>
-    public void Dispose()
+    public override void Dispose()
     {
         _causal.Dispose();
         _encoder.Dispose();
+        base.Dispose();
     }
 }

@@ -17,7 +17,7 @@ internal static class GimOnnxGraph
     {
         int d = p.VariableCount, f = p.FeatureCount;
         var g = new OnnxGraphBuilder();
-        g.Reserve(options);
+        g.Reserve(options, targets: true, options.ControlCellsInputName);
 
         g.Input(options.FeaturesInputName, f);
         var (logits, shift, rho) = OnnxEncoder.Build(g, p, options.FeaturesInputName, options.ShiftOutputName);
@@ -69,7 +69,7 @@ internal static class GimOnnxGraph
             Destandardise(causal.Solve(g.Node("Add", new[] { Intercept(targets), noise })), options.SampleOutputName);
         }
 
-        foreach (string output in options.OutputNames())
+        foreach (string output in options.OutputNames(targets: true))
         {
             if (!options.FlattenOutputs)
             {

@@ -16,7 +16,7 @@ namespace Gim.MLNet.Causal;
 /// iterations x ← f(x) + c from x = c, exactly as the TorchSharp model does, so deterministic outputs agree
 /// to float rounding. PredictedMean is the Monte Carlo mean over the model's fixed draws (embedded as a
 /// constant, <see cref="NonlinearCausalOptions.MeanSeed"/>); in Marginal mode it is the mean at t = π, as
-/// <see cref="GimModel.PredictMean"/> computes it for this model (an approximation of the mixture mean,
+/// <see cref="GimModel.PredictMean(float[], PredictionMode)"/> computes it for this model (an approximation of the mixture mean,
 /// exact only for the linear model). The graph cannot report convergence; the TorchSharp model's check
 /// (<see cref="NonlinearCausalOptions.ConvergenceTolerance"/>) applies to the same iterations.
 /// </remarks>

@@ -1,4 +1,5 @@
 using Gim.MLNet.Onnx;
+
 namespace Gim.MLNet.Causal;
 
 /// <summary>

@@ -113,8 +113,8 @@ internal sealed class NonlinearCausalModel : CausalModel
     public Tensor Solve(Tensor c)
     {
         // Hundreds of small ops in a row: with libtorch's default threads each op waits on the others
-        // whenever a core is busy (see TorchThreads), so prediction solves on one thread like training.
-        using var threads = TorchThreads.Use(0, Variables);
+        // whenever a core is busy (see TorchRun), so prediction solves on one thread like training.
+        using var run = TorchRun.Start(0, Variables);
         Tensor x = NonlinearFixedPoint.Solve(_mechanisms, c, _options.FixedPointIterations, _options.ConvergenceTolerance, out double residual);
         LastFixedPointResidual = residual;
         return x;

@@ -12,100 +12,85 @@ namespace Gim.MLNet.Causal;
 /// <summary>
 /// Fits a Generative Intervention Model (METHOD.md §5): the causal model and the intervention
 /// encoder jointly, by maximising the relaxed expected log-likelihood of every training context
-/// minus the target- and graph-sparsity penalties, with Adam.
+/// minus the target- and graph-sparsity penalties (<see cref="GimObjective"/>), with Adam.
 /// </summary>
-public sealed class GimTrainer
+public sealed class GimTrainer : PerturbationTrainer<GimOptions, GimModel>
 {
-    private readonly GimOptions _options;
-
     /// <summary>Creates a trainer; the options are validated here.</summary>
-    public GimTrainer(GimOptions? options = null)
+    /// <param name="options">Settings; null for the defaults.</param>
+    public GimTrainer(GimOptions? options = null) : base(options)
     {
-        _options = (options ?? new GimOptions()).Clone();
-        _options.Validate();
     }
 
-    /// <summary>Receives one line per evaluation and the summary (ML.NET's channel, a console...).</summary>
-    public Action<string>? Log { get; set; }
-
-    /// <summary>Fits a model.</summary>
+    /// <summary>Fits a model, stopping early on the likelihood of <paramref name="validation"/> when it is given.</summary>
     /// <param name="train">Training contexts; at least one control, at least 2 cells per context.</param>
     /// <param name="validation">Optional held-out contexts for early stopping (same variables and features).</param>
-    /// <param name="start">
-    /// Parameters to start from instead of B = 0, b = 0, log s = 0 and the encoder's random initialisation (a warm
-    /// start, e.g. the two-stage solution: <c>Peers.GimWarmStart</c>). They must be in the standardised units of
-    /// <paramref name="train"/> and match the options: the linear causal model, the encoder's depth, width and heads.
-    /// A checkpoint resumes only a run with the same start. Early stopping compares trained states only, never the
-    /// start itself.
-    /// </param>
-    public GimModel Fit(PerturbationDataset train, PerturbationDataset? validation = null, LinearGimParameters? start = null)
-    {
-        ArgumentNullException.ThrowIfNull(train);
-        train.Validate(requireControl: true, minSamplesPerContext: 2);
-        if (validation is not null)
-        {
-            validation.Validate(requireControl: false, minSamplesPerContext: 2);
-            if (validation.VariableCount != train.VariableCount || validation.FeatureCount != train.FeatureCount)
-                throw new ArgumentException($"The validation data have {validation.VariableCount} variables and {validation.FeatureCount} features; the training data have {train.VariableCount} and {train.FeatureCount}.", nameof(validation));
-        }
+    public GimModel Fit(PerturbationDataset train, PerturbationDataset? validation) => FitCore(train, validation);
 
-        using var threads = TorchThreads.Use(_options.Threads, train.VariableCount);
-        var clock = Stopwatch.StartNew();
-        Device device = TorchDevices.Resolve(_options.Device);
+    private protected override GimModel Train(PerturbationFit fit)
+    {
+        var (train, validation, variables, features) = (fit.Data, fit.Validation, fit.Variables, fit.Features);
+        // The warm start may itself train (the two-stage fit): done before this run's threads and seed are set.
+        LinearGimParameters? start = Options.WarmStart?.Parameters(train, Options);
+        using var run = TorchRun.Start(Options.Threads, train.VariableCount, Options.SeedOrDefault);
+        var clock = fit.Clock;
+        Device device = TorchDevices.Resolve(Options.Device);
         const ScalarType dtype = ScalarType.Float32;
         int d = train.VariableCount, p = train.FeatureCount;
 
-        Standardizer variables = Standardizer.FitRows(train.Controls.Select(c => c.Samples), d);
-        Standardizer features = Standardizer.FitVectors(train.Contexts.Select(c => c.Features), p);
+        CausalModel causal = CausalModelFactory.Create(Options, d, dtype, device);
+        var encoder = new InterventionEncoder(p, d, Options.EncoderDepth, Options.EncoderWidth, Options.Interventions,
+            Options.InitialTargetLogit, dtype, device);
+        var generator = new torch.Generator((ulong)Options.SeedOrDefault, device);
 
-        torch.random.manual_seed(_options.Seed);
-        CausalModel causal = CausalModelFactory.Create(_options, d, dtype, device);
-        var encoder = new InterventionEncoder(p, d, _options.EncoderDepth, _options.EncoderWidth, _options.Interventions,
-            _options.InitialTargetLogit, dtype, device);
-        var generator = new torch.Generator((ulong)_options.Seed, device);
-
-        bool cellMode = _options.CellBatchSize > 0 || !causal.HasMomentLikelihood;
-        int cellBatch = _options.CellBatchSize > 0 ? _options.CellBatchSize : causal.DefaultCellBatchSize ?? 0;
+        bool cellMode = Options.CellBatchSize > 0 || !causal.HasMomentLikelihood;
+        int cellBatch = Options.CellBatchSize > 0 ? Options.CellBatchSize : causal.DefaultCellBatchSize ?? 0;
         if (cellMode && cellBatch == 0)
-            throw new ArgumentException($"GimOptions.CellBatchSize must be > 0 for the {_options.CausalModel} causal model: its likelihood has no closed form in terms of a context's moments.");
-        using var trainTensors = ContextTensors.Create(train, variables, features, _options.Weighting, keepCells: cellMode, dtype, device);
+            throw new ArgumentException($"GimOptions.CellBatchSize must be > 0 for the {Options.CausalModel} causal model: its likelihood has no closed form in terms of a context's moments.");
+        using var trainTensors = ContextTensors.Create(train, variables, features, Options.Weighting, keepCells: cellMode, dtype, device);
         using var validationTensors = validation is null ? null
             : ContextTensors.Create(validation, variables, features, ContextWeighting.Equal, keepCells: !causal.HasMomentLikelihood, dtype, device);
 
         if (start is not null) LoadStart(start, causal, encoder, train, variables, features, dtype, device);
-        var parameters = causal.parameters().Concat(encoder.parameters()).ToList();
-        using var optimizer = optim.Adam(parameters, lr: _options.LearningRate);
+        var objective = new GimObjective(Options.TargetSparsity, Options.GraphSparsity, Options.ControlTargetWeight,
+            Options.InitialTemperature, Options.FinalTemperature, Options.MaxSteps, Options.StraightThrough);
+        using var loop = new AdamLoop(causal.parameters().Concat(encoder.parameters()), Options.LearningRate, "GIM", Options,
+            hint: ", or raise GimOptions.GraphSparsity");
         var state = new TrainingLoopState();
-        string? fingerprint = _options.CheckpointPath is null ? null : TrainingFingerprint.Compute(_options, train, validation, start);
-        if (_options.CheckpointPath is not null && File.Exists(_options.CheckpointPath))
+        string? fingerprint = Options.CheckpointPath is null ? null : TrainingFingerprint.Compute(Options, train, validation, start);
+        if (Options.CheckpointPath is not null && File.Exists(Options.CheckpointPath))
         {
-            state = TrainingCheckpoint.Load(_options.CheckpointPath, fingerprint!, causal, encoder, optimizer, generator);
-            Tell($"resumed from checkpoint '{_options.CheckpointPath}' at step {state.StepsRun}");
+            state = TrainingCheckpoint.Load(Options.CheckpointPath, fingerprint!, causal, encoder, loop.Optimizer, generator);
+            Tell($"resumed from checkpoint '{Options.CheckpointPath}' at step {state.StepsRun}");
         }
-        var model = new GimModel(causal, encoder, variables, features, train.VariableNames, train.FeatureNames, _options,
+        var model = new GimModel(causal, encoder, variables, features, train.VariableNames, train.FeatureNames, Options,
             state.History, 0, TimeSpan.Zero, device, dtype);
         try
         {
-            for (int step = state.StepsRun; step < _options.MaxSteps; step++)
-            {
-                _options.CancellationToken.ThrowIfCancellationRequested();
-                double temperature = Temperature(step);
-                causal.train();
-                encoder.train();
-                double loss = Step(causal, encoder, optimizer, trainTensors, generator, temperature, cellMode ? cellBatch : 0, step);
-                FinalizerHold.Breathe();
-                state.StepsRun = step + 1;
-                bool last = state.StepsRun == _options.MaxSteps;
-                bool evaluate = state.StepsRun % _options.EvaluateEvery == 0 || last;
-                if (evaluate && Evaluate(state, model, validationTensors, loss, temperature, clock.Elapsed, causal, encoder))
-                    break;
-                if (_options.CheckpointPath is not null && (state.StepsRun % _options.CheckpointEvery == 0))
+            double temperature = double.NaN;
+            loop.Run(state.StepsRun, Options.MaxSteps, Options.CancellationToken,
+                step =>
                 {
-                    state.ElapsedBefore += clock.Elapsed;
-                    clock.Restart();
-                    TrainingCheckpoint.Save(_options.CheckpointPath, fingerprint!, state, causal, encoder, optimizer, generator);
-                }
-            }
+                    temperature = objective.Temperature(step);
+                    causal.train();
+                    encoder.train();
+                    return Loss(objective, causal, encoder, trainTensors, generator, temperature, cellMode ? cellBatch : 0);
+                },
+                (stepsRun, loss) =>
+                {
+                    state.StepsRun = stepsRun;
+                    bool last = stepsRun == Options.MaxSteps;
+                    bool evaluate = stepsRun % Options.EvaluateEvery == 0 || last;
+                    if (evaluate && Evaluate(state, model, validationTensors, loss, temperature, clock.Elapsed, causal, encoder))
+                        return true;
+                    if (Options.CheckpointPath is not null && stepsRun % Options.CheckpointEvery == 0)
+                    {
+                        state.ElapsedBefore += clock.Elapsed;
+                        clock.Restart();
+                        TrainingCheckpoint.Save(Options.CheckpointPath, fingerprint!, state, causal, encoder, loop.Optimizer, generator);
+                    }
+                    return false;
+                });
             if (state.BestState is not null) Restore(causal, encoder, state.BestState);
         }
         catch
@@ -121,17 +106,11 @@ public sealed class GimTrainer
         clock.Stop();
         TimeSpan elapsed = state.ElapsedBefore + clock.Elapsed;
         // A finished run needs no checkpoint; leaving it would make the next Fit with the same path "resume" at the end.
-        if (_options.CheckpointPath is not null && File.Exists(_options.CheckpointPath))
-            File.Delete(_options.CheckpointPath);
+        if (Options.CheckpointPath is not null && File.Exists(Options.CheckpointPath))
+            File.Delete(Options.CheckpointPath);
         Tell($"trained {state.StepsRun} steps in {elapsed.TotalSeconds:F2} s");
-        return new GimModel(causal, encoder, variables, features, train.VariableNames, train.FeatureNames, _options,
+        return new GimModel(causal, encoder, variables, features, train.VariableNames, train.FeatureNames, Options,
             state.History, state.StepsRun, elapsed, device, dtype);
-    }
-
-    /// <summary>Passes a line to <see cref="Log"/>, with the finalizer thread free: user code may wait for finalizers.</summary>
-    private void Tell(string message)
-    {
-        if (Log is { } log) FinalizerHold.Outside(() => log(message));
     }
 
     /// <summary>Copies a warm start into the freshly built modules, after checking it fits them and the data.</summary>
@@ -139,14 +118,14 @@ public sealed class GimTrainer
         Standardizer variables, Standardizer features, ScalarType dtype, Device device)
     {
         if (causal is not LinearCausalModel linear)
-            throw new ArgumentException($"A warm start holds a linear causal model; GimOptions.CausalModel is {_options.CausalModel}.", nameof(start));
+            throw new ArgumentException($"A warm start holds a linear causal model; GimOptions.CausalModel is {Options.CausalModel}.", nameof(start));
         GimParameterIO.Validate(start);
-        int width = start.HiddenLayers.Count > 0 ? start.HiddenLayers[0].Weight.GetLength(0) : _options.EncoderWidth;
+        int width = start.HiddenLayers.Count > 0 ? start.HiddenLayers[0].Weight.GetLength(0) : Options.EncoderWidth;
         if (start.VariableCount != train.VariableCount || start.FeatureCount != train.FeatureCount)
             throw new ArgumentException($"The warm start has {start.VariableCount} variables and {start.FeatureCount} features; the training data have {train.VariableCount} and {train.FeatureCount}.", nameof(start));
-        if (start.Interventions != _options.Interventions || start.HiddenLayers.Count != _options.EncoderDepth || width != _options.EncoderWidth)
+        if (start.Interventions != Options.Interventions || start.HiddenLayers.Count != Options.EncoderDepth || width != Options.EncoderWidth)
             throw new ArgumentException($"The warm start's encoder ({start.Interventions}, depth {start.HiddenLayers.Count}, width {width}) differs from GimOptions " +
-                $"({_options.Interventions}, EncoderDepth {_options.EncoderDepth}, EncoderWidth {_options.EncoderWidth}).", nameof(start));
+                $"({Options.Interventions}, EncoderDepth {Options.EncoderDepth}, EncoderWidth {Options.EncoderWidth}).", nameof(start));
         // Its numbers are in standardised units: only this data's standardisation gives them their meaning.
         static bool Same(double[] a, double[] b) => a.Length == b.Length && a.Zip(b).All(x => Math.Abs(x.First - x.Second) <= 1e-6 * Math.Max(1, Math.Abs(x.Second)));
         if (!Same(start.VariableMean, variables.Mean) || !Same(start.VariableScale, variables.Scale)
@@ -160,12 +139,12 @@ public sealed class GimTrainer
         TimeSpan sinceStart, CausalModel causal, InterventionEncoder encoder)
     {
         double? validationLl = validation is null ? null : model.MapLogLikelihood(validation);
-        var progress = new GimTrainingProgress(state.StepsRun, _options.MaxSteps, loss, validationLl, temperature, state.ElapsedBefore + sinceStart);
+        var progress = new GimTrainingProgress(state.StepsRun, Options.MaxSteps, loss, validationLl, temperature, state.ElapsedBefore + sinceStart);
         state.History.Add(progress);
-        if (_options.Progress is { } sink) FinalizerHold.Outside(() => sink.Report(progress));
-        Tell($"step {state.StepsRun}/{_options.MaxSteps}: loss {loss:F4}" +
+        if (Options.Progress is { } sink) FinalizerHold.Outside(() => sink.Report(progress));
+        Tell($"step {state.StepsRun}/{Options.MaxSteps}: loss {loss:F4}" +
             (validationLl is null ? "" : $", validation log-likelihood {validationLl:F4}") + $", temperature {temperature:F3}");
-        if (validationLl is not double v || _options.EarlyStoppingPatience == 0) return false;
+        if (validationLl is not double v || Options.EarlyStoppingPatience == 0) return false;
         if (v > state.BestValidation + 1e-4)
         {
             state.BestValidation = v;
@@ -174,22 +153,21 @@ public sealed class GimTrainer
             state.BestState = Snapshot(causal, encoder);
             return false;
         }
-        if (++state.EvaluationsWithoutImprovement < _options.EarlyStoppingPatience) return false;
-        Tell($"early stop at step {state.StepsRun}: no validation improvement in {_options.EarlyStoppingPatience} evaluations");
+        if (++state.EvaluationsWithoutImprovement < Options.EarlyStoppingPatience) return false;
+        Tell($"early stop at step {state.StepsRun}: no validation improvement in {Options.EarlyStoppingPatience} evaluations");
         return true;
     }
 
-    private double Step(CausalModel causal, InterventionEncoder encoder, optim.Optimizer optimizer, ContextTensors data,
-        torch.Generator generator, double temperature, int cellBatch, int step)
+    /// <summary>One step's loss: the relaxed draw, the likelihood of the batch (moments or sampled cells), the objective, the weight decay.</summary>
+    private Tensor Loss(GimObjective objective, CausalModel causal, InterventionEncoder encoder, ContextTensors data,
+        torch.Generator generator, double temperature, int cellBatch)
     {
-        using var scope = TorchScope.Enter();
-        optimizer.zero_grad();
         long k = data.ContextCount;
         int d = causal.Variables;
-        bool fullBatch = _options.ContextBatchSize == 0 || _options.ContextBatchSize >= k;
+        bool fullBatch = Options.ContextBatchSize == 0 || Options.ContextBatchSize >= k;
         Tensor contexts = fullBatch
             ? arange(k, device: data.Features.device)
-            : randperm(k, generator: generator).narrow(0, 0, _options.ContextBatchSize).to(data.Features.device);
+            : randperm(k, generator: generator).narrow(0, 0, Options.ContextBatchSize).to(data.Features.device);
         long batch = contexts.shape[0];
         // A full batch uses the tensors as they are: gathering all K contexts would only copy them.
         Tensor Select(Tensor t) => fullBatch ? t : t.index_select(0, contexts);
@@ -197,8 +175,8 @@ public sealed class GimTrainer
         Tensor perturbed = Select(data.Perturbed);
 
         InterventionParameters heads = encoder.forward(Select(data.Features));
-        Tensor uniform = rand(new long[] { _options.RelaxationDraws, batch, d }, generator: generator, dtype: heads.Logits.dtype, device: heads.Logits.device);
-        Tensor targets = BinaryConcrete.Sample(heads.Logits, uniform, temperature, _options.StraightThrough) * perturbed;
+        Tensor uniform = rand(new long[] { Options.RelaxationDraws, batch, d }, generator: generator, dtype: heads.Logits.dtype, device: heads.Logits.device);
+        Tensor targets = objective.Targets(heads.Logits, uniform, temperature, perturbed);
         Tensor shift = targets * heads.Shift;
         Tensor? logScale = heads.LogScale is null ? null : targets * heads.LogScale;
 
@@ -213,22 +191,10 @@ public sealed class GimTrainer
             logLikelihood = causal.LogLikelihood(cells, shift.unsqueeze(-2), logScale?.unsqueeze(-2)).mean(new long[] { -1 });
         }
 
-        Tensor dataTerm = (logLikelihood.mean(new long[] { 0 }) * weights).sum();
-        Tensor targetPenalty = (heads.Logits.sigmoid().mean(new long[] { -1 }) * weights).sum();
-        Tensor loss = -dataTerm + _options.TargetSparsity * targetPenalty + _options.GraphSparsity * causal.SparsityPenalty();
-        if (_options.ControlTargetWeight > 0)
-            loss = loss + _options.ControlTargetWeight * ControlTargets.NegativeLogLikelihood(heads.Logits, perturbed, weights);
-        if (_options.WeightDecay > 0)
-            loss = loss + _options.WeightDecay * encoder.parameters().Where(t => t.dim() == 2).Select(t => t.square().sum()).Aggregate((a, b) => a + b);
-
-        double value = loss.ToDouble();
-        if (!double.IsFinite(value))
-            throw new InvalidOperationException(
-                $"GIM training diverged: the loss became {value} at step {step + 1}. Lower GimOptions.LearningRate (now {_options.LearningRate}), " +
-                "check the measurements for extreme values or near-constant variables, or raise GimOptions.GraphSparsity.");
-        loss.backward();
-        optimizer.step();
-        return value;
+        Tensor loss = objective.Loss(logLikelihood, heads.Logits, perturbed, weights, causal);
+        if (Options.WeightDecay > 0)
+            loss = loss + Options.WeightDecay * encoder.parameters().Where(t => t.dim() == 2).Select(t => t.square().sum()).Aggregate((a, b) => a + b);
+        return loss;
     }
 
     private static Tensor SampleCells(ContextTensors data, Tensor contexts, torch.Generator generator, int m)
@@ -248,13 +214,6 @@ public sealed class GimTrainer
         Tensor index = (offset + (u * count).floor().to(ScalarType.Int64).minimum(count.to(ScalarType.Int64) - 1)).reshape(-1);
         Tensor cells = data.Cells!.index_select(0, index.to(data.Cells!.device));
         return cells.reshape(chosen.Length, m, -1);
-    }
-
-    private double Temperature(int step)
-    {
-        if (_options.MaxSteps <= 1) return _options.FinalTemperature;
-        double fraction = (double)step / (_options.MaxSteps - 1);
-        return _options.InitialTemperature * Math.Pow(_options.FinalTemperature / _options.InitialTemperature, fraction);
     }
 
     private static Dictionary<string, Tensor> Snapshot(CausalModel causal, InterventionEncoder encoder)

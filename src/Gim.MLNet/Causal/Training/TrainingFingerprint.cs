@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Gim.MLNet.Data;
+
 namespace Gim.MLNet.Causal;
 
 /// <summary>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using CsvHelper;
+
 namespace Gim.MLNet.Data.Csv;
 
 /// <summary>

@@ -1,4 +1,5 @@
 using Gim.MLNet.Data.Csv;
+
 namespace Gim.MLNet.Data.Sachs;
 
 /// <summary>

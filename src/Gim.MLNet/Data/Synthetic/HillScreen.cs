@@ -1,5 +1,6 @@
 using System.Globalization;
 using Gim.MLNet.Runtime;
+
 namespace Gim.MLNet.Data.Synthetic;
 
 /// <summary>

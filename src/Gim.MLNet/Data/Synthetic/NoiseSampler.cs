@@ -1,4 +1,5 @@
 using Gim.MLNet.Runtime;
+
 namespace Gim.MLNet.Data.Synthetic;
 
 /// <summary>Draws standardised exogenous noise (mean 0, variance 1); the screen multiplies by σ_j.</summary>

@@ -1,4 +1,5 @@
 using Gim.MLNet.Runtime;
+
 namespace Gim.MLNet.Data.Synthetic;
 
 /// <summary>A sampled ground-truth weight matrix and what was done to make it stable.</summary>

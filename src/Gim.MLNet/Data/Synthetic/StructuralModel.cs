@@ -1,4 +1,5 @@
 using Gim.MLNet.Runtime;
+
 namespace Gim.MLNet.Data.Synthetic;
 
 /// <summary>

@@ -1,4 +1,5 @@
 using Gim.MLNet.Scoring;
+
 namespace Gim.MLNet;
 
 /// <summary>Settings of <see cref="PerturbationCatalog.Compare"/>.</summary>
@@ -17,7 +18,7 @@ public sealed class ComparisonOptions
     /// <summary>
     /// Checked before every fit and split and while predictions are read; cancelling throws
     /// <see cref="OperationCanceledException"/> (no partial leaderboard). A running Fit stops only if the estimator
-    /// itself observes a token (e.g. <see cref="PerturbationEstimatorOptions.CancellationToken"/>).
+    /// itself observes a token (e.g. <see cref="Modeling.PerturbationOptions.CancellationToken"/>).
     /// </summary>
     public CancellationToken CancellationToken { get; set; }
 

@@ -39,7 +39,7 @@ internal sealed class EvaluationData
     {
         DataViewSchema schema = data.Schema;
         DataViewSchema.Column context = Require(schema, options.ContextColumnName, "context");
-        if (!GimInputColumns.IsContextType(context.Type))
+        if (!PerturbationInputColumns.IsContextType(context.Type))
             throw new ArgumentOutOfRangeException(nameof(data), $"Column '{context.Name}' (context): expected a key, string (Text) or integer column; found {context.Type}.");
         DataViewSchema.Column observed = Require(schema, options.MeasurementsColumnName, "observed cells");
         int d = FloatVectorSize(observed, "observed cells");
@@ -200,7 +200,7 @@ internal sealed class EvaluationData
     private static int FloatVectorSize(DataViewSchema.Column column, string role)
     {
         if (column.Type is VectorDataViewType { ItemType: NumberDataViewType n, Size: > 0 } v && n == NumberDataViewType.Single) return v.Size;
-        throw new ArgumentOutOfRangeException("data", $"Column '{column.Name}' ({role}): expected {GimInputColumns.FloatVector}; found {column.Type}.");
+        throw new ArgumentOutOfRangeException("data", $"Column '{column.Name}' ({role}): expected {PerturbationInputColumns.FloatVector}; found {column.Type}.");
     }
 }
 

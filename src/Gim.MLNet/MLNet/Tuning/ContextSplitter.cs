@@ -15,7 +15,7 @@ internal static class ContextSplitter
         DataViewSchema schema = data.Schema;
         DataViewSchema.Column context = schema.GetColumnOrNull(contextColumnName)
             ?? throw new ArgumentOutOfRangeException(nameof(data), $"Column '{contextColumnName}' (context) was not found. Available columns: {string.Join(", ", schema.Select(c => $"'{c.Name}'"))}.");
-        if (!GimInputColumns.IsContextType(context.Type))
+        if (!PerturbationInputColumns.IsContextType(context.Type))
             throw new ArgumentOutOfRangeException(nameof(data), $"Column '{contextColumnName}' (context): expected a key, string (Text) or integer column; found {context.Type}.");
         DataViewSchema.Column? control = null;
         if (controlContextValue is null && controlColumnName is not null)

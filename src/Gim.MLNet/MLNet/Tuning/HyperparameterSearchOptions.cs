@@ -1,4 +1,5 @@
 using Gim.MLNet.Scoring;
+
 namespace Gim.MLNet;
 
 /// <summary>How <see cref="PerturbationCatalog.SearchHyperparameters{TParams}"/> picks trials from the candidates.</summary>

@@ -1,4 +1,5 @@
 using Gim.MLNet.Scoring;
+
 namespace Gim.MLNet;
 
 /// <summary>One trial of a hyper-parameter search: the candidate, its validation score and times, or why it failed.</summary>

@@ -1,5 +1,6 @@
 using Gim.MLNet.Data;
 using Gim.MLNet.Modeling;
+using Gim.MLNet.Onnx;
 using Gim.MLNet.Runtime;
 using static TorchSharp.torch;
 
@@ -68,4 +69,8 @@ public sealed class ConditionalGaussianModel : PerturbationModel
         float[] sd = output[d..].Select(v => MathF.Exp(0.5f * Math.Clamp(v, -ConditionalGaussianOptions.LogVarianceBound, ConditionalGaussianOptions.LogVarianceBound))).ToArray();
         return (mean, sd);
     }
+
+    /// <summary>The peer as an ONNX graph (<see cref="ConditionalGaussianGraph"/>): Sample, PredictedMean and Shift.</summary>
+    /// <param name="options">Input/output names, seed and layout; null for the defaults.</param>
+    public override byte[] ExportOnnx(OnnxExportOptions? options = null) => PeerGraph.Export(this, options, g => ConditionalGaussianGraph.Build(g, this));
 }

@@ -1,4 +1,5 @@
 using Gim.MLNet.Data;
+
 namespace Gim.MLNet.Peers;
 
 /// <summary>Control: a resampled control cell, the control mean, and no shift, whatever the (finite) features.</summary>

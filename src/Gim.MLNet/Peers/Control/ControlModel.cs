@@ -1,5 +1,7 @@
 using Gim.MLNet.Data;
 using Gim.MLNet.Modeling;
+using Gim.MLNet.Onnx;
+
 namespace Gim.MLNet.Peers;
 
 /// <summary>
@@ -31,4 +33,8 @@ public sealed class ControlModel : PerturbationModel
         StandardizeFeatures(features);
         return Controls.Mean(0);
     }
+
+    /// <summary>The peer as an ONNX graph (<see cref="ControlGraph"/>): Sample, PredictedMean and Shift.</summary>
+    /// <param name="options">Input/output names, seed and layout; null for the defaults.</param>
+    public override byte[] ExportOnnx(OnnxExportOptions? options = null) => PeerGraph.Export(this, options, g => ControlGraph.Build(g, this));
 }

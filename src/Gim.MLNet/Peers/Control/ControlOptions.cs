@@ -1,4 +1,5 @@
 using Gim.MLNet.Modeling;
+
 namespace Gim.MLNet.Peers;
 
 /// <summary>

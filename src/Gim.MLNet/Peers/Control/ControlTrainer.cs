@@ -1,4 +1,5 @@
 using Gim.MLNet.Modeling;
+
 namespace Gim.MLNet.Peers;
 
 /// <summary>Fits the Control peer (BENCHMARK.md §3): the training data's control cells, pooled.</summary>

@@ -1,4 +1,5 @@
 using Gim.MLNet.Data;
+
 namespace Gim.MLNet.Peers;
 
 /// <summary>MeanShift: shift f(z) from the MLP; a resampled control cell plus f(z)·σ_ctrl; the control mean plus f(z)·σ_ctrl.</summary>

@@ -1,5 +1,7 @@
 using Gim.MLNet.Data;
 using Gim.MLNet.Modeling;
+using Gim.MLNet.Onnx;
+
 namespace Gim.MLNet.Peers;
 
 /// <summary>
@@ -50,4 +52,8 @@ public sealed class MeanShiftModel : PerturbationModel
         _mlp.Dispose();
         base.Dispose();
     }
+
+    /// <summary>The peer as an ONNX graph (<see cref="MeanShiftGraph"/>): Sample, PredictedMean and Shift.</summary>
+    /// <param name="options">Input/output names, seed and layout; null for the defaults.</param>
+    public override byte[] ExportOnnx(OnnxExportOptions? options = null) => PeerGraph.Export(this, options, g => MeanShiftGraph.Build(g, this));
 }

@@ -1,4 +1,5 @@
 using Gim.MLNet.Modeling;
+using Gim.MLNet.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -12,7 +13,7 @@ internal static class MlpTraining
 {
     public static FeatureMlp Fit(PerturbationFit fit, MlpOptions options, int outputs, Func<FeatureMlp, ContextMoments, Tensor> loss, string method)
     {
-        using var threads = AdamLoop.Prepare(options.Threads, fit.Data.VariableCount, options.Seed);
+        using var run = TorchRun.Start(options.Threads, fit.Data.VariableCount, options.SeedOrDefault);
         var mlp = new FeatureMlp(fit.Data.FeatureCount, outputs, options.Depth, options.Width);
         try
         {

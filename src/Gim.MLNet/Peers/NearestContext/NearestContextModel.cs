@@ -1,5 +1,7 @@
 using Gim.MLNet.Data;
 using Gim.MLNet.Modeling;
+using Gim.MLNet.Onnx;
+
 namespace Gim.MLNet.Peers;
 
 /// <summary>
@@ -67,4 +69,8 @@ public sealed class NearestContextModel : PerturbationModel
 
     /// <inheritdoc />
     public override float[] PredictMean(float[] features) => Cells.Mean(NearestContext(features));
+
+    /// <summary>The peer as an ONNX graph (<see cref="NearestContextGraph"/>): Sample, PredictedMean and Shift.</summary>
+    /// <param name="options">Input/output names, seed and layout; null for the defaults.</param>
+    public override byte[] ExportOnnx(OnnxExportOptions? options = null) => PeerGraph.Export(this, options, g => NearestContextGraph.Build(g, this));
 }

@@ -1,5 +1,6 @@
 using Gim.MLNet.Data;
 using Gim.MLNet.Modeling;
+
 namespace Gim.MLNet.Peers;
 
 /// <summary>

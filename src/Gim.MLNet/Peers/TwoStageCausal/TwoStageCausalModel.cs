@@ -1,6 +1,8 @@
 using Gim.MLNet.Causal;
 using Gim.MLNet.Data;
 using Gim.MLNet.Modeling;
+using Gim.MLNet.Onnx;
+
 namespace Gim.MLNet.Peers;
 
 /// <summary>
@@ -34,7 +36,7 @@ public sealed class TwoStageCausalModel : PerturbationModel
     public override bool HasTargets => true;
 
     /// <summary>The learned graph B in standardised units: B[i, j] is the direct effect of variable i on variable j.</summary>
-    public double[,] Graph() => Gim.Graph();
+    public override double[,] Graph() => Gim.Graph();
 
     /// <summary>Cells under the MAP intervention predicted for these features.</summary>
     /// <inheritdoc />
@@ -57,6 +59,16 @@ public sealed class TwoStageCausalModel : PerturbationModel
     {
         StandardizeFeatures(features);
         return Gim.Explain(features).TargetProbabilities;
+    }
+
+    /// <summary>The peer as GIM's linear ONNX graph with MAP targets: its Shift output is ψ(γ), the shift of the targeted mechanisms.</summary>
+    /// <param name="options">Input/output names, seed and layout; null for the defaults (a counterfactual input or Marginal mode is not offered).</param>
+    public override byte[] ExportOnnx(OnnxExportOptions? options = null)
+    {
+        GimOnnxExportOptions gim = GimOnnxExportOptions.From(options).Clone();
+        gim.Mode = PredictionMode.Map;
+        gim.ControlCellsInputName = null;
+        return LinearGimOnnxExporter.Export(Parameters, gim);
     }
 
     /// <inheritdoc />

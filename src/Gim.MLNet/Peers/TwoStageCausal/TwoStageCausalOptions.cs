@@ -1,5 +1,6 @@
 using Gim.MLNet.Causal;
 using Gim.MLNet.Modeling;
+
 namespace Gim.MLNet.Peers;
 
 /// <summary>
@@ -56,6 +57,9 @@ public sealed class TwoStageCausalOptions : PerturbationOptions
 
     /// <summary>CPU threads for TorchSharp in stage 1; 0 = automatic (one thread below 256 variables). Default 0.</summary>
     public int Threads { get; set; }
+
+    /// <summary>TwoStageCausal has targets: its estimator writes the TargetProbabilities column.</summary>
+    internal override bool WritesTargetProbabilities => true;
 
     /// <inheritdoc />
     public override void Validate()

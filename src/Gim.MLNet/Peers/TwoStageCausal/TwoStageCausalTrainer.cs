@@ -28,14 +28,16 @@ public sealed class TwoStageCausalTrainer : PerturbationTrainer<TwoStageCausalOp
 
         float[,] logits, shifts, graph;
         float[] bias, logScale;
-        using (AdamLoop.Prepare(Options.Threads, d, Options.Seed))
+        var objective = new GimObjective(Options.TargetSparsity, Options.GraphSparsity, Options.ControlTargetWeight,
+            Options.InitialTemperature, Options.FinalTemperature, Options.MaxSteps, straightThrough: false);
+        using (TorchRun.Start(Options.Threads, d, Options.SeedOrDefault))
         using (var data = ContextTensors.Create(train, variables, features, ContextWeighting.Equal, keepCells: false, ScalarType.Float32, CPU))
         using (var causal = new LinearCausalModel(d))
         using (var free = new FreeInterventions(k, d, Options.InitialTargetLogit))
-        using (var generator = new TorchSharp.torch.Generator((ulong)Options.Seed))
+        using (var generator = new TorchSharp.torch.Generator((ulong)Options.SeedOrDefault))
         {
             AdamLoop.Run(causal.parameters().Concat(free.parameters()), Options.LearningRate, Options.MaxSteps, Options.CancellationToken,
-                step => Objective(causal, free, data, generator, step), "TwoStageCausal (stage 1)", Options);
+                step => Objective(objective, causal, free, data, generator, step), "TwoStageCausal (stage 1)", Options);
             using var scope = TorchScope.Enter();
             using var _ = no_grad();
             logits = TensorArrays.ToMatrix(free.Logits);
@@ -52,19 +54,16 @@ public sealed class TwoStageCausalTrainer : PerturbationTrainer<TwoStageCausalOp
         return new TwoStageCausalModel(train, variables, features, gim, parameters, stage1, fit.Clock.Elapsed);
     }
 
-    private Tensor Objective(LinearCausalModel causal, FreeInterventions free, ContextTensors data, TorchSharp.torch.Generator generator, int step)
+    /// <summary>GIM's objective with a free intervention per context in place of the encoder (one relaxed draw per step).</summary>
+    private static Tensor Objective(GimObjective objective, LinearCausalModel causal, FreeInterventions free, ContextTensors data,
+        TorchSharp.torch.Generator generator, int step)
     {
-        double fraction = Options.MaxSteps <= 1 ? 1 : (double)step / (Options.MaxSteps - 1);
-        double temperature = Options.InitialTemperature * Math.Pow(Options.FinalTemperature / Options.InitialTemperature, fraction);
-        Tensor uniform = rand(free.Logits.shape, generator: generator, dtype: ScalarType.Float32);
-        Tensor targets = BinaryConcrete.Sample(free.Logits, uniform, temperature, straightThrough: false) * data.Perturbed;
+        double temperature = objective.Temperature(step);
+        Tensor uniform = rand(new long[] { 1, data.ContextCount, causal.Variables }, generator: generator, dtype: ScalarType.Float32);
+        Tensor targets = objective.Targets(free.Logits, uniform, temperature, data.Perturbed);
         Tensor logLikelihood = causal.LogLikelihoodFromMoments(data.Means, data.Covariances!, targets * free.Shift, null);
-        Tensor targetRate = free.Logits.sigmoid().mean(new long[] { -1 });
-        Tensor loss = -(logLikelihood * data.Weights).sum() + Options.TargetSparsity * (targetRate * data.Weights).sum()
-            + Options.GraphSparsity * causal.SparsityPenalty();
-        // As in GIM, so that stage 2 learns "nothing targeted" for the controls' features.
-        return Options.ControlTargetWeight <= 0 ? loss
-            : loss + Options.ControlTargetWeight * ControlTargets.NegativeLogLikelihood(free.Logits, data.Perturbed, data.Weights);
+        // The controls' "no target" is part of the objective, as in GIM, so that stage 2 learns "nothing targeted" for their features.
+        return objective.Loss(logLikelihood, free.Logits, data.Perturbed, data.Weights, causal);
     }
 
     /// <summary>Ridge regression of [logits | shifts] on the standardised features, as a depth-0 linear GIM.</summary>

@@ -1,5 +1,6 @@
 using Gim.MLNet.Data;
 using Gim.MLNet.Modeling;
+
 namespace Gim.MLNet.Scoring;
 
 /// <summary>
@@ -17,7 +18,7 @@ public static partial class SachsTasks
     /// <param name="train">The data the model was fitted on; its control cells define the units.</param>
     /// <param name="test">The held-out cells, grouped by condition (same variables and features).</param>
     /// <param name="seed">Seed of the model's draws (condition c uses seed · 100003 + c).</param>
-    public static SachsCellScores ScoreCells(IPerturbationPredictor model, PerturbationDataset train, PerturbationDataset test, int seed)
+    public static SachsCellScores ScoreCells(PerturbationModel model, PerturbationDataset train, PerturbationDataset test, int seed)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(train);

@@ -1,4 +1,5 @@
 using Gim.MLNet.Causal;
+
 namespace Gim.MLNet.Scoring;
 
 public static partial class SachsTasks

@@ -1,6 +1,7 @@
 using Gim.MLNet.Data;
 using Gim.MLNet.Data.Sachs;
 using Gim.MLNet.Modeling;
+
 namespace Gim.MLNet.Scoring;
 
 public static partial class SachsTasks
@@ -12,7 +13,7 @@ public static partial class SachsTasks
     /// <param name="model">A fitted model.</param>
     /// <param name="data">Any Sachs data set holding the targeted conditions (only their features are used).</param>
     /// <returns>The scores, or null when the model has no notion of targets.</returns>
-    public static SachsTargetScore? ScoreTargets(IPerturbationPredictor model, PerturbationDataset data)
+    public static SachsTargetScore? ScoreTargets(PerturbationModel model, PerturbationDataset data)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(data);

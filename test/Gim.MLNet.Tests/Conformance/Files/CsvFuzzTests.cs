@@ -2,6 +2,7 @@ using System.Text;
 using CsCheck;
 using Gim.MLNet.Data;
 using Gim.MLNet.Data.Csv;
+
 namespace Gim.MLNet.Tests.Conformance.Files;
 
 /// <summary>

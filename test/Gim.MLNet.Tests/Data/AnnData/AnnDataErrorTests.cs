@@ -1,5 +1,6 @@
 using Gim.MLNet.Data;
 using Gim.MLNet.Data.AnnData;
+
 namespace Gim.MLNet.Tests.Data.AnnData;
 
 /// <summary>Bad requests and bad files fail with a <see cref="DataFileException"/> that names the file and the key.</summary>

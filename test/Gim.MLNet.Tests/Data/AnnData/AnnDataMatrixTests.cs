@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Gim.MLNet.Data.AnnData;
+
 namespace Gim.MLNet.Tests.Data.AnnData;
 
 /// <summary>X in every supported storage reads exactly as anndata wrote it.</summary>

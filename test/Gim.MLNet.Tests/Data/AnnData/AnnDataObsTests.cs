@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Gim.MLNet.Data.AnnData;
+
 namespace Gim.MLNet.Tests.Data.AnnData;
 
 /// <summary>Every obs column kind reads exactly as anndata wrote it.</summary>

@@ -1,5 +1,6 @@
 using Gim.MLNet.Data;
 using Gim.MLNet.Data.AnnData;
+
 namespace Gim.MLNet.Tests.Data.AnnData;
 
 /// <summary>The guard's arithmetic at single-cell scale (the fixtures test it end to end with small limits).</summary>

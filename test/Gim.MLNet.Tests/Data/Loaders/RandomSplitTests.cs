@@ -1,4 +1,5 @@
 using Gim.MLNet.Data;
+
 namespace Gim.MLNet.Tests.Data.Loaders;
 
 public class RandomSplitTests

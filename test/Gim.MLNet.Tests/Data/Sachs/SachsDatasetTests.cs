@@ -1,5 +1,6 @@
 using Gim.MLNet.Data;
 using Gim.MLNet.Data.Sachs;
+
 namespace Gim.MLNet.Tests.Data.Sachs;
 
 /// <summary>The shipped Sachs 2005 data match the data README.</summary>

@@ -1,3 +1,4 @@
+using Gim.MLNet.Causal;
 using Gim.MLNet.Data.Synthetic;
 using Gim.MLNet.Scoring;
 using Gim.MLNet.Tests.MLNet.Evaluation;
@@ -33,7 +34,7 @@ public class CompareDocsExampleTests
 
         // docs: evaluate
         // train, test: one row per cell with Features, Measurements, Context (and IsControl: the control rows are in train)
-        var estimator = mlContext.Perturbation().Trainers.Gim(new GimEstimator.Options { Training = { MaxSteps = 300 } });
+        var estimator = mlContext.Perturbation().Trainers.Gim(new GimOptions { MaxSteps = 300 });
         ITransformer model = estimator.Fit(train);
         IDataView predictions = model.Transform(test);               // keeps Measurements (observed), adds Sample (predicted)
 
@@ -65,8 +66,8 @@ public class CompareDocsExampleTests
         Leaderboard board = mlContext.Perturbation().Compare(
             new Dictionary<string, IEstimator<ITransformer>>
             {
-                ["GIM (300 steps)"] = mlContext.Perturbation().Trainers.Gim(new GimEstimator.Options { Training = { MaxSteps = 300 } }),
-                ["GIM (sparser)"] = mlContext.Perturbation().Trainers.Gim(new GimEstimator.Options { Training = { MaxSteps = 300, TargetSparsity = 0.5 } }),
+                ["GIM (300 steps)"] = mlContext.Perturbation().Trainers.Gim(new GimOptions { MaxSteps = 300 }),
+                ["GIM (sparser)"] = mlContext.Perturbation().Trainers.Gim(new GimOptions { MaxSteps = 300, TargetSparsity = 0.5 }),
                 ["Typo"] = mlContext.Transforms.CopyColumns("Sample", "Measurement"),   // fails: no such column
             },
             train,
@@ -98,17 +99,17 @@ public class CompareDocsExampleTests
         // docs: search
         var grid = new ParameterGrid { { "TargetSparsity", 0.01, 0.1, 1.0 } };
         HyperparameterSearchResult<ParameterSet> search = mlContext.Perturbation().SearchHyperparameters(train, grid,
-            p => mlContext.Perturbation().Trainers.Gim(new GimEstimator.Options
+            p => mlContext.Perturbation().Trainers.Gim(new GimOptions
             {
-                Training = { MaxSteps = 300, TargetSparsity = p.Get<double>("TargetSparsity") },
+                MaxSteps = 300, TargetSparsity = p.Get<double>("TargetSparsity"),
             }),
             new HyperparameterSearchOptions { Metric = PerturbationMetrics.Mmd, ValidationFraction = 0.2, Seed = 1 });
         Console.WriteLine(search);                                   // the best trial, then the trial table
 
         double targetSparsity = search.BestParameters.Get<double>("TargetSparsity");
-        var final = mlContext.Perturbation().Trainers.Gim(new GimEstimator.Options
+        var final = mlContext.Perturbation().Trainers.Gim(new GimOptions
         {
-            Training = { MaxSteps = 300, TargetSparsity = targetSparsity },
+            MaxSteps = 300, TargetSparsity = targetSparsity,
         }).Fit(train);                                               // refit on all the training contexts
         // docs: end
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Gim.MLNet.Causal;
 using Gim.MLNet.Data.Synthetic;
 using Gim.MLNet.Scoring;
 using Gim.MLNet.Tests.MLNet.Evaluation;
@@ -23,7 +24,7 @@ public class CompareTests
         var mlContext = new MLContext(seed: 1);
         var log = new List<string>();
         mlContext.Log += (_, e) => { lock (log) log.Add(e.Message); };
-        var gim = new GimEstimator.Options { Seed = 3, Training = { MaxSteps = 300, LearningRate = 0.05, EncoderWidth = 8 } };
+        var gim = new GimOptions { Seed = 3, MaxSteps = 300, LearningRate = 0.05, EncoderWidth = 8 };
         _progress = new StandIns.Recorder<ComparisonProgress>();
 
         _board = mlContext.Perturbation().Compare(

@@ -1,3 +1,4 @@
+using Gim.MLNet.Causal;
 using Gim.MLNet.Data.Synthetic;
 using Gim.MLNet.Scoring;
 using Gim.MLNet.Tests.MLNet.Compare;
@@ -17,10 +18,10 @@ public class HyperparameterSearchTests
         var grid = new ParameterGrid { { "TargetSparsity", 0.001, 0.05, 2.0 } };
 
         HyperparameterSearchResult<ParameterSet> result = mlContext.Perturbation().SearchHyperparameters(data, grid,
-            p => mlContext.Perturbation().Trainers.Gim(new GimEstimator.Options
+            p => mlContext.Perturbation().Trainers.Gim(new GimOptions
             {
                 Seed = 3,
-                Training = { MaxSteps = 200, LearningRate = 0.05, EncoderWidth = 8, TargetSparsity = p.Get<double>("TargetSparsity") },
+                MaxSteps = 200, LearningRate = 0.05, EncoderWidth = 8, TargetSparsity = p.Get<double>("TargetSparsity"),
             }),
             new HyperparameterSearchOptions { Metric = PerturbationMetrics.Energy, Seed = 2 });
         TestContext.Out.WriteLine(result);

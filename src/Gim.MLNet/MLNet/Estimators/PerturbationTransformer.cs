@@ -4,15 +4,15 @@ using Microsoft.ML;
 namespace Gim.MLNet;
 
 /// <summary>
-/// A fitted peer of GIM in an ML.NET pipeline: ML.NET's ONNX transformer runs the graph exported from the
+/// A fitted perturbation model in an ML.NET pipeline: ML.NET's ONNX transformer runs the graph exported from the
 /// model (see <see cref="OnnxBackedTransformer"/> for saving and loading); this type adds the in-process model.
 /// </summary>
-/// <typeparam name="TModel">The peer's model type.</typeparam>
-public sealed class BaselineTransformer<TModel> : OnnxBackedTransformer where TModel : PerturbationModel
+/// <typeparam name="TModel">The fitted model.</typeparam>
+public class PerturbationTransformer<TModel> : OnnxBackedTransformer where TModel : PerturbationModel
 {
-    private readonly BaselineEstimatorOptions _options;
+    private readonly PerturbationOptions _options;
 
-    internal BaselineTransformer(OnnxStep onnx, byte[] onnxModel, TModel model, BaselineEstimatorOptions options, IReadOnlyList<string> outputColumnNames)
+    internal PerturbationTransformer(OnnxStep onnx, byte[] onnxModel, TModel model, PerturbationOptions options, IReadOnlyList<string> outputColumnNames)
         : base(onnx, onnxModel)
     {
         Model = model;
@@ -35,9 +35,16 @@ public sealed class BaselineTransformer<TModel> : OnnxBackedTransformer where TM
     /// <summary>The name of the features column it reads.</summary>
     public string FeatureColumnName => _options.FeatureColumnName;
 
+    /// <summary>The options the estimator ran with (Seed resolved), as a copy.</summary>
+    private protected PerturbationOptions ResolvedOptions => _options.Clone();
+
     /// <inheritdoc />
-    private protected override void CheckInput(Microsoft.ML.DataViewSchema schema) =>
+    private protected override void CheckInput(DataViewSchema schema)
+    {
         CheckVector(schema, _options.FeatureColumnName, "features", Model.FeatureCount, "features");
+        if (_options.ReadsMeasurementsAtPrediction)
+            CheckVector(schema, _options.MeasurementsColumnName, "control cells for counterfactuals", Model.VariableCount, "variables");
+    }
 
     /// <inheritdoc />
     private protected override void DisposeModel() => Model.Dispose();

@@ -1,4 +1,4 @@
-namespace Gim.MLNet;
+namespace Gim.MLNet.Runtime;
 
 /// <summary>Versions of the library and of the native runtime it trains with.</summary>
 public static class GimInfo

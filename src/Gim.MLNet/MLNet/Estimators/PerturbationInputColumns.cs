@@ -1,3 +1,4 @@
+using Gim.MLNet.Modeling;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
@@ -8,7 +9,7 @@ namespace Gim.MLNet;
 /// with an error naming the column and the type it must have). They run on both schema forms, an
 /// estimator's <see cref="SchemaShape"/> and a data view's <see cref="DataViewSchema"/>.
 /// </summary>
-internal static class GimInputColumns
+internal static class PerturbationInputColumns
 {
     public const string FloatVector = "a known-size vector of Single (float)";
     private const string ContextTypes = "a key, string (Text) or integer column";
@@ -16,10 +17,10 @@ internal static class GimInputColumns
     /// <summary>What the checks need to know about a column, whichever schema it came from.</summary>
     private sealed record Shape(string Name, SchemaShape.Column.VectorKind Kind, DataViewType ItemType, bool IsKey);
 
-    public static void Check(SchemaShape input, PerturbationEstimatorOptions options, bool training) =>
+    public static void Check(SchemaShape input, PerturbationOptions options, bool training) =>
         Check(input.Select(c => new Shape(c.Name, c.Kind, c.ItemType, c.IsKey)).ToList(), options, training);
 
-    public static void Check(DataViewSchema input, PerturbationEstimatorOptions options, bool training) =>
+    public static void Check(DataViewSchema input, PerturbationOptions options, bool training) =>
         Check(input.Where(c => !c.IsHidden).Select(ShapeOf).ToList(), options, training);
 
     public static bool IsInteger(Type t) =>
@@ -37,7 +38,7 @@ internal static class GimInputColumns
         return new Shape(c.Name, SchemaShape.Column.VectorKind.Scalar, c.Type, c.Type is KeyDataViewType);
     }
 
-    private static void Check(IReadOnlyList<Shape> input, PerturbationEstimatorOptions options, bool training)
+    private static void Check(IReadOnlyList<Shape> input, PerturbationOptions options, bool training)
     {
         CheckFloatVector(input, options.FeatureColumnName, "features");
         if (training || options.ReadsMeasurementsAtPrediction)
@@ -49,7 +50,7 @@ internal static class GimInputColumns
         if (options.ControlContextValue is null)
         {
             if (string.IsNullOrWhiteSpace(options.ControlColumnName))
-                throw new ArgumentException($"{options.OptionsName}: set ControlColumnName (a Boolean column) or ControlContextValue (the context value of the controls); training needs control cells.", nameof(options));
+                throw new ArgumentException($"{options.GetType().Name}: set ControlColumnName (a Boolean column) or ControlContextValue (the context value of the controls); training needs control cells.", nameof(options));
             Shape control = Find(input, options.ControlColumnName, "control flag", "a Boolean column");
             if (control.Kind != SchemaShape.Column.VectorKind.Scalar || control.IsKey || control.ItemType != BooleanDataViewType.Instance)
                 throw Mismatch(options.ControlColumnName, "control flag", "a Boolean column", control);

@@ -1,0 +1,45 @@
+using static TorchSharp.torch;
+
+namespace Gim.MLNet.Causal;
+
+/// <summary>
+/// GIM's training objective (METHOD.md §5), in one place for GIM's trainer and the TwoStageCausal peer's stage 1:
+/// relaxed targets t = BinaryConcrete(a, u, τ)·[perturbed] with τ annealed geometrically, and the loss
+/// −Σ_k w_k E_t[log p(X_k | t⊙ψ_k)] + λ_t Σ_k w_k mean_j π_kj + λ_B R(B) + c Σ_k w_k [control] Σ_j −log(1 − π_kj).
+/// </summary>
+/// <param name="targetSparsity">λ_t, the weight of the mean target probability.</param>
+/// <param name="graphSparsity">λ_B, the weight of the causal model's sparsity penalty R(B).</param>
+/// <param name="controlTargetWeight">c, the weight of the controls' observed "no target" (0: off).</param>
+/// <param name="initialTemperature">τ at the first step.</param>
+/// <param name="finalTemperature">τ at the last step.</param>
+/// <param name="maxSteps">The number of steps the temperature is annealed over.</param>
+/// <param name="straightThrough">Hard 0/1 targets forward, relaxed gradients backward.</param>
+internal sealed class GimObjective(double targetSparsity, double graphSparsity, double controlTargetWeight,
+    double initialTemperature, double finalTemperature, int maxSteps, bool straightThrough)
+{
+    /// <summary>τ at step <paramref name="step"/> (0-based): τ₀ (τ₁/τ₀)^(step/(steps − 1)); τ₁ when there is one step.</summary>
+    public double Temperature(int step)
+    {
+        if (maxSteps <= 1) return finalTemperature;
+        double fraction = (double)step / (maxSteps - 1);
+        return initialTemperature * Math.Pow(finalTemperature / initialTemperature, fraction);
+    }
+
+    /// <summary>Relaxed targets for uniform draws <paramref name="uniform"/> [M, K, d], masked to the perturbed contexts ([K, 1]).</summary>
+    public Tensor Targets(Tensor logits, Tensor uniform, double temperature, Tensor perturbed) =>
+        BinaryConcrete.Sample(logits, uniform, temperature, straightThrough) * perturbed;
+
+    /// <summary>
+    /// The loss for per-draw, per-context log-likelihoods <paramref name="logLikelihood"/> [M, K] (mean per cell), target
+    /// logits [K, d], the perturbed mask [K, 1] and context weights [K] summing to 1.
+    /// </summary>
+    public Tensor Loss(Tensor logLikelihood, Tensor logits, Tensor perturbed, Tensor weights, CausalModel causal)
+    {
+        Tensor dataTerm = (logLikelihood.mean(new long[] { 0 }) * weights).sum();
+        Tensor targetPenalty = (logits.sigmoid().mean(new long[] { -1 }) * weights).sum();
+        Tensor loss = -dataTerm + targetSparsity * targetPenalty + graphSparsity * causal.SparsityPenalty();
+        return controlTargetWeight > 0
+            ? loss + controlTargetWeight * ControlTargets.NegativeLogLikelihood(logits, perturbed, weights)
+            : loss;
+    }
+}
