@@ -1,6 +1,7 @@
 using System.Globalization;
 using Gim.MLNet.Causal;
 using Gim.MLNet.Data.Synthetic;
+using Gim.MLNet.Peers;
 
 namespace Gim.MLNet.Benchmarks.Compare;
 
@@ -9,18 +10,20 @@ internal sealed class CompareArguments
 {
     public const string Usage =
         "usage: compare [--seeds 0 1 2 3 4] [--methods M,M,...] [--out DIR] [--sinkhorn]\n" +
-        "               methods: control, nearest-context, mean-shift, conditional-gaussian, two-stage, gim-linear (default: all)\n" +
+        "               methods: control, nearest-context, mean-shift, conditional-gaussian, two-stage, gim-linear, gim-nonlinear (default: all)\n" +
         "               [--graph-threshold 0.3] [--variables 20] [--nonlinear] [--cyclic]\n" +
         "               GIM overrides: [--lambda-t X] [--control-target-weight X] [--lambda-b X] [--depth N] [--width N] [--lr X] [--steps N]\n" +
         "                              [--weight-decay X] [--draws N] [--straight-through] [--shift-scale]\n" +
-        "                              [--no-linear-term] (gim-nonlinear: mechanisms without the linear term)\n" +
-        "                              [--warm-start] (gim-linear: start from the two-stage solution)";
+        "                              [--warm-start] (gim-linear: start from the two-stage solution)\n" +
+        "               gim-nonlinear: [--no-linear-term] [--hidden-width N] [--cell-batch N] [--contraction X]\n" +
+        "               [--log] (print GIM's training progress)";
 
     public List<int> Seeds { get; } = new();
     public List<string> Methods { get; } = new();
     public string OutputDirectory { get; private set; } = "compare-results";
     public bool Sinkhorn { get; private set; }
     public bool WarmStart { get; private set; }
+    public bool Log { get; private set; }
     public bool Help { get; private set; }
     public double GraphThreshold { get; private set; } = 0.3;
     public string CommandLine { get; private set; } = "";
@@ -58,6 +61,10 @@ internal sealed class CompareArguments
         if (_gim.ContainsKey("straight-through")) o.StraightThrough = true;
         if (_gim.ContainsKey("shift-scale")) o.Interventions = InterventionKind.ShiftScale;
         if (_gim.ContainsKey("no-linear-term")) o.Nonlinear.LinearTerm = false;
+        if (_gim.TryGetValue("hidden-width", out string? width)) o.Nonlinear.HiddenWidth = int.Parse(width, CultureInfo.InvariantCulture);
+        if (_gim.TryGetValue("cell-batch", out string? cells)) o.Nonlinear.CellBatchSize = int.Parse(cells, CultureInfo.InvariantCulture);
+        if (_gim.TryGetValue("contraction", out string? kappa)) o.Nonlinear.ContractionFactor = double.Parse(kappa, CultureInfo.InvariantCulture);
+        if (WarmStart) o.WarmStart = new TwoStageWarmStart();
         return o;
     }
 
@@ -93,6 +100,19 @@ internal sealed class CompareArguments
                 case "--shift-scale": a._gim["shift-scale"] = "1"; break;
                 case "--no-linear-term": a._gim["no-linear-term"] = "1"; break;
                 case "--warm-start": a.WarmStart = true; break;
+                case "--log": a.Log = true; break;
+                case "--hidden-width" or "--cell-batch":
+                    string count = Next();
+                    if (!int.TryParse(count, NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) || n < 1)
+                        throw new ArgumentException($"{arg} expects a whole number ≥ 1, got '{count}'");
+                    a._gim[arg[2..]] = count;
+                    break;
+                case "--contraction":
+                    string factor = Next();
+                    if (!double.TryParse(factor, NumberStyles.Float, CultureInfo.InvariantCulture, out double f) || !(f > 0 && f < 1))
+                        throw new ArgumentException($"--contraction expects a number in (0, 1), got '{factor}'");
+                    a._gim["contraction"] = factor;
+                    break;
                 case "--lambda-t" or "--lambda-b" or "--depth" or "--width" or "--lr" or "--steps" or "--weight-decay" or "--draws" or "--control-target-weight":
                     string value = Next();
                     if (!double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out _))

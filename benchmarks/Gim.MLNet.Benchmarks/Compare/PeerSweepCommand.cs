@@ -3,13 +3,14 @@ using Gim.MLNet.Data;
 using Gim.MLNet.Data.Synthetic;
 using Gim.MLNet.Modeling;
 using Gim.MLNet.Peers;
+using Gim.MLNet.Scoring;
 
 namespace Gim.MLNet.Benchmarks.Compare;
 
 /// <summary>
-/// `peer-sweep [--seeds 0 1]`: the measurement behind the peers' default options. Fits each candidate
-/// setting on the Hill screen of each seed and prints mean RMSE, MMD (and target AUROC/F1 for TwoStage) on
-/// both OOD splits, averaged over seeds.
+/// `peer-sweep [--seeds 0 1]`: the measurement behind the peers' default options. Compares each candidate
+/// setting on the Hill screen of each seed (<see cref="ModelComparison"/>) and prints mean RMSE, MMD (and target
+/// AUROC/F1 for TwoStage) on both OOD splits, averaged over seeds.
 /// </summary>
 internal static class PeerSweepCommand
 {
@@ -29,39 +30,28 @@ internal static class PeerSweepCommand
                 candidates.Add(($"two-stage lambda-t={lambdaT} ridge={ridge}", s => d => new TwoStageCausalTrainer(new TwoStageCausalOptions { Seed = s, TargetSparsity = lambdaT, RidgePenalty = ridge }).Fit(d)));
         string? filter = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault();
         var screens = seeds.Select(s => HillScreen.Generate(new HillScreenOptions { Seed = s })).ToList();
+        string[] shown = { PerturbationMetrics.MeanRmse, PerturbationMetrics.Mmd, PerturbationMetrics.TargetAuroc, PerturbationMetrics.TargetF1 };
         foreach (var (name, fit) in candidates.Where(c => filter is null || c.Name.StartsWith(filter, StringComparison.Ordinal)))
         {
-            var totals = new Dictionary<string, double>();
-            double seconds = 0;
+            var runs = new List<(int Seed, Leaderboard Board)>();
             for (int i = 0; i < seeds.Count; i++)
             {
                 HillScreen screen = screens[i];
-                var clock = Stopwatch.StartNew();
-                using PerturbationModel model = fit(seeds[i])(screen.Train.Data);
-                seconds += clock.Elapsed.TotalSeconds / seeds.Count;
-                Standardizer standardizer = model.VariableStandardizer;
-                double[] controlMean = new double[model.VariableCount];
-                foreach (var (split, label) in new[] { (screen.PartialOod, "pood"), (screen.FullOod, "food") })
+                var scoring = new ScoringOptions
                 {
-                    var metrics = SplitEvaluator.Evaluate(new Borrowed(model), split, standardizer, controlMean, sinkhorn: false, seeds[i]);
-                    foreach (string metric in new[] { "mean_rmse", "mmd", "target_auroc", "target_f1" })
-                        if (metrics.TryGetValue(metric, out double v))
-                            totals[$"{label}.{metric}"] = totals.GetValueOrDefault($"{label}.{metric}") + v / seeds.Count;
-                }
+                    MedianHeuristicMmd = false,
+                    TrueTargets = screen.PartialOod.Truth.Concat(screen.FullOod.Truth).ToDictionary(t => t.Name, t => t.Targets),
+                };
+                runs.Add((seeds[i], ModelComparison.Run(new Dictionary<string, Func<PerturbationDataset, PerturbationModel>> { [name] = fit(seeds[i]) },
+                    screen.Train.Data,
+                    new Dictionary<string, PerturbationDataset> { [CompareCommand.PartialOod] = screen.PartialOod.Data, [CompareCommand.FullOod] = screen.FullOod.Data },
+                    new ModelComparisonOptions { Seed = seeds[i], Scoring = scoring })));
             }
-            Console.WriteLine($"{name,-40} fit {seconds,5:F2} s  " + string.Join("  ", totals.Select(kv => $"{kv.Key}={kv.Value:F4}")));
+            SeedSummary summary = SeedSummary.FromLeaderboards(runs);
+            double seconds = summary.Rows.First(r => r.Metric == PerturbationMetrics.FitSeconds).Mean;
+            var cells = summary.Rows.Where(r => shown.Contains(r.Metric)).Select(r => $"{r.Split}.{r.Metric}={r.Mean:F4}");
+            Console.WriteLine($"{name,-40} fit {seconds,5:F2} s  " + string.Join("  ", cells));
         }
         return 0;
-    }
-
-    /// <summary>Evaluates a model without taking ownership of it.</summary>
-    private sealed class Borrowed(PerturbationModel model) : IBenchmarkMethod
-    {
-        public string Name => "borrowed";
-        public double[,]? Graph => null;
-        public void Fit(PerturbationDataset train) { }
-        public float[,] Sample(float[] features, int count, int seed) => model.Sample(features, count, seed);
-        public double[]? TargetScores(float[] features) => model.TargetProbabilities(features)?.Select(p => (double)p).ToArray();
-        public void Dispose() { }
     }
 }

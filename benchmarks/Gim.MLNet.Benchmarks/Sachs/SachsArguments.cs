@@ -1,5 +1,6 @@
 using System.Globalization;
 using Gim.MLNet.Causal;
+using Gim.MLNet.Peers;
 using Gim.MLNet.Scoring;
 
 namespace Gim.MLNet.Benchmarks.Sachs;
@@ -36,6 +37,7 @@ internal sealed class SachsArguments
         if (_controlTargetWeight is double c) o.ControlTargetWeight = c;
         if (_steps is int s) o.MaxSteps = s;
         if (_lr is double lr) o.LearningRate = lr;
+        if (WarmStart) o.WarmStart = new TwoStageWarmStart();
         return o;
     }
 

@@ -45,10 +45,12 @@ internal static class DenseMatrix
     }
 
     /// <summary>
-    /// A⁻¹ by Gauss–Jordan elimination with partial pivoting. Throws when A is numerically singular
-    /// (a pivot below 1e-12 times the largest entry), which for I − Bᵀ means B has an eigenvalue near 1.
+    /// A⁻¹ by Gauss–Jordan elimination with partial pivoting: the one dense inverse of the library (the synthetic
+    /// structural model, the exported linear SCM, ridge regression). Throws <paramref name="singular"/>'s exception
+    /// (by default an <see cref="InvalidOperationException"/>) when A is numerically singular: a pivot below 1e-12
+    /// times the largest entry, which for A = I − Bᵀ means B has an eigenvalue near 1.
     /// </summary>
-    public static double[,] Inverse(double[,] a)
+    public static double[,] Inverse(double[,] a, Func<Exception>? singular = null)
     {
         int n = a.GetLength(0);
         var work = (double[,])a.Clone();
@@ -65,7 +67,7 @@ internal static class DenseMatrix
             for (int r = col + 1; r < n; r++)
                 if (Math.Abs(work[r, col]) > Math.Abs(work[pivot, col])) pivot = r;
             if (!(Math.Abs(work[pivot, col]) > 1e-12 * scale))
-                throw new InvalidOperationException("The matrix I − Bᵀ is singular: the structural equations have no unique solution.");
+                throw singular?.Invoke() ?? new InvalidOperationException("The matrix is singular: it has no inverse.");
             if (pivot != col)
                 for (int j = 0; j < n; j++)
                 {

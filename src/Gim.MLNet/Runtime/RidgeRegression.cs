@@ -32,7 +32,7 @@ internal static class RidgeRegression
                 for (int c = 0; c < m; c++) cross[a, c] += xa * (y[i, c] - yMean[c]);
             }
         for (int a = 0; a < p; a++) gram[a, a] += penalty;
-        double[,] inverse = SystemMatrixInverse.Invert(gram);
+        double[,] inverse = DenseMatrix.Inverse(gram);
         var weight = new double[p, m];
         for (int a = 0; a < p; a++)
             for (int b = 0; b < p; b++)
@@ -57,7 +57,7 @@ internal static class RidgeRegression
                 for (int a = 0; a < p; a++) sum += centred[i, a] * centred[k, a];
                 gram[i, k] = sum + (i == k ? penalty : 0);
             }
-        double[,] inverse = SystemMatrixInverse.Invert(gram);
+        double[,] inverse = DenseMatrix.Inverse(gram);
         var alpha = new double[n, m]; // (X̃X̃ᵀ + λI)⁻¹ Ỹ
         for (int i = 0; i < n; i++)
             for (int k = 0; k < n; k++)

@@ -3,8 +3,9 @@ using Gim.MLNet.Runtime;
 namespace Gim.MLNet.Scoring;
 
 /// <summary>
-/// The result of <see cref="PerturbationCatalog.Compare"/>: one row per method; columns are the fit time, then every
-/// metric and the predict time per split. Prints as an aligned text table and saves as CSV and Markdown.
+/// The result of a comparison (<see cref="ModelComparison"/>, or <c>mlContext.Perturbation().Compare</c>): one row per
+/// method; columns are the fit time, then every metric and the predict time per split (and the graph metrics under
+/// "graph" when the true graph was given). Prints as an aligned text table and saves as CSV and Markdown.
 /// </summary>
 public sealed class Leaderboard
 {
@@ -14,12 +15,14 @@ public sealed class Leaderboard
         Rows = rows;
         // A metric gets a column when any method reported it on any split, so a method that has no notion of
         // targets leaves its target cells empty instead of removing the column for everyone.
-        Metrics = PerturbationMetrics.All.Where(m => (only is null || only.Contains(m)) && rows.Any(r => splits.Any(s => r.HasValue(s, m)))).ToList();
+        Metrics = PerturbationMetrics.All.Concat(PerturbationMetrics.Graph)
+            .Where(m => (only is null || only.Contains(m)) && rows.Any(r => splits.Any(s => r.HasValue(s, m)))).ToList();
         var columns = new List<LeaderboardColumn> { new(null, PerturbationMetrics.FitSeconds) };
         foreach (string split in splits)
         {
-            columns.AddRange(Metrics.Select(m => new LeaderboardColumn(split, m)));
-            columns.Add(new LeaderboardColumn(split, PerturbationMetrics.PredictSeconds));
+            bool graph = split == PerturbationMetrics.GraphSplit;
+            columns.AddRange(Metrics.Where(m => PerturbationMetrics.Graph.Contains(m) == graph).Select(m => new LeaderboardColumn(split, m)));
+            if (!graph) columns.Add(new LeaderboardColumn(split, PerturbationMetrics.PredictSeconds));
         }
         Columns = columns;
     }
@@ -27,7 +30,7 @@ public sealed class Leaderboard
     /// <summary>The test splits, in the order given.</summary>
     public IReadOnlyList<string> Splits { get; }
 
-    /// <summary>The metrics that have columns, in <see cref="PerturbationMetrics.All"/> order.</summary>
+    /// <summary>The metrics that have columns, in <see cref="PerturbationMetrics.All"/> order (then the graph metrics).</summary>
     public IReadOnlyList<string> Metrics { get; }
 
     /// <summary>The numeric columns, in table order (the tables add "method" first and "error" last).</summary>

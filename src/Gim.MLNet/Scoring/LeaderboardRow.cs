@@ -10,13 +10,13 @@ public sealed class LeaderboardRow
 
     internal LeaderboardRow(string method) => Method = method;
 
-    /// <summary>The name the estimator was given.</summary>
+    /// <summary>The name the method was given.</summary>
     public string Method { get; }
 
-    /// <summary>Seconds the estimator's Fit took; null when Fit failed.</summary>
+    /// <summary>Seconds the method's fit took; null when it failed.</summary>
     public double? FitSeconds { get; internal set; }
 
-    /// <summary>Why Fit failed (exception type and message); null when it succeeded.</summary>
+    /// <summary>Why the fit failed (exception type and message); null when it succeeded.</summary>
     public string? FitError { get; internal set; }
 
     /// <summary>Per split: seconds to transform the split and read the predictions (the transformer runs lazily, so both count).</summary>
@@ -25,7 +25,7 @@ public sealed class LeaderboardRow
     /// <summary>Per split: the averaged metrics (<see cref="PerturbationEvaluation.Metrics"/>).</summary>
     public IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>> Metrics => _metrics;
 
-    /// <summary>Per split: the full evaluation with per-context rows (when <see cref="ComparisonOptions.KeepEvaluations"/>).</summary>
+    /// <summary>Per split: the full evaluation with per-context rows (when the comparison keeps them, its default).</summary>
     public IReadOnlyDictionary<string, PerturbationEvaluation> Evaluations => _evaluations;
 
     /// <summary>Per split: why predicting or evaluating it failed.</summary>
@@ -60,6 +60,9 @@ public sealed class LeaderboardRow
     }
 
     internal void AddSplitError(string split, string error) => _splitErrors[split] = error;
+
+    /// <summary>Scores that are not an evaluation of predicted cells (a learned graph's), under a split name of their own.</summary>
+    internal void AddScores(string split, IReadOnlyDictionary<string, double> scores) => _metrics[split] = scores;
 
     internal bool HasValue(string split, string metric) =>
         metric == PerturbationMetrics.FitSeconds ? FitSeconds is not null

@@ -42,6 +42,15 @@ public static class PerturbationMetrics
     /// <summary>F1 of "probability &gt; threshold" over the same pairs. Higher is better.</summary>
     public const string TargetF1 = "target_f1";
 
+    /// <summary>AUROC of the learned graph's edge strengths |B_ij| against the true edges (methods with a graph, when the truth is known). Higher is better.</summary>
+    public const string EdgeAuroc = "edge_auroc";
+
+    /// <summary>AUPRC of the learned graph's edge strengths against the true edges. Higher is better.</summary>
+    public const string EdgeAuprc = "edge_auprc";
+
+    /// <summary>Structural Hamming distance of the thresholded learned graph from the true graph. Lower is better.</summary>
+    public const string Shd = "shd";
+
     /// <summary>Seconds to fit (leaderboards only). Lower is better.</summary>
     public const string FitSeconds = "fit_seconds";
 
@@ -55,13 +64,33 @@ public static class PerturbationMetrics
         TargetAuroc, TargetAuprc, TargetF1,
     });
 
+    /// <summary>The metrics computed per context and averaged over contexts (the others are pooled).</summary>
+    public static IReadOnlyList<string> PerContext { get; } = Array.AsReadOnly(new[]
+    {
+        Mmd, MmdUnbiased, MmdMedian, Energy, Sinkhorn, MeanRmse, RSquared, RSquaredTopK, PearsonDelta,
+    });
+
+    /// <summary>The metrics of a learned graph against the true one, in table order (reported under the split name "graph").</summary>
+    public static IReadOnlyList<string> Graph { get; } = Array.AsReadOnly(new[] { EdgeAuroc, EdgeAuprc, Shd });
+
+    /// <summary>The split name under which a comparison reports the <see cref="Graph"/> metrics.</summary>
+    public const string GraphSplit = "graph";
+
+    /// <summary>
+    /// How a metric is labelled in result tables: its name, except "r2_topk", which names its k ("r2_top5" for the
+    /// default), so tables made with different k never mix.
+    /// </summary>
+    /// <param name="metric">A metric name.</param>
+    /// <param name="topK">The k the evaluation used.</param>
+    public static string Label(string metric, int topK) => metric == RSquaredTopK ? $"r2_top{topK}" : metric;
+
     /// <summary>True when a smaller value of <paramref name="metric"/> is better.</summary>
     /// <param name="metric">A metric name from this class.</param>
     /// <exception cref="ArgumentException">The name is not one of this class's metrics.</exception>
     public static bool IsLowerBetter(string metric) => metric switch
     {
-        Mmd or MmdUnbiased or MmdMedian or Energy or Sinkhorn or MeanRmse or FitSeconds or PredictSeconds => true,
-        RSquared or RSquaredTopK or PearsonDelta or TargetAuroc or TargetAuprc or TargetF1 => false,
-        _ => throw new ArgumentException($"Unknown metric '{metric}'; known metrics: {string.Join(", ", All.Append(FitSeconds).Append(PredictSeconds))}.", nameof(metric)),
+        Mmd or MmdUnbiased or MmdMedian or Energy or Sinkhorn or MeanRmse or Shd or FitSeconds or PredictSeconds => true,
+        RSquared or RSquaredTopK or PearsonDelta or TargetAuroc or TargetAuprc or TargetF1 or EdgeAuroc or EdgeAuprc => false,
+        _ => throw new ArgumentException($"Unknown metric '{metric}'; known metrics: {string.Join(", ", All.Concat(Graph).Append(FitSeconds).Append(PredictSeconds))}.", nameof(metric)),
     };
 }

@@ -1,5 +1,3 @@
-using Microsoft.Data.Analysis;
-using Microsoft.ML.Data;
 
 namespace Gim.MLNet.Data.AnnData;
 
@@ -27,8 +25,4 @@ public sealed class AnnDataBooleanColumn : AnnDataObsColumn
     }
 
     internal override AnnDataObsColumn Subset(int[] rows) => new AnnDataBooleanColumn(Name, rows.Select(r => Values[r]).ToArray());
-
-    internal override DataFrameColumn ToDataFrameColumn() => new BooleanDataFrameColumn(Name, Values);
-
-    internal override InMemoryColumn ToDataViewColumn() => InMemoryColumn.Scalar(Name, BooleanDataViewType.Instance, Values);
 }

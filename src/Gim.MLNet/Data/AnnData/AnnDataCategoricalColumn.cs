@@ -1,4 +1,3 @@
-using Microsoft.Data.Analysis;
 
 namespace Gim.MLNet.Data.AnnData;
 
@@ -35,8 +34,4 @@ public sealed class AnnDataCategoricalColumn : AnnDataObsColumn
 
     internal override AnnDataObsColumn Subset(int[] rows) =>
         new AnnDataCategoricalColumn(Name, rows.Select(r => Codes[r]).ToArray(), Categories, Ordered);
-
-    internal override DataFrameColumn ToDataFrameColumn() => new StringDataFrameColumn(Name, Enumerable.Range(0, Count).Select(i => this[i]));
-
-    internal override InMemoryColumn ToDataViewColumn() => InMemoryColumn.Text(Name, Enumerable.Range(0, Count).Select(i => this[i]).ToArray());
 }

@@ -1,7 +1,5 @@
 using System.Globalization;
 using System.Numerics;
-using Microsoft.Data.Analysis;
-using Microsoft.ML.Data;
 
 namespace Gim.MLNet.Data.AnnData;
 
@@ -30,20 +28,4 @@ public sealed class AnnDataNumericColumn<T> : AnnDataObsColumn where T : unmanag
     }
 
     internal override AnnDataObsColumn Subset(int[] rows) => new AnnDataNumericColumn<T>(Name, Kind, rows.Select(r => Values[r]).ToArray());
-
-    internal override DataFrameColumn ToDataFrameColumn() => Values switch
-    {
-        float[] f => new SingleDataFrameColumn(Name, f),
-        double[] d => new DoubleDataFrameColumn(Name, d),
-        long[] l => new Int64DataFrameColumn(Name, l),
-        _ => throw new InvalidOperationException($"Unexpected element type {typeof(T).Name}."),
-    };
-
-    internal override InMemoryColumn ToDataViewColumn() => Values switch
-    {
-        float[] f => InMemoryColumn.Scalar(Name, NumberDataViewType.Single, f),
-        double[] d => InMemoryColumn.Scalar(Name, NumberDataViewType.Double, d),
-        long[] l => InMemoryColumn.Scalar(Name, NumberDataViewType.Int64, l),
-        _ => throw new InvalidOperationException($"Unexpected element type {typeof(T).Name}."),
-    };
 }

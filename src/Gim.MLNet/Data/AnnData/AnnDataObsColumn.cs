@@ -1,4 +1,3 @@
-using Microsoft.Data.Analysis;
 
 namespace Gim.MLNet.Data.AnnData;
 
@@ -34,8 +33,4 @@ public abstract class AnnDataObsColumn
     }
 
     internal abstract AnnDataObsColumn Subset(int[] rows);
-
-    internal abstract DataFrameColumn ToDataFrameColumn();
-
-    internal abstract InMemoryColumn ToDataViewColumn();
 }

@@ -1,4 +1,3 @@
-using Microsoft.Data.Analysis;
 
 namespace Gim.MLNet.Data.AnnData;
 
@@ -20,8 +19,4 @@ public sealed class AnnDataStringColumn : AnnDataObsColumn
     public override string? FormatValue(int row) => Values[row];
 
     internal override AnnDataObsColumn Subset(int[] rows) => new AnnDataStringColumn(Name, rows.Select(r => Values[r]).ToArray());
-
-    internal override DataFrameColumn ToDataFrameColumn() => new StringDataFrameColumn(Name, Values);
-
-    internal override InMemoryColumn ToDataViewColumn() => InMemoryColumn.Text(Name, Values);
 }

@@ -1,5 +1,3 @@
-using Microsoft.ML;
-using Microsoft.ML.Data;
 
 namespace Gim.MLNet.Data.Csv;
 
@@ -59,20 +57,4 @@ public sealed class CsvPerturbationTable
     /// </summary>
     public PerturbationDataset ToPerturbationDataset() =>
         PerturbationGrouper.Group(Source, ContextColumn, Contexts, i => $"line {Lines[i]}", Features, Measurements, ControlValues.ToArray(), FeatureNames, VariableNames);
-
-    /// <summary>
-    /// An <see cref="IDataView"/> with the GIM estimator's default columns: Context (text),
-    /// IsControl (bool), Features and Measurements (known-size float vectors whose SlotNames are the
-    /// column names).
-    /// </summary>
-    public IDataView ToDataView()
-    {
-        var controls = new HashSet<string>(ControlValues, StringComparer.Ordinal);
-        return new InMemoryDataViewBuilder(RowCount)
-            .Add(InMemoryColumn.Text("Context", Contexts.ToArray()))
-            .Add(InMemoryColumn.Scalar("IsControl", BooleanDataViewType.Instance, Contexts.Select(controls.Contains).ToArray()))
-            .Add(InMemoryColumn.Vector("Features", Features, FeatureNames))
-            .Add(InMemoryColumn.Vector("Measurements", Measurements, VariableNames))
-            .Build();
-    }
 }

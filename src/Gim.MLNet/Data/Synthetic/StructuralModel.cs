@@ -44,7 +44,8 @@ internal sealed class StructuralModel
         if (mechanism == MechanismKind.Linear)
         {
             // Computed once: every cell is then mean + (I − Bᵀ)⁻¹·diag(σ)·ε, O(d²) per cell.
-            _inverse = DenseMatrix.Inverse(ReducedForm(b));
+            _inverse = DenseMatrix.Inverse(ReducedForm(b),
+                () => new InvalidOperationException("The matrix I − Bᵀ is singular: the structural equations have no unique solution."));
             _noiseMap = new double[d, d];
             for (int i = 0; i < d; i++)
                 for (int j = 0; j < d; j++) _noiseMap[i, j] = _inverse[i, j] * sigma[j];

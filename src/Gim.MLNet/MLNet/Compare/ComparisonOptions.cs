@@ -6,7 +6,7 @@ namespace Gim.MLNet;
 public sealed class ComparisonOptions
 {
     /// <summary>
-    /// Columns and metrics of the evaluation of every split. When its <see cref="PerturbationEvaluationOptions.ControlStatistics"/>
+    /// Columns and metrics of the evaluation of every split. When its <see cref="ScoringOptions.ControlStatistics"/>
     /// is null, Compare computes them once from the control rows of the training data, so every method and split is
     /// scored in the same space (test splits usually have no control rows).
     /// </summary>

@@ -1,3 +1,5 @@
+using Gim.MLNet.Data;
+using Gim.MLNet.Scoring;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
@@ -31,8 +33,8 @@ internal sealed class EvaluationData
 
     public ControlStatistics? ControlStatisticsFromRows()
     {
-        var rows = Groups.Where(g => g.IsControl).SelectMany(g => g.Observed).ToList();
-        return rows.Count == 0 ? null : ControlStatistics.Fit(rows, Variables);
+        var controls = Groups.Where(g => g.IsControl).Select(g => g.ObservedCells()).ToList();
+        return controls.Count == 0 ? null : ControlStatistics.FromStandardizer(Standardizer.FitRows(controls, Variables));
     }
 
     public static EvaluationData Read(IDataView data, PerturbationEvaluationOptions options, bool readPredictions)
@@ -132,6 +134,7 @@ internal sealed class EvaluationData
                 row++;
             }
         }
+        foreach (ContextGroup g in order) g.HasTargetProbabilities = probabilities is not null;
         return new EvaluationData(d, order, probabilities is not null, controlDescription);
     }
 
@@ -207,6 +210,9 @@ internal sealed class EvaluationData
 /// <summary>One context's rows.</summary>
 internal sealed class ContextGroup(string name, bool isControl, int variables, long firstRow)
 {
+    /// <summary>Whether the evaluated data had a target-probabilities column.</summary>
+    public bool HasTargetProbabilities { get; set; }
+
     public string Name { get; } = name;
     public bool IsControl { get; } = isControl;
     public long FirstRow { get; } = firstRow;
@@ -214,4 +220,19 @@ internal sealed class ContextGroup(string name, bool isControl, int variables, l
     public List<float[]> Predicted { get; } = new();
     public double[] TargetProbabilitySum { get; } = new double[variables];
     public bool[]? TrueTargets { get; set; }
+
+    public float[,] ObservedCells() => Stack(Observed);
+
+    /// <summary>The context as the scorer takes it: mean target probabilities over its rows when the data has them.</summary>
+    public ScoredContext ToScored(bool hasTargetProbabilities) => new(Name, IsControl, ObservedCells(), Stack(Predicted),
+        hasTargetProbabilities ? TargetProbabilitySum.Select(s => s / Observed.Count).ToArray() : null, TrueTargets);
+
+    private static float[,] Stack(List<float[]> rows)
+    {
+        int d = rows.Count == 0 ? 0 : rows[0].Length;
+        var cells = new float[rows.Count, d];
+        for (int i = 0; i < rows.Count; i++)
+            for (int j = 0; j < d; j++) cells[i, j] = rows[i][j];
+        return cells;
+    }
 }

@@ -6,6 +6,7 @@ namespace Gim.MLNet.Scoring;
 /// <summary>
 /// The scoring of the three Sachs tasks of BENCHMARK.md §4, shared by the benchmarks and the samples so both
 /// report the same numbers: (a) held-out cells, (b) nominal-target recovery, (c) consensus-graph recovery.
+/// Cells are scored by the library's one scorer (<see cref="PerturbationScorer"/>).
 /// </summary>
 public static partial class SachsTasks
 {
@@ -27,39 +28,24 @@ public static partial class SachsTasks
         if (test.VariableCount != train.VariableCount || test.FeatureCount != train.FeatureCount)
             throw new ArgumentException($"The test data have {test.VariableCount} variables and {test.FeatureCount} features; the training data {train.VariableCount} and {train.FeatureCount}.", nameof(test));
 
-        Standardizer units = Standardizer.FitRows(train.Controls.Select(c => c.Samples), train.VariableCount);
-        // Standardised by its own statistics, the control mean is the origin; computed anyway so the code states it.
-        double[] controlMean = MeanMetrics.ColumnMeans(units.Transform(Stack(train.Controls.Select(c => c.Samples).ToList(), train.VariableCount)));
-        var scores = new List<SachsConditionScore>(test.Contexts.Count);
-        for (int c = 0; c < test.Contexts.Count; c++)
+        var options = new ScoringOptions
         {
-            PerturbationContext context = test.Contexts[c];
-            float[,] observed = units.Transform(context.Samples);
-            float[,] predicted = units.Transform(model.Sample(context.Features, context.SampleCount, unchecked(seed * 100_003 + c)));
-            double[] predictedMean = MeanMetrics.ColumnMeans(predicted);
-            double[] observedMean = MeanMetrics.ColumnMeans(observed);
-            scores.Add(new SachsConditionScore(
-                context.Name,
-                context.IsControl,
-                context.SampleCount,
-                DistributionDistances.MmdMultiScale(predicted, observed),
-                DistributionDistances.Energy(predicted, observed),
-                MeanMetrics.Rmse(predictedMean, observedMean),
-                context.IsControl ? double.NaN : MeanMetrics.PearsonDelta(predictedMean, observedMean, controlMean),
-                MeanMetrics.Rmse(predictedMean, controlMean),
-                MeanMetrics.Rmse(observedMean, controlMean)));
+            ControlStatistics = ControlStatistics.FromControls(train),
+            UnbiasedMmd = false,
+            MedianHeuristicMmd = false,
+        };
+        IReadOnlyList<ScoredContext> contexts = ModelComparison.Predict(model, test, seed, CancellationToken.None)
+            .Select(c => c with { TargetProbabilities = null }).ToList();
+        PerturbationEvaluation evaluation = PerturbationScorer.Score(contexts, options);
+        var scores = new List<SachsConditionScore>(test.Contexts.Count);
+        for (int c = 0; c < contexts.Count; c++)
+        {
+            ContextEvaluation e = evaluation.PerContext[c];
+            // In control-standardised units the control mean is the origin: a mean's RMSE from it is its shift.
+            double Shift(float[,] cells) => MeanMetrics.Rmse(MeanMetrics.ColumnMeans(evaluation.ControlStatistics.Standardize(cells)), new double[test.VariableCount]);
+            scores.Add(new SachsConditionScore(e.Context, e.IsControl, e.Rows, e.Mmd, e.Energy, e.MeanRmse, e.PearsonDelta,
+                Shift(contexts[c].Predicted), Shift(contexts[c].Observed)));
         }
         return new SachsCellScores(scores);
-    }
-
-    private static float[,] Stack(IReadOnlyList<float[,]> blocks, int columns)
-    {
-        var result = new float[blocks.Sum(b => b.GetLength(0)), columns];
-        int row = 0;
-        foreach (float[,] block in blocks)
-            for (int i = 0; i < block.GetLength(0); i++, row++)
-                for (int j = 0; j < columns; j++)
-                    result[row, j] = block[i, j];
-        return result;
     }
 }

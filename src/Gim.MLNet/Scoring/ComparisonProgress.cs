@@ -1,15 +1,15 @@
-namespace Gim.MLNet;
+namespace Gim.MLNet.Scoring;
 
-/// <summary>What <see cref="PerturbationCatalog.Compare"/> is doing.</summary>
+/// <summary>What a comparison (<c>mlContext.Perturbation().Compare</c> or <see cref="ModelComparison"/>) is doing.</summary>
 public enum ComparisonStage
 {
-    /// <summary>An estimator's Fit has started.</summary>
+    /// <summary>A method's fit has started.</summary>
     Fitting,
 
-    /// <summary>An estimator's Fit has ended.</summary>
+    /// <summary>A method's fit has ended.</summary>
     Fitted,
 
-    /// <summary>A split is being transformed and evaluated.</summary>
+    /// <summary>A split is being predicted and evaluated.</summary>
     Evaluating,
 
     /// <summary>A split has been evaluated.</summary>
@@ -19,7 +19,7 @@ public enum ComparisonStage
     Failed,
 }
 
-/// <summary>One progress report of <see cref="PerturbationCatalog.Compare"/>.</summary>
+/// <summary>One progress report of a comparison.</summary>
 /// <param name="Method">The estimator's name.</param>
 /// <param name="MethodIndex">Its 0-based position among the estimators.</param>
 /// <param name="MethodCount">How many estimators are compared.</param>

@@ -1,7 +1,6 @@
 using Gim.MLNet.Data;
-using Microsoft.ML;
 
-namespace Gim.MLNet;
+namespace Gim.MLNet.Scoring;
 
 /// <summary>
 /// The per-variable mean and standard deviation of control cells. Evaluation works in the space
@@ -46,43 +45,24 @@ public sealed class ControlStatistics
         return new ControlStatistics(standardizer.Mean, standardizer.Scale);
     }
 
-    /// <summary>
-    /// Computes the statistics from the control rows of <paramref name="data"/> (typically the training data):
-    /// the observed cells in <see cref="PerturbationEvaluationOptions.MeasurementsColumnName"/> of the rows that
-    /// <see cref="PerturbationEvaluationOptions.ControlColumnName"/> or <see cref="PerturbationEvaluationOptions.ControlContextValue"/> mark.
-    /// </summary>
-    /// <param name="data">One row per cell, with the measurements, context and control columns.</param>
-    /// <param name="options">Column names (only the measurements, context and control settings are read); null = defaults.</param>
-    /// <exception cref="ArgumentException">A column is missing or mistyped, or no row is a control row.</exception>
-    public static ControlStatistics FromData(IDataView data, PerturbationEvaluationOptions? options = null)
+    /// <summary>The statistics of the control cells of a data set (typically the training data): mean and population standard deviation per variable.</summary>
+    /// <param name="data">A data set with at least one control context.</param>
+    /// <exception cref="ArgumentException">The data have no control context.</exception>
+    public static ControlStatistics FromControls(PerturbationDataset data)
     {
         ArgumentNullException.ThrowIfNull(data);
-        options = (options ?? new PerturbationEvaluationOptions()).Clone();
-        options.ControlStatistics = null;
-        options.Validate();
-        EvaluationData read = EvaluationData.Read(data, options, readPredictions: false);
-        return read.ControlStatisticsFromRows()
-            ?? throw new ArgumentException($"ControlStatistics.FromData: no control rows ({read.ControlDescription}); the control statistics need the control cells.");
+        if (!data.Controls.Any())
+            throw new ArgumentException("ControlStatistics.FromControls: the data have no control context; the control statistics need the control cells.", nameof(data));
+        return FromStandardizer(Standardizer.FitRows(data.Controls.Select(c => c.Samples), data.VariableCount));
     }
 
-    /// <summary>Maps a row-major sample matrix into the evaluation space.</summary>
-    internal float[,] Standardize(List<float[]> rows)
+    /// <summary>Maps cells (rows × variables, original units) into the evaluation space.</summary>
+    internal float[,] Standardize(float[,] cells)
     {
-        var z = new float[rows.Count, Count];
-        for (int i = 0; i < rows.Count; i++)
-        {
-            float[] row = rows[i];
-            for (int j = 0; j < Count; j++) z[i, j] = (float)((row[j] - Mean[j]) / Scale[j]);
-        }
+        int n = cells.GetLength(0);
+        var z = new float[n, Count];
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < Count; j++) z[i, j] = (float)((cells[i, j] - Mean[j]) / Scale[j]);
         return z;
-    }
-
-    internal static ControlStatistics Fit(IEnumerable<float[]> rows, int variables)
-    {
-        var list = rows.ToList();
-        var block = new float[list.Count, variables];
-        for (int i = 0; i < list.Count; i++)
-            for (int j = 0; j < variables; j++) block[i, j] = list[i][j];
-        return FromStandardizer(Standardizer.FitRows(new[] { block }, variables));
     }
 }

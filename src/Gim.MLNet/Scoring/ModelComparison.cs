@@ -1,0 +1,99 @@
+using Gim.MLNet.Data;
+using Gim.MLNet.Modeling;
+
+namespace Gim.MLNet.Scoring;
+
+/// <summary>Settings of <see cref="ModelComparison.Run"/>.</summary>
+public sealed class ModelComparisonOptions
+{
+    /// <summary>
+    /// Control statistics, true targets and metric settings of the scoring. When its control statistics are null they
+    /// come from the training data's control cells, so every method and split is scored in the same space.
+    /// </summary>
+    public ScoringOptions Scoring { get; set; } = new();
+
+    /// <summary>Seed of the draws: context c (0-based, in the split's order) is predicted with seed · 100003 + c. Default 0.</summary>
+    public int Seed { get; set; }
+
+    /// <summary>The true graph (cause × effect, non-zero = edge): with it, every method with a graph gets the graph metrics under the split "graph". Default null.</summary>
+    public double[,]? TrueGraph { get; set; }
+
+    /// <summary>|B_ij| above this counts as an edge for the SHD. Default 0.3, as GIM's graph read-out (docs/method.md).</summary>
+    public double GraphThreshold { get; set; } = 0.3;
+
+    /// <summary>Optional sink for progress: one report when each fit and each split starts and ends.</summary>
+    public IProgress<ComparisonProgress>? Progress { get; set; }
+
+    /// <summary>Optional log of every progress report, as a line.</summary>
+    public Action<string>? Log { get; set; }
+
+    /// <summary>Checked before every fit and split; cancelling throws <see cref="OperationCanceledException"/>.</summary>
+    public CancellationToken CancellationToken { get; set; }
+
+    /// <summary>Keep each split's full <see cref="PerturbationEvaluation"/> (per-context rows) in the leaderboard rows. Default true.</summary>
+    public bool KeepEvaluations { get; set; } = true;
+}
+
+/// <summary>
+/// Compares fitted-in-process models (GIM, its peers, any <see cref="PerturbationModel"/>) on the same training data and
+/// test splits: each method is fitted (timed), draws as many cells per test context as were observed (timed), and is
+/// scored by <see cref="PerturbationScorer"/>. The ML.NET layer's <c>Compare</c> does the same through estimators and
+/// ONNX; this one draws with the models' own samplers, so results replay exactly for a seed (the benchmarks use it).
+/// </summary>
+public static class ModelComparison
+{
+    /// <summary>Runs the comparison and returns one leaderboard row per method, in the given order.</summary>
+    /// <param name="methods">Named methods: how to fit each on the training data (a failure is recorded in its row).</param>
+    /// <param name="train">The training data (with control contexts: their cells define the evaluation space unless given).</param>
+    /// <param name="testSplits">Named test data, e.g. "pood" and "food".</param>
+    /// <param name="options">Scoring, seed, true graph, progress; null for the defaults.</param>
+    /// <exception cref="ArgumentException">No methods or splits, duplicate names, or no control statistics.</exception>
+    public static Leaderboard Run(IEnumerable<KeyValuePair<string, Func<PerturbationDataset, PerturbationModel>>> methods,
+        PerturbationDataset train, IEnumerable<KeyValuePair<string, PerturbationDataset>> testSplits, ModelComparisonOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(methods);
+        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(testSplits);
+        options ??= new ModelComparisonOptions();
+        ArgumentNullException.ThrowIfNull(options.Scoring, "options.Scoring");
+        var methodList = methods.ToList();
+        var splits = testSplits.ToList();
+        if (methodList.Count == 0) throw new ArgumentException("Compare: give at least one method.");
+        if (splits.Count == 0) throw new ArgumentException("Compare: give at least one test split.");
+        ComparisonEngine.CheckNames(methodList.Select(m => m.Key), "method");
+        ComparisonEngine.CheckNames(splits.Select(s => s.Key), "split");
+        foreach (var (name, data) in splits)
+        {
+            if (data is null) throw new ArgumentNullException(nameof(testSplits), $"Compare: the data of split '{name}' is null.");
+            if (data.VariableCount != train.VariableCount || data.FeatureCount != train.FeatureCount)
+                throw new ArgumentException($"Compare: split '{name}' has {data.VariableCount} variables and {data.FeatureCount} features; the training data have {train.VariableCount} and {train.FeatureCount}.");
+        }
+
+        ScoringOptions scoring = options.Scoring.Clone();
+        scoring.CancellationToken = options.CancellationToken;
+        scoring.Validate();
+        scoring.ControlStatistics ??= ControlStatistics.FromControls(train);
+        int seed = options.Seed;
+        var compared = methodList.Select(m => new ComparisonEngine.Method<PerturbationModel>(m.Key,
+            () => (m.Value ?? throw new ArgumentNullException(nameof(methods), $"Method '{m.Key}' is null."))(train))).ToList();
+        return ComparisonEngine.Run(compared, splits.Select(s => s.Key).ToList(),
+            (model, s) => Predict(model, splits[s].Value, seed, options.CancellationToken),
+            scoring, options.Progress, options.Log, options.KeepEvaluations,
+            options.TrueGraph is double[,] truth ? model => model.Graph() is double[,] graph ? GraphScorer.Score(graph, truth, options.GraphThreshold) : null : null);
+    }
+
+    /// <summary>A model's draws for every context of a split (as many as observed), with its target probabilities when it has them.</summary>
+    internal static IReadOnlyList<ScoredContext> Predict(PerturbationModel model, PerturbationDataset split, int seed, CancellationToken token)
+    {
+        var contexts = new List<ScoredContext>(split.Contexts.Count);
+        for (int c = 0; c < split.Contexts.Count; c++)
+        {
+            token.ThrowIfCancellationRequested();
+            PerturbationContext context = split.Contexts[c];
+            float[,] predicted = model.Sample(context.Features, context.SampleCount, unchecked(seed * 100_003 + c));
+            double[]? pi = model.TargetProbabilities(context.Features)?.Select(p => (double)p).ToArray();
+            contexts.Add(new ScoredContext(context.Name, context.IsControl, context.Samples, predicted, pi));
+        }
+        return contexts;
+    }
+}

@@ -1,0 +1,131 @@
+using Gim.MLNet.Data;
+
+namespace Gim.MLNet.Scoring;
+
+/// <summary>
+/// The one scorer of the library (BENCHMARK.md §2): every context's predicted draws against its observed cells in the
+/// control-standardised space (multi-scale MMD, energy, Sinkhorn, mean RMSE, R², top-k R², Pearson delta), averaged
+/// over contexts, and target probabilities pooled over the non-control contexts (AUROC, AUPRC, F1). The ML.NET
+/// evaluation, both comparisons and the Sachs tasks all score through it.
+/// </summary>
+public static class PerturbationScorer
+{
+    /// <summary>Scores the contexts and averages their metrics.</summary>
+    /// <param name="contexts">The contexts, with observed cells and predicted draws.</param>
+    /// <param name="options">Control statistics, true targets and metric settings; null for the defaults.</param>
+    /// <exception cref="ArgumentException">No contexts, no control statistics, mismatched sizes or non-finite cells.</exception>
+    public static PerturbationEvaluation Score(IReadOnlyList<ScoredContext> contexts, ScoringOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(contexts);
+        options ??= new ScoringOptions();
+        options.Validate();
+        if (contexts.Count == 0)
+            throw new ArgumentException("The evaluated data has no rows.");
+        int d = contexts[0].Observed.GetLength(1);
+        foreach (ScoredContext c in contexts) Check(c, d);
+        ControlStatistics statistics = options.ControlStatistics ?? FromControls(contexts, d)
+            ?? throw new ArgumentException("The evaluated data has no control rows, and no ControlStatistics were given. " +
+                "Evaluation works in units standardised by the control cells: include control rows, or set " +
+                $"{options.GetType().Name}.ControlStatistics (e.g. ControlStatistics.FromData(trainingData)).");
+        if (statistics.Count != d)
+            throw new ArgumentException($"The ControlStatistics describe {statistics.Count} variables but the cells have {d}.");
+
+        int k = Math.Min(options.TopK, d);
+        var perContext = new List<ContextEvaluation>();
+        foreach (ScoredContext context in contexts)
+        {
+            if (context.IsControl && !options.ScoreControlContexts) continue;
+            options.CancellationToken.ThrowIfCancellationRequested();
+            perContext.Add(ScoreContext(context, statistics, options, k));
+        }
+        if (perContext.Count == 0)
+            throw new ArgumentException("The evaluated data has only control contexts and ScoreControlContexts is false; there is nothing to score.");
+
+        var metrics = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (string metric in PerturbationMetrics.PerContext)
+        {
+            if (metric == PerturbationMetrics.MmdUnbiased && !options.UnbiasedMmd) continue;
+            if (metric == PerturbationMetrics.MmdMedian && !options.MedianHeuristicMmd) continue;
+            if (metric == PerturbationMetrics.Sinkhorn && options.SinkhornEpsilon is null) continue;
+            metrics[metric] = AverageDefined(perContext.Select(c => c[metric]));
+        }
+        int pairs = AddTargetMetrics(contexts, options, metrics, d);
+        return new PerturbationEvaluation(perContext, metrics, statistics, k, pairs);
+    }
+
+    /// <summary>One context's metrics in the space of <paramref name="statistics"/> (where the control mean is the origin).</summary>
+    private static ContextEvaluation ScoreContext(ScoredContext context, ControlStatistics statistics, ScoringOptions options, int k)
+    {
+        float[,] p = statistics.Standardize(context.Predicted), q = statistics.Standardize(context.Observed);
+        int rows = q.GetLength(0);
+        var controlMean = new double[statistics.Count];
+        double[] predictedMean = MeanMetrics.ColumnMeans(p), observedMean = MeanMetrics.ColumnMeans(q);
+        return new ContextEvaluation(
+            context.Name, context.IsControl, rows,
+            Mmd: DistributionDistances.Mmd(p, q, options.MmdGammas),
+            MmdUnbiased: options.UnbiasedMmd && rows >= 2 && p.GetLength(0) >= 2 ? DistributionDistances.Mmd(p, q, options.MmdGammas, unbiased: true) : double.NaN,
+            MmdMedian: options.MedianHeuristicMmd ? DistributionDistances.MmdMedianHeuristic(p, q) : double.NaN,
+            Energy: DistributionDistances.Energy(p, q),
+            Sinkhorn: options.SinkhornEpsilon is double epsilon ? DistributionDistances.Sinkhorn(p, q, epsilon) : double.NaN,
+            MeanRmse: MeanMetrics.Rmse(predictedMean, observedMean),
+            RSquared: MeanMetrics.RSquared(predictedMean, observedMean, options.ClipRSquaredAtZero),
+            // A control context has no shift: its "most shifted" variables and its shift correlation would be noise.
+            RSquaredTopK: context.IsControl ? double.NaN
+                : MeanMetrics.RSquared(predictedMean, observedMean, MeanMetrics.TopKMostShifted(observedMean, controlMean, k), options.ClipRSquaredAtZero),
+            PearsonDelta: context.IsControl ? double.NaN : MeanMetrics.PearsonDelta(predictedMean, observedMean, controlMean));
+    }
+
+    /// <summary>Pools π against the true targets over every non-control context (BENCHMARK.md §2: contexts with c &gt; 0).</summary>
+    private static int AddTargetMetrics(IReadOnlyList<ScoredContext> contexts, ScoringOptions options, Dictionary<string, double> metrics, int d)
+    {
+        var perturbed = contexts.Where(c => !c.IsControl).ToList();
+        bool haveTruth = options.TrueTargets is not null || perturbed.Any(c => c.TrueTargets is not null);
+        if (!haveTruth || perturbed.Count == 0 || perturbed.Any(c => c.TargetProbabilities is null)) return 0;
+        var scores = new List<double>();
+        var labels = new List<bool>();
+        foreach (ScoredContext context in perturbed)
+        {
+            bool[] truth = context.TrueTargets ?? TruthFromDictionary(options, context.Name);
+            if (truth.Length != d)
+                throw new ArgumentException($"TrueTargets['{context.Name}'] has {truth.Length} flags; expected one per variable ({d}).");
+            scores.AddRange(context.TargetProbabilities!);
+            labels.AddRange(truth);
+        }
+        metrics[PerturbationMetrics.TargetAuroc] = ClassificationMetrics.Auroc(scores, labels);
+        metrics[PerturbationMetrics.TargetAuprc] = ClassificationMetrics.Auprc(scores, labels);
+        metrics[PerturbationMetrics.TargetF1] = ClassificationMetrics.F1(scores, labels, options.TargetThreshold);
+        return scores.Count;
+    }
+
+    private static bool[] TruthFromDictionary(ScoringOptions options, string context) =>
+        options.TrueTargets is { } truth && truth.TryGetValue(context, out bool[]? flags) && flags is not null ? flags
+            : throw new ArgumentException($"{options.GetType().Name}.TrueTargets has no entry for context '{context}'; give the true targets of every non-control context.");
+
+    private static ControlStatistics? FromControls(IReadOnlyList<ScoredContext> contexts, int d)
+    {
+        var controls = contexts.Where(c => c.IsControl).Select(c => c.Observed).ToList();
+        return controls.Count == 0 ? null : ControlStatistics.FromStandardizer(Data.Standardizer.FitRows(controls, d));
+    }
+
+    private static void Check(ScoredContext context, int d)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (context.Observed.GetLength(1) != d || context.Predicted.GetLength(1) != d)
+            throw new ArgumentException($"Context '{context.Name}': the observed cells have {context.Observed.GetLength(1)} variables and the predicted draws {context.Predicted.GetLength(1)}; the contexts have {d}.");
+        if (context.TargetProbabilities is { } pi && pi.Length != d)
+            throw new ArgumentException($"Context '{context.Name}': {pi.Length} target probabilities; expected one per variable ({d}).");
+    }
+
+    private static double AverageDefined(IEnumerable<double> values)
+    {
+        double sum = 0;
+        int count = 0;
+        foreach (double v in values)
+        {
+            if (double.IsNaN(v)) continue;
+            sum += v;
+            count++;
+        }
+        return count == 0 ? double.NaN : sum / count;
+    }
+}

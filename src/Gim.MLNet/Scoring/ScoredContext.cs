@@ -1,0 +1,11 @@
+namespace Gim.MLNet.Scoring;
+
+/// <summary>One context as the scorer sees it: its observed cells and the method's predicted draws (original units), and what is known of its targets.</summary>
+/// <param name="Name">The context's name.</param>
+/// <param name="IsControl">Whether it is a control context (its cells define the evaluation space when no statistics are given).</param>
+/// <param name="Observed">The observed cells, rows × variables.</param>
+/// <param name="Predicted">The predicted draws, rows × variables (usually as many as observed).</param>
+/// <param name="TargetProbabilities">The method's mean target probability per variable; null for a method without targets.</param>
+/// <param name="TrueTargets">The context's true targets, one flag per variable, when known here (else from <see cref="ScoringOptions.TrueTargets"/>).</param>
+public sealed record ScoredContext(string Name, bool IsControl, float[,] Observed, float[,] Predicted,
+    double[]? TargetProbabilities = null, bool[]? TrueTargets = null);
