@@ -8,29 +8,9 @@ namespace Gim.MLNet.Modeling;
 /// per-context means [K, d] and covariances [K, d, d], and (for mini-batches of cells) all cells
 /// [N, d] with each context's offset and count.
 /// </summary>
-internal sealed class ContextTensors : IDisposable
+internal sealed record ContextTensors(Tensor Features, Tensor Perturbed, Tensor Weights, Tensor Means, Tensor? Covariances,
+    Tensor? Cells, long[] Offsets, long[] Counts) : IDisposable
 {
-    private ContextTensors(Tensor features, Tensor perturbed, Tensor weights, Tensor means, Tensor? covariances,
-        Tensor? cells, long[] offsets, long[] counts)
-    {
-        Features = features;
-        Perturbed = perturbed;
-        Weights = weights;
-        Means = means;
-        Covariances = covariances;
-        Cells = cells;
-        Offsets = offsets;
-        Counts = counts;
-    }
-
-    public Tensor Features { get; }
-    public Tensor Perturbed { get; }
-    public Tensor Weights { get; }
-    public Tensor Means { get; }
-    public Tensor? Covariances { get; }
-    public Tensor? Cells { get; }
-    public long[] Offsets { get; }
-    public long[] Counts { get; }
     public int ContextCount => Offsets.Length;
 
     public static ContextTensors Create(PerturbationDataset data, Standardizer variables, Standardizer features,

@@ -115,7 +115,7 @@ public abstract class PerturbationOptions
     public virtual PerturbationOptions Clone() => (PerturbationOptions)MemberwiseClone();
 
     /// <summary>Throws naming this options class, the setting, its value and what was expected.</summary>
-    private protected void Require(bool ok, string name, object value, string expected)
+    internal void Require(bool ok, string name, object value, string expected)
     {
         if (!ok)
             throw new ArgumentOutOfRangeException(name, value, $"{GetType().Name}.{name} is {value}; expected {expected}.");

@@ -91,8 +91,22 @@ internal static class ComparisonEngine
         return new Leaderboard(anyGraph ? splits.Append(PerturbationMetrics.GraphSplit).ToList() : splits, rows);
     }
 
+    /// <summary>Checks what a comparison is given: at least one method and split, distinct non-empty names, no null split.</summary>
+    /// <param name="methods">The methods' names.</param>
+    /// <param name="what">What a method is called in messages ("estimator", "method").</param>
+    /// <param name="splits">The splits' names and data.</param>
+    public static void CheckInputs(IReadOnlyList<string> methods, string what, IReadOnlyList<(string Name, object? Data)> splits)
+    {
+        if (methods.Count == 0) throw new ArgumentException($"Compare: give at least one {what}.");
+        if (splits.Count == 0) throw new ArgumentException("Compare: give at least one test split.");
+        CheckNames(methods, what);
+        CheckNames(splits.Select(s => s.Name), "split");
+        foreach (var (name, data) in splits)
+            if (data is null) throw new ArgumentNullException("testSplits", $"Compare: the data of split '{name}' is null.");
+    }
+
     /// <summary>Throws when a name is empty or used twice (names label the leaderboard).</summary>
-    public static void CheckNames(IEnumerable<string> names, string what)
+    private static void CheckNames(IEnumerable<string> names, string what)
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (string name in names)

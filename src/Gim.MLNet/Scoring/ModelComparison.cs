@@ -58,13 +58,9 @@ public static class ModelComparison
         ArgumentNullException.ThrowIfNull(options.Scoring, "options.Scoring");
         var methodList = methods.ToList();
         var splits = testSplits.ToList();
-        if (methodList.Count == 0) throw new ArgumentException("Compare: give at least one method.");
-        if (splits.Count == 0) throw new ArgumentException("Compare: give at least one test split.");
-        ComparisonEngine.CheckNames(methodList.Select(m => m.Key), "method");
-        ComparisonEngine.CheckNames(splits.Select(s => s.Key), "split");
+        ComparisonEngine.CheckInputs(methodList.Select(m => m.Key).ToList(), "method", splits.Select(s => (s.Key, (object?)s.Value)).ToList());
         foreach (var (name, data) in splits)
         {
-            if (data is null) throw new ArgumentNullException(nameof(testSplits), $"Compare: the data of split '{name}' is null.");
             if (data.VariableCount != train.VariableCount || data.FeatureCount != train.FeatureCount)
                 throw new ArgumentException($"Compare: split '{name}' has {data.VariableCount} variables and {data.FeatureCount} features; the training data have {train.VariableCount} and {train.FeatureCount}.");
         }

@@ -1,3 +1,4 @@
+using Gim.MLNet.Modeling;
 using static TorchSharp.torch;
 
 namespace Gim.MLNet.Causal;
@@ -17,6 +18,23 @@ namespace Gim.MLNet.Causal;
 internal sealed class GimObjective(double targetSparsity, double graphSparsity, double controlTargetWeight,
     double initialTemperature, double finalTemperature, int maxSteps, bool straightThrough)
 {
+    /// <summary>
+    /// Checks the settings of the objective and of its optimisation, which GIM's options and TwoStageCausal's share;
+    /// a failure names <paramref name="options"/>' class and the setting.
+    /// </summary>
+    internal static void Check(PerturbationOptions options, double targetSparsity, double graphSparsity, double controlTargetWeight,
+        double learningRate, int maxSteps, double initialTemperature, double finalTemperature, double initialTargetLogit)
+    {
+        options.Require(targetSparsity >= 0 && double.IsFinite(targetSparsity), nameof(GimOptions.TargetSparsity), targetSparsity, "a finite value ≥ 0");
+        options.Require(graphSparsity >= 0 && double.IsFinite(graphSparsity), nameof(GimOptions.GraphSparsity), graphSparsity, "a finite value ≥ 0");
+        options.Require(controlTargetWeight >= 0 && double.IsFinite(controlTargetWeight), nameof(GimOptions.ControlTargetWeight), controlTargetWeight, "a finite value ≥ 0");
+        options.Require(learningRate > 0 && double.IsFinite(learningRate), nameof(GimOptions.LearningRate), learningRate, "a finite value > 0");
+        options.Require(maxSteps >= 1, nameof(GimOptions.MaxSteps), maxSteps, "≥ 1");
+        options.Require(initialTemperature > 0 && double.IsFinite(initialTemperature), nameof(GimOptions.InitialTemperature), initialTemperature, "> 0");
+        options.Require(finalTemperature > 0 && double.IsFinite(finalTemperature), nameof(GimOptions.FinalTemperature), finalTemperature, "> 0");
+        options.Require(double.IsFinite(initialTargetLogit), nameof(GimOptions.InitialTargetLogit), initialTargetLogit, "a finite value");
+    }
+
     /// <summary>τ at step <paramref name="step"/> (0-based): τ₀ (τ₁/τ₀)^(step/(steps − 1)); τ₁ when there is one step.</summary>
     public double Temperature(int step)
     {

@@ -150,18 +150,11 @@ public sealed class GimOptions : PerturbationOptions
     /// <summary>Checks every setting and throws <see cref="ArgumentOutOfRangeException"/> naming the first one out of range.</summary>
     public override void Validate()
     {
+        GimObjective.Check(this, TargetSparsity, GraphSparsity, ControlTargetWeight, LearningRate, MaxSteps, InitialTemperature, FinalTemperature, InitialTargetLogit);
         Require(EncoderDepth >= 0, nameof(EncoderDepth), EncoderDepth, "≥ 0");
         Require(EncoderWidth >= 1, nameof(EncoderWidth), EncoderWidth, "≥ 1");
-        Require(TargetSparsity >= 0 && double.IsFinite(TargetSparsity), nameof(TargetSparsity), TargetSparsity, "a finite value ≥ 0");
-        Require(GraphSparsity >= 0 && double.IsFinite(GraphSparsity), nameof(GraphSparsity), GraphSparsity, "a finite value ≥ 0");
-        Require(ControlTargetWeight >= 0 && double.IsFinite(ControlTargetWeight), nameof(ControlTargetWeight), ControlTargetWeight, "a finite value ≥ 0");
         Require(WeightDecay >= 0 && double.IsFinite(WeightDecay), nameof(WeightDecay), WeightDecay, "a finite value ≥ 0");
-        Require(LearningRate > 0 && double.IsFinite(LearningRate), nameof(LearningRate), LearningRate, "a finite value > 0");
-        Require(MaxSteps >= 1, nameof(MaxSteps), MaxSteps, "≥ 1");
-        Require(InitialTemperature > 0 && double.IsFinite(InitialTemperature), nameof(InitialTemperature), InitialTemperature, "> 0");
-        Require(FinalTemperature > 0 && double.IsFinite(FinalTemperature), nameof(FinalTemperature), FinalTemperature, "> 0");
         Require(RelaxationDraws >= 1, nameof(RelaxationDraws), RelaxationDraws, "≥ 1");
-        Require(double.IsFinite(InitialTargetLogit), nameof(InitialTargetLogit), InitialTargetLogit, "a finite value");
         Require(ContextBatchSize >= 0, nameof(ContextBatchSize), ContextBatchSize, "≥ 0 (0 = all contexts)");
         Require(CellBatchSize >= 0, nameof(CellBatchSize), CellBatchSize, "≥ 0 (0 = all cells)");
         Require(EvaluateEvery >= 1, nameof(EvaluateEvery), EvaluateEvery, "≥ 1");

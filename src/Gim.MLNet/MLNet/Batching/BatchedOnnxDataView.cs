@@ -3,23 +3,15 @@ using Microsoft.ML;
 namespace Gim.MLNet;
 
 /// <summary>The lazily transformed view: the input's columns plus the graph's outputs, computed a block at a time.</summary>
-internal sealed class BatchedOnnxDataView : IDataView
+internal sealed class BatchedOnnxDataView(BatchedOnnxTransformer transformer, IDataView input, DataViewSchema schema, BatchPlan plan) : IDataView
 {
-    public BatchedOnnxDataView(BatchedOnnxTransformer transformer, IDataView input, DataViewSchema schema, BatchPlan plan)
-    {
-        Transformer = transformer;
-        Input = input;
-        Schema = schema;
-        Plan = plan;
-    }
+    public BatchedOnnxTransformer Transformer { get; } = transformer;
 
-    public BatchedOnnxTransformer Transformer { get; }
+    public IDataView Input { get; } = input;
 
-    public IDataView Input { get; }
+    public BatchPlan Plan { get; } = plan;
 
-    public BatchPlan Plan { get; }
-
-    public DataViewSchema Schema { get; }
+    public DataViewSchema Schema { get; } = schema;
 
     // Shuffling would need both input cursors to shuffle alike, which a shared Random cannot promise.
     public bool CanShuffle => false;

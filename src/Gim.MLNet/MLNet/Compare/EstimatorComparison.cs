@@ -46,11 +46,6 @@ internal static class EstimatorComparison
         ArgumentNullException.ThrowIfNull(trainingData);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(options.Evaluation, "options.Evaluation");
-        if (methods.Count == 0) throw new ArgumentException("Compare: give at least one estimator.");
-        if (splits.Count == 0) throw new ArgumentException("Compare: give at least one test split.");
-        ComparisonEngine.CheckNames(methods.Select(m => m.Name), "estimator");
-        ComparisonEngine.CheckNames(splits.Select(s => s.Key), "split");
-        foreach (var (name, data) in splits)
-            if (data is null) throw new ArgumentNullException(nameof(splits), $"Compare: the data of split '{name}' is null.");
+        ComparisonEngine.CheckInputs(methods.Select(m => m.Name).ToList(), "estimator", splits.Select(s => (s.Key, (object?)s.Value)).ToList());
     }
 }

@@ -8,21 +8,8 @@ namespace Gim.MLNet.Peers;
 /// per-variable variances [K, d] (population). Enough for the black-box peers, whose losses depend on
 /// the cells only through these (squared error of the mean; Gaussian likelihood with diagonal covariance).
 /// </summary>
-internal sealed class ContextMoments : IDisposable
+internal sealed record ContextMoments(Tensor Features, Tensor Means, Tensor Variances) : IDisposable
 {
-    private ContextMoments(Tensor features, Tensor means, Tensor variances)
-    {
-        Features = features;
-        Means = means;
-        Variances = variances;
-    }
-
-    public Tensor Features { get; }
-
-    public Tensor Means { get; }
-
-    public Tensor Variances { get; }
-
     public static ContextMoments Create(PerturbationDataset data, Standardizer variables, Standardizer features)
     {
         int k = data.Contexts.Count, d = data.VariableCount, p = data.FeatureCount;

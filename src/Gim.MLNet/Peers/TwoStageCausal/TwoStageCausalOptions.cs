@@ -65,14 +65,7 @@ public sealed class TwoStageCausalOptions : PerturbationOptions
     public override void Validate()
     {
         base.Validate();
-        Require(TargetSparsity >= 0 && double.IsFinite(TargetSparsity), nameof(TargetSparsity), TargetSparsity, "a finite value ≥ 0");
-        Require(GraphSparsity >= 0 && double.IsFinite(GraphSparsity), nameof(GraphSparsity), GraphSparsity, "a finite value ≥ 0");
-        Require(ControlTargetWeight >= 0 && double.IsFinite(ControlTargetWeight), nameof(ControlTargetWeight), ControlTargetWeight, "a finite value ≥ 0");
-        Require(LearningRate > 0 && double.IsFinite(LearningRate), nameof(LearningRate), LearningRate, "a finite value > 0");
-        Require(MaxSteps >= 1, nameof(MaxSteps), MaxSteps, "≥ 1");
-        Require(InitialTemperature > 0 && double.IsFinite(InitialTemperature), nameof(InitialTemperature), InitialTemperature, "> 0");
-        Require(FinalTemperature > 0 && double.IsFinite(FinalTemperature), nameof(FinalTemperature), FinalTemperature, "> 0");
-        Require(double.IsFinite(InitialTargetLogit), nameof(InitialTargetLogit), InitialTargetLogit, "a finite value");
+        GimObjective.Check(this, TargetSparsity, GraphSparsity, ControlTargetWeight, LearningRate, MaxSteps, InitialTemperature, FinalTemperature, InitialTargetLogit);
         Require(RidgePenalty > 0 && double.IsFinite(RidgePenalty), nameof(RidgePenalty), RidgePenalty, "a finite value > 0");
         Require(Threads >= 0, nameof(Threads), Threads, "≥ 0 (0 = automatic)");
     }
