@@ -15,7 +15,9 @@ public sealed class ElfVersionNeedPatcherTests : TempElfFileTests
     public void RealLibrary_IsPatchedByOneBitThenIdempotent()
     {
         byte[] original = ElfTestFiles.ReadCachedLibTorchSharpOrIgnore();
-        Assume.That(ElfVersionNeedPatcher.IsWeak(original, Glibcxx3432), Is.False, "the NuGet cache copy should be unpatched");
+        Assert.That(ElfVersionNeedPatcher.IsWeak(original, Glibcxx3432), Is.False,
+            "the NuGet-cache copy of libLibTorchSharp.so is patched, and it must never be: only build outputs are patched (each as its own " +
+            "file, never through a hard link into the cache). Something wrote into the shared cache; restore the package (delete its folder and restore).");
         string path = Temp(original);
 
         Assert.That(ElfVersionNeedPatcher.PatchFile(path, Glibcxx3432), Is.EqualTo(VersionNeedPatchResult.Patched));

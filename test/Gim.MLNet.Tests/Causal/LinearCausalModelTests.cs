@@ -14,14 +14,20 @@ public class LinearCausalModelTests
     private static Fixture Create(int seed)
     {
         var rng = new System.Random(seed);
-        double[,] b = DenseMatrix.Random(rng, D, D, 0.4);
-        for (int i = 0; i < D; i++) b[i, i] = 0; // the model ignores the diagonal; so does the reference
+        double[,] raw = DenseMatrix.Random(rng, D, D, 0.4);
+        // The model gets self-loop weights 0.2…0.7 on the diagonal and must mask them itself; the reference gets B with a zero diagonal.
+        var b = (double[,])raw.Clone();
+        for (int i = 0; i < D; i++)
+        {
+            raw[i, i] = 0.2 + 0.1 * i;
+            b[i, i] = 0;
+        }
         double[] bias = DenseMatrix.RandomVector(rng, D, 1.0);
         double[] logScale = DenseMatrix.RandomVector(rng, D, 0.5);
         var model = new LinearCausalModel(D, ScalarType.Float64);
         using (no_grad())
         {
-            model.RawWeights.copy_(ToTensor(b));
+            model.RawWeights.copy_(ToTensor(raw));
             model.Bias.copy_(tensor(bias, dtype: ScalarType.Float64));
             model.LogScale.copy_(tensor(logScale, dtype: ScalarType.Float64));
         }

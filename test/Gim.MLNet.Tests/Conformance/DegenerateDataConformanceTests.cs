@@ -19,7 +19,10 @@ public class DegenerateDataConformanceTests
         // Variable 1 is 5 in every cell of every context: zero variance in the controls and overall.
         var contexts = ConformanceData.Contexts().Select(c => c with { Cells = c.Cells.Select(r => new[] { r[0], 5f, r[2] }).ToArray() }).ToList();
         var predicted = ConformancePredictions.FitAndPredict(estimator, mlContext, contexts.ToDataView(mlContext), 3, ControlQuery, DrugQuery);
-        Assert.That(predicted["PredictedMean"].Select(r => r[1]), Has.All.EqualTo(5f).Within(0.5f));
+        // Measured |predicted − 5|: 0 for Control, NearestContext and TwoStageCausal; 0.0015 MeanShift, 0.0042 GIM, 0.017
+        // ConditionalGaussian (a constant column passes through centred with scale 1, so what little the 40-step MLP moves it shows
+        // in original units). 0.05 is 3× the largest.
+        Assert.That(predicted["PredictedMean"].Select(r => r[1]), Has.All.EqualTo(5f).Within(0.05f));
     }
 
     [TestCaseSource(typeof(ConformanceEstimators), nameof(ConformanceEstimators.All))]
@@ -28,8 +31,10 @@ public class DegenerateDataConformanceTests
         var mlContext = new MLContext(seed: 1);
         var contexts = ConformanceData.Contexts().Select(c => c with { Cells = c.Cells.Select(_ => new[] { 1f, 5f, -2f }).ToArray() }).ToList();
         var predicted = ConformancePredictions.FitAndPredict(estimator, mlContext, contexts.ToDataView(mlContext), 3, ControlQuery, DrugQuery);
+        // Measured worst |predicted − constant|: 0 for Control, NearestContext and TwoStageCausal; 0.0011 MeanShift, 0.0096 GIM,
+        // 0.016 ConditionalGaussian. 0.05 is 3× the largest.
         foreach (float[] mean in predicted["PredictedMean"])
-            Assert.That(mean, Is.EqualTo(new[] { 1f, 5f, -2f }).Within(0.5f));
+            Assert.That(mean, Is.EqualTo(new[] { 1f, 5f, -2f }).Within(0.05f));
     }
 
     [TestCaseSource(typeof(ConformanceEstimators), nameof(ConformanceEstimators.All))]
@@ -40,7 +45,10 @@ public class DegenerateDataConformanceTests
         var contexts = ConformanceData.Contexts(perturbed: 0);
         var predicted = ConformancePredictions.FitAndPredict(estimator, mlContext, contexts.ToDataView(mlContext), 3, ControlQuery, DrugQuery);
         double[] controlMean = Enumerable.Range(0, 3).Select(j => contexts[0].Cells.Average(r => (double)r[j])).ToArray();
-        Assert.That(predicted["PredictedMean"][0].Select(v => (double)v), Is.EqualTo(controlMean).Within(0.5));
+        // The estimators reproduce the sample mean of the 16 control cells (not the population mean, whose standard error 0.25 is
+        // irrelevant here). Measured worst |predicted − sample mean|: 1e-8 Control and NearestContext, 4e-5 TwoStageCausal,
+        // 1.3e-4 GIM, 1.3e-3 MeanShift, 1.4e-3 ConditionalGaussian. 0.01 is 7× the largest.
+        Assert.That(predicted["PredictedMean"][0].Select(v => (double)v), Is.EqualTo(controlMean).Within(0.01));
     }
 
     [TestCaseSource(typeof(ConformanceEstimators), nameof(ConformanceEstimators.All))]

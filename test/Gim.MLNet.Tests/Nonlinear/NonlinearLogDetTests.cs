@@ -76,14 +76,20 @@ public class NonlinearLogDetTests
         Tensor x = randn(64, d, dtype: ScalarType.Float64);
         var (_, jacobian) = model.Mechanisms.ForwardWithJacobian(x);
         Tensor exact = LogDeterminantEstimators.Exact(jacobian);
-        Tensor series = LogDeterminantEstimators.PowerSeries(jacobian, terms: 30, probes: 64);
-        // Averaged over 64 cells the probe noise mostly cancels; the truncation error bound d·κ³¹/(31·(1 − κ)) is ≈ 0.15 at κ = 0.9,
-        // but J's actual spectral radius is far below the bound, so the mean difference is small.
+        Tensor series = LogDeterminantEstimators.PowerSeries(jacobian, terms: 30, probes: 1024);
+        // J has a zero diagonal (no self-loops), so tr J = 0 and a 1-term series is pure probe noise around 0: it misses the whole
+        // exact mean (−0.0202). J's spectral radius is ≤ 0.18 here (measured), so 30 terms leave a truncation error < 1e-15 and
+        // what remains is Hutchinson noise. Measured with these seeds and 1024 probes: the per-cell errors have sd 1.6e-2, so the
+        // standard error of their mean over 64 cells is 2.0e-3; the bound 6e-3 is 3 of those (≈ 30% of |exact mean|). Measured
+        // mean error: −1.3e-4 with 30 terms, 6.9e-4 with 2, 2.01e-2 with 1 (fails). The worst cell is 0.039 with 30 terms
+        // (≈ 2.4 sd, the largest of 64); the bound 0.06 is ≈ 3.7 sd.
         double meanError = (series - exact).mean().abs().ToDouble();
         double perCell = (series - exact).abs().max().ToDouble();
         TestContext.Out.WriteLine($"power series vs exact: mean error {meanError:E2}, worst cell {perCell:E2}, exact mean {exact.mean().ToDouble():F4}");
-        Assert.That(meanError, Is.LessThan(0.02));
-        Assert.That(perCell, Is.LessThan(0.2));
+        Assert.That(jacobian.diagonal(0, -2, -1).abs().max().ToDouble(), Is.EqualTo(0.0), "tr J = 0, so the first term alone estimates 0");
+        Assert.That(meanError, Is.LessThan(0.006));
+        Assert.That(meanError / exact.mean().abs().ToDouble(), Is.LessThan(0.3), "relative error of the mean log-det");
+        Assert.That(perCell, Is.LessThan(0.06));
     }
 
     private static Tensor FiniteDifferenceJacobian(NonlinearMechanisms mechanisms, Tensor x)

@@ -18,8 +18,13 @@ public class ReadmeExamplesTests
 {
     private string _folder = "";
 
+    /// <summary>One SetUp (NUnit does not order two in one class): the folder first, then the CSV written into it.</summary>
     [SetUp]
-    public void CreateFolder() => _folder = Directory.CreateTempSubdirectory("gim-readme-").FullName;
+    public void CreateFolderWithCsv()
+    {
+        _folder = Directory.CreateTempSubdirectory("gim-readme-").FullName;
+        WriteCsv();
+    }
 
     [TearDown]
     public void DeleteFolder() => Directory.Delete(_folder, recursive: true);
@@ -148,8 +153,7 @@ public class ReadmeExamplesTests
         Assert.That(predictions.Rows.Count, Is.EqualTo(frame.Rows.Count));
     }
 
-    [SetUp]
-    public void WriteCsv()
+    private void WriteCsv()
     {
         // A tiny screen in CSV form for the DataFrame example: a control and three doses of one drug.
         var rng = new Random(3);

@@ -1,5 +1,9 @@
+using System.Globalization;
 using System.IO.Compression;
+using Gim.MLNet.Data;
+using Gim.MLNet.Data.Synthetic;
 using Microsoft.ML;
+using Microsoft.ML.Data;
 
 namespace Gim.MLNet.Tests.Samples;
 
@@ -31,7 +35,8 @@ public class MainJobTests
                 Assert.That(archive.Entries, Is.Not.Empty);
             ITransformer loaded = new MLContext().Model.Load(zip, out DataViewSchema schema);
             Assert.That(schema.GetColumnOrNull("Features"), Is.Not.Null, "the saved pipeline takes the Features column");
-            Assert.That(loaded, Is.Not.Null);
+            (loaded as IDisposable)?.Dispose();
+            AssertReloadedPipelinePredictsWhatTheJobPrinted(zip, output);
 
             string[] csv = File.ReadAllLines(Path.Combine(folder, "leaderboard.csv"));
             Assert.That(csv[0], Does.StartWith("method,fit_seconds"));
@@ -46,6 +51,50 @@ public class MainJobTests
         finally
         {
             Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    /// <summary>
+    /// Predicts the unseen drug with the saved pipeline as the job does (the quick screen of seed 0, its highest-dose fully-OOD
+    /// context, 2,000 rows) and checks the means against the job's table "reloaded pipeline vs observed means".
+    /// </summary>
+    private static void AssertReloadedPipelinePredictsWhatTheJobPrinted(string zip, string output)
+    {
+        HillScreen screen = HillScreen.Generate(new HillScreenOptions { Seed = 0, Variables = 10, TrainDrugs = 20, NewDrugs = 8, SamplesPerTestContext = 100 });
+        var contexts = screen.FullOod.Data.Contexts.ToList();
+        PerturbationContext unseen = contexts.OrderByDescending(c => screen.FullOod.Truth[contexts.IndexOf(c)].Dose).First();
+        const int n = 2000;
+        var query = new PerturbationDataset(new[] { new PerturbationContext(unseen.Name, unseen.Features, new float[n, screen.Options.Variables]) },
+            screen.Train.Data.VariableNames, screen.Train.Data.FeatureNames);
+        var mlContext = new MLContext(seed: 0);
+        ITransformer loaded = mlContext.Model.Load(zip, out _);
+        float[][] samples;
+        try
+        {
+            samples = loaded.Transform(query.ToDataView(mlContext)).GetColumn<float[]>("Sample").ToArray();
+        }
+        finally
+        {
+            (loaded as IDisposable)?.Dispose();
+        }
+        Assert.That(samples, Has.Length.EqualTo(n));
+
+        // The table's rows: │ variable │ control │ observed │ predicted │ (ASCII bars where the console cannot draw boxes).
+        var printed = System.Text.RegularExpressions.Regex.Matches(output, @"^[│|]\s*(\S+)\s*[│|]\s*(-?[\d.]+)\s*[│|]\s*(-?[\d.]+)\s*[│|]\s*(-?[\d.]+)\s*[│|]\s*$",
+                System.Text.RegularExpressions.RegexOptions.Multiline)
+            .ToDictionary(m => m.Groups[1].Value, m => (Observed: double.Parse(m.Groups[3].Value, CultureInfo.InvariantCulture),
+                Predicted: double.Parse(m.Groups[4].Value, CultureInfo.InvariantCulture)));
+        Assert.That(printed, Has.Count.EqualTo(4), $"the job prints the 4 most shifted variables of the unseen drug; output:\n{output}");
+        foreach (var (variable, (observed, predicted)) in printed)
+        {
+            int j = screen.Train.Data.VariableNames.ToList().IndexOf(variable);
+            Assert.That(j, Is.GreaterThanOrEqualTo(0), variable);
+            double observedMean = Enumerable.Range(0, unseen.SampleCount).Average(i => (double)unseen.Samples[i, j]);
+            double predictedMean = samples.Average(row => (double)row[j]);
+            TestContext.Out.WriteLine($"{variable}: observed {observedMean:F4} (printed {observed:F2}), reloaded pipeline {predictedMean:F4} (printed {predicted:F2})");
+            // Printed with 2 decimals: within half a unit of the last place (and float rounding).
+            Assert.That(observedMean, Is.EqualTo(observed).Within(0.0051), $"{variable}: the test rebuilt the job's screen");
+            Assert.That(predictedMean, Is.EqualTo(predicted).Within(0.0051), $"{variable}: the saved pipeline predicts what the job printed");
         }
     }
 

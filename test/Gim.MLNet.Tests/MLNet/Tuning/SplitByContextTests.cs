@@ -40,7 +40,25 @@ public class SplitByContextTests
         Assert.That(() => mlContext.Perturbation().SplitByContext(data, 1.0), Throws.TypeOf<ArgumentOutOfRangeException>());
         Assert.That(() => mlContext.Perturbation().SplitByContext(data, contextColumnName: "Nope"),
             Throws.TypeOf<ArgumentOutOfRangeException>().With.Message.Contains("Column 'Nope' (context)"));
-        Assert.That(() => mlContext.Perturbation().SplitByContext(data, controlColumnName: null, controlContextValue: "drug00@0.5", validationFraction: 0.01, seed: 1),
-            Throws.Nothing);
+    }
+
+    [Test]
+    public void Split_WithAControlContextValue_KeepsThatContextInTraining_AndHoldsOutAtLeastOne()
+    {
+        var mlContext = new MLContext(seed: 1);
+        IDataView data = HillScreenRows.Load(mlContext, Screen.Train);
+        // "drug00@0.5" is the control now; the screen's own "control" context is one of the 32 others that may be held out.
+        ContextSplit split = mlContext.Perturbation().SplitByContext(data, controlColumnName: null, controlContextValue: "drug00@0.5", validationFraction: 0.01, seed: 1);
+
+        string[] contexts = Screen.Train.Data.Contexts.Select(c => c.Name).ToArray();
+        Assert.That(contexts, Has.Length.EqualTo(33).And.Contains("drug00@0.5").And.Contains("control"));
+        Assert.That(split.ValidationContexts, Has.Count.EqualTo(1), "1% of 32 rounds to 0; at least one context is held out");
+        Assert.That(split.ValidationContexts, Does.Not.Contain("drug00@0.5"));
+        Assert.That(split.TrainContexts[0], Is.EqualTo("drug00@0.5"), "the control context first");
+        Assert.That(split.TrainContexts.Skip(1), Is.EqualTo(contexts.Where(c => c != "drug00@0.5" && !split.ValidationContexts.Contains(c))),
+            "the other contexts in order of first appearance");
+        Assert.That(split.Validation.GetColumn<string>("Context").Distinct(), Is.EqualTo(split.ValidationContexts));
+        Assert.That(split.Train.GetColumn<string>("Context").Count(c => c == "drug00@0.5"),
+            Is.EqualTo(Screen.Train.Data.Contexts.Single(c => c.Name == "drug00@0.5").SampleCount), "every row of the control context in training");
     }
 }
