@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using CsCheck;
 using Gim.MLNet.Build;
+using Gim.MLNet.Tests.Support;
 
 namespace Gim.MLNet.Tests.Build;
 

@@ -1,4 +1,5 @@
 using Gim.MLNet.Build;
+using Gim.MLNet.Tests.Support;
 
 namespace Gim.MLNet.Tests.Build;
 

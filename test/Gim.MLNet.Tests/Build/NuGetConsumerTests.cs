@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using Gim.MLNet.Build;
+using Gim.MLNet.Tests.Support;
 
 namespace Gim.MLNet.Tests.Build;
 

@@ -1,5 +1,6 @@
 using System.Collections;
 using Gim.MLNet.Build;
+using Gim.MLNet.Tests.Support;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 

@@ -2,6 +2,7 @@ using Gim.MLNet.Data;
 using Gim.MLNet.Data.AnnData;
 using Gim.MLNet.Data.Csv;
 using Gim.MLNet.Data.Sachs;
+using Gim.MLNet.Tests.Support;
 using Microsoft.ML;
 
 namespace Gim.MLNet.Tests.Data;

@@ -1,5 +1,5 @@
 using Gim.MLNet.Causal;
-using Gim.MLNet.Tests.Onnx;
+using Gim.MLNet.Tests.Support;
 using Microsoft.Data.Analysis;
 using Microsoft.ML;
 using Microsoft.ML.Data;

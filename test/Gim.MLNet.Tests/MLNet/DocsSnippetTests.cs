@@ -10,8 +10,8 @@ public class DocsSnippetTests
     [TestCase("PipelineDocsExampleTests.cs", "load")]
     [TestCase("PipelineDocsExampleTests.cs", "loadbatched")]
     [TestCase("DataFrameDocsExampleTests.cs", "dataframe")]
-    [TestCase("ServingConsoleTests.cs", "serving")]
-    [TestCase("../Training/WarmStartTests.cs", "warmstart")]
+    [TestCase("../Serving/ServingConsoleTests.cs", "serving")]
+    [TestCase("../Causal/Training/WarmStartTests.cs", "warmstart")]
     public void DocsBlock_IsInMlnetMd(string file, string block)
     {
         string directory = Path.GetDirectoryName(ThisFile())!;

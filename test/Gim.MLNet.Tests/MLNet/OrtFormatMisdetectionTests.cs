@@ -1,6 +1,6 @@
 using Gim.MLNet.Causal;
 using Gim.MLNet.Data.Synthetic;
-using Gim.MLNet.Tests.Training;
+using Gim.MLNet.Tests.Support;
 using Microsoft.ML.OnnxRuntime;
 
 namespace Gim.MLNet.Tests.MLNet;

@@ -1,6 +1,6 @@
 using Gim.MLNet.Causal;
 using Gim.MLNet.Scoring;
-using Gim.MLNet.Tests.Onnx;
+using Gim.MLNet.Tests.Support;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Transforms.Onnx;

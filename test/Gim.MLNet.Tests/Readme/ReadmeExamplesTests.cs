@@ -4,6 +4,7 @@ using Gim.MLNet.Data.AnnData;
 using Gim.MLNet.Data.Synthetic;
 using Gim.MLNet.Peers;
 using Gim.MLNet.Scoring;
+using Gim.MLNet.Tests.Support;
 using Microsoft.Data.Analysis;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -73,7 +74,7 @@ public class ReadmeExamplesTests
         Assert.That(batched, Is.InstanceOf<TransformerChain<ITransformer>>());
         Assert.That(((TransformerChain<ITransformer>)batched).LastTransformer, Is.InstanceOf<Gim.MLNet.BatchedOnnxTransformer>());
         // Plain Model.Load runs one row per ONNX Runtime call: equal up to float rounding of the block's matrix products.
-        Gim.MLNet.Tests.Onnx.ParityAssert.Close(Gim.MLNet.Tests.Onnx.ParityAssert.Rows(means), Gim.MLNet.Tests.Onnx.ParityAssert.Rows(inProcess), "row-by-row PredictedMean");
+        Gim.MLNet.Tests.Support.ParityAssert.Close(Gim.MLNet.Tests.Support.ParityAssert.Rows(means), Gim.MLNet.Tests.Support.ParityAssert.Rows(inProcess), "row-by-row PredictedMean");
         (batched as IDisposable)?.Dispose();
 
         // readme: compare

@@ -1,3 +1,5 @@
+using Gim.MLNet.Tests.Support;
+
 namespace Gim.MLNet.Tests.Samples;
 
 /// <summary>

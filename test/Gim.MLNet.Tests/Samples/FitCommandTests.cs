@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Gim.MLNet.Tests.Support;
 
 namespace Gim.MLNet.Tests.Samples;
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.IO.Compression;
 using Gim.MLNet.Data;
 using Gim.MLNet.Data.Synthetic;
+using Gim.MLNet.Tests.Support;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 

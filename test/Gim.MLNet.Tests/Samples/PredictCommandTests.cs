@@ -1,4 +1,5 @@
-using Gim.MLNet.Tests.IO;
+using Gim.MLNet.Tests.Support;
+
 
 namespace Gim.MLNet.Tests.Samples;
 

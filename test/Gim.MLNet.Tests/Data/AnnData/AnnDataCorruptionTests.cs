@@ -1,6 +1,7 @@
 using CsCheck;
 using Gim.MLNet.Data;
 using Gim.MLNet.Data.AnnData;
+using Gim.MLNet.Tests.Support;
 
 namespace Gim.MLNet.Tests.Data.AnnData;
 

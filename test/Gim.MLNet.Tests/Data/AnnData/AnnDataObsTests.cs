@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Gim.MLNet.Data.AnnData;
+using Gim.MLNet.Tests.Support;
 
 namespace Gim.MLNet.Tests.Data.AnnData;
 

@@ -1,6 +1,7 @@
 using System.Text;
 using Gim.MLNet.Data;
 using Gim.MLNet.Data.Csv;
+using Gim.MLNet.Tests.Support;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 

@@ -1,10 +1,10 @@
 using System.Globalization;
 using Gim.MLNet.Causal;
 using Gim.MLNet.Data.Synthetic;
-using Gim.MLNet.Scoring;
-using Gim.MLNet.Tests.MLNet.Evaluation;
-using Microsoft.ML;
 using Gim.MLNet.Peers;
+using Gim.MLNet.Scoring;
+using Gim.MLNet.Tests.Support;
+using Microsoft.ML;
 
 namespace Gim.MLNet.Tests.MLNet.Compare;
 

@@ -1,8 +1,7 @@
 using Gim.MLNet.Causal;
 using Gim.MLNet.Data.Synthetic;
 using Gim.MLNet.Scoring;
-using Gim.MLNet.Tests.MLNet.Compare;
-using Gim.MLNet.Tests.MLNet.Evaluation;
+using Gim.MLNet.Tests.Support;
 using Microsoft.ML;
 
 namespace Gim.MLNet.Tests.MLNet.Tuning;

@@ -1,5 +1,5 @@
 using Gim.MLNet.Data.Synthetic;
-using Gim.MLNet.Tests.MLNet.Evaluation;
+using Gim.MLNet.Tests.Support;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 

@@ -1,0 +1,122 @@
+using System.Diagnostics;
+using System.Reflection;
+using Gim.MLNet.Causal;
+using Gim.MLNet.Data.Synthetic;
+using Gim.MLNet.Peers;
+using Gim.MLNet.Tests.Support;
+
+namespace Gim.MLNet.Tests.Causal.Training;
+
+/// <summary>
+/// Training killed for real (a child process, SIGKILL) resumes from its last checkpoint and ends with
+/// exactly the parameters of an uninterrupted run.
+/// </summary>
+public class CheckpointResumeTests
+{
+    private const int MaxSteps = 3000;
+    private const int CheckpointEvery = 100;
+    private string _folder = "";
+
+    [SetUp]
+    public void CreateFolder() => _folder = Directory.CreateTempSubdirectory("gim-checkpoint-").FullName;
+
+    [TearDown]
+    public void DeleteFolder() => Directory.Delete(_folder, recursive: true);
+
+    private static string WorkerPath => typeof(CheckpointResumeTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+        .Single(a => a.Key == "GimTestWorkerAssembly").Value!;
+
+    private static Process StartWorker(string checkpoint, string result)
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (string arg in new[] { WorkerPath, checkpoint, result, MaxSteps.ToString(), CheckpointEvery.ToString() })
+            info.ArgumentList.Add(arg);
+        return Process.Start(info)!;
+    }
+
+    private static string RunToEnd(string checkpoint, string result)
+    {
+        using Process worker = StartWorker(checkpoint, result);
+        string output = worker.StandardOutput.ReadToEnd() + worker.StandardError.ReadToEnd();
+        Assert.That(worker.WaitForExit(TimeSpan.FromMinutes(5)), Is.True, "worker did not finish");
+        Assert.That(worker.ExitCode, Is.EqualTo(0), output);
+        return output;
+    }
+
+    [Test]
+    public void KilledTraining_ResumesFromItsCheckpoint_AndEndsWithTheUninterruptedParameters()
+    {
+        string reference = Path.Combine(_folder, "reference.txt");
+        RunToEnd(Path.Combine(_folder, "reference.ckpt"), reference);
+        Assert.That(File.Exists(Path.Combine(_folder, "reference.ckpt")), Is.False, "a finished run deletes its checkpoint");
+
+        string checkpoint = Path.Combine(_folder, "run.ckpt");
+        string result = Path.Combine(_folder, "run.txt");
+        using (Process worker = StartWorker(checkpoint, result))
+        {
+            // Wait for the second checkpoint (so the first was replaced atomically at least once), then kill.
+            var clock = Stopwatch.StartNew();
+            DateTime first = DateTime.MinValue;
+            while (clock.Elapsed < TimeSpan.FromMinutes(3) && !worker.HasExited)
+            {
+                if (File.Exists(checkpoint))
+                {
+                    DateTime written = File.GetLastWriteTimeUtc(checkpoint);
+                    if (first == DateTime.MinValue) first = written;
+                    else if (written != first) break;
+                }
+                Thread.Sleep(20);
+            }
+            Assert.That(worker.HasExited, Is.False, "the worker finished before it could be killed; raise MaxSteps");
+            worker.Kill(entireProcessTree: true);
+            worker.WaitForExit();
+        }
+        Assert.That(File.Exists(result), Is.False, "the killed run must not have finished");
+        Assert.That(File.Exists(checkpoint), Is.True);
+
+        string log = RunToEnd(checkpoint, result);
+        Assert.That(log, Does.Contain("resumed from checkpoint"));
+        Assert.That(File.ReadAllLines(result), Is.EqualTo(File.ReadAllLines(reference)), "resumed parameters differ from the uninterrupted run");
+        Assert.That(File.Exists(checkpoint), Is.False);
+    }
+
+    [Test]
+    public void CheckpointFromDifferentOptions_IsRefusedWithGuidance()
+    {
+        HillScreen screen = TrainingFixtures.SmallScreen();
+        string checkpoint = Path.Combine(_folder, "other.ckpt");
+        var options = new GimOptions { MaxSteps = 60, CheckpointEvery = 20, CheckpointPath = checkpoint };
+        using var cancel = new CancellationTokenSource();
+        options.CancellationToken = cancel.Token;
+        options.EvaluateEvery = 40;
+        options.Progress = new Stop(cancel);
+        Assert.Throws<OperationCanceledException>(() => new GimTrainer(options).Fit(screen.Train.Data));
+        Assert.That(File.Exists(checkpoint), Is.True, "a cancelled run keeps its checkpoint");
+
+        var different = new GimOptions { MaxSteps = 60, CheckpointEvery = 20, CheckpointPath = checkpoint, TargetSparsity = 0.5 };
+        var e = Assert.Throws<InvalidOperationException>(() => new GimTrainer(different).Fit(screen.Train.Data));
+        Assert.That(e!.Message, Does.Contain("different data or options").And.Contain(checkpoint));
+
+        // The same options from a warm start are a different run too: the cold checkpoint must not replace the start.
+        var same = new GimOptions { MaxSteps = 60, CheckpointEvery = 20, CheckpointPath = checkpoint, EvaluateEvery = 40 };
+        same.WarmStart = new TwoStageWarmStart();
+        var warm = Assert.Throws<InvalidOperationException>(() => new GimTrainer(same).Fit(screen.Train.Data));
+        Assert.That(warm!.Message, Does.Contain("different data or options"));
+    }
+
+    [Test]
+    public void DamagedCheckpoint_GivesAClearError()
+    {
+        HillScreen screen = TrainingFixtures.SmallScreen();
+        string checkpoint = Path.Combine(_folder, "damaged.ckpt");
+        File.WriteAllBytes(checkpoint, new byte[] { 1, 2, 3 });
+        var e = Assert.Throws<InvalidDataException>(() =>
+            new GimTrainer(new GimOptions { MaxSteps = 10, CheckpointPath = checkpoint }).Fit(screen.Train.Data));
+        Assert.That(e!.Message, Does.Contain(checkpoint));
+    }
+
+    private sealed class Stop(CancellationTokenSource cancel) : IProgress<GimTrainingProgress>
+    {
+        public void Report(GimTrainingProgress value) => cancel.Cancel();
+    }
+}
