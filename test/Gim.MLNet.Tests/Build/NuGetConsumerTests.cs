@@ -22,7 +22,7 @@ public sealed class NuGetConsumerTests
     public void CreateWorkFolder()
     {
         string unique = Guid.NewGuid().ToString("N")[..12];
-        _version = $"0.1.0-consumer{unique}";
+        _version = $"0.2.0-consumer{unique}";
         _work = Path.Combine(Path.GetTempPath(), $"gim-consumer-{unique}");
         Directory.CreateDirectory(_work);
     }

@@ -9,7 +9,7 @@ public class DocsSnippetTests
     [TestCase("PipelineDocsExampleTests.cs", "pipeline")]
     [TestCase("PipelineDocsExampleTests.cs", "load")]
     [TestCase("PipelineDocsExampleTests.cs", "loadbatched")]
-    [TestCase("DataFrameDocsExampleTests.cs", "dataframe")]
+    [TestCase("Data/DataFrameDocsExampleTests.cs", "dataframe")]
     [TestCase("../Serving/ServingConsoleTests.cs", "serving")]
     [TestCase("../Causal/Training/WarmStartTests.cs", "warmstart")]
     public void DocsBlock_IsInMlnetMd(string file, string block)

@@ -3,7 +3,7 @@ using Gim.MLNet.Tests.Support;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
-namespace Gim.MLNet.Tests.MLNet;
+namespace Gim.MLNet.Tests.MLNet.ModelFiles;
 
 /// <summary>
 /// Damaged saved pipelines (every estimator's): <c>mlContext.Model.LoadModel</c> either loads a model that then

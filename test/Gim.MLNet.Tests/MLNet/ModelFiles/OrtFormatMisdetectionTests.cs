@@ -3,7 +3,7 @@ using Gim.MLNet.Data.Synthetic;
 using Gim.MLNet.Tests.Support;
 using Microsoft.ML.OnnxRuntime;
 
-namespace Gim.MLNet.Tests.MLNet;
+namespace Gim.MLNet.Tests.MLNet.ModelFiles;
 
 /// <summary>
 /// The cause of a rare session failure (an ONNX file whose temporary name ends in ".ort" is read as an

@@ -3,7 +3,7 @@ using Gim.MLNet.Tests.Support;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
-namespace Gim.MLNet.Tests.MLNet;
+namespace Gim.MLNet.Tests.MLNet.ModelFiles;
 
 /// <summary>
 /// Model files saved by an earlier version of the library (Support/Fixtures/models, written before the restructuring)

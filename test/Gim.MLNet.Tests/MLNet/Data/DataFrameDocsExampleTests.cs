@@ -4,7 +4,7 @@ using Microsoft.Data.Analysis;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
-namespace Gim.MLNet.Tests.MLNet;
+namespace Gim.MLNet.Tests.MLNet.Data;
 
 /// <summary>The DataFrame example of docs/mlnet.md: fit from a DataFrame, predictions back into one.</summary>
 public class DataFrameDocsExampleTests
