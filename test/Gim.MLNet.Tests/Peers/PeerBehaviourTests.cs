@@ -7,9 +7,9 @@ using Gim.MLNet.Tests.Support;
 namespace Gim.MLNet.Tests.Peers;
 
 /// <summary>Each peer learns what it should on a small Hill screen.</summary>
-public class BaselineBehaviourTests
+public class PeerBehaviourTests
 {
-    private static BaselineFixtures.Fitted F => BaselineFixtures.Get();
+    private static PeerFixtures.Fitted F => PeerFixtures.Get();
 
     [Test]
     public void Control_PredictsTheControlCells_AndNoTargets()
@@ -65,9 +65,9 @@ public class BaselineBehaviourTests
     [Test]
     public void BlackBoxes_BeatControl_OnUnseenDoses()
     {
-        double control = BaselineFixtures.MeanRmse(F.Control, F.Screen.PartialOod);
-        double meanShift = BaselineFixtures.MeanRmse(F.MeanShift, F.Screen.PartialOod);
-        double gaussian = BaselineFixtures.MeanRmse(F.Gaussian, F.Screen.PartialOod);
+        double control = PeerFixtures.MeanRmse(F.Control, F.Screen.PartialOod);
+        double meanShift = PeerFixtures.MeanRmse(F.MeanShift, F.Screen.PartialOod);
+        double gaussian = PeerFixtures.MeanRmse(F.Gaussian, F.Screen.PartialOod);
         TestContext.Out.WriteLine($"partial-OOD mean RMSE: control {control:F3}, mean-shift {meanShift:F3}, conditional-gaussian {gaussian:F3}");
         Assert.That(meanShift, Is.LessThan(0.7 * control));
         Assert.That(gaussian, Is.LessThan(0.7 * control));
@@ -110,8 +110,8 @@ public class BaselineBehaviourTests
     [Test]
     public void TwoStage_BeatsControl_OnUnseenDoses_AndRanksTheirTargets()
     {
-        double control = BaselineFixtures.MeanRmse(F.Control, F.Screen.PartialOod);
-        double twoStage = BaselineFixtures.MeanRmse(F.TwoStage, F.Screen.PartialOod);
+        double control = PeerFixtures.MeanRmse(F.Control, F.Screen.PartialOod);
+        double twoStage = PeerFixtures.MeanRmse(F.TwoStage, F.Screen.PartialOod);
         var scores = new List<double>();
         var labels = new List<bool>();
         for (int c = 0; c < F.Screen.PartialOod.Truth.Count; c++)

@@ -12,23 +12,23 @@ namespace Gim.MLNet.Tests.Peers;
 [TestFixture("mean-shift")]
 [TestFixture("conditional-gaussian")]
 [TestFixture("two-stage")]
-public class BaselineOnnxParityTests(string method)
+public class PeerOnnxParityTests(string method)
 {
     private const int Draws = 3000;
 
     private PerturbationModel Model => method switch
     {
-        "control" => BaselineFixtures.Get().Control,
-        "nearest-context" => BaselineFixtures.Get().Nearest,
-        "mean-shift" => BaselineFixtures.Get().MeanShift,
-        "conditional-gaussian" => BaselineFixtures.Get().Gaussian,
-        _ => BaselineFixtures.Get().TwoStage,
+        "control" => PeerFixtures.Get().Control,
+        "nearest-context" => PeerFixtures.Get().Nearest,
+        "mean-shift" => PeerFixtures.Get().MeanShift,
+        "conditional-gaussian" => PeerFixtures.Get().Gaussian,
+        _ => PeerFixtures.Get().TwoStage,
     };
 
     /// <summary>The control, a training context, two unseen doses and a new drug.</summary>
     private static float[][] Queries()
     {
-        var screen = BaselineFixtures.Get().Screen;
+        var screen = PeerFixtures.Get().Screen;
         return new[]
         {
             screen.Train.Data.Contexts[0].Features, screen.Train.Data.Contexts[5].Features,

@@ -9,7 +9,7 @@ namespace Gim.MLNet.Tests.Support;
 /// One small Hill screen (8 variables, 24 drugs) and every peer fitted on it once, with short training, shared
 /// by the behaviour and ONNX tests of the peers.
 /// </summary>
-internal static class BaselineFixtures
+internal static class PeerFixtures
 {
     private static readonly Lazy<Fitted> Instance = new(() => new Fitted(TrainingFixtures.SmallScreen(seed: 0)));
 

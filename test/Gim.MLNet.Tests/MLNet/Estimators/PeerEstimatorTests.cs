@@ -12,7 +12,7 @@ namespace Gim.MLNet.Tests.MLNet.Estimators;
 [TestFixture("mean-shift")]
 [TestFixture("conditional-gaussian")]
 [TestFixture("two-stage")]
-public class BaselineEstimatorTests(string method)
+public class PeerEstimatorTests(string method)
 {
     private readonly MLContext _mlContext = new(seed: 1);
     private ITransformer _transformer = null!;
