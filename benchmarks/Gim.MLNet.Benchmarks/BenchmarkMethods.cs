@@ -12,12 +12,17 @@ namespace Gim.MLNet.Benchmarks;
 internal static class BenchmarkMethods
 {
     /// <summary>Every method, in table order.</summary>
-    public static readonly string[] All = { "control", "nearest-context", "mean-shift", "conditional-gaussian", "two-stage", "gim-linear", "gim-nonlinear" };
+    public static readonly string[] All =
+    {
+        "control", "training-mean", "linear-features", "nearest-context", "mean-shift", "conditional-gaussian", "two-stage", "gim-linear", "gim-nonlinear",
+    };
 
     /// <summary>How to fit method <paramref name="name"/> for a seed; <paramref name="gim"/> configures gim-linear and gim-nonlinear.</summary>
     public static Func<PerturbationDataset, PerturbationModel> Fit(string name, int seed, GimOptions gim, Action<string>? log = null) => name switch
     {
         "control" => data => new ControlTrainer().Fit(data),
+        "training-mean" => data => new TrainingMeanTrainer().Fit(data),
+        "linear-features" => data => new LinearFeaturesTrainer(new LinearFeaturesOptions { Seed = seed }).Fit(data),
         "nearest-context" => data => new NearestContextTrainer().Fit(data),
         "mean-shift" => data => new MeanShiftTrainer(new MeanShiftOptions { Seed = seed }).Fit(data),
         "conditional-gaussian" => data => new ConditionalGaussianTrainer(new ConditionalGaussianOptions { Seed = seed }).Fit(data),

@@ -10,7 +10,8 @@ internal sealed class CompareArguments
 {
     public const string Usage =
         "usage: compare [--seeds 0 1 2 3 4] [--methods M,M,...] [--out DIR] [--sinkhorn]\n" +
-        "               methods: control, nearest-context, mean-shift, conditional-gaussian, two-stage, gim-linear, gim-nonlinear (default: all)\n" +
+        "               methods: " + "control, training-mean, linear-features, nearest-context, mean-shift, conditional-gaussian,\n" +
+        "                        two-stage, gim-linear, gim-nonlinear (default: all)\n" +
         "               [--graph-threshold 0.3] [--variables 20] [--nonlinear] [--cyclic]\n" +
         "               GIM overrides: [--lambda-t X] [--control-target-weight X] [--lambda-b X] [--depth N] [--width N] [--lr X] [--steps N]\n" +
         "                              [--weight-decay X] [--draws N] [--straight-through] [--shift-scale]\n" +

@@ -10,7 +10,8 @@ internal sealed class SachsArguments
 {
     public const string Usage =
         "usage: sachs [--seeds 0 1 2 3 4] [--out DIR] [--methods M,M,...] [--graph-threshold 0.3] [--loco-seeds 3]\n" +
-        "             methods: " + "control, nearest-context, mean-shift, conditional-gaussian, two-stage, gim-linear (default: all)\n" +
+        "             methods: " + "control, training-mean, linear-features, nearest-context, mean-shift, conditional-gaussian, two-stage,\n" +
+        "                      gim-linear (default: all)\n" +
         "             GIM overrides: [--lambda-t X] [--control-target-weight X] [--steps N] [--lr X]\n" +
         "                            [--warm-start] (start gim-linear from the two-stage solution)";
 

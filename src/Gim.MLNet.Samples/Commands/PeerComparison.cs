@@ -26,7 +26,9 @@ internal static class PeerComparison
             ["TwoStageCausal"] = trainers.TwoStageCausal(new TwoStageCausalOptions { Seed = seed, MaxSteps = quick ? 1000 : 2000 }),
             ["MeanShift MLP"] = trainers.MeanShift(new MeanShiftOptions { Seed = seed, MaxSteps = mlpSteps }),
             ["ConditionalGaussian MLP"] = trainers.ConditionalGaussian(new ConditionalGaussianOptions { Seed = seed, MaxSteps = mlpSteps }),
+            ["LinearFeatures (ridge)"] = trainers.LinearFeatures(new LinearFeaturesOptions { Seed = seed, GroupColumnName = "Group" }),
             ["NearestContext"] = trainers.NearestContext(new NearestContextOptions { Seed = seed }),
+            ["TrainingMean"] = trainers.TrainingMean(new TrainingMeanOptions { Seed = seed }),
             ["Control"] = trainers.Control(new ControlOptions { Seed = seed }),
         };
         var splits = new Dictionary<string, IDataView>

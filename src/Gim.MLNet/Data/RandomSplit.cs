@@ -45,6 +45,6 @@ public static class RandomSplit
         for (int i = 0; i < rows.Length; i++)
             for (int j = 0; j < d; j++)
                 samples[i, j] = context.Samples[rows[i], j];
-        return new PerturbationContext(context.Name, (float[])context.Features.Clone(), samples, context.IsControl);
+        return new PerturbationContext(context.Name, (float[])context.Features.Clone(), samples, context.IsControl, context.Group);
     }
 }

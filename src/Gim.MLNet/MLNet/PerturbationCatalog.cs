@@ -82,19 +82,44 @@ public sealed class PerturbationCatalog
     }
 
     /// <summary>
-    /// Splits data by context: a seeded random <paramref name="validationFraction"/> of the non-control contexts
-    /// (at least one, never all) is held out with all its rows; control contexts always stay in training.
+    /// Splits data by perturbation: a seeded random <paramref name="validationFraction"/> of the perturbation groups
+    /// (at least one, never all) is held out with all its contexts and rows; control contexts always stay in training.
+    /// Without a group column each non-control context is its own group.
     /// </summary>
     /// <param name="data">One row per cell.</param>
-    /// <param name="validationFraction">Fraction of the non-control contexts to hold out, in (0, 1). Default 0.2.</param>
+    /// <param name="validationFraction">Fraction of the groups to hold out, in (0, 1). Default 0.2.</param>
     /// <param name="contextColumnName">The context column (key, string or integer). Default "Context".</param>
     /// <param name="controlColumnName">A Boolean column marking control rows; null when there is none. Ignored when <paramref name="controlContextValue"/> is set. Default "IsControl".</param>
     /// <param name="controlContextValue">The context value of the control context, instead of a control column.</param>
     /// <param name="seed">Seed of the split; null takes one from the MLContext.</param>
+    /// <param name="groupColumnName">
+    /// The perturbation of each row's context (key, string or integer; e.g. the drug of a drug-at-dose context), so a
+    /// drug is never in training at one dose and held out at another. Null (default): each context is its own group.
+    /// </param>
     /// <returns>Lazy training and validation views and their context lists.</returns>
     public ContextSplit SplitByContext(IDataView data, double validationFraction = 0.2, string contextColumnName = "Context",
-        string? controlColumnName = "IsControl", string? controlContextValue = null, int? seed = null) =>
-        ContextSplitter.Split(data, validationFraction, contextColumnName, controlColumnName, controlContextValue, seed ?? NextSeed());
+        string? controlColumnName = "IsControl", string? controlContextValue = null, int? seed = null, string? groupColumnName = null) =>
+        ContextSplitter.Split(data, validationFraction, contextColumnName, controlColumnName, controlContextValue, seed ?? NextSeed(), groupColumnName);
+
+    /// <summary>
+    /// Cross-validation by perturbation, as ML.NET's <c>CrossValidate</c> with a sampling key: the perturbation groups
+    /// (<paramref name="groupColumnName"/>, e.g. the drug across all its doses) are dealt into <paramref name="folds"/>
+    /// folds; each fold's groups are held out with all their rows while the estimator is fitted on the rest, and every
+    /// control context stays in every training set. A group is never in two folds. Returns each fold's evaluation
+    /// (scored in the space of the training controls, with "pearson_delta_pert" against the fold's training
+    /// perturbations) and the metrics pooled over every held-out context.
+    /// </summary>
+    /// <param name="data">One row per cell, with the estimator's columns and the context, control and group columns.</param>
+    /// <param name="estimator">Any estimator whose transformer writes a Sample column (GIM, a peer, a pipeline ending in one).</param>
+    /// <param name="folds">The number of folds, from 2 to the number of groups. Default 5.</param>
+    /// <param name="groupColumnName">The perturbation group of each row (key, string or integer); null: each context is its own group.</param>
+    /// <param name="options">Evaluation columns and metrics; null = defaults.</param>
+    /// <param name="seed">Seed of the fold assignment; null takes one from the MLContext.</param>
+    /// <param name="keepModels">Keep each fold's fitted model in the result (the caller disposes them); default false (disposed).</param>
+    /// <exception cref="ArgumentException">A column is missing, no control rows, or fewer groups than folds.</exception>
+    public PerturbationCrossValidation CrossValidate(IDataView data, IEstimator<ITransformer> estimator, int folds = 5, string? groupColumnName = null,
+        PerturbationEvaluationOptions? options = null, int? seed = null, bool keepModels = false) =>
+        PerturbationCrossValidator.Run(data, estimator, folds, groupColumnName, options ?? new PerturbationEvaluationOptions(), seed ?? NextSeed(), keepModels);
 
     /// <summary>
     /// Grid or random hyper-parameter search: holds out validation contexts from <paramref name="data"/>

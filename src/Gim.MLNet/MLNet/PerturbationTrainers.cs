@@ -63,6 +63,14 @@ public sealed class PerturbationTrainers
     /// <param name="options">Columns, seed and the peer's settings; null for the defaults.</param>
     public PeerEstimator<TwoStageCausalModel> TwoStageCausal(TwoStageCausalOptions? options = null) => Peer(options, "TwoStageCausal", o => new TwoStageCausalTrainer(o));
 
+    /// <summary>The TrainingMean peer: control cells shifted by the mean shift of all training perturbations, whatever the features (the "perturbed mean" baseline).</summary>
+    /// <param name="options">Columns and seed; null for the defaults.</param>
+    public PeerEstimator<TrainingMeanModel> TrainingMean(TrainingMeanOptions? options = null) => Peer(options, "TrainingMean", o => new TrainingMeanTrainer(o));
+
+    /// <summary>The LinearFeatures peer: control cells shifted by a ridge regression of the mean shift on the features (penalty chosen on held-out perturbations).</summary>
+    /// <param name="options">Columns, seed and the penalties and folds of the cross-validation; null for the defaults.</param>
+    public PeerEstimator<LinearFeaturesModel> LinearFeatures(LinearFeaturesOptions? options = null) => Peer(options, "LinearFeatures", o => new LinearFeaturesTrainer(o));
+
     /// <summary>A peer's estimator: its options (defaults when null) and how to make its trainer from the resolved options.</summary>
     private PeerEstimator<TModel> Peer<TOptions, TModel>(TOptions? options, string method, Func<TOptions, PerturbationTrainer<TOptions, TModel>> trainer)
         where TOptions : PerturbationOptions, new() where TModel : PerturbationModel =>

@@ -82,6 +82,15 @@ public abstract class PerturbationModel : IDisposable
     public virtual float[]? TargetProbabilities(float[] features) => null;
 
     /// <summary>
+    /// The log density of each cell (rows × variables, original units) under the distribution predicted for these
+    /// features, for the methods with a density (GIM, TwoStageCausal, ConditionalGaussian); null for the methods that
+    /// predict by resampling observed cells. The held-out negative log predictive density ("nlpd") is computed from it.
+    /// </summary>
+    /// <param name="features">The perturbation's raw features.</param>
+    /// <param name="cells">Cells, rows × <see cref="VariableCount"/>, in original units.</param>
+    public virtual double[]? LogDensity(float[] features, float[,] cells) => null;
+
+    /// <summary>
     /// The learned graph in standardised units, [i, j] the direct effect of variable i on variable j; null for the
     /// methods without one (everything but GIM and TwoStageCausal).
     /// </summary>
@@ -134,6 +143,21 @@ public abstract class PerturbationModel : IDisposable
             throw new ArgumentException($"Feature '{FeatureNames[bad]}' is {features[bad]}; features must be finite.", nameof(features));
         return FeatureStandardizer.Transform(features);
     }
+
+    /// <summary>Checks cells given for a density: one column per variable, finite values.</summary>
+    /// <param name="cells">Cells, rows × variables.</param>
+    protected void CheckCells(float[,] cells)
+    {
+        ArgumentNullException.ThrowIfNull(cells);
+        if (cells.GetLength(1) != VariableCount)
+            throw new ArgumentException($"The cells have {cells.GetLength(1)} variables; the model has {VariableCount}.", nameof(cells));
+        foreach (float v in cells)
+            if (!float.IsFinite(v))
+                throw new ArgumentException($"A cell holds {v}; a density needs finite values.", nameof(cells));
+    }
+
+    /// <summary>Σ_j log σ_j of the variables' standardisation: what turns a density of standardised cells into one of original cells.</summary>
+    protected double LogScaleSum => VariableStandardizer.Scale.Sum(Math.Log);
 
     /// <summary>Checks a requested number of cells.</summary>
     /// <param name="count">Number of cells to draw.</param>

@@ -52,6 +52,14 @@ public abstract class PerturbationOptions
     /// </summary>
     public string? ControlContextValue { get; set; }
 
+    /// <summary>
+    /// Optional column naming the perturbation each row's context belongs to (ML.NET estimator): a key, string or
+    /// integer column, constant within a context, e.g. the drug of a drug-at-dose context. Methods that validate on
+    /// held-out perturbations (LinearFeatures' penalty) then hold out whole groups, never one dose of a drug whose
+    /// other doses they train on. Null (the default): each context is its own group.
+    /// </summary>
+    public string? GroupColumnName { get; set; }
+
     /// <summary>Output column with one draw per row from the predicted distribution (original units). Default "Sample".</summary>
     public string SampleColumnName { get; set; } = "Sample";
 

@@ -16,8 +16,11 @@ namespace Gim.MLNet.Scoring;
 /// <param name="RSquared">R² of the per-variable means.</param>
 /// <param name="RSquaredTopK">R² of the means of the top-k most shifted variables; NaN for a control context (nothing is shifted).</param>
 /// <param name="PearsonDelta">Correlation of predicted and observed mean shifts from the control mean; NaN for a control context, or when either shift is constant across variables.</param>
+/// <param name="PearsonDeltaPerturbed">The same correlation with the shifts measured from the training perturbations' mean; NaN when that mean is not given, for a control context, or when either shift is constant.</param>
+/// <param name="Nlpd">Negative log predictive density per observed cell (control-standardised space); NaN for a method without a density.</param>
 public sealed record ContextEvaluation(string Context, bool IsControl, int Rows, double Mmd, double MmdUnbiased, double MmdMedian,
-    double Energy, double Sinkhorn, double MeanRmse, double RSquared, double RSquaredTopK, double PearsonDelta)
+    double Energy, double Sinkhorn, double MeanRmse, double RSquared, double RSquaredTopK, double PearsonDelta,
+    double PearsonDeltaPerturbed = double.NaN, double Nlpd = double.NaN)
 {
     /// <summary>The value of a metric by its <see cref="PerturbationMetrics"/> name; NaN for a pooled (target) metric.</summary>
     /// <param name="metric">A metric name.</param>
@@ -32,6 +35,8 @@ public sealed record ContextEvaluation(string Context, bool IsControl, int Rows,
         PerturbationMetrics.RSquared => RSquared,
         PerturbationMetrics.RSquaredTopK => RSquaredTopK,
         PerturbationMetrics.PearsonDelta => PearsonDelta,
+        PerturbationMetrics.PearsonDeltaPerturbed => PearsonDeltaPerturbed,
+        PerturbationMetrics.Nlpd => Nlpd,
         _ => double.NaN,
     };
 }

@@ -69,6 +69,7 @@ public static class ModelComparison
         scoring.CancellationToken = options.CancellationToken;
         scoring.Validate();
         scoring.ControlStatistics ??= ControlStatistics.FromControls(train);
+        scoring.PerturbedReference ??= PerturbedMean(train);
         int seed = options.Seed;
         var compared = methodList.Select(m => new ComparisonEngine.Method<PerturbationModel>(m.Key,
             () => (m.Value ?? throw new ArgumentNullException(nameof(methods), $"Method '{m.Key}' is null."))(train))).ToList();
@@ -76,6 +77,22 @@ public static class ModelComparison
             (model, s) => Predict(model, splits[s].Value, seed, options.CancellationToken),
             scoring, options.Progress, options.Log, options.KeepEvaluations,
             options.TrueGraph is double[,] truth ? model => model.Graph() is double[,] graph ? GraphScorer.Score(graph, truth, options.GraphThreshold) : null : null);
+    }
+
+    /// <summary>The mean over the perturbed contexts of their mean cells (original units); null when there is none.</summary>
+    internal static double[]? PerturbedMean(PerturbationDataset data)
+    {
+        var perturbed = data.Perturbed.ToList();
+        if (perturbed.Count == 0) return null;
+        var mean = new double[data.VariableCount];
+        foreach (PerturbationContext context in perturbed)
+            for (int j = 0; j < data.VariableCount; j++)
+            {
+                double sum = 0;
+                for (int i = 0; i < context.SampleCount; i++) sum += context.Samples[i, j];
+                mean[j] += sum / context.SampleCount / perturbed.Count;
+            }
+        return mean;
     }
 
     /// <summary>A model's draws for every context of a split (as many as observed), with its target probabilities when it has them.</summary>
@@ -88,7 +105,8 @@ public static class ModelComparison
             PerturbationContext context = split.Contexts[c];
             float[,] predicted = model.Sample(context.Features, context.SampleCount, unchecked(seed * 100_003 + c));
             double[]? pi = model.TargetProbabilities(context.Features)?.Select(p => (double)p).ToArray();
-            contexts.Add(new ScoredContext(context.Name, context.IsControl, context.Samples, predicted, pi));
+            contexts.Add(new ScoredContext(context.Name, context.IsControl, context.Samples, predicted, pi,
+                LogDensities: model.LogDensity(context.Features, context.Samples)));
         }
         return contexts;
     }

@@ -33,6 +33,20 @@ public static class PerturbationMetrics
     /// <summary>Pearson correlation of predicted and observed mean shifts from the control mean. Higher is better.</summary>
     public const string PearsonDelta = "pearson_delta";
 
+    /// <summary>
+    /// Pearson correlation of predicted and observed mean shifts measured from the mean of the training perturbations
+    /// instead of the control (Systema, Viñas Torné et al. 2025): how well a method predicts what is specific to this
+    /// perturbation beyond what perturbations do on average. Only when the training perturbations' mean is known
+    /// (the comparisons set it). Higher is better.
+    /// </summary>
+    public const string PearsonDeltaPerturbed = "pearson_delta_pert";
+
+    /// <summary>
+    /// Negative log predictive density per observed cell, in the control-standardised space, for methods with a
+    /// density (GIM, TwoStageCausal, ConditionalGaussian; the in-process comparison computes it). Lower is better.
+    /// </summary>
+    public const string Nlpd = "nlpd";
+
     /// <summary>AUROC of the target probabilities over all (perturbed context, variable) pairs. Higher is better.</summary>
     public const string TargetAuroc = "target_auroc";
 
@@ -60,14 +74,14 @@ public static class PerturbationMetrics
     /// <summary>Every metric an evaluation can report, in the order tables show them.</summary>
     public static IReadOnlyList<string> All { get; } = Array.AsReadOnly(new[]
     {
-        Mmd, MmdUnbiased, MmdMedian, Energy, Sinkhorn, MeanRmse, RSquared, RSquaredTopK, PearsonDelta,
+        Mmd, MmdUnbiased, MmdMedian, Energy, Sinkhorn, MeanRmse, RSquared, RSquaredTopK, PearsonDelta, PearsonDeltaPerturbed, Nlpd,
         TargetAuroc, TargetAuprc, TargetF1,
     });
 
     /// <summary>The metrics computed per context and averaged over contexts (the others are pooled).</summary>
     public static IReadOnlyList<string> PerContext { get; } = Array.AsReadOnly(new[]
     {
-        Mmd, MmdUnbiased, MmdMedian, Energy, Sinkhorn, MeanRmse, RSquared, RSquaredTopK, PearsonDelta,
+        Mmd, MmdUnbiased, MmdMedian, Energy, Sinkhorn, MeanRmse, RSquared, RSquaredTopK, PearsonDelta, PearsonDeltaPerturbed, Nlpd,
     });
 
     /// <summary>The metrics of a learned graph against the true one, in table order (reported under the split name "graph").</summary>
@@ -84,13 +98,18 @@ public static class PerturbationMetrics
     /// <param name="topK">The k the evaluation used.</param>
     public static string Label(string metric, int topK) => metric == RSquaredTopK ? $"r2_top{topK}" : metric;
 
+    /// <summary>The metric a label names (<see cref="Label"/> backwards): "r2_top5" is <see cref="RSquaredTopK"/>.</summary>
+    /// <param name="label">A label from a result table.</param>
+    public static string Unlabel(string label) =>
+        label.StartsWith("r2_top", StringComparison.Ordinal) && int.TryParse(label.AsSpan(6), out _) ? RSquaredTopK : label;
+
     /// <summary>True when a smaller value of <paramref name="metric"/> is better.</summary>
     /// <param name="metric">A metric name from this class.</param>
     /// <exception cref="ArgumentException">The name is not one of this class's metrics.</exception>
     public static bool IsLowerBetter(string metric) => metric switch
     {
-        Mmd or MmdUnbiased or MmdMedian or Energy or Sinkhorn or MeanRmse or Shd or FitSeconds or PredictSeconds => true,
-        RSquared or RSquaredTopK or PearsonDelta or TargetAuroc or TargetAuprc or TargetF1 or EdgeAuroc or EdgeAuprc => false,
+        Mmd or MmdUnbiased or MmdMedian or Energy or Sinkhorn or MeanRmse or Nlpd or Shd or FitSeconds or PredictSeconds => true,
+        RSquared or RSquaredTopK or PearsonDelta or PearsonDeltaPerturbed or TargetAuroc or TargetAuprc or TargetF1 or EdgeAuroc or EdgeAuprc => false,
         _ => throw new ArgumentException($"Unknown metric '{metric}'; known metrics: {string.Join(", ", All.Concat(Graph).Append(FitSeconds).Append(PredictSeconds))}.", nameof(metric)),
     };
 }

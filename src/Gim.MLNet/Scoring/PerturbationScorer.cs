@@ -30,13 +30,17 @@ public static class PerturbationScorer
         if (statistics.Count != d)
             throw new ArgumentException($"The ControlStatistics describe {statistics.Count} variables but the cells have {d}.");
 
+        if (options.PerturbedReference is { } reference && reference.Count != d)
+            throw new ArgumentException($"{options.GetType().Name}.PerturbedReference has {reference.Count} values; expected one per variable ({d}).");
+        double[]? perturbedMean = options.PerturbedReference is { } r
+            ? Enumerable.Range(0, d).Select(j => (r[j] - statistics.Mean[j]) / statistics.Scale[j]).ToArray() : null;
         int k = Math.Min(options.TopK, d);
         var perContext = new List<ContextEvaluation>();
         foreach (ScoredContext context in contexts)
         {
             if (context.IsControl && !options.ScoreControlContexts) continue;
             options.CancellationToken.ThrowIfCancellationRequested();
-            perContext.Add(ScoreContext(context, statistics, options, k));
+            perContext.Add(ScoreContext(context, statistics, options, k, perturbedMean));
         }
         if (perContext.Count == 0)
             throw new ArgumentException("The evaluated data has only control contexts and ScoreControlContexts is false; there is nothing to score.");
@@ -47,14 +51,36 @@ public static class PerturbationScorer
             if (metric == PerturbationMetrics.MmdUnbiased && !options.UnbiasedMmd) continue;
             if (metric == PerturbationMetrics.MmdMedian && !options.MedianHeuristicMmd) continue;
             if (metric == PerturbationMetrics.Sinkhorn && options.SinkhornEpsilon is null) continue;
+            if (metric == PerturbationMetrics.PearsonDeltaPerturbed && perturbedMean is null) continue;
+            if (metric == PerturbationMetrics.Nlpd && contexts.All(c => c.LogDensities is null)) continue;
             metrics[metric] = AverageDefined(perContext.Select(c => c[metric]));
         }
         int pairs = AddTargetMetrics(contexts, options, metrics, d);
         return new PerturbationEvaluation(perContext, metrics, statistics, k, pairs);
     }
 
+    /// <summary>
+    /// Evaluations of disjoint sets of contexts (cross-validation folds) as one: every context's metrics averaged as if
+    /// scored together, target metrics pooled over all (context, variable) pairs. Each context keeps the values its own
+    /// evaluation gave it (its fold's control statistics and reference).
+    /// </summary>
+    /// <param name="evaluations">The evaluations, one per set.</param>
+    /// <param name="contexts">Every scored context of every set (for the target metrics).</param>
+    /// <param name="options">The options the sets were scored with (for the target settings).</param>
+    public static PerturbationEvaluation Pool(IReadOnlyList<PerturbationEvaluation> evaluations, IReadOnlyList<ScoredContext> contexts, ScoringOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(evaluations);
+        if (evaluations.Count == 0) throw new ArgumentException("Give at least one evaluation to pool.", nameof(evaluations));
+        var perContext = evaluations.SelectMany(e => e.PerContext).ToList();
+        var metrics = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (string metric in PerturbationMetrics.PerContext.Where(m => evaluations.All(e => e.Metrics.ContainsKey(m))))
+            metrics[metric] = AverageDefined(perContext.Select(c => c[metric]));
+        int pairs = AddTargetMetrics(contexts, options, metrics, evaluations[0].ControlStatistics.Count);
+        return new PerturbationEvaluation(perContext, metrics, evaluations[0].ControlStatistics, evaluations[0].TopK, pairs);
+    }
+
     /// <summary>One context's metrics in the space of <paramref name="statistics"/> (where the control mean is the origin).</summary>
-    private static ContextEvaluation ScoreContext(ScoredContext context, ControlStatistics statistics, ScoringOptions options, int k)
+    private static ContextEvaluation ScoreContext(ScoredContext context, ControlStatistics statistics, ScoringOptions options, int k, double[]? perturbedMean)
     {
         float[,] p = statistics.Standardize(context.Predicted), q = statistics.Standardize(context.Observed);
         int rows = q.GetLength(0);
@@ -72,7 +98,10 @@ public static class PerturbationScorer
             // A control context has no shift: its "most shifted" variables and its shift correlation would be noise.
             RSquaredTopK: context.IsControl ? double.NaN
                 : MeanMetrics.RSquared(predictedMean, observedMean, MeanMetrics.TopKMostShifted(observedMean, controlMean, k), options.ClipRSquaredAtZero),
-            PearsonDelta: context.IsControl ? double.NaN : MeanMetrics.PearsonDelta(predictedMean, observedMean, controlMean));
+            PearsonDelta: context.IsControl ? double.NaN : MeanMetrics.PearsonDelta(predictedMean, observedMean, controlMean),
+            PearsonDeltaPerturbed: context.IsControl || perturbedMean is null ? double.NaN : MeanMetrics.PearsonDelta(predictedMean, observedMean, perturbedMean),
+            // log p(z) = log p(x) + Σ_j log scale_j: the density of the standardised cell, so that nlpd is in the evaluation space.
+            Nlpd: context.LogDensities is { } logDensity ? -(logDensity.Average() + statistics.Scale.Sum(Math.Log)) : double.NaN);
     }
 
     /// <summary>Pools π against the true targets over every non-control context (BENCHMARK.md §2: contexts with c &gt; 0).</summary>
@@ -112,6 +141,8 @@ public static class PerturbationScorer
         ArgumentNullException.ThrowIfNull(context);
         if (context.Observed.GetLength(1) != d || context.Predicted.GetLength(1) != d)
             throw new ArgumentException($"Context '{context.Name}': the observed cells have {context.Observed.GetLength(1)} variables and the predicted draws {context.Predicted.GetLength(1)}; the contexts have {d}.");
+        if (context.LogDensities is { } logDensity && logDensity.Length != context.Observed.GetLength(0))
+            throw new ArgumentException($"Context '{context.Name}': {logDensity.Length} log densities for {context.Observed.GetLength(0)} observed cells.");
         if (context.TargetProbabilities is { } pi && pi.Length != d)
             throw new ArgumentException($"Context '{context.Name}': {pi.Length} target probabilities; expected one per variable ({d}).");
     }

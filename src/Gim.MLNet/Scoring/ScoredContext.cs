@@ -7,5 +7,6 @@ namespace Gim.MLNet.Scoring;
 /// <param name="Predicted">The predicted draws, rows × variables (usually as many as observed).</param>
 /// <param name="TargetProbabilities">The method's mean target probability per variable; null for a method without targets.</param>
 /// <param name="TrueTargets">The context's true targets, one flag per variable, when known here (else from <see cref="ScoringOptions.TrueTargets"/>).</param>
+/// <param name="LogDensities">The method's log density of each observed cell (original units); null for a method without a density.</param>
 public sealed record ScoredContext(string Name, bool IsControl, float[,] Observed, float[,] Predicted,
-    double[]? TargetProbabilities = null, bool[]? TrueTargets = null);
+    double[]? TargetProbabilities = null, bool[]? TrueTargets = null, double[]? LogDensities = null);

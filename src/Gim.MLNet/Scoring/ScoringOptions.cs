@@ -21,6 +21,13 @@ public class ScoringOptions
     /// </summary>
     public IReadOnlyDictionary<string, bool[]>? TrueTargets { get; set; }
 
+    /// <summary>
+    /// The mean cell of a typical training perturbation (original units): the average over the perturbed training
+    /// contexts of their mean cells. With it, "pearson_delta_pert" measures shifts from it instead of from the
+    /// control. Null (default): not computed. Both comparisons set it from their training data when it is null.
+    /// </summary>
+    public IReadOnlyList<double>? PerturbedReference { get; set; }
+
     /// <summary>RBF bandwidths γ of the multi-scale MMD. Default <see cref="DistributionDistances.DefaultGammas"/>.</summary>
     public IReadOnlyList<double> MmdGammas { get; set; } = DistributionDistances.DefaultGammas;
 

@@ -80,6 +80,18 @@ public sealed class SeedSummary
     public IReadOnlyDictionary<int, double> Values(string method, string split, string metric) =>
         _values.Where(v => v.Method == method && v.Split == split && v.Metric == metric).ToDictionary(v => v.Seed, v => v.Value);
 
+    /// <summary>
+    /// <paramref name="method"/> against <paramref name="baseline"/> on every split and metric both have, paired over
+    /// seeds (<see cref="PairedComparison"/>); the timing rows are left out.
+    /// </summary>
+    /// <param name="method">The method.</param>
+    /// <param name="baseline">The method it is compared with.</param>
+    public IReadOnlyList<PairedComparison> Paired(string method, string baseline) =>
+        Rows.Where(r => r.Method == method && r.Metric is not PerturbationMetrics.FitSeconds and not PerturbationMetrics.PredictSeconds)
+            .Where(r => Rows.Any(b => b.Method == baseline && b.Split == r.Split && b.Metric == r.Metric))
+            .Select(r => PairedComparison.Of(method, baseline, r.Split, r.Metric, Values(method, r.Split, r.Metric), Values(baseline, r.Split, r.Metric)))
+            .ToList();
+
     /// <summary>The table as CSV: <c>method,{groupColumn},metric,mean,sd,n_seeds</c>, numbers with 6 significant digits.</summary>
     /// <param name="groupColumn">Header of the second column: "split" (comparisons) or "task" (Sachs).</param>
     public string ToCsv(string groupColumn = "split")

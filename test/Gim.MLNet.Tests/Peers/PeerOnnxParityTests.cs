@@ -12,6 +12,8 @@ namespace Gim.MLNet.Tests.Peers;
 [TestFixture("mean-shift")]
 [TestFixture("conditional-gaussian")]
 [TestFixture("two-stage")]
+[TestFixture("training-mean")]
+[TestFixture("linear-features")]
 public class PeerOnnxParityTests(string method)
 {
     private const int Draws = 3000;
@@ -22,6 +24,8 @@ public class PeerOnnxParityTests(string method)
         "nearest-context" => PeerFixtures.Get().Nearest,
         "mean-shift" => PeerFixtures.Get().MeanShift,
         "conditional-gaussian" => PeerFixtures.Get().Gaussian,
+        "training-mean" => PeerFixtures.Get().TrainingMean,
+        "linear-features" => PeerFixtures.Get().Linear,
         _ => PeerFixtures.Get().TwoStage,
     };
 

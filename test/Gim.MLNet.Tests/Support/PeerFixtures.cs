@@ -26,6 +26,8 @@ internal static class PeerFixtures
             MeanShift = new MeanShiftTrainer(new MeanShiftOptions { MaxSteps = 400 }).Fit(train);
             Gaussian = new ConditionalGaussianTrainer(new ConditionalGaussianOptions { MaxSteps = 400 }).Fit(train);
             TwoStage = new TwoStageCausalTrainer(new TwoStageCausalOptions { MaxSteps = 800 }).Fit(train);
+            TrainingMean = new TrainingMeanTrainer().Fit(train);
+            Linear = new LinearFeaturesTrainer().Fit(train);
         }
 
         public HillScreen Screen { get; }
@@ -34,8 +36,10 @@ internal static class PeerFixtures
         public MeanShiftModel MeanShift { get; }
         public ConditionalGaussianModel Gaussian { get; }
         public TwoStageCausalModel TwoStage { get; }
+        public TrainingMeanModel TrainingMean { get; }
+        public LinearFeaturesModel Linear { get; }
 
-        public IEnumerable<PerturbationModel> All => new PerturbationModel[] { Control, Nearest, MeanShift, Gaussian, TwoStage };
+        public IEnumerable<PerturbationModel> All => new PerturbationModel[] { Control, Nearest, MeanShift, Gaussian, TwoStage, TrainingMean, Linear };
     }
 
     /// <summary>RMSE over variables between predicted and observed context means, averaged over the split's contexts (control SDs).</summary>

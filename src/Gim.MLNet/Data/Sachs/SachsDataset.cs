@@ -146,7 +146,7 @@ public static class SachsDataset
                         throw new InvalidDataException($"{ResourceName("sachs2005.csv")}: condition '{context.Name}', cell {i}: {raw.VariableNames[j]} = {samples[i, j]} is not positive, so its log is undefined.");
                     samples[i, j] = f(samples[i, j]);
                 }
-            contexts.Add(new PerturbationContext(context.Name, context.Features, samples, context.IsControl));
+            contexts.Add(new PerturbationContext(context.Name, context.Features, samples, context.IsControl, context.Group));
         }
         return new PerturbationDataset(contexts, raw.VariableNames, raw.FeatureNames);
     }

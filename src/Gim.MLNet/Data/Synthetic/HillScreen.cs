@@ -171,7 +171,7 @@ public sealed class HillScreen
                     for (int i = 0; i < drug.Descriptor.Count; i++) features[i] = drug.Descriptor[i];
                     features[p - 1] = (float)dose;
                     float[,] cells = model.Sample(shift, samplesPerContext, noise, new SeededRandom(seed, stream, index++));
-                    contexts.Add(new PerturbationContext(name, features, cells));
+                    contexts.Add(new PerturbationContext(name, features, cells, group: drug.Name));
                     truth.Add(new ContextTruth(name, drug.Index, dose, targets, shift));
                 }
             return new HillScreenSplit(splitName, new PerturbationDataset(contexts, variableNames, featureNames), truth);

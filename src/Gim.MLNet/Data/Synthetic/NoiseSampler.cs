@@ -1,4 +1,5 @@
 using Gim.MLNet.Runtime;
+using Gim.MLNet.Scoring;
 
 namespace Gim.MLNet.Data.Synthetic;
 

@@ -1,3 +1,5 @@
+using Gim.MLNet.Scoring;
+
 namespace Gim.MLNet.Data.Synthetic;
 
 /// <summary>The kind of ground-truth graph the synthetic screen draws.</summary>

@@ -20,15 +20,23 @@ internal static class EstimatorComparison
         PerturbationEvaluationOptions evaluation = options.Evaluation.Clone();
         evaluation.CancellationToken = options.CancellationToken;
         evaluation.Validate();
-        // One evaluation space for every method and split: the training controls (test splits rarely have any).
-        if (evaluation.ControlStatistics is null)
+        // One evaluation space for every method and split: the training controls (test splits rarely have any); and one
+        // reference for "pearson_delta_pert": the mean of the training perturbations.
+        if (evaluation.ControlStatistics is null || evaluation.PerturbedReference is null)
         {
-            try { evaluation.ControlStatistics = ControlStatistics.FromData(trainingData, evaluation); }
+            EvaluationData train;
+            try
+            {
+                train = EvaluationData.Read(trainingData, evaluation, readPredictions: false);
+                evaluation.ControlStatistics ??= train.ControlStatisticsFromRows()
+                    ?? throw new ArgumentException($"no control rows ({train.ControlDescription}); the control statistics need the control cells.");
+            }
             catch (ArgumentException e)
             {
                 throw new ArgumentException($"Compare: the control statistics of the evaluation space come from the training data's control rows, but: {e.Message} " +
                     "Set ComparisonOptions.Evaluation.ControlStatistics to give them explicitly.", e);
             }
+            evaluation.PerturbedReference ??= train.PerturbedMean();
         }
 
         IHost host = ((IHostEnvironment)mlContext).Register("Compare");

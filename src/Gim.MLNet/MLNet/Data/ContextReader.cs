@@ -6,8 +6,8 @@ namespace Gim.MLNet;
 /// <summary>Reads a key, text or integer context column as text, so contexts can be grouped and named in messages.</summary>
 internal static class ContextReader
 {
-    /// <summary>A reader of the current row's context; its argument is the row index, for error messages.</summary>
-    public static Func<long, string> Create(DataViewRowCursor cursor, DataViewSchema.Column column)
+    /// <summary>A reader of the current row's context (or group: <paramref name="role"/>); its argument is the row index, for error messages.</summary>
+    public static Func<long, string> Create(DataViewRowCursor cursor, DataViewSchema.Column column, string role = "context")
     {
         DataViewType type = column.Type;
         if (type is TextDataViewType)
@@ -18,7 +18,7 @@ internal static class ContextReader
             {
                 get(ref value);
                 if (value.Span.Trim().IsEmpty)
-                    throw new ArgumentException($"Column '{column.Name}' (context), row {row}: the context is empty; every row needs a context.");
+                    throw new ArgumentException($"Column '{column.Name}' ({role}), row {row}: the {role} is empty; every row needs a {role}.");
                 return value.ToString();
             };
         }
@@ -30,7 +30,7 @@ internal static class ContextReader
             {
                 ulong k = raw();
                 if (k == 0)
-                    throw new ArgumentException($"Column '{column.Name}' (context), row {row}: the key is missing (0); every row needs a context.");
+                    throw new ArgumentException($"Column '{column.Name}' ({role}), row {row}: the key is missing (0); every row needs a {role}.");
                 return keyValues is not null && k <= (ulong)keyValues.Length ? keyValues[k - 1] : k.ToString(System.Globalization.CultureInfo.InvariantCulture);
             };
         }

@@ -19,6 +19,7 @@ internal static class PerturbationDataReader
         DataViewSchema.Column measurements = schema[options.MeasurementsColumnName];
         DataViewSchema.Column context = schema[options.ContextColumnName];
         DataViewSchema.Column? control = options.ControlContextValue is null ? schema[options.ControlColumnName!] : null;
+        DataViewSchema.Column? groupColumn = options.GroupColumnName is string g ? schema[g] : null;
         int p = ((VectorDataViewType)features.Type).Size, d = ((VectorDataViewType)measurements.Type).Size;
         // Names first: a duplicate name fails before any row is read, and messages can name the slot at fault.
         string[]? variableNames = SlotNames(measurements, "measurements", d);
@@ -28,6 +29,7 @@ internal static class PerturbationDataReader
         var order = new List<Group>();
         var columns = new List<DataViewSchema.Column> { features, measurements, context };
         if (control is DataViewSchema.Column c) columns.Add(c);
+        if (groupColumn is DataViewSchema.Column gc) columns.Add(gc);
         long row = 0;
         using (DataViewRowCursor cursor = data.GetRowCursor(columns))
         {
@@ -35,6 +37,7 @@ internal static class PerturbationDataReader
             var getMeasurements = cursor.GetGetter<VBuffer<float>>(measurements);
             Func<long, string> getContext = ContextReader.Create(cursor, context);
             var getControl = control is DataViewSchema.Column cc ? cursor.GetGetter<bool>(cc) : null;
+            Func<long, string>? getGroup = groupColumn is DataViewSchema.Column gcc ? ContextReader.Create(cursor, gcc, "perturbation group") : null;
             VBuffer<float> featureBuffer = default, measurementBuffer = default;
             bool isControl = false;
             while (cursor.MoveNext())
@@ -47,14 +50,18 @@ internal static class PerturbationDataReader
                 if (options.ControlContextValue is string value) isControl = string.Equals(name, value, StringComparison.Ordinal);
                 float[] gamma = Dense(featureBuffer, p);
                 CheckFinite(gamma, features, "features", featureNames, "f", row, name);
+                string? perturbation = getGroup?.Invoke(row);
                 if (!groups.TryGetValue(name, out Group? group))
                 {
-                    group = new Group(name, gamma, isControl, row);
+                    group = new Group(name, gamma, isControl, row) { Perturbation = perturbation };
                     groups.Add(name, group);
                     order.Add(group);
                 }
                 else
                 {
+                    if (perturbation != group.Perturbation)
+                        throw new ArgumentException(
+                            $"Context '{name}': row {row} has '{perturbation}' in column '{groupColumn!.Value.Name}' (perturbation group) but row {group.FirstRow} has '{group.Perturbation}'; a context belongs to one perturbation.");
                     if (!gamma.AsSpan().SequenceEqual(group.Features))
                         throw new ArgumentException(
                             $"Context '{name}': the features in column '{features.Name}' on row {row} differ from those on row {group.FirstRow} " +
@@ -83,7 +90,7 @@ internal static class PerturbationDataReader
                 $"(unperturbed) cells marked true in column '{controlColumn.Name}', or {options.GetType().Name}.ControlContextValue set to the control context's value. " +
                 "Every estimator standardises by the control cells.");
 
-        var contexts = order.Select(g => new PerturbationContext(g.Name, g.Features, ToMatrix(g.Cells, d), g.IsControl)).ToList();
+        var contexts = order.Select(g => new PerturbationContext(g.Name, g.Features, ToMatrix(g.Cells, d), g.IsControl, g.Perturbation)).ToList();
         return new PerturbationDataset(contexts, variableNames, featureNames);
     }
 
@@ -148,5 +155,6 @@ internal static class PerturbationDataReader
         public bool IsControl { get; } = isControl;
         public long FirstRow { get; } = firstRow;
         public List<float[]> Cells { get; } = new();
+        public string? Perturbation { get; init; }
     }
 }

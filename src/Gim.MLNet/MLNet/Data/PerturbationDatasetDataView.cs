@@ -16,6 +16,9 @@ public static class PerturbationDatasetDataView
         /// <summary>True for cells of a control context.</summary>
         public bool IsControl { get; set; }
 
+        /// <summary>The perturbation the context belongs to (<see cref="PerturbationContext.Group"/>, e.g. the drug of a drug-at-dose context).</summary>
+        public string Group { get; set; } = "";
+
         /// <summary>The context's features (identical on all its rows).</summary>
         public float[] Features { get; set; } = Array.Empty<float>();
 
@@ -24,7 +27,7 @@ public static class PerturbationDatasetDataView
     }
 
     /// <summary>
-    /// Columns <c>Context</c> (text), <c>IsControl</c> (Boolean), <c>Features</c> (Vector&lt;Single, p&gt;,
+    /// Columns <c>Context</c> (text), <c>IsControl</c> (Boolean), <c>Group</c> (text: the context's perturbation), <c>Features</c> (Vector&lt;Single, p&gt;,
     /// slot names = feature names) and <c>Measurements</c> (Vector&lt;Single, d&gt;, slot names = variable
     /// names): exactly what <c>mlContext.Perturbation().Trainers.*</c> expect by default.
     /// </summary>
@@ -49,7 +52,7 @@ public static class PerturbationDatasetDataView
             {
                 var cell = new float[d];
                 for (int j = 0; j < d; j++) cell[j] = context.Samples[i, j];
-                yield return new CellRow { Context = context.Name, IsControl = context.IsControl, Features = context.Features, Measurements = cell };
+                yield return new CellRow { Context = context.Name, IsControl = context.IsControl, Group = context.Group, Features = context.Features, Measurements = cell };
             }
     }
 

@@ -47,6 +47,12 @@ internal static class PerturbationInputColumns
         Shape context = Find(input, options.ContextColumnName, "context", ContextTypes);
         if (context.Kind != SchemaShape.Column.VectorKind.Scalar || !IsContextType(context.ItemType))
             throw Mismatch(options.ContextColumnName, "context", ContextTypes, context);
+        if (options.GroupColumnName is string groupName)
+        {
+            Shape group = Find(input, groupName, "perturbation group", ContextTypes);
+            if (group.Kind != SchemaShape.Column.VectorKind.Scalar || !IsContextType(group.ItemType))
+                throw Mismatch(groupName, "perturbation group", ContextTypes, group);
+        }
         if (options.ControlContextValue is null)
         {
             if (string.IsNullOrWhiteSpace(options.ControlColumnName))

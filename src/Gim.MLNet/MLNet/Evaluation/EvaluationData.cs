@@ -37,6 +37,18 @@ internal sealed class EvaluationData
         return controls.Count == 0 ? null : ControlStatistics.FromStandardizer(Standardizer.FitRows(controls, Variables));
     }
 
+    /// <summary>The mean over the non-control contexts of their mean observed cells; null when every context is a control.</summary>
+    public double[]? PerturbedMean()
+    {
+        var perturbed = Groups.Where(g => !g.IsControl).ToList();
+        if (perturbed.Count == 0) return null;
+        var mean = new double[Variables];
+        foreach (ContextGroup group in perturbed)
+            for (int j = 0; j < Variables; j++)
+                mean[j] += group.Observed.Average(row => (double)row[j]) / perturbed.Count;
+        return mean;
+    }
+
     public static EvaluationData Read(IDataView data, PerturbationEvaluationOptions options, bool readPredictions)
     {
         DataViewSchema schema = data.Schema;

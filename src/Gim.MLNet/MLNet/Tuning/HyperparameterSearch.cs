@@ -27,7 +27,7 @@ internal static class HyperparameterSearch
 
         PerturbationEvaluationOptions evaluation = options.Evaluation;
         ContextSplit split = ContextSplitter.Split(data, options.ValidationFraction, evaluation.ContextColumnName,
-            evaluation.ControlColumnName, evaluation.ControlContextValue, seed);
+            evaluation.ControlColumnName, evaluation.ControlContextValue, seed, options.GroupColumnName);
         var methods = trials.Select((candidate, i) => new EstimatorComparison.Method(
             string.Create(CultureInfo.InvariantCulture, $"#{i} {candidate}"), () => createEstimator(candidate))).ToList();
         Leaderboard table = EstimatorComparison.Run(mlContext, methods, split.Train,

@@ -33,8 +33,14 @@ public sealed class HyperparameterSearchOptions
     /// <summary>At most this many trials; 0 (default) means every candidate for Grid and 10 for Random.</summary>
     public int MaxTrials { get; set; }
 
-    /// <summary>Fraction of the non-control contexts held out for validation (at least one, never all). Default 0.2.</summary>
+    /// <summary>Fraction of the perturbation groups (of the non-control contexts when there is no group column) held out for validation (at least one, never all). Default 0.2.</summary>
     public double ValidationFraction { get; set; } = 0.2;
+
+    /// <summary>
+    /// The perturbation of each row's context (e.g. the drug), so validation holds out whole perturbations: a drug is
+    /// never trained at one dose and validated at another. Null (default): each context is its own group.
+    /// </summary>
+    public string? GroupColumnName { get; set; }
 
     /// <summary>Seed of the split and of random search; null takes one from the MLContext.</summary>
     public int? Seed { get; set; }

@@ -51,6 +51,30 @@ public sealed class ConditionalGaussianModel : PerturbationModel
         return VariableStandardizer.Inverse(cells);
     }
 
+    /// <summary>The log density of each cell (original units) under N(μ(γ), diag σ²(γ)).</summary>
+    /// <param name="features">The perturbation's raw features.</param>
+    /// <param name="cells">Cells, rows × variables, original units.</param>
+    public override double[] LogDensity(float[] features, float[,] cells)
+    {
+        CheckCells(cells);
+        var (mean, sd) = Heads(features);
+        float[,] z = VariableStandardizer.Transform(cells);
+        double constant = -LogScaleSum;
+        for (int j = 0; j < VariableCount; j++) constant -= 0.5 * Math.Log(2 * Math.PI) + Math.Log(sd[j]);
+        var result = new double[z.GetLength(0)];
+        for (int i = 0; i < result.Length; i++)
+        {
+            double quadratic = 0;
+            for (int j = 0; j < VariableCount; j++)
+            {
+                double r = (z[i, j] - mean[j]) / sd[j];
+                quadratic += r * r;
+            }
+            result[i] = constant - 0.5 * quadratic;
+        }
+        return result;
+    }
+
     /// <summary>The MLP's weights as plain arrays; its 2d outputs are [μ | log σ²].</summary>
     public MlpParameters ExportParameters() => _mlp.ExportParameters();
 

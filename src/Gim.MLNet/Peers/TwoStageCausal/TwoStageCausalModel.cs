@@ -53,6 +53,15 @@ public sealed class TwoStageCausalModel : PerturbationModel
         return Gim.PredictMean(features);
     }
 
+    /// <summary>The log density of each cell under the MAP intervention (as GIM's, <see cref="GimModel.LogDensity"/>).</summary>
+    /// <param name="features">The perturbation's raw features.</param>
+    /// <param name="cells">Cells, rows × variables, original units.</param>
+    public override double[] LogDensity(float[] features, float[,] cells)
+    {
+        StandardizeFeatures(features);
+        return Gim.LogDensity(features, cells);
+    }
+
     /// <summary>π(γ) from the stage-2 ridge map: which mechanisms a perturbation with these features hits.</summary>
     /// <param name="features">The perturbation's raw features.</param>
     public override float[]? TargetProbabilities(float[] features)

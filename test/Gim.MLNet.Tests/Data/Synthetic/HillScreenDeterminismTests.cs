@@ -1,5 +1,6 @@
 using Gim.MLNet.Data;
 using Gim.MLNet.Data.Synthetic;
+using Gim.MLNet.Scoring;
 
 namespace Gim.MLNet.Tests.Data.Synthetic;
 

@@ -12,6 +12,8 @@ namespace Gim.MLNet.Tests.MLNet.Estimators;
 [TestFixture("mean-shift")]
 [TestFixture("conditional-gaussian")]
 [TestFixture("two-stage")]
+[TestFixture("training-mean")]
+[TestFixture("linear-features")]
 public class PeerEstimatorTests(string method)
 {
     private readonly MLContext _mlContext = new(seed: 1);
@@ -39,6 +41,8 @@ public class PeerEstimatorTests(string method)
             "nearest-context" => trainers.NearestContext(new NearestContextOptions { ContextColumnName = context, Seed = 2 }),
             "mean-shift" => trainers.MeanShift(new MeanShiftOptions { ContextColumnName = context, Seed = 2, MaxSteps = 200 }),
             "conditional-gaussian" => trainers.ConditionalGaussian(new ConditionalGaussianOptions { ContextColumnName = context, Seed = 2, MaxSteps = 200 }),
+            "training-mean" => trainers.TrainingMean(new TrainingMeanOptions { ContextColumnName = context, Seed = 2 }),
+            "linear-features" => trainers.LinearFeatures(new LinearFeaturesOptions { ContextColumnName = context, Seed = 2 }),
             _ => trainers.TwoStageCausal(new TwoStageCausalOptions { ContextColumnName = context, Seed = 2, MaxSteps = 300 }),
         };
     }
@@ -54,6 +58,8 @@ public class PeerEstimatorTests(string method)
             PerturbationTransformer<MeanShiftModel> t => (t.Model, t.OutputColumnNames),
             PerturbationTransformer<ConditionalGaussianModel> t => (t.Model, t.OutputColumnNames),
             PerturbationTransformer<TwoStageCausalModel> t => (t.Model, t.OutputColumnNames),
+            PerturbationTransformer<TrainingMeanModel> t => (t.Model, t.OutputColumnNames),
+            PerturbationTransformer<LinearFeaturesModel> t => (t.Model, t.OutputColumnNames),
             _ => throw new InvalidOperationException(_transformer.GetType().Name),
         };
     }

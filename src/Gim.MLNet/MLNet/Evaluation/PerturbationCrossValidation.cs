@@ -1,0 +1,93 @@
+using System.Diagnostics;
+using Gim.MLNet.Data;
+using Gim.MLNet.Scoring;
+using Microsoft.ML;
+
+namespace Gim.MLNet;
+
+/// <summary>One fold of <see cref="PerturbationCatalog.CrossValidate"/>.</summary>
+/// <param name="Fold">The fold's number, from 0.</param>
+/// <param name="HeldOutGroups">The perturbation groups held out.</param>
+/// <param name="HeldOutContexts">Their contexts, which the fold scores.</param>
+/// <param name="Evaluation">The held-out contexts' evaluation.</param>
+/// <param name="FitSeconds">Seconds the fit on the other groups took.</param>
+/// <param name="Model">The model fitted without this fold's groups; null unless models were kept.</param>
+public sealed record PerturbationFoldResult(int Fold, IReadOnlyList<string> HeldOutGroups, IReadOnlyList<string> HeldOutContexts,
+    PerturbationEvaluation Evaluation, double FitSeconds, ITransformer? Model);
+
+/// <summary>The result of <see cref="PerturbationCatalog.CrossValidate"/>: every fold and the metrics pooled over all held-out contexts.</summary>
+public sealed class PerturbationCrossValidation
+{
+    internal PerturbationCrossValidation(IReadOnlyList<PerturbationFoldResult> folds, PerturbationEvaluation pooled, IReadOnlyDictionary<string, int> groupFolds)
+    {
+        Folds = folds;
+        Pooled = pooled;
+        GroupFolds = groupFolds;
+    }
+
+    /// <summary>Each fold, in order.</summary>
+    public IReadOnlyList<PerturbationFoldResult> Folds { get; }
+
+    /// <summary>Every held-out context of every fold scored together: per-context metrics averaged, target metrics pooled over all pairs.</summary>
+    public PerturbationEvaluation Pooled { get; }
+
+    /// <summary>The fold of each perturbation group.</summary>
+    public IReadOnlyDictionary<string, int> GroupFolds { get; }
+}
+
+/// <summary>Runs <see cref="PerturbationCatalog.CrossValidate"/> over lazy per-fold views of the data.</summary>
+internal static class PerturbationCrossValidator
+{
+    public static PerturbationCrossValidation Run(IDataView data, IEstimator<ITransformer> estimator, int folds, string? groupColumnName,
+        PerturbationEvaluationOptions options, int seed, bool keepModels)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(estimator);
+        PerturbationEvaluationOptions evaluation = options.Clone();
+        evaluation.Validate();
+        var (contextColumn, contexts) = ContextSplitter.ReadContexts(data, evaluation.ContextColumnName, evaluation.ControlColumnName,
+            evaluation.ControlContextValue, groupColumnName);
+        var controls = contexts.Where(c => c.IsControl).Select(c => c.Name).ToList();
+        if (controls.Count == 0)
+            throw new ArgumentException("CrossValidate: the data have no control rows; every training fold keeps the control cells, which define the evaluation space.");
+        var groups = contexts.Where(c => !c.IsControl).Select(c => c.Group).Distinct(StringComparer.Ordinal).ToList();
+        IReadOnlyDictionary<string, int> groupFolds = PerturbationSplits.AssignFolds(groups, folds, seed);
+
+        var results = new List<PerturbationFoldResult>();
+        var allScored = new List<ScoredContext>();
+        var evaluations = new List<PerturbationEvaluation>();
+        for (int fold = 0; fold < folds; fold++)
+        {
+            evaluation.CancellationToken.ThrowIfCancellationRequested();
+            var held = contexts.Where(c => !c.IsControl && groupFolds[c.Group] == fold).ToList();
+            var trainContexts = controls.Concat(contexts.Where(c => !c.IsControl && groupFolds[c.Group] != fold).Select(c => c.Name)).ToList();
+            IDataView train = new ContextFilterView(data, contextColumn, trainContexts);
+            IDataView test = new ContextFilterView(data, contextColumn, held.Select(c => c.Name));
+
+            // The fold's evaluation space and reference: its training controls (the same in every fold) and perturbations.
+            EvaluationData trainRows = EvaluationData.Read(train, evaluation, readPredictions: false);
+            PerturbationEvaluationOptions foldOptions = evaluation.Clone();
+            foldOptions.ControlStatistics ??= trainRows.ControlStatisticsFromRows();
+            foldOptions.PerturbedReference ??= trainRows.PerturbedMean();
+
+            var clock = Stopwatch.StartNew();
+            ITransformer model = estimator.Fit(train);
+            double fitSeconds = clock.Elapsed.TotalSeconds;
+            try
+            {
+                var scored = EvaluationData.Read(model.Transform(test), foldOptions, readPredictions: true).Groups
+                    .Select(g => g.ToScored(g.HasTargetProbabilities)).ToList();
+                PerturbationEvaluation foldEvaluation = PerturbationScorer.Score(scored, foldOptions);
+                evaluations.Add(foldEvaluation);
+                allScored.AddRange(scored);
+                results.Add(new PerturbationFoldResult(fold, held.Select(c => c.Group).Distinct(StringComparer.Ordinal).ToList(),
+                    held.Select(c => c.Name).ToList(), foldEvaluation, fitSeconds, keepModels ? model : null));
+            }
+            finally
+            {
+                if (!keepModels) (model as IDisposable)?.Dispose();
+            }
+        }
+        return new PerturbationCrossValidation(results, PerturbationScorer.Pool(evaluations, allScored, evaluation), groupFolds);
+    }
+}

@@ -1,0 +1,88 @@
+using Gim.MLNet.Data;
+using Gim.MLNet.Modeling;
+using Gim.MLNet.Runtime;
+
+namespace Gim.MLNet.Peers;
+
+/// <summary>
+/// Fits the LinearFeatures peer: ridge regression of every training context's mean shift (its mean cell in control
+/// standard deviations; controls included, whose shift is zero) on its standardised features. λ is the penalty with
+/// the least squared error on held-out perturbation groups (<see cref="LinearFeaturesOptions.Folds"/>), then the map
+/// is refitted on every training context.
+/// </summary>
+public sealed class LinearFeaturesTrainer : PerturbationTrainer<LinearFeaturesOptions, LinearFeaturesModel>
+{
+    /// <summary>Creates a trainer; the options are validated here.</summary>
+    /// <param name="options">Settings; null for the defaults.</param>
+    public LinearFeaturesTrainer(LinearFeaturesOptions? options = null) : base(options)
+    {
+    }
+
+    private protected override LinearFeaturesModel Train(PerturbationFit fit)
+    {
+        PerturbationDataset data = fit.Data;
+        int k = data.Contexts.Count, d = data.VariableCount, p = data.FeatureCount;
+        var x = new double[k, p];
+        var y = new double[k, d];
+        for (int c = 0; c < k; c++)
+        {
+            PerturbationContext context = data.Contexts[c];
+            float[] z = fit.Features.Transform(context.Features);
+            for (int j = 0; j < p; j++) x[c, j] = z[j];
+            float[,] cells = fit.Variables.Transform(context.Samples);
+            for (int j = 0; j < d; j++)
+            {
+                double mean = 0;
+                for (int i = 0; i < context.SampleCount; i++) mean += cells[i, j];
+                y[c, j] = mean / context.SampleCount;
+            }
+        }
+        var (penalty, errors) = ChoosePenalty(data, x, y);
+        Tell($"LinearFeatures: λ = {penalty:G3} (held-out squared error per context and variable: {string.Join(", ", errors.Select(e => $"λ {e.Key:G3} → {e.Value:G4}"))})");
+        var (weight, intercept) = RidgeRegression.Fit(x, y, penalty);
+        return new LinearFeaturesModel(data, fit.Variables, fit.Features, weight, intercept, penalty, errors, fit.Controls(), fit.Clock.Elapsed);
+    }
+
+    /// <summary>The penalty with the least held-out error (the larger on a tie), and every penalty's error.</summary>
+    private (double Penalty, IReadOnlyDictionary<double, double> Errors) ChoosePenalty(PerturbationDataset data, double[,] x, double[,] y)
+    {
+        double[] penalties = Options.Penalties.OrderBy(l => l).ToArray();
+        var groups = data.Perturbed.Select(c => c.Group).Distinct(StringComparer.Ordinal).ToList();
+        if (groups.Count < 2)
+            return (penalties[penalties.Length / 2], new Dictionary<double, double>());
+        IReadOnlyDictionary<string, int> fold = PerturbationSplits.AssignFolds(groups, Math.Min(Options.Folds, groups.Count), Options.SeedOrDefault);
+        int folds = fold.Values.Max() + 1, d = y.GetLength(1), p = x.GetLength(1);
+        var errors = new Dictionary<double, double>();
+        foreach (double penalty in penalties)
+        {
+            double squared = 0;
+            int held = 0;
+            for (int f = 0; f < folds; f++)
+            {
+                Options.CancellationToken.ThrowIfCancellationRequested();
+                int[] train = Enumerable.Range(0, data.Contexts.Count).Where(c => data.Contexts[c].IsControl || fold[data.Contexts[c].Group] != f).ToArray();
+                int[] test = Enumerable.Range(0, data.Contexts.Count).Where(c => !data.Contexts[c].IsControl && fold[data.Contexts[c].Group] == f).ToArray();
+                var (weight, intercept) = RidgeRegression.Fit(Rows(x, train), Rows(y, train), penalty);
+                foreach (int c in test)
+                    for (int j = 0; j < d; j++)
+                    {
+                        double predicted = intercept[j];
+                        for (int a = 0; a < p; a++) predicted += x[c, a] * weight[a, j];
+                        squared += (predicted - y[c, j]) * (predicted - y[c, j]);
+                    }
+                held += test.Length;
+            }
+            errors[penalty] = squared / (held * d);
+        }
+        double best = errors.Values.Min();
+        return (penalties.Last(l => errors[l] <= best), errors);
+    }
+
+    private static double[,] Rows(double[,] m, int[] rows)
+    {
+        var result = new double[rows.Length, m.GetLength(1)];
+        for (int r = 0; r < rows.Length; r++)
+            for (int j = 0; j < m.GetLength(1); j++) result[r, j] = m[rows[r], j];
+        return result;
+    }
+}

@@ -1,0 +1,36 @@
+using Gim.MLNet.Data;
+using Gim.MLNet.Modeling;
+
+namespace Gim.MLNet.Peers;
+
+/// <summary>
+/// Fits the TrainingMean peer: the mean, over the perturbed training contexts (each counting once), of their mean
+/// cell in control standard deviations. Controls are excluded, so it is the shift of "a typical perturbation"; with
+/// no perturbed context at all there is no evidence of any effect, and the shift is zero (it predicts the control).
+/// </summary>
+public sealed class TrainingMeanTrainer : PerturbationTrainer<TrainingMeanOptions, TrainingMeanModel>
+{
+    /// <summary>Creates a trainer; the options are validated here.</summary>
+    /// <param name="options">Settings; null for the defaults.</param>
+    public TrainingMeanTrainer(TrainingMeanOptions? options = null) : base(options)
+    {
+    }
+
+    private protected override TrainingMeanModel Train(PerturbationFit fit)
+    {
+        var perturbed = fit.Data.Perturbed.ToList();
+        int d = fit.Data.VariableCount;
+        var shift = new double[d];
+        foreach (PerturbationContext context in perturbed)
+        {
+            float[,] z = fit.Variables.Transform(context.Samples);
+            for (int j = 0; j < d; j++)
+            {
+                double mean = 0;
+                for (int i = 0; i < context.SampleCount; i++) mean += z[i, j];
+                shift[j] += mean / context.SampleCount / perturbed.Count;
+            }
+        }
+        return new TrainingMeanModel(fit.Data, fit.Variables, fit.Features, shift.Select(v => (float)v).ToArray(), fit.Controls(), fit.Clock.Elapsed);
+    }
+}
