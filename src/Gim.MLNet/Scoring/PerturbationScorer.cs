@@ -84,14 +84,15 @@ public static class PerturbationScorer
     {
         float[,] p = statistics.Standardize(context.Predicted), q = statistics.Standardize(context.Observed);
         int rows = q.GetLength(0);
+        var (mmd, mmdUnbiased, energy) = DistributionDistances.MmdAndEnergy(p, q, options.MmdGammas);
         var controlMean = new double[statistics.Count];
         double[] predictedMean = MeanMetrics.ColumnMeans(p), observedMean = MeanMetrics.ColumnMeans(q);
         return new ContextEvaluation(
             context.Name, context.IsControl, rows,
-            Mmd: DistributionDistances.Mmd(p, q, options.MmdGammas),
-            MmdUnbiased: options.UnbiasedMmd && rows >= 2 && p.GetLength(0) >= 2 ? DistributionDistances.Mmd(p, q, options.MmdGammas, unbiased: true) : double.NaN,
+            Mmd: mmd,
+            MmdUnbiased: options.UnbiasedMmd ? mmdUnbiased : double.NaN,
             MmdMedian: options.MedianHeuristicMmd ? DistributionDistances.MmdMedianHeuristic(p, q) : double.NaN,
-            Energy: DistributionDistances.Energy(p, q),
+            Energy: energy,
             Sinkhorn: options.SinkhornEpsilon is double epsilon ? DistributionDistances.Sinkhorn(p, q, epsilon) : double.NaN,
             MeanRmse: MeanMetrics.Rmse(predictedMean, observedMean),
             RSquared: MeanMetrics.RSquared(predictedMean, observedMean, options.ClipRSquaredAtZero),

@@ -18,11 +18,7 @@ public static partial class DistributionDistances
     public static double Energy(float[,] p, float[,] q)
     {
         var (x, y) = RowMatrix.Pair(p, q);
-        double n = x.Rows, m = y.Rows;
-        double exy = PairwiseSums.DistanceBetween(x, y) / (n * m);
-        double exx = 2 * PairwiseSums.DistanceWithin(x) / (n * n);
-        double eyy = 2 * PairwiseSums.DistanceWithin(y) / (m * m);
-        // Rounding can push an exact zero slightly negative; the statistic itself never is.
-        return Math.Max(0.0, 2 * exy - exx - eyy);
+        return new TwoSampleSums(x.Rows, y.Rows, [], [], [],
+            PairwiseSums.DistanceWithin(x), PairwiseSums.DistanceWithin(y), PairwiseSums.DistanceBetween(x, y)).Energy();
     }
 }
