@@ -3,6 +3,9 @@ using Gim.MLNet.Data.Synthetic;
 using Gim.MLNet.Scoring;
 using Gim.MLNet.Tests.Support;
 using Microsoft.ML;
+using Gim.MLNet.Data;
+using Gim.MLNet.Modeling;
+using Gim.MLNet.Peers;
 
 namespace Gim.MLNet.Tests.MLNet.Compare;
 
@@ -131,5 +134,51 @@ public class CompareDocsExampleTests
         // docs: end
 
         Assert.That(split.TrainContexts, Does.Contain("control"));
+    }
+
+    [Test]
+    public void CrossValidate()
+    {
+        var mlContext = new MLContext(seed: 1);
+        IDataView data = _screen.Train.Data.ToDataView(mlContext);
+        var estimator = mlContext.Perturbation().Trainers.LinearFeatures(new LinearFeaturesOptions { GroupColumnName = "Group" });
+
+        // docs: crossvalidate
+        PerturbationCrossValidation cv = mlContext.Perturbation().CrossValidate(data, estimator, folds: 5, groupColumnName: "Group");
+        foreach (PerturbationFoldResult fold in cv.Folds)
+            Console.WriteLine($"fold {fold.Fold}: held out {string.Join(", ", fold.HeldOutGroups)}, MMD {fold.Evaluation.Mmd:F4}");
+        Console.WriteLine($"pooled over every held-out context: MMD {cv.Pooled.Mmd:F4}, Pearson Δ (vs training perturbations) {cv.Pooled.Metrics[PerturbationMetrics.PearsonDeltaPerturbed]:F3}");
+        // docs: end
+
+        Assert.That(cv.Folds.SelectMany(f => f.HeldOutGroups), Is.EquivalentTo(_screen.Drugs.Where(d => !d.IsNew).Select(d => d.Name)));
+    }
+
+    [Test]
+    public void ComparingOverSeeds()
+    {
+        var runs = new List<(int Seed, Leaderboard Board)>();
+        foreach (int seed in new[] { 0, 1 })
+        {
+            HillScreen screen = HillScreenRows.SmallScreen(seed);
+            var methods = new Dictionary<string, Func<PerturbationDataset, PerturbationModel>>
+            {
+                ["gim-linear"] = d => new GimTrainer(new GimOptions { Seed = seed, MaxSteps = 200 }).Fit(d),
+                ["training-mean"] = d => new TrainingMeanTrainer().Fit(d),
+            };
+            runs.Add((seed, ModelComparison.Run(methods, screen.Train.Data,
+                new Dictionary<string, PerturbationDataset> { ["food"] = screen.FullOod.Data }, new ModelComparisonOptions { Seed = seed })));
+        }
+        string csv = Path.Combine(_directory, "results.csv");
+
+        // docs: seeds
+        SeedSummary summary = SeedSummary.FromLeaderboards(runs);     // runs: (seed, leaderboard) per seed
+        summary.SaveCsv("results.csv");                               // method,split,metric,mean,sd,n_seeds
+        foreach (PairedComparison p in summary.Paired("gim-linear", "training-mean"))
+            Console.WriteLine($"{p.Split} {p.Metric}: {p.MeanDifference:+0.0000;-0.0000} [{p.Lower:F4}, {p.Upper:F4}], {p.Wins}/{p.Ties}/{p.Losses}");
+        // docs: end
+
+        Assert.That(File.ReadLines("results.csv").First(), Is.EqualTo("method,split,metric,mean,sd,n_seeds"));
+        File.Delete("results.csv");
+        Assert.That(summary.Paired("gim-linear", "training-mean").Single(p => p.Metric == PerturbationMetrics.Mmd).Seeds, Is.EqualTo(2));
     }
 }

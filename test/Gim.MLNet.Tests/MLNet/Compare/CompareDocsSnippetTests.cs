@@ -10,6 +10,8 @@ public class CompareDocsSnippetTests
     [TestCase("compare")]
     [TestCase("search")]
     [TestCase("split")]
+    [TestCase("crossvalidate")]
+    [TestCase("seeds")]
     public void DocsBlock_IsInCompareMd(string block)
     {
         string directory = Path.GetDirectoryName(ThisFile())!;
