@@ -12,31 +12,42 @@ internal sealed class H5adFile : IDisposable
 {
     private readonly NativeFile _file;
 
-    private H5adFile(NativeFile file, string source)
+    private H5adFile(NativeFile file, string source, long length)
     {
         _file = file;
         Source = source;
+        Length = length;
     }
 
     /// <summary>The file path or caller-given name, for messages.</summary>
     public string Source { get; }
 
+    /// <summary>The file's size in bytes: no dataset stored in it can be larger.</summary>
+    public long Length { get; }
+
     public static H5adFile Open(string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no such .h5ad file.", path);
-        return Opening(path, () => H5File.OpenRead(path));
+        return Opening(path, () => new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 4096), ownsStream: true);
     }
 
-    public static H5adFile Open(Stream stream, string source) => Opening(source, () => H5File.Open(stream, leaveOpen: true));
+    public static H5adFile Open(Stream stream, string source) => Opening(source, () => stream, ownsStream: false);
 
-    private static H5adFile Opening(string source, Func<NativeFile> open)
+    /// <summary>
+    /// PureHDF reads through a <see cref="HeapCheckingStream"/>, also for a path (instead of
+    /// H5File.OpenRead, whose file name only serves to resolve external links, which .h5ad files do not use).
+    /// </summary>
+    private static H5adFile Opening(string source, Func<Stream> open, bool ownsStream)
     {
+        Stream? stream = null;
         try
         {
-            return new H5adFile(open(), source);
+            stream = open();
+            return new H5adFile(H5File.Open(new HeapCheckingStream(stream, ownsStream), leaveOpen: false), source, stream.Length);
         }
         catch (Exception ex) when (ex is not DataFileException)
         {
+            if (ownsStream) stream?.Dispose();
             throw new DataFileException(source, null, null,
                 $"is not a readable HDF5 file ({ex.GetType().Name}: {ex.Message}); it may be truncated, corrupt or not an .h5ad file.", ex);
         }
@@ -54,6 +65,27 @@ internal sealed class H5adFile : IDisposable
             throw new DataFileException(Source, key, null,
                 $"could not be read ({ex.GetType().Name}: {ex.Message}); the file may be truncated or corrupt.", ex);
         }
+    }
+
+    /// <summary>
+    /// Checks a dataset's element count before it is read whole: against <paramref name="expected"/> when
+    /// the caller knows it, and against the file's size when the data is stored in one piece (contiguous
+    /// or compact). PureHDF sizes the result from the dataspace before it reads a byte, so a corrupt
+    /// dimension would otherwise allocate gigabytes (up to the array limit) and only then fail at the end
+    /// of the file. Chunked data can legitimately be larger than the file (compression, unwritten chunks),
+    /// so there only <paramref name="expected"/> applies.
+    /// </summary>
+    public void CheckSize(string key, IH5Dataset dataset, long? expected = null, string? expectation = null)
+    {
+        (ulong[] dims, int elementSize, H5DataLayoutClass layout) = Guard(key, () => (dataset.Space.Dimensions, dataset.Type.Size, dataset.Layout.Class));
+        ulong count = 1;
+        foreach (ulong dim in dims)
+            count = dim != 0 && count > ulong.MaxValue / dim ? ulong.MaxValue : count * dim;
+        if (expected is long n && count != (ulong)n)
+            throw new DataFileException(Source, key, null, $"has {count} values; expected {n}{(expectation is null ? "" : $" ({expectation})")}.");
+        if (layout is H5DataLayoutClass.Contiguous or H5DataLayoutClass.Compact && count > (ulong)Length / (ulong)Math.Max(1, elementSize))
+            throw new DataFileException(Source, key, null,
+                $"has shape ({string.Join(", ", dims)}): {count:N0} values of {elementSize} bytes cannot be stored in a file of {Length:N0} bytes; the file is corrupt.");
     }
 
     public bool Exists(string key) => Guard(key, () => _file.LinkExists(key));

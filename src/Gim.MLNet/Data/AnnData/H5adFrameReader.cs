@@ -44,9 +44,9 @@ internal static class H5adFrameReader
         string? encoding = file.Encoding(element, key);
         AnnDataObsColumn column = element switch
         {
-            IH5Group group when encoding == "categorical" => Categorical(file, key, name, group),
+            IH5Group group when encoding == "categorical" => Categorical(file, key, name, group, rowCount, frameKey),
             IH5Group => throw UnsupportedEncoding(file, key, encoding),
-            IH5Dataset dataset when encoding is null or "array" or "string-array" => Plain(file, key, name, dataset),
+            IH5Dataset dataset when encoding is null or "array" or "string-array" => Plain(file, key, name, dataset, rowCount, frameKey),
             _ => throw UnsupportedEncoding(file, key, encoding),
         };
         if (column.Count != rowCount)
@@ -58,10 +58,10 @@ internal static class H5adFrameReader
         new(file.Source, key, null, $"has encoding '{encoding ?? "(none)"}', which this reader does not support (supported: {Supported}); " +
             "convert the column in Python (e.g. to a categorical or a float column) or leave it out through AnnDataReadOptions.ObsColumns.");
 
-    private static AnnDataObsColumn Plain(H5adFile file, string key, string name, IH5Dataset dataset)
+    private static AnnDataObsColumn Plain(H5adFile file, string key, string name, IH5Dataset dataset, int rowCount, string frameKey)
     {
         IH5DataType type = file.Guard(key, () => dataset.Type);
-        CheckVector(file, key, dataset);
+        CheckVector(file, key, dataset, rowCount, frameKey);
         if (H5adFile.IsString(type)) return new AnnDataStringColumn(name, ReadStrings(file, key, dataset));
         var source = new H5Numeric.DatasetSource(dataset);
         if (H5Numeric.IsBoolean(type))
@@ -75,11 +75,11 @@ internal static class H5adFrameReader
         throw new DataFileException(file.Source, key, null, $"holds {H5Numeric.Describe(type)} values; supported obs columns hold numbers, bools or strings.");
     }
 
-    private static AnnDataObsColumn Categorical(H5adFile file, string key, string name, IH5Group group)
+    private static AnnDataObsColumn Categorical(H5adFile file, string key, string name, IH5Group group, int rowCount, string frameKey)
     {
         string codesKey = key + "/codes", categoriesKey = key + "/categories";
         IH5Dataset codesSet = file.Dataset(codesKey), categoriesSet = file.Dataset(categoriesKey);
-        CheckVector(file, codesKey, codesSet);
+        CheckVector(file, codesKey, codesSet, rowCount, frameKey);
         CheckVector(file, categoriesKey, categoriesSet);
         long[] codes = H5Numeric.ReadLongs(file, codesKey, new H5Numeric.DatasetSource(codesSet));
         IH5DataType categoryType = file.Guard(categoriesKey, () => categoriesSet.Type);
@@ -101,11 +101,13 @@ internal static class H5adFrameReader
         return new AnnDataCategoricalColumn(name, result, categories, ordered);
     }
 
-    private static void CheckVector(H5adFile file, string key, IH5Dataset dataset)
+    /// <summary>A 1-D array of <paramref name="rowCount"/> values (one per row of <paramref name="frameKey"/>) when given, small enough for the file.</summary>
+    private static void CheckVector(H5adFile file, string key, IH5Dataset dataset, int? rowCount = null, string? frameKey = null)
     {
         ulong[] dims = file.Guard(key, () => dataset.Space.Dimensions);
         if (dims.Length != 1)
             throw new DataFileException(file.Source, key, null, $"has {dims.Length} dimensions; expected a 1-D array.");
+        file.CheckSize(key, dataset, rowCount, frameKey is null ? null : $"one per row of '{frameKey}'");
     }
 
     /// <summary>Reads a 1-D array of (variable- or fixed-length) strings.</summary>

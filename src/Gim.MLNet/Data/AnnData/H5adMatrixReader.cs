@@ -103,6 +103,7 @@ internal static class H5adMatrixReader
     {
         string dataKey = key + "/data", indicesKey = key + "/indices", indptrKey = key + "/indptr";
         IH5Dataset data = file.Dataset(dataKey), indices = file.Dataset(indicesKey), indptrSet = file.Dataset(indptrKey);
+        file.CheckSize(indptrKey, indptrSet, majorCount + 1);
         long[] indptr = H5Numeric.ReadLongs(file, indptrKey, new H5Numeric.DatasetSource(indptrSet));
         long nnz = ValidateIndptr(file, indptrKey, indptr, majorCount);
         long dataLength = Length(file, dataKey, data), indicesLength = Length(file, indicesKey, indices);
