@@ -55,6 +55,8 @@ public static class AnnDataReader
         MemoryGuard.Check(file.Source, matrixKey, encoding, obsNames.Length, varNames.Length, rows.Length, columns.Length, options.MaxDenseBytes);
 
         bool all = rows.Length == obsNames.Length;
+        if (options.ObsColumns?.GroupBy(n => n, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } twice)
+            throw new ArgumentException($"AnnDataReadOptions.ObsColumns lists '{twice.Key}' twice; name each obs column once.", nameof(options));
         IReadOnlyList<string> obsColumns = options.ObsColumns ?? H5adFrameReader.ColumnOrder(file, "obs", file.Group("obs"));
         var obs = new List<AnnDataObsColumn>();
         foreach (string name in obsColumns)

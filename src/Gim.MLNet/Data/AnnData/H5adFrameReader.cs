@@ -33,8 +33,14 @@ internal static class H5adFrameReader
         return ReadStrings(file, indexKey, file.Dataset(indexKey));
     }
 
-    /// <summary>The frame's column names in their stored order.</summary>
-    public static string[] ColumnOrder(H5adFile file, string key, IH5Group frame) => file.StringArrayAttribute(frame, key, "column-order");
+    /// <summary>The frame's column names in their stored order; a name listed twice (a damaged file) is an error naming it.</summary>
+    public static string[] ColumnOrder(H5adFile file, string key, IH5Group frame)
+    {
+        string[] names = file.StringArrayAttribute(frame, key, "column-order");
+        if (names.GroupBy(n => n, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } twice)
+            throw new DataFileException(file.Source, key, null, $"its 'column-order' attribute lists column '{twice.Key}' twice; a data frame's columns have distinct names.");
+        return names;
+    }
 
     /// <summary>Reads one column of <paramref name="rowCount"/> values.</summary>
     public static AnnDataObsColumn Column(H5adFile file, string frameKey, string name, int rowCount)

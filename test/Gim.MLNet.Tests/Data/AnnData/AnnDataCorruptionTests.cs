@@ -121,4 +121,21 @@ public class AnnDataCorruptionTests
             Assert.Fail($"{name}: {ex.InnerException!.GetType().Name} instead of DataFileException: {ex.InnerException.Message}");
         }
     }
+
+    /// <summary>
+    /// Found by the fuzz test (CsCheck seed 14znFaPQtEy1): a damaged byte makes obs's <c>column-order</c> list "dose"
+    /// twice, which crashed inside a dictionary ("An item with the same key has already been added") instead of naming
+    /// the file and the attribute. Asking for a column twice in <see cref="AnnDataReadOptions.ObsColumns"/> is named too.
+    /// </summary>
+    [Test]
+    public void AColumnListedTwice_IsAClearError()
+    {
+        byte[] bytes = File.ReadAllBytes(FixtureFiles.H5ad("dense_f32.h5ad"));
+        foreach (var (at, value) in new[] { (8900, 12), (28602, 76), (2283, 38), (1903, 160) }) bytes[at] = (byte)value;
+        using (var stream = new MemoryStream(bytes, writable: false))
+            Assert.That(() => AnnDataReader.Read(stream, "damaged.h5ad", new AnnDataReadOptions()),
+                Throws.InstanceOf<DataFileException>().With.Message.StartsWith("damaged.h5ad").And.Message.Contains("twice"));
+        Assert.That(() => AnnDataReader.Read(FixtureFiles.H5ad("dense_f32.h5ad"), new AnnDataReadOptions { ObsColumns = new[] { "dose", "dose" } }),
+            Throws.ArgumentException.With.Message.Contains("ObsColumns lists 'dose' twice"));
+    }
 }
