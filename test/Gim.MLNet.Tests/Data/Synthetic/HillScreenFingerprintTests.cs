@@ -127,5 +127,18 @@ public class HillScreenFingerprintTests
             Assert.That(HillScreenPanelMath.Bits(drug, 64).Count(v => v == 1), Is.EqualTo(4), drug.Name);
         var sameKey = screen.Drugs.GroupBy(h => (h.Targets[0], Math.Sign(h.MaxShifts[0]))).First(g => g.Count() > 1);
         Assert.That(HillScreenPanelMath.Bits(sameKey.First(), 64), Is.EqualTo(HillScreenPanelMath.Bits(sameKey.Last(), 64)));
+
+        // The map is drawn per seed: the same (variable, direction) keys own other bits at another seed.
+        o.Seed = 3;
+        HillScreen other = HillScreen.Generate(o);
+        Dictionary<(int, int), string> KeyBits(HillScreen s) => s.Drugs
+            .GroupBy(h => (h.Targets[0], Math.Sign(h.MaxShifts[0])))
+            .ToDictionary(g => g.Key, g => string.Join(",", HillScreenPanelMath.Bits(g.First(), 64)));
+        Dictionary<(int, int), string> a = KeyBits(screen), b = KeyBits(other);
+        (int, int)[] common = a.Keys.Intersect(b.Keys).ToArray();
+        // 60 drugs over 40 keys at each seed: most keys appear at both. A key's 4 of 64 bits repeat by chance
+        // with probability 1/C(64, 4) ≈ 1.6e-6.
+        Assert.That(common, Has.Length.GreaterThan(10));
+        Assert.That(common.Count(k => a[k] == b[k]), Is.EqualTo(0));
     }
 }
