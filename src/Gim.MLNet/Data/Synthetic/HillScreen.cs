@@ -8,6 +8,8 @@ namespace Gim.MLNet.Data.Synthetic;
 /// variables, drugs that shift 1–3 mechanisms by a Hill function of the dose, descriptors that
 /// carry (noisy) information about those targets, and train / partially-OOD / fully-OOD splits,
 /// all with the truth attached. Everything is drawn from <see cref="HillScreenOptions.Seed"/>.
+/// <see cref="HillScreenPanel"/> names the option sets results are reported on, including screens whose
+/// descriptors only partly determine the effect.
 /// </summary>
 public sealed class HillScreen
 {

@@ -118,7 +118,7 @@ public sealed class HillScreenOptions
 
     /// <summary>
     /// Length of a <see cref="DescriptorKind.Fingerprint"/> (default 256). With 20 variables × 2 directions ×
-    /// 4 bits per key, 160 key bits fall on 256 positions, so about a quarter of the used positions are
+    /// 4 bits per key, 160 key bits fall on 256 positions, so about 28% of the used positions are
     /// shared by two or more keys, as hashed structure fingerprints collide. Ignored for embeddings.
     /// </summary>
     public int FingerprintBits { get; set; } = 256;
@@ -138,8 +138,8 @@ public sealed class HillScreenOptions
 
     /// <summary>
     /// Probability that a drug sets any bit regardless of its targets (default 0.02, in [0, 1]): about 5
-    /// unrelated bits of 256, so with 1–3 targets a fingerprint has about 11 bits on (4%), sparse as a
-    /// chemical fingerprint is.
+    /// unrelated bits of 256, so with 1–3 targets a fingerprint has about 11 bits on (11.6 on average over
+    /// seed 1's 60 drugs, 4.5%), sparse as a chemical fingerprint is.
     /// </summary>
     public double FingerprintBackgroundDensity { get; set; } = 0.02;
 
