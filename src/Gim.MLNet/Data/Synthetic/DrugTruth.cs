@@ -10,13 +10,22 @@ namespace Gim.MLNet.Data.Synthetic;
 /// <param name="HillK">The half-effect dose K_h.</param>
 /// <param name="HillN">The Hill exponent n_h.</param>
 /// <param name="Descriptor">
-/// The noisy descriptor a chemist would know: [Σ_{j∈T} e_j, Σ_{j∈T} a_hj e'_j / 4, K_h, n_h] plus
-/// N(0, FeatureNoise²) drawn once per drug (2·EmbeddingDimension + 2 numbers); a context's
-/// features are this followed by the dose.
+/// The noisy descriptor a chemist would know, drawn once per drug; a context's features are this followed
+/// by the dose. By default (<see cref="DescriptorKind.Embedding"/>) [Σ_{j∈T} e_j, Σ_{j∈T} a_hj e'_j / 4, K_h, n_h]
+/// plus N(0, FeatureNoise²) (2·EmbeddingDimension + 2 numbers); a <see cref="DescriptorKind.Fingerprint"/> is
+/// FingerprintBits bits followed by noisy K_h and n_h. See <see cref="HillScreenOptions.DescriptorSignEncoded"/>
+/// and <see cref="DescriptorIsInformative"/> for descriptors that do not determine the effect.
 /// </param>
 public sealed record DrugTruth(int Index, string Name, bool IsNew, int VariableCount, IReadOnlyList<int> Targets,
     IReadOnlyList<double> MaxShifts, double HillK, double HillN, IReadOnlyList<float> Descriptor)
 {
+    /// <summary>
+    /// False when <see cref="Descriptor"/> is a random decoy's (see
+    /// <see cref="HillScreenOptions.UninformativeDescriptorFraction"/>), so it says nothing about this drug's
+    /// targets, shifts, K or n; true otherwise (the default).
+    /// </summary>
+    public bool DescriptorIsInformative { get; init; } = true;
+
     /// <summary>The shift of every variable at dose c (zeros off target), see <see cref="HillCurve.Effect"/>.</summary>
     public double[] ShiftAt(double dose)
     {

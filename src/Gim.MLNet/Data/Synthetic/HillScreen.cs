@@ -8,12 +8,14 @@ namespace Gim.MLNet.Data.Synthetic;
 /// variables, drugs that shift 1–3 mechanisms by a Hill function of the dose, descriptors that
 /// carry (noisy) information about those targets, and train / partially-OOD / fully-OOD splits,
 /// all with the truth attached. Everything is drawn from <see cref="HillScreenOptions.Seed"/>.
+/// <see cref="HillScreenPanel"/> names the option sets results are reported on, including screens whose
+/// descriptors only partly determine the effect.
 /// </summary>
 public sealed class HillScreen
 {
     // Independent random streams (see SeededRandom): changing one part of the screen leaves the others as they were.
-    private const ulong GraphStream = 1, EmbeddingStream = 2, DrugStream = 3, TrainCellStream = 10,
-        PartialOodCellStream = 11, FullOodCellStream = 12;
+    private const ulong GraphStream = 1, EmbeddingStream = 2, DrugStream = 3, FingerprintStream = 4, DecoyStream = 5,
+        TrainCellStream = 10, PartialOodCellStream = 11, FullOodCellStream = 12;
 
     private readonly StructuralModel _model;
 
@@ -65,7 +67,10 @@ public sealed class HillScreen
     /// <summary>Names of the variables: g0, g1, ...</summary>
     public IReadOnlyList<string> VariableNames => Train.Data.VariableNames;
 
-    /// <summary>Names of the features: bind0.., effect0.., hill_K, hill_n, dose.</summary>
+    /// <summary>
+    /// Names of the features: bind0.., effect0.., hill_K, hill_n, dose (embedding descriptors) or fp0..,
+    /// hill_K, hill_n, dose (fingerprints).
+    /// </summary>
     public IReadOnlyList<string> FeatureNames => Train.Data.FeatureNames;
 
     /// <summary>
@@ -118,18 +123,22 @@ public sealed class HillScreen
         var model = new StructuralModel(graph.Weights, sigma, o.Mechanism);
         var noise = new NoiseSampler(o.Noise, o.StudentTDegreesOfFreedom);
 
-        var factory = new DrugFactory(o, new SeededRandom(o.Seed, EmbeddingStream));
+        var factory = new DrugFactory(o, new SeededRandom(o.Seed,
+            o.Descriptor == DescriptorKind.Fingerprint ? FingerprintStream : EmbeddingStream));
         int totalDrugs = o.TrainDrugs + o.NewDrugs;
+        bool[] decoy = Decoys(o);
         int width = Math.Max(2, Math.Max(0, totalDrugs - 1).ToString(CultureInfo.InvariantCulture).Length);
         var drugs = new DrugTruth[totalDrugs];
         for (int h = 0; h < totalDrugs; h++)
         {
             string name = "drug" + h.ToString(CultureInfo.InvariantCulture).PadLeft(width, '0');
-            drugs[h] = factory.Create(h, name, h >= o.TrainDrugs, new SeededRandom(o.Seed, DrugStream, (ulong)h));
+            // Index 0 of the decoy stream chose the decoys; drug h's decoy draws from index h + 1.
+            SeededRandom? decoyRng = decoy[h] ? new SeededRandom(o.Seed, DecoyStream, (ulong)h + 1) : null;
+            drugs[h] = factory.Create(h, name, h >= o.TrainDrugs, new SeededRandom(o.Seed, DrugStream, (ulong)h), decoyRng);
         }
 
         string[] variableNames = Enumerable.Range(0, d).Select(j => $"g{j}").ToArray();
-        string[] featureNames = DrugFactory.FeatureNames(o.EmbeddingDimension);
+        string[] featureNames = DrugFactory.FeatureNames(o);
         var builder = new SplitBuilder(model, noise, o.Seed, variableNames, featureNames);
 
         var trainDrugs = drugs.Take(o.TrainDrugs).ToArray();
@@ -140,6 +149,22 @@ public sealed class HillScreen
         var full = builder.Build("full-ood", FullOodCellStream, includeControl: false, 0,
             drugs.Skip(o.TrainDrugs).ToArray(), o.TrainDoses, o.SamplesPerTestContext);
         return new HillScreen(o, graph, sigma, model, drugs, train, partial, full);
+    }
+
+    /// <summary>
+    /// Which drugs get a decoy's descriptor: round(f·TrainDrugs) of the training drugs, then round(f·NewDrugs)
+    /// of the new ones (halves up), each set drawn uniformly from index 0 of the decoy stream.
+    /// </summary>
+    private static bool[] Decoys(HillScreenOptions o)
+    {
+        var decoy = new bool[o.TrainDrugs + o.NewDrugs];
+        if (o.UninformativeDescriptorFraction == 0) return decoy;
+        var rng = new SeededRandom(o.Seed, DecoyStream);
+        foreach (int h in rng.Subset(o.TrainDrugs, DecoyCount(o.TrainDrugs))) decoy[h] = true;
+        foreach (int h in rng.Subset(o.NewDrugs, DecoyCount(o.NewDrugs))) decoy[o.TrainDrugs + h] = true;
+        return decoy;
+
+        int DecoyCount(int drugs) => (int)Math.Round(o.UninformativeDescriptorFraction * drugs, MidpointRounding.AwayFromZero);
     }
 
     /// <summary>Assembles the contexts of one split, each drawing its cells from its own stream.</summary>

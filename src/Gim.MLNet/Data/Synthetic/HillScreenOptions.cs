@@ -12,7 +12,8 @@ public sealed class HillScreenOptions
 
     /// <summary>
     /// Expected number of parents per variable (default 2). A DAG connects each earlier → later pair
-    /// of a random node order with probability 2·ExpectedParents/(d − 1), so at most (d − 1)/2; a
+    /// of a random node order with probability 2·ExpectedParents/(d − 1), so at most (d − 1)/2 (a
+    /// scale-free DAG draws the same parent counts, see <see cref="GraphKind.ScaleFree"/>); a
     /// cyclic graph connects each ordered pair with probability ExpectedParents/(d − 1), so at most d − 1.
     /// </summary>
     public double ExpectedParents { get; set; } = 2;
@@ -77,13 +78,72 @@ public sealed class HillScreenOptions
     /// <summary>
     /// Length of the per-variable "binding fingerprint" e_j and "effect signature" e'_j unit vectors
     /// (default 32); the drug descriptor has 2·EmbeddingDimension + 2 numbers, a context's features one more (the dose).
+    /// Used by <see cref="DescriptorKind.Embedding"/> descriptors only (still checked to be at least 1).
     /// </summary>
     public int EmbeddingDimension { get; set; } = 32;
 
-    /// <summary>Standard deviation of the Gaussian noise added once per drug to every descriptor entry (default 0.05).</summary>
+    /// <summary>
+    /// Standard deviation of the Gaussian noise added once per drug to every descriptor entry (default 0.05);
+    /// for a <see cref="DescriptorKind.Fingerprint"/> only to hill_K and hill_n (the bits stay 0 or 1).
+    /// </summary>
     public double FeatureNoise { get; set; } = 0.05;
 
-    /// <summary>Acyclic or cyclic ground-truth graph (default <see cref="GraphKind.Dag"/>).</summary>
+    /// <summary>
+    /// How descriptors are made from what a drug does (default <see cref="DescriptorKind.Embedding"/>, the
+    /// benchmark's dense 2·EmbeddingDimension + 2 numbers); <see cref="DescriptorKind.Fingerprint"/> gives sparse
+    /// binary bits plus hill_K and hill_n. The drugs, the graph and the cells do not depend on this choice.
+    /// </summary>
+    public DescriptorKind Descriptor { get; set; } = DescriptorKind.Embedding;
+
+    /// <summary>
+    /// Whether the descriptor tells the direction of each target's shift (default true, the benchmark).
+    /// When false the descriptor is made from |a_hj| instead of a_hj: the embedding's effect part becomes
+    /// Σ |a_hj| e'_j / 4 and a fingerprint sets the same bits for an up- and a down-shift of a variable,
+    /// so two drugs with the same targets, |shifts|, K and n but opposite signs look the same (up to their
+    /// own noise draws), and no method can tell from the features which way a new drug moves a variable.
+    /// The random draws do not change, so the drugs and cells are those of the screen with the sign encoded.
+    /// </summary>
+    public bool DescriptorSignEncoded { get; set; } = true;
+
+    /// <summary>
+    /// Fraction of drugs whose descriptor describes a different, random "decoy" drug (default 0: every
+    /// descriptor is the drug's own). Exactly round(fraction·TrainDrugs) training drugs and
+    /// round(fraction·NewDrugs) new drugs (halves rounded up) are chosen at random; each gets the
+    /// descriptor of a decoy drawn like any drug (targets, shifts, K, n) but from a separate random
+    /// stream, so it looks like a real descriptor, carries nothing about the drug's effect, and
+    /// <see cref="DrugTruth.DescriptorIsInformative"/> is false. The choice and the decoys come from their
+    /// own streams: the drugs' truth and the cells are the same for every fraction. Must be in [0, 1].
+    /// </summary>
+    public double UninformativeDescriptorFraction { get; set; }
+
+    /// <summary>
+    /// Length of a <see cref="DescriptorKind.Fingerprint"/> (default 256). With 20 variables × 2 directions ×
+    /// 4 bits per key, 160 key bits fall on 256 positions, so about 28% of the used positions are
+    /// shared by two or more keys, as hashed structure fingerprints collide. Ignored for embeddings.
+    /// </summary>
+    public int FingerprintBits { get; set; } = 256;
+
+    /// <summary>
+    /// Bit positions owned by each (variable, direction) key of a fingerprint (default 4, at most
+    /// <see cref="FingerprintBits"/>): a few bits per target, as a substructure sets a few bits.
+    /// </summary>
+    public int FingerprintBitsPerTarget { get; set; } = 4;
+
+    /// <summary>
+    /// Probability that a drug sets each bit of each of its target keys (default 0.8, in [0, 1]): a drug
+    /// acting on a variable shares most, not all, of that variable's bits, so fingerprints of drugs with
+    /// the same target overlap without being equal.
+    /// </summary>
+    public double FingerprintBitProbability { get; set; } = 0.8;
+
+    /// <summary>
+    /// Probability that a drug sets any bit regardless of its targets (default 0.02, in [0, 1]): about 5
+    /// unrelated bits of 256, so with 1–3 targets a fingerprint has about 11 bits on (11.6 on average over
+    /// seed 1's 60 drugs, 4.5%), sparse as a chemical fingerprint is.
+    /// </summary>
+    public double FingerprintBackgroundDensity { get; set; } = 0.02;
+
+    /// <summary>Acyclic, cyclic or scale-free ground-truth graph (default <see cref="GraphKind.Dag"/>).</summary>
     public GraphKind Graph { get; set; } = GraphKind.Dag;
 
     /// <summary>
@@ -107,7 +167,7 @@ public sealed class HillScreenOptions
     /// <summary>Seed of every random draw (default 0); the same seed and options give bit-identical data.</summary>
     public int Seed { get; set; }
 
-    /// <summary>A shallow copy (the dose lists are copied too), so a generated screen keeps the options it was made with.</summary>
+    /// <summary>A copy of every setting (the dose lists are copied too), so a generated screen keeps the options it was made with.</summary>
     public HillScreenOptions Clone()
     {
         var copy = (HillScreenOptions)MemberwiseClone();
@@ -126,7 +186,7 @@ public sealed class HillScreenOptions
         Finite(ExpectedParents, nameof(ExpectedParents));
         if (ExpectedParents < 0)
             throw Bad(nameof(ExpectedParents), ExpectedParents, "must be at least 0");
-        double maxParents = Graph == GraphKind.Dag ? (Variables - 1) / 2.0 : Variables - 1;
+        double maxParents = Graph == GraphKind.Cyclic ? Variables - 1 : (Variables - 1) / 2.0;
         if (ExpectedParents > maxParents)
             throw Bad(nameof(ExpectedParents), ExpectedParents,
                 $"must be at most {maxParents} for a {Graph} graph over {Variables} variables (an edge probability above 1 otherwise)");
@@ -161,6 +221,15 @@ public sealed class HillScreenOptions
             throw Bad(nameof(Mechanism), Mechanism, $"must be one of {string.Join(", ", Enum.GetNames<MechanismKind>())}");
         if (!Enum.IsDefined(Noise))
             throw Bad(nameof(Noise), Noise, $"must be one of {string.Join(", ", Enum.GetNames<NoiseKind>())}");
+        if (!Enum.IsDefined(Descriptor))
+            throw Bad(nameof(Descriptor), Descriptor, $"must be one of {string.Join(", ", Enum.GetNames<DescriptorKind>())}");
+        Probability(UninformativeDescriptorFraction, nameof(UninformativeDescriptorFraction));
+        AtLeast(FingerprintBits, 1, nameof(FingerprintBits));
+        if (FingerprintBitsPerTarget < 1 || FingerprintBitsPerTarget > FingerprintBits)
+            throw Bad(nameof(FingerprintBitsPerTarget), FingerprintBitsPerTarget,
+                $"must be between 1 and {nameof(FingerprintBits)} ({FingerprintBits}) because a key owns distinct bit positions");
+        Probability(FingerprintBitProbability, nameof(FingerprintBitProbability));
+        Probability(FingerprintBackgroundDensity, nameof(FingerprintBackgroundDensity));
         if (!(MaxSpectralRadius > 0 && MaxSpectralRadius < 1))
             throw Bad(nameof(MaxSpectralRadius), MaxSpectralRadius, "must be in (0, 1) so a cyclic system has a stable equilibrium");
         if (!(StudentTDegreesOfFreedom > 2) || !double.IsFinite(StudentTDegreesOfFreedom))
@@ -178,6 +247,11 @@ public sealed class HillScreenOptions
     private static void Finite(double value, string option)
     {
         if (!double.IsFinite(value)) throw Bad(option, value, "must be a finite number");
+    }
+
+    private static void Probability(double value, string option)
+    {
+        if (!(value >= 0 && value <= 1)) throw Bad(option, value, "must be a number in [0, 1]");
     }
 
     private static void PositiveRange(double min, double max, string minName, string maxName)

@@ -8,7 +8,7 @@ namespace Gim.MLNet.Data.Synthetic;
 /// <param name="SpectralRadius">An upper bound on ρ(B) after rescaling (0 for an acyclic graph).</param>
 internal sealed record SampledGraph(double[,] Weights, double Scale, double SpectralRadius);
 
-/// <summary>Erdős–Rényi ground-truth graphs with signed uniform weights.</summary>
+/// <summary>Erdős–Rényi and scale-free ground-truth graphs with signed uniform weights.</summary>
 internal static class RandomGraph
 {
     /// <summary>Draws B as <see cref="HillScreenOptions.Graph"/> says; see the option docs for the edge probabilities.</summary>
@@ -17,6 +17,11 @@ internal static class RandomGraph
         int d = options.Variables;
         var b = new double[d, d];
         if (d == 1) return new SampledGraph(b, 1, 0);
+        if (options.Graph == GraphKind.ScaleFree)
+        {
+            ScaleFreeDag(options, rng, b);
+            return new SampledGraph(b, 1, 0);
+        }
         if (options.Graph == GraphKind.Dag)
         {
             // d(d − 1)/2 candidate pairs carry d·ExpectedParents edges on average.
@@ -51,6 +56,54 @@ internal static class RandomGraph
                 for (int j = 0; j < d; j++) b[i, j] *= scale;
         }
         return new SampledGraph(b, scale, DenseMatrix.SpectralRadiusBound(b));
+    }
+
+    /// <summary>
+    /// Preferential attachment in a random node order: the node at position t gets Binomial(t, p) parents,
+    /// p = 2·ExpectedParents/(d − 1), the Erdős–Rényi DAG's count, chosen one by one without replacement
+    /// among the earlier nodes with weight (children so far + 1). The +1 lets a node without children be
+    /// chosen; the counts of earlier nodes are those before node t arrives.
+    /// </summary>
+    private static void ScaleFreeDag(HillScreenOptions options, SeededRandom rng, double[,] b)
+    {
+        int d = b.GetLength(0);
+        double p = 2 * options.ExpectedParents / (d - 1);
+        int[] order = rng.Permutation(d);
+        var children = new int[d];          // by position in the order
+        var candidates = new List<int>(d);
+        var chosen = new List<int>(d);
+        for (int t = 1; t < d; t++)
+        {
+            int parents = 0;
+            for (int a = 0; a < t; a++)
+                if (rng.NextDouble() < p) parents++;
+            candidates.Clear();
+            for (int a = 0; a < t; a++) candidates.Add(a);
+            chosen.Clear();
+            for (int m = 0; m < parents; m++)
+            {
+                double total = 0;
+                foreach (int a in candidates) total += children[a] + 1;
+                double u = rng.NextDouble() * total;
+                int pick = candidates.Count - 1; // rounding can leave u just above the last cumulative weight
+                for (int c = 0; c < candidates.Count; c++)
+                {
+                    u -= children[candidates[c]] + 1;
+                    if (u < 0)
+                    {
+                        pick = c;
+                        break;
+                    }
+                }
+                chosen.Add(candidates[pick]);
+                candidates.RemoveAt(pick);
+            }
+            foreach (int a in chosen)
+            {
+                b[order[a], order[t]] = Weight(options, rng);
+                children[a]++;
+            }
+        }
     }
 
     private static double[,] Abs(double[,] b)
