@@ -17,7 +17,11 @@ internal sealed class CompareArguments
         "                              [--weight-decay X] [--draws N] [--straight-through] [--shift-scale]\n" +
         "                              [--warm-start] (gim-linear: start from the two-stage solution)\n" +
         "               gim-nonlinear: [--no-linear-term] [--hidden-width N] [--cell-batch N] [--contraction X]\n" +
-        "               [--log] (print GIM's training progress)";
+        "               [--log] (print GIM's training progress)\n" +
+        "       compare --panel [--families F,F,...] [--seeds ...] [--methods ...] --out DIR\n" +
+        "               every method on every family of HillScreenPanel (default: all nine); gim-nonlinear, about 40 s a fit,\n" +
+        "               runs on the nonlinear family only unless --methods names it. Writes DIR/<family>/results.csv|md,\n" +
+        "               DIR/panel.csv (family,method,split,metric,mean,sd,n_seeds), DIR/paired.csv and DIR/summary.md";
 
     public List<int> Seeds { get; } = new();
     public List<string> Methods { get; } = new();
@@ -25,6 +29,9 @@ internal sealed class CompareArguments
     public bool Sinkhorn { get; private set; }
     public bool WarmStart { get; private set; }
     public bool Log { get; private set; }
+    public bool Panel { get; private set; }
+    public bool MethodsGiven { get; private set; }
+    public List<string> Families { get; } = new();
     public bool Help { get; private set; }
     public double GraphThreshold { get; private set; } = 0.3;
     public string CommandLine { get; private set; } = "";
@@ -102,6 +109,11 @@ internal sealed class CompareArguments
                 case "--no-linear-term": a._gim["no-linear-term"] = "1"; break;
                 case "--warm-start": a.WarmStart = true; break;
                 case "--log": a.Log = true; break;
+                case "--panel": a.Panel = true; break;
+                case "--families":
+                    foreach (string family in Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                        a.Families.Add(HillScreenPanel.Family(family).Name); // an unknown name lists the known ones
+                    break;
                 case "--hidden-width" or "--cell-batch":
                     string count = Next();
                     if (!int.TryParse(count, NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) || n < 1)
@@ -124,6 +136,10 @@ internal sealed class CompareArguments
             }
         }
         if (a.Seeds.Count == 0) a.Seeds.AddRange(new[] { 0, 1, 2, 3, 4 });
+        a.MethodsGiven = a.Methods.Count > 0;
+        if (a.Families.Count > 0 && !a.Panel) throw new ArgumentException("--families goes with --panel");
+        if (a.Panel && (a._nonlinear || a._cyclic || a._variables != 20))
+            throw new ArgumentException("--panel draws each family's own screens; --nonlinear, --cyclic and --variables do not apply (choose families with --families)");
         if (a.Methods.Count == 0) a.Methods.AddRange(knownMethods);
         return a;
     }

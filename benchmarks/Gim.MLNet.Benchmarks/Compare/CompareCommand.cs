@@ -38,39 +38,21 @@ internal static class CompareCommand
             return 0;
         }
 
+        if (arguments.Panel) return PanelCommand.Run(arguments);
+
         var runs = new List<(int Seed, Leaderboard Board)>();
-        var scoring = new ScoringOptions { MedianHeuristicMmd = false, SinkhornEpsilon = arguments.Sinkhorn ? 1.0 : null };
         var total = Stopwatch.StartNew();
         bool failed = false;
         foreach (int seed in arguments.Seeds)
         {
             HillScreen screen = HillScreen.Generate(arguments.Screen(seed));
-            Action<string>? log = arguments.Log ? Console.WriteLine : null;
-            var methods = arguments.Methods.Select(name =>
-                new KeyValuePair<string, Func<PerturbationDataset, PerturbationModel>>(name, BenchmarkMethods.Fit(name, seed, arguments.GimOptions(seed), log)));
-            ScoringOptions seedScoring = scoring.Clone();
-            seedScoring.TrueTargets = screen.PartialOod.Truth.Concat(screen.FullOod.Truth).ToDictionary(t => t.Name, t => t.Targets);
-            Leaderboard board = ModelComparison.Run(methods, screen.Train.Data,
-                new Dictionary<string, PerturbationDataset> { [PartialOod] = screen.PartialOod.Data, [FullOod] = screen.FullOod.Data },
-                new ModelComparisonOptions { Seed = seed, Scoring = seedScoring, TrueGraph = screen.TrueGraph, GraphThreshold = arguments.GraphThreshold });
+            Leaderboard board = RunSeed(screen, seed, arguments.Methods, arguments);
             runs.Add((seed, board));
-            foreach (LeaderboardRow row in board.Rows)
-            {
-                var summary = new[] { PartialOod, FullOod }
-                    .SelectMany(split => new[] { PerturbationMetrics.Mmd, PerturbationMetrics.TargetAuroc }
-                        .Where(metric => !double.IsNaN(row.Value(split, metric)))
-                        .Select(metric => $"{split}.{metric}={row.Value(split, metric):F4}"));
-                Console.WriteLine($"seed {seed} {row.Method,-20} fit {row.FitSeconds ?? double.NaN,6:F2} s  {string.Join("  ", summary)}");
-                if (row.Error is string error)
-                {
-                    Console.Error.WriteLine($"seed {seed} {row.Method}: {error}");
-                    failed = true;
-                }
-            }
+            failed |= Report(board, $"seed {seed}");
         }
 
         Directory.CreateDirectory(arguments.OutputDirectory);
-        SeedSummary table = SeedSummary.FromLeaderboards(runs, scoring.TopK);
+        SeedSummary table = SeedSummary.FromLeaderboards(runs, Scoring(arguments).TopK);
         string csv = Path.Combine(arguments.OutputDirectory, "results.csv");
         string markdown = Path.Combine(arguments.OutputDirectory, "results.md");
         table.SaveCsv(csv);
@@ -78,5 +60,45 @@ internal static class CompareCommand
         Console.WriteLine($"done in {total.Elapsed.TotalSeconds:F1} s; wrote {csv} and results.md");
         Console.WriteLine(File.ReadAllText(markdown));
         return failed ? 1 : 0;
+    }
+
+    /// <summary>The scoring of every comparison: no median-heuristic MMD (not in the protocol's tables), Sinkhorn only when asked.</summary>
+    public static ScoringOptions Scoring(CompareArguments arguments) =>
+        new() { MedianHeuristicMmd = false, SinkhornEpsilon = arguments.Sinkhorn ? 1.0 : null };
+
+    /// <summary>
+    /// One seed of the Hill screen: every method fitted on its training split and scored on the partially- and fully-OOD
+    /// splits (true targets from the screen's truth) and on the true graph, by the library's comparison.
+    /// </summary>
+    public static Leaderboard RunSeed(HillScreen screen, int seed, IReadOnlyList<string> methodNames, CompareArguments arguments)
+    {
+        Action<string>? log = arguments.Log ? Console.WriteLine : null;
+        var methods = methodNames.Select(name =>
+            new KeyValuePair<string, Func<PerturbationDataset, PerturbationModel>>(name, BenchmarkMethods.Fit(name, seed, arguments.GimOptions(seed), log)));
+        ScoringOptions scoring = Scoring(arguments);
+        scoring.TrueTargets = screen.PartialOod.Truth.Concat(screen.FullOod.Truth).ToDictionary(t => t.Name, t => t.Targets);
+        return ModelComparison.Run(methods, screen.Train.Data,
+            new Dictionary<string, PerturbationDataset> { [PartialOod] = screen.PartialOod.Data, [FullOod] = screen.FullOod.Data },
+            new ModelComparisonOptions { Seed = seed, Scoring = scoring, TrueGraph = screen.TrueGraph, GraphThreshold = arguments.GraphThreshold });
+    }
+
+    /// <summary>Prints one line per method (fit time, MMD and target AUROC per split) and any failure; true when one failed.</summary>
+    public static bool Report(Leaderboard board, string prefix)
+    {
+        bool failed = false;
+        foreach (LeaderboardRow row in board.Rows)
+        {
+            var summary = new[] { PartialOod, FullOod }
+                .SelectMany(split => new[] { PerturbationMetrics.Mmd, PerturbationMetrics.TargetAuroc }
+                    .Where(metric => !double.IsNaN(row.Value(split, metric)))
+                    .Select(metric => $"{split}.{metric}={row.Value(split, metric):F4}"));
+            Console.WriteLine($"{prefix} {row.Method,-20} fit {row.FitSeconds ?? double.NaN,6:F2} s  {string.Join("  ", summary)}");
+            if (row.Error is string error)
+            {
+                Console.Error.WriteLine($"{prefix} {row.Method}: {error}");
+                failed = true;
+            }
+        }
+        return failed;
     }
 }
