@@ -47,7 +47,7 @@ internal static class PanelCommand
             SeedSummary summary = SeedSummary.FromLeaderboards(runs, CompareCommand.Scoring(arguments).TopK);
             string folder = Path.Combine(arguments.OutputDirectory, family.Name);
             summary.SaveCsv(Path.Combine(folder, "results.csv"));
-            summary.SaveMarkdown(Path.Combine(folder, "results.md"), $"{Command(arguments)}   (family {family.Name}: {family.Description})");
+            summary.SaveMarkdown(Path.Combine(folder, "results.md"), Command(arguments), $"family **{family.Name}**: {family.Description}");
             summaries.Add((family, summary, clock.Elapsed.TotalSeconds));
             Console.WriteLine($"{family.Name}: {clock.Elapsed.TotalSeconds:F0} s ({total.Elapsed.TotalMinutes:F1} min so far)");
         }

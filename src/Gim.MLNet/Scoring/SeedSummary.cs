@@ -104,10 +104,11 @@ public sealed class SeedSummary
 
     /// <summary>The table as Markdown, one table per split (mean ± sd), after the command that made it.</summary>
     /// <param name="command">The command line, shown above the tables.</param>
-    public string ToMarkdown(string command)
+    /// <param name="note">Optional text after the command (what the run was).</param>
+    public string ToMarkdown(string command, string? note = null)
     {
         var sb = new StringBuilder();
-        sb.AppendLine($"Command: `{command}`");
+        sb.AppendLine(note is null ? $"Command: `{command}`" : $"Command: `{command}` — {note}");
         sb.AppendLine();
         foreach (string split in Rows.Select(r => r.Split).Distinct())
         {
@@ -136,5 +137,6 @@ public sealed class SeedSummary
     /// <summary>Writes <see cref="ToMarkdown"/> atomically.</summary>
     /// <param name="path">Destination file; its directory is created if needed.</param>
     /// <param name="command">The command line, shown above the tables.</param>
-    public void SaveMarkdown(string path, string command) => AtomicFile.WriteAllText(path, ToMarkdown(command));
+    /// <param name="note">Optional text after the command.</param>
+    public void SaveMarkdown(string path, string command, string? note = null) => AtomicFile.WriteAllText(path, ToMarkdown(command, note));
 }

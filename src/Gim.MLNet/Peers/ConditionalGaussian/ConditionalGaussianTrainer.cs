@@ -10,14 +10,9 @@ namespace Gim.MLNet.Peers;
 /// and variances, so a step never touches the cells:
 /// E[−log N(x; μ, σ²)] = ½ Σ_j [log 2π + log σ_j² + (v_kj + (m_kj − μ_j)²) / σ_j²].
 /// </summary>
-public sealed class ConditionalGaussianTrainer : PerturbationTrainer<ConditionalGaussianOptions, ConditionalGaussianModel>
+/// <param name="options">Settings, validated here; null for the defaults.</param>
+public sealed class ConditionalGaussianTrainer(ConditionalGaussianOptions? options = null) : PerturbationTrainer<ConditionalGaussianOptions, ConditionalGaussianModel>(options)
 {
-    /// <summary>Creates a trainer; the options are validated here.</summary>
-    /// <param name="options">Settings; null for the defaults.</param>
-    public ConditionalGaussianTrainer(ConditionalGaussianOptions? options = null) : base(options)
-    {
-    }
-
     private protected override ConditionalGaussianModel Train(PerturbationFit fit)
     {
         int d = fit.Data.VariableCount;

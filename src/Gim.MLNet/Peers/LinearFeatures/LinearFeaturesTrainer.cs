@@ -10,14 +10,9 @@ namespace Gim.MLNet.Peers;
 /// the least squared error on held-out perturbation groups (<see cref="LinearFeaturesOptions.Folds"/>), then the map
 /// is refitted on every training context.
 /// </summary>
-public sealed class LinearFeaturesTrainer : PerturbationTrainer<LinearFeaturesOptions, LinearFeaturesModel>
+/// <param name="options">Settings, validated here; null for the defaults.</param>
+public sealed class LinearFeaturesTrainer(LinearFeaturesOptions? options = null) : PerturbationTrainer<LinearFeaturesOptions, LinearFeaturesModel>(options)
 {
-    /// <summary>Creates a trainer; the options are validated here.</summary>
-    /// <param name="options">Settings; null for the defaults.</param>
-    public LinearFeaturesTrainer(LinearFeaturesOptions? options = null) : base(options)
-    {
-    }
-
     private protected override LinearFeaturesModel Train(PerturbationFit fit)
     {
         PerturbationDataset data = fit.Data;

@@ -7,14 +7,9 @@ namespace Gim.MLNet.Peers;
 /// training contexts (controls included, each context counting once), where m_k is context k's mean in
 /// control standard deviations, plus the weight penalty.
 /// </summary>
-public sealed class MeanShiftTrainer : PerturbationTrainer<MeanShiftOptions, MeanShiftModel>
+/// <param name="options">Settings, validated here; null for the defaults.</param>
+public sealed class MeanShiftTrainer(MeanShiftOptions? options = null) : PerturbationTrainer<MeanShiftOptions, MeanShiftModel>(options)
 {
-    /// <summary>Creates a trainer; the options are validated here.</summary>
-    /// <param name="options">Settings; null for the defaults.</param>
-    public MeanShiftTrainer(MeanShiftOptions? options = null) : base(options)
-    {
-    }
-
     private protected override MeanShiftModel Train(PerturbationFit fit)
     {
         FeatureMlp mlp = MlpTraining.Fit(fit, Options, fit.Data.VariableCount,

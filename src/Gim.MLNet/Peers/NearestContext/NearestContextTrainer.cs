@@ -7,14 +7,9 @@ namespace Gim.MLNet.Peers;
 /// Fits the NearestContext peer (BENCHMARK.md §3): keeps every candidate training context's standardised
 /// features and cells.
 /// </summary>
-public sealed class NearestContextTrainer : PerturbationTrainer<NearestContextOptions, NearestContextModel>
+/// <param name="options">Settings, validated here; null for the defaults.</param>
+public sealed class NearestContextTrainer(NearestContextOptions? options = null) : PerturbationTrainer<NearestContextOptions, NearestContextModel>(options)
 {
-    /// <summary>Creates a trainer; the options are validated here.</summary>
-    /// <param name="options">Settings; null for the defaults.</param>
-    public NearestContextTrainer(NearestContextOptions? options = null) : base(options)
-    {
-    }
-
     private protected override NearestContextModel Train(PerturbationFit fit)
     {
         var candidates = fit.Data.Contexts.Where(c => Options.IncludeControls || !c.IsControl).ToList();

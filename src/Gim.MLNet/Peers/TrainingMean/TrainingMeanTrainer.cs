@@ -8,14 +8,9 @@ namespace Gim.MLNet.Peers;
 /// cell in control standard deviations. Controls are excluded, so it is the shift of "a typical perturbation"; with
 /// no perturbed context at all there is no evidence of any effect, and the shift is zero (it predicts the control).
 /// </summary>
-public sealed class TrainingMeanTrainer : PerturbationTrainer<TrainingMeanOptions, TrainingMeanModel>
+/// <param name="options">Settings, validated here; null for the defaults.</param>
+public sealed class TrainingMeanTrainer(TrainingMeanOptions? options = null) : PerturbationTrainer<TrainingMeanOptions, TrainingMeanModel>(options)
 {
-    /// <summary>Creates a trainer; the options are validated here.</summary>
-    /// <param name="options">Settings; null for the defaults.</param>
-    public TrainingMeanTrainer(TrainingMeanOptions? options = null) : base(options)
-    {
-    }
-
     private protected override TrainingMeanModel Train(PerturbationFit fit)
     {
         var perturbed = fit.Data.Perturbed.ToList();

@@ -13,14 +13,9 @@ namespace Gim.MLNet.Peers;
 /// Stage 2 regresses the stage-1 logits and shifts of every training context (controls included) on the
 /// standardised features by ridge regression: a depth-0 linear encoder, so the result is a linear GIM.
 /// </summary>
-public sealed class TwoStageCausalTrainer : PerturbationTrainer<TwoStageCausalOptions, TwoStageCausalModel>
+/// <param name="options">Settings, validated here; null for the defaults.</param>
+public sealed class TwoStageCausalTrainer(TwoStageCausalOptions? options = null) : PerturbationTrainer<TwoStageCausalOptions, TwoStageCausalModel>(options)
 {
-    /// <summary>Creates a trainer; the options are validated here.</summary>
-    /// <param name="options">Settings; null for the defaults.</param>
-    public TwoStageCausalTrainer(TwoStageCausalOptions? options = null) : base(options)
-    {
-    }
-
     private protected override TwoStageCausalModel Train(PerturbationFit fit)
     {
         var (train, variables, features) = (fit.Data, fit.Variables, fit.Features);
