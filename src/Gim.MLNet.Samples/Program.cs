@@ -1,5 +1,3 @@
-using Gim.MLNet;
-using Gim.MLNet.Runtime;
 using Gim.MLNet.Samples.Commands;
 using Gim.MLNet.Samples.Console;
 using Spectre.Console.Cli;

@@ -87,7 +87,12 @@ internal sealed class CompareArguments
             {
                 case "--help" or "-h": a.Help = true; break;
                 case "--seeds":
-                    while (i + 1 < args.Length && int.TryParse(args[i + 1], out int s)) { a.Seeds.Add(s); i++; }
+                    while (i + 1 < args.Length && int.TryParse(args[i + 1], NumberStyles.Integer, CultureInfo.InvariantCulture, out int s))
+                    {
+                        if (a.Seeds.Contains(s)) throw new ArgumentException($"--seeds lists {s} twice; each seed is one screen and counts once");
+                        a.Seeds.Add(s);
+                        i++;
+                    }
                     if (a.Seeds.Count == 0) throw new ArgumentException("--seeds needs at least one integer");
                     break;
                 case "--methods":
@@ -95,13 +100,14 @@ internal sealed class CompareArguments
                     {
                         if (!knownMethods.Contains(m))
                             throw new ArgumentException($"unknown method '{m}'; known: {string.Join(", ", knownMethods)}");
+                        if (a.Methods.Contains(m)) throw new ArgumentException($"--methods lists '{m}' twice");
                         a.Methods.Add(m);
                     }
                     break;
                 case "--out": a.OutputDirectory = Next(); break;
                 case "--sinkhorn": a.Sinkhorn = true; break;
-                case "--graph-threshold": a.GraphThreshold = double.Parse(Next(), CultureInfo.InvariantCulture); break;
-                case "--variables": a._variables = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--graph-threshold": a.GraphThreshold = Number(arg, Next(), v => v >= 0, "a number ≥ 0"); break;
+                case "--variables": a._variables = Whole(arg, Next(), 2); break;
                 case "--nonlinear": a._nonlinear = true; break;
                 case "--cyclic": a._cyclic = true; break;
                 case "--straight-through": a._gim["straight-through"] = "1"; break;
@@ -114,22 +120,24 @@ internal sealed class CompareArguments
                     foreach (string family in Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
                         a.Families.Add(HillScreenPanel.Family(family).Name); // an unknown name lists the known ones
                     break;
-                case "--hidden-width" or "--cell-batch":
+                case "--hidden-width" or "--cell-batch" or "--width" or "--steps" or "--draws":
                     string count = Next();
-                    if (!int.TryParse(count, NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) || n < 1)
-                        throw new ArgumentException($"{arg} expects a whole number ≥ 1, got '{count}'");
+                    Whole(arg, count, 1);
                     a._gim[arg[2..]] = count;
+                    break;
+                case "--depth":
+                    string depth = Next();
+                    Whole(arg, depth, 0);
+                    a._gim["depth"] = depth;
                     break;
                 case "--contraction":
                     string factor = Next();
-                    if (!double.TryParse(factor, NumberStyles.Float, CultureInfo.InvariantCulture, out double f) || !(f > 0 && f < 1))
-                        throw new ArgumentException($"--contraction expects a number in (0, 1), got '{factor}'");
+                    Number(arg, factor, f => f > 0 && f < 1, "a number in (0, 1)");
                     a._gim["contraction"] = factor;
                     break;
-                case "--lambda-t" or "--lambda-b" or "--depth" or "--width" or "--lr" or "--steps" or "--weight-decay" or "--draws" or "--control-target-weight":
+                case "--lambda-t" or "--lambda-b" or "--lr" or "--weight-decay" or "--control-target-weight":
                     string value = Next();
-                    if (!double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
-                        throw new ArgumentException($"{arg} expects a number, got '{value}'");
+                    Number(arg, value, v => v >= 0, "a number ≥ 0");
                     a._gim[arg[2..]] = value;
                     break;
                 default: throw new ArgumentException($"unknown argument '{arg}'");
@@ -141,6 +149,18 @@ internal sealed class CompareArguments
         if (a.Panel && (a._nonlinear || a._cyclic || a._variables != 20))
             throw new ArgumentException("--panel draws each family's own screens; --nonlinear, --cyclic and --variables do not apply (choose families with --families)");
         if (a.Methods.Count == 0) a.Methods.AddRange(knownMethods);
+        // GIM's own checks, now rather than as a failed fit on every seed (e.g. --lr 0, --depth 0 with --warm-start).
+        a.GimOptions(0).Validate();
         return a;
     }
+
+    /// <summary>A whole number ≥ <paramref name="min"/> (no fractions, no overflow), or an error naming the flag.</summary>
+    private static int Whole(string flag, string text, int min) =>
+        int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) && n >= min
+            ? n : throw new ArgumentException($"{flag} expects a whole number ≥ {min}, got '{text}'");
+
+    /// <summary>A finite number meeting <paramref name="ok"/>, or an error naming the flag and what was expected.</summary>
+    private static double Number(string flag, string text, Func<double, bool> ok, string expected) =>
+        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && double.IsFinite(v) && ok(v)
+            ? v : throw new ArgumentException($"{flag} expects {expected}, got '{text}'");
 }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Gim.MLNet.Causal;
 using Gim.MLNet.Data;
 using Gim.MLNet.Data.Synthetic;
 using Gim.MLNet.Modeling;

@@ -120,14 +120,17 @@ internal static class PanelCommand
             {
                 var rows = summary.Rows.Where(r => r.Split == split && r.Metric == metric && !double.IsNaN(r.Mean)).ToDictionary(r => r.Method);
                 if (rows.Count == 0) continue;
-                string best = (lower ? rows.Values.MinBy(r => r.Mean) : rows.Values.MaxBy(r => r.Mean))!.Method;
+                // Only a method scored on every seed can be best: a mean over the seeds it survived is not comparable.
+                var complete = rows.Values.Where(r => r.Seeds == arguments.Seeds.Count).ToList();
+                string? best = complete.Count == 0 ? null : (lower ? complete.MinBy(r => r.Mean) : complete.MaxBy(r => r.Mean))!.Method;
                 var cells = new List<string>();
                 foreach (string method in methods)
                 {
                     if (!rows.TryGetValue(method, out SeedSummaryRow? row)) { cells.Add("–"); continue; }
                     string text = string.Create(CultureInfo.InvariantCulture, $"{row.Mean:F4} ± {row.Sd:F4}");
+                    if (row.Seeds < arguments.Seeds.Count) text += $" ({row.Seeds}/{arguments.Seeds.Count} seeds)";
                     if (method == best) { text = $"**{text}**"; counts[method][0]++; }
-                    else if (Paired(summary, method, best, split, metric) is { Seeds: > 1 } p && !p.SignificantlyBetter(lower) && !p.SignificantlyWorse(lower))
+                    else if (best is not null && Paired(summary, method, best, split, metric) is { Seeds: > 1 } p && !p.SignificantlyBetter(lower) && !p.SignificantlyWorse(lower))
                     {
                         text += " =";
                         counts[method][1]++;
@@ -148,7 +151,7 @@ internal static class PanelCommand
                 sb.AppendLine($"| {method} | {counts[method][0]} | {counts[method][1]} | {(method == "control" ? "–" : counts[method][2].ToString(CultureInfo.InvariantCulture))} | {(method == "control" ? "–" : counts[method][3].ToString(CultureInfo.InvariantCulture))} |");
             sb.AppendLine();
         }
-        sb.AppendLine("Bold: best mean. \"=\": the paired 95% interval (over seeds) of the difference from the best contains 0. " +
+        sb.AppendLine("Bold: best mean among the methods scored on every seed (\"k/n seeds\" marks one that failed on some). \"=\": the paired 95% interval (over seeds) of the difference from the best contains 0. " +
             "↑ / ↓: the paired interval of the difference from control lies entirely on the better / worse side.");
         return sb.ToString();
     }

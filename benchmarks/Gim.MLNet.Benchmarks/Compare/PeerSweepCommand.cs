@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Gim.MLNet.Data;
 using Gim.MLNet.Data.Synthetic;
 using Gim.MLNet.Modeling;

@@ -1,8 +1,6 @@
 using System.ComponentModel;
 using System.Diagnostics;
 using Gim.MLNet.Samples.Console;
-using Gim.MLNet.Samples.Plots;
-using Microsoft.ML;
 using Spectre.Console;
 using Spectre.Console.Cli;
 

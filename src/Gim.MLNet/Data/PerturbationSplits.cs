@@ -28,6 +28,7 @@ public static class PerturbationSplits
     public static IReadOnlyDictionary<string, int> AssignFolds(IReadOnlyList<string> groups, int folds, int seed)
     {
         ArgumentNullException.ThrowIfNull(groups);
+        if (groups.Any(g => g is null)) throw new ArgumentException("A perturbation group is null; every group needs a name.", nameof(groups));
         if (groups.Distinct(StringComparer.Ordinal).Count() != groups.Count)
             throw new ArgumentException("Each perturbation group must be listed once.", nameof(groups));
         if (folds < 2)
@@ -71,7 +72,7 @@ public static class PerturbationSplits
     /// <param name="data">The contexts.</param>
     /// <param name="doseFeature">The name of the dose feature.</param>
     /// <param name="heldOutDoses">The doses to hold out (compared within 1e-6 relative).</param>
-    /// <exception cref="ArgumentException">An unknown feature, no context at those doses, or a group with no training dose left.</exception>
+    /// <exception cref="ArgumentException">An unknown feature, no context at those doses, contexts without groups, or a group with no training dose left.</exception>
     public static PerturbationFold HeldOutDoses(PerturbationDataset data, string doseFeature, IReadOnlyCollection<double> heldOutDoses)
     {
         ArgumentNullException.ThrowIfNull(data);
@@ -84,6 +85,9 @@ public static class PerturbationSplits
         if (split.Test.Contexts.Count == 0)
             throw new ArgumentException($"No context has '{doseFeature}' at {string.Join(", ", heldOutDoses)}.", nameof(heldOutDoses));
         var trained = split.Train.Perturbed.Select(c => c.Group).ToHashSet(StringComparer.Ordinal);
+        if (data.Perturbed.All(c => c.Group == c.Name))
+            throw new ArgumentException("Every perturbed context is its own group, so no held-out dose has a sibling dose in training; " +
+                "give each context its perturbation (e.g. the drug) as Group (PerturbationContext.Group, or GroupColumnName in the ML.NET reader).", nameof(data));
         if (split.Test.Contexts.FirstOrDefault(c => !trained.Contains(c.Group)) is { } orphan)
             throw new ArgumentException($"Perturbation '{orphan.Group}' has no training dose left once {string.Join(", ", heldOutDoses)} are held out; a held-out dose split predicts known perturbations at new doses.", nameof(heldOutDoses));
         return split;

@@ -112,7 +112,8 @@ public sealed class PerturbationCatalog
     /// <param name="data">One row per cell, with the estimator's columns and the context, control and group columns.</param>
     /// <param name="estimator">Any estimator whose transformer writes a Sample column (GIM, a peer, a pipeline ending in one).</param>
     /// <param name="folds">The number of folds, from 2 to the number of groups. Default 5.</param>
-    /// <param name="groupColumnName">The perturbation group of each row (key, string or integer); null: each context is its own group.</param>
+    /// <param name="groupColumnName">The perturbation group of each row (key, string or integer); null: the estimator's
+    /// <c>GroupColumnName</c> when it is (or ends with) a GIM or peer estimator that has one, else each context is its own group.</param>
     /// <param name="options">Evaluation columns and metrics; null = defaults.</param>
     /// <param name="seed">Seed of the fold assignment; null takes one from the MLContext.</param>
     /// <param name="keepModels">Keep each fold's fitted model in the result (the caller disposes them); default false (disposed).</param>

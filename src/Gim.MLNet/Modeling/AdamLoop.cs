@@ -1,4 +1,3 @@
-using Gim.MLNet.Peers;
 using Gim.MLNet.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;

@@ -1,7 +1,5 @@
-using Gim.MLNet.Causal;
 using Gim.MLNet.Data;
 using Gim.MLNet.Onnx;
-using Gim.MLNet.Runtime;
 
 namespace Gim.MLNet.Modeling;
 
@@ -98,8 +96,9 @@ public abstract class PerturbationModel : IDisposable
 
     /// <summary>
     /// The predicted effect on the mean, E[x | γ] − E[x | control], in control standard deviations: what the
-    /// ONNX graphs of Control, NearestContext, MeanShift and ConditionalGaussian output as "Shift". (GIM's Shift is
-    /// instead the shift ψ of the targeted mechanisms; the peers have no mechanisms, so their shift is the total effect.)
+    /// ONNX graphs of the peers without mechanisms (Control, TrainingMean, LinearFeatures, NearestContext,
+    /// MeanShift, ConditionalGaussian) output as "Shift". (GIM's Shift is instead the shift ψ of the targeted
+    /// mechanisms; the peers have no mechanisms, so their shift is the total effect.)
     /// </summary>
     /// <param name="features">The perturbation's raw features.</param>
     public virtual float[] MeanShift(float[] features) => VariableStandardizer.Transform(PredictMean(features));

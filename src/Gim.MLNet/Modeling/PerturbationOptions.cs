@@ -1,6 +1,3 @@
-using Gim.MLNet.Causal;
-using Gim.MLNet.Peers;
-
 namespace Gim.MLNet.Modeling;
 
 /// <summary>
@@ -68,8 +65,9 @@ public abstract class PerturbationOptions
 
     /// <summary>
     /// Output column with the target probabilities π(γ), written only by methods with a notion of targets (GIM,
-    /// TwoStageCausal). Control, NearestContext, MeanShift and ConditionalGaussian write no such column rather
-    /// than numbers that would read as a mechanistic prediction. Default "TargetProbabilities".
+    /// TwoStageCausal). The peers without mechanisms (Control, TrainingMean, LinearFeatures, NearestContext,
+    /// MeanShift, ConditionalGaussian) write no such column rather than numbers that would read as a mechanistic
+    /// prediction. Default "TargetProbabilities".
     /// </summary>
     public string TargetProbabilitiesColumnName { get; set; } = "TargetProbabilities";
 

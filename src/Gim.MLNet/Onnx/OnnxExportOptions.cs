@@ -1,5 +1,3 @@
-using Gim.MLNet.Causal;
-
 namespace Gim.MLNet.Onnx;
 
 /// <summary>

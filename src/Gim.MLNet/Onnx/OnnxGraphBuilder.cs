@@ -1,4 +1,3 @@
-using Gim.MLNet.Causal;
 using Gim.MLNet.Runtime;
 using Google.Protobuf;
 using Onnx;

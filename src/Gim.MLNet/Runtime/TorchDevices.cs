@@ -1,12 +1,14 @@
-using Gim.MLNet.Causal;
 using static TorchSharp.torch;
 
 namespace Gim.MLNet.Runtime;
 
-/// <summary>Turns the <see cref="GimOptions.Device"/> string into a TorchSharp device, with a clear error when it is unavailable.</summary>
+/// <summary>Turns a device string ("cpu", "cuda", "cuda:N") into a TorchSharp device, with a clear error when it is
+/// unavailable. The caller names the option the string came from, so the message points at what the user set.</summary>
 internal static class TorchDevices
 {
-    public static Device Resolve(string name)
+    /// <param name="name">The device string.</param>
+    /// <param name="option">The option it came from, for messages (e.g. "GimOptions.Device").</param>
+    public static Device Resolve(string name, string option)
     {
         string trimmed = name.Trim().ToLowerInvariant();
         if (trimmed == "cpu") return CPU;
@@ -14,10 +16,10 @@ internal static class TorchDevices
         {
             if (!cuda.is_available())
                 throw new InvalidOperationException(
-                    $"GimOptions.Device is '{name}', but CUDA is not available: this build references TorchSharp-cpu. " +
+                    $"{option} is '{name}', but CUDA is not available: this build references TorchSharp-cpu. " +
                     "Reference a CUDA libtorch package (e.g. TorchSharp-cuda-linux) instead and run on a machine with an NVIDIA driver, or use \"cpu\".");
             return new Device(trimmed);
         }
-        throw new ArgumentException($"GimOptions.Device is '{name}'; expected \"cpu\", \"cuda\" or \"cuda:N\".", nameof(name));
+        throw new ArgumentException($"{option} is '{name}'; expected \"cpu\", \"cuda\" or \"cuda:N\".", nameof(name));
     }
 }

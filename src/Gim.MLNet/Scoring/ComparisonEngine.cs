@@ -21,10 +21,12 @@ internal static class ComparisonEngine
     /// <param name="progress">Optional progress sink.</param>
     /// <param name="log">Optional log of each progress line.</param>
     /// <param name="keepEvaluations">Keep each split's full evaluation in the rows.</param>
-    /// <param name="afterFit">Optional extra scores of a fitted method (e.g. its graph), added as the split "graph".</param>
+    /// <param name="afterFit">Optional extra scores of a fitted method (e.g. its graph), added as the split "graph"; a failure is recorded as that split's error.</param>
+    /// <param name="annotate">Optional untimed additions to a split's predictions before scoring (e.g. the model's density of the observed cells), so "predict" times prediction only.</param>
     public static Leaderboard Run<TFitted>(IReadOnlyList<Method<TFitted>> methods, IReadOnlyList<string> splits,
         Func<TFitted, int, IReadOnlyList<ScoredContext>> predict, ScoringOptions scoring, IProgress<ComparisonProgress>? progress,
-        Action<string>? log, bool keepEvaluations, Func<TFitted, IReadOnlyDictionary<string, double>?>? afterFit = null)
+        Action<string>? log, bool keepEvaluations, Func<TFitted, IReadOnlyDictionary<string, double>?>? afterFit = null,
+        Func<TFitted, int, IReadOnlyList<ScoredContext>, IReadOnlyList<ScoredContext>>? annotate = null)
     {
         CancellationToken token = scoring.CancellationToken;
         var clock = Stopwatch.StartNew();
@@ -68,6 +70,7 @@ internal static class ComparisonEngine
                         watch.Restart();
                         IReadOnlyList<ScoredContext> predicted = predict(model, s);
                         double predictSeconds = watch.Elapsed.TotalSeconds;
+                        if (annotate is not null) predicted = annotate(model, s, predicted);
                         row.AddSplit(splits[s], predictSeconds, PerturbationScorer.Score(predicted, scoring), keepEvaluations);
                         Report(i, splits[s], ComparisonStage.Evaluated);
                     }
@@ -77,10 +80,22 @@ internal static class ComparisonEngine
                         Report(i, splits[s], ComparisonStage.Failed, row.SplitErrors[splits[s]]);
                     }
                 }
-                if (afterFit?.Invoke(model) is { } extra)
+                if (afterFit is not null)
                 {
-                    row.AddScores(PerturbationMetrics.GraphSplit, extra);
-                    anyGraph = true;
+                    try
+                    {
+                        if (afterFit(model) is { } extra)
+                        {
+                            row.AddScores(PerturbationMetrics.GraphSplit, extra);
+                            anyGraph = true;
+                        }
+                    }
+                    catch (Exception e) when (!IsOurCancellation(e, token))
+                    {
+                        row.AddSplitError(PerturbationMetrics.GraphSplit, Describe(e));
+                        Report(i, PerturbationMetrics.GraphSplit, ComparisonStage.Failed, row.SplitErrors[PerturbationMetrics.GraphSplit]);
+                        anyGraph = true;
+                    }
                 }
             }
             finally

@@ -53,8 +53,12 @@ public sealed class ControlStatistics
         ArgumentNullException.ThrowIfNull(data);
         if (!data.Controls.Any())
             throw new ArgumentException("ControlStatistics.FromControls: the data have no control context; the control statistics need the control cells.", nameof(data));
-        return FromStandardizer(Standardizer.FitRows(data.Controls.Select(c => c.Samples), data.VariableCount));
+        return FromCells(data.Controls.Select(c => c.Samples).ToList(), data.VariableCount)!;
     }
+
+    /// <summary>The statistics of control cells given as one matrix (cells × variables) per control context; null when there are none.</summary>
+    internal static ControlStatistics? FromCells(IReadOnlyList<float[,]> controls, int variables) =>
+        controls.Count == 0 ? null : FromStandardizer(Standardizer.FitRows(controls, variables));
 
     /// <summary>Maps cells (rows × variables, original units) into the evaluation space.</summary>
     internal float[,] Standardize(float[,] cells)

@@ -40,6 +40,8 @@ public sealed class ModelComparisonOptions
 /// test splits: each method is fitted (timed), draws as many cells per test context as were observed (timed), and is
 /// scored by <see cref="PerturbationScorer"/>. The ML.NET layer's <c>Compare</c> does the same through estimators and
 /// ONNX; this one draws with the models' own samplers, so results replay exactly for a seed (the benchmarks use it).
+/// Prediction runs with the finalizer thread held (docs/robustness.md), so a custom model's <c>Sample</c> must not
+/// wait for pending finalizers. Fit and predict times exclude the density evaluation behind nlpd.
 /// </summary>
 public static class ModelComparison
 {
@@ -64,7 +66,19 @@ public static class ModelComparison
         {
             if (data.VariableCount != train.VariableCount || data.FeatureCount != train.FeatureCount)
                 throw new ArgumentException($"Compare: split '{name}' has {data.VariableCount} variables and {data.FeatureCount} features; the training data have {train.VariableCount} and {train.FeatureCount}.");
+            try
+            {
+                data.Validate(requireControl: false, minSamplesPerContext: 1);
+            }
+            catch (ArgumentException e)
+            {
+                throw new ArgumentException($"Compare: split '{name}': {e.Message}", e);
+            }
         }
+        if (options.TrueGraph is double[,] truth && (truth.GetLength(0) != train.VariableCount || truth.GetLength(1) != train.VariableCount))
+            throw new ArgumentException($"Compare: options.TrueGraph is {truth.GetLength(0)}×{truth.GetLength(1)}; the data have {train.VariableCount} variables, so expected {train.VariableCount}×{train.VariableCount} (cause × effect).");
+        if (!(options.GraphThreshold >= 0) || !double.IsFinite(options.GraphThreshold))
+            throw new ArgumentOutOfRangeException("options.GraphThreshold", options.GraphThreshold, "Compare: options.GraphThreshold must be a finite value ≥ 0.");
 
         ScoringOptions scoring = options.Scoring.Clone();
         scoring.CancellationToken = options.CancellationToken;
@@ -77,7 +91,37 @@ public static class ModelComparison
         return ComparisonEngine.Run(compared, splits.Select(s => s.Key).ToList(),
             (model, s) => Predict(model, splits[s].Value, seed, options.CancellationToken),
             scoring, options.Progress, options.Log, options.KeepEvaluations,
-            options.TrueGraph is double[,] truth ? model => model.Graph() is double[,] graph ? GraphScorer.Score(graph, truth, options.GraphThreshold) : null : null);
+            options.TrueGraph is double[,] trueGraph ? model => model.Graph() is double[,] graph ? GraphScorer.Score(graph, trueGraph, options.GraphThreshold) : null : null,
+            (model, s, predicted) => WithDensities(model, splits[s].Value, predicted, options.Log));
+    }
+
+    /// <summary>
+    /// Adds the model's log density of each observed cell, for the nlpd (outside the predict timer: only some methods
+    /// have a density, and sampling is what every method is timed on). A model whose density fails gets NaN, so its
+    /// nlpd reads NaN instead of its sample metrics being lost.
+    /// </summary>
+    private static IReadOnlyList<ScoredContext> WithDensities(PerturbationModel model, PerturbationDataset split,
+        IReadOnlyList<ScoredContext> predicted, Action<string>? log)
+    {
+        var densities = new double[predicted.Count][];
+        try
+        {
+            using var hold = FinalizerHold.Enter();
+            for (int c = 0; c < predicted.Count; c++)
+            {
+                FinalizerHold.Breathe();
+                PerturbationContext context = split.Contexts[c];
+                if (model.LogDensity(context.Features, context.Samples) is not { } logDensity) return predicted;
+                densities[c] = logDensity;
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            log?.Invoke($"log density failed ({ComparisonEngine.Describe(e)}); nlpd is NaN");
+            for (int c = 0; c < predicted.Count; c++)
+                densities[c] = Enumerable.Repeat(double.NaN, predicted[c].Observed.GetLength(0)).ToArray();
+        }
+        return predicted.Select((context, c) => context with { LogDensities = densities[c] }).ToList();
     }
 
     /// <summary>The mean over the perturbed contexts of their mean cells (original units); null when there is none.</summary>
@@ -100,7 +144,8 @@ public static class ModelComparison
     internal static IReadOnlyList<ScoredContext> Predict(PerturbationModel model, PerturbationDataset split, int seed, CancellationToken token)
     {
         // One hold for the whole split: every TorchSharp call inside then skips parking the finalizer thread anew
-        // (docs/robustness.md: about 0.5 ms per call otherwise).
+        // (docs/robustness.md: about 0.5 ms per call otherwise). A custom model must therefore not wait for pending
+        // finalizers inside Sample (GC.WaitForPendingFinalizers would wait for the held thread).
         using var hold = FinalizerHold.Enter();
         var contexts = new List<ScoredContext>(split.Contexts.Count);
         for (int c = 0; c < split.Contexts.Count; c++)
@@ -110,8 +155,7 @@ public static class ModelComparison
             PerturbationContext context = split.Contexts[c];
             float[,] predicted = model.Sample(context.Features, context.SampleCount, unchecked(seed * 100_003 + c));
             double[]? pi = model.TargetProbabilities(context.Features)?.Select(p => (double)p).ToArray();
-            contexts.Add(new ScoredContext(context.Name, context.IsControl, context.Samples, predicted, pi,
-                LogDensities: model.LogDensity(context.Features, context.Samples)));
+            contexts.Add(new ScoredContext(context.Name, context.IsControl, context.Samples, predicted, pi));
         }
         return contexts;
     }

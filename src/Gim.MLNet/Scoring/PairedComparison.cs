@@ -19,11 +19,12 @@ namespace Gim.MLNet.Scoring;
 public sealed record PairedComparison(string Method, string Baseline, string Split, string Metric, int Seeds,
     double MeanDifference, double Lower, double Upper, int Wins, int Ties, int Losses)
 {
-    /// <summary>True when the 95% interval lies entirely on the better side of zero.</summary>
-    public bool SignificantlyBetter(bool lowerIsBetter) => Seeds > 1 && (lowerIsBetter ? Upper < 0 : Lower > 0);
+    /// <summary>True when the 95% interval lies entirely on the better side of zero (never when every seed is a tie:
+    /// a constant rounding-size difference has a zero-width interval but is no difference).</summary>
+    public bool SignificantlyBetter(bool lowerIsBetter) => Seeds > 1 && Ties < Seeds && (lowerIsBetter ? Upper < 0 : Lower > 0);
 
-    /// <summary>True when the 95% interval lies entirely on the worse side of zero.</summary>
-    public bool SignificantlyWorse(bool lowerIsBetter) => Seeds > 1 && (lowerIsBetter ? Lower > 0 : Upper < 0);
+    /// <summary>True when the 95% interval lies entirely on the worse side of zero (never when every seed is a tie).</summary>
+    public bool SignificantlyWorse(bool lowerIsBetter) => Seeds > 1 && Ties < Seeds && (lowerIsBetter ? Lower > 0 : Upper < 0);
 
     /// <summary>Pairs two methods' per-seed values of one metric.</summary>
     /// <param name="method">The method.</param>

@@ -69,6 +69,13 @@ public sealed class PerturbationEvaluation
     /// <summary>Average Pearson delta (contexts where it is defined).</summary>
     public double PearsonDelta => Get(PerturbationMetrics.PearsonDelta);
 
+    /// <summary>Average Pearson delta against the mean of the training perturbations (does the method predict what
+    /// is specific to this perturbation?); NaN when no reference was given (ScoringOptions.PerturbedReference).</summary>
+    public double PearsonDeltaPerturbed => Get(PerturbationMetrics.PearsonDeltaPerturbed);
+
+    /// <summary>Negative log predictive density per cell in the evaluation space; NaN for a method without a density.</summary>
+    public double Nlpd => Get(PerturbationMetrics.Nlpd);
+
     /// <summary>Pooled target AUROC; NaN without target probabilities and true targets.</summary>
     public double TargetAuroc => Get(PerturbationMetrics.TargetAuroc);
 

@@ -1,5 +1,3 @@
-using Gim.MLNet.Data;
-
 namespace Gim.MLNet.Scoring;
 
 /// <summary>
@@ -26,7 +24,7 @@ public static class PerturbationScorer
         ControlStatistics statistics = options.ControlStatistics ?? FromControls(contexts, d)
             ?? throw new ArgumentException("The evaluated data has no control rows, and no ControlStatistics were given. " +
                 "Evaluation works in units standardised by the control cells: include control rows, or set " +
-                $"{options.GetType().Name}.ControlStatistics (e.g. ControlStatistics.FromData(trainingData)).");
+                $"{options.GetType().Name}.ControlStatistics from the training controls (ControlStatistics.FromControls(train), or FromData(trainingData) for an IDataView).");
         if (statistics.Count != d)
             throw new ArgumentException($"The ControlStatistics describe {statistics.Count} variables but the cells have {d}.");
 
@@ -131,11 +129,8 @@ public static class PerturbationScorer
         options.TrueTargets is { } truth && truth.TryGetValue(context, out bool[]? flags) && flags is not null ? flags
             : throw new ArgumentException($"{options.GetType().Name}.TrueTargets has no entry for context '{context}'; give the true targets of every non-control context.");
 
-    private static ControlStatistics? FromControls(IReadOnlyList<ScoredContext> contexts, int d)
-    {
-        var controls = contexts.Where(c => c.IsControl).Select(c => c.Observed).ToList();
-        return controls.Count == 0 ? null : ControlStatistics.FromStandardizer(Data.Standardizer.FitRows(controls, d));
-    }
+    private static ControlStatistics? FromControls(IReadOnlyList<ScoredContext> contexts, int d) =>
+        ControlStatistics.FromCells(contexts.Where(c => c.IsControl).Select(c => c.Observed).ToList(), d);
 
     private static void Check(ScoredContext context, int d)
     {

@@ -24,6 +24,10 @@ public sealed class SeedSummary
 
     private SeedSummary(List<(string Method, string Split, string Metric, int Seed, double Value)> values)
     {
+        var twice = values.GroupBy(v => (v.Method, v.Split, v.Metric, v.Seed)).FirstOrDefault(g => g.Count() > 1)?.Key;
+        if (twice is { } t)
+            throw new ArgumentException($"SeedSummary: seed {t.Seed} has two values for {t.Method} / {t.Split} / {t.Metric}; " +
+                "each seed must count once (was a seed listed twice?).", nameof(values));
         _values = values;
         Rows = values.GroupBy(v => (v.Method, v.Split, v.Metric))
             .Select(g =>

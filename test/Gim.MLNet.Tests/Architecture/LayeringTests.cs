@@ -1,5 +1,3 @@
-using System.Reflection;
-using ArchUnitNET.Domain;
 using ArchUnitNET.Fluent;
 using ArchUnitNET.Loader;
 using ArchUnitNET.NUnit;
@@ -38,22 +36,40 @@ public class LayeringTests
 
     public static IEnumerable<string> LayerNames => Layers.Select(l => l.Name);
 
+    /// <summary>The layers <paramref name="layer"/> must not use: every layer above it, and its sibling whichever
+    /// of the two is listed first.</summary>
+    internal static List<string> ForbiddenFor(string layer)
+    {
+        int index = Array.FindIndex(Layers, l => l.Name == layer);
+        return Layers.Skip(index + 1).Select(l => l.Name)
+            .Concat(Siblings.Where(s => s.Item1 == layer).Select(s => s.Item2))
+            .Concat(Siblings.Where(s => s.Item2 == layer).Select(s => s.Item1))
+            .Distinct().ToList();
+    }
+
     [TestCaseSource(nameof(LayerNames))]
     public void Layer_UsesNoLayerAboveIt(string layer)
     {
         int index = Array.FindIndex(Layers, l => l.Name == layer);
         Assert.That(typeof(GimModel).Assembly.GetTypes().Count(t => t.Namespace is not null && System.Text.RegularExpressions.Regex.IsMatch(t.Namespace, Layers[index].Namespaces)),
             Is.GreaterThan(0), $"the {layer} layer has types (a rule over no types would pass whatever they use)");
-        var forbidden = Layers.Skip(index + 1).Select(l => l.Name)
-            .Where(above => !Siblings.Contains((above, layer)))
-            .Concat(Siblings.Where(s => s.Item1 == layer).Select(s => s.Item2))
-            .Distinct().ToList();
+        var forbidden = ForbiddenFor(layer);
         if (forbidden.Count == 0) Assert.Pass($"{layer} is the top layer.");
         string pattern = string.Join("|", forbidden.Select(f => Layers.Single(l => l.Name == f).Namespaces));
         IArchRule rule = Types().That().ResideInNamespaceMatching(Layers[index].Namespaces)
             .Should().NotDependOnAnyTypesThat().ResideInNamespaceMatching(pattern)
             .Because($"{layer} sits below {string.Join(", ", forbidden)} (docs/architecture.md)");
         rule.Check(Library.Value);
+    }
+
+    [Test]
+    public void SiblingLayers_AreForbiddenToEachOther_InBothDirections()
+    {
+        foreach (var (a, b) in Siblings)
+        {
+            Assert.That(ForbiddenFor(a), Does.Contain(b), $"{a} must not use {b}");
+            Assert.That(ForbiddenFor(b), Does.Contain(a), $"{b} must not use {a}");
+        }
     }
 
     [Test]

@@ -72,5 +72,11 @@ public class PerturbationSplitsTests
             Throws.ArgumentException.With.Message.Contains("No feature named 'concentration'"));
         Assert.That(() => PerturbationSplits.HeldOutDoses(screen.Train.Data, "dose", new[] { 7.0 }),
             Throws.ArgumentException.With.Message.Contains("No context has 'dose' at 7"));
+
+        // Without groups every context is its own perturbation: say so, rather than "no training dose left".
+        var ungrouped = new PerturbationDataset(screen.Train.Data.Contexts.Select(c => new PerturbationContext(c.Name, c.Features, c.Samples, c.IsControl)).ToList(),
+            screen.Train.Data.VariableNames, screen.Train.Data.FeatureNames);
+        Assert.That(() => PerturbationSplits.HeldOutDoses(ungrouped, "dose", new[] { 2.0 }),
+            Throws.ArgumentException.With.Message.Contains("its own group").And.Message.Contains("Group"));
     }
 }

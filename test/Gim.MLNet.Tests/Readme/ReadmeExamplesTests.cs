@@ -4,7 +4,6 @@ using Gim.MLNet.Data.AnnData;
 using Gim.MLNet.Data.Synthetic;
 using Gim.MLNet.Peers;
 using Gim.MLNet.Scoring;
-using Gim.MLNet.Tests.Support;
 using Microsoft.Data.Analysis;
 using Microsoft.ML;
 using Microsoft.ML.Data;

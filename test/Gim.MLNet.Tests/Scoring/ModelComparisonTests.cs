@@ -82,7 +82,78 @@ public class ModelComparisonTests
         Assert.That(mmd.Sd, Is.EqualTo(Math.Abs(values[3] - values[4]) / Math.Sqrt(2)).Within(1e-12));
         PairedComparison paired = summary.Paired("training-mean", "control").Single(p => p.Split == "food" && p.Metric == PerturbationMetrics.Mmd);
         Assert.That(paired.Seeds, Is.EqualTo(2));
-        Assert.That(paired.Wins + paired.Ties + paired.Losses, Is.EqualTo(2));
+        var (a, b) = (values[3], summary.Values("control", "food", PerturbationMetrics.Mmd)[3]);
+        var (a4, b4) = (values[4], summary.Values("control", "food", PerturbationMetrics.Mmd)[4]);
+        Assert.That(paired.MeanDifference, Is.EqualTo(((a - b) + (a4 - b4)) / 2).Within(1e-15));
+        Assert.That(paired.Wins, Is.EqualTo((a < b ? 1 : 0) + (a4 < b4 ? 1 : 0)), "MMD is lower-is-better: a win is a lower value");
         Assert.That(summary.Paired("training-mean", "control"), Has.None.Matches<PairedComparison>(p => p.Metric == PerturbationMetrics.FitSeconds));
+
+        // A seed given twice would count one screen twice (n_seeds 2 for one seed): refused, naming the seed.
+        Leaderboard board = Run(3, cheap);
+        Assert.That(() => SeedSummary.FromLeaderboards(new[] { (3, board), (3, board) }),
+            Throws.ArgumentException.With.Message.Contains("seed 3 has two values"));
+    }
+
+    /// <summary>A model with a known density: draws the control mean; log density a constant per cell, or a failure.</summary>
+    private sealed class FixedDensityModel(PerturbationDataset train, double? logDensity) : PerturbationModel(train.VariableNames, train.FeatureNames,
+        Standardizer.FitRows(train.Controls.Select(c => c.Samples), train.VariableCount),
+        Standardizer.FitVectors(train.Contexts.Select(c => c.Features), train.FeatureCount), TimeSpan.Zero)
+    {
+        public override float[] PredictMean(float[] features) => VariableStandardizer.Mean.Select(m => (float)m).ToArray();
+
+        public override float[,] Sample(float[] features, int count, int seed)
+        {
+            var cells = new float[count, VariableCount];
+            for (int i = 0; i < count; i++)
+                for (int j = 0; j < VariableCount; j++) cells[i, j] = (float)VariableStandardizer.Mean[j];
+            return cells;
+        }
+
+        public override double[]? LogDensity(float[] features, float[,] cells) =>
+            logDensity is double c ? Enumerable.Repeat(c, cells.GetLength(0)).ToArray() : throw new InvalidOperationException("density broke");
+    }
+
+    /// <summary>
+    /// nlpd is the negative mean log density per cell in the evaluation space (cells standardised by the training
+    /// controls): a model whose density is the constant c in original units scores −(c + Σ_j log s_j) exactly, s the
+    /// control scales. A model whose density fails keeps its sample metrics and reads NaN for nlpd.
+    /// </summary>
+    [Test]
+    public void Nlpd_IsTheDensityInTheControlStandardisedSpace_AndAFailedDensityReadsNaN()
+    {
+        HillScreen screen = Screen.Value;
+        const double c = -12.5;
+        Leaderboard board = ModelComparison.Run(new Dictionary<string, Func<PerturbationDataset, PerturbationModel>>
+            {
+                ["fixed"] = d => new FixedDensityModel(d, c),
+                ["density-fails"] = d => new FixedDensityModel(d, null),
+            }, screen.Train.Data, new Dictionary<string, PerturbationDataset> { ["food"] = screen.FullOod.Data });
+        double logScales = ControlStatistics.FromControls(screen.Train.Data).Scale.Sum(Math.Log);
+        Assert.That(board["fixed"].Value("food", PerturbationMetrics.Nlpd), Is.EqualTo(-(c + logScales)).Within(1e-9));
+        Assert.That(board["density-fails"].Value("food", PerturbationMetrics.Nlpd), Is.NaN);
+        Assert.That(board["density-fails"].Value("food", PerturbationMetrics.Mmd), Is.EqualTo(board["fixed"].Value("food", PerturbationMetrics.Mmd)),
+            "a failed density must not cost the sample metrics");
+        Assert.That(board["density-fails"].SplitErrors, Is.Empty);
+    }
+
+    [Test]
+    public void BadInputs_AreRefusedUpFront_NamingTheSplitOrSetting()
+    {
+        HillScreen screen = Screen.Value;
+        var methods = new Dictionary<string, Func<PerturbationDataset, PerturbationModel>> { ["control"] = d => new ControlTrainer().Fit(d) };
+        var splits = new Dictionary<string, PerturbationDataset> { ["food"] = screen.FullOod.Data };
+        Assert.That(() => ModelComparison.Run(methods, screen.Train.Data, splits, new ModelComparisonOptions { TrueGraph = new double[3, 3] }),
+            Throws.ArgumentException.With.Message.Contains("TrueGraph is 3×3").And.Message.Contains($"{screen.Train.Data.VariableCount}×{screen.Train.Data.VariableCount}"));
+        Assert.That(() => ModelComparison.Run(methods, screen.Train.Data, splits, new ModelComparisonOptions { GraphThreshold = double.NaN }),
+            Throws.InstanceOf<ArgumentOutOfRangeException>().With.Message.Contains("GraphThreshold"));
+
+        PerturbationContext first = screen.FullOod.Data.Contexts[0];
+        float[,] cells = (float[,])first.Samples.Clone();
+        cells[1, 2] = float.NaN;
+        var damaged = new PerturbationDataset(
+            screen.FullOod.Data.Contexts.Skip(1).Prepend(new PerturbationContext(first.Name, first.Features, cells, first.IsControl)).ToList(),
+            screen.FullOod.Data.VariableNames, screen.FullOod.Data.FeatureNames);
+        Assert.That(() => ModelComparison.Run(methods, screen.Train.Data, new Dictionary<string, PerturbationDataset> { ["food"] = damaged }),
+            Throws.ArgumentException.With.Message.Contains("split 'food'").And.Message.Contains(first.Name));
     }
 }

@@ -78,6 +78,17 @@ public class ScorerTests
     }
 
     [Test]
+    public void PairedComparison_AllTies_IsNeverSignificant_EvenWithAConstantRoundingDifference()
+    {
+        // Differences of 1e-12 on every seed: a zero-width interval, but every pair is a tie.
+        var method = Enumerable.Range(0, 5).ToDictionary(s => s, s => 0.5 + s * 0.01 + 1e-12);
+        var baseline = Enumerable.Range(0, 5).ToDictionary(s => s, s => 0.5 + s * 0.01);
+        PairedComparison p = PairedComparison.Of("a", "b", "food", PerturbationMetrics.Mmd, method, baseline);
+        Assert.That((p.Wins, p.Ties, p.Losses), Is.EqualTo((0, 5, 0)));
+        Assert.That(p.SignificantlyBetter(lowerIsBetter: true) || p.SignificantlyWorse(lowerIsBetter: true), Is.False);
+    }
+
+    [Test]
     public void Pool_AveragesEveryContextOfEveryFold_AndPoolsTargetsOverAllPairs()
     {
         ScoredContext Context(string name, float shift, double[] pi, bool[] truth) =>

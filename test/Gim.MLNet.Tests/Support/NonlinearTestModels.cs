@@ -1,5 +1,4 @@
 using Gim.MLNet.Causal;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Gim.MLNet.Tests.Support;

@@ -170,7 +170,8 @@ public sealed class GimModel : PerturbationModel
 
     /// <summary>
     /// The log density of each cell (original units) under the MAP intervention predicted for these features: the causal
-    /// model's exact likelihood (Gaussian for the linear model; with the Jacobian's log-determinant for the nonlinear one).
+    /// model's exact likelihood (Gaussian for the linear model; with the Jacobian's exact log-determinant for the
+    /// nonlinear one, whatever <see cref="NonlinearCausalOptions.LogDeterminant"/> training used), so it replays exactly.
     /// </summary>
     /// <param name="features">The perturbation's raw features.</param>
     /// <param name="cells">Cells, rows × variables, original units.</param>
@@ -182,7 +183,12 @@ public sealed class GimModel : PerturbationModel
         InterventionParameters heads = Encode(new[] { features });
         Tensor targets = (heads.Logits.sigmoid() > 0.5).to_type(_dtype);
         Tensor x = TensorArrays.FromMatrix(VariableStandardizer.Transform(cells), _dtype, _device);
-        Tensor logLikelihood = _causal.LogLikelihood(x, (targets * heads.Shift)[0], heads.LogScale is null ? null : (targets * heads.LogScale)[0]);
+        Tensor shift = (targets * heads.Shift)[0];
+        Tensor? logScaleChange = heads.LogScale is null ? null : (targets * heads.LogScale)[0];
+        // Always the exact log-determinant: the power series is random and truncated, fine for a gradient, not for a score.
+        Tensor logLikelihood = _causal is NonlinearCausalModel nonlinear
+            ? nonlinear.LogLikelihood(x, shift, logScaleChange, exactLogDeterminant: true)
+            : _causal.LogLikelihood(x, shift, logScaleChange);
         double change = LogScaleSum;
         return logLikelihood.to(ScalarType.Float64).cpu().data<double>().Select(v => v - change).ToArray();
     }

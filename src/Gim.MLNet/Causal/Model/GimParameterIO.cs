@@ -40,7 +40,7 @@ internal static class GimParameterIO
         ArgumentNullException.ThrowIfNull(options);
         Validate(p);
         using var hold = FinalizerHold.Enter(); // the modules are built (and initialised) outside the copy's scope
-        Device device = TorchDevices.Resolve(options.Device);
+        Device device = TorchDevices.Resolve(options.Device, "GimOptions.Device");
         const ScalarType dtype = ScalarType.Float32;
         int depth = p.HiddenLayers.Count;
         int width = depth > 0 ? p.HiddenLayers[0].Weight.GetLength(0) : options.EncoderWidth;

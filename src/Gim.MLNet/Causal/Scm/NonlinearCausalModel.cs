@@ -1,5 +1,4 @@
 using Gim.MLNet.Runtime;
-using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -60,12 +59,20 @@ internal sealed class NonlinearCausalModel : CausalModel
     public override Tensor Adjacency() => _mechanisms.EdgeBounds().t();
 
     /// <summary>Log-likelihood of each cell: x [..., n, d] → [..., n].</summary>
-    public override Tensor LogLikelihood(Tensor x, Tensor shift, Tensor? logScaleChange)
+    public override Tensor LogLikelihood(Tensor x, Tensor shift, Tensor? logScaleChange) =>
+        LogLikelihood(x, shift, logScaleChange, exactLogDeterminant: false);
+
+    /// <summary>
+    /// Log-likelihood of each cell, with the exact log-determinant when <paramref name="exactLogDeterminant"/> is set
+    /// (evaluation: a reported density must not be a truncated, randomly probed estimate) and otherwise as
+    /// <see cref="NonlinearCausalOptions.LogDeterminant"/> chooses (training).
+    /// </summary>
+    public Tensor LogLikelihood(Tensor x, Tensor shift, Tensor? logScaleChange, bool exactLogDeterminant)
     {
         long[] leading = x.shape.Take((int)x.dim() - 1).ToArray();
         Tensor flat = x.reshape(-1, Variables);
         var (f, jacobian) = _mechanisms.ForwardWithJacobian(flat);
-        Tensor logDet = LogDeterminant(jacobian).reshape(leading);
+        Tensor logDet = (exactLogDeterminant ? LogDeterminantEstimators.Exact(jacobian) : LogDeterminant(jacobian)).reshape(leading);
         Tensor residual = x - f.reshape(x.shape) - _bias - shift;
         Tensor logScale = logScaleChange is null ? _logScale.expand_as(residual) : _logScale + logScaleChange;
         Tensor quadratic = (residual * (-logScale).exp()).square().sum(-1);

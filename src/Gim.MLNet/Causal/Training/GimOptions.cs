@@ -1,5 +1,4 @@
 using Gim.MLNet.Modeling;
-using Gim.MLNet.Peers;
 
 namespace Gim.MLNet.Causal;
 
@@ -122,7 +121,9 @@ public sealed class GimOptions : PerturbationOptions
     /// ridge map from the features), which needs the linear causal model, EncoderDepth 0 and Shift interventions. On the
     /// Hill screen, with MaxSteps = 500, it named the targets of new drugs better than the zero start (AUROC 0.925 vs
     /// 0.906; the two-stage peer 0.952) at about the same MMD (docs/results.md, "Warm start").
-    /// <see cref="GimWarmStart.From"/> starts from given parameters.
+    /// <see cref="GimWarmStart.From"/> starts from given parameters. A warm start that trains (the two-stage one) counts
+    /// in the model's <c>FitTime</c> (and the benchmarks' fit_seconds): it is part of what fitting this GIM costs; a run
+    /// resumed from a checkpoint fits it again.
     /// </summary>
     public GimWarmStart? WarmStart { get; set; }
 
@@ -150,6 +151,7 @@ public sealed class GimOptions : PerturbationOptions
     /// <summary>Checks every setting and throws <see cref="ArgumentOutOfRangeException"/> naming the first one out of range.</summary>
     public override void Validate()
     {
+        base.Validate();
         GimObjective.Check(this, TargetSparsity, GraphSparsity, ControlTargetWeight, LearningRate, MaxSteps, InitialTemperature, FinalTemperature, InitialTargetLogit);
         Require(EncoderDepth >= 0, nameof(EncoderDepth), EncoderDepth, "≥ 0");
         Require(EncoderWidth >= 1, nameof(EncoderWidth), EncoderWidth, "≥ 1");

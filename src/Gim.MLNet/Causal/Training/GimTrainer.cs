@@ -1,10 +1,7 @@
-using System.Diagnostics;
 using Gim.MLNet.Data;
 using Gim.MLNet.Modeling;
-using Gim.MLNet.Peers;
 using Gim.MLNet.Runtime;
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace Gim.MLNet.Causal;
@@ -34,15 +31,33 @@ public sealed class GimTrainer : PerturbationTrainer<GimOptions, GimModel>
         LinearGimParameters? start = Options.WarmStart?.Parameters(train, Options);
         using var run = TorchRun.Start(Options.Threads, train.VariableCount, Options.SeedOrDefault);
         var clock = fit.Clock;
-        Device device = TorchDevices.Resolve(Options.Device);
+        Device device = TorchDevices.Resolve(Options.Device, "GimOptions.Device");
         const ScalarType dtype = ScalarType.Float32;
         int d = train.VariableCount, p = train.FeatureCount;
 
         CausalModel causal = CausalModelFactory.Create(Options, d, dtype, device);
-        var encoder = new InterventionEncoder(p, d, Options.EncoderDepth, Options.EncoderWidth, Options.Interventions,
-            Options.InitialTargetLogit, dtype, device);
-        var generator = new torch.Generator((ulong)Options.SeedOrDefault, device);
+        InterventionEncoder? encoder = null;
+        try
+        {
+            encoder = new InterventionEncoder(p, d, Options.EncoderDepth, Options.EncoderWidth, Options.Interventions,
+                Options.InitialTargetLogit, dtype, device);
+            return Train(train, validation, variables, features, start, clock, device, dtype, causal, encoder);
+        }
+        catch
+        {
+            // The model owns the modules once built; until then (a bad setting, a checkpoint of another run) they are ours.
+            encoder?.Dispose();
+            causal.Dispose();
+            throw;
+        }
+    }
 
+    /// <summary>Trains the built modules; the caller disposes them if this throws.</summary>
+    private GimModel Train(PerturbationDataset train, PerturbationDataset? validation, Standardizer variables, Standardizer features,
+        LinearGimParameters? start, System.Diagnostics.Stopwatch clock, Device device, ScalarType dtype, CausalModel causal,
+        InterventionEncoder encoder)
+    {
+        using var generator = new torch.Generator((ulong)Options.SeedOrDefault, device);
         bool cellMode = Options.CellBatchSize > 0 || !causal.HasMomentLikelihood;
         int cellBatch = Options.CellBatchSize > 0 ? Options.CellBatchSize : causal.DefaultCellBatchSize ?? 0;
         if (cellMode && cellBatch == 0)
@@ -93,11 +108,6 @@ public sealed class GimTrainer : PerturbationTrainer<GimOptions, GimModel>
                 });
             if (state.BestState is not null) Restore(causal, encoder, state.BestState);
         }
-        catch
-        {
-            model.Dispose();
-            throw;
-        }
         finally
         {
             DisposeState(state.BestState);
@@ -118,19 +128,19 @@ public sealed class GimTrainer : PerturbationTrainer<GimOptions, GimModel>
         Standardizer variables, Standardizer features, ScalarType dtype, Device device)
     {
         if (causal is not LinearCausalModel linear)
-            throw new ArgumentException($"A warm start holds a linear causal model; GimOptions.CausalModel is {Options.CausalModel}.", nameof(start));
+            throw new ArgumentException($"A warm start holds a linear causal model; GimOptions.CausalModel is {Options.CausalModel}.", "GimOptions.WarmStart");
         GimParameterIO.Validate(start);
         int width = start.HiddenLayers.Count > 0 ? start.HiddenLayers[0].Weight.GetLength(0) : Options.EncoderWidth;
         if (start.VariableCount != train.VariableCount || start.FeatureCount != train.FeatureCount)
-            throw new ArgumentException($"The warm start has {start.VariableCount} variables and {start.FeatureCount} features; the training data have {train.VariableCount} and {train.FeatureCount}.", nameof(start));
+            throw new ArgumentException($"The warm start has {start.VariableCount} variables and {start.FeatureCount} features; the training data have {train.VariableCount} and {train.FeatureCount}.", "GimOptions.WarmStart");
         if (start.Interventions != Options.Interventions || start.HiddenLayers.Count != Options.EncoderDepth || width != Options.EncoderWidth)
             throw new ArgumentException($"The warm start's encoder ({start.Interventions}, depth {start.HiddenLayers.Count}, width {width}) differs from GimOptions " +
-                $"({Options.Interventions}, EncoderDepth {Options.EncoderDepth}, EncoderWidth {Options.EncoderWidth}).", nameof(start));
+                $"({Options.Interventions}, EncoderDepth {Options.EncoderDepth}, EncoderWidth {Options.EncoderWidth}).", "GimOptions.WarmStart");
         // Its numbers are in standardised units: only this data's standardisation gives them their meaning.
         static bool Same(double[] a, double[] b) => a.Length == b.Length && a.Zip(b).All(x => Math.Abs(x.First - x.Second) <= 1e-6 * Math.Max(1, Math.Abs(x.Second)));
         if (!Same(start.VariableMean, variables.Mean) || !Same(start.VariableScale, variables.Scale)
             || !Same(start.FeatureMean, features.Mean) || !Same(start.FeatureScale, features.Scale))
-            throw new ArgumentException("The warm start was standardised on other data (its variable or feature means and scales differ from the training data's); fit it on the same training data.", nameof(start));
+            throw new ArgumentException("The warm start was standardised on other data (its variable or feature means and scales differ from the training data's); fit it on the same training data.", "GimOptions.WarmStart");
         GimParameterIO.Load(start, linear, encoder, dtype, device);
     }
 

@@ -1,5 +1,4 @@
 using Gim.MLNet.Data;
-using Gim.MLNet.Peers;
 
 namespace Gim.MLNet.Causal;
 

@@ -16,11 +16,12 @@ internal static class TrainingFingerprint
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         void Text(string s) => hash.AppendData(Encoding.UTF8.GetBytes(s + "\n"));
         // Only settings that change the numbers; progress sinks, tokens, threads and checkpoint paths do not.
+        // The seed the run used (a null seed trains as 0), so 0.1.0 checkpoints, written with the default seed 0, resume.
         Text(string.Join('|', options.CausalModel, options.Interventions, options.EncoderDepth, options.EncoderWidth,
             R(options.TargetSparsity), R(options.ControlTargetWeight), R(options.GraphSparsity), R(options.WeightDecay), R(options.LearningRate), options.MaxSteps,
             R(options.InitialTemperature), R(options.FinalTemperature), options.StraightThrough, options.RelaxationDraws,
             R(options.InitialTargetLogit), options.Weighting, options.ContextBatchSize, options.CellBatchSize,
-            options.EvaluateEvery, options.EarlyStoppingPatience, options.Seed, options.Device));
+            options.EvaluateEvery, options.EarlyStoppingPatience, options.SeedOrDefault, options.Device));
         if (options.CausalModel == CausalModelKind.Nonlinear) Text(options.Nonlinear.Fingerprint());
         Append(hash, train);
         if (validation is not null) Append(hash, validation);

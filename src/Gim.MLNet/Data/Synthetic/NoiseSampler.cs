@@ -1,5 +1,4 @@
 using Gim.MLNet.Runtime;
-using Gim.MLNet.Scoring;
 
 namespace Gim.MLNet.Data.Synthetic;
 

@@ -1,5 +1,3 @@
-using Gim.MLNet.Scoring;
-
 namespace Gim.MLNet.Data.Synthetic;
 
 /// <summary>The kind of ground-truth graph the synthetic screen draws.</summary>

@@ -1,6 +1,5 @@
 using Microsoft.Data.Analysis;
 using Microsoft.ML;
-using Microsoft.ML.Data;
 
 namespace Gim.MLNet;
 

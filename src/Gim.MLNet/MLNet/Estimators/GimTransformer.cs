@@ -11,22 +11,32 @@ namespace Gim.MLNet;
 /// </summary>
 public sealed class GimTransformer : PerturbationTransformer<GimModel>
 {
-    private readonly LinearGimParameters? _linearParameters;
+    // What the ONNX graph was exported from, read from the (fixed, fitted) model when first asked for: nothing that
+    // can fail runs after the base constructor has taken the ONNX step.
+    private readonly Lazy<LinearGimParameters?> _linearParameters;
+    private readonly Lazy<NonlinearGimParameters?> _nonlinearParameters;
 
     internal GimTransformer(OnnxStep onnx, byte[] onnxModel, GimModel model, GimOptions options, IReadOnlyList<string> outputs)
         : base(onnx, onnxModel, model, options, outputs)
     {
-        // What the ONNX graph was exported from, kept for inspection (the closed-form linear graph or the unrolled nonlinear one).
-        if (model.CausalModel is NonlinearCausalModel) NonlinearParameters = model.ExportNonlinearParameters();
-        else _linearParameters = model.ExportParameters();
+        bool nonlinear = model.CausalModel is NonlinearCausalModel;
+        _linearParameters = new(() => nonlinear ? null : Model.ExportParameters());
+        _nonlinearParameters = new(() => nonlinear ? Model.ExportNonlinearParameters() : null);
     }
 
-    /// <summary>Every parameter of a linear model as plain arrays (what the ONNX graph was exported from); see <see cref="NonlinearParameters"/> for the nonlinear model.</summary>
-    public LinearGimParameters Parameters => _linearParameters
+    private T Read<T>(Lazy<T> parameters)
+    {
+        if (!parameters.IsValueCreated) ThrowIfDisposed(); // read once from the live model, then kept
+        return parameters.Value;
+    }
+
+    /// <summary>Every parameter of a linear model as plain arrays (what the ONNX graph was exported from); see <see cref="NonlinearParameters"/> for the nonlinear model.
+    /// Read from the model on first access and kept (so first ask before disposing the transformer).</summary>
+    public LinearGimParameters Parameters => Read(_linearParameters)
         ?? throw new NotSupportedException("This GIM uses the nonlinear causal model; its parameters are in NonlinearParameters.");
 
     /// <summary>Every parameter of a nonlinear model as plain arrays (what its ONNX graph was exported from); null for the linear model.</summary>
-    public NonlinearGimParameters? NonlinearParameters { get; }
+    public NonlinearGimParameters? NonlinearParameters => Read(_nonlinearParameters);
 
     /// <summary>Control-based standardisation of the variables.</summary>
     public Standardizer VariableStandardizer => Model.VariableStandardizer;

@@ -147,6 +147,9 @@ public abstract class OnnxBackedTransformer : ITransformer, IDisposable
             throw new ArgumentOutOfRangeException(nameof(schema), $"Column '{name}' ({role}): expected a vector of {size} Single (float) values ({unit}, as in training); found {column.Value.Type}.");
     }
 
+    /// <summary>Throws <see cref="ObjectDisposedException"/> once the transformer is disposed.</summary>
+    private protected void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
+
     private void Check(DataViewSchema schema)
     {
         ArgumentNullException.ThrowIfNull(schema);

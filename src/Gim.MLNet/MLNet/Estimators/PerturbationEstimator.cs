@@ -1,7 +1,6 @@
 using Gim.MLNet.Data;
 using Gim.MLNet.Modeling;
 using Gim.MLNet.Onnx;
-using Gim.MLNet.Peers;
 using Microsoft.ML;
 using Microsoft.ML.Runtime;
 
@@ -14,7 +13,7 @@ namespace Gim.MLNet;
 /// </summary>
 /// <typeparam name="TModel">The fitted model.</typeparam>
 /// <typeparam name="TTransformer">The fitted transformer.</typeparam>
-public abstract class PerturbationEstimator<TModel, TTransformer> : IEstimator<TTransformer>
+public abstract class PerturbationEstimator<TModel, TTransformer> : IEstimator<TTransformer>, IPerturbationEstimator
     where TModel : PerturbationModel
     where TTransformer : PerturbationTransformer<TModel>
 {
@@ -28,7 +27,7 @@ public abstract class PerturbationEstimator<TModel, TTransformer> : IEstimator<T
         Options.ValidateColumns();
         Options.Validate();
         Method = method;
-        _host = ((IHostEnvironment)mlContext).Register(GetType().Name);
+        _host = ((IHostEnvironment)mlContext).Register($"{method}Estimator");
     }
 
     private protected MLContext MLContext { get; }
@@ -38,6 +37,8 @@ public abstract class PerturbationEstimator<TModel, TTransformer> : IEstimator<T
 
     /// <summary>The method's name in messages ("GIM", "MeanShift"...).</summary>
     private protected string Method { get; }
+
+    string? IPerturbationEstimator.GroupColumnName => Options.GroupColumnName;
 
     /// <summary>Checks the input columns (names and types) and returns the output columns, without training.</summary>
     /// <param name="inputSchema">The shape of the data that <see cref="Fit"/> will receive.</param>
@@ -123,4 +124,24 @@ public sealed class PeerEstimator<TModel> : PerturbationEstimator<TModel, Pertur
 
     private protected override PerturbationTransformer<TModel> Wrap(OnnxBackedTransformer.OnnxStep step, byte[] onnx, TModel model,
         PerturbationOptions resolved, string[] outputs) => new(step, onnx, model, resolved, outputs);
+}
+
+/// <summary>What the evaluation helpers read from a perturbation estimator (GIM or a peer) whatever its model type.</summary>
+internal interface IPerturbationEstimator
+{
+    /// <summary>The estimator's perturbation-group column, or null.</summary>
+    string? GroupColumnName { get; }
+
+    /// <summary>
+    /// The perturbation estimator an ML.NET estimator is or ends with (a pipeline <c>a.Append(gim)</c>), or null.
+    /// </summary>
+    static IPerturbationEstimator? Find(IEstimator<ITransformer> estimator)
+    {
+        object? current = estimator;
+        // EstimatorChain<T> exposes its last estimator as the public field LastEstimator.
+        while (current is not null and not IPerturbationEstimator
+               && current.GetType() is { IsGenericType: true } type && type.GetGenericTypeDefinition() == typeof(Microsoft.ML.Data.EstimatorChain<>))
+            current = type.GetField("LastEstimator")?.GetValue(current);
+        return current as IPerturbationEstimator;
+    }
 }

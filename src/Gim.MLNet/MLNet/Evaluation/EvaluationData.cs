@@ -1,4 +1,3 @@
-using Gim.MLNet.Data;
 using Gim.MLNet.Scoring;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -31,11 +30,8 @@ internal sealed class EvaluationData
     /// <summary>How control rows were recognised, for messages.</summary>
     public string ControlDescription { get; }
 
-    public ControlStatistics? ControlStatisticsFromRows()
-    {
-        var controls = Groups.Where(g => g.IsControl).Select(g => g.ObservedCells()).ToList();
-        return controls.Count == 0 ? null : ControlStatistics.FromStandardizer(Standardizer.FitRows(controls, Variables));
-    }
+    public ControlStatistics? ControlStatisticsFromRows() =>
+        ControlStatistics.FromCells(Groups.Where(g => g.IsControl).Select(g => g.ObservedCells()).ToList(), Variables);
 
     /// <summary>The mean over the non-control contexts of their mean observed cells; null when every context is a control.</summary>
     public double[]? PerturbedMean()

@@ -45,6 +45,9 @@ internal static class PerturbationCrossValidator
         ArgumentNullException.ThrowIfNull(estimator);
         PerturbationEvaluationOptions evaluation = options.Clone();
         evaluation.Validate();
+        // Folds hold out whole perturbations: without a group column given here, the estimator's own (e.g. the drug
+        // column of a GIM over drug × dose), so sibling doses never leak into a fold's training set.
+        groupColumnName ??= IPerturbationEstimator.Find(estimator)?.GroupColumnName;
         var (contextColumn, contexts) = ContextSplitter.ReadContexts(data, evaluation.ContextColumnName, evaluation.ControlColumnName,
             evaluation.ControlContextValue, groupColumnName);
         var controls = contexts.Where(c => c.IsControl).Select(c => c.Name).ToList();
@@ -56,7 +59,20 @@ internal static class PerturbationCrossValidator
         var results = new List<PerturbationFoldResult>();
         var allScored = new List<ScoredContext>();
         var evaluations = new List<PerturbationEvaluation>();
-        for (int fold = 0; fold < folds; fold++)
+        try
+        {
+            for (int fold = 0; fold < folds; fold++)
+                RunFold(fold);
+        }
+        catch
+        {
+            // A failed fold (or a cancellation) leaves no kept model behind: the caller never sees them.
+            foreach (PerturbationFoldResult kept in results) (kept.Model as IDisposable)?.Dispose();
+            throw;
+        }
+        return new PerturbationCrossValidation(results, PerturbationScorer.Pool(evaluations, allScored, evaluation), groupFolds);
+
+        void RunFold(int fold)
         {
             evaluation.CancellationToken.ThrowIfCancellationRequested();
             var held = contexts.Where(c => !c.IsControl && groupFolds[c.Group] == fold).ToList();
@@ -83,11 +99,15 @@ internal static class PerturbationCrossValidator
                 results.Add(new PerturbationFoldResult(fold, held.Select(c => c.Group).Distinct(StringComparer.Ordinal).ToList(),
                     held.Select(c => c.Name).ToList(), foldEvaluation, fitSeconds, keepModels ? model : null));
             }
+            catch
+            {
+                if (keepModels) (model as IDisposable)?.Dispose();
+                throw;
+            }
             finally
             {
                 if (!keepModels) (model as IDisposable)?.Dispose();
             }
         }
-        return new PerturbationCrossValidation(results, PerturbationScorer.Pool(evaluations, allScored, evaluation), groupFolds);
     }
 }

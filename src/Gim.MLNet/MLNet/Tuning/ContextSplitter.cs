@@ -27,7 +27,7 @@ internal static class ContextSplitter
         if (controlContextValue is null && controlColumnName is not null)
         {
             control = schema.GetColumnOrNull(controlColumnName)
-                ?? throw new ArgumentOutOfRangeException(nameof(data), $"Column '{controlColumnName}' (control flag) was not found; pass null for a data set without control rows, or the control context value.");
+                ?? throw new ArgumentOutOfRangeException(nameof(data), $"Column '{controlColumnName}' (control flag) was not found; name the column of the control flag (a boolean), or set the control context value instead (the context name every control row carries).");
             if (control.Value.Type != BooleanDataViewType.Instance)
                 throw new ArgumentOutOfRangeException(nameof(data), $"Column '{controlColumnName}' (control flag): expected a Boolean column; found {control.Value.Type}.");
         }

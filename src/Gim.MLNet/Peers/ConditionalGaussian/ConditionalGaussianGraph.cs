@@ -1,4 +1,3 @@
-using Gim.MLNet.Onnx;
 using static Gim.MLNet.Onnx.OnnxGraphBuilder;
 
 namespace Gim.MLNet.Peers;

@@ -32,4 +32,12 @@ public sealed class LinearFeaturesOptions : PerturbationOptions
             Penalties is null ? "null" : string.Join(", ", Penalties), "at least one finite value > 0");
         Require(Folds >= 2, nameof(Folds), Folds, "≥ 2");
     }
+
+    /// <summary>A copy with its own penalty list, so the trainer's validated copy cannot change after validation.</summary>
+    public override LinearFeaturesOptions Clone()
+    {
+        var copy = (LinearFeaturesOptions)MemberwiseClone();
+        copy.Penalties = Penalties?.ToArray()!;
+        return copy;
+    }
 }

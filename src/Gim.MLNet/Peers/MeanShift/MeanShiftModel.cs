@@ -1,5 +1,4 @@
 using Gim.MLNet.Data;
-using Gim.MLNet.Modeling;
 
 namespace Gim.MLNet.Peers;
 

@@ -1,5 +1,4 @@
 using Gim.MLNet.Runtime;
-using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 

@@ -1,6 +1,5 @@
 using Gim.MLNet.Modeling;
 using Gim.MLNet.Runtime;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Gim.MLNet.Peers;

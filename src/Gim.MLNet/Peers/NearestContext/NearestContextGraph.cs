@@ -1,5 +1,4 @@
 using Gim.MLNet.Data;
-using Gim.MLNet.Onnx;
 using static Gim.MLNet.Onnx.OnnxGraphBuilder;
 
 namespace Gim.MLNet.Peers;

@@ -29,6 +29,32 @@ public class LogDensityTests
         Assert.That(() => model.LogDensity(features, new float[2, 3]), Throws.ArgumentException.With.Message.Contains("3 variables"));
     }
 
+    /// <summary>
+    /// A nonlinear GIM trained with the random power-series log-determinant still reports densities with the exact one:
+    /// the same cells give the same numbers every call, and libtorch's global random stream is left where it was.
+    /// (Before the fix both failed: the series probes were drawn from the global stream at every call.)
+    /// </summary>
+    [Test]
+    public void NonlinearGim_LogDensity_IsExactAndReplays_EvenWhenTrainedWithThePowerSeries()
+    {
+        GimOptions options = NonlinearTestModels.Options(steps: 40);
+        options.Nonlinear.LogDeterminant = LogDeterminantMethod.PowerSeries;
+        using GimModel model = new GimTrainer(options).Fit(TinyLinearScm.Dataset());
+        float[] features = TinyLinearScm.Features("r1", 2);
+        float[,] cells = model.Sample(features, 25, seed: 4);
+
+        TorchSharp.torch.random.manual_seed(77);
+        double expectedNext = TorchSharp.torch.rand(1).item<float>();
+        TorchSharp.torch.random.manual_seed(77);
+        double[] first = model.LogDensity(features, cells);
+        double next = TorchSharp.torch.rand(1).item<float>();
+        double[] second = model.LogDensity(features, cells);
+
+        Assert.That(next, Is.EqualTo(expectedNext), "LogDensity drew from libtorch's global random stream");
+        Assert.That(second, Is.EqualTo(first), "the same cells must get the same densities");
+        Assert.That(first.All(double.IsFinite), Is.True);
+    }
+
     [Test]
     public void ConditionalGaussian_LogDensity_IsItsDiagonalGaussian()
     {

@@ -104,6 +104,16 @@ public class CheckpointResumeTests
         Assert.That(warm!.Message, Does.Contain("different data or options"));
     }
 
+    /// <summary>A null seed trains as seed 0, so the two resume each other's checkpoints (0.1.0 wrote its default, 0).</summary>
+    [Test]
+    public void TheFingerprint_HashesTheSeedTheRunUses()
+    {
+        HillScreen screen = TrainingFixtures.SmallScreen();
+        string Of(int? seed) => TrainingFingerprint.Compute(new GimOptions { Seed = seed }, screen.Train.Data, null, null);
+        Assert.That(Of(null), Is.EqualTo(Of(0)));
+        Assert.That(Of(1), Is.Not.EqualTo(Of(0)));
+    }
+
     [Test]
     public void DamagedCheckpoint_GivesAClearError()
     {

@@ -1,6 +1,5 @@
 using Gim.MLNet.Data;
 using Gim.MLNet.Data.Synthetic;
-using Gim.MLNet.Scoring;
 
 namespace Gim.MLNet.Tests.Data.Synthetic;
 

@@ -2,7 +2,6 @@ using Gim.MLNet.Data;
 using Gim.MLNet.Data.Synthetic;
 using Gim.MLNet.Runtime;
 using Gim.MLNet.Tests.Support;
-using Gim.MLNet.Scoring;
 
 namespace Gim.MLNet.Tests.Data.Synthetic;
 

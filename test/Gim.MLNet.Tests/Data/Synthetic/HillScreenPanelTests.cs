@@ -1,6 +1,5 @@
 using System.Collections;
 using System.Reflection;
-using System.Text.RegularExpressions;
 using Gim.MLNet.Data.Synthetic;
 using Gim.MLNet.Tests.Support;
 

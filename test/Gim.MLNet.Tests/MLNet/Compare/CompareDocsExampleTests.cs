@@ -147,7 +147,7 @@ public class CompareDocsExampleTests
         PerturbationCrossValidation cv = mlContext.Perturbation().CrossValidate(data, estimator, folds: 5, groupColumnName: "Group");
         foreach (PerturbationFoldResult fold in cv.Folds)
             Console.WriteLine($"fold {fold.Fold}: held out {string.Join(", ", fold.HeldOutGroups)}, MMD {fold.Evaluation.Mmd:F4}");
-        Console.WriteLine($"pooled over every held-out context: MMD {cv.Pooled.Mmd:F4}, Pearson Δ (vs training perturbations) {cv.Pooled.Metrics[PerturbationMetrics.PearsonDeltaPerturbed]:F3}");
+        Console.WriteLine($"pooled over every held-out context: MMD {cv.Pooled.Mmd:F4}, Pearson Δ (vs training perturbations) {cv.Pooled.PearsonDeltaPerturbed:F3}");
         // docs: end
 
         Assert.That(cv.Folds.SelectMany(f => f.HeldOutGroups), Is.EquivalentTo(_screen.Drugs.Where(d => !d.IsNew).Select(d => d.Name)));

@@ -1,4 +1,3 @@
-using Gim.MLNet.Data;
 using Gim.MLNet.Data.Synthetic;
 using Gim.MLNet.Peers;
 using Gim.MLNet.Scoring;
@@ -58,6 +57,58 @@ public class CrossValidateTests
         double control = mlContext.Perturbation().CrossValidate(data, trainers.Control(), 4, "Group", seed: 3).Pooled.MeanRmse;
         TestContext.Out.WriteLine($"pooled mean RMSE: LinearFeatures {linear:F3}, Control {control:F3}");
         Assert.That(linear, Is.LessThan(0.85 * control));
+    }
+
+    [Test]
+    public void WithoutAGroupColumnGiven_TheEstimatorsOwnGroupColumn_HoldsOutWholeDrugs()
+    {
+        var (screen, data) = Screen.Value;
+        var mlContext = new MLContext(seed: 1);
+        // A pipeline ending in an estimator that names its group column: CrossValidate finds it.
+        var pipeline = mlContext.Transforms.CopyColumns("FeaturesCopy", "Features")
+            .Append(mlContext.Perturbation().Trainers.TrainingMean(new TrainingMeanOptions { GroupColumnName = "Group" }));
+        PerturbationCrossValidation cv = mlContext.Perturbation().CrossValidate(data, pipeline, folds: 4);
+        Assert.That(cv.GroupFolds.Keys, Is.EquivalentTo(screen.Train.Data.Perturbed.Select(c => c.Group).Distinct()), "folds of drugs, not of contexts");
+        PerturbationCrossValidation byContext = mlContext.Perturbation().CrossValidate(data, mlContext.Perturbation().Trainers.TrainingMean(), folds: 4);
+        Assert.That(byContext.GroupFolds.Keys, Is.EquivalentTo(screen.Train.Data.Perturbed.Select(c => c.Name)), "no group column anywhere: each context is its own group");
+    }
+
+    /// <summary>Fits the inner estimator, failing on the fit number <c>failAt</c>; remembers what it fitted.</summary>
+    private sealed class FailingEstimator(IEstimator<ITransformer> inner, int failAt) : IEstimator<ITransformer>
+    {
+        public List<ITransformer> Fitted { get; } = new();
+
+        public ITransformer Fit(IDataView input)
+        {
+            if (Fitted.Count == failAt) throw new InvalidOperationException("fold broke");
+            ITransformer model = inner.Fit(input);
+            Fitted.Add(model);
+            return model;
+        }
+
+        public Microsoft.ML.SchemaShape GetOutputSchema(Microsoft.ML.SchemaShape inputSchema) => inner.GetOutputSchema(inputSchema);
+    }
+
+    [Test]
+    public void KeptModels_AreTheCallers_UnlessAFoldFails_ThenNoneIsLeftOpen()
+    {
+        var (_, data) = Screen.Value;
+        var mlContext = new MLContext(seed: 1);
+        PerturbationCrossValidation cv = mlContext.Perturbation().CrossValidate(data, mlContext.Perturbation().Trainers.TrainingMean(), folds: 3,
+            groupColumnName: "Group", keepModels: true);
+        Assert.That(cv.Folds.Select(f => f.Model), Has.All.Not.Null);
+        foreach (PerturbationFoldResult fold in cv.Folds)
+        {
+            Assert.That(fold.Model!.Transform(data).Schema.GetColumnOrNull("Sample"), Is.Not.Null, "a kept model predicts");
+            (fold.Model as IDisposable)!.Dispose();
+        }
+
+        var failing = new FailingEstimator(mlContext.Perturbation().Trainers.TrainingMean(), failAt: 2);
+        Assert.That(() => mlContext.Perturbation().CrossValidate(data, failing, folds: 3, groupColumnName: "Group", keepModels: true),
+            Throws.InvalidOperationException.With.Message.EqualTo("fold broke"));
+        Assert.That(failing.Fitted, Has.Count.EqualTo(2));
+        foreach (ITransformer model in failing.Fitted)
+            Assert.That(() => model.Transform(data), Throws.InstanceOf<ObjectDisposedException>(), "the folds kept before the failure are disposed");
     }
 
     [Test]

@@ -1,5 +1,4 @@
 using Gim.MLNet.Scoring;
-using Gim.MLNet.Tests.Support;
 using static Gim.MLNet.Tests.Support.SampleData;
 
 namespace Gim.MLNet.Tests.Scoring.Metrics;
