@@ -31,8 +31,9 @@ public class LogDensityTests
 
     /// <summary>
     /// A nonlinear GIM trained with the random power-series log-determinant still reports densities with the exact one:
-    /// the same cells give the same numbers every call, and libtorch's global random stream is left where it was.
-    /// (Before the fix both failed: the series probes were drawn from the global stream at every call.)
+    /// the same cells give the same numbers every call (to float32 reduction noise: measured worst 9.5e-7 nats between
+    /// two calls; with the series, 1.66 nats; the bound is 1e-4), and libtorch's global random stream is left where it
+    /// was. (Before the fix both failed: the series probes were drawn from the global stream at every call.)
     /// </summary>
     [Test]
     public void NonlinearGim_LogDensity_IsExactAndReplays_EvenWhenTrainedWithThePowerSeries()
@@ -50,8 +51,10 @@ public class LogDensityTests
         double next = TorchSharp.torch.rand(1).item<float>();
         double[] second = model.LogDensity(features, cells);
 
+        double worst = first.Zip(second, (a, b) => Math.Abs(a - b)).Max();
+        TestContext.Out.WriteLine($"worst difference between two calls: {worst:E2} nats");
         Assert.That(next, Is.EqualTo(expectedNext), "LogDensity drew from libtorch's global random stream");
-        Assert.That(second, Is.EqualTo(first), "the same cells must get the same densities");
+        Assert.That(worst, Is.LessThan(1e-4), "the same cells must get the same densities");
         Assert.That(first.All(double.IsFinite), Is.True);
     }
 
