@@ -16,22 +16,8 @@ public sealed class LinearFeaturesTrainer(LinearFeaturesOptions? options = null)
     private protected override LinearFeaturesModel Train(PerturbationFit fit)
     {
         PerturbationDataset data = fit.Data;
-        int k = data.Contexts.Count, d = data.VariableCount, p = data.FeatureCount;
-        var x = new double[k, p];
-        var y = new double[k, d];
-        for (int c = 0; c < k; c++)
-        {
-            PerturbationContext context = data.Contexts[c];
-            float[] z = fit.Features.Transform(context.Features);
-            for (int j = 0; j < p; j++) x[c, j] = z[j];
-            float[,] cells = fit.Variables.Transform(context.Samples);
-            for (int j = 0; j < d; j++)
-            {
-                double mean = 0;
-                for (int i = 0; i < context.SampleCount; i++) mean += cells[i, j];
-                y[c, j] = mean / context.SampleCount;
-            }
-        }
+        ContextSummaries summaries = ContextSummaries.Create(data, fit.Variables, fit.Features);
+        double[,] x = summaries.Features, y = summaries.Means;
         var (penalty, errors) = ChoosePenalty(data, x, y);
         Tell($"LinearFeatures: λ = {penalty:G3} (held-out squared error per context and variable: {string.Join(", ", errors.Select(e => $"λ {e.Key:G3} → {e.Value:G4}"))})");
         var (weight, intercept) = RidgeRegression.Fit(x, y, penalty);

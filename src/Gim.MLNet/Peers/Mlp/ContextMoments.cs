@@ -12,30 +12,22 @@ internal sealed record ContextMoments(Tensor Features, Tensor Means, Tensor Vari
 {
     public static ContextMoments Create(PerturbationDataset data, Standardizer variables, Standardizer features)
     {
+        ContextSummaries summaries = ContextSummaries.Create(data, variables, features);
         int k = data.Contexts.Count, d = data.VariableCount, p = data.FeatureCount;
         var featureData = new float[k * p];
-        var means = new double[k * d];
-        var variances = new double[k * d];
         for (int c = 0; c < k; c++)
-        {
-            PerturbationContext context = data.Contexts[c];
-            Array.Copy(features.Transform(context.Features), 0, featureData, c * p, p);
-            float[,] z = variables.Transform(context.Samples);
-            int n = context.SampleCount;
-            for (int j = 0; j < d; j++)
-            {
-                double mean = 0, squares = 0;
-                for (int i = 0; i < n; i++) mean += z[i, j];
-                mean /= n;
-                for (int i = 0; i < n; i++) squares += (z[i, j] - mean) * (z[i, j] - mean);
-                means[c * d + j] = mean;
-                variances[c * d + j] = squares / n;
-            }
-        }
+            for (int j = 0; j < p; j++) featureData[c * p + j] = (float)summaries.Features[c, j]; // exact: they were floats
         return new ContextMoments(
             tensor(featureData, new long[] { k, p }),
-            tensor(means, new long[] { k, d }).to(ScalarType.Float32),
-            tensor(variances, new long[] { k, d }).to(ScalarType.Float32));
+            tensor(Flat(summaries.Means), new long[] { k, d }).to(ScalarType.Float32),
+            tensor(Flat(summaries.Variances), new long[] { k, d }).to(ScalarType.Float32));
+    }
+
+    private static double[] Flat(double[,] m)
+    {
+        var flat = new double[m.Length];
+        Buffer.BlockCopy(m, 0, flat, 0, m.Length * sizeof(double));
+        return flat;
     }
 
     public void Dispose()

@@ -1,4 +1,3 @@
-using Gim.MLNet.Data;
 using Gim.MLNet.Modeling;
 
 namespace Gim.MLNet.Peers;
@@ -13,19 +12,12 @@ public sealed class TrainingMeanTrainer(TrainingMeanOptions? options = null) : P
 {
     private protected override TrainingMeanModel Train(PerturbationFit fit)
     {
-        var perturbed = fit.Data.Perturbed.ToList();
+        ContextSummaries summaries = ContextSummaries.Create(fit.Data, fit.Variables, fit.Features);
+        int[] perturbed = Enumerable.Range(0, fit.Data.Contexts.Count).Where(c => !fit.Data.Contexts[c].IsControl).ToArray();
         int d = fit.Data.VariableCount;
         var shift = new double[d];
-        foreach (PerturbationContext context in perturbed)
-        {
-            float[,] z = fit.Variables.Transform(context.Samples);
-            for (int j = 0; j < d; j++)
-            {
-                double mean = 0;
-                for (int i = 0; i < context.SampleCount; i++) mean += z[i, j];
-                shift[j] += mean / context.SampleCount / perturbed.Count;
-            }
-        }
+        foreach (int c in perturbed)
+            for (int j = 0; j < d; j++) shift[j] += summaries.Means[c, j] / perturbed.Length;
         return new TrainingMeanModel(fit.Data, fit.Variables, fit.Features, shift.Select(v => (float)v).ToArray(), fit.Controls(), fit.Clock.Elapsed);
     }
 }
