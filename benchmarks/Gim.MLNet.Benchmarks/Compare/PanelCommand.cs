@@ -75,10 +75,11 @@ internal static class PanelCommand
 
     private static string PanelCsv(IEnumerable<(HillScreenFamily Family, SeedSummary Summary, double Seconds)> summaries)
     {
-        var sb = new StringBuilder("family,method,split,metric,mean,sd,n_seeds\n");
+        // results.csv's columns with the family in front.
+        var sb = new StringBuilder($"family,{SeedSummary.CsvHeader()}\n");
         foreach (var (family, summary, _) in summaries)
             foreach (SeedSummaryRow r in summary.Rows)
-                sb.Append(CultureInfo.InvariantCulture, $"{family.Name},{r.Method},{r.Split},{r.Metric},{r.Mean:G6},{r.Sd:G6},{r.Seeds}\n");
+                sb.Append(family.Name).Append(',').Append(SeedSummary.CsvLine(r)).Append('\n');
         return sb.ToString();
     }
 

@@ -100,11 +100,17 @@ public sealed class SeedSummary
     /// <param name="groupColumn">Header of the second column: "split" (comparisons) or "task" (Sachs).</param>
     public string ToCsv(string groupColumn = "split")
     {
-        var sb = new StringBuilder($"method,{groupColumn},metric,mean,sd,n_seeds\n");
-        foreach (SeedSummaryRow r in Rows)
-            sb.Append(CultureInfo.InvariantCulture, $"{r.Method},{r.Split},{r.Metric},{r.Mean:G6},{r.Sd:G6},{r.Seeds}\n");
+        var sb = new StringBuilder($"{CsvHeader(groupColumn)}\n");
+        foreach (SeedSummaryRow r in Rows) sb.Append(CsvLine(r)).Append('\n');
         return sb.ToString();
     }
+
+    /// <summary>The CSV header, <c>method,{groupColumn},metric,mean,sd,n_seeds</c>.</summary>
+    internal static string CsvHeader(string groupColumn = "split") => $"method,{groupColumn},metric,mean,sd,n_seeds";
+
+    /// <summary>One row as a CSV line (no newline), numbers with 6 significant digits.</summary>
+    internal static string CsvLine(SeedSummaryRow r) =>
+        string.Create(CultureInfo.InvariantCulture, $"{r.Method},{r.Split},{r.Metric},{r.Mean:G6},{r.Sd:G6},{r.Seeds}");
 
     /// <summary>The table as Markdown, one table per split (mean ± sd), after the command that made it.</summary>
     /// <param name="command">The command line, shown above the tables.</param>

@@ -26,11 +26,10 @@ public sealed class GimTrainer : PerturbationTrainer<GimOptions, GimModel>
 
     private protected override GimModel Train(PerturbationFit fit)
     {
-        var (train, validation, variables, features) = (fit.Data, fit.Validation, fit.Variables, fit.Features);
+        PerturbationDataset train = fit.Data;
         // The warm start may itself train (the two-stage fit): done before this run's threads and seed are set.
         LinearGimParameters? start = Options.WarmStart?.Parameters(train, Options);
         using var run = TorchRun.Start(Options.Threads, train.VariableCount, Options.SeedOrDefault);
-        var clock = fit.Clock;
         Device device = TorchDevices.Resolve(Options.Device, "GimOptions.Device");
         const ScalarType dtype = ScalarType.Float32;
         int d = train.VariableCount, p = train.FeatureCount;
@@ -41,7 +40,7 @@ public sealed class GimTrainer : PerturbationTrainer<GimOptions, GimModel>
         {
             encoder = new InterventionEncoder(p, d, Options.EncoderDepth, Options.EncoderWidth, Options.Interventions,
                 Options.InitialTargetLogit, dtype, device);
-            return Train(train, validation, variables, features, start, clock, device, dtype, causal, encoder);
+            return TrainModules(fit, start, device, dtype, causal, encoder);
         }
         catch
         {
@@ -53,10 +52,10 @@ public sealed class GimTrainer : PerturbationTrainer<GimOptions, GimModel>
     }
 
     /// <summary>Trains the built modules; the caller disposes them if this throws.</summary>
-    private GimModel Train(PerturbationDataset train, PerturbationDataset? validation, Standardizer variables, Standardizer features,
-        LinearGimParameters? start, System.Diagnostics.Stopwatch clock, Device device, ScalarType dtype, CausalModel causal,
+    private GimModel TrainModules(PerturbationFit fit, LinearGimParameters? start, Device device, ScalarType dtype, CausalModel causal,
         InterventionEncoder encoder)
     {
+        var (train, validation, variables, features, clock) = (fit.Data, fit.Validation, fit.Variables, fit.Features, fit.Clock);
         using var generator = new torch.Generator((ulong)Options.SeedOrDefault, device);
         bool cellMode = Options.CellBatchSize > 0 || !causal.HasMomentLikelihood;
         int cellBatch = Options.CellBatchSize > 0 ? Options.CellBatchSize : causal.DefaultCellBatchSize ?? 0;

@@ -6,6 +6,10 @@ namespace Gim.MLNet;
 /// <summary>Reads a key, text or integer context column as text, so contexts can be grouped and named in messages.</summary>
 internal static class ContextReader
 {
+    /// <summary>The error for a context whose rows name two perturbation groups (every reader of a group column checks this).</summary>
+    public static ArgumentException GroupMismatch(string context, long row, string? group, string groupColumn, long firstRow, string? firstGroup) =>
+        new($"Context '{context}': row {row} has '{group}' in column '{groupColumn}' (perturbation group) but row {firstRow} has '{firstGroup}'; a context belongs to one perturbation.");
+
     /// <summary>A reader of the current row's context (or group: <paramref name="role"/>); its argument is the row index, for error messages.</summary>
     public static Func<long, string> Create(DataViewRowCursor cursor, DataViewSchema.Column column, string role = "context")
     {

@@ -60,8 +60,7 @@ internal static class PerturbationDataReader
                 else
                 {
                     if (perturbation != group.Perturbation)
-                        throw new ArgumentException(
-                            $"Context '{name}': row {row} has '{perturbation}' in column '{groupColumn!.Value.Name}' (perturbation group) but row {group.FirstRow} has '{group.Perturbation}'; a context belongs to one perturbation.");
+                        throw ContextReader.GroupMismatch(name, row, perturbation, groupColumn!.Value.Name, group.FirstRow, group.Perturbation);
                     if (!gamma.AsSpan().SequenceEqual(group.Features))
                         throw new ArgumentException(
                             $"Context '{name}': the features in column '{features.Name}' on row {row} differ from those on row {group.FirstRow} " +

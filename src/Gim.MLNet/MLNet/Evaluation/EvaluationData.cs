@@ -33,10 +33,11 @@ internal sealed class EvaluationData
     public ControlStatistics? ControlStatisticsFromRows() =>
         ControlStatistics.FromCells(Groups.Where(g => g.IsControl).Select(g => g.ObservedCells()).ToList(), Variables);
 
-    /// <summary>The mean over the non-control contexts of their mean observed cells; null when every context is a control.</summary>
-    public double[]? PerturbedMean()
+    /// <summary>The mean over the non-control contexts (those <paramref name="include"/> accepts, by name; all when null) of
+    /// their mean observed cells; null when there is none.</summary>
+    public double[]? PerturbedMean(Func<string, bool>? include = null)
     {
-        var perturbed = Groups.Where(g => !g.IsControl).ToList();
+        var perturbed = Groups.Where(g => !g.IsControl && (include is null || include(g.Name))).ToList();
         if (perturbed.Count == 0) return null;
         var mean = new double[Variables];
         foreach (ContextGroup group in perturbed)

@@ -56,6 +56,12 @@ internal static class PerturbationCrossValidator
         var groups = contexts.Where(c => !c.IsControl).Select(c => c.Group).Distinct(StringComparer.Ordinal).ToList();
         IReadOnlyDictionary<string, int> groupFolds = PerturbationSplits.AssignFolds(groups, folds, seed);
 
+        // The evaluation space and the training perturbations, read once: every fold's training controls are all the
+        // controls, and its perturbations are all but the fold's.
+        EvaluationData? trainingRows = evaluation.ControlStatistics is null || evaluation.PerturbedReference is null
+            ? EvaluationData.Read(data, evaluation, readPredictions: false) : null;
+        ControlStatistics controlStatistics = evaluation.ControlStatistics ?? trainingRows!.ControlStatisticsFromRows()!;
+
         var results = new List<PerturbationFoldResult>();
         var allScored = new List<ScoredContext>();
         var evaluations = new List<PerturbationEvaluation>();
@@ -81,10 +87,10 @@ internal static class PerturbationCrossValidator
             IDataView test = new ContextFilterView(data, contextColumn, held.Select(c => c.Name));
 
             // The fold's evaluation space and reference: its training controls (the same in every fold) and perturbations.
-            EvaluationData trainRows = EvaluationData.Read(train, evaluation, readPredictions: false);
+            var trainSet = new HashSet<string>(trainContexts, StringComparer.Ordinal);
             PerturbationEvaluationOptions foldOptions = evaluation.Clone();
-            foldOptions.ControlStatistics ??= trainRows.ControlStatisticsFromRows();
-            foldOptions.PerturbedReference ??= trainRows.PerturbedMean();
+            foldOptions.ControlStatistics = controlStatistics;
+            foldOptions.PerturbedReference ??= trainingRows!.PerturbedMean(trainSet.Contains);
 
             var clock = Stopwatch.StartNew();
             ITransformer model = estimator.Fit(train);

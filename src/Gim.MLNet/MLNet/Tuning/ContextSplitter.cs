@@ -57,7 +57,7 @@ internal static class ContextSplitter
                 if (seen.TryGetValue(name, out var first))
                 {
                     if (first.Info.Group != perturbation)
-                        throw new ArgumentException($"Context '{name}': row {row} has '{perturbation}' in column '{groupColumnName}' (perturbation group) but row {first.Row} has '{first.Info.Group}'; a context belongs to one perturbation.");
+                        throw ContextReader.GroupMismatch(name, row, perturbation, groupColumnName!, first.Row, first.Info.Group);
                     row++;
                     continue;
                 }
