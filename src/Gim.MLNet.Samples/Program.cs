@@ -14,6 +14,9 @@ app.Configure(config =>
     config.AddCommand<PredictCommand>("predict")
         .WithDescription("Predict cells for new feature vectors with a saved pipeline (.zip).")
         .WithExample("predict", "--model", "run1/gim-pipeline.zip", "--input", "new-drugs.csv");
+    config.AddCommand<ExplainCommand>("explain")
+        .WithDescription("Explain feature vectors with a saved pipeline: targets, shifts, effects on the means, and the learned graph.")
+        .WithExample("explain", "--model", "run1/gim-pipeline.zip", "--input", "new-drugs.csv", "--graph", "graph.csv");
     config.AddCommand<SachsCommand>("sachs").WithDescription("GIM on the Sachs et al. (2005) flow-cytometry data: held-out cells, nominal targets, consensus graph.");
     // Exceptions reach CommandLineErrors, which turns every one into an `error:` line and an exit code.
     config.PropagateExceptions();

@@ -44,7 +44,7 @@ internal sealed partial class FitCommand : Command<FitCommand.Settings>
         string targets = Path.Combine(folder, "targets.csv");
         WriteTargets(targets, data, gim);
         string graph = Path.Combine(folder, "graph.csv");
-        WriteGraph(graph, gim);
+        GraphCsv.Write(graph, gim.Graph(), gim.VariableNames);
         string curve = Path.Combine(folder, "training-curve.png");
         Figures.TrainingCurve(curve, gim.Model.History);
         ShowTopTargets(data, gim);
@@ -59,19 +59,6 @@ internal sealed partial class FitCommand : Command<FitCommand.Settings>
         {
             float[] pi = gim.Model.Explain(c.Features).TargetProbabilities;
             sb.Append(CsvField.Quote(c.Name)).Append(',').AppendJoin(',', pi.Select(v => v.ToString("R", CultureInfo.InvariantCulture))).Append('\n');
-        }
-        AtomicFile.WriteAllText(path, sb.ToString());
-    }
-
-    private static void WriteGraph(string path, GimTransformer gim)
-    {
-        double[,] b = gim.Graph();
-        var sb = new StringBuilder("cause\\effect," + CsvField.Join(gim.VariableNames) + "\n");
-        for (int i = 0; i < b.GetLength(0); i++)
-        {
-            sb.Append(CsvField.Quote(gim.VariableNames[i]));
-            for (int j = 0; j < b.GetLength(1); j++) sb.Append(',').Append(b[i, j].ToString("R", CultureInfo.InvariantCulture));
-            sb.Append('\n');
         }
         AtomicFile.WriteAllText(path, sb.ToString());
     }

@@ -70,7 +70,7 @@ public sealed class GimModel : PerturbationModel
     /// <summary>Which mechanisms a perturbation with these features hits, how hard, and its effect on the mean.</summary>
     public InterventionExplanation Explain(float[] features) => Explain(new[] { features })[0];
 
-    /// <summary>Explains many feature vectors in one batch.</summary>
+    /// <summary>Explains many feature vectors in one batch (one matrix product for all: values can differ from one-at-a-time calls in the last bit).</summary>
     public IReadOnlyList<InterventionExplanation> Explain(IReadOnlyList<float[]> features)
     {
         using var scope = TorchScope.Enter();
@@ -236,6 +236,23 @@ public sealed class GimModel : PerturbationModel
     /// <summary>Rebuilds a nonlinear model from exported parameters (for prediction; no training history).</summary>
     public static GimModel FromParameters(NonlinearGimParameters parameters, GimOptions? options = null) =>
         NonlinearGimParameterIO.Import(parameters, options ?? new GimOptions());
+
+    /// <summary>
+    /// Rebuilds a model from the parameters an exported ONNX graph carries (<see cref="GimParameterFormat.MetadataKey"/>),
+    /// for explanations after a reload: <see cref="Explain(float[])"/>, <see cref="Graph"/> and the ranked targets give
+    /// exactly what the fitted model gave (same float32 numbers, same code). No training history.
+    /// </summary>
+    /// <param name="onnxModel">A graph exported by this library (0.3.0 or later, EmbedParameters on).</param>
+    /// <param name="source">How messages name the graph.</param>
+    /// <param name="options">Device and prediction settings; null for the defaults.</param>
+    /// <exception cref="InvalidDataException">The graph carries no (or damaged) parameters; the message says which.</exception>
+    public static GimModel FromOnnx(byte[] onnxModel, string source = "ONNX model", GimOptions? options = null) =>
+        GimParameterFormat.FromOnnx(onnxModel, source) switch
+        {
+            LinearGimParameters linear => FromParameters(linear, options),
+            NonlinearGimParameters nonlinear => FromParameters(nonlinear, options),
+            var other => throw new InvalidDataException($"{source}: parameters of an unknown kind {other.GetType().Name}."),
+        };
 
     internal InterventionParameters Encode(IReadOnlyList<float[]> features)
     {

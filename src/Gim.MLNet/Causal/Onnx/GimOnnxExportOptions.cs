@@ -19,6 +19,14 @@ public sealed class GimOnnxExportOptions : OnnxExportOptions
     /// </summary>
     public PredictionMode Mode { get; set; } = PredictionMode.Map;
 
+    /// <summary>
+    /// Whether the graph carries the fitted parameters in its <see cref="GimParameterFormat.MetadataKey"/> metadata entry
+    /// (default true), so that <c>GimModel.FromOnnx</c> and <c>mlContext.Model.LoadGimModel</c> rebuild the model and
+    /// its explanations (graph, targets, shifts) from a saved file. It adds about the parameters' own size to the file
+    /// (4 bytes per weight, base64: ×4/3); turn it off for very large models that are only ever sampled from.
+    /// </summary>
+    public bool EmbedParameters { get; set; } = true;
+
     /// <summary>A copy.</summary>
     public override GimOnnxExportOptions Clone() => (GimOnnxExportOptions)MemberwiseClone();
 

@@ -81,6 +81,8 @@ internal static class GimOnnxGraph
             g.FlatOutput(output);
         }
         string mode = options.ControlCellsInputName is null ? options.Mode.ToString() : "Counterfactual";
+        // The parameters themselves, so a reloaded graph can be explained again (GimParameterFormat).
+        if (options.EmbedParameters) metadata = metadata.Append((GimParameterFormat.MetadataKey, GimParameterFormat.ToBase64(p))).ToArray();
         return g.ToModel($"{description}, {p.Interventions}, {mode}.", p.VariableNames, p.FeatureNames, metadata);
     }
 }

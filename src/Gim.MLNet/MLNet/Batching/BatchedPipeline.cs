@@ -55,8 +55,16 @@ internal static class BatchedPipeline
         return scopes;
     }
 
+    /// <summary>Every ML.NET ONNX step of a loaded pipeline, nested chains included, in pipeline order.</summary>
+    public static IEnumerable<OnnxTransformer> OnnxSteps(ITransformer model) => model switch
+    {
+        OnnxTransformer onnx => new[] { onnx },
+        TransformerChain<ITransformer> chain => chain.SelectMany(OnnxSteps),
+        _ => Array.Empty<OnnxTransformer>(),
+    };
+
     /// <summary>The graph a loaded OnnxTransformer runs, read back from its own saved form; null if not found.</summary>
-    private static byte[]? ReadGraph(ModelOperationsCatalog catalog, OnnxTransformer onnx)
+    public static byte[]? ReadGraph(ModelOperationsCatalog catalog, OnnxTransformer onnx)
     {
         using var file = new MemoryStream();
         catalog.Save(onnx, null, file);

@@ -12,7 +12,13 @@ namespace Gim.MLNet;
 /// </summary>
 internal static class PerturbationDataReader
 {
-    public static PerturbationDataset Read(IDataView data, PerturbationOptions options, CancellationToken cancellation)
+    /// <param name="data">The rows.</param>
+    /// <param name="options">The columns' names.</param>
+    /// <param name="cancellation">Stops the read.</param>
+    /// <param name="requireControl">Whether control cells must be present (training data: yes; validation data: no).</param>
+    /// <param name="role">How messages name the data ("The input", "The validation data").</param>
+    public static PerturbationDataset Read(IDataView data, PerturbationOptions options, CancellationToken cancellation,
+        bool requireControl = true, string role = "The input")
     {
         DataViewSchema schema = data.Schema;
         DataViewSchema.Column features = schema[options.FeatureColumnName];
@@ -78,12 +84,12 @@ internal static class PerturbationDataReader
 
         if (row == 0)
             throw new ArgumentException(
-                $"The input has no rows; expected one row per cell (columns '{features.Name}', '{measurements.Name}', '{context.Name}'" +
+                $"{role} has no rows; expected one row per cell (columns '{features.Name}', '{measurements.Name}', '{context.Name}'" +
                 $"{(control is DataViewSchema.Column flag ? $", '{flag.Name}'" : "")}), with control cells and perturbed cells.");
-        if (options.ControlContextValue is string controlValue && !groups.ContainsKey(controlValue))
+        if (requireControl && options.ControlContextValue is string controlValue && !groups.ContainsKey(controlValue))
             throw new ArgumentException($"No rows have context '{controlValue}' ({options.GetType().Name}.ControlContextValue) in column '{context.Name}'; contexts seen: {string.Join(", ", order.Take(10).Select(g => $"'{g.Name}'"))}{(order.Count > 10 ? ", ..." : "")}.");
 
-        if (control is DataViewSchema.Column controlColumn && !order.Any(g => g.IsControl))
+        if (requireControl && control is DataViewSchema.Column controlColumn && !order.Any(g => g.IsControl))
             throw new ArgumentException(
                 $"No row has '{controlColumn.Name}' = true, so there are no control cells ({row} rows in {order.Count} context(s)); expected the control " +
                 $"(unperturbed) cells marked true in column '{controlColumn.Name}', or {options.GetType().Name}.ControlContextValue set to the control context's value. " +

@@ -18,8 +18,24 @@ public sealed class GimEstimator : PerturbationEstimator<GimModel, GimTransforme
     {
     }
 
-    private protected override GimModel Train(PerturbationDataset data, PerturbationOptions resolved, Action<string> log) =>
-        new GimTrainer((GimOptions)resolved) { Log = log }.Fit(data, validation: null);
+    /// <summary>
+    /// Fits on <paramref name="input"/> and stops early on <paramref name="validation"/>, as ML.NET's boosted-tree
+    /// trainers do: every <see cref="GimOptions.EvaluateEvery"/> steps the MAP log-likelihood of the validation
+    /// contexts is measured, training stops after <see cref="GimOptions.EarlyStoppingPatience"/> evaluations without
+    /// improvement, and the best parameters are kept. Validation rows have the training columns; they need no
+    /// control cells (the training data's controls standardise both). Hold out whole perturbations (every dose of a
+    /// drug), as in evaluation, so that stopping tracks prediction for new perturbations.
+    /// </summary>
+    /// <param name="input">Training rows: features, measurements, context and control flag (or context value).</param>
+    /// <param name="validation">Held-out rows with the same columns, variables and features.</param>
+    public GimTransformer Fit(IDataView input, IDataView validation)
+    {
+        ArgumentNullException.ThrowIfNull(validation);
+        return FitCore(input, validation);
+    }
+
+    private protected override GimModel Train(PerturbationDataset data, PerturbationDataset? validation, PerturbationOptions resolved, Action<string> log) =>
+        new GimTrainer((GimOptions)resolved) { Log = log }.Fit(data, validation);
 
     private protected override OnnxExportOptions ExportOptions(PerturbationOptions resolved)
     {

@@ -51,17 +51,28 @@ public abstract class PerturbationEstimator<TModel, TTransformer> : IEstimator<T
 
     /// <summary>Reads the data into contexts, trains the model, exports it to ONNX and wraps it in a transformer.</summary>
     /// <param name="input">One row per cell: features, measurements, context and (unless a control context value is set) a control flag.</param>
-    public TTransformer Fit(IDataView input)
+    public TTransformer Fit(IDataView input) => FitCore(input, validation: null);
+
+    /// <summary>
+    /// <see cref="Fit(IDataView)"/>, with held-out rows for methods that stop early on them (GIM: see
+    /// <see cref="GimEstimator.Fit(IDataView, IDataView)"/>); both inputs are checked before any work.
+    /// </summary>
+    private protected TTransformer FitCore(IDataView input, IDataView? validation)
     {
         ArgumentNullException.ThrowIfNull(input);
         PerturbationInputColumns.Check(input.Schema, Options, training: true);
+        if (validation is not null) CheckValidation(validation.Schema);
         using IChannel channel = _host.Start($"Training {Method}");
         PerturbationOptions resolved = Options.Clone();
         resolved.Seed ??= _host.Rand.Next();
 
         PerturbationDataset data = PerturbationDataReader.Read(input, resolved, resolved.CancellationToken);
         channel.Info(MessageSensitivity.None, $"{Method}: {data.Contexts.Count} contexts ({data.Controls.Count()} control), {data.SampleCount} cells, {data.VariableCount} variables, {data.FeatureCount} features.");
-        TModel model = Train(data, resolved, message => channel.Info(MessageSensitivity.None, message));
+        PerturbationDataset? held = validation is null ? null
+            : PerturbationDataReader.Read(validation, resolved, resolved.CancellationToken, requireControl: false, role: "The validation data");
+        if (held is not null)
+            channel.Info(MessageSensitivity.None, $"{Method}: validation {held.Contexts.Count} contexts, {held.SampleCount} cells.");
+        TModel model = Train(data, held, resolved, message => channel.Info(MessageSensitivity.None, message));
         try
         {
             string[] outputs = resolved.OutputColumnNames();
@@ -80,8 +91,23 @@ public abstract class PerturbationEstimator<TModel, TTransformer> : IEstimator<T
         }
     }
 
-    /// <summary>Trains the model on the contexts read from the data; <paramref name="log"/> goes to the MLContext's log.</summary>
-    private protected abstract TModel Train(PerturbationDataset data, PerturbationOptions resolved, Action<string> log);
+    private void CheckValidation(DataViewSchema schema)
+    {
+        try
+        {
+            PerturbationInputColumns.Check(schema, Options, training: true);
+        }
+        catch (ArgumentOutOfRangeException e)
+        {
+            throw new ArgumentOutOfRangeException("validation", $"Validation data: {e.Message.Split(" (Parameter")[0]}");
+        }
+    }
+
+    /// <summary>
+    /// Trains the model on the contexts read from the data (and, for methods that stop early, the validation contexts);
+    /// <paramref name="log"/> goes to the MLContext's log.
+    /// </summary>
+    private protected abstract TModel Train(PerturbationDataset data, PerturbationDataset? validation, PerturbationOptions resolved, Action<string> log);
 
     /// <summary>The transformer around the ONNX step (which it owns from here on).</summary>
     private protected abstract TTransformer Wrap(OnnxBackedTransformer.OnnxStep step, byte[] onnx, TModel model, PerturbationOptions resolved, string[] outputs);
@@ -119,7 +145,8 @@ public sealed class PeerEstimator<TModel> : PerturbationEstimator<TModel, Pertur
         Func<PerturbationOptions, PerturbationDataset, Action<string>, TModel> train)
         : base(mlContext, options, method) => _train = train;
 
-    private protected override TModel Train(PerturbationDataset data, PerturbationOptions resolved, Action<string> log) =>
+    // No peer stops early, so held-out rows would go unused; peers offer Fit(input) only.
+    private protected override TModel Train(PerturbationDataset data, PerturbationDataset? validation, PerturbationOptions resolved, Action<string> log) =>
         _train(resolved, data, log);
 
     private protected override PerturbationTransformer<TModel> Wrap(OnnxBackedTransformer.OnnxStep step, byte[] onnx, TModel model,

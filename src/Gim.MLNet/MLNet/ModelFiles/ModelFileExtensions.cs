@@ -1,3 +1,4 @@
+using Gim.MLNet.Causal;
 using Gim.MLNet.Runtime;
 using Microsoft.ML;
 
@@ -63,6 +64,59 @@ public static class ModelFileExtensions
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(sourceName);
+        return Load(catalog, stream, sourceName, out inputSchema, model => BatchedPipeline.Wrap(catalog, model));
+    }
+
+    /// <summary>
+    /// The GIM inside a saved pipeline, rebuilt in process from the parameters its ONNX graph carries
+    /// (<see cref="GimParameterFormat"/>): <see cref="GimModel.Explain(float[])"/>, <see cref="GimModel.Graph"/> and the
+    /// ranked targets give exactly what the fitted <see cref="GimTransformer"/> gave before it was saved, in this
+    /// process or a fresh one. Explain takes GIM's own features (the pipeline's features column, after any
+    /// featurizers): run the loaded pipeline on raw inputs and read that column to explain raw rows.
+    /// </summary>
+    /// <param name="catalog">mlContext.Model.</param>
+    /// <param name="path">A .zip saved by <c>mlContext.Model.Save</c> or <see cref="SaveAtomically"/> from a pipeline with a GIM step (Gim.MLNet 0.3.0 or later).</param>
+    /// <param name="options">Device and prediction settings of the rebuilt model; null for the defaults.</param>
+    /// <returns>The model (dispose it); with several GIM steps, the last one.</returns>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">The file is not a loadable model, or no step is a GIM that carries its parameters (a peer, or saved before 0.3.0); the message says which.</exception>
+    public static GimModel LoadGimModel(this ModelOperationsCatalog catalog, string path, GimOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no such model file.", path);
+        using FileStream stream = File.OpenRead(path);
+        ITransformer model = Load(catalog, stream, path, out _, loaded => loaded);
+        try
+        {
+            var graphs = BatchedPipeline.OnnxSteps(model).Select(step => BatchedPipeline.ReadGraph(catalog, step)).OfType<byte[]>().ToList();
+            if (graphs.Count == 0)
+                throw new InvalidDataException($"{path}: the pipeline has no ONNX step, so no GIM to explain; expected a pipeline ending in mlContext.Perturbation().Trainers.Gim(...).");
+            // The last GIM step; a peer's graph (or one saved before 0.3.0) carries no parameters and says so.
+            InvalidDataException? last = null;
+            for (int i = graphs.Count - 1; i >= 0; i--)
+            {
+                try
+                {
+                    return GimModel.FromOnnx(graphs[i], $"{path} (ONNX step {i + 1} of {graphs.Count})", options);
+                }
+                catch (InvalidDataException e)
+                {
+                    last ??= e;
+                }
+            }
+            throw last!;
+        }
+        finally
+        {
+            (model as IDisposable)?.Dispose();
+        }
+    }
+
+    /// <summary>ML.NET's load with integrity check and one retry, every content failure wrapped naming the source; then <paramref name="finish"/>.</summary>
+    private static ITransformer Load(ModelOperationsCatalog catalog, Stream stream, string sourceName, out DataViewSchema inputSchema,
+        Func<ITransformer, ITransformer> finish)
+    {
         try
         {
             long start = stream.Position;
@@ -76,7 +130,7 @@ public static class ModelFileExtensions
             inputSchema = schema!;
             try
             {
-                return BatchedPipeline.Wrap(catalog, model);
+                return finish(model);
             }
             catch
             {

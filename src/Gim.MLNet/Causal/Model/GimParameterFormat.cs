@@ -1,0 +1,268 @@
+using Google.Protobuf;
+using Onnx;
+
+namespace Gim.MLNet.Causal;
+
+/// <summary>
+/// A fitted GIM's parameters (<see cref="LinearGimParameters"/> or <see cref="NonlinearGimParameters"/>) as bytes and as
+/// the base64 text every exported ONNX graph carries in its <see cref="MetadataKey"/> metadata entry, so a model saved
+/// as an ML.NET .zip (or an .onnx file) can be explained again after a reload: the explanation comes from the same
+/// float32 numbers through the same code (<see cref="GimModel.FromParameters(LinearGimParameters, GimOptions?)"/>),
+/// not from an approximation of them.
+/// </summary>
+/// <remarks>
+/// Layout, little-endian (BinaryWriter): "GIMP", format version (int32), kind (byte: 0 linear, 1 nonlinear), the
+/// names, the standardisation (float64 arrays), intercepts, noise scales and graph (float32), the intervention kind,
+/// the encoder, then the nonlinear mechanisms. Arrays are length-prefixed, matrices rows- and columns-prefixed,
+/// nullable matrices flag-prefixed. Reading checks every length against what is left, so damaged bytes give an
+/// <see cref="InvalidDataException"/> rather than an allocation of a garbage size.
+/// </remarks>
+public static class GimParameterFormat
+{
+    /// <summary>The ONNX metadata key under which exported graphs carry the parameters (base64 of <see cref="Write"/>).</summary>
+    public const string MetadataKey = "gim.parameters";
+
+    private const string Magic = "GIMP";
+    private const int Version = 1;
+
+    /// <summary>The parameters as bytes.</summary>
+    /// <param name="parameters">A linear or nonlinear model's parameters.</param>
+    public static byte[] Write(GimParameters parameters)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        using var stream = new MemoryStream();
+        using (var w = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true))
+        {
+            w.Write(Magic.ToCharArray());
+            w.Write(Version);
+            w.Write((byte)(parameters is NonlinearGimParameters ? 1 : 0));
+            Strings(w, parameters.VariableNames);
+            Strings(w, parameters.FeatureNames);
+            Doubles(w, parameters.VariableMean);
+            Doubles(w, parameters.VariableScale);
+            Doubles(w, parameters.FeatureMean);
+            Doubles(w, parameters.FeatureScale);
+            Floats(w, parameters.Bias);
+            Floats(w, parameters.LogScale);
+            Matrix(w, parameters.Graph);
+            w.Write((int)parameters.Interventions);
+            Matrix(w, parameters.SkipWeight);
+            Floats(w, parameters.SkipBias);
+            w.Write(parameters.HiddenLayers.Count);
+            foreach (var (weight, bias) in parameters.HiddenLayers)
+            {
+                Matrix(w, weight);
+                Floats(w, bias);
+            }
+            OptionalMatrix(w, parameters.FromHiddenWeight);
+            if (parameters is NonlinearGimParameters n)
+            {
+                Matrix(w, n.FirstWeight);
+                Floats(w, n.FirstBias);
+                Matrix(w, n.OutputWeight);
+                OptionalMatrix(w, n.LinearWeight);
+                Floats(w, n.NormWeight);
+                w.Write(n.ContractionFactor);
+                w.Write(n.FixedPointIterations);
+                w.Write(n.MeanSamples);
+                w.Write(n.MeanSeed);
+            }
+        }
+        return stream.ToArray();
+    }
+
+    /// <summary>The parameters as base64 text (what the ONNX metadata holds).</summary>
+    /// <param name="parameters">A linear or nonlinear model's parameters.</param>
+    public static string ToBase64(GimParameters parameters) => Convert.ToBase64String(Write(parameters));
+
+    /// <summary>Parameters from base64 text written by <see cref="ToBase64"/>.</summary>
+    /// <param name="text">The metadata value.</param>
+    /// <param name="source">How messages name where the text came from.</param>
+    /// <exception cref="InvalidDataException">The text is not base64 or not parameters this version reads.</exception>
+    public static GimParameters FromBase64(string text, string source)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        byte[] bytes;
+        try
+        {
+            bytes = Convert.FromBase64String(text);
+        }
+        catch (FormatException)
+        {
+            throw new InvalidDataException($"{source}: the '{MetadataKey}' entry is not base64 text.");
+        }
+        return Read(bytes, source);
+    }
+
+    /// <summary>The parameters an ONNX graph exported by this library carries (see <see cref="GimOnnxExportOptions.EmbedParameters"/>).</summary>
+    /// <param name="onnxModel">The serialised ONNX model.</param>
+    /// <param name="source">How messages name the graph (a file, a zip entry).</param>
+    /// <exception cref="InvalidDataException">The bytes are not ONNX, not a GIM graph, or carry no (or damaged) parameters; the message says which.</exception>
+    public static GimParameters FromOnnx(byte[] onnxModel, string source)
+    {
+        ArgumentNullException.ThrowIfNull(onnxModel);
+        ModelProto model;
+        try
+        {
+            model = ModelProto.Parser.ParseFrom(onnxModel);
+        }
+        catch (InvalidProtocolBufferException e)
+        {
+            throw new InvalidDataException($"{source}: not an ONNX model ({e.Message}).", e);
+        }
+        string? text = model.MetadataProps.FirstOrDefault(m => m.Key == MetadataKey)?.Value;
+        if (text is not null) return FromBase64(text, source);
+        throw new InvalidDataException(model.ProducerName != "Gim.MLNet"
+            ? $"{source}: not a graph exported by Gim.MLNet (producer '{model.ProducerName}'), so it carries no GIM parameters."
+            : $"{source}: this graph (Gim.MLNet {model.ProducerVersion}) carries no GIM parameters: it is a peer's graph, was exported " +
+              "before 0.3.0, or with GimOnnxExportOptions.EmbedParameters off. Refit the model (or re-export it) to explain it after a reload.");
+    }
+
+    /// <summary>Parameters from bytes written by <see cref="Write"/>.</summary>
+    /// <param name="bytes">The bytes.</param>
+    /// <param name="source">How messages name where the bytes came from.</param>
+    /// <exception cref="InvalidDataException">The bytes are not parameters this version reads (the message says what is wrong).</exception>
+    public static GimParameters Read(byte[] bytes, string source)
+    {
+        ArgumentNullException.ThrowIfNull(bytes);
+        using var r = new BinaryReader(new MemoryStream(bytes, writable: false), System.Text.Encoding.UTF8);
+        try
+        {
+            if (bytes.Length < 9 || new string(r.ReadChars(Magic.Length)) != Magic)
+                throw new InvalidDataException($"{source}: not GIM parameters (no '{Magic}' header).");
+            int version = r.ReadInt32();
+            if (version != Version)
+                throw new InvalidDataException($"{source}: GIM parameters in format version {version}; this version of Gim.MLNet reads version {Version}.");
+            byte kind = r.ReadByte();
+            if (kind > 1) throw new InvalidDataException($"{source}: unknown causal model kind {kind} (0 linear, 1 nonlinear).");
+            string[] variables = Strings(r), features = Strings(r);
+            double[] variableMean = Doubles(r), variableScale = Doubles(r), featureMean = Doubles(r), featureScale = Doubles(r);
+            float[] bias = Floats(r), logScale = Floats(r);
+            float[,] graph = Matrix(r);
+            int interventions = r.ReadInt32();
+            if (!Enum.IsDefined(typeof(InterventionKind), interventions))
+                throw new InvalidDataException($"{source}: unknown intervention kind {interventions}.");
+            float[,] skipWeight = Matrix(r);
+            float[] skipBias = Floats(r);
+            int layers = Count(r, 12); // a layer is at least its matrix shape and bias length
+            var hidden = new List<(float[,], float[])>(layers);
+            for (int l = 0; l < layers; l++) hidden.Add((Matrix(r), Floats(r)));
+            float[,]? fromHidden = OptionalMatrix(r);
+            GimParameters parameters = kind == 0
+                ? new LinearGimParameters
+                {
+                    VariableNames = variables, FeatureNames = features, VariableMean = variableMean, VariableScale = variableScale,
+                    FeatureMean = featureMean, FeatureScale = featureScale, Bias = bias, LogScale = logScale, Graph = graph,
+                    Interventions = (InterventionKind)interventions, SkipWeight = skipWeight, SkipBias = skipBias,
+                    HiddenLayers = hidden, FromHiddenWeight = fromHidden,
+                }
+                : new NonlinearGimParameters
+                {
+                    VariableNames = variables, FeatureNames = features, VariableMean = variableMean, VariableScale = variableScale,
+                    FeatureMean = featureMean, FeatureScale = featureScale, Bias = bias, LogScale = logScale, Graph = graph,
+                    Interventions = (InterventionKind)interventions, SkipWeight = skipWeight, SkipBias = skipBias,
+                    HiddenLayers = hidden, FromHiddenWeight = fromHidden,
+                    FirstWeight = Matrix(r), FirstBias = Floats(r), OutputWeight = Matrix(r), LinearWeight = OptionalMatrix(r),
+                    NormWeight = Floats(r), ContractionFactor = r.ReadDouble(), FixedPointIterations = r.ReadInt32(),
+                    MeanSamples = r.ReadInt32(), MeanSeed = r.ReadInt32(),
+                };
+            if (r.BaseStream.Position != bytes.Length)
+                throw new InvalidDataException($"{source}: {bytes.Length - r.BaseStream.Position} bytes left over after the GIM parameters.");
+            try
+            {
+                if (parameters is LinearGimParameters linear) GimParameterIO.Validate(linear);
+                else NonlinearGimParameterIO.Validate((NonlinearGimParameters)parameters);
+            }
+            catch (ArgumentException e)
+            {
+                throw new InvalidDataException($"{source}: {e.Message}", e);
+            }
+            return parameters;
+        }
+        catch (FormatException e)
+        {
+            throw new InvalidDataException($"{source}: {e.Message}", e);
+        }
+        catch (EndOfStreamException)
+        {
+            throw new InvalidDataException($"{source}: the GIM parameters end early ({bytes.Length} bytes); the file is truncated or damaged.");
+        }
+    }
+
+    private static void Strings(BinaryWriter w, string[] values)
+    {
+        w.Write(values.Length);
+        foreach (string value in values) w.Write(value);
+    }
+
+    private static void Doubles(BinaryWriter w, double[] values)
+    {
+        w.Write(values.Length);
+        foreach (double value in values) w.Write(value);
+    }
+
+    private static void Floats(BinaryWriter w, float[] values)
+    {
+        w.Write(values.Length);
+        foreach (float value in values) w.Write(value);
+    }
+
+    private static void Matrix(BinaryWriter w, float[,] values)
+    {
+        w.Write(values.GetLength(0));
+        w.Write(values.GetLength(1));
+        foreach (float value in values) w.Write(value);
+    }
+
+    private static void OptionalMatrix(BinaryWriter w, float[,]? values)
+    {
+        w.Write(values is not null);
+        if (values is not null) Matrix(w, values);
+    }
+
+    /// <summary>A count that cannot exceed what is left to read (<paramref name="bytesEach"/> bytes per item at least).</summary>
+    private static int Count(BinaryReader r, int bytesEach)
+    {
+        int count = r.ReadInt32();
+        long left = r.BaseStream.Length - r.BaseStream.Position;
+        if (count < 0 || (long)count * bytesEach > left)
+            throw new FormatException($"a stored length of {count} does not fit the {left} bytes left; the GIM parameters are damaged.");
+        return count;
+    }
+
+    private static string[] Strings(BinaryReader r)
+    {
+        var values = new string[Count(r, 1)];
+        for (int i = 0; i < values.Length; i++) values[i] = r.ReadString();
+        return values;
+    }
+
+    private static double[] Doubles(BinaryReader r)
+    {
+        var values = new double[Count(r, sizeof(double))];
+        for (int i = 0; i < values.Length; i++) values[i] = r.ReadDouble();
+        return values;
+    }
+
+    private static float[] Floats(BinaryReader r)
+    {
+        var values = new float[Count(r, sizeof(float))];
+        for (int i = 0; i < values.Length; i++) values[i] = r.ReadSingle();
+        return values;
+    }
+
+    private static float[,] Matrix(BinaryReader r)
+    {
+        int rows = r.ReadInt32(), columns = r.ReadInt32();
+        long left = r.BaseStream.Length - r.BaseStream.Position;
+        if (rows < 0 || columns < 0 || (long)rows * columns * sizeof(float) > left)
+            throw new FormatException($"a stored {rows} × {columns} matrix does not fit the {left} bytes left; the GIM parameters are damaged.");
+        var values = new float[rows, columns];
+        for (int i = 0; i < rows; i++)
+            for (int j = 0; j < columns; j++)
+                values[i, j] = r.ReadSingle();
+        return values;
+    }
+
+    private static float[,]? OptionalMatrix(BinaryReader r) => r.ReadBoolean() ? Matrix(r) : null;
+}
