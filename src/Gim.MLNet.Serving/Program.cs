@@ -1,38 +1,64 @@
-// Serves a saved ML.NET pipeline (e.g. one ending in a fitted GIM) with ML.NET and ONNX Runtime only.
+// Serves a saved ML.NET pipeline (one ending in a fitted GIM or peer) with ML.NET, ONNX Runtime and ASP.NET Core only.
 //
-//   dotnet Gim.MLNet.Serving.dll <model.zip> <input.csv | -> [--columns PredictedMean,Sample,...]
-//
-// The CSV has a header naming the pipeline's input columns; a vector input column of size k takes k
-// consecutive CSV columns starting at the one named after it. Output: one CSV line per row with the
-// requested output columns (vector slots expanded), numbers in round-trip format.
+//   dotnet Gim.MLNet.Serving.dll --model gim-pipeline.zip [--urls http://127.0.0.1:5000] [--MaxRows 1000] ...
+//       POST /predict, GET /model, GET /health (Web/ServingApp.cs; docs/serving.md)
+//   dotnet Gim.MLNet.Serving.dll score <model.zip> <input.csv | -> [--columns PredictedMean,Sample,...]
+//       one CSV in, one CSV out (Csv/): a header naming the pipeline's input columns; a vector input column of size k
+//       takes k consecutive CSV columns starting at the one named after it; numbers in round-trip format.
 using System.Globalization;
 using Gim.MLNet.Serving;
+using Gim.MLNet.Serving.Web;
 using Microsoft.ML;
 
-if (args.Length < 2 || args[0] is "-h" or "--help")
+if (args is ["-h" or "--help", ..] || args.Length == 0)
 {
-    Console.Error.WriteLine("usage: Gim.MLNet.Serving <model.zip> <input.csv | -> [--columns A,B,...]");
+    Console.Error.WriteLine("usage: Gim.MLNet.Serving --model <pipeline.zip> [--urls http://127.0.0.1:5000] [--MaxRows N] [--MaxSamples N] [--MaxPredictedCells N] [--MaxRequestBytes N]");
+    Console.Error.WriteLine("       Gim.MLNet.Serving score <model.zip> <input.csv | -> [--columns A,B,...]");
     return 2;
 }
-string modelPath = args[0], inputPath = args[1];
-string[] outputs = { "PredictedMean", "Sample", "TargetProbabilities", "Shift" };
-for (int i = 2; i < args.Length; i++)
-    if (args[i] == "--columns" && i + 1 < args.Length) outputs = args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries);
+if (args[0] == "score") return Score(args[1..]);
 
 try
 {
-    var mlContext = new MLContext();
-    ITransformer model = ModelFile.Load(mlContext, modelPath, out DataViewSchema inputSchema);
-    // Disposing releases the ONNX Runtime session and deletes the temporary graph file ML.NET wrote.
-    using var modelLifetime = model as IDisposable;
-    string csv = inputPath == "-" ? Console.In.ReadToEnd() : File.ReadAllText(inputPath);
-    IDataView input = CsvInput.Load(mlContext, inputSchema, csv, inputPath == "-" ? "standard input" : inputPath);
-    IDataView predictions = model.Transform(input);
-    CsvOutput.Write(predictions, outputs, Console.Out, CultureInfo.InvariantCulture);
+    using WebApplication app = ServingApp.Build(args);
+    app.Run();
     return 0;
 }
-catch (Exception e) when (e is IOException or InvalidDataException or ArgumentException or InvalidOperationException or FormatException or UnauthorizedAccessException)
+catch (ServingStartupException e)
 {
     Console.Error.WriteLine($"error: {e.Message}");
     return 1;
 }
+
+static int Score(string[] args)
+{
+    if (args.Length < 2)
+    {
+        Console.Error.WriteLine("usage: Gim.MLNet.Serving score <model.zip> <input.csv | -> [--columns A,B,...]");
+        return 2;
+    }
+    string modelPath = args[0], inputPath = args[1];
+    string[] outputs = { "PredictedMean", "Sample", "TargetProbabilities", "Shift" };
+    for (int i = 2; i < args.Length; i++)
+        if (args[i] == "--columns" && i + 1 < args.Length) outputs = args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries);
+    try
+    {
+        var mlContext = new MLContext();
+        ITransformer model = ModelFile.Load(mlContext, modelPath, out DataViewSchema inputSchema);
+        // Disposing releases the ONNX Runtime session and deletes the temporary graph file ML.NET wrote.
+        using var modelLifetime = model as IDisposable;
+        string csv = inputPath == "-" ? Console.In.ReadToEnd() : File.ReadAllText(inputPath);
+        IDataView input = CsvInput.Load(mlContext, inputSchema, csv, inputPath == "-" ? "standard input" : inputPath);
+        IDataView predictions = model.Transform(input);
+        CsvOutput.Write(predictions, outputs, Console.Out, CultureInfo.InvariantCulture);
+        return 0;
+    }
+    catch (Exception e) when (e is IOException or InvalidDataException or ArgumentException or InvalidOperationException or FormatException or UnauthorizedAccessException)
+    {
+        Console.Error.WriteLine($"error: {e.Message}");
+        return 1;
+    }
+}
+
+/// <summary>The entry point, public so that tests can host the service in process (WebApplicationFactory).</summary>
+public partial class Program;

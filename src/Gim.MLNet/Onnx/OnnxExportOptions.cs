@@ -50,6 +50,14 @@ public class OnnxExportOptions
     /// <summary>The seed as ONNX stores it: the low 24 bits, as a float.</summary>
     internal float OnnxSeed => Seed & 0xFFFFFF;
 
+    /// <summary>
+    /// Which output plays which part, as metadata entries ("gim.output.sample", ".mean", ".targets", ".shift"), so a
+    /// server that knows only ONNX Runtime can tell the random draw from the deterministic outputs whatever the columns are called.
+    /// </summary>
+    internal (string Key, string Value)[] OutputRoles(bool targets) => targets
+        ? new[] { ("gim.output.sample", SampleOutputName), ("gim.output.mean", PredictedMeanOutputName), ("gim.output.targets", TargetProbabilitiesOutputName), ("gim.output.shift", ShiftOutputName) }
+        : new[] { ("gim.output.sample", SampleOutputName), ("gim.output.mean", PredictedMeanOutputName), ("gim.output.shift", ShiftOutputName) };
+
     /// <summary>The outputs a graph with or without target probabilities has, in order.</summary>
     internal string[] OutputNames(bool targets) => targets
         ? new[] { SampleOutputName, PredictedMeanOutputName, TargetProbabilitiesOutputName, ShiftOutputName }

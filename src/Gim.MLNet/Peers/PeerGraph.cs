@@ -128,7 +128,8 @@ internal sealed class PeerGraph
             }
             else G.Output(output, d);
         }
-        return G.ToModel($"{description}: {d} variables, {_model.FeatureCount} features.", _model.VariableNames, _model.FeatureNames).ToByteArray();
+        return G.ToModel($"{description}: {d} variables, {_model.FeatureCount} features.", _model.VariableNames, _model.FeatureNames,
+            _options.OutputRoles(targets: false)).ToByteArray();
     }
 
     public static float[] ToFloat(double[] v) => v.Select(x => (float)x).ToArray();

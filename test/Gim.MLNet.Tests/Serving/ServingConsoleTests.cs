@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using System.Globalization;
-using System.Reflection;
 using Gim.MLNet.Tests.MLNet;
 using Gim.MLNet.Tests.Support;
 using Microsoft.ML;
@@ -8,7 +6,7 @@ using Microsoft.ML.Data;
 
 namespace Gim.MLNet.Tests.Serving;
 
-/// <summary>The ML.NET-only console (no Gim.MLNet, no TorchSharp) serves a saved pipeline with the same numbers.</summary>
+/// <summary>The serving app's `score` mode (ML.NET only: no Gim.MLNet, no TorchSharp) scores a CSV with the same numbers.</summary>
 public class ServingConsoleTests
 {
     [Test]
@@ -31,7 +29,7 @@ public class ServingConsoleTests
             // docs: serving
             // input.csv:            Reagent,Dose
             //                       r1,2
-            // dotnet Gim.MLNet.Serving.dll gim.zip input.csv --columns PredictedMean,Sample
+            // dotnet Gim.MLNet.Serving.dll score gim.zip input.csv --columns PredictedMean,Sample
             // docs: end
             string csvPath = Path.Combine(directory, "input.csv");
             File.WriteAllText(csvPath, "Reagent,Dose\n" + string.Join("\n", PipelineDocsExampleTests.Queries.Select(q => $"{q.Reagent},{q.Dose.ToString(CultureInfo.InvariantCulture)}")) + "\n");
@@ -131,20 +129,6 @@ public class ServingConsoleTests
         return output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r')).ToArray();
     }
 
-    private static (int ExitCode, string Output, string Error) Run(params string[] args)
-    {
-        string dll = typeof(ServingConsoleTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-            .Single(a => a.Key == "GimServingAssembly").Value!;
-        Assert.That(File.Exists(dll), Is.True,
-            $"the serving console is missing: {dll}; the test project builds it (ProjectReference to Gim.MLNet.Serving), so its absence is a build fault");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
-        start.ArgumentList.Add(dll);
-        foreach (string a in args) start.ArgumentList.Add(a);
-        using var process = Process.Start(start)!;
-        process.StandardInput.Close();
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        Assert.That(process.WaitForExit(60_000), Is.True, "serving console timed out");
-        return (process.ExitCode, output.Result, error.Result);
-    }
+    private static (int ExitCode, string Output, string Error) Run(params string[] args) =>
+        ServingProcess.Run(TimeSpan.FromMinutes(1), args.Prepend("score").ToArray());
 }

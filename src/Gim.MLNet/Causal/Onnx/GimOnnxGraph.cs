@@ -82,6 +82,7 @@ internal static class GimOnnxGraph
         }
         string mode = options.ControlCellsInputName is null ? options.Mode.ToString() : "Counterfactual";
         // The parameters themselves, so a reloaded graph can be explained again (GimParameterFormat).
+        metadata = metadata.Concat(options.OutputRoles(targets: true)).ToArray();
         if (options.EmbedParameters) metadata = metadata.Append((GimParameterFormat.MetadataKey, GimParameterFormat.ToBase64(p))).ToArray();
         return g.ToModel($"{description}, {p.Interventions}, {mode}.", p.VariableNames, p.FeatureNames, metadata);
     }

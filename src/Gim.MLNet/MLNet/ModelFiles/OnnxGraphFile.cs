@@ -7,7 +7,7 @@ namespace Gim.MLNet;
 /// a fitted transformer is built from.
 /// </summary>
 /// <remarks>
-/// ML.NET 5.0.1's <c>ApplyOnnxModel</c> from a stream writes the graph to a temporary file that disposing the
+/// ML.NET's (5.0.1 and 6.0.0) <c>ApplyOnnxModel</c> from a stream writes the graph to a temporary file that disposing the
 /// transformer does not delete: one file per fitted model, left behind when the process ends (hundreds per run of
 /// our tests, thousands over a hyperparameter search). Built from a file, the transformer leaves the file to its
 /// owner and reads it again whenever the model is saved, so the file lives as long as the transformer. Its name ends

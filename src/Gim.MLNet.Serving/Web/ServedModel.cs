@@ -1,0 +1,279 @@
+using System.IO.Compression;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.Transforms.Onnx;
+using OrtSessionOptions = Microsoft.ML.OnnxRuntime.SessionOptions;
+
+namespace Gim.MLNet.Serving.Web;
+
+/// <summary>An input column of the saved pipeline that requests must give.</summary>
+/// <param name="Name">The column's name (the JSON field).</param>
+/// <param name="Type">Its ML.NET type.</param>
+internal sealed record InputColumn(string Name, DataViewType Type)
+{
+    /// <summary>Values per row: the vector size, or 1 for a scalar.</summary>
+    public int Size => Type is VectorDataViewType v ? v.Size : 1;
+
+    /// <summary>The type as the API describes it ("Single[6]", "Text").</summary>
+    public string Description => Type is VectorDataViewType v ? $"{TypeName(v.ItemType)}[{v.Size}]" : TypeName(Type);
+
+    private static string TypeName(DataViewType type) => type is TextDataViewType ? "Text" : type.RawType.Name;
+}
+
+/// <summary>What one request row gets back (original units; samples only when asked for).</summary>
+internal sealed record RowPrediction(float[] Mean, float[]? TargetProbabilities, float[] Shift, float[][]? Samples);
+
+/// <summary>
+/// The saved pipeline, loaded once and checked at start-up, shared by every request. The steps before the model
+/// (featurizers) run in ML.NET on the request's rows; the model's own ONNX graph runs in ONNX Runtime on all of them in
+/// one call (ML.NET's ONNX step would make one call per row). Both are safe to share between threads: ML.NET transforms
+/// are immutable and each request reads its own view; <see cref="InferenceSession.Run(IReadOnlyCollection{NamedOnnxValue})"/> is thread-safe.
+/// </summary>
+internal sealed class ServedModel : IDisposable
+{
+    private const string OnnxModelEntry = "OnnxModel";
+
+    /// <summary>Below this width one thread per run is faster than ONNX Runtime's pool (the library's measurement, d = 20).</summary>
+    private const int SingleThreadBelowWidth = 256;
+
+    private readonly ITransformer _pipeline;
+    private readonly ITransformer _featurizers;
+    private readonly InferenceSession _session;
+    private readonly (string Name, int Width)[] _graphInputs;
+    private readonly string _sampleOutput, _meanOutput, _shiftOutput;
+    private readonly string? _targetsOutput;
+
+    private ServedModel(string path, ITransformer pipeline, ITransformer featurizers, InferenceSession session, IReadOnlyList<InputColumn> inputs,
+        (string, int)[] graphInputs, IReadOnlyDictionary<string, string> metadata, string producer, string description)
+    {
+        Path = path;
+        _pipeline = pipeline;
+        _featurizers = featurizers;
+        _session = session;
+        Inputs = inputs;
+        _graphInputs = graphInputs;
+        Producer = producer;
+        Description = description;
+        VariableNames = metadata["gim.variables"].Split('\n');
+        FeatureNames = metadata.TryGetValue("gim.features", out string? features) ? features.Split('\n') : Array.Empty<string>();
+        HasExplanation = metadata.ContainsKey("gim.parameters");
+        string Role(string role, string fallback) => metadata.TryGetValue($"gim.output.{role}", out string? name) ? name : fallback;
+        _sampleOutput = Role("sample", "Sample");
+        _meanOutput = Role("mean", "PredictedMean");
+        _shiftOutput = Role("shift", "Shift");
+        string targets = Role("targets", "TargetProbabilities");
+        _targetsOutput = session.OutputMetadata.ContainsKey(targets) ? targets : null;
+        foreach (string output in new[] { _sampleOutput, _meanOutput, _shiftOutput })
+            if (!session.OutputMetadata.ContainsKey(output))
+                throw new ServingStartupException($"{path}: the model's ONNX graph has no output '{output}'; its outputs are {string.Join(", ", session.OutputMetadata.Keys)}.");
+    }
+
+    /// <summary>The model file.</summary>
+    public string Path { get; }
+
+    /// <summary>The input columns every request row must give, in the saved schema's order.</summary>
+    public IReadOnlyList<InputColumn> Inputs { get; }
+
+    /// <summary>The measured variables, in the order of every output vector.</summary>
+    public IReadOnlyList<string> VariableNames { get; }
+
+    /// <summary>GIM's features (after the pipeline's featurizers), in the model's order.</summary>
+    public IReadOnlyList<string> FeatureNames { get; }
+
+    /// <summary>Whether the model outputs target probabilities (GIM does; most peers do not).</summary>
+    public bool HasTargets => _targetsOutput is not null;
+
+    /// <summary>Whether the file carries the parameters that Gim.MLNet's LoadGimModel and `explain` need.</summary>
+    public bool HasExplanation { get; }
+
+    /// <summary>Who exported the graph ("Gim.MLNet").</summary>
+    public string Producer { get; }
+
+    /// <summary>The graph's own description ("Linear GIM, Shift, Map.").</summary>
+    public string Description { get; }
+
+    /// <summary>
+    /// Loads and checks the pipeline: a loadable ML.NET model whose last step runs a graph exported by Gim.MLNet, with
+    /// input columns a JSON request can carry. Every failure is a <see cref="ServingStartupException"/> naming the file.
+    /// </summary>
+    public static ServedModel Load(string? path)
+    {
+        if (string.IsNullOrWhiteSpace(path))
+            throw new ServingStartupException("no model: start the service with --model <pipeline.zip> (a pipeline saved by mlContext.Model.Save, e.g. the samples app's gim-pipeline.zip).");
+        var mlContext = new MLContext(seed: 0);
+        ITransformer pipeline;
+        DataViewSchema inputSchema;
+        try
+        {
+            pipeline = ModelFile.Load(mlContext, path, out inputSchema);
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+        {
+            throw new ServingStartupException(e.Message, e);
+        }
+        try
+        {
+            ITransformer[] steps = pipeline is TransformerChain<ITransformer> chain ? chain.ToArray() : new[] { pipeline };
+            if (steps.Length == 0 || steps[^1] is not OnnxTransformer onnx)
+                throw new ServingStartupException($"{path}: the pipeline's last step is {(steps.Length == 0 ? "missing" : steps[^1].GetType().Name)}; expected the ONNX step of a Gim.MLNet model (GIM or a peer) as the last step.");
+            byte[] graph = ReadGraph(mlContext, onnx)
+                ?? throw new ServingStartupException($"{path}: the last step's ONNX graph could not be read back.");
+            using var options = new OrtSessionOptions();
+            var session = new InferenceSession(graph, options);
+            try
+            {
+                ModelMetadata metadata = session.ModelMetadata;
+                if (metadata.ProducerName != "Gim.MLNet" || !metadata.CustomMetadataMap.ContainsKey("gim.variables"))
+                    throw new ServingStartupException($"{path}: the last step's graph was produced by '{metadata.ProducerName}', not by Gim.MLNet; this service serves Gim.MLNet models.");
+                var graphInputs = session.InputMetadata.Select(i => (i.Key, Width: i.Value.Dimensions is [_, int w] ? w : -1)).ToArray();
+                if (graphInputs.Any(i => i.Width < 1) || session.InputMetadata.Values.Any(v => v.ElementType != typeof(float)))
+                    throw new ServingStartupException($"{path}: the model's graph inputs are not float matrices [N, width]: {string.Join(", ", session.InputMetadata.Select(i => $"{i.Key} {i.Value.ElementType.Name}[{string.Join(",", i.Value.Dimensions)}]"))}.");
+                int widest = Math.Max(graphInputs.Max(i => i.Width), metadata.CustomMetadataMap["gim.variables"].Split('\n').Length);
+                if (widest < SingleThreadBelowWidth)
+                {
+                    session.Dispose();
+                    using var single = new OrtSessionOptions { IntraOpNumThreads = 1 };
+                    session = new InferenceSession(graph, single);
+                }
+                ITransformer featurizers = new TransformerChain<ITransformer>(steps[..^1]);
+                IReadOnlyList<InputColumn> inputs = RequiredInputs(path, inputSchema, featurizers, graphInputs);
+                return new ServedModel(path, pipeline, featurizers, session, inputs, graphInputs,
+                    session.ModelMetadata.CustomMetadataMap, metadata.ProducerName, metadata.Description);
+            }
+            catch
+            {
+                session.Dispose();
+                throw;
+            }
+        }
+        catch
+        {
+            (pipeline as IDisposable)?.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// The saved input columns the prediction needs: those without which the featurizers cannot run or the graph's
+    /// inputs go missing (a pipeline keeps every training column in its input schema, measurements and context included).
+    /// </summary>
+    private static IReadOnlyList<InputColumn> RequiredInputs(string path, DataViewSchema input, ITransformer featurizers, (string Name, int Width)[] graphInputs)
+    {
+        bool Runs(DataViewSchema schema)
+        {
+            DataViewSchema output;
+            try
+            {
+                output = featurizers.GetOutputSchema(schema);
+            }
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+            {
+                return false;
+            }
+            return graphInputs.All(g => output.GetColumnOrNull(g.Name) is { Type: VectorDataViewType { Size: var size, ItemType: var item } }
+                && size == g.Width && item == NumberDataViewType.Single);
+        }
+        if (!Runs(input))
+            throw new ServingStartupException($"{path}: the saved pipeline does not produce its model's inputs ({string.Join(", ", graphInputs.Select(g => $"{g.Name}: Single[{g.Width}]"))}) from its own input schema.");
+        var required = new List<InputColumn>();
+        foreach (DataViewSchema.Column column in input.Where(c => !c.IsHidden))
+        {
+            var without = new DataViewSchema.Builder();
+            foreach (DataViewSchema.Column other in input.Where(c => c.Index != column.Index)) without.AddColumn(other.Name, other.Type, other.Annotations);
+            if (Runs(without.ToSchema())) continue;
+            if (!IsSupported(column.Type))
+                throw new ServingStartupException($"{path}: input column '{column.Name}' has type {column.Type}, which a JSON request cannot carry (supported: Single, Double, Int32, Int64, Boolean and Text scalars, Single and Double vectors of known size).");
+            required.Add(new InputColumn(column.Name, column.Type));
+        }
+        return required;
+    }
+
+    private static bool IsSupported(DataViewType type) => type switch
+    {
+        VectorDataViewType { Size: > 0, ItemType: var item } => item == NumberDataViewType.Single || item == NumberDataViewType.Double,
+        TextDataViewType or BooleanDataViewType => true,
+        _ => type == NumberDataViewType.Single || type == NumberDataViewType.Double || type == NumberDataViewType.Int32 || type == NumberDataViewType.Int64,
+    };
+
+    /// <summary>The graph an ML.NET ONNX step runs, from the step's own saved form (a length-prefixed entry).</summary>
+    private static byte[]? ReadGraph(MLContext mlContext, OnnxTransformer onnx)
+    {
+        using var file = new MemoryStream();
+        mlContext.Model.Save(onnx, null, file);
+        file.Position = 0;
+        using var zip = new ZipArchive(file, ZipArchiveMode.Read);
+        ZipArchiveEntry? entry = zip.Entries.SingleOrDefault(e => e.Name == OnnxModelEntry);
+        if (entry is null) return null;
+        using var reader = new BinaryReader(entry.Open());
+        int length = reader.ReadInt32();
+        byte[] graph = reader.ReadBytes(length);
+        return graph.Length == length && length > 0 ? graph : null;
+    }
+
+    /// <summary>
+    /// Predicts every row: the featurizers on all rows (each repeated once per sample), then one ONNX Runtime call.
+    /// Returns null and fills <paramref name="errors"/> when a row's features come out non-finite.
+    /// </summary>
+    public RowPrediction[]? Predict(IReadOnlyList<object[]> rows, int samples, IDictionary<string, string[]> errors)
+    {
+        int repeats = Math.Max(samples, 1), n = rows.Count * repeats;
+        var repeated = new object[n][];
+        for (int r = 0; r < rows.Count; r++)
+            for (int s = 0; s < repeats; s++) repeated[r * repeats + s] = rows[r];
+        IDataView featurized = _featurizers.Transform(new RowsDataView(Inputs, repeated));
+
+        var inputs = new List<OrtValue>(_graphInputs.Length);
+        try
+        {
+            foreach (var (name, width) in _graphInputs)
+            {
+                var values = new float[(long)n * width];
+                DataViewSchema.Column column = featurized.Schema[name];
+                using DataViewRowCursor cursor = featurized.GetRowCursor(new[] { column });
+                ValueGetter<VBuffer<float>> get = cursor.GetGetter<VBuffer<float>>(column);
+                VBuffer<float> buffer = default;
+                for (int i = 0; cursor.MoveNext(); i++)
+                {
+                    get(ref buffer);
+                    buffer.CopyTo(values, i * width);
+                    if (i % repeats == 0)
+                        for (int k = 0; k < width; k++)
+                            if (!float.IsFinite(values[i * width + k]))
+                            {
+                                errors[$"rows[{i / repeats}]"] = new[] { $"the model's input '{name}' is {values[i * width + k]} at slot {k} after the pipeline's featurizers; every value must be finite." };
+                                break;
+                            }
+                }
+                inputs.Add(OrtValue.CreateTensorValueFromMemory(values, new long[] { n, width }));
+            }
+            if (errors.Count > 0) return null;
+            string[] outputNames = _targetsOutput is null ? new[] { _meanOutput, _shiftOutput, _sampleOutput } : new[] { _meanOutput, _shiftOutput, _sampleOutput, _targetsOutput };
+            using var runOptions = new RunOptions();
+            using IDisposableReadOnlyCollection<OrtValue> outputs = _session.Run(runOptions, _graphInputs.Select(g => g.Name).ToArray(), inputs, outputNames);
+            float[] mean = outputs[0].GetTensorDataAsSpan<float>().ToArray(), shift = outputs[1].GetTensorDataAsSpan<float>().ToArray();
+            float[] sample = outputs[2].GetTensorDataAsSpan<float>().ToArray();
+            float[]? targets = _targetsOutput is null ? null : outputs[3].GetTensorDataAsSpan<float>().ToArray();
+            int d = VariableNames.Count;
+            var result = new RowPrediction[rows.Count];
+            for (int r = 0; r < rows.Count; r++)
+            {
+                int first = r * repeats * d;
+                float[][]? drawn = samples == 0 ? null
+                    : Enumerable.Range(0, samples).Select(s => sample.AsSpan(first + s * d, d).ToArray()).ToArray();
+                result[r] = new RowPrediction(mean.AsSpan(first, d).ToArray(), targets?.AsSpan(first, d).ToArray(), shift.AsSpan(first, d).ToArray(), drawn);
+            }
+            return result;
+        }
+        finally
+        {
+            foreach (OrtValue value in inputs) value.Dispose();
+        }
+    }
+
+    public void Dispose()
+    {
+        _session.Dispose();
+        (_pipeline as IDisposable)?.Dispose();
+    }
+}

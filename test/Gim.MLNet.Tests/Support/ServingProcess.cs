@@ -1,0 +1,44 @@
+using System.Diagnostics;
+using System.Reflection;
+
+namespace Gim.MLNet.Tests.Support;
+
+/// <summary>Runs the serving app (src/Gim.MLNet.Serving) as a separate process, as an operator would.</summary>
+internal static class ServingProcess
+{
+    public static string AssemblyPath
+    {
+        get
+        {
+            string dll = typeof(ServingProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "GimServingAssembly").Value!;
+            Assert.That(File.Exists(dll), Is.True,
+                $"the serving app is missing: {dll}; the test project builds it (ProjectReference to Gim.MLNet.Serving), so its absence is a build fault");
+            return dll;
+        }
+    }
+
+    /// <summary>Starts the app with every stream redirected (standard input closed at once).</summary>
+    public static Process Start(params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
+        start.ArgumentList.Add(AssemblyPath);
+        foreach (string a in args) start.ArgumentList.Add(a);
+        Process process = Process.Start(start)!;
+        process.StandardInput.Close();
+        return process;
+    }
+
+    /// <summary>Runs the app to its end.</summary>
+    public static (int ExitCode, string Output, string Error) Run(TimeSpan timeout, params string[] args)
+    {
+        using Process process = Start(args);
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(timeout))
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail($"the serving app did not finish within {timeout}: {string.Join(' ', args)}");
+        }
+        return (process.ExitCode, output.Result, error.Result);
+    }
+}
