@@ -18,6 +18,8 @@ internal static class Program
             return Performance.ScaleCommand.Run(args[1..]);
         if (args.Length > 0 && args[0] == "inference")
             return Performance.InferenceCommand.Run(args[1..]);
+        if (args.Length > 0 && args[0] == "serve-load")
+            return Performance.ServeLoadCommand.Run(args[1..]);
         if (args.Length > 0 && args[0] == "sachs") return Sachs.SachsCommand.Run(args[1..]);
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
         return 0;

@@ -12,6 +12,8 @@ public class DocsSnippetTests
     [TestCase("Data/DataFrameDocsExampleTests.cs", "dataframe")]
     [TestCase("../Serving/ServingConsoleTests.cs", "serving")]
     [TestCase("../Causal/Training/WarmStartTests.cs", "warmstart")]
+    [TestCase("ModelFiles/ExplanationReloadTests.cs", "explain")]
+    [TestCase("Estimators/ValidationFitTests.cs", "validation")]
     public void DocsBlock_IsInMlnetMd(string file, string block)
     {
         string directory = Path.GetDirectoryName(ThisFile())!;

@@ -88,7 +88,9 @@ public sealed class GimOptions : PerturbationOptions
     public int EvaluateEvery { get; set; } = 100;
 
     /// <summary>Stop after this many evaluations without improvement of the validation likelihood
-    /// (only when validation contexts are given); 0 = never stop early. Default 5.</summary>
+    /// (only when validation contexts are given: <c>GimEstimator.Fit(train, validation)</c> or
+    /// <c>GimTrainer.Fit(train, validation)</c>); 0 = never stop early. Default 5 evaluations (500 steps at the
+    /// default <see cref="EvaluateEvery"/>); the best parameters seen are kept.</summary>
     public int EarlyStoppingPatience { get; set; } = 5;
 
     /// <summary>

@@ -22,11 +22,13 @@ public class ValidationFitTests
         var mlContext = new MLContext(seed: 1);
         var (train, validation) = Split(mlContext);
         GimOptions options = GimTestData.Options(steps: 3000);
-        options.EvaluateEvery = 20;
-        options.EarlyStoppingPatience = 2;
+        // docs: validation
+        // validation: rows of held-out perturbations (every dose of a drug), same columns; no control cells needed.
+        options.EvaluateEvery = 20;          // score the validation contexts every 20 steps
+        options.EarlyStoppingPatience = 2;   // stop after 2 evaluations without improvement; keep the best parameters
         GimEstimator estimator = mlContext.Perturbation().Trainers.Gim(options);
-
         using GimTransformer withValidation = estimator.Fit(train, validation);
+        // docs: end
         using GimTransformer without = estimator.Fit(train);
 
         Assert.That(without.Model.StepsRun, Is.EqualTo(3000), "without validation data nothing stops the run");

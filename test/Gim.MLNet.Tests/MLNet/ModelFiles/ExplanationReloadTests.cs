@@ -31,8 +31,16 @@ public class ExplanationReloadTests
         string path = Path.Combine(dir.Path, "gim.zip");
         mlContext.Model.SaveAtomically(fitted, cells.Schema, path);
 
+        // docs: explain
+        // Any process with Gim.MLNet: the GIM inside the saved pipeline, rebuilt from the parameters the .zip carries.
         using GimModel reloaded = new MLContext().Model.LoadGimModel(path);
-        Assert.That(reloaded.Graph(), Is.EqualTo(fitted.Graph()), "Graph()");
+        double[,] graph = reloaded.Graph();                                      // B[cause, effect], standardised units
+        InterventionExplanation explanation = reloaded.Explain(TinyLinearScm.Features("r2", 1));
+        foreach (var (variable, probability, shift) in explanation.RankedTargets().Take(3))
+            Console.WriteLine($"{variable}: P(target) {probability:F2}, shift {shift:F2} control SDs");
+        // docs: end
+        Assert.That(graph, Is.EqualTo(fitted.Graph()), "Graph()");
+        Assert.That(explanation.TotalEffect, Is.EqualTo(fitted.Explain(TinyLinearScm.Features("r2", 1)).TotalEffect));
         Assert.That(reloaded.VariableNames, Is.EqualTo(fitted.VariableNames));
         Assert.That(reloaded.FeatureNames, Is.EqualTo(fitted.FeatureNames));
         foreach (string reagent in TinyLinearScm.Reagents)
