@@ -10,13 +10,19 @@ using Gim.MLNet.Serving;
 using Gim.MLNet.Serving.Web;
 using Microsoft.ML;
 
-if (args is ["-h" or "--help", ..] || args.Length == 0)
+if (args is ["-h" or "--help", ..])
 {
     Console.Error.WriteLine("usage: Gim.MLNet.Serving --model <pipeline.zip> [--urls http://127.0.0.1:5000] [--MaxRows N] [--MaxSamples N] [--MaxPredictedCells N] [--MaxRequestBytes N]");
     Console.Error.WriteLine("       Gim.MLNet.Serving score <model.zip> <input.csv | -> [--columns A,B,...]");
     return 2;
 }
-if (args[0] == "score") return Score(args[1..]);
+if (args is ["score", ..]) return Score(args[1..]);
+if (args is [var first, ..] && !first.StartsWith('-') && first.EndsWith(".zip", StringComparison.OrdinalIgnoreCase))
+{
+    // 0.2.0's console took the model first: say what it is now rather than "no model".
+    Console.Error.WriteLine($"error: '{first}' as the first argument: serve it with `--model {first}`, or score a CSV with `score {first} <input.csv>`.");
+    return 2;
+}
 
 try
 {

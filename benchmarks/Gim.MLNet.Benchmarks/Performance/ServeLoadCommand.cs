@@ -76,6 +76,11 @@ internal static class ServeLoadCommand
             }
             Console.WriteLine($"Service healthy after {startClock.Elapsed.TotalSeconds:F1} s on {url}.");
             using JsonDocument description = JsonDocument.Parse(await http.GetStringAsync("/model"));
+            if (!description.RootElement.GetProperty("requestForms").EnumerateArray().Any(f => f.GetString() == "features"))
+            {
+                Console.Error.WriteLine("error: serve-load sends feature vectors; this model takes named inputs (GET /model lists them). Use a pipeline whose only input is the features vector.");
+                return 1;
+            }
             int width = description.RootElement.GetProperty("features").GetArrayLength();
             string[] bodies = Enumerable.Range(0, 8).Select(k => Body(rows, width, samples, seed: k)).ToArray();
             string[] alone = new string[bodies.Length];

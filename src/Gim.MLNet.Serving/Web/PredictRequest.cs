@@ -10,7 +10,7 @@ namespace Gim.MLNet.Serving.Web;
 /// <code>{ "features": [[0, 1, 0.5]], "samples": 10 }</code>. "samples" (default 0) is the number of cells drawn per row.
 /// Every problem is reported against the field at fault ("rows[2].Dose"), all of them at once.
 /// </summary>
-internal sealed record PredictRequest(IReadOnlyList<object[]> Rows, int Samples)
+internal sealed record PredictRequest(IReadOnlyList<object[]> Rows, int Samples, string Field)
 {
     /// <summary>The request, or null with <paramref name="errors"/> filled (field → messages).</summary>
     public static PredictRequest? Parse(JsonElement body, ServedModel model, ServingLimits limits, Dictionary<string, string[]> errors)
@@ -61,6 +61,10 @@ internal sealed record PredictRequest(IReadOnlyList<object[]> Rows, int Samples)
         }
         if ((long)count * Math.Max(samples, 1) > limits.MaxPredictedCells)
             Error("samples", $"{count} rows × {samples} samples exceeds the limit of {limits.MaxPredictedCells} predicted cells per request; send fewer rows or samples.");
+        else if ((long)count * Math.Max(samples, 1) * model.VariableNames.Count > limits.MaxPredictedValues)
+            Error("samples", $"{count} rows × {Math.Max(samples, 1)} samples × {model.VariableNames.Count} variables exceeds the limit of {limits.MaxPredictedValues} predicted values per request; send fewer rows or samples.");
+        if (model.IsCounterfactual && samples > 1)
+            Error("samples", "this is a counterfactual model: each row's control cell (its measurements input) under the perturbation is one deterministic cell, so ask for 0 or 1 samples and send one row per control cell.");
 
         var rows = new List<object[]>(count);
         int index = 0;
@@ -69,7 +73,7 @@ internal sealed record PredictRequest(IReadOnlyList<object[]> Rows, int Samples)
             string where = $"{field}[{index++}]";
             rows.Add(hasRows ? ReadRow(element, where, model.Inputs, Error) : new[] { ReadValue(element, where, model.Inputs[0], Error) });
         }
-        return errors.Count > 0 ? null : new PredictRequest(rows, samples);
+        return errors.Count > 0 ? null : new PredictRequest(rows, samples, field);
     }
 
     /// <summary>Whether the "features" form applies: the pipeline's only input is a float vector.</summary>

@@ -127,7 +127,7 @@ internal sealed class ServedModel : IDisposable
                 if (metadata.ProducerName != "Gim.MLNet" || !metadata.CustomMetadataMap.ContainsKey("gim.variables"))
                     throw new ServingStartupException($"{path}: the last step's graph was produced by '{metadata.ProducerName}', not by Gim.MLNet; this service serves Gim.MLNet models.");
                 var graphInputs = session.InputMetadata.Select(i => (i.Key, Width: i.Value.Dimensions is [_, int w] ? w : -1)).ToArray();
-                if (graphInputs.Any(i => i.Width < 1) || session.InputMetadata.Values.Any(v => v.ElementType != typeof(float)))
+                if (graphInputs.Length == 0 || graphInputs.Any(i => i.Width < 1) || session.InputMetadata.Values.Any(v => v.ElementType != typeof(float)))
                     throw new ServingStartupException($"{path}: the model's graph inputs are not float matrices [N, width]: {string.Join(", ", session.InputMetadata.Select(i => $"{i.Key} {i.Value.ElementType.Name}[{string.Join(",", i.Value.Dimensions)}]"))}.");
                 int widest = Math.Max(graphInputs.Max(i => i.Width), metadata.CustomMetadataMap["gim.variables"].Split('\n').Length);
                 if (widest < SingleThreadBelowWidth)
@@ -138,8 +138,10 @@ internal sealed class ServedModel : IDisposable
                 }
                 ITransformer featurizers = new TransformerChain<ITransformer>(steps[..^1]);
                 IReadOnlyList<InputColumn> inputs = RequiredInputs(path, inputSchema, featurizers, graphInputs);
-                return new ServedModel(path, pipeline, featurizers, session, inputs, graphInputs,
+                var served = new ServedModel(path, pipeline, featurizers, session, inputs, graphInputs,
                     session.ModelMetadata.CustomMetadataMap, metadata.ProducerName, metadata.Description);
+                served.Probe();
+                return served;
             }
             catch
             {
@@ -147,10 +149,12 @@ internal sealed class ServedModel : IDisposable
                 throw;
             }
         }
-        catch
+        catch (Exception e)
         {
             (pipeline as IDisposable)?.Dispose();
-            throw;
+            if (e is ServingStartupException) throw;
+            // ONNX Runtime, ML.NET or I/O failing on this file: one line naming it, not a stack trace.
+            throw new ServingStartupException($"{path}: the model cannot be served ({e.GetType().Name}: {e.Message.Split('\n')[0].TrimEnd('\r')}).", e);
         }
     }
 
@@ -162,12 +166,13 @@ internal sealed class ServedModel : IDisposable
     {
         bool Runs(DataViewSchema schema)
         {
+            // Any failure means "cannot run without this column": ML.NET throws several types for a missing column.
             DataViewSchema output;
             try
             {
                 output = featurizers.GetOutputSchema(schema);
             }
-            catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+            catch (Exception e) when (e is not OutOfMemoryException)
             {
                 return false;
             }
@@ -176,16 +181,24 @@ internal sealed class ServedModel : IDisposable
         }
         if (!Runs(input))
             throw new ServingStartupException($"{path}: the saved pipeline does not produce its model's inputs ({string.Join(", ", graphInputs.Select(g => $"{g.Name}: Single[{g.Width}]"))}) from its own input schema.");
-        var required = new List<InputColumn>();
-        foreach (DataViewSchema.Column column in input.Where(c => !c.IsHidden))
+        // Requests carry visible columns only, without annotations: probe with exactly that.
+        DataViewSchema.Column[] visible = input.Where(c => !c.IsHidden).ToArray();
+        DataViewSchema Schema(IEnumerable<DataViewSchema.Column> columns)
         {
-            var without = new DataViewSchema.Builder();
-            foreach (DataViewSchema.Column other in input.Where(c => c.Index != column.Index)) without.AddColumn(other.Name, other.Type, other.Annotations);
-            if (Runs(without.ToSchema())) continue;
+            var builder = new DataViewSchema.Builder();
+            foreach (DataViewSchema.Column column in columns) builder.AddColumn(column.Name, column.Type);
+            return builder.ToSchema();
+        }
+        var required = new List<InputColumn>();
+        foreach (DataViewSchema.Column column in visible)
+        {
+            if (Runs(Schema(visible.Where(c => c.Index != column.Index)))) continue;
             if (!IsSupported(column.Type))
                 throw new ServingStartupException($"{path}: input column '{column.Name}' has type {column.Type}, which a JSON request cannot carry (supported: Single, Double, Int32, Int64, Boolean and Text scalars, Single and Double vectors of known size).");
             required.Add(new InputColumn(column.Name, column.Type));
         }
+        if (!Runs(Schema(visible.Where(c => required.Any(r => r.Name == c.Name)))))
+            throw new ServingStartupException($"{path}: the pipeline's featurizers need input columns in combinations this service cannot tell apart ({string.Join(", ", visible.Select(c => c.Name))}); serve it with the `score` mode instead.");
         return required;
     }
 
@@ -213,15 +226,18 @@ internal sealed class ServedModel : IDisposable
 
     /// <summary>
     /// Predicts every row: the featurizers on all rows (each repeated once per sample), then one ONNX Runtime call.
-    /// Returns null and fills <paramref name="errors"/> when a row's features come out non-finite.
+    /// Returns null and fills <paramref name="errors"/> (keyed <c>{field}[i]</c>) when a row's model input or prediction
+    /// comes out non-finite: features far outside the training range overflow the model, and JSON has no Infinity.
     /// </summary>
-    public RowPrediction[]? Predict(IReadOnlyList<object[]> rows, int samples, IDictionary<string, string[]> errors)
+    public RowPrediction[]? Predict(IReadOnlyList<object[]> rows, int samples, string field, IDictionary<string, string[]> errors)
     {
-        int repeats = Math.Max(samples, 1), n = rows.Count * repeats;
+        int repeats = Math.Max(samples, 1), n = rows.Count * repeats, d = VariableNames.Count;
         var repeated = new object[n][];
         for (int r = 0; r < rows.Count; r++)
             for (int s = 0; s < repeats; s++) repeated[r * repeats + s] = rows[r];
         IDataView featurized = _featurizers.Transform(new RowsDataView(Inputs, repeated));
+        void Error(int row, string message) =>
+            errors[$"{field}[{row}]"] = errors.TryGetValue($"{field}[{row}]", out string[]? earlier) ? earlier.Append(message).ToArray() : new[] { message };
 
         var inputs = new List<OrtValue>(_graphInputs.Length);
         try
@@ -233,17 +249,14 @@ internal sealed class ServedModel : IDisposable
                 using DataViewRowCursor cursor = featurized.GetRowCursor(new[] { column });
                 ValueGetter<VBuffer<float>> get = cursor.GetGetter<VBuffer<float>>(column);
                 VBuffer<float> buffer = default;
-                for (int i = 0; cursor.MoveNext(); i++)
+                for (long i = 0; cursor.MoveNext(); i++)
                 {
                     get(ref buffer);
-                    buffer.CopyTo(values, i * width);
-                    if (i % repeats == 0)
-                        for (int k = 0; k < width; k++)
-                            if (!float.IsFinite(values[i * width + k]))
-                            {
-                                errors[$"rows[{i / repeats}]"] = new[] { $"the model's input '{name}' is {values[i * width + k]} at slot {k} after the pipeline's featurizers; every value must be finite." };
-                                break;
-                            }
+                    buffer.CopyTo(values.AsSpan((int)(i * width), width));
+                    if (i % repeats != 0) continue;
+                    int bad = FirstNonFinite(values.AsSpan((int)(i * width), width));
+                    if (bad >= 0)
+                        Error((int)(i / repeats), $"the model's input '{name}' is {values[i * width + bad]} at slot {bad} after the pipeline's featurizers; every value must be finite.");
                 }
                 inputs.Add(OrtValue.CreateTensorValueFromMemory(values, new long[] { n, width }));
             }
@@ -251,25 +264,72 @@ internal sealed class ServedModel : IDisposable
             string[] outputNames = _targetsOutput is null ? new[] { _meanOutput, _shiftOutput, _sampleOutput } : new[] { _meanOutput, _shiftOutput, _sampleOutput, _targetsOutput };
             using var runOptions = new RunOptions();
             using IDisposableReadOnlyCollection<OrtValue> outputs = _session.Run(runOptions, _graphInputs.Select(g => g.Name).ToArray(), inputs, outputNames);
-            float[] mean = outputs[0].GetTensorDataAsSpan<float>().ToArray(), shift = outputs[1].GetTensorDataAsSpan<float>().ToArray();
-            float[] sample = outputs[2].GetTensorDataAsSpan<float>().ToArray();
-            float[]? targets = _targetsOutput is null ? null : outputs[3].GetTensorDataAsSpan<float>().ToArray();
-            int d = VariableNames.Count;
+            foreach (var (output, k) in outputs.Select((o, k) => (o, k)))
+                if (output.GetTensorDataAsSpan<float>().Length != (long)n * d)
+                    throw new InvalidOperationException($"{Path}: the model's output '{outputNames[k]}' has {output.GetTensorDataAsSpan<float>().Length} values for {n} rows; expected {n} × {d}.");
+            ReadOnlySpan<float> mean = outputs[0].GetTensorDataAsSpan<float>(), shift = outputs[1].GetTensorDataAsSpan<float>(), sample = outputs[2].GetTensorDataAsSpan<float>();
+            ReadOnlySpan<float> targets = _targetsOutput is null ? default : outputs[3].GetTensorDataAsSpan<float>();
             var result = new RowPrediction[rows.Count];
             for (int r = 0; r < rows.Count; r++)
             {
-                int first = r * repeats * d;
-                float[][]? drawn = samples == 0 ? null
-                    : Enumerable.Range(0, samples).Select(s => sample.AsSpan(first + s * d, d).ToArray()).ToArray();
-                result[r] = new RowPrediction(mean.AsSpan(first, d).ToArray(), targets?.AsSpan(first, d).ToArray(), shift.AsSpan(first, d).ToArray(), drawn);
+                int first = r * repeats * d; // < n·d, which ONNX Runtime held in one tensor
+                float[][]? drawn = samples == 0 ? null : new float[samples][];
+                for (int s = 0; s < samples; s++) drawn![s] = sample.Slice(first + s * d, d).ToArray();
+                var prediction = new RowPrediction(mean.Slice(first, d).ToArray(), _targetsOutput is null ? null : targets.Slice(first, d).ToArray(),
+                    shift.Slice(first, d).ToArray(), drawn);
+                if (NonFinite(prediction) is string what) Error(r, what);
+                result[r] = prediction;
             }
-            return result;
+            return errors.Count > 0 ? null : result;
         }
         finally
         {
             foreach (OrtValue value in inputs) value.Dispose();
         }
     }
+
+    private static int FirstNonFinite(ReadOnlySpan<float> values)
+    {
+        for (int i = 0; i < values.Length; i++)
+            if (!float.IsFinite(values[i])) return i;
+        return -1;
+    }
+
+    /// <summary>What of a prediction is not finite, naming the variable; null when all of it is.</summary>
+    private string? NonFinite(RowPrediction p)
+    {
+        foreach (var (values, what) in new[] { (p.Mean, "predicted mean"), (p.Shift, "shift"), (p.TargetProbabilities, "target probability") }
+                     .Concat((p.Samples ?? Array.Empty<float[]>()).Select((s, k) => ((float[]?)s, $"sample {k}"))))
+        {
+            int bad = values is null ? -1 : FirstNonFinite(values);
+            if (bad >= 0)
+                return $"the {what} of variable '{VariableNames[bad]}' is {values![bad]}: the inputs are too far outside the training range for the model.";
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// One request through the whole path at start-up (a row of zeros, empty strings and false), so that a graph that
+    /// runs but gives outputs of the wrong length fails before the service listens.
+    /// </summary>
+    private void Probe()
+    {
+        object[] row = Inputs.Select(i => i.Type switch
+        {
+            VectorDataViewType v when v.ItemType == NumberDataViewType.Double => (object)new double[v.Size],
+            VectorDataViewType v => new float[v.Size],
+            TextDataViewType => "",
+            BooleanDataViewType => false,
+            _ when i.Type == NumberDataViewType.Double => 0.0,
+            _ when i.Type == NumberDataViewType.Int32 => 0,
+            _ when i.Type == NumberDataViewType.Int64 => 0L,
+            _ => 0f,
+        }).ToArray();
+        Predict(new[] { row }, 1, "probe", new Dictionary<string, string[]>());
+    }
+
+    /// <summary>Whether the graph replays given control cells (counterfactual GIM): a second input, deterministic samples.</summary>
+    public bool IsCounterfactual => _graphInputs.Length > 1;
 
     public void Dispose()
     {

@@ -33,6 +33,8 @@ internal static class ServingApp
             kestrel.Limits.MaxRequestBodySize = ServingLimits.From(context.Configuration).MaxRequestBytes);
 
         WebApplication app = builder.Build();
+        // Unknown routes and wrong methods answer with a problem document too, not an empty body.
+        app.UseStatusCodePages();
         app.MapPost("/predict", Predict);
         app.MapGet("/model", (ServedModel model, ServingLimits limits) => Results.Json(Describe(model, limits), Json));
         app.MapHealthChecks("/health");
@@ -66,7 +68,7 @@ internal static class ServingApp
         {
             PredictRequest? parsed = PredictRequest.Parse(document.RootElement, model, limits, errors);
             if (parsed is null) return Results.ValidationProblem(errors);
-            RowPrediction[]? predictions = model.Predict(parsed.Rows, parsed.Samples, errors);
+            RowPrediction[]? predictions = model.Predict(parsed.Rows, parsed.Samples, parsed.Field, errors);
             if (predictions is null) return Results.ValidationProblem(errors);
             return Results.Json(new PredictResponse(model.VariableNames, predictions), Json);
         }
@@ -86,7 +88,8 @@ internal static class ServingApp
         requestForms = PredictRequest.FeaturesForm(model) ? new[] { "rows", "features" } : new[] { "rows" },
         outputs = model.HasTargets ? new[] { "mean", "targetProbabilities", "shift", "samples" } : new[] { "mean", "shift", "samples" },
         explanation = model.HasExplanation,
-        limits = new { limits.MaxRequestBytes, limits.MaxRows, limits.MaxSamples, limits.MaxPredictedCells },
+        counterfactual = model.IsCounterfactual,
+        limits = new { limits.MaxRequestBytes, limits.MaxRows, limits.MaxSamples, limits.MaxPredictedCells, limits.MaxPredictedValues },
     };
 
     /// <summary>The POST /predict answer: the variables once, then one entry per request row, in order.</summary>

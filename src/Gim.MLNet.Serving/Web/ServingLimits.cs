@@ -1,8 +1,9 @@
 namespace Gim.MLNet.Serving.Web;
 
 /// <summary>
-/// What one request may ask for. The defaults keep one request's answer near 100 MB of JSON at worst (4 bytes of
-/// float become up to ~12 characters) on a model of 1,000 variables, and any request well under a second here.
+/// What one request may ask for. <see cref="MaxPredictedValues"/> bounds the work and the answer: 10 M floats are
+/// ~40 MB in ONNX Runtime's outputs and at most ~150 MB of JSON (a float is up to ~15 characters); the other limits
+/// keep ordinary requests clear of it.
 /// </summary>
 internal sealed class ServingLimits
 {
@@ -18,6 +19,9 @@ internal sealed class ServingLimits
     /// <summary>Most rows × max(samples, 1) per request (--MaxPredictedCells). Default 100,000.</summary>
     public int MaxPredictedCells { get; init; } = 100_000;
 
+    /// <summary>Most rows × max(samples, 1) × variables per request (--MaxPredictedValues). Default 10,000,000.</summary>
+    public int MaxPredictedValues { get; init; } = 10_000_000;
+
     /// <summary>The limits from configuration (command line <c>--MaxRows 50</c>, environment, ...), defaults where unset.</summary>
     public static ServingLimits From(IConfiguration configuration)
     {
@@ -28,6 +32,7 @@ internal sealed class ServingLimits
             MaxRows = (int)Read(configuration, nameof(MaxRows), defaults.MaxRows),
             MaxSamples = (int)Read(configuration, nameof(MaxSamples), defaults.MaxSamples),
             MaxPredictedCells = (int)Read(configuration, nameof(MaxPredictedCells), defaults.MaxPredictedCells),
+            MaxPredictedValues = (int)Read(configuration, nameof(MaxPredictedValues), defaults.MaxPredictedValues),
         };
     }
 

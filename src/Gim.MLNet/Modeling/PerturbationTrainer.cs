@@ -41,6 +41,11 @@ public abstract class PerturbationTrainer<TOptions, TModel> where TOptions : Per
             validation.Validate(requireControl: false, minSamplesPerContext: 2);
             if (validation.VariableCount != train.VariableCount || validation.FeatureCount != train.FeatureCount)
                 throw new ArgumentException($"The validation data have {validation.VariableCount} variables and {validation.FeatureCount} features; the training data have {train.VariableCount} and {train.FeatureCount}.", nameof(validation));
+            // Same counts in another order would score the wrong variables without a word.
+            foreach (var (what, mine, theirs) in new[] { ("variable", train.VariableNames, validation.VariableNames), ("feature", train.FeatureNames, validation.FeatureNames) })
+                for (int j = 0; j < mine.Count; j++)
+                    if (mine[j] != theirs[j])
+                        throw new ArgumentException($"The validation data's {what} {j} is '{theirs[j]}'; the training data's is '{mine[j]}'. Give both the same {what}s in the same order (slot names of the same columns).", nameof(validation));
         }
         Options.CancellationToken.ThrowIfCancellationRequested();
         var clock = Stopwatch.StartNew();

@@ -159,6 +159,123 @@ public class WebServiceTests
     }
 
     [Test]
+    public async Task Predict_RefusesInputsThatOverflowTheModel_NamingTheRowAndVariable()
+    {
+        using var factory = Host(_samplesModel);
+        using HttpClient client = factory.CreateClient();
+        float[][] features = { Features(1, 67, seed: 3)[0], Enumerable.Repeat(3e38f, 67).ToArray() };
+        using HttpResponseMessage response = await client.PostAsJsonAsync("/predict", new { features, samples = 2 });
+        string text = await response.Content.ReadAsStringAsync();
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest), text);
+        JsonElement errors = JsonDocument.Parse(text).RootElement.GetProperty("errors");
+        Assert.That(errors.EnumerateObject().Select(e => e.Name), Is.EqualTo(new[] { "features[1]" }), "only the overflowing row is at fault");
+        // The samples app's pipeline normalises the features first: 3e38 becomes Infinity there.
+        Assert.That(errors.GetProperty("features[1]")[0].GetString(), Does.Contain("'Features' is Infinity at slot 0 after the pipeline's featurizers"));
+
+        // Without a normaliser the features stay finite and the model's own arithmetic overflows.
+        using var raw = Host(_rawInputModel);
+        using HttpClient rawClient = raw.CreateClient();
+        var rows = new[] { new { Reagent = "r1", Dose = 1f }, new { Reagent = "r2", Dose = 3e38f } };
+        using HttpResponseMessage overflow = await rawClient.PostAsJsonAsync("/predict", new { rows, samples = 1 }, AsWritten);
+        string rawText = await overflow.Content.ReadAsStringAsync();
+        Assert.That(overflow.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest), rawText);
+        JsonElement rawErrors = JsonDocument.Parse(rawText).RootElement.GetProperty("errors");
+        Assert.That(rawErrors.EnumerateObject().Select(e => e.Name), Is.EqualTo(new[] { "rows[1]" }));
+        Assert.That(rawErrors.GetProperty("rows[1]")[0].GetString(), Does.Contain("of variable 'x").And.Contain("outside the training range"));
+    }
+
+    [Test]
+    public async Task EachRowsSamples_ComeFromThatRowsDistribution()
+    {
+        using var factory = Host(_rawInputModel);
+        using HttpClient client = factory.CreateClient();
+        var rows = new[] { new { Reagent = "r0", Dose = 4f }, new { Reagent = "r4", Dose = 4f } };
+        using HttpResponseMessage response = await client.PostAsJsonAsync("/predict", new { rows, samples = 400 }, AsWritten);
+        JsonElement predictions = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("predictions");
+        float[][] means = Read(predictions, "mean");
+        double[][] sampleMeans = predictions.EnumerateArray().Select(p =>
+        {
+            float[][] samples = p.GetProperty("samples").Deserialize<float[][]>()!;
+            return Enumerable.Range(0, samples[0].Length).Select(j => samples.Average(s => (double)s[j])).ToArray();
+        }).ToArray();
+        double Distance(double[] a, float[] b) => Math.Sqrt(a.Zip(b, (x, y) => (x - y) * (x - y)).Sum());
+        TestContext.Out.WriteLine($"row 0: {Distance(sampleMeans[0], means[0]):F3} from its mean, {Distance(sampleMeans[0], means[1]):F3} from the other's; row 1: {Distance(sampleMeans[1], means[1]):F3} / {Distance(sampleMeans[1], means[0]):F3}");
+        for (int r = 0; r < 2; r++)
+            Assert.That(Distance(sampleMeans[r], means[r]), Is.LessThan(Distance(sampleMeans[r], means[1 - r]) / 3), $"row {r}'s samples centre on its own mean");
+    }
+
+    [Test]
+    public async Task ACounterfactualModel_TakesControlCells_AndOneSamplePerRow()
+    {
+        using var factory = Host(FixtureFiles.Model("gim-counterfactual.zip"));
+        using HttpClient client = factory.CreateClient();
+        JsonElement described = JsonDocument.Parse(await client.GetStringAsync("/model")).RootElement;
+        Assert.That(described.GetProperty("counterfactual").GetBoolean(), Is.True);
+        Assert.That(described.GetProperty("inputs").EnumerateArray().Select(i => i.GetProperty("name").GetString()), Is.EquivalentTo(new[] { "Features", "Measurements" }));
+
+        var rng = new Random(5);
+        var rows = Enumerable.Range(0, 3).Select(_ => new CounterfactualRow
+        {
+            Features = Enumerable.Range(0, 67).Select(_ => (float)rng.NextDouble()).ToArray(),
+            Measurements = Enumerable.Range(0, 8).Select(_ => (float)rng.NextDouble()).ToArray(),
+        }).ToArray();
+        using HttpResponseMessage many = await client.PostAsJsonAsync("/predict", new { rows, samples = 2 }, AsWritten);
+        Assert.That(many.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That(await many.Content.ReadAsStringAsync(), Does.Contain("counterfactual model"));
+
+        using HttpResponseMessage one = await client.PostAsJsonAsync("/predict", new { rows, samples = 1 }, AsWritten);
+        string text = await one.Content.ReadAsStringAsync();
+        Assert.That(one.StatusCode, Is.EqualTo(HttpStatusCode.OK), text);
+        JsonElement predictions = JsonDocument.Parse(text).RootElement.GetProperty("predictions");
+        var mlContext = new MLContext();
+        ITransformer loaded = mlContext.Model.LoadModel(FixtureFiles.Model("gim-counterfactual.zip"), out _);
+        using var lifetime = loaded as IDisposable;
+        IDataView predicted = loaded.Transform(mlContext.Data.LoadFromEnumerable(rows));
+        Assert.That(predictions.EnumerateArray().Select(p => p.GetProperty("samples")[0].Deserialize<float[]>()!),
+            Is.EqualTo(predicted.GetColumn<float[]>("Sample").ToArray()), "each control cell under the perturbation, as in process");
+    }
+
+    private sealed class CounterfactualRow
+    {
+        [VectorType(67)] public float[] Features { get; set; } = Array.Empty<float>();
+        [VectorType(8)] public float[] Measurements { get; set; } = Array.Empty<float>();
+    }
+
+    [Test]
+    public async Task APeer_IsServedWithoutTargetProbabilities()
+    {
+        using var factory = Host(FixtureFiles.Model("control.zip"));
+        using HttpClient client = factory.CreateClient();
+        float[][] features = Features(rows: 2, width: 67, seed: 4);
+        using HttpResponseMessage response = await client.PostAsJsonAsync("/predict", new { features });
+        string text = await response.Content.ReadAsStringAsync();
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), text);
+        JsonElement predictions = JsonDocument.Parse(text).RootElement.GetProperty("predictions");
+        Assert.That(predictions[0].TryGetProperty("targetProbabilities", out _), Is.False);
+        var mlContext = new MLContext();
+        ITransformer loaded = mlContext.Model.LoadModel(FixtureFiles.Model("control.zip"), out _);
+        using var lifetime = loaded as IDisposable;
+        IDataView predicted = loaded.Transform(mlContext.Data.LoadFromEnumerable(features.Select(f => new FeatureRow { Features = f })));
+        Assert.That(Read(predictions, "mean"), Is.EqualTo(predicted.GetColumn<float[]>("PredictedMean").ToArray()));
+        JsonElement described = JsonDocument.Parse(await client.GetStringAsync("/model")).RootElement;
+        Assert.That(described.GetProperty("outputs").Deserialize<string[]>(), Is.EqualTo(new[] { "mean", "shift", "samples" }));
+        Assert.That(described.GetProperty("explanation").GetBoolean(), Is.False);
+    }
+
+    [Test]
+    public async Task UnknownRoutes_AnswerWithAProblemDocument()
+    {
+        using var factory = Host(_rawInputModel);
+        using HttpClient client = factory.CreateClient();
+        using HttpResponseMessage wrongMethod = await client.GetAsync("/predict");
+        Assert.That(wrongMethod.StatusCode, Is.EqualTo(HttpStatusCode.MethodNotAllowed));
+        Assert.That(await wrongMethod.Content.ReadAsStringAsync(), Does.Contain("405"));
+        using HttpResponseMessage missing = await client.GetAsync("/nothing-here");
+        Assert.That(missing.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+        Assert.That(await missing.Content.ReadAsStringAsync(), Does.Contain("404"));
+    }
+
+    [Test]
     public async Task Predict_RefusesTooManyRowsAndTooLargeBodies()
     {
         using var factory = Host(_rawInputModel, ("MaxRows", "3"), ("MaxRequestBytes", "2000"), ("MaxPredictedCells", "20"));
@@ -176,6 +293,14 @@ public class WebServiceTests
         using HttpResponseMessage tooLarge = await client.PostAsync("/predict", new StringContent(big, Encoding.UTF8, "application/json"));
         Assert.That(tooLarge.StatusCode, Is.EqualTo(HttpStatusCode.RequestEntityTooLarge));
         Assert.That(await tooLarge.Content.ReadAsStringAsync(), Does.Contain("2000 bytes"));
+
+        // Without a Content-Length (chunked), the handler counts as it reads.
+        var chunked = new StreamContent(new MemoryStream(Encoding.UTF8.GetBytes(big)));
+        chunked.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        using var chunkedRequest = new HttpRequestMessage(HttpMethod.Post, "/predict") { Content = chunked };
+        chunkedRequest.Headers.TransferEncodingChunked = true;
+        using HttpResponseMessage tooLargeChunked = await client.SendAsync(chunkedRequest);
+        Assert.That(tooLargeChunked.StatusCode, Is.EqualTo(HttpStatusCode.RequestEntityTooLarge));
 
         using HttpResponseMessage fine = await client.PostAsJsonAsync("/predict", new { rows = new[] { row, row }, samples = 10 }, AsWritten);
         Assert.That(fine.StatusCode, Is.EqualTo(HttpStatusCode.OK), "a request within every limit is served");
@@ -199,12 +324,37 @@ public class WebServiceTests
             (new[] { "--model", notGim }, $"error: {notGim}: the pipeline's last step is ColumnConcatenatingTransformer"),
             (new[] { "--urls", "http://127.0.0.1:0" }, "error: no model: start the service with --model"),
             (new[] { "--model", _rawInputModel, "--MaxRows", "lots" }, "error: --MaxRows: 'lots' is not a whole number"),
+            (new[] { "--model", _rawInputModel, "--MaxPredictedValues", "0" }, "error: --MaxPredictedValues: '0' is not a whole number between 1"),
         })
         {
             var (exitCode, _, error) = ServingProcess.Run(TimeSpan.FromMinutes(1), args.Append("--urls").Append("http://127.0.0.1:0").ToArray());
             Assert.That(exitCode, Is.EqualTo(1), string.Join(" ", args));
             Assert.That(error.Trim(), Does.StartWith(expected), string.Join(" ", args));
         }
+    }
+
+    [Test]
+    public void TheModel_CanComeFromTheEnvironment_AndTheOldConsoleCallSaysWhatChanged()
+    {
+        using Process server = ServingProcess.Start(new Dictionary<string, string> { ["model"] = _rawInputModel }, "--urls", "http://127.0.0.1:0");
+        try
+        {
+            var clock = Stopwatch.StartNew();
+            string? line;
+            bool listening = false;
+            while (!listening && clock.Elapsed < TimeSpan.FromSeconds(60) && (line = server.StandardOutput.ReadLine()) is not null)
+                listening = line.Contains("Now listening on", StringComparison.Ordinal);
+            Assert.That(listening, Is.True, "model=<path> in the environment starts the service, as in a container");
+        }
+        finally
+        {
+            server.Kill(entireProcessTree: true);
+            server.WaitForExit();
+        }
+
+        var (exitCode, _, error) = ServingProcess.Run(TimeSpan.FromMinutes(1), _rawInputModel, "input.csv");
+        Assert.That(exitCode, Is.EqualTo(2));
+        Assert.That(error, Does.Contain($"--model {_rawInputModel}").And.Contain("score"));
     }
 
     /// <summary>

@@ -18,9 +18,13 @@ internal static class ServingProcess
     }
 
     /// <summary>Starts the app with every stream redirected (standard input closed at once).</summary>
-    public static Process Start(params string[] args)
+    public static Process Start(params string[] args) => Start(new Dictionary<string, string>(), args);
+
+    /// <summary>Starts the app with extra environment variables.</summary>
+    public static Process Start(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
+        foreach (var (key, value) in environment) start.Environment[key] = value;
         start.ArgumentList.Add(AssemblyPath);
         foreach (string a in args) start.ArgumentList.Add(a);
         Process process = Process.Start(start)!;

@@ -39,6 +39,8 @@ internal static class EncoderParameterIO
         check(p.Bias.Length == d && p.LogScale.Length == d, "Bias and LogScale must have d entries");
         check(p.Graph.GetLength(0) == d && p.Graph.GetLength(1) == d, "Graph must be d × d");
         check(p.FeatureMean.Length == f && p.FeatureScale.Length == f, "the feature standardisation must have p entries");
+        check(p.VariableMean.Concat(p.FeatureMean).All(double.IsFinite), "the standardisation means must be finite");
+        check(p.VariableScale.Concat(p.FeatureScale).All(v => v > 0 && double.IsFinite(v)), "the standardisation scales must be finite and > 0");
         check(p.SkipWeight.GetLength(0) == heads * d && p.SkipWeight.GetLength(1) == f, "SkipWeight must be (heads·d) × p");
         check(p.SkipBias.Length == heads * d, "SkipBias must have heads·d entries");
         int inputs = f;

@@ -1,3 +1,4 @@
+using System.Text;
 using Google.Protobuf;
 using Onnx;
 
@@ -23,6 +24,10 @@ public static class GimParameterFormat
     public const string MetadataKey = "gim.parameters";
 
     private const string Magic = "GIMP";
+    private static readonly byte[] MagicBytes = "GIMP"u8.ToArray();
+
+    /// <summary>Caps on the nonlinear model's loop counts read from a file: far above any fitted model's, far below a hang.</summary>
+    private const int MaxFixedPointIterations = 100_000, MaxMeanSamples = 1 << 20;
     private const int Version = 1;
 
     /// <summary>The parameters as bytes.</summary>
@@ -31,9 +36,9 @@ public static class GimParameterFormat
     {
         ArgumentNullException.ThrowIfNull(parameters);
         using var stream = new MemoryStream();
-        using (var w = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true))
+        using (var w = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
         {
-            w.Write(Magic.ToCharArray());
+            w.Write(MagicBytes);
             w.Write(Version);
             w.Write((byte)(parameters is NonlinearGimParameters ? 1 : 0));
             Strings(w, parameters.VariableNames);
@@ -114,8 +119,21 @@ public static class GimParameterFormat
         if (text is not null) return FromBase64(text, source);
         throw new InvalidDataException(model.ProducerName != "Gim.MLNet"
             ? $"{source}: not a graph exported by Gim.MLNet (producer '{model.ProducerName}'), so it carries no GIM parameters."
-            : $"{source}: this graph (Gim.MLNet {model.ProducerVersion}) carries no GIM parameters: it is a peer's graph, was exported " +
-              "before 0.3.0, or with GimOnnxExportOptions.EmbedParameters off. Refit the model (or re-export it) to explain it after a reload.");
+            : $"{source}: this graph (Gim.MLNet {model.ProducerVersion}) carries no GIM parameters: it is a peer's graph (TwoStageCausal's " +
+              "carries its stage-2 GIM's), was exported before 0.3.0, or with GimOnnxExportOptions.EmbedParameters off. Refit the model (or re-export it) to explain it after a reload.");
+    }
+
+    /// <summary>Whether an ONNX graph carries a <see cref="MetadataKey"/> entry (false for bytes that are not ONNX).</summary>
+    internal static bool HasParameters(byte[] onnxModel)
+    {
+        try
+        {
+            return ModelProto.Parser.ParseFrom(onnxModel).MetadataProps.Any(m => m.Key == MetadataKey);
+        }
+        catch (InvalidProtocolBufferException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Parameters from bytes written by <see cref="Write"/>.</summary>
@@ -125,10 +143,10 @@ public static class GimParameterFormat
     public static GimParameters Read(byte[] bytes, string source)
     {
         ArgumentNullException.ThrowIfNull(bytes);
-        using var r = new BinaryReader(new MemoryStream(bytes, writable: false), System.Text.Encoding.UTF8);
+        using var r = new BinaryReader(new MemoryStream(bytes, writable: false), Encoding.UTF8);
         try
         {
-            if (bytes.Length < 9 || new string(r.ReadChars(Magic.Length)) != Magic)
+            if (bytes.Length < 9 || !r.ReadBytes(MagicBytes.Length).AsSpan().SequenceEqual(MagicBytes))
                 throw new InvalidDataException($"{source}: not GIM parameters (no '{Magic}' header).");
             int version = r.ReadInt32();
             if (version != Version)
@@ -166,6 +184,8 @@ public static class GimParameterFormat
                     NormWeight = Floats(r), ContractionFactor = r.ReadDouble(), FixedPointIterations = r.ReadInt32(),
                     MeanSamples = r.ReadInt32(), MeanSeed = r.ReadInt32(),
                 };
+            if (parameters is NonlinearGimParameters loops && (loops.FixedPointIterations > MaxFixedPointIterations || loops.MeanSamples > MaxMeanSamples))
+                throw new InvalidDataException($"{source}: {loops.FixedPointIterations} fixed-point iterations and {loops.MeanSamples} mean samples; at most {MaxFixedPointIterations} and {MaxMeanSamples} are read (the parameters are damaged).");
             if (r.BaseStream.Position != bytes.Length)
                 throw new InvalidDataException($"{source}: {bytes.Length - r.BaseStream.Position} bytes left over after the GIM parameters.");
             try
@@ -182,6 +202,11 @@ public static class GimParameterFormat
         catch (FormatException e)
         {
             throw new InvalidDataException($"{source}: {e.Message}", e);
+        }
+        catch (Exception e) when (e is IOException and not EndOfStreamException or ArgumentException)
+        {
+            // BinaryReader's own complaints about damaged bytes (a negative string length, invalid UTF-8).
+            throw new InvalidDataException($"{source}: the GIM parameters are damaged ({e.Message}).", e);
         }
         catch (EndOfStreamException)
         {
@@ -230,10 +255,20 @@ public static class GimParameterFormat
         return count;
     }
 
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    /// <summary>Length-prefixed UTF-8 strings (BinaryWriter's layout), each length checked against what is left.</summary>
     private static string[] Strings(BinaryReader r)
     {
         var values = new string[Count(r, 1)];
-        for (int i = 0; i < values.Length; i++) values[i] = r.ReadString();
+        for (int i = 0; i < values.Length; i++)
+        {
+            int length = r.Read7BitEncodedInt();
+            long left = r.BaseStream.Length - r.BaseStream.Position;
+            if (length < 0 || length > left)
+                throw new FormatException($"a stored string of {length} bytes does not fit the {left} bytes left; the GIM parameters are damaged.");
+            values[i] = StrictUtf8.GetString(r.ReadBytes(length));
+        }
         return values;
     }
 

@@ -92,20 +92,11 @@ public static class ModelFileExtensions
             var graphs = BatchedPipeline.OnnxSteps(model).Select(step => BatchedPipeline.ReadGraph(catalog, step)).OfType<byte[]>().ToList();
             if (graphs.Count == 0)
                 throw new InvalidDataException($"{path}: the pipeline has no ONNX step, so no GIM to explain; expected a pipeline ending in mlContext.Perturbation().Trainers.Gim(...).");
-            // The last GIM step; a peer's graph (or one saved before 0.3.0) carries no parameters and says so.
-            InvalidDataException? last = null;
-            for (int i = graphs.Count - 1; i >= 0; i--)
-            {
-                try
-                {
-                    return GimModel.FromOnnx(graphs[i], $"{path} (ONNX step {i + 1} of {graphs.Count})", options);
-                }
-                catch (InvalidDataException e)
-                {
-                    last ??= e;
-                }
-            }
-            throw last!;
+            // The last step that carries parameters (damaged parameters fail, naming the step); when none does, the
+            // last step's own message says why (a peer's graph, or one saved before 0.3.0).
+            int step = graphs.FindLastIndex(GimParameterFormat.HasParameters);
+            int chosen = step >= 0 ? step : graphs.Count - 1;
+            return GimModel.FromOnnx(graphs[chosen], $"{path} (ONNX step {chosen + 1} of {graphs.Count})", options);
         }
         finally
         {

@@ -38,6 +38,31 @@ public class ValidationFitTests
     }
 
     [Test]
+    public void EarlyStopping_KeepsTheParametersOfTheBestEvaluation()
+    {
+        var data = TinyLinearScm.Dataset(cellsPerContext: 40);
+        var held = data.Contexts.Where(c => c.Name.StartsWith("r4@", StringComparison.Ordinal)).ToList();
+        var train = new Gim.MLNet.Data.PerturbationDataset(data.Contexts.Except(held).ToList(), data.VariableNames, data.FeatureNames);
+        var validation = new Gim.MLNet.Data.PerturbationDataset(held, data.VariableNames, data.FeatureNames);
+        GimOptions options = TinyLinearScm.Options(steps: 3000);
+        options.EvaluateEvery = 20;
+        options.EarlyStoppingPatience = 2;
+        using GimModel model = new GimTrainer(options).Fit(train, validation);
+        double best = model.History.Max(h => h.ValidationLogLikelihood!.Value);
+        Assert.That(model.History[^1].ValidationLogLikelihood, Is.LessThan(best), "the run went past its best evaluation before stopping");
+        Assert.That(model.MeanLogLikelihood(validation), Is.EqualTo(best).Within(1e-5), "the returned model is the best evaluation's");
+    }
+
+    [Test]
+    public void ValidationData_WithTheVariablesInAnotherOrder_IsRefused()
+    {
+        var data = TinyLinearScm.Dataset(cellsPerContext: 20);
+        var reordered = new Gim.MLNet.Data.PerturbationDataset(data.Contexts.Where(c => !c.IsControl).ToList(), data.VariableNames.Reverse().ToArray(), data.FeatureNames);
+        var ex = Assert.Throws<ArgumentException>(() => new GimTrainer(TinyLinearScm.Options(steps: 5)).Fit(data, reordered))!;
+        Assert.That(ex.Message, Does.Contain("variable 0 is 'g4'").And.Contain("'g0'"));
+    }
+
+    [Test]
     public void ValidationData_WithAMissingColumn_IsRefusedBeforeTraining()
     {
         var mlContext = new MLContext(seed: 1);

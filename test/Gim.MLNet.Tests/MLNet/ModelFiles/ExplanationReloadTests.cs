@@ -87,6 +87,44 @@ public class ExplanationReloadTests
         Assert.That(notBase64.Message, Does.Contain("step 2").And.Contain("base64"));
     }
 
+    /// <summary>
+    /// Damaged parameter bytes (2,000 seeded mutations: a flipped bit, a byte set to 0x80 or 0xFF, a truncation) either read
+    /// back as parameters that pass validation or fail with <see cref="InvalidDataException"/>: never another exception,
+    /// never a giant allocation.
+    /// </summary>
+    [Test]
+    public void DamagedParameterBytes_FailOnlyWithInvalidData()
+    {
+        using GimModel model = TinyLinearScm.Train(InterventionKind.ShiftScale, depth: 1, steps: 10);
+        byte[] bytes = GimParameterFormat.Write(model.ExportParameters());
+        var rng = new Random(7);
+        int refused = 0, read = 0;
+        for (int trial = 0; trial < 2000; trial++)
+        {
+            byte[] damaged = (byte[])bytes.Clone();
+            int at = rng.Next(damaged.Length);
+            switch (trial % 4)
+            {
+                case 0: damaged[at] ^= (byte)(1 << rng.Next(8)); break;
+                case 1: damaged[at] = 0x80; break;
+                case 2: damaged[at] = 0xFF; break;
+                default: damaged = damaged[..at]; break;
+            }
+            try
+            {
+                GimParameterFormat.Read(damaged, "damaged");
+                read++;
+            }
+            catch (InvalidDataException e)
+            {
+                Assert.That(e.Message, Does.StartWith("damaged:"));
+                refused++;
+            }
+        }
+        TestContext.Out.WriteLine($"{refused} refused, {read} read back (damage inside a number)");
+        Assert.That(refused, Is.GreaterThan(500), "truncations alone are a quarter of the trials");
+    }
+
     [Test]
     public void AFileWithoutGimParameters_SaysWhy()
     {
