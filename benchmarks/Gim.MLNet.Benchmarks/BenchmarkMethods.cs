@@ -17,6 +17,9 @@ internal static class BenchmarkMethods
         "control", "training-mean", "linear-features", "nearest-context", "mean-shift", "conditional-gaussian", "two-stage", "gim-linear", "gim-nonlinear",
     };
 
+    /// <summary>Experiments, run only when --methods names them (docs/results.md, "Development-seed experiments").</summary>
+    public static readonly string[] Experimental = { "gim-linear-cv" };
+
     /// <summary>How to fit method <paramref name="name"/> for a seed; <paramref name="gim"/> configures gim-linear and gim-nonlinear.</summary>
     public static Func<PerturbationDataset, PerturbationModel> Fit(string name, int seed, GimOptions gim, Action<string>? log = null) => name switch
     {
@@ -29,8 +32,44 @@ internal static class BenchmarkMethods
         "two-stage" => data => new TwoStageCausalTrainer(new TwoStageCausalOptions { Seed = seed }).Fit(data),
         "gim-linear" => data => new GimTrainer(gim) { Log = log }.Fit(data),
         "gim-nonlinear" => data => new GimTrainer(Nonlinear(gim)) { Log = log }.Fit(data),
-        _ => throw new ArgumentException($"unknown method '{name}'; known: {string.Join(", ", All)}"),
+        "gim-linear-cv" => data => FitWithInnerCv(data, gim, seed, log),
+        _ => throw new ArgumentException($"unknown method '{name}'; known: {string.Join(", ", All.Concat(Experimental))}"),
     };
+
+    /// <summary>The weight-decay grid the experimental gim-linear-cv chooses from (issue 18: regularisation chosen inside Fit).</summary>
+    private static readonly double[] WeightDecayGrid = { 1e-3, 1e-2, 1e-1, 1 };
+
+    /// <summary>
+    /// Experiment (issue 18): GIM-Linear whose weight decay is chosen by 3-fold leave-perturbation-groups-out validation on
+    /// the training data (held-out MAP log-likelihood per cell, controls always in training), then refitted on all of it.
+    /// </summary>
+    private static PerturbationModel FitWithInnerCv(PerturbationDataset data, GimOptions gim, int seed, Action<string>? log)
+    {
+        const int folds = 3;
+        string[] groups = data.Contexts.Where(c => !c.IsControl).Select(c => c.Group).Distinct().ToArray();
+        new Random(seed).Shuffle(groups);
+        double best = double.NegativeInfinity, chosen = gim.WeightDecay;
+        foreach (double decay in WeightDecayGrid)
+        {
+            double total = 0;
+            for (int f = 0; f < folds; f++)
+            {
+                var held = groups.Where((_, i) => i % folds == f).ToHashSet();
+                var train = new PerturbationDataset(data.Contexts.Where(c => c.IsControl || !held.Contains(c.Group)).ToList(), data.VariableNames, data.FeatureNames);
+                var validation = new PerturbationDataset(data.Contexts.Where(c => !c.IsControl && held.Contains(c.Group)).ToList(), data.VariableNames, data.FeatureNames);
+                GimOptions o = gim.Clone();
+                o.WeightDecay = decay;
+                using GimModel model = new GimTrainer(o).Fit(train);
+                total += model.MeanLogLikelihood(validation) / folds;
+            }
+            log?.Invoke($"gim-linear-cv: weight decay {decay}: held-out log-likelihood {total:F4}");
+            if (total > best) (best, chosen) = (total, decay);
+        }
+        Console.Error.WriteLine($"gim-linear-cv chose weight decay {chosen} (held-out log-likelihood {best:F4})");
+        GimOptions final = gim.Clone();
+        final.WeightDecay = chosen;
+        return new GimTrainer(final) { Log = log }.Fit(data);
+    }
 
     private static GimOptions Nonlinear(GimOptions gim)
     {

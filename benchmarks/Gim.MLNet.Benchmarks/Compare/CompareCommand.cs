@@ -23,7 +23,7 @@ internal static class CompareCommand
         CompareArguments arguments;
         try
         {
-            arguments = CompareArguments.Parse(args, BenchmarkMethods.All);
+            arguments = CompareArguments.Parse(args, BenchmarkMethods.All.Concat(BenchmarkMethods.Experimental).ToArray(), BenchmarkMethods.All);
         }
         catch (ArgumentException e)
         {
