@@ -18,7 +18,7 @@ internal static class BenchmarkMethods
     };
 
     /// <summary>Experiments, run only when --methods names them (docs/results.md, "Development-seed experiments").</summary>
-    public static readonly string[] Experimental = { "gim-linear-cv", "gim-linear-shrink" };
+    public static readonly string[] Experimental = { "gim-linear-cv", "gim-linear-shrink", "gim-linear-gated" };
 
     /// <summary>How to fit method <paramref name="name"/> for a seed; <paramref name="gim"/> configures gim-linear and gim-nonlinear.</summary>
     public static Func<PerturbationDataset, PerturbationModel> Fit(string name, int seed, GimOptions gim, Action<string>? log = null) => name switch
@@ -33,7 +33,8 @@ internal static class BenchmarkMethods
         "gim-linear" => data => new GimTrainer(gim) { Log = log }.Fit(data),
         "gim-nonlinear" => data => new GimTrainer(Nonlinear(gim)) { Log = log }.Fit(data),
         "gim-linear-cv" => data => FitWithInnerCv(data, gim, seed, log),
-        "gim-linear-shrink" => data => FitWithShrinkage(data, gim, seed, log),
+        "gim-linear-shrink" => data => FitWithShrinkage(data, gim, seed, log, gated: false),
+        "gim-linear-gated" => data => FitWithShrinkage(data, gim, seed, log, gated: true),
         _ => throw new ArgumentException($"unknown method '{name}'; known: {string.Join(", ", All.Concat(Experimental))}"),
     };
 
@@ -81,7 +82,8 @@ internal static class BenchmarkMethods
     /// log-likelihood by rescaling the shift head): 4 fits instead of gim-linear-cv's 13, and the encoder's targets
     /// untouched.
     /// </summary>
-    private static PerturbationModel FitWithShrinkage(PerturbationDataset data, GimOptions gim, int seed, Action<string>? log)
+    /// <remarks>With <paramref name="gated"/>, α is the far value of <see cref="DistanceGatedGim"/> (held-out groups are far).</remarks>
+    private static PerturbationModel FitWithShrinkage(PerturbationDataset data, GimOptions gim, int seed, Action<string>? log, bool gated)
     {
         const int folds = 3;
         string[] groups = data.Contexts.Where(c => !c.IsControl).Select(c => c.Group).Distinct().ToArray();
@@ -103,11 +105,11 @@ internal static class BenchmarkMethods
         int best = Array.IndexOf(score, score.Max());
         Console.Error.WriteLine($"gim-linear-shrink chose α = {ShrinkageGrid[best]} (held-out log-likelihood {string.Join(" / ", score.Select(v => v.ToString("F3")))})");
         using GimModel full = new GimTrainer(gim) { Log = log }.Fit(data);
-        return GimModel.FromParameters(Shrink(full.ExportParameters(), ShrinkageGrid[best]), gim);
+        return gated ? new DistanceGatedGim(full, data, ShrinkageGrid[best], gim) : GimModel.FromParameters(Shrink(full.ExportParameters(), ShrinkageGrid[best]), gim);
     }
 
     /// <summary>The parameters with the shift head (rows d..2d of the heads) scaled by α.</summary>
-    private static LinearGimParameters Shrink(LinearGimParameters p, double alpha)
+    internal static LinearGimParameters Shrink(LinearGimParameters p, double alpha)
     {
         int d = p.VariableCount;
         float[,] Rows(float[,] m)
