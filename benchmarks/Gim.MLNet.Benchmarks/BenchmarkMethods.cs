@@ -47,22 +47,17 @@ internal static class BenchmarkMethods
     /// </summary>
     private static PerturbationModel FitWithInnerCv(PerturbationDataset data, GimOptions gim, int seed, Action<string>? log)
     {
-        const int folds = 3;
-        string[] groups = data.Contexts.Where(c => !c.IsControl).Select(c => c.Group).Distinct().ToArray();
-        new Random(seed).Shuffle(groups);
+        var folds = InnerFolds(data, seed);
         double best = double.NegativeInfinity, chosen = gim.WeightDecay;
         foreach (double decay in WeightDecayGrid)
         {
             double total = 0;
-            for (int f = 0; f < folds; f++)
+            foreach (var (train, validation) in folds)
             {
-                var held = groups.Where((_, i) => i % folds == f).ToHashSet();
-                var train = new PerturbationDataset(data.Contexts.Where(c => c.IsControl || !held.Contains(c.Group)).ToList(), data.VariableNames, data.FeatureNames);
-                var validation = new PerturbationDataset(data.Contexts.Where(c => !c.IsControl && held.Contains(c.Group)).ToList(), data.VariableNames, data.FeatureNames);
                 GimOptions o = gim.Clone();
                 o.WeightDecay = decay;
                 using GimModel model = new GimTrainer(o).Fit(train);
-                total += model.MeanLogLikelihood(validation) / folds;
+                total += model.MeanLogLikelihood(validation) / folds.Count;
             }
             log?.Invoke($"gim-linear-cv: weight decay {decay}: held-out log-likelihood {total:F4}");
             if (total > best) (best, chosen) = (total, decay);
@@ -71,6 +66,25 @@ internal static class BenchmarkMethods
         GimOptions final = gim.Clone();
         final.WeightDecay = chosen;
         return new GimTrainer(final) { Log = log }.Fit(data);
+    }
+
+    /// <summary>
+    /// The experiments' inner validation: the perturbation groups shuffled by <paramref name="seed"/> and dealt into 3
+    /// folds; each fold's training part keeps every control context, its validation part is the fold's groups.
+    /// </summary>
+    private static List<(PerturbationDataset Train, PerturbationDataset Validation)> InnerFolds(PerturbationDataset data, int seed)
+    {
+        const int folds = 3;
+        string[] groups = data.Contexts.Where(c => !c.IsControl).Select(c => c.Group).Distinct().ToArray();
+        new Random(seed).Shuffle(groups);
+        var result = new List<(PerturbationDataset, PerturbationDataset)>(folds);
+        for (int f = 0; f < folds; f++)
+        {
+            var held = groups.Where((_, i) => i % folds == f).ToHashSet();
+            result.Add((new PerturbationDataset(data.Contexts.Where(c => c.IsControl || !held.Contains(c.Group)).ToList(), data.VariableNames, data.FeatureNames),
+                new PerturbationDataset(data.Contexts.Where(c => !c.IsControl && held.Contains(c.Group)).ToList(), data.VariableNames, data.FeatureNames)));
+        }
+        return result;
     }
 
     /// <summary>The factors gim-linear-shrink chooses from: ψ ← α ψ for every prediction (1 = GIM as fitted, 0 = no shift).</summary>
@@ -85,21 +99,16 @@ internal static class BenchmarkMethods
     /// <remarks>With <paramref name="gated"/>, α is the far value of <see cref="DistanceGatedGim"/> (held-out groups are far).</remarks>
     private static PerturbationModel FitWithShrinkage(PerturbationDataset data, GimOptions gim, int seed, Action<string>? log, bool gated)
     {
-        const int folds = 3;
-        string[] groups = data.Contexts.Where(c => !c.IsControl).Select(c => c.Group).Distinct().ToArray();
-        new Random(seed).Shuffle(groups);
+        var folds = InnerFolds(data, seed);
         var score = new double[ShrinkageGrid.Length];
-        for (int f = 0; f < folds; f++)
+        foreach (var (train, validation) in folds)
         {
-            var held = groups.Where((_, i) => i % folds == f).ToHashSet();
-            var train = new PerturbationDataset(data.Contexts.Where(c => c.IsControl || !held.Contains(c.Group)).ToList(), data.VariableNames, data.FeatureNames);
-            var validation = new PerturbationDataset(data.Contexts.Where(c => !c.IsControl && held.Contains(c.Group)).ToList(), data.VariableNames, data.FeatureNames);
             using GimModel model = new GimTrainer(gim).Fit(train);
             LinearGimParameters fitted = model.ExportParameters();
             for (int a = 0; a < ShrinkageGrid.Length; a++)
             {
                 using GimModel shrunk = GimModel.FromParameters(Shrink(fitted, ShrinkageGrid[a]), gim);
-                score[a] += shrunk.MeanLogLikelihood(validation) / folds;
+                score[a] += shrunk.MeanLogLikelihood(validation) / folds.Count;
             }
         }
         int best = Array.IndexOf(score, score.Max());

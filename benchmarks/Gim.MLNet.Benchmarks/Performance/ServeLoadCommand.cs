@@ -112,7 +112,7 @@ internal static class ServeLoadCommand
             double elapsed = clock.Elapsed.TotalSeconds;
             double[] sorted = latencies.OrderBy(x => x).ToArray();
             double Percentile(double q) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(q * sorted.Length) - 1)];
-            long peak = ServerPeakMemory(server);
+            long peak = PeakMemory.Of(server);
             Console.WriteLine($"{clients} clients, {seconds} s, {rows} rows × {samples} samples per request ({rows * Math.Max(samples, 1)} predicted cells):");
             Console.WriteLine($"  {sorted.Length} requests in {elapsed:F1} s = {sorted.Length / elapsed:F0} requests/s ({sorted.Length * rows * Math.Max(samples, 1) / elapsed:F0} cells/s)");
             Console.WriteLine($"  latency ms: p50 {Percentile(0.50):F2}, p90 {Percentile(0.90):F2}, p99 {Percentile(0.99):F2}, max {sorted.LastOrDefault():F2}");
@@ -165,15 +165,5 @@ internal static class ServeLoadCommand
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static long ServerPeakMemory(Process server)
-    {
-        string status = $"/proc/{server.Id}/status";
-        if (File.Exists(status))
-            foreach (string line in File.ReadLines(status))
-                if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
-                    return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024;
-        return 0;
     }
 }

@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.OnnxRuntime;
@@ -32,8 +31,6 @@ internal sealed record RowPrediction(float[] Mean, float[]? TargetProbabilities,
 /// </summary>
 internal sealed class ServedModel : IDisposable
 {
-    private const string OnnxModelEntry = "OnnxModel";
-
     /// <summary>Below this width one thread per run is faster than ONNX Runtime's pool (the library's measurement, d = 20).</summary>
     private const int SingleThreadBelowWidth = 256;
 
@@ -117,7 +114,7 @@ internal sealed class ServedModel : IDisposable
             ITransformer[] steps = pipeline is TransformerChain<ITransformer> chain ? chain.ToArray() : new[] { pipeline };
             if (steps.Length == 0 || steps[^1] is not OnnxTransformer onnx)
                 throw new ServingStartupException($"{path}: the pipeline's last step is {(steps.Length == 0 ? "missing" : steps[^1].GetType().Name)}; expected the ONNX step of a Gim.MLNet model (GIM or a peer) as the last step.");
-            byte[] graph = ReadGraph(mlContext, onnx)
+            byte[] graph = OnnxStepGraph.Read(mlContext.Model, onnx)
                 ?? throw new ServingStartupException($"{path}: the last step's ONNX graph could not be read back.");
             using var options = new OrtSessionOptions();
             var session = new InferenceSession(graph, options);
@@ -209,33 +206,15 @@ internal sealed class ServedModel : IDisposable
         _ => type == NumberDataViewType.Single || type == NumberDataViewType.Double || type == NumberDataViewType.Int32 || type == NumberDataViewType.Int64,
     };
 
-    /// <summary>The graph an ML.NET ONNX step runs, from the step's own saved form (a length-prefixed entry).</summary>
-    private static byte[]? ReadGraph(MLContext mlContext, OnnxTransformer onnx)
-    {
-        using var file = new MemoryStream();
-        mlContext.Model.Save(onnx, null, file);
-        file.Position = 0;
-        using var zip = new ZipArchive(file, ZipArchiveMode.Read);
-        ZipArchiveEntry? entry = zip.Entries.SingleOrDefault(e => e.Name == OnnxModelEntry);
-        if (entry is null) return null;
-        using var reader = new BinaryReader(entry.Open());
-        int length = reader.ReadInt32();
-        byte[] graph = reader.ReadBytes(length);
-        return graph.Length == length && length > 0 ? graph : null;
-    }
-
     /// <summary>
-    /// Predicts every row: the featurizers on all rows (each repeated once per sample), then one ONNX Runtime call.
-    /// Returns null and fills <paramref name="errors"/> (keyed <c>{field}[i]</c>) when a row's model input or prediction
-    /// comes out non-finite: features far outside the training range overflow the model, and JSON has no Infinity.
+    /// Predicts every row: the featurizers once per row, each featurized row copied once per sample, then one ONNX
+    /// Runtime call. Returns null and fills <paramref name="errors"/> (keyed <c>{field}[i]</c>) when a row's model input or
+    /// prediction comes out non-finite: features far outside the training range overflow the model, and JSON has no Infinity.
     /// </summary>
     public RowPrediction[]? Predict(IReadOnlyList<object[]> rows, int samples, string field, IDictionary<string, string[]> errors)
     {
         int repeats = Math.Max(samples, 1), n = rows.Count * repeats, d = VariableNames.Count;
-        var repeated = new object[n][];
-        for (int r = 0; r < rows.Count; r++)
-            for (int s = 0; s < repeats; s++) repeated[r * repeats + s] = rows[r];
-        IDataView featurized = _featurizers.Transform(new RowsDataView(Inputs, repeated));
+        IDataView featurized = _featurizers.Transform(new RowsDataView(Inputs, rows));
         void Error(int row, string message) =>
             errors[$"{field}[{row}]"] = errors.TryGetValue($"{field}[{row}]", out string[]? earlier) ? earlier.Append(message).ToArray() : new[] { message };
 
@@ -249,14 +228,15 @@ internal sealed class ServedModel : IDisposable
                 using DataViewRowCursor cursor = featurized.GetRowCursor(new[] { column });
                 ValueGetter<VBuffer<float>> get = cursor.GetGetter<VBuffer<float>>(column);
                 VBuffer<float> buffer = default;
-                for (long i = 0; cursor.MoveNext(); i++)
+                for (int r = 0; cursor.MoveNext(); r++)
                 {
                     get(ref buffer);
-                    buffer.CopyTo(values.AsSpan((int)(i * width), width));
-                    if (i % repeats != 0) continue;
-                    int bad = FirstNonFinite(values.AsSpan((int)(i * width), width));
+                    Span<float> first = values.AsSpan(r * repeats * width, width);
+                    buffer.CopyTo(first);
+                    int bad = FirstNonFinite(first);
                     if (bad >= 0)
-                        Error((int)(i / repeats), $"the model's input '{name}' is {values[i * width + bad]} at slot {bad} after the pipeline's featurizers; every value must be finite.");
+                        Error(r, $"the model's input '{name}' is {first[bad]} at slot {bad} after the pipeline's featurizers; every value must be finite.");
+                    for (int s = 1; s < repeats; s++) first.CopyTo(values.AsSpan((r * repeats + s) * width, width));
                 }
                 inputs.Add(OrtValue.CreateTensorValueFromMemory(values, new long[] { n, width }));
             }

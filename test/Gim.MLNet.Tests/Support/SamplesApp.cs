@@ -15,23 +15,11 @@ internal static class SamplesApp
     public static (int ExitCode, string Output) RunIn(string? workingDirectory, TimeSpan timeout, params string[] args)
     {
         using Process process = Start(workingDirectory, args);
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(timeout))
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"'{string.Join(' ', args)}' did not finish within {timeout}.");
-        }
-        return (process.ExitCode, stdout.Result + stderr.Result);
+        var (exitCode, output, error) = ChildApp.Finish(process, timeout, args);
+        return (exitCode, output + error);
     }
 
     /// <summary>Starts the app with standard output and error redirected; the caller reads them and waits.</summary>
-    public static Process Start(string? workingDirectory, params string[] args)
-    {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        if (workingDirectory is not null) info.WorkingDirectory = workingDirectory;
-        info.ArgumentList.Add(AssemblyPath);
-        foreach (string arg in args) info.ArgumentList.Add(arg);
-        return Process.Start(info)!;
-    }
+    public static Process Start(string? workingDirectory, params string[] args) =>
+        ChildApp.Start(AssemblyPath, workingDirectory, environment: null, closeInput: false, args);
 }

@@ -21,28 +21,13 @@ internal static class ServingProcess
     public static Process Start(params string[] args) => Start(new Dictionary<string, string>(), args);
 
     /// <summary>Starts the app with extra environment variables.</summary>
-    public static Process Start(IReadOnlyDictionary<string, string> environment, params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
-        foreach (var (key, value) in environment) start.Environment[key] = value;
-        start.ArgumentList.Add(AssemblyPath);
-        foreach (string a in args) start.ArgumentList.Add(a);
-        Process process = Process.Start(start)!;
-        process.StandardInput.Close();
-        return process;
-    }
+    public static Process Start(IReadOnlyDictionary<string, string> environment, params string[] args) =>
+        ChildApp.Start(AssemblyPath, workingDirectory: null, environment, closeInput: true, args);
 
     /// <summary>Runs the app to its end.</summary>
     public static (int ExitCode, string Output, string Error) Run(TimeSpan timeout, params string[] args)
     {
         using Process process = Start(args);
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(timeout))
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"the serving app did not finish within {timeout}: {string.Join(' ', args)}");
-        }
-        return (process.ExitCode, output.Result, error.Result);
+        return ChildApp.Finish(process, timeout, args);
     }
 }

@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Transforms.Onnx;
@@ -12,9 +11,6 @@ namespace Gim.MLNet;
 /// </summary>
 internal static class BatchedPipeline
 {
-    /// <summary>The zip entry in which ML.NET's OnnxTransformer saves its graph (a length-prefixed byte array).</summary>
-    private const string OnnxModelEntry = "OnnxModel";
-
     /// <summary>
     /// <paramref name="model"/> with its ONNX steps batched (nested chains included, every step's scope kept), or
     /// <paramref name="model"/> itself when there is nothing to batch. On failure, the steps already wrapped are released.
@@ -22,7 +18,7 @@ internal static class BatchedPipeline
     public static ITransformer Wrap(ModelOperationsCatalog catalog, ITransformer model)
     {
         if (model is OnnxTransformer onnx)
-            return ReadGraph(catalog, onnx) is byte[] graph && BatchedOnnxTransformer.TryCreate(onnx, graph) is { } batched ? batched : model;
+            return OnnxStepGraph.Read(catalog, onnx) is byte[] graph && BatchedOnnxTransformer.TryCreate(onnx, graph) is { } batched ? batched : model;
         // ML.NET loads every chain, nested ones included, as TransformerChain<ITransformer>.
         if (model is not TransformerChain<ITransformer> chain) return model;
 
@@ -62,19 +58,4 @@ internal static class BatchedPipeline
         TransformerChain<ITransformer> chain => chain.SelectMany(OnnxSteps),
         _ => Array.Empty<OnnxTransformer>(),
     };
-
-    /// <summary>The graph a loaded OnnxTransformer runs, read back from its own saved form; null if not found.</summary>
-    public static byte[]? ReadGraph(ModelOperationsCatalog catalog, OnnxTransformer onnx)
-    {
-        using var file = new MemoryStream();
-        catalog.Save(onnx, null, file);
-        file.Position = 0;
-        using var zip = new ZipArchive(file, ZipArchiveMode.Read);
-        ZipArchiveEntry? entry = zip.Entries.SingleOrDefault(e => e.Name == OnnxModelEntry);
-        if (entry is null) return null;
-        using var reader = new BinaryReader(entry.Open());
-        int length = reader.ReadInt32();
-        byte[] graph = reader.ReadBytes(length);
-        return graph.Length == length && length > 0 ? graph : null;
-    }
 }

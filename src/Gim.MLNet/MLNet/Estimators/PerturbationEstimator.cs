@@ -61,7 +61,7 @@ public abstract class PerturbationEstimator<TModel, TTransformer> : IEstimator<T
     {
         ArgumentNullException.ThrowIfNull(input);
         PerturbationInputColumns.Check(input.Schema, Options, training: true);
-        if (validation is not null) CheckValidation(validation.Schema);
+        if (validation is not null) PerturbationInputColumns.Check(validation.Schema, Options, "Validation data", nameof(validation));
         using IChannel channel = _host.Start($"Training {Method}");
         PerturbationOptions resolved = Options.Clone();
         resolved.Seed ??= _host.Rand.Next();
@@ -88,18 +88,6 @@ public abstract class PerturbationEstimator<TModel, TTransformer> : IEstimator<T
         {
             model.Dispose();
             throw;
-        }
-    }
-
-    private void CheckValidation(DataViewSchema schema)
-    {
-        try
-        {
-            PerturbationInputColumns.Check(schema, Options, training: true);
-        }
-        catch (ArgumentOutOfRangeException e)
-        {
-            throw new ArgumentOutOfRangeException("validation", $"Validation data: {e.Message.Split(" (Parameter")[0]}");
         }
     }
 

@@ -14,14 +14,26 @@ internal static class PerturbationInputColumns
     public const string FloatVector = "a known-size vector of Single (float)";
     private const string ContextTypes = "a key, string (Text) or integer column";
 
+    /// <summary>Which data a message is about: no prefix and parameter "inputSchema" for the estimator's input.</summary>
+    /// <param name="Prefix">Put before every message ("Validation data: ").</param>
+    /// <param name="ParamName">The exceptions' parameter name.</param>
+    private sealed record Source(string Prefix, string ParamName)
+    {
+        public static readonly Source Input = new("", "inputSchema");
+    }
+
     /// <summary>What the checks need to know about a column, whichever schema it came from.</summary>
     private sealed record Shape(string Name, SchemaShape.Column.VectorKind Kind, DataViewType ItemType, bool IsKey);
 
     public static void Check(SchemaShape input, PerturbationOptions options, bool training) =>
-        Check(input.Select(c => new Shape(c.Name, c.Kind, c.ItemType, c.IsKey)).ToList(), options, training);
+        Check(input.Select(c => new Shape(c.Name, c.Kind, c.ItemType, c.IsKey)).ToList(), options, training, Source.Input);
 
     public static void Check(DataViewSchema input, PerturbationOptions options, bool training) =>
-        Check(input.Where(c => !c.IsHidden).Select(ShapeOf).ToList(), options, training);
+        Check(input.Where(c => !c.IsHidden).Select(ShapeOf).ToList(), options, training, Source.Input);
+
+    /// <summary>The training checks on a second data set (validation rows): messages start "<paramref name="name"/>: ", parameter <paramref name="paramName"/>.</summary>
+    public static void Check(DataViewSchema input, PerturbationOptions options, string name, string paramName) =>
+        Check(input.Where(c => !c.IsHidden).Select(ShapeOf).ToList(), options, training: true, new Source($"{name}: ", paramName));
 
     public static bool IsInteger(Type t) =>
         t == typeof(sbyte) || t == typeof(byte) || t == typeof(short) || t == typeof(ushort) ||
@@ -38,50 +50,50 @@ internal static class PerturbationInputColumns
         return new Shape(c.Name, SchemaShape.Column.VectorKind.Scalar, c.Type, c.Type is KeyDataViewType);
     }
 
-    private static void Check(IReadOnlyList<Shape> input, PerturbationOptions options, bool training)
+    private static void Check(IReadOnlyList<Shape> input, PerturbationOptions options, bool training, Source source)
     {
-        CheckFloatVector(input, options.FeatureColumnName, "features");
+        CheckFloatVector(input, options.FeatureColumnName, "features", source);
         if (training || options.ReadsMeasurementsAtPrediction)
-            CheckFloatVector(input, options.MeasurementsColumnName, training ? "measurements" : "control cells for counterfactuals");
+            CheckFloatVector(input, options.MeasurementsColumnName, training ? "measurements" : "control cells for counterfactuals", source);
         if (!training) return;
-        Shape context = Find(input, options.ContextColumnName, "context", ContextTypes);
+        Shape context = Find(input, options.ContextColumnName, "context", ContextTypes, source);
         if (context.Kind != SchemaShape.Column.VectorKind.Scalar || !IsContextType(context.ItemType))
-            throw Mismatch(options.ContextColumnName, "context", ContextTypes, context);
+            throw Mismatch(options.ContextColumnName, "context", ContextTypes, context, source);
         if (options.GroupColumnName is string groupName)
         {
-            Shape group = Find(input, groupName, "perturbation group", ContextTypes);
+            Shape group = Find(input, groupName, "perturbation group", ContextTypes, source);
             if (group.Kind != SchemaShape.Column.VectorKind.Scalar || !IsContextType(group.ItemType))
-                throw Mismatch(groupName, "perturbation group", ContextTypes, group);
+                throw Mismatch(groupName, "perturbation group", ContextTypes, group, source);
         }
         if (options.ControlContextValue is null)
         {
             if (string.IsNullOrWhiteSpace(options.ControlColumnName))
                 throw new ArgumentException($"{options.GetType().Name}: set ControlColumnName (a Boolean column) or ControlContextValue (the context value of the controls); training needs control cells.", nameof(options));
-            Shape control = Find(input, options.ControlColumnName, "control flag", "a Boolean column");
+            Shape control = Find(input, options.ControlColumnName, "control flag", "a Boolean column", source);
             if (control.Kind != SchemaShape.Column.VectorKind.Scalar || control.IsKey || control.ItemType != BooleanDataViewType.Instance)
-                throw Mismatch(options.ControlColumnName, "control flag", "a Boolean column", control);
+                throw Mismatch(options.ControlColumnName, "control flag", "a Boolean column", control, source);
         }
     }
 
-    private static void CheckFloatVector(IReadOnlyList<Shape> input, string name, string role)
+    private static void CheckFloatVector(IReadOnlyList<Shape> input, string name, string role, Source source)
     {
-        Shape column = Find(input, name, role, FloatVector);
+        Shape column = Find(input, name, role, FloatVector, source);
         if (column.Kind != SchemaShape.Column.VectorKind.Vector || column.IsKey || column.ItemType != NumberDataViewType.Single)
-            throw Mismatch(name, role, FloatVector, column);
+            throw Mismatch(name, role, FloatVector, column, source);
     }
 
-    private static Shape Find(IReadOnlyList<Shape> input, string name, string role, string expected)
+    private static Shape Find(IReadOnlyList<Shape> input, string name, string role, string expected, Source source)
     {
         // The last column of a name is the visible one (ML.NET hides earlier ones).
         Shape? column = input.LastOrDefault(c => c.Name == name);
         if (column is not null) return column;
         string available = string.Join(", ", input.Select(c => $"'{c.Name}'").Distinct());
-        throw new ArgumentOutOfRangeException("inputSchema",
-            $"Column '{name}' ({role}) was not found in the input; expected {expected}. Available columns: {available}.");
+        throw new ArgumentOutOfRangeException(source.ParamName,
+            $"{source.Prefix}Column '{name}' ({role}) was not found in the input; expected {expected}. Available columns: {available}.");
     }
 
-    private static ArgumentOutOfRangeException Mismatch(string name, string role, string expected, Shape found) =>
-        new("inputSchema", $"Column '{name}' ({role}): expected {expected}; found {Describe(found)}.{Hint(expected, found)}");
+    private static ArgumentOutOfRangeException Mismatch(string name, string role, string expected, Shape found, Source source) =>
+        new(source.ParamName, $"{source.Prefix}Column '{name}' ({role}): expected {expected}; found {Describe(found)}.{Hint(expected, found)}");
 
     // ML.NET types a vector declared with length 0 as variable-size, so "no features" surfaces as this mismatch.
     private static string Hint(string expected, Shape found) =>

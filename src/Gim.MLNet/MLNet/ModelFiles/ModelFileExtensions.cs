@@ -89,7 +89,7 @@ public static class ModelFileExtensions
         ITransformer model = Load(catalog, stream, path, out _, loaded => loaded);
         try
         {
-            var graphs = BatchedPipeline.OnnxSteps(model).Select(step => BatchedPipeline.ReadGraph(catalog, step)).OfType<byte[]>().ToList();
+            var graphs = BatchedPipeline.OnnxSteps(model).Select(step => OnnxStepGraph.Read(catalog, step)).OfType<byte[]>().ToList();
             if (graphs.Count == 0)
                 throw new InvalidDataException($"{path}: the pipeline has no ONNX step, so no GIM to explain; expected a pipeline ending in mlContext.Perturbation().Trainers.Gim(...).");
             // The last step that carries parameters (damaged parameters fail, naming the step); when none does, the
