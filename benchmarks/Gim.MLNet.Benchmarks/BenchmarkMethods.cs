@@ -32,9 +32,10 @@ internal static class BenchmarkMethods
         "two-stage" => data => new TwoStageCausalTrainer(new TwoStageCausalOptions { Seed = seed }).Fit(data),
         "gim-linear" => data => new GimTrainer(gim) { Log = log }.Fit(data),
         "gim-nonlinear" => data => new GimTrainer(Nonlinear(gim)) { Log = log }.Fit(data),
-        "gim-linear-cv" => data => FitWithInnerCv(data, gim, seed, log),
-        "gim-linear-shrink" => data => FitWithShrinkage(data, gim, seed, log, gated: false),
-        "gim-linear-gated" => data => FitWithShrinkage(data, gim, seed, log, gated: true),
+        // The 0.3.0 experiments, as recorded (docs/results.md): GIM without its 0.4.0 calibration, which they replace.
+        "gim-linear-cv" => data => FitWithInnerCv(data, Uncalibrated(gim), seed, log),
+        "gim-linear-shrink" => data => FitWithShrinkage(data, Uncalibrated(gim), seed, log, gated: false),
+        "gim-linear-gated" => data => FitWithShrinkage(data, Uncalibrated(gim), seed, log, gated: true),
         _ => throw new ArgumentException($"unknown method '{name}'; known: {string.Join(", ", All.Concat(Experimental))}"),
     };
 
@@ -137,6 +138,13 @@ internal static class BenchmarkMethods
             Interventions = p.Interventions, SkipWeight = Rows(p.SkipWeight), SkipBias = bias, HiddenLayers = p.HiddenLayers,
             FromHiddenWeight = p.FromHiddenWeight is null ? null : Rows(p.FromHiddenWeight),
         };
+    }
+
+    private static GimOptions Uncalibrated(GimOptions gim)
+    {
+        GimOptions o = gim.Clone();
+        o.CalibrationFolds = 0;
+        return o;
     }
 
     private static GimOptions Nonlinear(GimOptions gim)

@@ -16,6 +16,7 @@ internal sealed class CompareArguments
         "               [--graph-threshold 0.3] [--variables 20] [--nonlinear] [--cyclic]\n" +
         "               GIM overrides: [--lambda-t X] [--control-target-weight X] [--lambda-b X] [--depth N] [--width N] [--lr X] [--steps N]\n" +
         "                              [--weight-decay X] [--draws N] [--straight-through] [--shift-scale]\n" +
+        "                              [--calibration-folds N] (0 = off; default 3) [--calibration-step-fraction X] [--no-shift-sampling]\n" +
         "                              [--warm-start] (gim-linear: start from the two-stage solution)\n" +
         "               gim-nonlinear: [--no-linear-term] [--hidden-width N] [--cell-batch N] [--contraction X]\n" +
         "               [--log] (print GIM's training progress)\n" +
@@ -65,10 +66,13 @@ internal sealed class CompareArguments
                 case "weight-decay": o.WeightDecay = v; break;
                 case "draws": o.RelaxationDraws = (int)v; break;
                 case "control-target-weight": o.ControlTargetWeight = v; break;
+                case "calibration-folds": o.CalibrationFolds = (int)v; break;
+                case "calibration-step-fraction": o.CalibrationStepFraction = v; break;
             }
         }
         if (_gim.ContainsKey("straight-through")) o.StraightThrough = true;
         if (_gim.ContainsKey("shift-scale")) o.Interventions = InterventionKind.ShiftScale;
+        if (_gim.ContainsKey("no-shift-sampling")) o.SampleShiftUncertainty = false;
         if (_gim.ContainsKey("no-linear-term")) o.Nonlinear.LinearTerm = false;
         if (_gim.TryGetValue("hidden-width", out string? width)) o.Nonlinear.HiddenWidth = int.Parse(width, CultureInfo.InvariantCulture);
         if (_gim.TryGetValue("cell-batch", out string? cells)) o.Nonlinear.CellBatchSize = int.Parse(cells, CultureInfo.InvariantCulture);
@@ -114,12 +118,23 @@ internal sealed class CompareArguments
                 case "--straight-through": a._gim["straight-through"] = "1"; break;
                 case "--shift-scale": a._gim["shift-scale"] = "1"; break;
                 case "--no-linear-term": a._gim["no-linear-term"] = "1"; break;
+                case "--no-shift-sampling": a._gim["no-shift-sampling"] = "1"; break;
                 case "--warm-start": a.WarmStart = true; break;
                 case "--log": a.Log = true; break;
                 case "--panel": a.Panel = true; break;
                 case "--families":
                     foreach (string family in Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
                         a.Families.Add(HillScreenPanel.Family(family).Name); // an unknown name lists the known ones
+                    break;
+                case "--calibration-step-fraction":
+                    string share = Next();
+                    Number(arg, share, v => v > 0 && v <= 1, "a number in (0, 1]");
+                    a._gim["calibration-step-fraction"] = share;
+                    break;
+                case "--calibration-folds":
+                    string n = Next();
+                    Whole(arg, n, 0);
+                    a._gim[arg[2..]] = n;
                     break;
                 case "--hidden-width" or "--cell-batch" or "--width" or "--steps" or "--draws":
                     string count = Next();

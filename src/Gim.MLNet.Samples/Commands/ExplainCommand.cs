@@ -68,14 +68,19 @@ internal sealed class ExplainCommand : Command<ExplainCommand.Settings>
         InterventionExplanation[] explanations = queries.Select(model.Explain).ToArray();
 
         string R(float v) => v.ToString("R", CultureInfo.InvariantCulture);
-        var csv = new StringBuilder("query,variable,target_probability,map_target,shift,log_scale_change,total_effect\n");
+        // The last four columns are empty for a model fitted without calibration (GimOptions.CalibrationFolds = 0).
+        var csv = new StringBuilder("query,variable,target_probability,map_target,shift,log_scale_change,total_effect,familiarity,shift_sd,shift_lower_90,shift_upper_90\n");
         for (int q = 0; q < explanations.Length; q++)
         {
             InterventionExplanation e = explanations[q];
+            (float Lower, float Upper)[]? intervals = e.ShiftIntervals(0.9);
             for (int j = 0; j < model.VariableCount; j++)
                 csv.Append(q).Append(',').Append(CsvField.Quote(model.VariableNames[j])).Append(',').Append(R(e.TargetProbabilities[j])).Append(',')
                    .Append(e.MapTargets[j] ? 1 : 0).Append(',').Append(R(e.Shift[j])).Append(',')
-                   .Append(e.LogScaleChange is null ? "" : R(e.LogScaleChange[j])).Append(',').Append(R(e.TotalEffect[j])).Append('\n');
+                   .Append(e.LogScaleChange is null ? "" : R(e.LogScaleChange[j])).Append(',').Append(R(e.TotalEffect[j])).Append(',')
+                   .Append(e.Familiarity is double w ? w.ToString("R", CultureInfo.InvariantCulture) : "").Append(',')
+                   .Append(e.ShiftStandardDeviation is { } sd ? R(sd[j]) : "").Append(',')
+                   .Append(intervals is null ? "" : R(intervals[j].Lower)).Append(',').Append(intervals is null ? "" : R(intervals[j].Upper)).Append('\n');
         }
         AtomicFile.WriteAllText(output, csv.ToString());
 

@@ -21,7 +21,7 @@ internal sealed record InputColumn(string Name, DataViewType Type)
 }
 
 /// <summary>What one request row gets back (original units; samples only when asked for).</summary>
-internal sealed record RowPrediction(float[] Mean, float[]? TargetProbabilities, float[] Shift, float[][]? Samples);
+internal sealed record RowPrediction(float[] Mean, float[]? TargetProbabilities, float[] Shift, float[][]? Samples, float[]? MeanSd = null);
 
 /// <summary>
 /// The saved pipeline, loaded once and checked at start-up, shared by every request. The steps before the model
@@ -39,7 +39,7 @@ internal sealed class ServedModel : IDisposable
     private readonly InferenceSession _session;
     private readonly (string Name, int Width)[] _graphInputs;
     private readonly string _sampleOutput, _meanOutput, _shiftOutput;
-    private readonly string? _targetsOutput;
+    private readonly string? _targetsOutput, _meanSdOutput;
 
     private ServedModel(string path, ITransformer pipeline, ITransformer featurizers, InferenceSession session, IReadOnlyList<InputColumn> inputs,
         (string, int)[] graphInputs, IReadOnlyDictionary<string, string> metadata, string producer, string description)
@@ -61,6 +61,7 @@ internal sealed class ServedModel : IDisposable
         _shiftOutput = Role("shift", "Shift");
         string targets = Role("targets", "TargetProbabilities");
         _targetsOutput = session.OutputMetadata.ContainsKey(targets) ? targets : null;
+        _meanSdOutput = metadata.TryGetValue("gim.output.mean-sd", out string? meanSd) && session.OutputMetadata.ContainsKey(meanSd) ? meanSd : null;
         foreach (string output in new[] { _sampleOutput, _meanOutput, _shiftOutput })
             if (!session.OutputMetadata.ContainsKey(output))
                 throw new ServingStartupException($"{path}: the model's ONNX graph has no output '{output}'; its outputs are {string.Join(", ", session.OutputMetadata.Keys)}.");
@@ -80,6 +81,9 @@ internal sealed class ServedModel : IDisposable
 
     /// <summary>Whether the model outputs target probabilities (GIM does; most peers do not).</summary>
     public bool HasTargets => _targetsOutput is not null;
+
+    /// <summary>Whether the model outputs the standard deviation of its predicted means (GIM 0.4.0 and later).</summary>
+    public bool HasMeanSd => _meanSdOutput is not null;
 
     /// <summary>Whether the file carries the parameters that Gim.MLNet's LoadGimModel and `explain` need.</summary>
     public bool HasExplanation { get; }
@@ -241,7 +245,10 @@ internal sealed class ServedModel : IDisposable
                 inputs.Add(OrtValue.CreateTensorValueFromMemory(values, new long[] { n, width }));
             }
             if (errors.Count > 0) return null;
-            string[] outputNames = _targetsOutput is null ? new[] { _meanOutput, _shiftOutput, _sampleOutput } : new[] { _meanOutput, _shiftOutput, _sampleOutput, _targetsOutput };
+            var names = new List<string> { _meanOutput, _shiftOutput, _sampleOutput };
+            if (_targetsOutput is not null) names.Add(_targetsOutput);
+            if (_meanSdOutput is not null) names.Add(_meanSdOutput);
+            string[] outputNames = names.ToArray();
             using var runOptions = new RunOptions();
             using IDisposableReadOnlyCollection<OrtValue> outputs = _session.Run(runOptions, _graphInputs.Select(g => g.Name).ToArray(), inputs, outputNames);
             foreach (var (output, k) in outputs.Select((o, k) => (o, k)))
@@ -249,14 +256,17 @@ internal sealed class ServedModel : IDisposable
                     throw new InvalidOperationException($"{Path}: the model's output '{outputNames[k]}' has {output.GetTensorDataAsSpan<float>().Length} values for {n} rows; expected {n} × {d}.");
             ReadOnlySpan<float> mean = outputs[0].GetTensorDataAsSpan<float>(), shift = outputs[1].GetTensorDataAsSpan<float>(), sample = outputs[2].GetTensorDataAsSpan<float>();
             ReadOnlySpan<float> targets = _targetsOutput is null ? default : outputs[3].GetTensorDataAsSpan<float>();
+            ReadOnlySpan<float> meanSd = _meanSdOutput is null ? default : outputs[outputNames.Length - 1].GetTensorDataAsSpan<float>();
             var result = new RowPrediction[rows.Count];
             for (int r = 0; r < rows.Count; r++)
             {
                 int first = r * repeats * d; // < n·d, which ONNX Runtime held in one tensor
                 float[][]? drawn = samples == 0 ? null : new float[samples][];
                 for (int s = 0; s < samples; s++) drawn![s] = sample.Slice(first + s * d, d).ToArray();
+                // A GIM fitted without calibration outputs NaN standard deviations: "unknown", answered as null.
+                float[]? sd = _meanSdOutput is null || float.IsNaN(meanSd[first]) ? null : meanSd.Slice(first, d).ToArray();
                 var prediction = new RowPrediction(mean.Slice(first, d).ToArray(), _targetsOutput is null ? null : targets.Slice(first, d).ToArray(),
-                    shift.Slice(first, d).ToArray(), drawn);
+                    shift.Slice(first, d).ToArray(), drawn, sd);
                 if (NonFinite(prediction) is string what) Error(r, what);
                 result[r] = prediction;
             }
@@ -278,7 +288,7 @@ internal sealed class ServedModel : IDisposable
     /// <summary>What of a prediction is not finite, naming the variable; null when all of it is.</summary>
     private string? NonFinite(RowPrediction p)
     {
-        foreach (var (values, what) in new[] { (p.Mean, "predicted mean"), (p.Shift, "shift"), (p.TargetProbabilities, "target probability") }
+        foreach (var (values, what) in new[] { (p.Mean, "predicted mean"), (p.Shift, "shift"), (p.TargetProbabilities, "target probability"), (p.MeanSd, "mean's standard deviation") }
                      .Concat((p.Samples ?? Array.Empty<float[]>()).Select((s, k) => ((float[]?)s, $"sample {k}"))))
         {
             int bad = values is null ? -1 : FirstNonFinite(values);

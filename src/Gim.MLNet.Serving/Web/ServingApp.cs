@@ -86,7 +86,8 @@ internal static class ServingApp
         features = model.FeatureNames,
         inputs = model.Inputs.Select(i => new { name = i.Name, type = i.Description }),
         requestForms = PredictRequest.FeaturesForm(model) ? new[] { "rows", "features" } : new[] { "rows" },
-        outputs = model.HasTargets ? new[] { "mean", "targetProbabilities", "shift", "samples" } : new[] { "mean", "shift", "samples" },
+        outputs = (model.HasTargets ? new[] { "mean", "targetProbabilities", "shift", "samples" } : new[] { "mean", "shift", "samples" })
+            .Concat(model.HasMeanSd ? new[] { "meanSd" } : Array.Empty<string>()),
         explanation = model.HasExplanation,
         counterfactual = model.IsCounterfactual,
         limits = new { limits.MaxRequestBytes, limits.MaxRows, limits.MaxSamples, limits.MaxPredictedCells, limits.MaxPredictedValues },

@@ -56,7 +56,7 @@ public abstract class PerturbationModel : IDisposable
     public Standardizer FeatureStandardizer { get; }
 
     /// <summary>Wall time of training.</summary>
-    public TimeSpan FitTime { get; }
+    public TimeSpan FitTime { get; private protected set; }
 
     /// <summary>Draws <paramref name="count"/> cells (original units) predicted for these features.</summary>
     /// <param name="features">The perturbation's raw features (length <see cref="FeatureCount"/>).</param>
@@ -67,6 +67,14 @@ public abstract class PerturbationModel : IDisposable
     /// <summary>The predicted mean E[x | γ] (original units).</summary>
     /// <param name="features">The perturbation's raw features.</param>
     public abstract float[] PredictMean(float[] features);
+
+    /// <summary>
+    /// The standard deviation of the predicted mean of each variable (original units): the method's own measure of how
+    /// far the true mean may lie from <see cref="PredictMean"/>; null for the methods without one (every peer, and GIM
+    /// fitted without calibration).
+    /// </summary>
+    /// <param name="features">The perturbation's raw features.</param>
+    public virtual float[]? PredictMeanStandardDeviation(float[] features) => null;
 
     /// <summary>True when the method has a notion of targets (<see cref="TargetProbabilities"/> is not null): GIM and TwoStageCausal.</summary>
     public virtual bool HasTargets => false;

@@ -87,9 +87,12 @@ public abstract class PerturbationOptions
     internal virtual bool ReadsMeasurementsAtPrediction => false;
 
     /// <summary>The output columns, in the order the transformer writes them.</summary>
-    internal string[] OutputColumnNames() => WritesTargetProbabilities
+    internal string[] OutputColumnNames() => (WritesTargetProbabilities
         ? new[] { SampleColumnName, PredictedMeanColumnName, TargetProbabilitiesColumnName, ShiftColumnName }
-        : new[] { SampleColumnName, PredictedMeanColumnName, ShiftColumnName };
+        : new[] { SampleColumnName, PredictedMeanColumnName, ShiftColumnName }).Concat(AdditionalOutputColumns().Select(c => c.Name)).ToArray();
+
+    /// <summary>Output columns a method writes after the common ones, with the setting that names each (GIM: the predicted mean's standard deviation).</summary>
+    private protected virtual IEnumerable<(string Name, string Property)> AdditionalOutputColumns() => Array.Empty<(string, string)>();
 
     /// <summary>Checks every setting and throws <see cref="ArgumentOutOfRangeException"/> (or <see cref="ArgumentException"/>) naming the first one that is wrong.</summary>
     public virtual void Validate()
@@ -107,7 +110,7 @@ public abstract class PerturbationOptions
             (FeatureColumnName, nameof(FeatureColumnName)), (MeasurementsColumnName, nameof(MeasurementsColumnName)),
             (ContextColumnName, nameof(ContextColumnName)), (SampleColumnName, nameof(SampleColumnName)),
             (PredictedMeanColumnName, nameof(PredictedMeanColumnName)), (TargetProbabilitiesColumnName, nameof(TargetProbabilitiesColumnName)),
-            (ShiftColumnName, nameof(ShiftColumnName)) })
+            (ShiftColumnName, nameof(ShiftColumnName)) }.Concat(AdditionalOutputColumns()))
             if (string.IsNullOrWhiteSpace(value))
                 throw new ArgumentException($"{name}.{property} must name a column.", "options");
         var names = OutputColumnNames().Append(FeatureColumnName).ToList();

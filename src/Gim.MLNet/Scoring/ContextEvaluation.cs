@@ -18,9 +18,10 @@ namespace Gim.MLNet.Scoring;
 /// <param name="PearsonDelta">Correlation of predicted and observed mean shifts from the control mean; NaN for a control context, or when either shift is constant across variables.</param>
 /// <param name="PearsonDeltaPerturbed">The same correlation with the shifts measured from the training perturbations' mean; NaN when that mean is not given, for a control context, or when either shift is constant.</param>
 /// <param name="Nlpd">Negative log predictive density per observed cell (control-standardised space); NaN for a method without a density.</param>
+/// <param name="Coverage90">Share of variables whose observed mean lies in the method's 90% interval; NaN for a method without a predictive standard deviation.</param>
 public sealed record ContextEvaluation(string Context, bool IsControl, int Rows, double Mmd, double MmdUnbiased, double MmdMedian,
     double Energy, double Sinkhorn, double MeanRmse, double RSquared, double RSquaredTopK, double PearsonDelta,
-    double PearsonDeltaPerturbed = double.NaN, double Nlpd = double.NaN)
+    double PearsonDeltaPerturbed = double.NaN, double Nlpd = double.NaN, double Coverage90 = double.NaN)
 {
     /// <summary>The value of a metric by its <see cref="PerturbationMetrics"/> name; NaN for a pooled (target) metric.</summary>
     /// <param name="metric">A metric name.</param>
@@ -37,6 +38,7 @@ public sealed record ContextEvaluation(string Context, bool IsControl, int Rows,
         PerturbationMetrics.PearsonDelta => PearsonDelta,
         PerturbationMetrics.PearsonDeltaPerturbed => PearsonDeltaPerturbed,
         PerturbationMetrics.Nlpd => Nlpd,
+        PerturbationMetrics.Coverage90 => Coverage90,
         _ => double.NaN,
     };
 }

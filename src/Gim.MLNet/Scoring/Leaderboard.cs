@@ -61,6 +61,7 @@ public sealed class Leaderboard
         {
             double v = row.Value(split, metric);
             if (double.IsNaN(v)) continue;
+            if (PerturbationMetrics.Nominal(metric) is double nominal) v = Math.Abs(v - nominal);
             if (best is null || (lower ? v < bestValue : v > bestValue)) (best, bestValue) = (row, v);
         }
         return best;

@@ -155,7 +155,9 @@ public static class ModelComparison
             PerturbationContext context = split.Contexts[c];
             float[,] predicted = model.Sample(context.Features, context.SampleCount, unchecked(seed * 100_003 + c));
             double[]? pi = model.TargetProbabilities(context.Features)?.Select(p => (double)p).ToArray();
-            contexts.Add(new ScoredContext(context.Name, context.IsControl, context.Samples, predicted, pi));
+            double[]? sd = model.PredictMeanStandardDeviation(context.Features)?.Select(v => (double)v).ToArray();
+            double[]? mean = sd is null ? null : model.PredictMean(context.Features).Select(v => (double)v).ToArray();
+            contexts.Add(new ScoredContext(context.Name, context.IsControl, context.Samples, predicted, pi, PredictedMean: mean, MeanStandardDeviation: sd));
         }
         return contexts;
     }

@@ -37,8 +37,11 @@ public sealed record PairedComparison(string Method, string Baseline, string Spl
         IReadOnlyDictionary<int, double> methodValues, IReadOnlyDictionary<int, double> baselineValues)
     {
         bool lower = PerturbationMetrics.IsLowerBetter(PerturbationMetrics.Unlabel(metric));
+        // A calibration metric (coverage90) is compared by its distance from the nominal value: the closer one wins.
+        double? nominal = PerturbationMetrics.Nominal(PerturbationMetrics.Unlabel(metric));
+        double Value(double v) => nominal is double n ? Math.Abs(v - n) : v;
         var pairs = methodValues.Keys.Intersect(baselineValues.Keys).OrderBy(s => s)
-            .Select(s => (A: methodValues[s], B: baselineValues[s])).Where(p => !double.IsNaN(p.A) && !double.IsNaN(p.B)).ToList();
+            .Select(s => (A: Value(methodValues[s]), B: Value(baselineValues[s]))).Where(p => !double.IsNaN(p.A) && !double.IsNaN(p.B)).ToList();
         int n = pairs.Count;
         if (n == 0) return new PairedComparison(method, baseline, split, metric, 0, double.NaN, double.NaN, double.NaN, 0, 0, 0);
         double[] differences = pairs.Select(p => p.A - p.B).ToArray();

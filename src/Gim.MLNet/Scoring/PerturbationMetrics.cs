@@ -47,6 +47,14 @@ public static class PerturbationMetrics
     /// </summary>
     public const string Nlpd = "nlpd";
 
+    /// <summary>
+    /// The share of variables whose observed mean lies in the method's central 90% interval for it (predicted mean ±
+    /// 1.645·√(sd² + se²), sd the method's standard deviation of the mean, se the observed mean's standard error), for
+    /// methods with a predictive standard deviation (a calibrated GIM). Calibrated near 0.90: neither direction is
+    /// better (<see cref="Nominal"/>); tables mark the value closest to 0.90.
+    /// </summary>
+    public const string Coverage90 = "coverage90";
+
     /// <summary>AUROC of the target probabilities over all (perturbed context, variable) pairs. Higher is better.</summary>
     public const string TargetAuroc = "target_auroc";
 
@@ -74,14 +82,14 @@ public static class PerturbationMetrics
     /// <summary>Every metric an evaluation can report, in the order tables show them.</summary>
     public static IReadOnlyList<string> All { get; } = Array.AsReadOnly(new[]
     {
-        Mmd, MmdUnbiased, MmdMedian, Energy, Sinkhorn, MeanRmse, RSquared, RSquaredTopK, PearsonDelta, PearsonDeltaPerturbed, Nlpd,
+        Mmd, MmdUnbiased, MmdMedian, Energy, Sinkhorn, MeanRmse, RSquared, RSquaredTopK, PearsonDelta, PearsonDeltaPerturbed, Nlpd, Coverage90,
         TargetAuroc, TargetAuprc, TargetF1,
     });
 
     /// <summary>The metrics computed per context and averaged over contexts (the others are pooled).</summary>
     public static IReadOnlyList<string> PerContext { get; } = Array.AsReadOnly(new[]
     {
-        Mmd, MmdUnbiased, MmdMedian, Energy, Sinkhorn, MeanRmse, RSquared, RSquaredTopK, PearsonDelta, PearsonDeltaPerturbed, Nlpd,
+        Mmd, MmdUnbiased, MmdMedian, Energy, Sinkhorn, MeanRmse, RSquared, RSquaredTopK, PearsonDelta, PearsonDeltaPerturbed, Nlpd, Coverage90,
     });
 
     /// <summary>The metrics of a learned graph against the true one, in table order (reported under the split name "graph").</summary>
@@ -103,12 +111,22 @@ public static class PerturbationMetrics
     public static string Unlabel(string label) =>
         label.StartsWith("r2_top", StringComparison.Ordinal) && int.TryParse(label.AsSpan(6), out _) ? RSquaredTopK : label;
 
-    /// <summary>True when a smaller value of <paramref name="metric"/> is better.</summary>
+    /// <summary>The value a calibration metric should have (0.90 for <see cref="Coverage90"/>); null for the others.</summary>
+    /// <param name="metric">A metric name from this class.</param>
+    public static double? Nominal(string metric) => metric == Coverage90 ? 0.90 : null;
+
+    /// <summary>
+    /// True when a smaller value of <paramref name="metric"/> is better; for a metric with a <see cref="Nominal"/> value,
+    /// true meaning a smaller distance from it is better (the leaderboard's best and the paired comparisons compare
+    /// distances; a hyperparameter search refuses such a metric).
+    /// </summary>
     /// <param name="metric">A metric name from this class.</param>
     /// <exception cref="ArgumentException">The name is not one of this class's metrics.</exception>
     public static bool IsLowerBetter(string metric) => metric switch
     {
         Mmd or MmdUnbiased or MmdMedian or Energy or Sinkhorn or MeanRmse or Nlpd or Shd or FitSeconds or PredictSeconds => true,
+        // Best at its nominal value (Nominal); "lower" orders by the distance from it.
+        Coverage90 => true,
         RSquared or RSquaredTopK or PearsonDelta or PearsonDeltaPerturbed or TargetAuroc or TargetAuprc or TargetF1 or EdgeAuroc or EdgeAuprc => false,
         _ => throw new ArgumentException($"Unknown metric '{metric}'; known metrics: {string.Join(", ", All.Concat(Graph).Append(FitSeconds).Append(PredictSeconds))}.", nameof(metric)),
     };

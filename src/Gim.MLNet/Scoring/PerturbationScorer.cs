@@ -51,6 +51,7 @@ public static class PerturbationScorer
             if (metric == PerturbationMetrics.Sinkhorn && options.SinkhornEpsilon is null) continue;
             if (metric == PerturbationMetrics.PearsonDeltaPerturbed && perturbedMean is null) continue;
             if (metric == PerturbationMetrics.Nlpd && contexts.All(c => c.LogDensities is null)) continue;
+            if (metric == PerturbationMetrics.Coverage90 && contexts.All(c => c.MeanStandardDeviation is null)) continue;
             metrics[metric] = AverageDefined(perContext.Select(c => c[metric]));
         }
         int pairs = AddTargetMetrics(contexts, options, metrics, d);
@@ -100,7 +101,29 @@ public static class PerturbationScorer
             PearsonDelta: context.IsControl ? double.NaN : MeanMetrics.PearsonDelta(predictedMean, observedMean, controlMean),
             PearsonDeltaPerturbed: context.IsControl || perturbedMean is null ? double.NaN : MeanMetrics.PearsonDelta(predictedMean, observedMean, perturbedMean),
             // log p(z) = log p(x) + Σ_j log scale_j: the density of the standardised cell, so that nlpd is in the evaluation space.
-            Nlpd: context.LogDensities is { } logDensity ? -(logDensity.Average() + statistics.Scale.Sum(Math.Log)) : double.NaN);
+            Nlpd: context.LogDensities is { } logDensity ? -(logDensity.Average() + statistics.Scale.Sum(Math.Log)) : double.NaN,
+            Coverage90: Coverage(context, statistics, q, observedMean));
+    }
+
+    /// <summary>The share of variables whose observed mean lies within 1.645·√(sd² + se²) of the predicted mean (standardised units).</summary>
+    private static double Coverage(ScoredContext context, ControlStatistics statistics, float[,] observed, double[] observedMean)
+    {
+        // Like the shift metrics, only for perturbed contexts: a control's features are no training perturbation's.
+        if (context.IsControl || context.PredictedMean is not { } mean || context.MeanStandardDeviation is not { } sd) return double.NaN;
+        int d = observedMean.Length, n = observed.GetLength(0);
+        if (mean.Length != d || sd.Length != d)
+            throw new ArgumentException($"Context '{context.Name}': {mean.Length} predicted means and {sd.Length} standard deviations; expected one per variable ({d}).");
+        double z = Runtime.NormalDistribution.HalfWidth(0.90);
+        int inside = 0;
+        for (int j = 0; j < d; j++)
+        {
+            double variance = 0;
+            for (int i = 0; i < n; i++) variance += (observed[i, j] - observedMean[j]) * (observed[i, j] - observedMean[j]);
+            double se2 = n > 1 ? variance / (n - 1) / n : 0;
+            double predicted = (mean[j] - statistics.Mean[j]) / statistics.Scale[j], s = sd[j] / statistics.Scale[j];
+            if (Math.Abs(observedMean[j] - predicted) <= z * Math.Sqrt(s * s + se2)) inside++;
+        }
+        return (double)inside / d;
     }
 
     /// <summary>Pools π against the true targets over every non-control context (BENCHMARK.md §2: contexts with c &gt; 0).</summary>

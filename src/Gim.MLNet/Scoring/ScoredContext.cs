@@ -8,5 +8,8 @@ namespace Gim.MLNet.Scoring;
 /// <param name="TargetProbabilities">The method's mean target probability per variable; null for a method without targets.</param>
 /// <param name="TrueTargets">The context's true targets, one flag per variable, when known here (else from <see cref="ScoringOptions.TrueTargets"/>).</param>
 /// <param name="LogDensities">The method's log density of each observed cell (original units); null for a method without a density.</param>
+/// <param name="PredictedMean">The method's predicted mean (original units), with <paramref name="MeanStandardDeviation"/>; null without one.</param>
+/// <param name="MeanStandardDeviation">The method's standard deviation of that mean (original units); null for a method without one.</param>
 public sealed record ScoredContext(string Name, bool IsControl, float[,] Observed, float[,] Predicted,
-    double[]? TargetProbabilities = null, bool[]? TrueTargets = null, double[]? LogDensities = null);
+    double[]? TargetProbabilities = null, bool[]? TrueTargets = null, double[]? LogDensities = null,
+    double[]? PredictedMean = null, double[]? MeanStandardDeviation = null);

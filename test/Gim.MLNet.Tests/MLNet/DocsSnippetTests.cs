@@ -14,6 +14,7 @@ public class DocsSnippetTests
     [TestCase("../Causal/Training/WarmStartTests.cs", "warmstart")]
     [TestCase("ModelFiles/ExplanationReloadTests.cs", "explain")]
     [TestCase("Estimators/ValidationFitTests.cs", "validation")]
+    [TestCase("Estimators/PredictedMeanSdColumnTests.cs", "uncertainty")]
     public void DocsBlock_IsInMlnetMd(string file, string block)
     {
         string directory = Path.GetDirectoryName(ThisFile())!;

@@ -120,9 +120,13 @@ public class ReadmeExamplesTests
         foreach (var (variable, probability, shift) in explanation.RankedTargets().Take(3))
             Console.WriteLine($"{variable}: P(target) = {probability:F2}, shift = {shift:+0.00;-0.00} control SDs");
         float[] effect = explanation.TotalEffect;                       // E[x | drug] − E[x | control], original units
+        float[] sd = gim.Model.PredictMeanStandardDeviation(newDrugFeatures)!; // PredictedMean ± 1.645·sd: a 90% interval
+        var shiftIntervals = explanation.ShiftIntervals(0.9)!;          // wider the less the drug resembles a training drug
         // readme: end
 
         Assert.That(effect, Has.Length.EqualTo(10));
+        Assert.That(sd, Has.Length.EqualTo(10).And.All.GreaterThan(0f));
+        Assert.That(shiftIntervals, Has.Length.EqualTo(10));
         gim.Dispose();
     }
 

@@ -16,6 +16,7 @@ public class ExplainCommandTests
         IDataView cells = mlContext.Data.LoadFromEnumerable(GimTestData.FeatureCells(cellsPerContext: 40));
         GimOptions options = GimTestData.Options(steps: 150);
         options.Interventions = InterventionKind.ShiftScale;
+        options.CalibrationFolds = 3;
         using GimTransformer fitted = mlContext.Perturbation().Trainers.Gim(options).Fit(cells);
         string model = Path.Combine(dir.Path, "gim.zip");
         mlContext.Model.SaveAtomically(fitted, cells.Schema, model);
@@ -28,7 +29,7 @@ public class ExplainCommandTests
         Assert.That(exitCode, Is.EqualTo(0), output);
         Assert.That(output, Does.Contain("Query 1: most likely targets").And.Contain("Strongest edges"));
         string[] lines = File.ReadAllLines(Path.Combine(dir.Path, "e.csv"));
-        Assert.That(lines[0], Is.EqualTo("query,variable,target_probability,map_target,shift,log_scale_change,total_effect"));
+        Assert.That(lines[0], Is.EqualTo("query,variable,target_probability,map_target,shift,log_scale_change,total_effect,familiarity,shift_sd,shift_lower_90,shift_upper_90"));
         Assert.That(lines, Has.Length.EqualTo(1 + queries.Length * TinyLinearScm.Variables));
         for (int q = 0; q < queries.Length; q++)
         {
@@ -41,6 +42,10 @@ public class ExplainCommandTests
                 Assert.That(float.Parse(f[4], CultureInfo.InvariantCulture), Is.EqualTo(expected.Shift[j]), $"query {q}, {f[1]}: shift");
                 Assert.That(float.Parse(f[5], CultureInfo.InvariantCulture), Is.EqualTo(expected.LogScaleChange![j]), $"query {q}, {f[1]}: log-scale change");
                 Assert.That(float.Parse(f[6], CultureInfo.InvariantCulture), Is.EqualTo(expected.TotalEffect[j]), $"query {q}, {f[1]}: total effect");
+                Assert.That(double.Parse(f[7], CultureInfo.InvariantCulture), Is.EqualTo(expected.Familiarity), $"query {q}, {f[1]}: familiarity");
+                Assert.That(float.Parse(f[8], CultureInfo.InvariantCulture), Is.EqualTo(expected.ShiftStandardDeviation![j]), $"query {q}, {f[1]}: shift SD");
+                Assert.That(float.Parse(f[9], CultureInfo.InvariantCulture), Is.EqualTo(expected.ShiftIntervals()![j].Lower), $"query {q}, {f[1]}: lower");
+                Assert.That(float.Parse(f[10], CultureInfo.InvariantCulture), Is.EqualTo(expected.ShiftIntervals()![j].Upper), $"query {q}, {f[1]}: upper");
             }
         }
         double[,] graph = fitted.Graph();

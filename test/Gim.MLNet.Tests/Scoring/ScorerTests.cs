@@ -35,6 +35,29 @@ public class ScorerTests
             Throws.ArgumentException.With.Message.Contains("PerturbedReference has 2 values"));
     }
 
+    /// <summary>
+    /// Observed cells (0, 0, 0) and (2, 2, 2): mean 1 on every variable, standard error √(2/2) = 1 (units of the control
+    /// scale 2: observed 0.5 ± 0.5). Predicted means 1, 2.5 and 5 with standard deviations 0 (standardised 0.5, 1.25, 2.5;
+    /// 90% half-width 1.645·0.5 = 0.82 with the standard error alone): the first is inside, the second is inside
+    /// (0.75 &lt; 0.82), the third outside, coverage 2/3. With sd 8 on the third (4 standardised) it is inside too.
+    /// </summary>
+    [Test]
+    public void Coverage90_CountsTheVariablesWhoseObservedMeanIsInsideTheInterval()
+    {
+        var scaled = new ControlStatistics(new double[] { 0, 0, 0 }, new double[] { 2, 2, 2 });
+        var cells = Rows(new[] { 0f, 0, 0 }, new[] { 2f, 2, 2 });
+        var context = new ScoredContext("drug", false, cells, cells, PredictedMean: new double[] { 1, 2.5, 5 }, MeanStandardDeviation: new double[3]);
+        var options = new ScoringOptions { ControlStatistics = scaled };
+        Assert.That(PerturbationScorer.Score(new[] { context }, options).Metrics[PerturbationMetrics.Coverage90], Is.EqualTo(2.0 / 3).Within(1e-12));
+        var wider = context with { MeanStandardDeviation = new double[] { 0, 0, 8 } };
+        Assert.That(PerturbationScorer.Score(new[] { wider }, options).Metrics[PerturbationMetrics.Coverage90], Is.EqualTo(1.0));
+        Assert.That(PerturbationScorer.Score(new[] { context with { MeanStandardDeviation = null } }, options).Metrics,
+            Does.Not.ContainKey(PerturbationMetrics.Coverage90), "only for methods with a standard deviation");
+        Assert.That(() => PerturbationScorer.Score(new[] { context with { MeanStandardDeviation = new double[2] } }, options),
+            Throws.ArgumentException.With.Message.Contains("3 predicted means and 2 standard deviations"));
+        Assert.That(PerturbationMetrics.Nominal(PerturbationMetrics.Coverage90), Is.EqualTo(0.90));
+    }
+
     /// <summary>nlpd is −mean log p of the observed cells in the evaluation space: a density in original units gains Σ log scale.</summary>
     [Test]
     public void Nlpd_IsTheMeanNegativeLogDensity_InTheControlStandardisedSpace()

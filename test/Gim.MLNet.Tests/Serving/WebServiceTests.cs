@@ -87,6 +87,7 @@ public class WebServiceTests
         Assert.That(Read(predictions, "mean"), Is.EqualTo(predicted.GetColumn<float[]>("PredictedMean").ToArray()), "means");
         Assert.That(Read(predictions, "targetProbabilities"), Is.EqualTo(predicted.GetColumn<float[]>("TargetProbabilities").ToArray()), "target probabilities");
         Assert.That(Read(predictions, "shift"), Is.EqualTo(predicted.GetColumn<float[]>("Shift").ToArray()), "shifts");
+        Assert.That(Read(predictions, "meanSd"), Is.EqualTo(predicted.GetColumn<float[]>("PredictedMeanSd").ToArray()), "standard deviations of the means");
         foreach (JsonElement row in predictions.EnumerateArray())
         {
             float[][] samples = row.GetProperty("samples").Deserialize<float[][]>()!;
@@ -252,6 +253,7 @@ public class WebServiceTests
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), text);
         JsonElement predictions = JsonDocument.Parse(text).RootElement.GetProperty("predictions");
         Assert.That(predictions[0].TryGetProperty("targetProbabilities", out _), Is.False);
+        Assert.That(predictions[0].TryGetProperty("meanSd", out _), Is.False, "a peer has no standard deviation of its means");
         var mlContext = new MLContext();
         ITransformer loaded = mlContext.Model.LoadModel(FixtureFiles.Model("control.zip"), out _);
         using var lifetime = loaded as IDisposable;

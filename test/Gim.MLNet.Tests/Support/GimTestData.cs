@@ -32,6 +32,7 @@ internal static class GimTestData
     {
         Seed = 3,
         MaxSteps = steps, EvaluateEvery = 100, LearningRate = 0.05, EncoderWidth = 8,
+        CalibrationFolds = 0, // calibration has its own tests (NoveltyCalibrationTests)
     };
 
     /// <summary>SchemaShape.Create is internal to ML.NET; estimators are normally handed shapes by EstimatorChain.</summary>

@@ -96,6 +96,8 @@ internal static class TinyLinearScm
         EvaluateEvery = 100,
         LearningRate = 0.05,
         Seed = 3,
+        // The engine's tests check training and export as such; calibration has its own (NoveltyCalibrationTests).
+        CalibrationFolds = 0,
     };
 
     public static GimModel Train(InterventionKind kind = InterventionKind.Shift, int depth = 0, int steps = 300) =>

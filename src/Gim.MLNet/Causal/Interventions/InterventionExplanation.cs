@@ -7,8 +7,10 @@ namespace Gim.MLNet.Causal;
 public sealed class InterventionExplanation
 {
     internal InterventionExplanation(float[] targetProbabilities, float[] shift, float[]? logScaleChange,
-        float[] totalEffect, IReadOnlyList<string> variableNames)
+        float[] totalEffect, IReadOnlyList<string> variableNames, double? familiarity = null, float[]? shiftStandardDeviation = null)
     {
+        Familiarity = familiarity;
+        ShiftStandardDeviation = shiftStandardDeviation;
         TargetProbabilities = targetProbabilities;
         Shift = shift;
         LogScaleChange = logScaleChange;
@@ -19,7 +21,10 @@ public sealed class InterventionExplanation
     /// <summary>π_j(γ): probability that mechanism j is targeted.</summary>
     public float[] TargetProbabilities { get; }
 
-    /// <summary>ψ_j(γ): shift of mechanism j if targeted, in control standard deviations.</summary>
+    /// <summary>
+    /// ψ_j(γ): shift of mechanism j if targeted, in control standard deviations (for a calibrated model, the shift it
+    /// applies: α(γ)·ψ_j(γ), see <see cref="NoveltyCalibration"/>).
+    /// </summary>
     public float[] Shift { get; }
 
     /// <summary>ρ_j(γ): log-scale change of mechanism j's noise if targeted (ShiftScale only).</summary>
@@ -27,6 +32,29 @@ public sealed class InterventionExplanation
 
     /// <summary>E[x | γ] − E[x | control] under MAP targets, in the variables' original units.</summary>
     public float[] TotalEffect { get; }
+
+    /// <summary>
+    /// w(γ) ∈ (0, 1]: how close the features are to a training perturbation's (1 on the training data, → 0 far from it);
+    /// null for a model without calibration.
+    /// </summary>
+    public double? Familiarity { get; }
+
+    /// <summary>
+    /// The standard deviation of each mechanism's shift (control standard deviations) that comes from not having seen
+    /// this perturbation: 0 on the training data, growing with unfamiliarity; null for a model without calibration.
+    /// </summary>
+    public float[]? ShiftStandardDeviation { get; }
+
+    /// <summary>
+    /// The central <paramref name="level"/> interval of each mechanism's shift, Shift_j ± z·ShiftStandardDeviation_j
+    /// (normal); null for a model without calibration.
+    /// </summary>
+    /// <param name="level">Coverage, strictly between 0 and 1 (default 0.9).</param>
+    public (float Lower, float Upper)[]? ShiftIntervals(double level = 0.9)
+    {
+        double z = Runtime.NormalDistribution.HalfWidth(level);
+        return ShiftStandardDeviation?.Select((sd, j) => ((float)(Shift[j] - z * sd), (float)(Shift[j] + z * sd))).ToArray();
+    }
 
     /// <summary>The variables, in the order of every array here.</summary>
     public IReadOnlyList<string> VariableNames { get; }

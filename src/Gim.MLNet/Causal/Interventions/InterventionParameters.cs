@@ -6,4 +6,6 @@ namespace Gim.MLNet.Causal;
 /// <param name="Logits">Target logits a(γ); π = sigmoid(a).</param>
 /// <param name="Shift">Shifts ψ(γ).</param>
 /// <param name="LogScale">Log-scale changes ρ(γ), or null for plain shift interventions.</param>
-internal sealed record InterventionParameters(Tensor Logits, Tensor Shift, Tensor? LogScale);
+/// <param name="Familiarity">w(γ) per row when the model is calibrated (<see cref="NoveltyCalibration"/>; Shift and LogScale
+/// are then already scaled by α(γ)), else null.</param>
+internal sealed record InterventionParameters(Tensor Logits, Tensor Shift, Tensor? LogScale, double[]? Familiarity = null);

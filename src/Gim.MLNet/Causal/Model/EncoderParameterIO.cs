@@ -53,5 +53,6 @@ internal static class EncoderParameterIO
         if (p.HiddenLayers.Count > 0)
             check(p.FromHiddenWeight is not null && p.FromHiddenWeight.GetLength(0) == heads * d && p.FromHiddenWeight.GetLength(1) == inputs,
                 "FromHiddenWeight must be (heads·d) × width");
+        p.Calibration?.Validate(d, f, check);
     }
 }

@@ -44,10 +44,20 @@ public sealed class GimModel : PerturbationModel
     /// <summary>Optimisation steps actually run (fewer than MaxSteps after early stopping).</summary>
     public int StepsRun { get; }
 
+    /// <summary>
+    /// How far the predictions carry (familiarity, shrinkage of unfamiliar interventions, predictive standard deviations),
+    /// fitted by <see cref="GimOptions.CalibrationFolds"/> refits; null when the model was fitted without them. Every
+    /// prediction, explanation and export uses it.
+    /// </summary>
+    public NoveltyCalibration? Calibration { get; internal set; }
+
     /// <summary>GIM has a notion of targets: <see cref="TargetProbabilities"/> is π(γ).</summary>
     public override bool HasTargets => true;
 
     internal CausalModel CausalModel => _causal;
+
+    /// <summary>Adds the calibration refits' time to <see cref="PerturbationModel.FitTime"/>.</summary>
+    internal void AddFitTime(TimeSpan extra) => FitTime += extra;
 
     internal InterventionEncoder Encoder => _encoder;
 
@@ -89,7 +99,9 @@ public sealed class GimModel : PerturbationModel
             var effectRow = new float[VariableCount];
             for (int j = 0; j < VariableCount; j++)
                 effectRow[j] = (float)(total[r, j] * VariableStandardizer.Scale[j]);
-            result.Add(new InterventionExplanation(Row(pi, r), Row(shift, r), rho is null ? null : Row(rho, r), effectRow, VariableNames));
+            double? w = heads.Familiarity?[r];
+            result.Add(new InterventionExplanation(Row(pi, r), Row(shift, r), rho is null ? null : Row(rho, r), effectRow, VariableNames,
+                w, w is double familiarity ? Calibration!.ShiftSd(familiarity) : null));
         }
         return result;
     }
@@ -120,8 +132,30 @@ public sealed class GimModel : PerturbationModel
             ? (heads.Logits.sigmoid() > 0.5).to_type(_dtype).expand(count, VariableCount)
             : (rand(new long[] { count, VariableCount }, generator: generator, dtype: _dtype, device: _device) < heads.Logits.sigmoid()).to_type(_dtype);
         Tensor z = randn(new long[] { count, VariableCount }, generator: generator, dtype: _dtype, device: _device);
-        Tensor x = _causal.Sample(targets * heads.Shift, heads.LogScale is null ? null : targets * heads.LogScale, z);
+        Tensor shift = heads.Shift;
+        if (heads.Familiarity is double[] w && Calibration!.SampleShiftUncertainty)
+        {
+            // The intervention is uncertain too: each cell's targeted shifts drawn from N(α·ψ, sdψ²) (NoveltyCalibration).
+            Tensor sd = tensor(Calibration!.ShiftSd(w[0]), new long[] { 1, VariableCount }).to(_dtype, _device);
+            shift = shift + sd * randn(new long[] { count, VariableCount }, generator: generator, dtype: _dtype, device: _device);
+        }
+        Tensor x = _causal.Sample(targets * shift, heads.LogScale is null ? null : targets * heads.LogScale, z);
         return VariableStandardizer.Inverse(TensorArrays.ToMatrix(x));
+    }
+
+    /// <summary>
+    /// The standard deviation of the predicted mean of each variable (original units): how far the true mean of cells
+    /// under these features may lie from <see cref="PredictMean(float[])"/>, as measured on held-out perturbations by the
+    /// calibration refits (<see cref="NoveltyCalibration"/>); null for a model fitted without calibration.
+    /// </summary>
+    /// <param name="features">The perturbation's raw features.</param>
+    public override float[]? PredictMeanStandardDeviation(float[] features)
+    {
+        if (Calibration is not NoveltyCalibration calibration) return null;
+        float[] z = CheckedStandardizedRows(new[] { features });
+        float[] sd = calibration.MeanSd(calibration.Familiarity(z));
+        for (int j = 0; j < sd.Length; j++) sd[j] = (float)(sd[j] * VariableStandardizer.Scale[j]);
+        return sd;
     }
 
     /// <summary>E[x | γ] in original units (MAP targets, or the mixture mean for <see cref="PredictionMode.Marginal"/>).</summary>
@@ -135,7 +169,10 @@ public sealed class GimModel : PerturbationModel
         return VariableStandardizer.Inverse(TensorArrays.ToVector(_causal.Mean(targets * heads.Shift, heads.LogScale is null ? null : targets * heads.LogScale)[0]));
     }
 
-    /// <summary>Cov[x | γ] under MAP targets, in original units.</summary>
+    /// <summary>
+    /// Cov[x | γ] under MAP targets, in original units: the covariance of <see cref="Sample(float[], int, int)"/>'s cells
+    /// (with a calibrated model and <see cref="GimOptions.SampleShiftUncertainty"/>, the shifts' uncertainty included).
+    /// </summary>
     public double[,] PredictCovariance(float[] features)
     {
         using var scope = TorchScope.Enter();
@@ -143,7 +180,10 @@ public sealed class GimModel : PerturbationModel
         InterventionParameters heads = Encode(new[] { features });
         Tensor targets = (heads.Logits.sigmoid() > 0.5).to_type(_dtype);
         Tensor? logScale = heads.LogScale is null ? null : (targets * heads.LogScale)[0];
-        float[,] covariance = TensorArrays.ToMatrix(Linear(nameof(PredictCovariance)).Covariance(logScale));
+        Tensor? shiftVariance = heads.Familiarity is double[] w && Calibration!.SampleShiftUncertainty
+            ? targets[0] * tensor(Calibration!.ShiftSd(w[0])).to(_dtype, _device).square()
+            : null;
+        float[,] covariance = TensorArrays.ToMatrix(Linear(nameof(PredictCovariance)).Covariance(logScale, shiftVariance));
         var result = new double[VariableCount, VariableCount];
         for (int i = 0; i < VariableCount; i++)
             for (int j = 0; j < VariableCount; j++)
@@ -172,6 +212,8 @@ public sealed class GimModel : PerturbationModel
     /// The log density of each cell (original units) under the MAP intervention predicted for these features: the causal
     /// model's exact likelihood (Gaussian for the linear model; with the Jacobian's exact log-determinant for the
     /// nonlinear one, whatever <see cref="NonlinearCausalOptions.LogDeterminant"/> training used), so it replays exactly.
+    /// For a calibrated model that samples the shifts' uncertainty, the density of the cells <see cref="Sample(float[], int, int)"/>
+    /// draws: the targeted mechanisms' noise variance grows by sdψ².
     /// </summary>
     /// <param name="features">The perturbation's raw features.</param>
     /// <param name="cells">Cells, rows × variables, original units.</param>
@@ -184,7 +226,7 @@ public sealed class GimModel : PerturbationModel
         Tensor targets = (heads.Logits.sigmoid() > 0.5).to_type(_dtype);
         Tensor x = TensorArrays.FromMatrix(VariableStandardizer.Transform(cells), _dtype, _device);
         Tensor shift = (targets * heads.Shift)[0];
-        Tensor? logScaleChange = heads.LogScale is null ? null : (targets * heads.LogScale)[0];
+        Tensor? logScaleChange = NoiseLogScaleChange(heads, targets)?[0];
         // Always the exact log-determinant: the power series is random and truncated, fine for a gradient, not for a score.
         Tensor logLikelihood = _causal is NonlinearCausalModel nonlinear
             ? nonlinear.LogLikelihood(x, shift, logScaleChange, exactLogDeterminant: true)
@@ -208,9 +250,10 @@ public sealed class GimModel : PerturbationModel
         using var scope = TorchScope.Enter();
         using var _ = no_grad();
         InterventionParameters heads = _encoder.forward(tensors.Features);
+        if (Calibration is not null) heads = Calibrate(heads, TensorArrays.ToMatrix(tensors.Features));
         Tensor targets = (heads.Logits.sigmoid() > 0.5).to_type(_dtype) * tensors.Perturbed;
         Tensor shift = targets * heads.Shift;
-        Tensor? logScale = heads.LogScale is null ? null : targets * heads.LogScale;
+        Tensor? logScale = NoiseLogScaleChange(heads, targets);
         if (tensors.Covariances is not null)
             return _causal.LogLikelihoodFromMoments(tensors.Means, tensors.Covariances, shift, logScale).mean().ToDouble();
         // Cells kept instead of moments: average each context's per-cell likelihood, then the contexts.
@@ -256,6 +299,64 @@ public sealed class GimModel : PerturbationModel
 
     internal InterventionParameters Encode(IReadOnlyList<float[]> features)
     {
+        float[] flat = CheckedStandardizedRows(features);
+        Tensor input = tensor(flat, new long[] { features.Count, FeatureCount }).to(_dtype, _device);
+        InterventionParameters heads = _encoder.forward(input);
+        if (Calibration is null) return heads;
+        var rows = new float[features.Count, FeatureCount];
+        Buffer.BlockCopy(flat, 0, rows, 0, flat.Length * sizeof(float));
+        return Calibrate(heads, rows);
+    }
+
+    /// <summary>
+    /// t⊙ρ, plus — for a calibrated model that samples the shifts' uncertainty — ½·log(1 + t·sdψ²/s'²), so that the
+    /// exogenous noise has variance s'² + t·sdψ²: the density of exactly the cells <see cref="Sample(float[], int, PredictionMode, int)"/>
+    /// draws (N(α·ψ, sdψ²) shifts plus the noise are one Gaussian). Null when neither applies.
+    /// </summary>
+    private Tensor? NoiseLogScaleChange(InterventionParameters heads, Tensor targets)
+    {
+        Tensor? change = heads.LogScale is null ? null : targets * heads.LogScale;
+        if (heads.Familiarity is not double[] w || !Calibration!.SampleShiftUncertainty) return change;
+        int rows = w.Length;
+        var variance = new float[rows * VariableCount];
+        for (int r = 0; r < rows; r++)
+        {
+            float[] sd = Calibration.ShiftSd(w[r]);
+            for (int j = 0; j < VariableCount; j++) variance[r * VariableCount + j] = sd[j] * sd[j];
+        }
+        Tensor shiftVariance = targets * tensor(variance, new long[] { rows, VariableCount }).to(_dtype, _device);
+        Tensor baseLogScale = _causal switch
+        {
+            LinearCausalModel linear => linear.LogScale,
+            NonlinearCausalModel nonlinear => nonlinear.LogScale,
+            _ => throw new NotSupportedException($"{_causal.GetType().Name} has no noise scale."),
+        };
+        Tensor noiseLogScale = change is null ? baseLogScale : baseLogScale + change;
+        Tensor extra = 0.5 * (shiftVariance * (-2 * noiseLogScale).exp()).log1p();
+        return change is null ? extra : change + extra;
+    }
+
+    /// <summary>The heads with ψ and ρ scaled by α(γ) of each row's standardised features (NoveltyCalibration).</summary>
+    private InterventionParameters Calibrate(InterventionParameters heads, float[,] standardized)
+    {
+        NoveltyCalibration calibration = Calibration!;
+        int rows = standardized.GetLength(0), p = standardized.GetLength(1);
+        var familiarity = new double[rows];
+        var alpha = new float[rows];
+        var row = new float[p];
+        for (int r = 0; r < rows; r++)
+        {
+            for (int k = 0; k < p; k++) row[k] = standardized[r, k];
+            familiarity[r] = calibration.Familiarity(row);
+            alpha[r] = (float)calibration.Shrinkage(familiarity[r]);
+        }
+        Tensor a = tensor(alpha, new long[] { rows, 1 }).to(_dtype, _device);
+        return new InterventionParameters(heads.Logits, heads.Shift * a, heads.LogScale is null ? null : heads.LogScale * a, familiarity);
+    }
+
+    /// <summary>The feature vectors checked (length, finite) and standardised, row after row.</summary>
+    private float[] CheckedStandardizedRows(IReadOnlyList<float[]> features)
+    {
         var flat = new float[features.Count * FeatureCount];
         for (int r = 0; r < features.Count; r++)
         {
@@ -267,8 +368,7 @@ public sealed class GimModel : PerturbationModel
                     throw new ArgumentException($"Feature vector {r}: feature '{FeatureNames[j]}' is {row[j]}; features must be finite.", nameof(features));
             Array.Copy(FeatureStandardizer.Transform(row), 0, flat, r * FeatureCount, FeatureCount);
         }
-        Tensor input = tensor(flat, new long[] { features.Count, FeatureCount }).to(_dtype, _device);
-        return _encoder.forward(input);
+        return flat;
     }
 
     private static float[] Row(float[,] m, int r)

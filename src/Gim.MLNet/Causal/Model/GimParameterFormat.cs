@@ -28,7 +28,8 @@ public static class GimParameterFormat
 
     /// <summary>Caps on the nonlinear model's loop counts read from a file: far above any fitted model's, far below a hang.</summary>
     private const int MaxFixedPointIterations = 100_000, MaxMeanSamples = 1 << 20;
-    private const int Version = 1;
+    /// <summary>Version 2 (0.4.0) adds the optional novelty calibration at the end; version 1 is still read.</summary>
+    private const int Version = 2;
 
     /// <summary>The parameters as bytes.</summary>
     /// <param name="parameters">A linear or nonlinear model's parameters.</param>
@@ -71,6 +72,17 @@ public static class GimParameterFormat
                 w.Write(n.FixedPointIterations);
                 w.Write(n.MeanSamples);
                 w.Write(n.MeanSeed);
+            }
+            w.Write(parameters.Calibration is not null);
+            if (parameters.Calibration is NoveltyCalibration c)
+            {
+                Matrix(w, c.TrainingFeatures);
+                w.Write(c.LengthScale);
+                w.Write(c.FarShrinkage);
+                Floats(w, c.MeanSdNear);
+                Floats(w, c.MeanSdFar);
+                Floats(w, c.ShiftSdFar);
+                w.Write(c.SampleShiftUncertainty);
             }
         }
         return stream.ToArray();
@@ -149,8 +161,8 @@ public static class GimParameterFormat
             if (bytes.Length < 9 || !r.ReadBytes(MagicBytes.Length).AsSpan().SequenceEqual(MagicBytes))
                 throw new InvalidDataException($"{source}: not GIM parameters (no '{Magic}' header).");
             int version = r.ReadInt32();
-            if (version != Version)
-                throw new InvalidDataException($"{source}: GIM parameters in format version {version}; this version of Gim.MLNet reads version {Version}.");
+            if (version is < 1 or > Version)
+                throw new InvalidDataException($"{source}: GIM parameters in format version {version}; this version of Gim.MLNet reads versions 1 to {Version}.");
             byte kind = r.ReadByte();
             if (kind > 1) throw new InvalidDataException($"{source}: unknown causal model kind {kind} (0 linear, 1 nonlinear).");
             string[] variables = Strings(r), features = Strings(r);
@@ -184,6 +196,12 @@ public static class GimParameterFormat
                     NormWeight = Floats(r), ContractionFactor = r.ReadDouble(), FixedPointIterations = r.ReadInt32(),
                     MeanSamples = r.ReadInt32(), MeanSeed = r.ReadInt32(),
                 };
+            if (version >= 2 && Flag(r, "calibration"))
+                parameters = WithCalibration(parameters, new NoveltyCalibration
+                {
+                    TrainingFeatures = Matrix(r), LengthScale = r.ReadDouble(), FarShrinkage = r.ReadDouble(),
+                    MeanSdNear = Floats(r), MeanSdFar = Floats(r), ShiftSdFar = Floats(r), SampleShiftUncertainty = Flag(r, "shift sampling"),
+                });
             if (parameters is NonlinearGimParameters loops && (loops.FixedPointIterations > MaxFixedPointIterations || loops.MeanSamples > MaxMeanSamples))
                 throw new InvalidDataException($"{source}: {loops.FixedPointIterations} fixed-point iterations and {loops.MeanSamples} mean samples; at most {MaxFixedPointIterations} and {MaxMeanSamples} are read (the parameters are damaged).");
             if (r.BaseStream.Position != bytes.Length)
@@ -213,6 +231,36 @@ public static class GimParameterFormat
             throw new InvalidDataException($"{source}: the GIM parameters end early ({bytes.Length} bytes); the file is truncated or damaged.");
         }
     }
+
+    /// <summary>The same parameters with <paramref name="calibration"/> (init-only properties: a copy).</summary>
+    internal static GimParameters WithCalibration(GimParameters p, NoveltyCalibration? calibration) => p switch
+    {
+        LinearGimParameters l => new LinearGimParameters
+        {
+            VariableNames = l.VariableNames, FeatureNames = l.FeatureNames, VariableMean = l.VariableMean, VariableScale = l.VariableScale,
+            FeatureMean = l.FeatureMean, FeatureScale = l.FeatureScale, Bias = l.Bias, LogScale = l.LogScale, Graph = l.Graph,
+            Interventions = l.Interventions, SkipWeight = l.SkipWeight, SkipBias = l.SkipBias, HiddenLayers = l.HiddenLayers,
+            FromHiddenWeight = l.FromHiddenWeight, Calibration = calibration,
+        },
+        NonlinearGimParameters n => new NonlinearGimParameters
+        {
+            VariableNames = n.VariableNames, FeatureNames = n.FeatureNames, VariableMean = n.VariableMean, VariableScale = n.VariableScale,
+            FeatureMean = n.FeatureMean, FeatureScale = n.FeatureScale, Bias = n.Bias, LogScale = n.LogScale, Graph = n.Graph,
+            Interventions = n.Interventions, SkipWeight = n.SkipWeight, SkipBias = n.SkipBias, HiddenLayers = n.HiddenLayers,
+            FromHiddenWeight = n.FromHiddenWeight, FirstWeight = n.FirstWeight, FirstBias = n.FirstBias, OutputWeight = n.OutputWeight,
+            LinearWeight = n.LinearWeight, NormWeight = n.NormWeight, ContractionFactor = n.ContractionFactor,
+            FixedPointIterations = n.FixedPointIterations, MeanSamples = n.MeanSamples, MeanSeed = n.MeanSeed, Calibration = calibration,
+        },
+        _ => throw new ArgumentException($"parameters of an unknown kind {p.GetType().Name}"),
+    };
+
+    /// <summary>A flag byte written by BinaryWriter: 0 or 1; anything else is damage.</summary>
+    private static bool Flag(BinaryReader r, string what) => r.ReadByte() switch
+    {
+        0 => false,
+        1 => true,
+        var b => throw new FormatException($"the {what} flag is {b}, not 0 or 1; the GIM parameters are damaged"),
+    };
 
     private static void Strings(BinaryWriter w, string[] values)
     {

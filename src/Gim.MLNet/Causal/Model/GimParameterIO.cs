@@ -31,6 +31,7 @@ internal static class GimParameterIO
             SkipBias = encoderArrays.SkipBias,
             HiddenLayers = encoderArrays.HiddenLayers,
             FromHiddenWeight = encoderArrays.FromHiddenWeight,
+            Calibration = model.Calibration,
         };
     }
 
@@ -52,7 +53,8 @@ internal static class GimParameterIO
         modelOptions.EncoderDepth = depth;
         modelOptions.EncoderWidth = width;
         return new GimModel(causal, encoder, new Standardizer(p.VariableMean, p.VariableScale), new Standardizer(p.FeatureMean, p.FeatureScale),
-            p.VariableNames, p.FeatureNames, modelOptions, Array.Empty<GimTrainingProgress>(), 0, TimeSpan.Zero, device, dtype);
+            p.VariableNames, p.FeatureNames, modelOptions, Array.Empty<GimTrainingProgress>(), 0, TimeSpan.Zero, device, dtype)
+            { Calibration = p.Calibration };
     }
 
     /// <summary>Copies <paramref name="p"/> into modules of matching shape (a validated import or a warm start).</summary>

@@ -62,6 +62,13 @@ public abstract class GimParameters
     /// <summary>Map from the encoder's last hidden layer to the heads, (heads·d) × width; null for a linear encoder.</summary>
     public float[,]? FromHiddenWeight { get; init; }
 
+    /// <summary>
+    /// How far the model's predictions carry: familiarity, shrinkage of unfamiliar interventions and the predictive
+    /// standard deviations (<see cref="NoveltyCalibration"/>); null for a model fitted without calibration folds or saved
+    /// before 0.4.0 (its predictions then apply ψ(γ) as it is and have no standard deviation).
+    /// </summary>
+    public NoveltyCalibration? Calibration { get; init; }
+
     /// <summary>Number of variables d.</summary>
     public int VariableCount => VariableNames.Length;
 

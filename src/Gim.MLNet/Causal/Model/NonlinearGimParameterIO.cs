@@ -42,6 +42,7 @@ internal static class NonlinearGimParameterIO
             SkipBias = encoderArrays.SkipBias,
             HiddenLayers = encoderArrays.HiddenLayers,
             FromHiddenWeight = encoderArrays.FromHiddenWeight,
+            Calibration = model.Calibration,
         };
     }
 
@@ -82,7 +83,8 @@ internal static class NonlinearGimParameterIO
             EncoderParameterIO.Load(encoder, p, dtype, device);
         }
         return new GimModel(causal, encoder, new Standardizer(p.VariableMean, p.VariableScale), new Standardizer(p.FeatureMean, p.FeatureScale),
-            p.VariableNames, p.FeatureNames, modelOptions, Array.Empty<GimTrainingProgress>(), 0, TimeSpan.Zero, device, dtype);
+            p.VariableNames, p.FeatureNames, modelOptions, Array.Empty<GimTrainingProgress>(), 0, TimeSpan.Zero, device, dtype)
+            { Calibration = p.Calibration };
     }
 
     /// <summary>Throws <see cref="ArgumentException"/> naming what does not fit the model's shape.</summary>

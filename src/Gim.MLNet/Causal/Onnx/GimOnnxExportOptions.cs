@@ -27,6 +27,14 @@ public sealed class GimOnnxExportOptions : OnnxExportOptions
     /// </summary>
     public bool EmbedParameters { get; set; } = true;
 
+    /// <summary>
+    /// When set, the graph has one more output of this name, [N, d]: the standard deviation of each variable's predicted
+    /// mean (original units; <c>GimModel.PredictMeanStandardDeviation</c>), NaN for a model fitted without calibration.
+    /// Null (the default for a bare export) leaves it out; the ML.NET estimator sets it to
+    /// <see cref="GimOptions.PredictedMeanSdColumnName"/>.
+    /// </summary>
+    public string? PredictedMeanSdOutputName { get; set; }
+
     /// <summary>A copy.</summary>
     public override GimOnnxExportOptions Clone() => (GimOnnxExportOptions)MemberwiseClone();
 

@@ -18,9 +18,10 @@ internal static class GimOnnxGraph
         int d = p.VariableCount, f = p.FeatureCount;
         var g = new OnnxGraphBuilder();
         g.Reserve(options, targets: true, options.ControlCellsInputName);
+        if (options.PredictedMeanSdOutputName is string sdName) g.Reserve(sdName);
 
         g.Input(options.FeaturesInputName, f);
-        var (logits, shift, rho) = OnnxEncoder.Build(g, p, options.FeaturesInputName, options.ShiftOutputName);
+        var (logits, shift, rho, familiarity) = OnnxEncoder.Build(g, p, options.FeaturesInputName, options.ShiftOutputName);
         string probabilities = g.Node("Sigmoid", new[] { logits }, options.TargetProbabilitiesOutputName);
         string mapTargets = g.Node("Cast", new[] { g.Node("Greater", new[] { probabilities, g.Constant("half", new[] { 0.5f }, 1) }) }, null,
             Int("to", (long)TensorProto.Types.DataType.Float));
@@ -31,7 +32,8 @@ internal static class GimOnnxGraph
         string varScale = g.Constant("variable_scale", p.VariableScale.Select(v => (float)v).ToArray(), d);
         string varMean = g.Constant("variable_mean", p.VariableMean.Select(v => (float)v).ToArray(), d);
         string Destandardise(string x, string? name) => g.Node("Add", new[] { g.Node("Mul", new[] { x, varScale }), varMean }, name);
-        string Intercept(string targets) => g.Node("Add", new[] { bias, g.Node("Mul", new[] { targets, shift }) });   // b + t⊙ψ
+        string Intercept(string targets) => InterceptOf(targets, shift);
+        string InterceptOf(string targets, string applied) => g.Node("Add", new[] { bias, g.Node("Mul", new[] { targets, applied }) });   // b + t⊙ψ
         string? LogScaleChange(string targets) => rho is null ? null : g.Node("Mul", new[] { targets, rho });         // t⊙ρ
         string NoiseScale(string targets)
         {
@@ -66,10 +68,38 @@ internal static class GimOnnxGraph
             }
             string epsilon = g.Node("RandomNormalLike", new[] { logits }, null, Float("seed", seed));
             string noise = g.Node("Mul", new[] { NoiseScale(targets), epsilon });
-            Destandardise(causal.Solve(g.Node("Add", new[] { Intercept(targets), noise })), options.SampleOutputName);
+            string applied = shift;
+            if (familiarity is not null && p.Calibration!.SampleShiftUncertainty)
+            {
+                // Each row's targeted shifts drawn from N(α·ψ, sdψ²), sdψ = √(1 − w)·ShiftSdFar (NoveltyCalibration).
+                string sd = g.Node("Mul", new[] {
+                    g.Node("Sqrt", new[] { g.Node("Max", new[] { g.Node("Sub", new[] { g.Constant("one", new[] { 1f }, 1), familiarity }), g.Constant("zero", new[] { 0f }, 1) }) }),
+                    g.Constant("shift_sd_far", p.Calibration!.ShiftSdFar, d) });
+                string draw = g.Node("RandomNormalLike", new[] { logits }, null, Float("seed", (seed + 2) % 16777216f));
+                applied = g.Node("Add", new[] { shift, g.Node("Mul", new[] { sd, draw }) });
+            }
+            Destandardise(causal.Solve(g.Node("Add", new[] { InterceptOf(targets, applied), noise })), options.SampleOutputName);
         }
 
-        foreach (string output in options.OutputNames(targets: true))
+        string[] outputs = options.OutputNames(targets: true);
+        if (options.PredictedMeanSdOutputName is string meanSd)
+        {
+            // sd_j = √(w·near_j² + (1 − w)·far_j²)·scale_j (original units); NaN for a model without calibration: unknown, not zero.
+            if (p.Calibration is NoveltyCalibration c)
+            {
+                float[] near2 = c.MeanSdNear.Select((v, j) => (float)(v * v * p.VariableScale[j] * p.VariableScale[j])).ToArray();
+                float[] far2 = c.MeanSdFar.Select((v, j) => (float)(v * v * p.VariableScale[j] * p.VariableScale[j])).ToArray();
+                string nearPart = g.Node("Mul", new[] { familiarity!, g.Constant("mean_var_near", near2, d) });
+                string farPart = g.Node("Mul", new[] { g.Node("Sub", new[] { g.Constant("one", new[] { 1f }, 1), familiarity! }), g.Constant("mean_var_far", far2, d) });
+                g.Node("Sqrt", new[] { g.Node("Max", new[] { g.Node("Add", new[] { nearPart, farPart }), g.Constant("zero", new[] { 0f }, 1) }) }, meanSd);
+            }
+            else
+            {
+                g.Node("Add", new[] { g.Node("Mul", new[] { logits, g.Constant("zero", new[] { 0f }, 1) }), g.Constant("unknown", new[] { float.NaN }, 1) }, meanSd);
+            }
+            outputs = outputs.Append(meanSd).ToArray();
+        }
+        foreach (string output in outputs)
         {
             if (!options.FlattenOutputs)
             {
@@ -83,6 +113,7 @@ internal static class GimOnnxGraph
         string mode = options.ControlCellsInputName is null ? options.Mode.ToString() : "Counterfactual";
         // The parameters themselves, so a reloaded graph can be explained again (GimParameterFormat).
         metadata = metadata.Concat(options.OutputRoles(targets: true)).ToArray();
+        if (options.PredictedMeanSdOutputName is string sdRole) metadata = metadata.Append(("gim.output.mean-sd", sdRole)).ToArray();
         if (options.EmbedParameters) metadata = metadata.Append((GimParameterFormat.MetadataKey, GimParameterFormat.ToBase64(p))).ToArray();
         return g.ToModel($"{description}, {p.Interventions}, {mode}.", p.VariableNames, p.FeatureNames, metadata);
     }

@@ -9,8 +9,11 @@ namespace Gim.MLNet.Causal;
 /// </summary>
 internal static class OnnxEncoder
 {
-    /// <summary>Returns the logits, shift and (ShiftScale only) log-scale heads, [N, d] each.</summary>
-    public static (string Logits, string Shift, string? LogScale) Build(OnnxGraphBuilder g, GimParameters p, string features, string shiftName)
+    /// <summary>
+    /// Returns the logits, shift and (ShiftScale only) log-scale heads, [N, d] each, and for a calibrated model the
+    /// familiarity w(γ) [N, 1], with the shift and log-scale already scaled by α(γ) (<see cref="NoveltyCalibration"/>).
+    /// </summary>
+    public static (string Logits, string Shift, string? LogScale, string? Familiarity) Build(OnnxGraphBuilder g, GimParameters p, string features, string shiftName)
     {
         int f = p.FeatureCount;
         string z = g.Node("Div", new[] {
@@ -35,7 +38,36 @@ internal static class OnnxEncoder
             string fromHidden = g.Node("Gemm", new[] { hidden, g.Constant("from_hidden_w", Rows(p.FromHiddenWeight!, k * d, d)) }, null, Int("transB", 1));
             return g.Node("Add", new[] { skip, fromHidden }, name);
         }
-        return (Head(0, null), Head(1, shiftName), p.HeadCount == 3 ? Head(2, null) : null);
+        if (p.Calibration is not NoveltyCalibration calibration)
+            return (Head(0, null), Head(1, shiftName), p.HeadCount == 3 ? Head(2, null) : null, null);
+        string familiarity = Familiarity(g, calibration, z);
+        // α = α_far + (1 − α_far)·w
+        string alpha = g.Node("Add", new[] {
+            g.Node("Mul", new[] { familiarity, g.Constant("one_minus_far_shrinkage", new[] { (float)(1 - calibration.FarShrinkage) }, 1) }),
+            g.Constant("far_shrinkage", new[] { (float)calibration.FarShrinkage }, 1) });
+        string logits = Head(0, null);
+        string shift = g.Node("Mul", new[] { Head(1, null), alpha }, shiftName);
+        string? logScale = p.HeadCount == 3 ? g.Node("Mul", new[] { Head(2, null), alpha }) : null;
+        return (logits, shift, logScale, familiarity);
+    }
+
+    /// <summary>w = exp(−minᵢ ‖z − zᵢ‖² / ℓ²), [N, 1], with ‖z − zᵢ‖² = ‖z‖² − 2 z·zᵢ + ‖zᵢ‖² (one matrix product, clamped at 0).</summary>
+    private static string Familiarity(OnnxGraphBuilder g, NoveltyCalibration c, string z)
+    {
+        int m = c.ContextCount, f = c.TrainingFeatures.GetLength(1);
+        var transposed = new float[f, m];
+        var norms = new float[m];
+        for (int i = 0; i < m; i++)
+            for (int k = 0; k < f; k++)
+            {
+                transposed[k, i] = c.TrainingFeatures[i, k];
+                norms[i] += c.TrainingFeatures[i, k] * c.TrainingFeatures[i, k];
+            }
+        string zz = g.Node("ReduceSumSquare", new[] { z }, null, Ints("axes", 1), Int("keepdims", 1));
+        string cross = g.Node("Mul", new[] { g.Node("MatMul", new[] { z, g.Constant("calibration_points_t", transposed) }), g.Constant("minus_two", new[] { -2f }, 1) });
+        string squared = g.Node("Add", new[] { g.Node("Add", new[] { zz, cross }), g.Constant("calibration_norms", norms, 1, m) });
+        string nearest = g.Node("Max", new[] { g.Node("ReduceMin", new[] { squared }, null, Ints("axes", 1), Int("keepdims", 1)), g.Constant("zero", new[] { 0f }, 1) });
+        return g.Node("Exp", new[] { g.Node("Mul", new[] { nearest, g.Constant("minus_inverse_length_squared", new[] { (float)(-1 / (c.LengthScale * c.LengthScale)) }, 1) }) });
     }
 
     private static float[,] Rows(float[,] m, int start, int count)

@@ -122,10 +122,12 @@ internal sealed class LinearCausalModel : CausalModel
     }
 
     /// <summary>Cov[x] = A⁻¹ S'² A⁻ᵀ with s' = s⊙exp(t⊙ρ); <paramref name="logScaleChange"/> is [..., d] or null.</summary>
-    public Tensor Covariance(Tensor? logScaleChange)
+    public Tensor Covariance(Tensor? logScaleChange, Tensor? shiftVariance = null)
     {
         Tensor inverse = linalg.inv(SystemMatrix());
         Tensor scale = logScaleChange is null ? _logScale.exp() : (_logScale + logScaleChange).exp();
+        // An uncertain shift ψ ~ N(m, diag(v)) adds v to the exogenous variance: A⁻¹ diag(s'² + v) A⁻ᵀ.
+        if (shiftVariance is not null) scale = (scale.square() + shiftVariance).sqrt();
         Tensor scaled = inverse * scale.unsqueeze(-2);   // A⁻¹ S'
         return matmul(scaled, scaled.transpose(-1, -2));
     }

@@ -29,6 +29,26 @@ public sealed class GimTrainer : PerturbationTrainer<GimOptions, GimModel>
         PerturbationDataset train = fit.Data;
         // The warm start may itself train (the two-stage fit): done before this run's threads and seed are set.
         LinearGimParameters? start = Options.WarmStart?.Parameters(train, Options);
+        GimModel model = TrainOnce(fit, start);
+        if (Options.CalibrationFolds == 0) return model;
+        try
+        {
+            // The refits are fits of their own (threads, seed): after this run's block, not inside it.
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            model.Calibration = NoveltyCalibrator.Fit(model, train, Options, Tell);
+            model.AddFitTime(clock.Elapsed);
+            return model;
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+
+    private GimModel TrainOnce(PerturbationFit fit, LinearGimParameters? start)
+    {
+        PerturbationDataset train = fit.Data;
         using var run = TorchRun.Start(Options.Threads, train.VariableCount, Options.SeedOrDefault);
         Device device = TorchDevices.Resolve(Options.Device, "GimOptions.Device");
         const ScalarType dtype = ScalarType.Float32;

@@ -21,6 +21,9 @@ public abstract class GimWarmStart
         return new Fixed(parameters);
     }
 
+    /// <summary>True for given parameters (<see cref="From"/>), which belong to one training set.</summary>
+    internal virtual bool IsFixed => false;
+
     /// <summary>Throws <see cref="ArgumentException"/> when a model with these options cannot start here (before any work).</summary>
     internal virtual void Check(GimOptions options)
     {
@@ -31,6 +34,8 @@ public abstract class GimWarmStart
 
     private sealed class Fixed(LinearGimParameters parameters) : GimWarmStart
     {
+        internal override bool IsFixed => true;
+
         internal override LinearGimParameters Parameters(PerturbationDataset train, GimOptions options) => parameters;
     }
 }

@@ -43,6 +43,7 @@ public sealed class GimEstimator : PerturbationEstimator<GimModel, GimTransforme
         GimOnnxExportOptions export = Fill(new GimOnnxExportOptions(), resolved);
         export.ControlCellsInputName = gim.Counterfactual ? gim.MeasurementsColumnName : null;
         export.Mode = gim.Mode;
+        export.PredictedMeanSdOutputName = gim.PredictedMeanSdColumnName;
         return export;
     }
 

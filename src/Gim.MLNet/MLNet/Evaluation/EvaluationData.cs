@@ -79,6 +79,18 @@ internal sealed class EvaluationData
             columns.Add(p);
         }
 
+        DataViewSchema.Column? meanColumn = null, sdColumn = null;
+        if (readPredictions && options.PredictedMeanSdColumnName is string sdName && schema.GetColumnOrNull(sdName) is DataViewSchema.Column sdc)
+        {
+            DataViewSchema.Column mc = Require(schema, options.PredictedMeanColumnName, "predicted means (read with the standard deviations)");
+            foreach (var (column, what) in new[] { (sdc, "standard deviations of the predicted means"), (mc, "predicted means") })
+                if (FloatVectorSize(column, what) != d)
+                    throw new ArgumentOutOfRangeException(nameof(data), $"Column '{column.Name}' ({what}) has {FloatVectorSize(column, what)} values per row; expected one per variable ({d}).");
+            (meanColumn, sdColumn) = (mc, sdc);
+            columns.Add(mc);
+            columns.Add(sdc);
+        }
+
         DataViewSchema.Column? trueTargets = null;
         if (readPredictions && options.TrueTargetsColumnName is string targetName)
         {
@@ -102,6 +114,8 @@ internal sealed class EvaluationData
             var getControl = control is DataViewSchema.Column cc ? cursor.GetGetter<bool>(cc) : null;
             var getProbabilities = probabilities is DataViewSchema.Column pp ? cursor.GetGetter<VBuffer<float>>(pp) : null;
             Func<bool[]>? getTrueTargets = trueTargets is DataViewSchema.Column tc ? TargetReader(cursor, tc, d) : null;
+            var getMean = meanColumn is DataViewSchema.Column mcc ? cursor.GetGetter<VBuffer<float>>(mcc) : null;
+            var getSd = sdColumn is DataViewSchema.Column scc ? cursor.GetGetter<VBuffer<float>>(scc) : null;
             VBuffer<float> buffer = default;
             bool isControl = false;
             long row = 0;
@@ -132,6 +146,15 @@ internal sealed class EvaluationData
                     getProbabilities(ref buffer);
                     float[] pi = Dense(buffer, d, probabilities!.Value.Name, name, row);
                     for (int j = 0; j < d; j++) group.TargetProbabilitySum[j] += pi[j];
+                }
+                if (getMean is not null && getSd is not null)
+                {
+                    getMean(ref buffer);
+                    float[] mean = Dense(buffer, d, meanColumn!.Value.Name, name, row);
+                    getSd(ref buffer);
+                    // NaN is how a GIM fitted without calibration says "unknown": allowed here (no coverage), infinities are not.
+                    float[] sd = Dense(buffer, d, sdColumn!.Value.Name, name, row, allowNaN: true);
+                    group.AddMeanAndSd(mean, sd);
                 }
                 if (getTrueTargets is not null)
                 {
@@ -192,12 +215,12 @@ internal sealed class EvaluationData
         };
     }
 
-    private static float[] Dense(in VBuffer<float> buffer, int size, string column, string context, long row)
+    private static float[] Dense(in VBuffer<float> buffer, int size, string column, string context, long row, bool allowNaN = false)
     {
         var dense = new float[size];
         buffer.CopyTo(dense);
         for (int j = 0; j < size; j++)
-            if (!float.IsFinite(dense[j]))
+            if (!float.IsFinite(dense[j]) && !(allowNaN && float.IsNaN(dense[j])))
                 throw new ArgumentException($"Column '{column}', context '{context}', row {row}: value {j} is {dense[j]}; evaluation needs finite values.");
         return dense;
     }
@@ -230,11 +253,30 @@ internal sealed class ContextGroup(string name, bool isControl, int variables, l
     public double[] TargetProbabilitySum { get; } = new double[variables];
     public bool[]? TrueTargets { get; set; }
 
+    private double[]? _meanSum, _sdSum;
+    private bool _sdUnknown;
+
+    /// <summary>Adds one row's predicted mean and its standard deviation (a NaN standard deviation marks it unknown for the context).</summary>
+    public void AddMeanAndSd(float[] mean, float[] sd)
+    {
+        _meanSum ??= new double[mean.Length];
+        _sdSum ??= new double[sd.Length];
+        for (int j = 0; j < mean.Length; j++)
+        {
+            _meanSum[j] += mean[j];
+            _sdSum[j] += sd[j];
+            if (float.IsNaN(sd[j])) _sdUnknown = true;
+        }
+    }
+
     public float[,] ObservedCells() => Stack(Observed);
 
     /// <summary>The context as the scorer takes it: mean target probabilities over its rows when the data has them.</summary>
     public ScoredContext ToScored(bool hasTargetProbabilities) => new(Name, IsControl, ObservedCells(), Stack(Predicted),
-        hasTargetProbabilities ? TargetProbabilitySum.Select(s => s / Observed.Count).ToArray() : null, TrueTargets);
+        hasTargetProbabilities ? TargetProbabilitySum.Select(s => s / Observed.Count).ToArray() : null, TrueTargets,
+        // The context's rows share its features, so their means and standard deviations are one value each (averaged).
+        PredictedMean: _meanSum is null || _sdUnknown ? null : _meanSum.Select(s => s / Observed.Count).ToArray(),
+        MeanStandardDeviation: _sdSum is null || _sdUnknown ? null : _sdSum.Select(s => s / Observed.Count).ToArray());
 
     private static float[,] Stack(List<float[]> rows)
     {

@@ -43,6 +43,16 @@ public sealed class PerturbationEvaluationOptions : ScoringOptions
     public string? TargetProbabilitiesColumnName { get; set; } = "TargetProbabilities";
 
     /// <summary>
+    /// The predicted mean's standard deviation (GIM's PredictedMeanSd): with <see cref="PredictedMeanColumnName"/>, the
+    /// coverage of the 90% intervals for each context's mean (coverage90) is computed. Absent (a peer) or NaN (a GIM fitted
+    /// without calibration): no coverage. Set null to skip it always. Default "PredictedMeanSd".
+    /// </summary>
+    public string? PredictedMeanSdColumnName { get; set; } = "PredictedMeanSd";
+
+    /// <summary>The predicted mean, read with <see cref="PredictedMeanSdColumnName"/> for the coverage. Default "PredictedMean".</summary>
+    public string PredictedMeanColumnName { get; set; } = "PredictedMean";
+
+    /// <summary>
     /// Optional column with the true targets of each row's context: a known-size vector of Boolean (or of Single,
     /// where a non-zero value means "targeted") of the variables' size. Default null.
     /// </summary>

@@ -20,6 +20,9 @@ internal static class HyperparameterSearch
         ArgumentNullException.ThrowIfNull(createEstimator);
         ArgumentNullException.ThrowIfNull(options.Evaluation, "options.Evaluation");
         bool lowerIsBetter = PerturbationMetrics.IsLowerBetter(options.Metric); // also rejects unknown names up front
+        if (PerturbationMetrics.Nominal(options.Metric) is double nominal)
+            throw new ArgumentException($"HyperparameterSearchOptions.Metric '{options.Metric}' is calibrated near {nominal:0.00}, not better higher or lower; " +
+                "tune on a distribution or mean metric (mmd, energy, mean_rmse...) and read the coverage in the result's table.", nameof(options));
         bool maximize = options.Maximize ?? !lowerIsBetter;
         if (options.MaxTrials < 0)
             throw new ArgumentOutOfRangeException(nameof(options), options.MaxTrials, "HyperparameterSearchOptions.MaxTrials must be 0 (default) or positive.");

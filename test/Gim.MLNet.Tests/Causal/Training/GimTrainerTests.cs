@@ -8,7 +8,7 @@ namespace Gim.MLNet.Tests.Causal.Training;
 
 public class GimTrainerTests
 {
-    private static GimOptions Fast(int seed = 0) => new() { Seed = seed, MaxSteps = 600, TargetSparsity = 3, LearningRate = 0.02 };
+    private static GimOptions Fast(int seed = 0) => new() { Seed = seed, MaxSteps = 600, TargetSparsity = 3, LearningRate = 0.02, CalibrationFolds = 0 };
 
     private static double TargetAuroc(GimModel model, HillScreenSplit split)
     {

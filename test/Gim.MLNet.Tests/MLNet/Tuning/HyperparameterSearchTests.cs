@@ -18,7 +18,7 @@ public class HyperparameterSearchTests
         GimEstimator Candidate(ParameterSet p) => mlContext.Perturbation().Trainers.Gim(new GimOptions
         {
             Seed = 3,
-            MaxSteps = 200, LearningRate = 0.05, EncoderWidth = 8, TargetSparsity = p.Get<double>("TargetSparsity"),
+            MaxSteps = 200, LearningRate = 0.05, EncoderWidth = 8, TargetSparsity = p.Get<double>("TargetSparsity"), CalibrationFolds = 0,
         });
         var progress = new StandIns.Recorder<ComparisonProgress>();
 

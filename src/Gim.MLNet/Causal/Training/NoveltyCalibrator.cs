@@ -1,0 +1,169 @@
+using Gim.MLNet.Data;
+
+namespace Gim.MLNet.Causal;
+
+/// <summary>
+/// Fits a <see cref="NoveltyCalibration"/> for a trained GIM (docs/method.md, "Novelty"): the perturbation groups are dealt
+/// into <see cref="GimOptions.CalibrationFolds"/> folds; each fold's groups are held out, GIM is refitted on the rest
+/// (controls always in), and its predictions for the held-out contexts are compared with what was measured there. Closed
+/// forms then give α_far and the far standard deviations; the near ones come from the full model's own residuals.
+/// </summary>
+internal static class NoveltyCalibrator
+{
+    /// <summary>One held-out context: familiarity under its fold's model and the numbers compared (standardised units).</summary>
+    private sealed record HeldOut(double Familiarity, double[] Observed, double[] Predicted, double[] SquaredError, double[] FoldShift, double[] FullShift);
+
+    /// <summary>The calibration of <paramref name="full"/> (fitted on <paramref name="train"/> without one), or null when there are too few groups.</summary>
+    public static NoveltyCalibration? Fit(GimModel full, PerturbationDataset train, GimOptions options, Action<string> tell)
+    {
+        int folds = options.CalibrationFolds, d = train.VariableCount;
+        List<PerturbationContext> perturbed = train.Contexts.Where(c => !c.IsControl).ToList();
+        string[] groups = perturbed.Select(c => c.Group).Distinct().ToArray();
+        if (folds == 0) return null;
+        if (groups.Length < folds)
+        {
+            tell($"calibration skipped: {groups.Length} perturbation group(s), fewer than GimOptions.CalibrationFolds = {folds}; " +
+                 "predictions apply ψ(γ) as fitted and have no standard deviation");
+            return null;
+        }
+
+        // Near: the full model's residuals on its own training contexts, less each mean's sampling variance.
+        var near2 = new double[d];
+        foreach (PerturbationContext c in perturbed)
+        {
+            var (observed, squaredError) = Observed(c, full.VariableStandardizer);
+            float[] predicted = full.VariableStandardizer.Transform(full.PredictMean(c.Features));
+            for (int j = 0; j < d; j++)
+            {
+                double e = observed[j] - predicted[j];
+                near2[j] += (e * e - squaredError[j]) / perturbed.Count;
+            }
+        }
+        for (int j = 0; j < d; j++) near2[j] = Math.Max(0, near2[j]);
+
+        // Far: refits without each fold's groups.
+        new Random(options.SeedOrDefault).Shuffle(groups);
+        var heldOut = new List<HeldOut>();
+        GimOptions foldOptions = options.Clone();
+        foldOptions.CalibrationFolds = 0;
+        foldOptions.Progress = null;
+        foldOptions.CheckpointPath = null;
+        // A fixed start was fitted on all the groups (and standardised on them): the refits start from zero instead. A
+        // two-stage start refits on each fold's own data, so it stays.
+        if (options.WarmStart is { IsFixed: true }) foldOptions.WarmStart = null;
+        // A share of the steps the full fit ran (fewer than MaxSteps after early stopping).
+        foldOptions.MaxSteps = Math.Max(1, (int)Math.Round(Math.Max(1, full.StepsRun) * options.CalibrationStepFraction));
+        for (int f = 0; f < folds; f++)
+        {
+            var held = groups.Where((_, i) => i % folds == f).ToHashSet();
+            var foldTrain = new PerturbationDataset(train.Contexts.Where(c => c.IsControl || !held.Contains(c.Group)).ToList(), train.VariableNames, train.FeatureNames);
+            using GimModel model = new GimTrainer(foldOptions).Fit(foldTrain);
+            NoveltyCalibration geometry = Geometry(model, foldTrain, near: new float[d], far: new float[d], shift: new float[d], farShrinkage: 0);
+            foreach (PerturbationContext c in perturbed.Where(c => held.Contains(c.Group)))
+            {
+                var (observed, squaredError) = Observed(c, model.VariableStandardizer);
+                InterventionExplanation foldExplanation = model.Explain(c.Features), fullExplanation = full.Explain(c.Features);
+                float[] mean = model.PredictMean(c.Features);
+                var baseline = new double[d];
+                var predicted = new double[d];
+                for (int j = 0; j < d; j++)
+                {
+                    double scale = model.VariableStandardizer.Scale[j];
+                    predicted[j] = foldExplanation.TotalEffect[j] / scale;
+                    baseline[j] = (mean[j] - foldExplanation.TotalEffect[j] - model.VariableStandardizer.Mean[j]) / scale;
+                    observed[j] -= baseline[j];
+                }
+                heldOut.Add(new HeldOut(geometry.Familiarity(model.FeatureStandardizer.Transform(c.Features)), observed, predicted, squaredError,
+                    Applied(foldExplanation), Applied(fullExplanation)));
+            }
+            tell($"calibration fold {f + 1}/{folds}: {held.Count} group(s) held out, refit in {model.FitTime.TotalSeconds:F2} s");
+        }
+
+        // α_far minimises Σ‖y − (α_far + (1 − α_far)w)·Δ̂‖²: linear in α_far, so a closed form, clipped to [0, 1].
+        double numerator = 0, denominator = 0;
+        foreach (HeldOut h in heldOut)
+            for (int j = 0; j < d; j++)
+            {
+                double q = (1 - h.Familiarity) * h.Predicted[j];
+                numerator += (h.Observed[j] - h.Familiarity * h.Predicted[j]) * q;
+                denominator += q * q;
+            }
+        double farShrinkage = denominator > 0 ? Math.Clamp(numerator / denominator, 0, 1) : 1;
+
+        // Far variances: E[e²] = w·near² + (1 − w)·far² + sampling variance, fitted by least squares in (1 − w).
+        var far2 = new double[d];
+        var shift2 = new double[d];
+        double weight = heldOut.Sum(h => (1 - h.Familiarity) * (1 - h.Familiarity));
+        foreach (HeldOut h in heldOut)
+        {
+            double alpha = farShrinkage + (1 - farShrinkage) * h.Familiarity, u = 1 - h.Familiarity;
+            for (int j = 0; j < d; j++)
+            {
+                double e = h.Observed[j] - alpha * h.Predicted[j];
+                double es = h.FullShift[j] - alpha * h.FoldShift[j];
+                far2[j] += u * (e * e - h.SquaredError[j] - h.Familiarity * near2[j]);
+                shift2[j] += u * es * es;
+            }
+        }
+        for (int j = 0; j < d; j++)
+        {
+            far2[j] = weight > 1e-12 ? Math.Max(near2[j], far2[j] / weight) : near2[j];
+            shift2[j] = weight > 1e-12 ? Math.Max(0, shift2[j] / weight) : 0;
+        }
+        NoveltyCalibration calibration = Geometry(full, train, Sqrt(near2), Sqrt(far2), Sqrt(shift2), farShrinkage, options.SampleShiftUncertainty);
+        tell($"calibration: α_far {farShrinkage:F3}, length scale {calibration.LengthScale:F3}, mean SD near {Average(near2):F3} / far {Average(far2):F3}, " +
+             $"shift SD far {Average(shift2):F3} (control SDs; {heldOut.Count} held-out contexts)");
+        return calibration;
+    }
+
+    /// <summary>A calibration with the model's own standardisation of the data's perturbed contexts and the given numbers.</summary>
+    private static NoveltyCalibration Geometry(GimModel model, PerturbationDataset data, float[] near, float[] far, float[] shift, double farShrinkage,
+        bool sampleShiftUncertainty = true)
+    {
+        List<PerturbationContext> perturbed = data.Contexts.Where(c => !c.IsControl).ToList();
+        List<float[]> z = perturbed.Select(c => model.FeatureStandardizer.Transform(c.Features)).ToList();
+        var rows = new float[z.Count, model.FeatureCount];
+        for (int i = 0; i < z.Count; i++)
+            for (int k = 0; k < model.FeatureCount; k++) rows[i, k] = z[i][k];
+        return new NoveltyCalibration
+        {
+            TrainingFeatures = rows,
+            LengthScale = NoveltyCalibration.MedianDistanceToOtherGroups(z, perturbed.Select(c => c.Group).ToList()),
+            FarShrinkage = farShrinkage,
+            MeanSdNear = near,
+            MeanSdFar = far,
+            ShiftSdFar = shift,
+            SampleShiftUncertainty = sampleShiftUncertainty,
+        };
+    }
+
+    /// <summary>A context's mean in standardised units and each variable's squared standard error (sample variance / n).</summary>
+    private static (double[] Mean, double[] SquaredError) Observed(PerturbationContext c, Standardizer variables)
+    {
+        float[,] cells = c.Samples;
+        int n = cells.GetLength(0), d = cells.GetLength(1);
+        var mean = new double[d];
+        var squaredError = new double[d];
+        for (int j = 0; j < d; j++)
+        {
+            double sum = 0, sumSquares = 0;
+            for (int i = 0; i < n; i++)
+            {
+                double v = (cells[i, j] - variables.Mean[j]) / variables.Scale[j];
+                sum += v;
+                sumSquares += v * v;
+            }
+            mean[j] = sum / n;
+            squaredError[j] = n > 1 ? Math.Max(0, (sumSquares - n * mean[j] * mean[j]) / (n - 1)) / n : 0;
+        }
+        return (mean, squaredError);
+    }
+
+    /// <summary>The shift a model applies under MAP targets: t̂ ⊙ ψ.</summary>
+    private static double[] Applied(InterventionExplanation e) =>
+        e.Shift.Select((s, j) => e.TargetProbabilities[j] > 0.5f ? (double)s : 0).ToArray();
+
+    private static float[] Sqrt(double[] v) => v.Select(x => (float)Math.Sqrt(x)).ToArray();
+
+    private static double Average(double[] variances) => variances.Length == 0 ? 0 : Math.Sqrt(variances.Average());
+}
