@@ -156,7 +156,8 @@ public sealed class GimOptions : PerturbationOptions
     public int CalibrationFolds { get; set; } = 3;
 
     /// <summary>
-    /// Each calibration refit runs this share of <see cref="MaxSteps"/> (at least one step), in (0, 1]. Default 0.5: on
+    /// Each calibration refit runs this share of the steps the main fit ran (<see cref="MaxSteps"/>, or fewer after early
+    /// stopping; at least one step), in (0, 1]. Default 0.5: on
     /// the panel's development seeds, refits of 1,000 steps (of 2,000) gave the same new-drug accuracy and coverage as full
     /// refits at half their cost; 500 steps cost accuracy in two families (docs/results.md).
     /// </summary>
