@@ -1,7 +1,7 @@
 namespace Gim.MLNet.Runtime;
 
 /// <summary>The standard normal distribution's quantiles (for the predictive intervals).</summary>
-public static class NormalDistribution
+internal static class NormalDistribution
 {
     /// <summary>
     /// Φ⁻¹(p) by Acklam's rational approximation (relative error below 1.2e-9 over (0, 1)); e.g. 1.6449 for p = 0.95, the half-width of a central 90% interval in standard deviations.
