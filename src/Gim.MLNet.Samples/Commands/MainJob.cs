@@ -91,10 +91,15 @@ internal sealed class MainJob(int seed, bool quick, string folder, CancellationT
         Figures.Marginals(marginals, predicted, unseen.Samples, top, gim.VariableNames, unseen.Name);
         _outputs.Add((marginals, $"predicted vs observed cells of {unseen.Name} (never seen in training), 4 most shifted variables"));
 
-        var table = new Table().Title($"Unseen drug {unseen.Name}: reloaded pipeline vs observed means").AddColumns("variable", "control", "observed", "predicted");
+        // The model's own 90% interval for the mean (PredictedMean ± 1.645·PredictedMeanSd; every row has the same features).
+        float[] meanOfModel = predictions.GetColumn<float[]>("PredictedMean").First();
+        float[] sdOfMean = predictions.GetColumn<float[]>("PredictedMeanSd").First();
+        var table = new Table().Title($"Unseen drug {unseen.Name}: reloaded pipeline vs observed means")
+            .AddColumns("variable", "control", "observed", "predicted", "90% interval of the mean");
         double[] predictedMean = MeanMetrics.ColumnMeans(predicted);
         foreach (int j in top)
-            table.AddRow(gim.VariableNames[j], $"{controlMean[j]:F2}", $"{observedMean[j]:F2}", $"{predictedMean[j]:F2}");
+            table.AddRow(gim.VariableNames[j], $"{controlMean[j]:F2}", $"{observedMean[j]:F2}", $"{predictedMean[j]:F2}",
+                float.IsNaN(sdOfMean[j]) ? "–" : Markup.Escape($"[{meanOfModel[j] - 1.645 * sdOfMean[j]:F2}, {meanOfModel[j] + 1.645 * sdOfMean[j]:F2}]"));
         AnsiConsole.Write(table);
     }
 

@@ -80,11 +80,16 @@ public class MainJobTests
         }
         Assert.That(samples, Has.Length.EqualTo(n));
 
-        // The table's rows: │ variable │ control │ observed │ predicted │ (ASCII bars where the console cannot draw boxes).
-        var printed = System.Text.RegularExpressions.Regex.Matches(output, @"^[│|]\s*(\S+)\s*[│|]\s*(-?[\d.]+)\s*[│|]\s*(-?[\d.]+)\s*[│|]\s*(-?[\d.]+)\s*[│|]\s*$",
+        // The table's rows: │ variable │ control │ observed │ predicted │ [lower, upper] │ (ASCII bars where the console cannot draw boxes).
+        var printed = System.Text.RegularExpressions.Regex.Matches(output,
+                @"^[│|]\s*(\S+)\s*[│|]\s*(-?[\d.]+)\s*[│|]\s*(-?[\d.]+)\s*[│|]\s*(-?[\d.]+)\s*[│|]\s*\[(-?[\d.]+), (-?[\d.]+)\]\s*[│|]\s*$",
                 System.Text.RegularExpressions.RegexOptions.Multiline)
             .ToDictionary(m => m.Groups[1].Value, m => (Observed: double.Parse(m.Groups[3].Value, CultureInfo.InvariantCulture),
                 Predicted: double.Parse(m.Groups[4].Value, CultureInfo.InvariantCulture)));
+        foreach (System.Text.RegularExpressions.Match m in System.Text.RegularExpressions.Regex.Matches(output, @"\[(-?[\d.]+), (-?[\d.]+)\]\s*[│|]\s*$",
+                     System.Text.RegularExpressions.RegexOptions.Multiline))
+            Assert.That(double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture), Is.LessThan(double.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture)),
+                "the printed 90% interval of the mean has a positive width (a calibrated model)");
         Assert.That(printed, Has.Count.EqualTo(4), $"the job prints the 4 most shifted variables of the unseen drug; output:\n{output}");
         foreach (var (variable, (observed, predicted)) in printed)
         {
