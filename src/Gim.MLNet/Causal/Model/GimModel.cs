@@ -133,12 +133,9 @@ public sealed class GimModel : PerturbationModel
             : (rand(new long[] { count, VariableCount }, generator: generator, dtype: _dtype, device: _device) < heads.Logits.sigmoid()).to_type(_dtype);
         Tensor z = randn(new long[] { count, VariableCount }, generator: generator, dtype: _dtype, device: _device);
         Tensor shift = heads.Shift;
-        if (heads.Familiarity is double[] w && Calibration!.SampleShiftUncertainty)
-        {
-            // The intervention is uncertain too: each cell's targeted shifts drawn from N(α·ψ, sdψ²) (NoveltyCalibration).
-            Tensor sd = tensor(Calibration!.ShiftSd(w[0]), new long[] { 1, VariableCount }).to(_dtype, _device);
+        // The intervention is uncertain too: each cell's targeted shifts drawn from N(α·ψ, sdψ²) (NoveltyCalibration).
+        if (SampledShiftSd(heads) is Tensor sd)
             shift = shift + sd * randn(new long[] { count, VariableCount }, generator: generator, dtype: _dtype, device: _device);
-        }
         Tensor x = _causal.Sample(targets * shift, heads.LogScale is null ? null : targets * heads.LogScale, z);
         return VariableStandardizer.Inverse(TensorArrays.ToMatrix(x));
     }
@@ -180,9 +177,7 @@ public sealed class GimModel : PerturbationModel
         InterventionParameters heads = Encode(new[] { features });
         Tensor targets = (heads.Logits.sigmoid() > 0.5).to_type(_dtype);
         Tensor? logScale = heads.LogScale is null ? null : (targets * heads.LogScale)[0];
-        Tensor? shiftVariance = heads.Familiarity is double[] w && Calibration!.SampleShiftUncertainty
-            ? targets[0] * tensor(Calibration!.ShiftSd(w[0])).to(_dtype, _device).square()
-            : null;
+        Tensor? shiftVariance = SampledShiftSd(heads) is Tensor sd ? (targets * sd.square())[0] : null;
         float[,] covariance = TensorArrays.ToMatrix(Linear(nameof(PredictCovariance)).Covariance(logScale, shiftVariance));
         var result = new double[VariableCount, VariableCount];
         for (int i = 0; i < VariableCount; i++)
@@ -250,7 +245,7 @@ public sealed class GimModel : PerturbationModel
         using var scope = TorchScope.Enter();
         using var _ = no_grad();
         InterventionParameters heads = _encoder.forward(tensors.Features);
-        if (Calibration is not null) heads = Calibrate(heads, TensorArrays.ToMatrix(tensors.Features));
+        if (Calibration is not null) heads = Calibrate(heads, TensorArrays.ToVector(tensors.Features), (int)tensors.Features.shape[0]);
         Tensor targets = (heads.Logits.sigmoid() > 0.5).to_type(_dtype) * tensors.Perturbed;
         Tensor shift = targets * heads.Shift;
         Tensor? logScale = NoiseLogScaleChange(heads, targets);
@@ -302,10 +297,19 @@ public sealed class GimModel : PerturbationModel
         float[] flat = CheckedStandardizedRows(features);
         Tensor input = tensor(flat, new long[] { features.Count, FeatureCount }).to(_dtype, _device);
         InterventionParameters heads = _encoder.forward(input);
-        if (Calibration is null) return heads;
-        var rows = new float[features.Count, FeatureCount];
-        Buffer.BlockCopy(flat, 0, rows, 0, flat.Length * sizeof(float));
-        return Calibrate(heads, rows);
+        return Calibration is null ? heads : Calibrate(heads, flat, features.Count);
+    }
+
+    /// <summary>
+    /// sdψ(γ) of each row, [rows, d], for a calibrated model whose sampled cells carry the shifts' uncertainty; else null.
+    /// The one place Sample, PredictCovariance and the densities get it from.
+    /// </summary>
+    private Tensor? SampledShiftSd(InterventionParameters heads)
+    {
+        if (heads.Familiarity is not double[] w || !Calibration!.SampleShiftUncertainty) return null;
+        var sd = new float[w.Length * VariableCount];
+        for (int r = 0; r < w.Length; r++) Calibration.ShiftSd(w[r]).CopyTo(sd, r * VariableCount);
+        return tensor(sd, new long[] { w.Length, VariableCount }).to(_dtype, _device);
     }
 
     /// <summary>
@@ -316,15 +320,8 @@ public sealed class GimModel : PerturbationModel
     private Tensor? NoiseLogScaleChange(InterventionParameters heads, Tensor targets)
     {
         Tensor? change = heads.LogScale is null ? null : targets * heads.LogScale;
-        if (heads.Familiarity is not double[] w || !Calibration!.SampleShiftUncertainty) return change;
-        int rows = w.Length;
-        var variance = new float[rows * VariableCount];
-        for (int r = 0; r < rows; r++)
-        {
-            float[] sd = Calibration.ShiftSd(w[r]);
-            for (int j = 0; j < VariableCount; j++) variance[r * VariableCount + j] = sd[j] * sd[j];
-        }
-        Tensor shiftVariance = targets * tensor(variance, new long[] { rows, VariableCount }).to(_dtype, _device);
+        if (SampledShiftSd(heads) is not Tensor sd) return change;
+        Tensor shiftVariance = targets * sd.square();
         Tensor baseLogScale = _causal switch
         {
             LinearCausalModel linear => linear.LogScale,
@@ -337,17 +334,14 @@ public sealed class GimModel : PerturbationModel
     }
 
     /// <summary>The heads with ψ and ρ scaled by α(γ) of each row's standardised features (NoveltyCalibration).</summary>
-    private InterventionParameters Calibrate(InterventionParameters heads, float[,] standardized)
+    private InterventionParameters Calibrate(InterventionParameters heads, float[] standardized, int rows)
     {
         NoveltyCalibration calibration = Calibration!;
-        int rows = standardized.GetLength(0), p = standardized.GetLength(1);
         var familiarity = new double[rows];
         var alpha = new float[rows];
-        var row = new float[p];
         for (int r = 0; r < rows; r++)
         {
-            for (int k = 0; k < p; k++) row[k] = standardized[r, k];
-            familiarity[r] = calibration.Familiarity(row);
+            familiarity[r] = calibration.Familiarity(standardized.AsSpan(r * FeatureCount, FeatureCount));
             alpha[r] = (float)calibration.Shrinkage(familiarity[r]);
         }
         Tensor a = tensor(alpha, new long[] { rows, 1 }).to(_dtype, _device);

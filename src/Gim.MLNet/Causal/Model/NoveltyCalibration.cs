@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace Gim.MLNet.Causal;
 
 /// <summary>
@@ -59,15 +61,7 @@ public sealed class NoveltyCalibration
         if (z.Length != p) throw new ArgumentException($"Familiarity needs {p} standardised features; got {z.Length}.", nameof(z));
         double best = double.PositiveInfinity;
         for (int i = 0; i < m; i++)
-        {
-            double s = 0;
-            for (int k = 0; k < p; k++)
-            {
-                double diff = z[k] - TrainingFeatures[i, k];
-                s += diff * diff;
-            }
-            best = Math.Min(best, s);
-        }
+            best = Math.Min(best, SquaredDistance(z, MemoryMarshal.CreateReadOnlySpan(ref TrainingFeatures[i, 0], p)));
         // Squared distance over ℓ², so that ONNX (which works with squared distances) computes the same expression.
         return m == 0 ? 0 : Math.Exp(-best / (LengthScale * LengthScale));
     }
@@ -104,14 +98,7 @@ public sealed class NoveltyCalibration
             double best = double.PositiveInfinity;
             for (int j = 0; j < features.Count; j++)
             {
-                if (groups[j] == groups[i]) continue;
-                double s = 0;
-                for (int k = 0; k < features[i].Length; k++)
-                {
-                    double diff = features[i][k] - features[j][k];
-                    s += diff * diff;
-                }
-                best = Math.Min(best, s);
+                if (groups[j] != groups[i]) best = Math.Min(best, SquaredDistance(features[i], features[j]));
             }
             if (double.IsFinite(best)) nearest.Add(Math.Sqrt(best));
         }
@@ -119,6 +106,18 @@ public sealed class NoveltyCalibration
         nearest.Sort();
         double median = nearest.Count % 2 == 1 ? nearest[nearest.Count / 2] : (nearest[nearest.Count / 2 - 1] + nearest[nearest.Count / 2]) / 2;
         return Math.Max(median, 1e-6);
+    }
+
+    /// <summary>‖a − b‖², accumulated in double.</summary>
+    private static double SquaredDistance(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    {
+        double s = 0;
+        for (int k = 0; k < a.Length; k++)
+        {
+            double diff = a[k] - b[k];
+            s += diff * diff;
+        }
+        return s;
     }
 
     /// <summary>Throws naming what does not fit a model of <paramref name="variables"/> variables and <paramref name="features"/> features.</summary>

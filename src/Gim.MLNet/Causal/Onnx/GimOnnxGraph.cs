@@ -43,6 +43,12 @@ internal static class GimOnnxGraph
                 : g.Node("Exp", new[] { logScale });
         }
 
+        // 1 − w, built on first use (an unused node would only add initializers ONNX Runtime warns about) and shared by the
+        // shifts' and the means' standard deviations; calibrated models only.
+        string? unfamiliarity = null;
+        string Unfamiliarity() => unfamiliarity ??=
+            g.Node("Max", new[] { g.Node("Sub", new[] { g.Constant("one", new[] { 1f }, 1), familiarity! }), g.Constant("zero", new[] { 0f }, 1) });
+
         bool marginal = options.Mode == PredictionMode.Marginal && options.ControlCellsInputName is null;
         Destandardise(causal.Mean(marginal ? probabilities : mapTargets, Intercept, NoiseScale), options.PredictedMeanOutputName);
 
@@ -72,9 +78,7 @@ internal static class GimOnnxGraph
             if (familiarity is not null && p.Calibration!.SampleShiftUncertainty)
             {
                 // Each row's targeted shifts drawn from N(α·ψ, sdψ²), sdψ = √(1 − w)·ShiftSdFar (NoveltyCalibration).
-                string sd = g.Node("Mul", new[] {
-                    g.Node("Sqrt", new[] { g.Node("Max", new[] { g.Node("Sub", new[] { g.Constant("one", new[] { 1f }, 1), familiarity }), g.Constant("zero", new[] { 0f }, 1) }) }),
-                    g.Constant("shift_sd_far", p.Calibration!.ShiftSdFar, d) });
+                string sd = g.Node("Mul", new[] { g.Node("Sqrt", new[] { Unfamiliarity() }), g.Constant("shift_sd_far", p.Calibration!.ShiftSdFar, d) });
                 string draw = g.Node("RandomNormalLike", new[] { logits }, null, Float("seed", (seed + 2) % 16777216f));
                 applied = g.Node("Add", new[] { shift, g.Node("Mul", new[] { sd, draw }) });
             }
@@ -90,7 +94,7 @@ internal static class GimOnnxGraph
                 float[] near2 = c.MeanSdNear.Select((v, j) => (float)(v * v * p.VariableScale[j] * p.VariableScale[j])).ToArray();
                 float[] far2 = c.MeanSdFar.Select((v, j) => (float)(v * v * p.VariableScale[j] * p.VariableScale[j])).ToArray();
                 string nearPart = g.Node("Mul", new[] { familiarity!, g.Constant("mean_var_near", near2, d) });
-                string farPart = g.Node("Mul", new[] { g.Node("Sub", new[] { g.Constant("one", new[] { 1f }, 1), familiarity! }), g.Constant("mean_var_far", far2, d) });
+                string farPart = g.Node("Mul", new[] { Unfamiliarity(), g.Constant("mean_var_far", far2, d) });
                 g.Node("Sqrt", new[] { g.Node("Max", new[] { g.Node("Add", new[] { nearPart, farPart }), g.Constant("zero", new[] { 0f }, 1) }) }, meanSd);
             }
             else
