@@ -136,7 +136,7 @@ internal static class BenchmarkMethods
             VariableNames = p.VariableNames, FeatureNames = p.FeatureNames, VariableMean = p.VariableMean, VariableScale = p.VariableScale,
             FeatureMean = p.FeatureMean, FeatureScale = p.FeatureScale, Bias = p.Bias, LogScale = p.LogScale, Graph = p.Graph,
             Interventions = p.Interventions, SkipWeight = Rows(p.SkipWeight), SkipBias = bias, HiddenLayers = p.HiddenLayers,
-            FromHiddenWeight = p.FromHiddenWeight is null ? null : Rows(p.FromHiddenWeight),
+            FromHiddenWeight = p.FromHiddenWeight is null ? null : Rows(p.FromHiddenWeight), DoseResponse = p.DoseResponse,
         };
     }
 
@@ -144,6 +144,7 @@ internal static class BenchmarkMethods
     {
         GimOptions o = gim.Clone();
         o.CalibrationFolds = 0;
+        o.DoseFeature = null; // these 0.3.0 experiments shrink the heads of a GIM without a dose path, as recorded
         return o;
     }
 

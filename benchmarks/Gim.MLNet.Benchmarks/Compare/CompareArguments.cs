@@ -17,7 +17,10 @@ internal sealed class CompareArguments
         "               GIM overrides: [--lambda-t X] [--control-target-weight X] [--lambda-b X] [--depth N] [--width N] [--lr X] [--steps N]\n" +
         "                              [--weight-decay X] [--draws N] [--straight-through] [--shift-scale]\n" +
         "                              [--calibration-folds N] (0 = off; default 3) [--calibration-step-fraction X] [--no-shift-sampling]\n" +
-        "                              [--warm-start] (gim-linear: start from the two-stage solution)\n" +
+        "                              [--warm-start] (gim-linear: start from the two-stage solution; no dose path)\n" +
+        "                              [--no-dose-feature] (the dose as a plain feature, as before 0.5.0; default: the screens'\n" +
+        "                              'dose' feature drives GIM's saturating dose path, GimOptions.DoseFeature)\n" +
+        "                              [--dose-curve-from-features] (K and n per drug from its features; default one shared curve)\n" +
         "               gim-nonlinear: [--no-linear-term] [--hidden-width N] [--cell-batch N] [--contraction X]\n" +
         "               [--log] (print GIM's training progress)\n" +
         "       compare --panel [--families F,F,...] [--seeds ...] [--methods ...] --out DIR\n" +
@@ -40,6 +43,7 @@ internal sealed class CompareArguments
     private readonly Dictionary<string, string> _gim = new();
     private int _variables = 20;
     private bool _nonlinear, _cyclic;
+    private bool _noDoseFeature;
 
     public HillScreenOptions Screen(int seed) => new()
     {
@@ -78,6 +82,9 @@ internal sealed class CompareArguments
         if (_gim.TryGetValue("cell-batch", out string? cells)) o.Nonlinear.CellBatchSize = int.Parse(cells, CultureInfo.InvariantCulture);
         if (_gim.TryGetValue("contraction", out string? kappa)) o.Nonlinear.ContractionFactor = double.Parse(kappa, CultureInfo.InvariantCulture);
         if (WarmStart) o.WarmStart = new TwoStageWarmStart();
+        // The Hill screens' dose column, as a user names theirs; a two-stage warm start is linear in every feature.
+        o.DoseFeature = _noDoseFeature || WarmStart ? null : "dose";
+        if (_gim.ContainsKey("dose-curve-from-features")) o.DoseCurveFromFeatures = true;
         return o;
     }
 
@@ -120,6 +127,8 @@ internal sealed class CompareArguments
                 case "--no-linear-term": a._gim["no-linear-term"] = "1"; break;
                 case "--no-shift-sampling": a._gim["no-shift-sampling"] = "1"; break;
                 case "--warm-start": a.WarmStart = true; break;
+                case "--no-dose-feature": a._noDoseFeature = true; break;
+                case "--dose-curve-from-features": a._gim["dose-curve-from-features"] = "1"; break;
                 case "--log": a.Log = true; break;
                 case "--panel": a.Panel = true; break;
                 case "--families":

@@ -6,9 +6,10 @@ using Gim.MLNet.Data.Synthetic;
 namespace Gim.MLNet.Benchmarks.Performance;
 
 /// <summary>
-/// `fit-time [--repeats 5] [--seed 0] [--calibration-folds 3]`: wall time of fitting GIM-Linear with the default options
-/// on the default Hill screen (calibration refits included; `--calibration-folds 0` times the main fit alone), the
-/// analytic FLOP floor of that fit, and where the time goes.
+/// `fit-time [--repeats 5] [--seed 0] [--calibration-folds 3] [--dose-feature dose]`: wall time of fitting GIM-Linear
+/// with the default options on the default Hill screen (calibration refits included; `--calibration-folds 0` times the
+/// main fit alone; `--dose-feature dose` with the saturating dose path), the analytic FLOP floor of that fit, and where
+/// the time goes.
 /// </summary>
 internal static class FitTimeCommand
 {
@@ -17,8 +18,13 @@ internal static class FitTimeCommand
         int repeats = Args.Int(args, "--repeats", 5), seed = Args.Int(args, "--seed", 0);
         HillScreen screen = HillScreen.Generate(new HillScreenOptions { Seed = seed });
         PerturbationDataset train = screen.Train.Data;
-        var options = new GimOptions { Seed = seed, CalibrationFolds = Args.Int(args, "--calibration-folds", new GimOptions().CalibrationFolds) };
-        Console.WriteLine($"Default Hill screen: {train.Contexts.Count} contexts, {train.SampleCount} cells, d = {train.VariableCount}, p = {train.FeatureCount}; {options.MaxSteps} full-batch steps, calibration folds {options.CalibrationFolds}.");
+        var options = new GimOptions
+        {
+            Seed = seed, CalibrationFolds = Args.Int(args, "--calibration-folds", new GimOptions().CalibrationFolds),
+            DoseFeature = Args.String(args, "--dose-feature"),
+        };
+        Console.WriteLine($"Default Hill screen: {train.Contexts.Count} contexts, {train.SampleCount} cells, d = {train.VariableCount}, p = {train.FeatureCount}; " +
+            $"{options.MaxSteps} full-batch steps, calibration folds {options.CalibrationFolds}, dose path {options.DoseFeature ?? "none"}.");
 
         // One fit to warm up the JIT and libtorch's allocator, then the measured ones.
         new GimTrainer(options).Fit(train).Dispose();

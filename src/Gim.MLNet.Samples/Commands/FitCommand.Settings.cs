@@ -54,6 +54,10 @@ internal sealed partial class FitCommand
         [Description(".h5ad only: read only these variables (var names, comma-separated).")]
         public string? Variables { get; init; }
 
+        [CommandOption("--dose <COLUMN>")]
+        [Description("One of the feature columns that holds the dose (a concentration > 0 in any unit for every perturbed context; 0 for the vehicle): GIM's shifts then follow a learned saturating Hill curve of it instead of growing linearly with it; dose-curves.csv says where each context sits on it.")]
+        public string? Dose { get; init; }
+
         [CommandOption("--steps <N>")]
         [Description("Training steps.")]
         [DefaultValue(2000)]
@@ -99,6 +103,14 @@ internal sealed partial class FitCommand
                     return ValidationResult.Error($"{flag} is empty; give the prefix the column names start with.");
             ValidationResult roles = IsAnnData == true ? ValidateAnnDataFlags() : ValidateCsvFlags();
             if (!roles.Successful) return roles;
+            if (Dose is not null)
+            {
+                if (string.IsNullOrWhiteSpace(Dose)) return ValidationResult.Error("--dose is empty; give the feature column that holds the dose.");
+                if (Features is not null && !OptionValues.Split(Features).Contains(Dose))
+                    return ValidationResult.Error($"--dose '{Dose}' is not one of the --features columns ({Features}); the dose must also be a feature.");
+                if (FeaturePrefix is not null && !Dose.StartsWith(FeaturePrefix, StringComparison.Ordinal))
+                    return ValidationResult.Error($"--dose '{Dose}' does not start with --feature-prefix '{FeaturePrefix}'; the dose must also be a feature.");
+            }
             if (Steps < 1) return ValidationResult.Error($"--steps must be ≥ 1; got {Steps}.");
             if (!double.IsFinite(TargetSparsity) || TargetSparsity < 0)
                 return ValidationResult.Error($"--lambda-t must be a finite number ≥ 0 (larger: fewer targets per perturbation); got {TargetSparsity.ToString(CultureInfo.InvariantCulture)}.");

@@ -19,7 +19,8 @@ internal sealed partial class FitCommand : Command<FitCommand.Settings>
         PerturbationDataset data = UserDataLoader.Load(settings);
         // Everything training would reject is checked before the output folder exists, so a failure leaves nothing behind.
         data.Validate();
-        var training = new GimOptions { Seed = settings.Seed, MaxSteps = settings.Steps, TargetSparsity = settings.TargetSparsity, CheckpointPath = settings.Checkpoint };
+        var training = new GimOptions { Seed = settings.Seed, MaxSteps = settings.Steps, TargetSparsity = settings.TargetSparsity, CheckpointPath = settings.Checkpoint,
+            DoseFeature = settings.Dose };
         training.Validate();
         AnsiConsole.MarkupLineInterpolated($"Loaded {data.SampleCount} cells in {data.Contexts.Count} contexts ({data.Controls.Count()} control), {data.VariableCount} variables, {data.FeatureCount} features.");
         OutputFolder folder = OutputFolder.Prepare(settings.Out, "gim-fit");
@@ -47,9 +48,25 @@ internal sealed partial class FitCommand : Command<FitCommand.Settings>
         GraphCsv.Write(graph, gim.Graph(), gim.VariableNames);
         string curve = Path.Combine(folder, "training-curve.png");
         Figures.TrainingCurve(curve, gim.Model.History);
+        bool doses = settings.Dose is not null;
+        if (doses) WriteDoseCurves(Path.Combine(folder, "dose-curves.csv"), data, gim);
         ShowTopTargets(data, gim);
 
-        AnsiConsole.MarkupLineInterpolated($"[green]Done.[/] Wrote to [bold]{folder}[/]: gim-model.zip (ML.NET pipeline), targets.csv (P(target) per context and variable), graph.csv (learned B, row = cause), training-curve.png.");
+        AnsiConsole.MarkupLineInterpolated($"[green]Done.[/] Wrote to [bold]{folder}[/]: gim-model.zip (ML.NET pipeline), targets.csv (P(target) per context and variable), graph.csv (learned B, row = cause), training-curve.png{(doses ? ", dose-curves.csv (each context's place on its learned dose curve)" : "")}.");
+    }
+
+    /// <summary>Per perturbed context: the dose, the share of the maximal shift reached there, and the curve's K and n.</summary>
+    private static void WriteDoseCurves(string path, PerturbationDataset data, GimTransformer gim)
+    {
+        int q = data.FeatureNames.ToList().IndexOf(gim.Model.Options.DoseFeature!);
+        var sb = new StringBuilder("context,dose,dose_fraction,half_effect_dose,hill_exponent\n");
+        foreach (PerturbationContext c in data.Contexts.Where(c => !c.IsControl))
+        {
+            DoseCurvePoint point = gim.Model.Explain(c.Features).Dose!;
+            sb.Append(CsvField.Quote(c.Name)).Append(',').AppendJoin(',', new double[] { c.Features[q], point.Fraction, point.HalfEffectDose, point.HillExponent }
+                .Select(v => v.ToString("R", CultureInfo.InvariantCulture))).Append('\n');
+        }
+        AtomicFile.WriteAllText(path, sb.ToString());
     }
 
     private static void WriteTargets(string path, PerturbationDataset data, GimTransformer gim)

@@ -28,6 +28,7 @@ internal sealed class MainJob(int seed, bool quick, string folder, CancellationT
             Seed = seed,
             MaxSteps = quick ? 1000 : 2000,
             LearningRate = quick ? 0.02 : 0.01,
+            DoseFeature = "dose",             // the screen's dose column: shifts follow a saturating curve of it
             CancellationToken = cancellationToken,
         };
         // An ordinary ML.NET pipeline: any featurizer or normaliser can precede the GIM trainer.

@@ -21,6 +21,7 @@ internal static class PeerComparison
                 Seed = seed,
                 MaxSteps = quick ? 1000 : 2000,
                 LearningRate = quick ? 0.02 : 0.01,
+                DoseFeature = "dose",
                 CancellationToken = cancellationToken,
             }),
             ["TwoStageCausal"] = trainers.TwoStageCausal(new TwoStageCausalOptions { Seed = seed, MaxSteps = quick ? 1000 : 2000 }),

@@ -131,6 +131,30 @@ public class ReadmeExamplesTests
     }
 
     [Test]
+    public void ADoseThatSaturates()
+    {
+        HillScreen screen = HillScreen.Generate(new HillScreenOptions { Seed = 0, Variables = 10, TrainDrugs = 20 });
+        var mlContext = new MLContext(seed: 0);
+        IDataView train = screen.Train.Data.ToDataView(mlContext);
+        float[] newDrugFeatures = screen.FullOod.Data.Contexts[0].Features;
+
+        // readme: dose
+        GimTransformer doseGim = mlContext.Perturbation().Trainers.Gim(new GimOptions
+        {
+            MaxSteps = 1000,
+            DoseFeature = "dose",              // the feature slot that holds the dose (≥ 0, any unit; 0 = vehicle)
+            DoseCurveFromFeatures = false,     // one curve shape for all drugs (default); true: K and n per drug from its features
+        }).Fit(train);
+        DoseCurvePoint curve = doseGim.Explain(newDrugFeatures).Dose!;  // shifts = maximal shifts · H(dose)
+        Console.WriteLine($"H(dose) = {curve.Fraction:F2} of the maximal effect; K = {curve.HalfEffectDose:F2}, n = {curve.HillExponent:F2}");
+        // readme: end
+
+        Assert.That(curve.Fraction, Is.InRange(0.0, 1.0));
+        Assert.That(curve.HalfEffectDose, Is.GreaterThan(0));
+        doseGim.Dispose();
+    }
+
+    [Test]
     public void DataFrameAndAnnData()
     {
         string h5adPath = Path.Combine(TestContext.CurrentContext.TestDirectory, "Fixtures", "h5ad", "dense_f32.h5ad");

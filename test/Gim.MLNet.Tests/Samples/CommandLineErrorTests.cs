@@ -35,6 +35,8 @@ public class CommandLineErrorTests
     [TestCase("fit --data cells.xlsx --context drug --control DMSO --feature-prefix fp_", "expected .csv, .tsv, .txt or .h5ad")]
     [TestCase("fit --data ok.csv --context drug --feature-prefix fp_ --control ,", "--control ',' names no value")]
     [TestCase("fit --data ok.csv --context drug --control DMSO --features ,", "--features ',' names no column")]
+    [TestCase("fit --data ok.csv --context drug --control DMSO --features fp_dose,fp_size --dose dose", "--dose 'dose' is not one of the --features columns")]
+    [TestCase("fit --data ok.csv --context drug --control DMSO --feature-prefix fp_ --dose dose", "--dose 'dose' does not start with --feature-prefix 'fp_'")]
     [TestCase("--quick --seed x", "--seed: 'x' is not a whole number")]
     [TestCase("predict --model m.zip", "Give exactly one of --features or --input")]
     [TestCase("predict --model m.zip --features 1 --count 0", "--count must be ≥ 1; got 0")]

@@ -8,8 +8,9 @@ namespace Gim.MLNet.Tests.Samples;
 /// <summary>`explain` in a fresh process prints and writes exactly the explanation the fitted model gave in memory.</summary>
 public class ExplainCommandTests
 {
-    [Test]
-    public void Explain_InAFreshProcess_GivesTheInMemoryExplanation()
+    [TestCase(true)]
+    [TestCase(false)]
+    public void Explain_InAFreshProcess_GivesTheInMemoryExplanation(bool dosePath)
     {
         using var dir = new FixtureFiles.TempDir();
         var mlContext = new MLContext(seed: 1);
@@ -17,6 +18,7 @@ public class ExplainCommandTests
         GimOptions options = GimTestData.Options(steps: 150);
         options.Interventions = InterventionKind.ShiftScale;
         options.CalibrationFolds = 3;
+        if (dosePath) options.DoseFeature = "f5";      // the tiny screen's dose: no slot names, so the data set's f0..f5
         using GimTransformer fitted = mlContext.Perturbation().Trainers.Gim(options).Fit(cells);
         string model = Path.Combine(dir.Path, "gim.zip");
         mlContext.Model.SaveAtomically(fitted, cells.Schema, model);
@@ -29,7 +31,7 @@ public class ExplainCommandTests
         Assert.That(exitCode, Is.EqualTo(0), output);
         Assert.That(output, Does.Contain("Query 1: most likely targets").And.Contain("Strongest edges"));
         string[] lines = File.ReadAllLines(Path.Combine(dir.Path, "e.csv"));
-        Assert.That(lines[0], Is.EqualTo("query,variable,target_probability,map_target,shift,log_scale_change,total_effect,familiarity,shift_sd,shift_lower_90,shift_upper_90"));
+        Assert.That(lines[0], Is.EqualTo("query,variable,target_probability,map_target,shift,log_scale_change,total_effect,familiarity,shift_sd,shift_lower_90,shift_upper_90,dose_fraction,half_effect_dose,hill_exponent"));
         Assert.That(lines, Has.Length.EqualTo(1 + queries.Length * TinyLinearScm.Variables));
         for (int q = 0; q < queries.Length; q++)
         {
@@ -37,6 +39,7 @@ public class ExplainCommandTests
             for (int j = 0; j < TinyLinearScm.Variables; j++)
             {
                 string[] f = lines[1 + q * TinyLinearScm.Variables + j].Split(',');
+                Assert.That(f, Has.Length.EqualTo(14), "every line has the header's columns");
                 Assert.That(f[1], Is.EqualTo(fitted.VariableNames[j]));
                 Assert.That(float.Parse(f[2], CultureInfo.InvariantCulture), Is.EqualTo(expected.TargetProbabilities[j]), $"query {q}, {f[1]}: P(target)");
                 Assert.That(float.Parse(f[4], CultureInfo.InvariantCulture), Is.EqualTo(expected.Shift[j]), $"query {q}, {f[1]}: shift");
@@ -46,6 +49,10 @@ public class ExplainCommandTests
                 Assert.That(float.Parse(f[8], CultureInfo.InvariantCulture), Is.EqualTo(expected.ShiftStandardDeviation![j]), $"query {q}, {f[1]}: shift SD");
                 Assert.That(float.Parse(f[9], CultureInfo.InvariantCulture), Is.EqualTo(expected.ShiftIntervals()![j].Lower), $"query {q}, {f[1]}: lower");
                 Assert.That(float.Parse(f[10], CultureInfo.InvariantCulture), Is.EqualTo(expected.ShiftIntervals()![j].Upper), $"query {q}, {f[1]}: upper");
+                if (dosePath)
+                    Assert.That(f.Skip(11).Select(v => double.Parse(v, CultureInfo.InvariantCulture)),
+                        Is.EqualTo(new[] { expected.Dose!.Fraction, expected.Dose.HalfEffectDose, expected.Dose.HillExponent }), $"query {q}, {f[1]}: dose curve");
+                else Assert.That(f.Skip(11), Is.All.Empty, "no dose path, no curve");
             }
         }
         double[,] graph = fitted.Graph();

@@ -37,6 +37,26 @@ public class FitCommandTests
         Assert.That(targets[0], Is.EqualTo($"context,g0,\"{UserCells.CommaVariable}\",g2"), "names with commas are quoted");
     }
 
+    /// <summary>`--dose` names the dose feature: the fit learns a curve per perturbation and writes where each context sits on it.</summary>
+    [Test]
+    public void Dose_WritesEachContextsPlaceOnItsDoseCurve()
+    {
+        UserCells.Write(_folder);
+        var (exitCode, output) = Fit("--data", "cells.csv", "--ignore", "cell", "--dose", "fp_dose", "--steps", "50", "--out", "run");
+        Assert.That(exitCode, Is.EqualTo(0), output);
+        string[] lines = File.ReadAllLines(Path.Combine(_folder, "run", "dose-curves.csv"));
+        Assert.That(lines[0], Is.EqualTo("context,dose,dose_fraction,half_effect_dose,hill_exponent"));
+        Assert.That(lines.Skip(1).Select(l => l.Split(',')[0]), Is.EqualTo(new[] { "A", "B", "C" }));
+        foreach (string line in lines.Skip(1))
+        {
+            double[] v = line.Split(',').Skip(1).Select(x => double.Parse(x, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+            Assert.That(v[1], Is.InRange(0.0, 1.0), line);
+            Assert.That(v[2], Is.GreaterThan(0), line);
+            Assert.That(v[3], Is.GreaterThan(0), line);
+        }
+        Assert.That(output, Does.Contain("dose-curves.csv"));
+    }
+
     [TestCase(';', "';'-separated", "Convert the file to commas")]
     [TestCase('\t', "tab-separated", "Rename the file to .tsv")]
     public void OtherSeparator_ErrorSaysOnlyTsvIsTabSeparated(char separator, string looks, string fix)

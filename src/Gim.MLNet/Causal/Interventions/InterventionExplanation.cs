@@ -7,8 +7,10 @@ namespace Gim.MLNet.Causal;
 public sealed class InterventionExplanation
 {
     internal InterventionExplanation(float[] targetProbabilities, float[] shift, float[]? logScaleChange,
-        float[] totalEffect, IReadOnlyList<string> variableNames, double? familiarity = null, float[]? shiftStandardDeviation = null)
+        float[] totalEffect, IReadOnlyList<string> variableNames, double? familiarity = null, float[]? shiftStandardDeviation = null,
+        DoseCurvePoint? dose = null)
     {
+        Dose = dose;
         Familiarity = familiarity;
         ShiftStandardDeviation = shiftStandardDeviation;
         TargetProbabilities = targetProbabilities;
@@ -56,6 +58,12 @@ public sealed class InterventionExplanation
         return ShiftStandardDeviation?.Select((sd, j) => ((float)(Shift[j] - z * sd), (float)(Shift[j] + z * sd))).ToArray();
     }
 
+    /// <summary>
+    /// Where this dose sits on the perturbation's learned dose curve (<see cref="GimOptions.DoseFeature"/>); null for a
+    /// model without a dose path. <see cref="Shift"/> is already the shift at this dose.
+    /// </summary>
+    public DoseCurvePoint? Dose { get; }
+
     /// <summary>The variables, in the order of every array here.</summary>
     public IReadOnlyList<string> VariableNames { get; }
 
@@ -68,3 +76,9 @@ public sealed class InterventionExplanation
             .OrderByDescending(j => TargetProbabilities[j])
             .Select(j => (VariableNames[j], TargetProbabilities[j], Shift[j]));
 }
+
+/// <summary>A perturbation's learned Hill curve H(c) = cⁿ/(Kⁿ + cⁿ) and where one dose sits on it (docs/method.md, "Dose").</summary>
+/// <param name="Fraction">H(c) ∈ [0, 1]: the share of the perturbation's maximal shifts reached at this dose.</param>
+/// <param name="HalfEffectDose">K: the dose of half the maximal effect (EC50), in the dose feature's unit.</param>
+/// <param name="HillExponent">n: the curve's steepness (Hill coefficient).</param>
+public sealed record DoseCurvePoint(double Fraction, double HalfEffectDose, double HillExponent);

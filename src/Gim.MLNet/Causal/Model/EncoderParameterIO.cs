@@ -7,13 +7,38 @@ namespace Gim.MLNet.Causal;
 /// <summary>What linear and nonlinear GIMs share in parameter export/import: the intervention encoder, and the checks of <see cref="GimParameters"/>.</summary>
 internal static class EncoderParameterIO
 {
-    public sealed record Arrays(float[,] SkipWeight, float[] SkipBias, IReadOnlyList<(float[,] Weight, float[] Bias)> HiddenLayers, float[,]? FromHiddenWeight);
+    public sealed record Arrays(float[,] SkipWeight, float[] SkipBias, IReadOnlyList<(float[,] Weight, float[] Bias)> HiddenLayers, float[,]? FromHiddenWeight,
+        DoseResponseParameters? DoseResponse);
 
     public static Arrays Export(InterventionEncoder encoder) => new(
         TensorArrays.ToMatrix(encoder.Skip.weight!),
         TensorArrays.ToVector(encoder.Skip.bias!),
         encoder.HiddenLayers.Select(l => (TensorArrays.ToMatrix(l.weight!), TensorArrays.ToVector(l.bias!))).ToArray(),
-        encoder.FromHidden is null ? null : TensorArrays.ToMatrix(encoder.FromHidden.weight!));
+        encoder.FromHidden is null ? null : TensorArrays.ToMatrix(encoder.FromHidden.weight!),
+        encoder.Dose is not { } dose ? null : new DoseResponseParameters
+        {
+            FeatureIndex = dose.Slot.Index,
+            Weight = TensorArrays.ToMatrix(dose.Curve.weight!),
+            Bias = TensorArrays.ToVector(dose.Curve.bias!),
+        });
+
+    /// <summary>Whether the stored dose curve reads the features (any non-zero weight), as GimOptions.DoseCurveFromFeatures.</summary>
+    public static bool CurveFromFeatures(GimParameters p) => p.DoseResponse?.Weight.Cast<float>().Any(w => w != 0) ?? false;
+
+    /// <summary>The encoder's dose slot for parameters <paramref name="p"/> (its standardisation from p's), or null.</summary>
+    public static DoseSlot? Slot(GimParameters p) => p.DoseResponse is not { } dose ? null
+        : new DoseSlot(dose.FeatureIndex, p.FeatureMean[dose.FeatureIndex], p.FeatureScale[dose.FeatureIndex]);
+
+    /// <summary>An encoder shaped like <paramref name="p"/>'s (not yet loaded), for an import.</summary>
+    public static InterventionEncoder CreateEncoder(GimParameters p, int depth, int width, GimOptions options, ScalarType dtype, Device device) =>
+        new(p.FeatureCount, p.VariableCount, depth, width, p.Interventions, options.InitialTargetLogit, dtype, device, Slot(p), 1, CurveFromFeatures(p));
+
+    /// <summary>The options an imported model reports for its encoder's dose path.</summary>
+    public static void DescribeDose(GimParameters p, GimOptions modelOptions)
+    {
+        modelOptions.DoseFeature = p.DoseResponse is { } dose ? p.FeatureNames[dose.FeatureIndex] : null;
+        modelOptions.DoseCurveFromFeatures = CurveFromFeatures(p);
+    }
 
     /// <summary>Copies the encoder's numbers into a freshly built encoder of matching shape (no grad, caller's scope).</summary>
     public static void Load(InterventionEncoder encoder, GimParameters p, ScalarType dtype, Device device)
@@ -28,6 +53,20 @@ internal static class EncoderParameterIO
         }
         if (p.HiddenLayers.Count > 0)
             encoder.FromHidden!.weight!.copy_(TensorArrays.FromMatrix(p.FromHiddenWeight!, dtype, device));
+        // Only a warm start can disagree (an import builds the encoder from the parameters): say which setting differs.
+        if ((p.DoseResponse is null) != (encoder.Dose is null) || (p.DoseResponse is { } d && d.FeatureIndex != encoder.Dose!.Slot.Index))
+            throw new ArgumentException(p.DoseResponse is null
+                ? "The warm start has no dose response, but GimOptions.DoseFeature is set: start from a fit with the same DoseFeature."
+                : $"The warm start's dose response reads feature {p.DoseResponse.FeatureIndex}; GimOptions.DoseFeature " +
+                  (encoder.Dose is null ? "is unset." : $"names feature {encoder.Dose.Slot.Index}."), "GimOptions.WarmStart");
+        if (encoder.Dose is { FromFeatures: false } && CurveFromFeatures(p))
+            throw new ArgumentException("The warm start's dose curve reads the features (it was fitted with GimOptions.DoseCurveFromFeatures = true); " +
+                "set DoseCurveFromFeatures = true to start from it.", "GimOptions.WarmStart");
+        if (p.DoseResponse is { } dose)
+        {
+            encoder.Dose!.Curve.weight!.copy_(TensorArrays.FromMatrix(dose.Weight, dtype, device));
+            encoder.Dose.Curve.bias!.copy_(TensorArrays.FromVector(dose.Bias, dtype, device));
+        }
     }
 
     /// <summary>Shape checks of what every GIM has (<see cref="GimParameters"/>); <paramref name="check"/> throws with the caller's context.</summary>
@@ -54,5 +93,6 @@ internal static class EncoderParameterIO
             check(p.FromHiddenWeight is not null && p.FromHiddenWeight.GetLength(0) == heads * d && p.FromHiddenWeight.GetLength(1) == inputs,
                 "FromHiddenWeight must be (heads·d) × width");
         p.Calibration?.Validate(d, f, check);
+        p.DoseResponse?.Validate(f, check);
     }
 }

@@ -93,6 +93,7 @@ public sealed class GimModel : PerturbationModel
         float[,] shift = TensorArrays.ToMatrix(heads.Shift);
         float[,]? rho = heads.LogScale is null ? null : TensorArrays.ToMatrix(heads.LogScale);
         float[,] total = TensorArrays.ToMatrix(effect);
+        float[,]? dose = DoseCurve(features);
         var result = new List<InterventionExplanation>(features.Count);
         for (int r = 0; r < features.Count; r++)
         {
@@ -101,9 +102,19 @@ public sealed class GimModel : PerturbationModel
                 effectRow[j] = (float)(total[r, j] * VariableStandardizer.Scale[j]);
             double? w = heads.Familiarity?[r];
             result.Add(new InterventionExplanation(Row(pi, r), Row(shift, r), rho is null ? null : Row(rho, r), effectRow, VariableNames,
-                w, w is double familiarity ? Calibration!.ShiftSd(familiarity) : null));
+                w, w is double familiarity ? Calibration!.ShiftSd(familiarity) : null,
+                dose is null ? null : new DoseCurvePoint(dose[r, 0], dose[r, 1], dose[r, 2])));
         }
         return result;
+    }
+
+    /// <summary>[H(c), K, n] per row for raw features, or null without a dose path (no grad, caller's scope).</summary>
+    private float[,]? DoseCurve(IReadOnlyList<float[]> features)
+    {
+        if (_encoder.Dose is null) return null;
+        Tensor input = tensor(CheckedStandardizedRows(features), new long[] { features.Count, FeatureCount }).to(_dtype, _device);
+        var (fraction, halfEffect, steepness) = _encoder.DoseCurve(input)!.Value;
+        return TensorArrays.ToMatrix(cat(new[] { fraction, halfEffect, steepness }, 1));
     }
 
     /// <summary>Draws <paramref name="count"/> cells (original units) under the MAP intervention predicted for these features.</summary>
@@ -149,7 +160,7 @@ public sealed class GimModel : PerturbationModel
     public override float[]? PredictMeanStandardDeviation(float[] features)
     {
         if (Calibration is not NoveltyCalibration calibration) return null;
-        float[] z = CheckedStandardizedRows(new[] { features });
+        float[] z = CalibrationPoints(CheckedStandardizedRows(new[] { features }));
         float[] sd = calibration.MeanSd(calibration.Familiarity(z));
         for (int j = 0; j < sd.Length; j++) sd[j] = (float)(sd[j] * VariableStandardizer.Scale[j]);
         return sd;
@@ -337,6 +348,7 @@ public sealed class GimModel : PerturbationModel
     private InterventionParameters Calibrate(InterventionParameters heads, float[] standardized, int rows)
     {
         NoveltyCalibration calibration = Calibration!;
+        standardized = CalibrationPoints(standardized);
         var familiarity = new double[rows];
         var alpha = new float[rows];
         for (int r = 0; r < rows; r++)
@@ -346,6 +358,19 @@ public sealed class GimModel : PerturbationModel
         }
         Tensor a = tensor(alpha, new long[] { rows, 1 }).to(_dtype, _device);
         return new InterventionParameters(heads.Logits, heads.Shift * a, heads.LogScale is null ? null : heads.LogScale * a, familiarity);
+    }
+
+    /// <summary>
+    /// Standardised feature rows (flat, p per row) as the calibration measures familiarity on them: as they are, or with
+    /// the dose slot set to zero when the model has a dose path (a known perturbation at a new dose is familiar; its
+    /// dose curve, not the shrinkage, says what the dose does). A copy when anything changes.
+    /// </summary>
+    internal float[] CalibrationPoints(float[] standardized)
+    {
+        if (_encoder.Dose is not { } dose) return standardized;
+        var points = (float[])standardized.Clone();
+        for (int i = dose.Slot.Index; i < points.Length; i += FeatureCount) points[i] = 0;
+        return points;
     }
 
     /// <summary>The feature vectors checked (length, finite) and standardised, row after row.</summary>
@@ -360,6 +385,9 @@ public sealed class GimModel : PerturbationModel
             for (int j = 0; j < FeatureCount; j++)
                 if (!float.IsFinite(row[j]))
                     throw new ArgumentException($"Feature vector {r}: feature '{FeatureNames[j]}' is {row[j]}; features must be finite.", nameof(features));
+            if (_encoder.Dose is { } dose && row[dose.Slot.Index] < 0)
+                throw new ArgumentException($"Feature vector {r}: dose feature '{FeatureNames[dose.Slot.Index]}' is {row[dose.Slot.Index]}; the model's dose " +
+                    "path expects a concentration ≥ 0 (0 for the vehicle), in the unit it was fitted with, not its logarithm.", nameof(features));
             Array.Copy(FeatureStandardizer.Transform(row), 0, flat, r * FeatureCount, FeatureCount);
         }
         return flat;

@@ -14,7 +14,8 @@ namespace Gim.MLNet.Causal;
 /// <remarks>
 /// Layout, little-endian (BinaryWriter): "GIMP", format version (int32), kind (byte: 0 linear, 1 nonlinear), the
 /// names, the standardisation (float64 arrays), intercepts, noise scales and graph (float32), the intervention kind,
-/// the encoder, then the nonlinear mechanisms. Arrays are length-prefixed, matrices rows- and columns-prefixed,
+/// the encoder, then the nonlinear mechanisms, the novelty calibration (flag-prefixed, version ≥ 2) and the dose response
+/// (flag-prefixed, version ≥ 3). Arrays are length-prefixed, matrices rows- and columns-prefixed,
 /// nullable matrices flag-prefixed. Reading checks every length against what is left, so damaged bytes give an
 /// <see cref="InvalidDataException"/> rather than an allocation of a garbage size.
 /// </remarks>
@@ -28,8 +29,11 @@ public static class GimParameterFormat
 
     /// <summary>Caps on the nonlinear model's loop counts read from a file: far above any fitted model's, far below a hang.</summary>
     private const int MaxFixedPointIterations = 100_000, MaxMeanSamples = 1 << 20;
-    /// <summary>Version 2 (0.4.0) adds the optional novelty calibration at the end; version 1 is still read.</summary>
-    private const int Version = 2;
+    /// <summary>
+    /// Version 2 (0.4.0) adds the optional novelty calibration at the end, version 3 (0.5.0) the optional dose response
+    /// after it; versions 1 and 2 are still read.
+    /// </summary>
+    private const int Version = 3;
 
     /// <summary>The parameters as bytes.</summary>
     /// <param name="parameters">A linear or nonlinear model's parameters.</param>
@@ -83,6 +87,13 @@ public static class GimParameterFormat
                 Floats(w, c.MeanSdFar);
                 Floats(w, c.ShiftSdFar);
                 w.Write(c.SampleShiftUncertainty);
+            }
+            w.Write(parameters.DoseResponse is not null);
+            if (parameters.DoseResponse is DoseResponseParameters dose)
+            {
+                w.Write(dose.FeatureIndex);
+                Matrix(w, dose.Weight);
+                Floats(w, dose.Bias);
             }
         }
         return stream.ToArray();
@@ -196,12 +207,17 @@ public static class GimParameterFormat
                     NormWeight = Floats(r), ContractionFactor = r.ReadDouble(), FixedPointIterations = r.ReadInt32(),
                     MeanSamples = r.ReadInt32(), MeanSeed = r.ReadInt32(),
                 };
-            if (version >= 2 && Flag(r, "calibration"))
-                parameters = WithCalibration(parameters, new NoveltyCalibration
+            NoveltyCalibration? calibration = version >= 2 && Flag(r, "calibration")
+                ? new NoveltyCalibration
                 {
                     TrainingFeatures = Matrix(r), LengthScale = r.ReadDouble(), FarShrinkage = r.ReadDouble(),
                     MeanSdNear = Floats(r), MeanSdFar = Floats(r), ShiftSdFar = Floats(r), SampleShiftUncertainty = Flag(r, "shift sampling"),
-                });
+                }
+                : null;
+            DoseResponseParameters? dose = version >= 3 && Flag(r, "dose response")
+                ? new DoseResponseParameters { FeatureIndex = r.ReadInt32(), Weight = Matrix(r), Bias = Floats(r) }
+                : null;
+            if (calibration is not null || dose is not null) parameters = With(parameters, calibration, dose);
             if (parameters is NonlinearGimParameters loops && (loops.FixedPointIterations > MaxFixedPointIterations || loops.MeanSamples > MaxMeanSamples))
                 throw new InvalidDataException($"{source}: {loops.FixedPointIterations} fixed-point iterations and {loops.MeanSamples} mean samples; at most {MaxFixedPointIterations} and {MaxMeanSamples} are read (the parameters are damaged).");
             if (r.BaseStream.Position != bytes.Length)
@@ -233,14 +249,17 @@ public static class GimParameterFormat
     }
 
     /// <summary>The same parameters with <paramref name="calibration"/> (init-only properties: a copy).</summary>
-    internal static GimParameters WithCalibration(GimParameters p, NoveltyCalibration? calibration) => p switch
+    internal static GimParameters WithCalibration(GimParameters p, NoveltyCalibration? calibration) => With(p, calibration, p.DoseResponse);
+
+    /// <summary>The same parameters with <paramref name="calibration"/> and <paramref name="dose"/> (a copy).</summary>
+    private static GimParameters With(GimParameters p, NoveltyCalibration? calibration, DoseResponseParameters? dose) => p switch
     {
         LinearGimParameters l => new LinearGimParameters
         {
             VariableNames = l.VariableNames, FeatureNames = l.FeatureNames, VariableMean = l.VariableMean, VariableScale = l.VariableScale,
             FeatureMean = l.FeatureMean, FeatureScale = l.FeatureScale, Bias = l.Bias, LogScale = l.LogScale, Graph = l.Graph,
             Interventions = l.Interventions, SkipWeight = l.SkipWeight, SkipBias = l.SkipBias, HiddenLayers = l.HiddenLayers,
-            FromHiddenWeight = l.FromHiddenWeight, Calibration = calibration,
+            FromHiddenWeight = l.FromHiddenWeight, Calibration = calibration, DoseResponse = dose,
         },
         NonlinearGimParameters n => new NonlinearGimParameters
         {
@@ -250,6 +269,7 @@ public static class GimParameterFormat
             FromHiddenWeight = n.FromHiddenWeight, FirstWeight = n.FirstWeight, FirstBias = n.FirstBias, OutputWeight = n.OutputWeight,
             LinearWeight = n.LinearWeight, NormWeight = n.NormWeight, ContractionFactor = n.ContractionFactor,
             FixedPointIterations = n.FixedPointIterations, MeanSamples = n.MeanSamples, MeanSeed = n.MeanSeed, Calibration = calibration,
+            DoseResponse = dose,
         },
         _ => throw new ArgumentException($"parameters of an unknown kind {p.GetType().Name}"),
     };

@@ -32,6 +32,7 @@ internal static class GimParameterIO
             HiddenLayers = encoderArrays.HiddenLayers,
             FromHiddenWeight = encoderArrays.FromHiddenWeight,
             Calibration = model.Calibration,
+            DoseResponse = encoderArrays.DoseResponse,
         };
     }
 
@@ -46,12 +47,13 @@ internal static class GimParameterIO
         int depth = p.HiddenLayers.Count;
         int width = depth > 0 ? p.HiddenLayers[0].Weight.GetLength(0) : options.EncoderWidth;
         var causal = new LinearCausalModel(p.VariableCount, dtype, device);
-        var encoder = new InterventionEncoder(p.FeatureCount, p.VariableCount, depth, width, p.Interventions, options.InitialTargetLogit, dtype, device);
+        var encoder = EncoderParameterIO.CreateEncoder(p, depth, width, options, dtype, device);
         Load(p, causal, encoder, dtype, device);
         var modelOptions = options.Clone();
         modelOptions.Interventions = p.Interventions;
         modelOptions.EncoderDepth = depth;
         modelOptions.EncoderWidth = width;
+        EncoderParameterIO.DescribeDose(p, modelOptions);
         return new GimModel(causal, encoder, new Standardizer(p.VariableMean, p.VariableScale), new Standardizer(p.FeatureMean, p.FeatureScale),
             p.VariableNames, p.FeatureNames, modelOptions, Array.Empty<GimTrainingProgress>(), 0, TimeSpan.Zero, device, dtype)
             { Calibration = p.Calibration };

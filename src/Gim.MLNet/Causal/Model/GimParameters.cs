@@ -8,6 +8,8 @@ namespace Gim.MLNet.Causal;
 /// <remarks>
 /// Encoder, for raw features γ: z = (γ − FeatureMean) / FeatureScale; h = SiLU layers of z;
 /// heads = SkipWeight·z + SkipBias (+ FromHiddenWeight·h); heads split into [logits | shift | logScale] of d each.
+/// With a <see cref="DoseResponse"/>, z is replaced by z' (the dose slot zeroed) in the heads, and shift and logScale are
+/// multiplied by the dose curve H(c).
 /// The causal model works in standardised units; its output x maps back as x·VariableScale + VariableMean.
 /// </remarks>
 public abstract class GimParameters
@@ -68,6 +70,12 @@ public abstract class GimParameters
     /// before 0.4.0 (its predictions then apply ψ(γ) as it is and have no standard deviation).
     /// </summary>
     public NoveltyCalibration? Calibration { get; init; }
+
+    /// <summary>
+    /// The saturating dose path (<see cref="GimOptions.DoseFeature"/>); null for a model fitted without one or saved
+    /// before 0.5.0 (its shifts then read the dose as any other feature).
+    /// </summary>
+    public DoseResponseParameters? DoseResponse { get; init; }
 
     /// <summary>Number of variables d.</summary>
     public int VariableCount => VariableNames.Length;

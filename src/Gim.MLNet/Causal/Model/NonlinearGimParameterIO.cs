@@ -43,6 +43,7 @@ internal static class NonlinearGimParameterIO
             HiddenLayers = encoderArrays.HiddenLayers,
             FromHiddenWeight = encoderArrays.FromHiddenWeight,
             Calibration = model.Calibration,
+            DoseResponse = encoderArrays.DoseResponse,
         };
     }
 
@@ -61,6 +62,7 @@ internal static class NonlinearGimParameterIO
         modelOptions.Interventions = p.Interventions;
         modelOptions.EncoderDepth = depth;
         modelOptions.EncoderWidth = width;
+        EncoderParameterIO.DescribeDose(p, modelOptions);
         modelOptions.Nonlinear.HiddenWidth = h;
         modelOptions.Nonlinear.LinearTerm = p.LinearWeight is not null;
         modelOptions.Nonlinear.ContractionFactor = p.ContractionFactor;
@@ -68,7 +70,7 @@ internal static class NonlinearGimParameterIO
         modelOptions.Nonlinear.MeanSamples = p.MeanSamples;
         modelOptions.Nonlinear.MeanSeed = p.MeanSeed;
         var causal = new NonlinearCausalModel(d, modelOptions.Nonlinear, dtype, device);
-        var encoder = new InterventionEncoder(p.FeatureCount, d, depth, width, p.Interventions, options.InitialTargetLogit, dtype, device);
+        var encoder = EncoderParameterIO.CreateEncoder(p, depth, width, options, dtype, device);
         using (no_grad())
         using (TorchScope.Enter())
         {

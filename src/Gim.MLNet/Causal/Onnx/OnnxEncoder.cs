@@ -1,4 +1,5 @@
 using Gim.MLNet.Onnx;
+using Onnx;
 using static Gim.MLNet.Onnx.OnnxGraphBuilder;
 
 namespace Gim.MLNet.Causal;
@@ -11,7 +12,8 @@ internal static class OnnxEncoder
 {
     /// <summary>
     /// Returns the logits, shift and (ShiftScale only) log-scale heads, [N, d] each, and for a calibrated model the
-    /// familiarity w(γ) [N, 1], with the shift and log-scale already scaled by α(γ) (<see cref="NoveltyCalibration"/>).
+    /// familiarity w(γ) [N, 1], with the shift and log-scale already scaled by α(γ) (<see cref="NoveltyCalibration"/>)
+    /// and, with a dose path, by the dose curve H(c) (<see cref="DoseResponseParameters"/>).
     /// </summary>
     public static (string Logits, string Shift, string? LogScale, string? Familiarity) Build(OnnxGraphBuilder g, GimParameters p, string features, string shiftName)
     {
@@ -19,10 +21,19 @@ internal static class OnnxEncoder
         string z = g.Node("Div", new[] {
             g.Node("Sub", new[] { features, g.Constant("feature_mean", p.FeatureMean.Select(v => (float)v).ToArray(), f) }),
             g.Constant("feature_scale", p.FeatureScale.Select(v => (float)v).ToArray(), f) });
+        // With a dose path the heads read the features with the dose slot zeroed (z'); the curve reads the dose.
+        string identity = z;
+        string? curve = null;
+        if (p.DoseResponse is { } dose)
+        {
+            var slot = new DoseSlot(dose.FeatureIndex, p.FeatureMean[dose.FeatureIndex], p.FeatureScale[dose.FeatureIndex]);
+            identity = g.Node("Mul", new[] { z, g.Constant("dose_mask", slot.Mask(f), f) });
+            curve = DoseCurve(g, p, dose, z, identity);
+        }
         string? hidden = null;
         if (p.HiddenLayers.Count > 0)
         {
-            hidden = z;
+            hidden = identity;
             foreach (var (weight, bias) in p.HiddenLayers)
             {
                 string pre = g.Node("Gemm", new[] { hidden, g.Constant("hidden_w", weight), g.Constant("hidden_b", bias, bias.Length) }, null, Int("transB", 1));
@@ -32,23 +43,51 @@ internal static class OnnxEncoder
         string Head(int k, string? name)
         {
             int d = p.VariableCount;
-            string skip = g.Node("Gemm", new[] { z, g.Constant("skip_w", Rows(p.SkipWeight, k * d, d)), g.Constant("skip_b", p.SkipBias.Skip(k * d).Take(d).ToArray(), d) },
+            string skip = g.Node("Gemm", new[] { identity, g.Constant("skip_w", Rows(p.SkipWeight, k * d, d)), g.Constant("skip_b", p.SkipBias.Skip(k * d).Take(d).ToArray(), d) },
                 hidden is null ? name : null, Int("transB", 1));
             if (hidden is null) return skip;
             string fromHidden = g.Node("Gemm", new[] { hidden, g.Constant("from_hidden_w", Rows(p.FromHiddenWeight!, k * d, d)) }, null, Int("transB", 1));
             return g.Node("Add", new[] { skip, fromHidden }, name);
         }
+        // Shift and log-scale heads times H(c) when there is a dose path (named here when nothing scales them after).
+        string Scaled(int k, string? name) => curve is null ? Head(k, name) : g.Node("Mul", new[] { Head(k, null), curve }, name);
         if (p.Calibration is not NoveltyCalibration calibration)
-            return (Head(0, null), Head(1, shiftName), p.HeadCount == 3 ? Head(2, null) : null, null);
-        string familiarity = Familiarity(g, calibration, z);
+            return (Head(0, null), Scaled(1, shiftName), p.HeadCount == 3 ? Scaled(2, null) : null, null);
+        // Measured on z' (the dose slot zeroed) when there is a dose path, as GimModel.CalibrationPoints does.
+        string familiarity = Familiarity(g, calibration, identity);
         // α = α_far + (1 − α_far)·w
         string alpha = g.Node("Add", new[] {
             g.Node("Mul", new[] { familiarity, g.Constant("one_minus_far_shrinkage", new[] { (float)(1 - calibration.FarShrinkage) }, 1) }),
             g.Constant("far_shrinkage", new[] { (float)calibration.FarShrinkage }, 1) });
         string logits = Head(0, null);
-        string shift = g.Node("Mul", new[] { Head(1, null), alpha }, shiftName);
-        string? logScale = p.HeadCount == 3 ? g.Node("Mul", new[] { Head(2, null), alpha }) : null;
+        string shift = g.Node("Mul", new[] { Scaled(1, null), alpha }, shiftName);
+        string? logScale = p.HeadCount == 3 ? g.Node("Mul", new[] { Scaled(2, null), alpha }) : null;
         return (logits, shift, logScale, familiarity);
+    }
+
+    /// <summary>
+    /// H(c) = σ(n·(log max(c, floor) − log K))·[c &gt; floor], [N, 1], as <see cref="DoseResponse"/> computes it: c = z_q·scale_q +
+    /// mean_q (z_q picked by a one-hot product, exact), log K and log n from z', log n clipped to ±<see cref="DoseResponse.LogSteepnessLimit"/>.
+    /// </summary>
+    private static string DoseCurve(OnnxGraphBuilder g, GimParameters p, DoseResponseParameters dose, string z, string identity)
+    {
+        int f = p.FeatureCount, q = dose.FeatureIndex;
+        var pick = new float[f, 1];
+        pick[q, 0] = 1;
+        var slot = new DoseSlot(q, p.FeatureMean[q], p.FeatureScale[q]);
+        string doseValue = g.Node("Add", new[] {
+            g.Node("Mul", new[] { g.Node("MatMul", new[] { z, g.Constant("dose_pick", pick) }), g.Constant("dose_scale", new[] { (float)slot.Scale }, 1) }),
+            g.Constant("dose_mean", new[] { (float)slot.Mean }, 1) });
+        string floor = g.Constant("dose_floor", new[] { (float)slot.Floor }, 1);
+        string logDose = g.Node("Log", new[] { g.Node("Max", new[] { doseValue, floor }) });
+        string Row(int k, string name) => g.Node("Gemm", new[] { identity, g.Constant(name + "_w", Rows(dose.Weight, k, 1)), g.Constant(name + "_b", new[] { dose.Bias[k] }, 1) },
+            null, Int("transB", 1));
+        float limit = (float)DoseResponse.LogSteepnessLimit;
+        string logSteepness = g.Node("Min", new[] { g.Node("Max", new[] { Row(1, "dose_log_steepness"), g.Constant("minus_steepness_limit", new[] { -limit }, 1) }),
+            g.Constant("steepness_limit", new[] { limit }, 1) });
+        string fraction = g.Node("Sigmoid", new[] { g.Node("Mul", new[] { g.Node("Exp", new[] { logSteepness }), g.Node("Sub", new[] { logDose, Row(0, "dose_log_half_effect") }) }) });
+        string dosed = g.Node("Cast", new[] { g.Node("Greater", new[] { doseValue, floor }) }, null, Int("to", (long)TensorProto.Types.DataType.Float));
+        return g.Node("Mul", new[] { fraction, dosed });
     }
 
     /// <summary>w = exp(−minᵢ ‖z − zᵢ‖² / ℓ²), [N, 1], with ‖z − zᵢ‖² = ‖z‖² − 2 z·zᵢ + ‖zᵢ‖² (one matrix product, clamped at 0).</summary>

@@ -73,6 +73,26 @@ public sealed class GimOptions : PerturbationOptions
     /// <summary>How contexts are weighted in the objective. Default <see cref="ContextWeighting.Equal"/>.</summary>
     public ContextWeighting Weighting { get; set; } = ContextWeighting.Equal;
 
+    /// <summary>
+    /// The name of the feature that holds the dose (a concentration &gt; 0 in any unit for every perturbed context; 0 for
+    /// the vehicle), or null (the default) for none. When set, GIM's shifts follow a saturating Hill curve of this
+    /// feature, ψ(γ)·cⁿ/(Kⁿ + cⁿ), with a half-effect dose K and steepness n learned with everything else (one curve for
+    /// all perturbations, or one per perturbation with <see cref="DoseCurveFromFeatures"/>; docs/method.md, "Dose"),
+    /// instead of moving linearly with it: doses outside the training range then saturate rather than extrapolate, and
+    /// a perturbation at dose 0 does nothing. Give the dose itself, not its logarithm. Default null because a feature
+    /// table carries no mark of which column is a dose.
+    /// </summary>
+    public string? DoseFeature { get; set; }
+
+    /// <summary>
+    /// With <see cref="DoseFeature"/>: whether each perturbation's curve (its half-effect dose K and steepness n) is
+    /// learned from its other features (true), or one curve shape serves every perturbation, each still with its own
+    /// maximal shifts (false, the default). Default false: on the development seeds of the evaluation panel the shared
+    /// curve predicted unseen doses as well where descriptors determine the curve and better where they are noisy or
+    /// few (docs/results.md, "Dose response"); four doses per drug identify little more than one K and n.
+    /// </summary>
+    public bool DoseCurveFromFeatures { get; set; }
+
     /// <summary>Contexts per step; 0 = all (full batch). Default 0.</summary>
     public int ContextBatchSize { get; set; }
 
@@ -214,6 +234,11 @@ public sealed class GimOptions : PerturbationOptions
             throw new ArgumentException("GimOptions.Device must be \"cpu\" or \"cuda\" (optionally \"cuda:N\").", nameof(Device));
         if (Counterfactual && Mode == PredictionMode.Marginal)
             throw new ArgumentException("GimOptions: Counterfactual uses MAP targets; set Mode to Map (the default) or Counterfactual to false.", nameof(Mode));
+        if (DoseFeature is not null)
+            Require(!string.IsNullOrWhiteSpace(DoseFeature), nameof(DoseFeature), DoseFeature, "a feature name, or null for none");
+        if (DoseCurveFromFeatures && DoseFeature is null)
+            throw new ArgumentException("GimOptions.DoseCurveFromFeatures shapes the dose curve of GimOptions.DoseFeature, which is unset: name the dose feature too.",
+                nameof(DoseCurveFromFeatures));
         WarmStart?.Check(this);
     }
 

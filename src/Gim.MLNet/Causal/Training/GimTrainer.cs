@@ -54,12 +54,13 @@ public sealed class GimTrainer : PerturbationTrainer<GimOptions, GimModel>
         const ScalarType dtype = ScalarType.Float32;
         int d = train.VariableCount, p = train.FeatureCount;
 
+        DoseSlot? dose = ResolveDose(fit, out double initialHalfDose);
         CausalModel causal = CausalModelFactory.Create(Options, d, dtype, device);
         InterventionEncoder? encoder = null;
         try
         {
             encoder = new InterventionEncoder(p, d, Options.EncoderDepth, Options.EncoderWidth, Options.Interventions,
-                Options.InitialTargetLogit, dtype, device);
+                Options.InitialTargetLogit, dtype, device, dose, initialHalfDose, Options.DoseCurveFromFeatures);
             return TrainModules(fit, start, device, dtype, causal, encoder);
         }
         catch
@@ -69,6 +70,34 @@ public sealed class GimTrainer : PerturbationTrainer<GimOptions, GimModel>
             causal.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// The dose slot of <see cref="GimOptions.DoseFeature"/> (null when none is named) and the curve's starting K, the
+    /// median dose of the perturbed training contexts; throws naming the option, context or value that does not fit.
+    /// </summary>
+    private DoseSlot? ResolveDose(PerturbationFit fit, out double initialHalfDose)
+    {
+        initialHalfDose = 1;
+        if (Options.DoseFeature is not { } name) return null;
+        PerturbationDataset train = fit.Data;
+        int q = train.FeatureNames.ToList().IndexOf(name);
+        if (q < 0)
+            throw new ArgumentException($"GimOptions.DoseFeature is '{name}', which is not one of the {train.FeatureCount} features " +
+                $"({string.Join(", ", train.FeatureNames.Take(8))}{(train.FeatureCount > 8 ? ", ..." : "")}).", "GimOptions.DoseFeature");
+        foreach (var (data, role) in new[] { (train, "training"), (fit.Validation, "validation") })
+            foreach (PerturbationContext c in data?.Contexts ?? Enumerable.Empty<PerturbationContext>())
+                if (!(c.Features[q] >= 0) || float.IsInfinity(c.Features[q]))
+                    throw new ArgumentException($"{role} context '{c.Name}' has dose feature '{name}' = {c.Features[q]}; GimOptions.DoseFeature expects " +
+                        "a finite concentration ≥ 0 (0 for the vehicle). Give the dose itself, not its logarithm.", "GimOptions.DoseFeature");
+        List<PerturbationContext> undosed = train.Contexts.Where(c => !c.IsControl && c.Features[q] == 0).ToList();
+        if (undosed.Count > 0)
+            throw new ArgumentException($"{undosed.Count} perturbed training context(s) have dose feature '{name}' = 0 (first: '{undosed[0].Name}'); with a " +
+                "dose path a perturbation at dose 0 does nothing. Mark vehicle contexts as controls, give each perturbation its dose, or leave " +
+                "GimOptions.DoseFeature unset if some perturbations have none.", "GimOptions.DoseFeature");
+        double[] doses = train.Contexts.Where(c => !c.IsControl).Select(c => (double)c.Features[q]).Order().ToArray();
+        initialHalfDose = doses[doses.Length / 2];
+        return new DoseSlot(q, fit.Features.Mean[q], fit.Features.Scale[q]);
     }
 
     /// <summary>Trains the built modules; the caller disposes them if this throws.</summary>
@@ -222,7 +251,7 @@ public sealed class GimTrainer : PerturbationTrainer<GimOptions, GimModel>
 
         Tensor loss = objective.Loss(logLikelihood, heads.Logits, perturbed, weights, causal);
         if (Options.WeightDecay > 0)
-            loss = loss + Options.WeightDecay * encoder.parameters().Where(t => t.dim() == 2).Select(t => t.square().sum()).Aggregate((a, b) => a + b);
+            loss = loss + Options.WeightDecay * encoder.parameters().Where(t => t.dim() == 2 && t.requires_grad).Select(t => t.square().sum()).Aggregate((a, b) => a + b);
         return loss;
     }
 

@@ -18,7 +18,8 @@ internal static class NoveltyCalibrator
     {
         int folds = options.CalibrationFolds, d = train.VariableCount;
         List<PerturbationContext> perturbed = train.Contexts.Where(c => !c.IsControl).ToList();
-        string[] groups = perturbed.Select(c => c.Group).Distinct().ToArray();
+        Dictionary<PerturbationContext, string> perturbation = Perturbations(full, perturbed);
+        string[] groups = perturbed.Select(c => perturbation[c]).Distinct().ToArray();
         if (folds == 0) return null;
         if (groups.Length < folds)
         {
@@ -56,10 +57,10 @@ internal static class NoveltyCalibrator
         for (int f = 0; f < folds; f++)
         {
             var held = groups.Where((_, i) => i % folds == f).ToHashSet();
-            var foldTrain = new PerturbationDataset(train.Contexts.Where(c => c.IsControl || !held.Contains(c.Group)).ToList(), train.VariableNames, train.FeatureNames);
+            var foldTrain = new PerturbationDataset(train.Contexts.Where(c => c.IsControl || !held.Contains(perturbation[c])).ToList(), train.VariableNames, train.FeatureNames);
             using GimModel model = new GimTrainer(foldOptions).Fit(foldTrain);
             NoveltyCalibration geometry = Geometry(model, foldTrain, near: new float[d], far: new float[d], shift: new float[d], farShrinkage: 0);
-            foreach (PerturbationContext c in perturbed.Where(c => held.Contains(c.Group)))
+            foreach (PerturbationContext c in perturbed.Where(c => held.Contains(perturbation[c])))
             {
                 var (observed, squaredError) = Observed(c, model.VariableStandardizer);
                 InterventionExplanation foldExplanation = model.Explain(c.Features), fullExplanation = full.Explain(c.Features);
@@ -73,7 +74,7 @@ internal static class NoveltyCalibrator
                     baseline[j] = (mean[j] - foldExplanation.TotalEffect[j] - model.VariableStandardizer.Mean[j]) / scale;
                     observed[j] -= baseline[j];
                 }
-                heldOut.Add(new HeldOut(geometry.Familiarity(model.FeatureStandardizer.Transform(c.Features)), observed, predicted, squaredError,
+                heldOut.Add(new HeldOut(geometry.Familiarity(model.CalibrationPoints(model.FeatureStandardizer.Transform(c.Features))), observed, predicted, squaredError,
                     Applied(foldExplanation), Applied(fullExplanation)));
             }
             tell($"calibration fold {f + 1}/{folds}: {held.Count} group(s) held out, refit in {model.FitTime.TotalSeconds:F2} s");
@@ -121,20 +122,52 @@ internal static class NoveltyCalibrator
         bool sampleShiftUncertainty = true)
     {
         List<PerturbationContext> perturbed = data.Contexts.Where(c => !c.IsControl).ToList();
-        List<float[]> z = perturbed.Select(c => model.FeatureStandardizer.Transform(c.Features)).ToList();
+        List<float[]> z = perturbed.Select(c => model.CalibrationPoints(model.FeatureStandardizer.Transform(c.Features))).ToList();
+        Dictionary<PerturbationContext, string> perturbation = Perturbations(model, perturbed);
         var rows = new float[z.Count, model.FeatureCount];
         for (int i = 0; i < z.Count; i++)
             for (int k = 0; k < model.FeatureCount; k++) rows[i, k] = z[i][k];
         return new NoveltyCalibration
         {
             TrainingFeatures = rows,
-            LengthScale = NoveltyCalibration.MedianDistanceToOtherGroups(z, perturbed.Select(c => c.Group).ToList()),
+            LengthScale = NoveltyCalibration.MedianDistanceToOtherGroups(z, perturbed.Select(c => perturbation[c]).ToList()),
             FarShrinkage = farShrinkage,
             MeanSdNear = near,
             MeanSdFar = far,
             ShiftSdFar = shift,
             SampleShiftUncertainty = sampleShiftUncertainty,
         };
+    }
+
+    /// <summary>
+    /// Which perturbation each context is: contexts that share a <see cref="PerturbationContext.Group"/>, or whose
+    /// calibration points (standardised features, the dose slot zeroed with a dose path) are identical, are one — so that
+    /// a drug's doses, or replicates, given without a group are neither split across folds nor each other's "nearest
+    /// other perturbation" (which would make the length scale 0). The value names the merged perturbation.
+    /// </summary>
+    private static Dictionary<PerturbationContext, string> Perturbations(GimModel model, IReadOnlyList<PerturbationContext> perturbed)
+    {
+        var parent = Enumerable.Range(0, perturbed.Count).ToArray();
+        int Root(int i)
+        {
+            while (parent[i] != i) i = parent[i] = parent[parent[i]];
+            return i;
+        }
+        var first = new Dictionary<string, int>(StringComparer.Ordinal);
+        void Join(string key, int i)
+        {
+            if (first.TryGetValue(key, out int j)) parent[Root(i)] = Root(j);
+            else first[key] = i;
+        }
+        for (int i = 0; i < perturbed.Count; i++)
+        {
+            Join("group\u001f" + perturbed[i].Group, i);
+            float[] point = model.CalibrationPoints(model.FeatureStandardizer.Transform(perturbed[i].Features));
+            Join("point\u001f" + Convert.ToBase64String(System.Runtime.InteropServices.MemoryMarshal.AsBytes(point.AsSpan())), i);
+        }
+        var result = new Dictionary<PerturbationContext, string>(ReferenceEqualityComparer.Instance);
+        for (int i = 0; i < perturbed.Count; i++) result[perturbed[i]] = perturbed[Root(i)].Group;
+        return result;
     }
 
     /// <summary>A context's mean in standardised units and each variable's squared standard error (sample variance / n).</summary>

@@ -23,6 +23,8 @@ internal static class TrainingFingerprint
             R(options.InitialTargetLogit), options.Weighting, options.ContextBatchSize, options.CellBatchSize,
             options.EvaluateEvery, options.EarlyStoppingPatience, options.SeedOrDefault, options.Device));
         if (options.CausalModel == CausalModelKind.Nonlinear) Text(options.Nonlinear.Fingerprint());
+        // Only when set, so a checkpoint written before the dose path existed still resumes.
+        if (options.DoseFeature is not null) Text($"dose feature {options.DoseFeature} {options.DoseCurveFromFeatures}");
         Append(hash, train);
         if (validation is not null) Append(hash, validation);
         if (start is not null)
@@ -31,6 +33,12 @@ internal static class TrainingFingerprint
             foreach (Array numbers in new Array[] { start.Graph, start.Bias, start.LogScale, start.SkipWeight, start.SkipBias }
                 .Concat(start.HiddenLayers.SelectMany(l => new Array[] { l.Weight, l.Bias })))
                 Floats(hash, numbers);
+            if (start.DoseResponse is { } dose)
+            {
+                Text($"dose response {dose.FeatureIndex}");
+                Floats(hash, dose.Weight);
+                Floats(hash, dose.Bias);
+            }
         }
         return Convert.ToHexString(hash.GetHashAndReset());
     }

@@ -17,6 +17,9 @@ public sealed class TwoStageWarmStart : GimWarmStart
         if (options.CausalModel != CausalModelKind.Linear || options.EncoderDepth != 0 || options.Interventions != InterventionKind.Shift)
             throw new ArgumentException("GimOptions.WarmStart = TwoStageWarmStart needs CausalModel = Linear, EncoderDepth = 0 and " +
                 $"Interventions = Shift (the two-stage map's shape); they are {options.CausalModel}, {options.EncoderDepth}, {options.Interventions}.", "options");
+        if (options.DoseFeature is not null)
+            throw new ArgumentException($"GimOptions.WarmStart = TwoStageWarmStart needs DoseFeature unset (the two-stage map is linear in every feature, " +
+                $"the dose included); it is '{options.DoseFeature}'.", "options");
     }
 
     internal override LinearGimParameters Parameters(PerturbationDataset train, GimOptions options)

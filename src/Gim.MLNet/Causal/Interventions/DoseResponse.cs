@@ -1,0 +1,95 @@
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Gim.MLNet.Causal;
+
+/// <summary>
+/// Where the dose is among the features, in the units the model sees it: the raw dose of a row is c = z_q·Scale + Mean
+/// for its standardised features z (slot q = <see cref="Index"/>).
+/// </summary>
+/// <param name="Index">The dose feature's index q.</param>
+/// <param name="Mean">The dose feature's training mean (standardisation).</param>
+/// <param name="Scale">The dose feature's training standard deviation (standardisation).</param>
+internal sealed record DoseSlot(int Index, double Mean, double Scale)
+{
+    /// <summary>
+    /// The smallest dose the curve is evaluated at, 10⁻⁶ of the dose feature's spread: a vehicle (c = 0) then gets
+    /// H ≈ 0 with finite gradients, in whatever unit the doses are given.
+    /// </summary>
+    public double Floor => 1e-6 * Scale;
+
+    /// <summary>1 for every feature but the dose, 0 for the dose: z' = z ⊙ mask, what the encoder's heads read.</summary>
+    public float[] Mask(int features)
+    {
+        var mask = Enumerable.Repeat(1f, features).ToArray();
+        mask[Index] = 0;
+        return mask;
+    }
+}
+
+/// <summary>
+/// GIM's saturating dose path (docs/method.md, "Dose"): the fraction of a perturbation's maximal intervention reached at
+/// dose c, a Hill curve H(c) = cⁿ/(Kⁿ + cⁿ) = σ(n·(log c − log K)), whose half-effect dose K(γ) and steepness n(γ)
+/// come from the perturbation's other features: log K = u_K·z' + b_K, log n = clip(u_n·z' + b_n, ±<see cref="LogSteepnessLimit"/>),
+/// z' the standardised features with the dose slot set to zero; or, for a shared curve (the default,
+/// <see cref="GimOptions.DoseCurveFromFeatures"/> false), u_K = u_n = 0: one K and n for every perturbation, whose
+/// maximal shifts still differ.
+/// </summary>
+/// <remarks>
+/// H is monotone in the dose, exactly 0 at the vehicle (c ≤ <see cref="DoseSlot.Floor"/>) and 1 at saturation, so the
+/// shifts ψ(γ)·H(c) cannot grow without bound at doses above the training range, unlike a shift linear in the dose feature.
+/// </remarks>
+internal sealed class DoseResponse : nn.Module<Tensor, Tensor, Tensor>
+{
+    /// <summary>|log n| ≤ 3: n in [0.05, 20], from nearly flat to nearly a step; keeps the curve finite in float32.</summary>
+    public const double LogSteepnessLimit = 3;
+
+    private readonly Linear _curve;
+    private readonly bool _fromFeatures;
+
+    /// <param name="features">p, the number of features.</param>
+    /// <param name="slot">Where the dose is.</param>
+    /// <param name="initialHalfDose">K at the start of training (the median training dose): H starts at ½ there, n at 1.</param>
+    /// <param name="fromFeatures">Whether K and n depend on the other features; false keeps u_K = u_n = 0 (frozen: no gradient, no decay).</param>
+    /// <param name="dtype">The parameters' element type.</param>
+    /// <param name="device">The parameters' device.</param>
+    public DoseResponse(int features, DoseSlot slot, double initialHalfDose, bool fromFeatures = true, ScalarType dtype = ScalarType.Float32, Device? device = null)
+        : base(nameof(DoseResponse))
+    {
+        Slot = slot;
+        _fromFeatures = fromFeatures;
+        _curve = nn.Linear(features, 2, hasBias: true, device: device, dtype: dtype);
+        RegisterComponents();
+        using (no_grad())
+        {
+            _curve.weight!.zero_();
+            using Tensor start = tensor(new[] { (float)Math.Log(initialHalfDose), 0f }, dtype: dtype, device: device);
+            _curve.bias!.copy_(start);
+        }
+        // A shared curve still goes through the (zero) weights, as the ONNX graph's Gemm does: the same numbers everywhere.
+        if (!fromFeatures) _curve.weight!.requires_grad_(false);
+    }
+
+    /// <summary>Whether K and n read the other features (<see cref="GimOptions.DoseCurveFromFeatures"/>).</summary>
+    public bool FromFeatures => _fromFeatures;
+
+    public DoseSlot Slot { get; }
+
+    /// <summary>[u_K; u_n], 2 × p (the dose slot's column is never used).</summary>
+    public Linear Curve => _curve;
+
+    /// <summary>H(c) per row, [..., 1], for standardised features <paramref name="features"/> and <paramref name="masked"/> = z'.</summary>
+    public override Tensor forward(Tensor features, Tensor masked) => Evaluate(features, masked).Fraction;
+
+    /// <summary>H(c), K and n per row, [..., 1] each (K in the dose's own unit).</summary>
+    public (Tensor Fraction, Tensor HalfEffectDose, Tensor Steepness) Evaluate(Tensor features, Tensor masked)
+    {
+        Tensor dose = features.narrow(-1, Slot.Index, 1) * Slot.Scale + Slot.Mean;
+        Tensor logDose = dose.clamp_min(Slot.Floor).log();
+        Tensor[] curve = _curve.forward(masked).split(1, -1);
+        Tensor steepness = curve[1].clamp(-LogSteepnessLimit, LogSteepnessLimit).exp();
+        // Exactly 0 at the vehicle, however shallow the curve (at n = 0.05, σ(n·(log floor − log K)) is still ≈ 0.3).
+        Tensor dosed = (dose > Slot.Floor).to_type(dose.dtype);
+        return ((steepness * (logDose - curve[0])).sigmoid() * dosed, curve[0].exp(), steepness);
+    }
+}
