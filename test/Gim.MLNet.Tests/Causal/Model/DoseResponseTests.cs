@@ -3,6 +3,8 @@ using Gim.MLNet.Data;
 using Gim.MLNet.Data.Synthetic;
 using Gim.MLNet.Peers;
 using Gim.MLNet.Tests.Support;
+using Microsoft.ML;
+using Microsoft.ML.Data;
 using static TorchSharp.torch;
 
 namespace Gim.MLNet.Tests.Causal.Model;
@@ -251,6 +253,43 @@ public class DoseResponseTests
         options.DoseCurveFromFeatures = true;
         using GimModel model = new GimTrainer(options).Fit(_screen.Train.Data);
         Assert.That(model.Options.DoseCurveFromFeatures, Is.True);
+    }
+
+    /// <summary>
+    /// In an ML.NET pipeline the dose is named by its slot in the features column: Concatenate names a scalar input's
+    /// slot after its column, and a mean-variance normaliser (zeros fixed) keeps the dose ≥ 0. The saved .zip predicts
+    /// as the fitted pipeline does.
+    /// </summary>
+    [Test]
+    public void InAnMLNetPipeline_TheDoseIsTheConcatenatedColumnsName()
+    {
+        var mlContext = new MLContext(seed: 1);
+        IDataView cells = mlContext.Data.LoadFromEnumerable(TinyLinearScm.Cells(cellsPerContext: 60));
+        GimOptions options = GimTestData.Options(steps: 200);
+        options.DoseFeature = "Dose";
+        var pipeline = mlContext.Transforms.Categorical.OneHotEncoding("ReagentOneHot", "Reagent")
+            .Append(mlContext.Transforms.Concatenate("Features", "ReagentOneHot", "Dose"))
+            .Append(mlContext.Transforms.NormalizeMeanVariance("Features"))
+            .Append(mlContext.Perturbation().Trainers.Gim(options));
+        var model = pipeline.Fit(cells);
+        GimModel gim = model.LastTransformer.Model;
+        Assert.That(gim.FeatureNames, Does.Contain("Dose"));
+        Assert.That(gim.ExportParameters().DoseResponse!.FeatureIndex, Is.EqualTo(gim.FeatureNames.ToList().IndexOf("Dose")));
+        string path = Path.Combine(Path.GetTempPath(), $"gim-dose-{Guid.NewGuid():N}.zip");
+        try
+        {
+            mlContext.Model.SaveAtomically(model, cells.Schema, path);
+            ITransformer loaded = new MLContext().Model.Load(path, out _);
+            float[][] inProcess = model.Transform(cells).GetColumn<float[]>("PredictedMean").ToArray();
+            float[][] reloaded = loaded.Transform(cells).GetColumn<float[]>("PredictedMean").ToArray();
+            ParityAssert.Close(ParityAssert.Rows(reloaded), ParityAssert.Rows(inProcess), "PredictedMean after a reload");
+            (loaded as IDisposable)?.Dispose();
+        }
+        finally
+        {
+            File.Delete(path);
+            model.LastTransformer.Dispose();
+        }
     }
 
     [Test]
