@@ -9,7 +9,8 @@ using Microsoft.ML.Data;
 namespace Gim.MLNet.Tests.MLNet.ModelFiles;
 
 /// <summary>
-/// Model files saved by an earlier version of the library (Support/Fixtures/models, written before the restructuring)
+/// Model files saved by an earlier version of the library (Support/Fixtures/models: written before the restructuring,
+/// and one by 0.5.0 with calibration and the dose path)
 /// load with this version, through ML.NET's <c>Model.Load</c> and through <c>LoadModel</c>, and predict exactly what
 /// they predicted when they were saved: a saved pipeline is a contract with the apps that serve it.
 /// </summary>
@@ -29,7 +30,7 @@ public class ModelFileCompatibilityTests
     public static IEnumerable<string> Models => new[]
     {
         "gim-linear", "gim-marginal", "gim-counterfactual", "gim-nonlinear", "control", "nearest-context", "mean-shift",
-        "conditional-gaussian", "two-stage",
+        "conditional-gaussian", "two-stage", "gim-dose-0.5.0",
     };
 
     [Test]
@@ -87,6 +88,8 @@ public class ModelFileCompatibilityTests
             "mean-shift" => t.MeanShift(new MeanShiftOptions { Seed = 7, MaxSteps = 100 }),
             "conditional-gaussian" => t.ConditionalGaussian(new ConditionalGaussianOptions { Seed = 8, MaxSteps = 100 }),
             "two-stage" => t.TwoStageCausal(new TwoStageCausalOptions { Seed = 9, MaxSteps = 200 }),
+            // Saved by 0.5.0: calibrated (PredictedMeanSd, parameter format 3) with the dose path.
+            "gim-dose-0.5.0" => t.Gim(new GimOptions { Seed = 10, MaxSteps = 200, DoseFeature = "dose" }),
             _ => throw new ArgumentException(model),
         };
     }
