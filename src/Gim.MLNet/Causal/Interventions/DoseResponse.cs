@@ -79,10 +79,17 @@ internal sealed class DoseResponse : nn.Module<Tensor, Tensor, Tensor>
     public Linear Curve => _curve;
 
     /// <summary>H(c) per row, [..., 1], for standardised features <paramref name="features"/> and <paramref name="masked"/> = z'.</summary>
-    public override Tensor forward(Tensor features, Tensor masked) => Evaluate(features, masked).Fraction;
+    public override Tensor forward(Tensor features, Tensor masked) => Compute(features, masked).Fraction;
 
-    /// <summary>H(c), K and n per row, [..., 1] each (K in the dose's own unit).</summary>
+    /// <summary>H(c), K and n per row, [..., 1] each (K in the dose's own unit): what <see cref="forward"/> computes, and K.</summary>
     public (Tensor Fraction, Tensor HalfEffectDose, Tensor Steepness) Evaluate(Tensor features, Tensor masked)
+    {
+        var (fraction, logHalfEffect, steepness) = Compute(features, masked);
+        return (fraction, logHalfEffect.exp(), steepness);
+    }
+
+    /// <summary>H(c), log K and n per row: the one place the curve is computed (log K stays a log: training needs no K).</summary>
+    private (Tensor Fraction, Tensor LogHalfEffect, Tensor Steepness) Compute(Tensor features, Tensor masked)
     {
         Tensor dose = features.narrow(-1, Slot.Index, 1) * Slot.Scale + Slot.Mean;
         Tensor logDose = dose.clamp_min(Slot.Floor).log();
@@ -90,6 +97,6 @@ internal sealed class DoseResponse : nn.Module<Tensor, Tensor, Tensor>
         Tensor steepness = curve[1].clamp(-LogSteepnessLimit, LogSteepnessLimit).exp();
         // Exactly 0 at the vehicle, however shallow the curve (at n = 0.05, σ(n·(log floor − log K)) is still ≈ 0.3).
         Tensor dosed = (dose > Slot.Floor).to_type(dose.dtype);
-        return ((steepness * (logDose - curve[0])).sigmoid() * dosed, curve[0].exp(), steepness);
+        return ((steepness * (logDose - curve[0])).sigmoid() * dosed, curve[0], steepness);
     }
 }

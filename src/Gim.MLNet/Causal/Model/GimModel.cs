@@ -85,7 +85,8 @@ public sealed class GimModel : PerturbationModel
     {
         using var scope = TorchScope.Enter();
         using var _ = no_grad();
-        InterventionParameters heads = Encode(features);
+        (Tensor input, float[] standardized) = StandardizedInput(features);
+        InterventionParameters heads = Encode(input, standardized);
         Tensor probabilities = heads.Logits.sigmoid();
         Tensor map = (probabilities > 0.5).to_type(_dtype);
         Tensor effect = _causal.Mean(map * heads.Shift, heads.LogScale is null ? null : map * heads.LogScale) - _causal.Mean(zeros_like(heads.Shift), null);
@@ -93,7 +94,7 @@ public sealed class GimModel : PerturbationModel
         float[,] shift = TensorArrays.ToMatrix(heads.Shift);
         float[,]? rho = heads.LogScale is null ? null : TensorArrays.ToMatrix(heads.LogScale);
         float[,] total = TensorArrays.ToMatrix(effect);
-        float[,]? dose = DoseCurve(features);
+        float[,]? dose = DoseCurve(input);
         var result = new List<InterventionExplanation>(features.Count);
         for (int r = 0; r < features.Count; r++)
         {
@@ -108,12 +109,10 @@ public sealed class GimModel : PerturbationModel
         return result;
     }
 
-    /// <summary>[H(c), K, n] per row for raw features, or null without a dose path (no grad, caller's scope).</summary>
-    private float[,]? DoseCurve(IReadOnlyList<float[]> features)
+    /// <summary>[H(c), K, n] per row for standardised features, or null without a dose path (no grad, caller's scope).</summary>
+    private float[,]? DoseCurve(Tensor input)
     {
-        if (_encoder.Dose is null) return null;
-        Tensor input = tensor(CheckedStandardizedRows(features), new long[] { features.Count, FeatureCount }).to(_dtype, _device);
-        var (fraction, halfEffect, steepness) = _encoder.DoseCurve(input)!.Value;
+        if (_encoder.DoseCurve(input) is not var (fraction, halfEffect, steepness)) return null;
         return TensorArrays.ToMatrix(cat(new[] { fraction, halfEffect, steepness }, 1));
     }
 
@@ -305,10 +304,22 @@ public sealed class GimModel : PerturbationModel
 
     internal InterventionParameters Encode(IReadOnlyList<float[]> features)
     {
-        float[] flat = CheckedStandardizedRows(features);
-        Tensor input = tensor(flat, new long[] { features.Count, FeatureCount }).to(_dtype, _device);
+        (Tensor input, float[] standardized) = StandardizedInput(features);
+        return Encode(input, standardized);
+    }
+
+    /// <summary>The heads for standardised rows (as a tensor and flat), calibrated when the model is.</summary>
+    private InterventionParameters Encode(Tensor input, float[] standardized)
+    {
         InterventionParameters heads = _encoder.forward(input);
-        return Calibration is null ? heads : Calibrate(heads, flat, features.Count);
+        return Calibration is null ? heads : Calibrate(heads, standardized, (int)input.shape[0]);
+    }
+
+    /// <summary>The feature vectors checked and standardised, as the encoder's input tensor and as flat rows (caller's scope).</summary>
+    private (Tensor Input, float[] Standardized) StandardizedInput(IReadOnlyList<float[]> features)
+    {
+        float[] flat = CheckedStandardizedRows(features);
+        return (tensor(flat, new long[] { features.Count, FeatureCount }).to(_dtype, _device), flat);
     }
 
     /// <summary>

@@ -24,11 +24,10 @@ internal static class OnnxEncoder
         // With a dose path the heads read the features with the dose slot zeroed (z'); the curve reads the dose.
         string identity = z;
         string? curve = null;
-        if (p.DoseResponse is { } dose)
+        if (p.DoseResponse is { } dose && EncoderParameterIO.Slot(p) is { } slot)
         {
-            var slot = new DoseSlot(dose.FeatureIndex, p.FeatureMean[dose.FeatureIndex], p.FeatureScale[dose.FeatureIndex]);
             identity = g.Node("Mul", new[] { z, g.Constant("dose_mask", slot.Mask(f), f) });
-            curve = DoseCurve(g, p, dose, z, identity);
+            curve = DoseCurve(g, f, dose, slot, z, identity);
         }
         string? hidden = null;
         if (p.HiddenLayers.Count > 0)
@@ -69,12 +68,10 @@ internal static class OnnxEncoder
     /// H(c) = σ(n·(log max(c, floor) − log K))·[c &gt; floor], [N, 1], as <see cref="DoseResponse"/> computes it: c = z_q·scale_q +
     /// mean_q (z_q picked by a one-hot product, exact), log K and log n from z', log n clipped to ±<see cref="DoseResponse.LogSteepnessLimit"/>.
     /// </summary>
-    private static string DoseCurve(OnnxGraphBuilder g, GimParameters p, DoseResponseParameters dose, string z, string identity)
+    private static string DoseCurve(OnnxGraphBuilder g, int f, DoseResponseParameters dose, DoseSlot slot, string z, string identity)
     {
-        int f = p.FeatureCount, q = dose.FeatureIndex;
         var pick = new float[f, 1];
-        pick[q, 0] = 1;
-        var slot = new DoseSlot(q, p.FeatureMean[q], p.FeatureScale[q]);
+        pick[slot.Index, 0] = 1;
         string doseValue = g.Node("Add", new[] {
             g.Node("Mul", new[] { g.Node("MatMul", new[] { z, g.Constant("dose_pick", pick) }), g.Constant("dose_scale", new[] { (float)slot.Scale }, 1) }),
             g.Constant("dose_mean", new[] { (float)slot.Mean }, 1) });

@@ -17,10 +17,10 @@ internal static class NoveltyCalibrator
     public static NoveltyCalibration? Fit(GimModel full, PerturbationDataset train, GimOptions options, Action<string> tell)
     {
         int folds = options.CalibrationFolds, d = train.VariableCount;
-        List<PerturbationContext> perturbed = train.Contexts.Where(c => !c.IsControl).ToList();
-        Dictionary<PerturbationContext, string> perturbation = Perturbations(full, perturbed);
-        string[] groups = perturbed.Select(c => perturbation[c]).Distinct().ToArray();
         if (folds == 0) return null;
+        List<PerturbationContext> perturbed = train.Contexts.Where(c => !c.IsControl).ToList();
+        Dictionary<PerturbationContext, string> perturbation = Perturbations(perturbed, Points(full, perturbed));
+        string[] groups = perturbed.Select(c => perturbation[c]).Distinct().ToArray();
         if (groups.Length < folds)
         {
             tell($"calibration skipped: {groups.Length} perturbation group(s), fewer than GimOptions.CalibrationFolds = {folds}; " +
@@ -122,8 +122,8 @@ internal static class NoveltyCalibrator
         bool sampleShiftUncertainty = true)
     {
         List<PerturbationContext> perturbed = data.Contexts.Where(c => !c.IsControl).ToList();
-        List<float[]> z = perturbed.Select(c => model.CalibrationPoints(model.FeatureStandardizer.Transform(c.Features))).ToList();
-        Dictionary<PerturbationContext, string> perturbation = Perturbations(model, perturbed);
+        List<float[]> z = Points(model, perturbed);
+        Dictionary<PerturbationContext, string> perturbation = Perturbations(perturbed, z);
         var rows = new float[z.Count, model.FeatureCount];
         for (int i = 0; i < z.Count; i++)
             for (int k = 0; k < model.FeatureCount; k++) rows[i, k] = z[i][k];
@@ -145,7 +145,7 @@ internal static class NoveltyCalibrator
     /// a drug's doses, or replicates, given without a group are neither split across folds nor each other's "nearest
     /// other perturbation" (which would make the length scale 0). The value names the merged perturbation.
     /// </summary>
-    private static Dictionary<PerturbationContext, string> Perturbations(GimModel model, IReadOnlyList<PerturbationContext> perturbed)
+    private static Dictionary<PerturbationContext, string> Perturbations(IReadOnlyList<PerturbationContext> perturbed, IReadOnlyList<float[]> points)
     {
         var parent = Enumerable.Range(0, perturbed.Count).ToArray();
         int Root(int i)
@@ -162,13 +162,16 @@ internal static class NoveltyCalibrator
         for (int i = 0; i < perturbed.Count; i++)
         {
             Join("group\u001f" + perturbed[i].Group, i);
-            float[] point = model.CalibrationPoints(model.FeatureStandardizer.Transform(perturbed[i].Features));
-            Join("point\u001f" + Convert.ToBase64String(System.Runtime.InteropServices.MemoryMarshal.AsBytes(point.AsSpan())), i);
+            Join("point\u001f" + Convert.ToBase64String(System.Runtime.InteropServices.MemoryMarshal.AsBytes(points[i].AsSpan())), i);
         }
         var result = new Dictionary<PerturbationContext, string>(ReferenceEqualityComparer.Instance);
         for (int i = 0; i < perturbed.Count; i++) result[perturbed[i]] = perturbed[Root(i)].Group;
         return result;
     }
+
+    /// <summary>Each context's calibration point under <paramref name="model"/>: its standardised features (dose slot zeroed with a dose path).</summary>
+    private static List<float[]> Points(GimModel model, IReadOnlyList<PerturbationContext> contexts) =>
+        contexts.Select(c => model.CalibrationPoints(model.FeatureStandardizer.Transform(c.Features))).ToList();
 
     /// <summary>A context's mean in standardised units and each variable's squared standard error (sample variance / n).</summary>
     private static (double[] Mean, double[] SquaredError) Observed(PerturbationContext c, Standardizer variables)
