@@ -106,13 +106,18 @@ public class ReadmeExamplesTests
         Assert.That(evaluation.TargetAuroc, Is.InRange(0.0, 1.0));
     }
 
-    [Test]
-    public void ExplainAnUnseenPerturbation()
+    /// <summary>The README's small screen: an MLContext, its training view and the first new drug's features.</summary>
+    private static (MLContext MlContext, IDataView Train, float[] NewDrugFeatures) UnseenDrug()
     {
         HillScreen screen = HillScreen.Generate(new HillScreenOptions { Seed = 0, Variables = 10, TrainDrugs = 20 });
         var mlContext = new MLContext(seed: 0);
-        IDataView train = screen.Train.Data.ToDataView(mlContext);
-        float[] newDrugFeatures = screen.FullOod.Data.Contexts[0].Features;
+        return (mlContext, screen.Train.Data.ToDataView(mlContext), screen.FullOod.Data.Contexts[0].Features);
+    }
+
+    [Test]
+    public void ExplainAnUnseenPerturbation()
+    {
+        var (mlContext, train, newDrugFeatures) = UnseenDrug();
 
         // readme: explain
         GimTransformer gim = mlContext.Perturbation().Trainers.Gim(new GimOptions { MaxSteps = 1000 }).Fit(train);
@@ -133,10 +138,7 @@ public class ReadmeExamplesTests
     [Test]
     public void ADoseThatSaturates()
     {
-        HillScreen screen = HillScreen.Generate(new HillScreenOptions { Seed = 0, Variables = 10, TrainDrugs = 20 });
-        var mlContext = new MLContext(seed: 0);
-        IDataView train = screen.Train.Data.ToDataView(mlContext);
-        float[] newDrugFeatures = screen.FullOod.Data.Contexts[0].Features;
+        var (mlContext, train, newDrugFeatures) = UnseenDrug();
 
         // readme: dose
         GimTransformer doseGim = mlContext.Perturbation().Trainers.Gim(new GimOptions

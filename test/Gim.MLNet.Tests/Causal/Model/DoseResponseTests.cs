@@ -18,13 +18,14 @@ public class DoseResponseTests
 {
     private HillScreen _screen = null!;
     private GimModel _dose = null!, _linear = null!, _perDrug = null!;
+    private int _doseIndex;
 
     [OneTimeSetUp]
     public void Fit()
     {
         _screen = NoveltyCalibrationTests.Screen(uninformative: 0, seed: 3);
-        GimOptions options = NoveltyCalibrationTests.Options();
-        options.DoseFeature = "dose";
+        _doseIndex = _screen.Train.Data.FeatureNames.ToList().IndexOf("dose");
+        GimOptions options = DoseOptions();
         _dose = new GimTrainer(options).Fit(_screen.Train.Data);
         GimOptions perDrug = options.Clone();
         perDrug.DoseCurveFromFeatures = true;
@@ -68,8 +69,7 @@ public class DoseResponseTests
     public void TheDose_ScalesTheShifts_MonotonicallyAndSaturating_AndLeavesTheTargetsAlone()
     {
         float[] drug = _screen.PartialOod.Data.Contexts.First(c => !c.IsControl).Features;
-        int q = _screen.Train.Data.FeatureNames.ToList().IndexOf("dose");
-        float[] At(double dose) => drug.Select((v, i) => i == q ? (float)dose : v).ToArray();
+        float[] At(double dose) => AtDose(drug, (float)dose);
         InterventionExplanation vehicle = _dose.Explain(At(0));
         Assert.That(vehicle.Shift, Is.All.EqualTo(0f), "no dose, no shift");
         Assert.That(vehicle.Dose!.Fraction, Is.EqualTo(0));
@@ -97,7 +97,6 @@ public class DoseResponseTests
     [Test]
     public void Explain_SaysWhereTheDoseSitsOnTheDrugsCurve()
     {
-        int q = _screen.Train.Data.FeatureNames.ToList().IndexOf("dose");
         foreach (var (name, model) in new[] { ("shared", _dose), ("per drug", _perDrug) })
         {
             var learned = new List<double>();
@@ -106,7 +105,7 @@ public class DoseResponseTests
             foreach (var (context, contextTruth) in _screen.Train.Data.Contexts.Zip(_screen.Train.Truth).Where(x => !x.First.IsControl).DistinctBy(x => x.Second.Drug))
             {
                 InterventionExplanation at = model.Explain(context.Features);
-                InterventionExplanation saturated = model.Explain(context.Features.Select((v, i) => i == q ? 1e6f : v).ToArray());
+                InterventionExplanation saturated = model.Explain(AtDose(context.Features, 1e6f));
                 DoseCurvePoint point = at.Dose!;
                 Assert.That(point.Fraction, Is.InRange(0.0, 1.0), name);
                 Assert.That(saturated.Dose!.Fraction, Is.GreaterThan(0.9), name);
@@ -192,7 +191,7 @@ public class DoseResponseTests
         // The dose block ends the file: flag, feature index, the 2 × p weights (shape-prefixed), the 2 biases (length-prefixed).
         byte[] withDose = GimParameterFormat.Write(_dose.ExportParameters());
         int p = _dose.FeatureCount, indexAt = withDose.Length - (4 + 2 * 4) - (8 + 2 * p * 4) - 4;
-        Assert.That(BitConverter.ToInt32(withDose, indexAt), Is.EqualTo(_dose.FeatureNames.ToList().IndexOf("dose")));
+        Assert.That(BitConverter.ToInt32(withDose, indexAt), Is.EqualTo(_doseIndex));
         byte[] damaged = (byte[])withDose.Clone();
         BitConverter.GetBytes(p + 5).CopyTo(damaged, indexAt);
         Assert.That(() => GimParameterFormat.Read(damaged, "model.zip"),
@@ -212,9 +211,7 @@ public class DoseResponseTests
         var ungrouped = new PerturbationDataset(train.Contexts.Select(c => new PerturbationContext(c.Name, c.Features, c.Samples, c.IsControl)).ToList(),
             train.VariableNames, train.FeatureNames);
         Assert.That(ungrouped.Contexts.Select(c => c.Group).Distinct().Count(), Is.EqualTo(ungrouped.Contexts.Count), "no groups given");
-        GimOptions options = NoveltyCalibrationTests.Options();
-        options.DoseFeature = "dose";
-        using GimModel model = new GimTrainer(options).Fit(ungrouped);
+        using GimModel model = new GimTrainer(DoseOptions()).Fit(ungrouped);
         NoveltyCalibration grouped = _dose.Calibration!, merged = model.Calibration!;
         TestContext.Out.WriteLine($"length scale {merged.LengthScale:F4} (with groups {grouped.LengthScale:F4}), α_far {merged.FarShrinkage:F4} ({grouped.FarShrinkage:F4})");
         Assert.That(merged.LengthScale, Is.EqualTo(grouped.LengthScale));
@@ -227,8 +224,7 @@ public class DoseResponseTests
     [Test]
     public void ANegativeDose_IsRefusedAtPrediction()
     {
-        int q = _screen.Train.Data.FeatureNames.ToList().IndexOf("dose");
-        float[] features = _screen.FullOod.Data.Contexts[0].Features.Select((v, i) => i == q ? -2f : v).ToArray();
+        float[] features = AtDose(_screen.FullOod.Data.Contexts[0].Features, -2f);
         Assert.That(() => _dose.PredictMean(features), Throws.ArgumentException.With.Message.Contains("dose feature 'dose' is -2").And.Message.Contains("not its logarithm"));
     }
 
@@ -242,11 +238,7 @@ public class DoseResponseTests
     [Test]
     public void APerDrugWarmStart_IsRefusedByASharedCurve()
     {
-        GimOptions options = NoveltyCalibrationTests.Options();
-        options.MaxSteps = 5;
-        options.CalibrationFolds = 0;
-        options.DoseFeature = "dose";
-        options.WarmStart = GimWarmStart.From(_perDrug.ExportParameters());
+        GimOptions options = ShortDoseFitFrom(_perDrug);
         var e = Assert.Throws<ArgumentException>(() => new GimTrainer(options).Fit(_screen.Train.Data))!;
         Assert.That(e.Message, Does.Contain("set DoseCurveFromFeatures = true"));
         Assert.That(e.ParamName, Is.EqualTo("GimOptions.WarmStart"));
@@ -304,27 +296,17 @@ public class DoseResponseTests
     [Test]
     public void ANegativeDose_IsRefused_NamingTheContext()
     {
-        PerturbationDataset train = _screen.Train.Data;
-        int q = train.FeatureNames.ToList().IndexOf("dose");
-        PerturbationContext bad = train.Contexts.First(c => !c.IsControl);
-        var logDose = new PerturbationContext(bad.Name, bad.Features.Select((v, i) => i == q ? -1.5f : v).ToArray(), bad.Samples, bad.IsControl, bad.Group);
-        var data = new PerturbationDataset(train.Contexts.Select(c => c == bad ? logDose : c).ToList(), train.VariableNames, train.FeatureNames);
-        var options = NoveltyCalibrationTests.Options();
-        options.DoseFeature = "dose";
-        var e = Assert.Throws<ArgumentException>(() => new GimTrainer(options).Fit(data))!;
+        PerturbationContext bad = _screen.Train.Data.Contexts.First(c => !c.IsControl);
+        PerturbationDataset data = WithDose(c => c == bad, -1.5f);
+        var e = Assert.Throws<ArgumentException>(() => new GimTrainer(DoseOptions()).Fit(data))!;
         Assert.That(e.Message, Does.Contain($"training context '{bad.Name}' has dose feature 'dose' = -1.5").And.Contain("not its logarithm"));
     }
 
     [Test]
     public void APerturbationAtDoseZero_IsRefused()
     {
-        PerturbationDataset train = _screen.Train.Data;
-        int q = train.FeatureNames.ToList().IndexOf("dose");
-        var data = new PerturbationDataset(train.Contexts.Select(c => new PerturbationContext(c.Name, c.Features.Select((v, i) => i == q ? 0f : v).ToArray(),
-            c.Samples, c.IsControl, c.Group)).ToList(), train.VariableNames, train.FeatureNames);
-        var options = NoveltyCalibrationTests.Options();
-        options.DoseFeature = "dose";
-        var e = Assert.Throws<ArgumentException>(() => new GimTrainer(options).Fit(data))!;
+        PerturbationDataset data = WithDose(_ => true, 0f);
+        var e = Assert.Throws<ArgumentException>(() => new GimTrainer(DoseOptions()).Fit(data))!;
         Assert.That(e.Message, Does.Contain("perturbed training context(s) have dose feature 'dose' = 0 (first: '").And.Contain("Mark vehicle contexts as controls"));
     }
 
@@ -338,13 +320,38 @@ public class DoseResponseTests
     [Test]
     public void AWarmStartWithoutADosePath_IsRefusedByADoseFit()
     {
-        GimOptions options = NoveltyCalibrationTests.Options();
-        options.MaxSteps = 5;
-        options.CalibrationFolds = 0;
-        options.DoseFeature = "dose";
-        options.WarmStart = GimWarmStart.From(_linear.ExportParameters());
+        GimOptions options = ShortDoseFitFrom(_linear);
         var e = Assert.Throws<ArgumentException>(() => new GimTrainer(options).Fit(_screen.Train.Data))!;
         Assert.That(e.Message, Does.Contain("no dose response"));
+    }
+
+    /// <summary>The small screen's short fit (NoveltyCalibrationTests.Options) with the dose path on the screen's "dose".</summary>
+    private static GimOptions DoseOptions()
+    {
+        GimOptions options = NoveltyCalibrationTests.Options();
+        options.DoseFeature = "dose";
+        return options;
+    }
+
+    /// <summary>A 5-step uncalibrated dose fit warm-started from <paramref name="start"/>'s parameters.</summary>
+    private static GimOptions ShortDoseFitFrom(GimModel start)
+    {
+        GimOptions options = DoseOptions();
+        options.MaxSteps = 5;
+        options.CalibrationFolds = 0;
+        options.WarmStart = GimWarmStart.From(start.ExportParameters());
+        return options;
+    }
+
+    /// <summary>The features with the dose set to <paramref name="dose"/>.</summary>
+    private float[] AtDose(float[] features, float dose) => features.Select((v, i) => i == _doseIndex ? dose : v).ToArray();
+
+    /// <summary>The training data with the dose of the contexts <paramref name="which"/> selects set to <paramref name="dose"/>.</summary>
+    private PerturbationDataset WithDose(Func<PerturbationContext, bool> which, float dose)
+    {
+        PerturbationDataset train = _screen.Train.Data;
+        return new PerturbationDataset(train.Contexts.Select(c => which(c)
+            ? new PerturbationContext(c.Name, AtDose(c.Features, dose), c.Samples, c.IsControl, c.Group) : c).ToList(), train.VariableNames, train.FeatureNames);
     }
 
     private static double Correlation(IReadOnlyList<double> a, IReadOnlyList<double> b)
