@@ -8,11 +8,13 @@ namespace Gim.MLNet.Causal;
 /// </summary>
 internal static class BinaryConcrete
 {
-    /// <summary>Relaxed samples with the shape of <paramref name="uniform"/>, broadcasting the logits.</summary>
-    public static Tensor Sample(Tensor logits, Tensor uniform, double temperature, bool straightThrough)
+    /// <summary>
+    /// Relaxed samples, broadcasting the logits, the uniform draws and the temperature (a number, or one per replica):
+    /// log u − log(1 − u) is logit(u), with u clipped to [10⁻⁶, 1 − 10⁻⁶].
+    /// </summary>
+    public static Tensor Sample(Tensor logits, Tensor uniform, Tensor temperature, bool straightThrough)
     {
-        Tensor u = uniform.clamp(1e-6, 1 - 1e-6);
-        Tensor relaxed = ((logits + u.log() - (1 - u).log()) / temperature).sigmoid();
+        Tensor relaxed = ((logits + uniform.logit(1e-6)) / temperature).sigmoid();
         if (!straightThrough) return relaxed;
         // Hard 0/1 forward, relaxed gradient backward.
         Tensor hard = (relaxed > 0.5).to_type(relaxed.dtype);

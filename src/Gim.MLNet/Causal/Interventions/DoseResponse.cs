@@ -79,24 +79,46 @@ internal sealed class DoseResponse : nn.Module<Tensor, Tensor, Tensor>
     public Linear Curve => _curve;
 
     /// <summary>H(c) per row, [..., 1], for standardised features <paramref name="features"/> and <paramref name="masked"/> = z'.</summary>
-    public override Tensor forward(Tensor features, Tensor masked) => Compute(features, masked).Fraction;
+    public override Tensor forward(Tensor features, Tensor masked) => Compute(Input(features), masked, CurveWeight, _curve.bias!).Fraction;
+
+    /// <summary>u_K, u_n (2 × p) when K and n read the features; null for a shared curve, whose weights are frozen zeros.</summary>
+    private Tensor? CurveWeight => _fromFeatures ? _curve.weight : null;
 
     /// <summary>H(c), K and n per row, [..., 1] each (K in the dose's own unit): what <see cref="forward"/> computes, and K.</summary>
     public (Tensor Fraction, Tensor HalfEffectDose, Tensor Steepness) Evaluate(Tensor features, Tensor masked)
     {
-        var (fraction, logHalfEffect, steepness) = Compute(features, masked);
+        var (fraction, logHalfEffect, steepness) = Compute(Input(features), masked, CurveWeight, _curve.bias!);
         return (fraction, logHalfEffect.exp(), steepness);
     }
 
-    /// <summary>H(c), log K and n per row: the one place the curve is computed (log K stays a log: training needs no K).</summary>
-    private (Tensor Fraction, Tensor LogHalfEffect, Tensor Steepness) Compute(Tensor features, Tensor masked)
+    /// <summary>The dose of each row of standardised features, as the curve reads it: log max(c, floor) and [c > floor].</summary>
+    public DoseInput Input(Tensor features) => DoseInput.Of(features.narrow(-1, Slot.Index, 1) * Slot.Scale + Slot.Mean, Slot.Floor);
+
+    /// <summary>
+    /// H(c), log K and n per row: the one place the curve is computed (log K stays a log: training needs no K), for the
+    /// curve's weights [2, p] and bias [2] (or R stacked ones, [R, 2, p] and [R, 2], with <paramref name="masked"/> [R, K, p]);
+    /// a shared curve (no weights: they are zeros) is its bias on every row.
+    /// </summary>
+    public static (Tensor Fraction, Tensor LogHalfEffect, Tensor Steepness) Compute(DoseInput dose, Tensor masked, Tensor? curveWeight, Tensor curveBias)
     {
-        Tensor dose = features.narrow(-1, Slot.Index, 1) * Slot.Scale + Slot.Mean;
-        Tensor logDose = dose.clamp_min(Slot.Floor).log();
-        Tensor[] curve = _curve.forward(masked).split(1, -1);
+        Tensor[] curve = (curveWeight is null
+            ? curveBias.unsqueeze(-2).expand(masked.shape[..^1].Append(curveBias.shape[^1]).ToArray())
+            : InterventionEncoder.Affine(masked, curveWeight, curveBias)).split(1, -1);
         Tensor steepness = curve[1].clamp(-LogSteepnessLimit, LogSteepnessLimit).exp();
         // Exactly 0 at the vehicle, however shallow the curve (at n = 0.05, σ(n·(log floor − log K)) is still ≈ 0.3).
-        Tensor dosed = (dose > Slot.Floor).to_type(dose.dtype);
-        return ((steepness * (logDose - curve[0])).sigmoid() * dosed, curve[0], steepness);
+        return ((steepness * (dose.LogDose - curve[0])).sigmoid() * dose.Dosed, curve[0], steepness);
     }
+}
+
+/// <summary>
+/// A dose as the curve reads it: <see cref="LogDose"/> = log max(c, floor) and <see cref="Dosed"/> = [c &gt; floor] (1 or 0),
+/// per row ([..., 1]). Data, not parameters: training computes them once, prediction per call.
+/// </summary>
+internal sealed record DoseInput(Tensor LogDose, Tensor Dosed)
+{
+    /// <summary>The input for raw doses <paramref name="dose"/> ([..., 1]) and the slot's floor (a number, or a tensor that broadcasts).</summary>
+    public static DoseInput Of(Tensor dose, Tensor floor) => new(dose.maximum(floor).log(), (dose > floor).to_type(dose.dtype));
+
+    /// <inheritdoc cref="Of(Tensor, Tensor)"/>
+    public static DoseInput Of(Tensor dose, double floor) => new(dose.clamp_min(floor).log(), (dose > floor).to_type(dose.dtype));
 }

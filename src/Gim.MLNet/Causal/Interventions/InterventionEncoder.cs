@@ -76,22 +76,48 @@ internal sealed class InterventionEncoder : nn.Module<Tensor, InterventionParame
     public (Tensor Fraction, Tensor HalfEffectDose, Tensor Steepness)? DoseCurve(Tensor features) =>
         _dose is null ? null : _dose.Evaluate(features, features * _doseMask!);
 
-    public override InterventionParameters forward(Tensor features)
+    /// <summary>The tensors <see cref="Heads"/> reads, this encoder's own.</summary>
+    public EncoderTensors Tensors => new(_skip.weight!, _skip.bias!, _hiddenLinears.Select(l => ((Tensor)l.weight!, (Tensor)l.bias!)).ToArray(),
+        _fromHidden?.weight, _dose is { FromFeatures: true } ? _dose.Curve.weight : null, _dose?.Curve.bias, _doseMask);
+
+    public override InterventionParameters forward(Tensor features) =>
+        Heads(Tensors, features, _dose?.Input(features), _variables, Kind);
+
+    /// <summary>
+    /// The encoder's equations, for one encoder's tensors (<paramref name="features"/> [K, p] → heads [K, d]) or for R
+    /// stacked ones (weights with a leading replica dimension, <paramref name="features"/> [R, K, p] → [R, K, d]): the skip
+    /// path plus the MLP on z' (z with the dose slot zeroed), split into logits, shifts and log-scale changes; with a dose,
+    /// shifts and log-scale changes times H(c) (<see cref="DoseResponse.Compute"/>).
+    /// </summary>
+    public static InterventionParameters Heads(EncoderTensors w, Tensor features, DoseInput? dose, int variables, InterventionKind kind)
     {
-        Tensor identity = _doseMask is null ? features : features * _doseMask;
-        Tensor output = _skip.forward(identity);
-        if (_hidden is not null && _fromHidden is not null)
-            output = output + _fromHidden.forward(_hidden.forward(identity));
-        Tensor[] heads = output.split(_variables, -1);
-        Tensor shift = heads[1];
-        Tensor? logScale = Kind == InterventionKind.ShiftScale ? heads[2] : null;
-        if (_dose is not null)
+        Tensor identity = w.DoseMask is null ? features : features * w.DoseMask;
+        Tensor output = Affine(identity, w.SkipWeight, w.SkipBias);
+        if (w.Hidden.Count > 0)
         {
-            Tensor curve = _dose.forward(features, identity);
+            Tensor hidden = identity;
+            foreach (var (weight, bias) in w.Hidden) hidden = nn.functional.silu(Affine(hidden, weight, bias));
+            output = output + Affine(hidden, w.FromHiddenWeight!, null);
+        }
+        Tensor[] heads = output.split(variables, -1);
+        Tensor shift = heads[1];
+        Tensor? logScale = kind == InterventionKind.ShiftScale ? heads[2] : null;
+        if (dose is not null)
+        {
+            Tensor curve = DoseResponse.Compute(dose, identity, w.CurveWeight, w.CurveBias!).Fraction;
             shift = shift * curve;
             logScale = logScale is null ? null : logScale * curve;
         }
         return new InterventionParameters(heads[0], shift, logScale);
+    }
+
+    /// <summary>x Wᵀ + b for one layer's weight [out, in] (x [..., in]) or R stacked ones ([R, out, in], x [R, K, in]).</summary>
+    public static Tensor Affine(Tensor x, Tensor weight, Tensor? bias)
+    {
+        if (weight.dim() == 2) return nn.functional.linear(x, weight, bias);
+        Tensor transposed = weight.transpose(-1, -2);
+        Tensor product = bmm(x, transposed);
+        return bias is null ? product : product + bias.unsqueeze(-2);
     }
 
     private void InitialiseHeads(double initialLogit)
@@ -105,4 +131,17 @@ internal sealed class InterventionEncoder : nn.Module<Tensor, InterventionParame
         bias.narrow(0, 0, _variables).fill_(initialLogit);
         _fromHidden?.weight!.mul_(0.1);
     }
+}
+
+/// <summary>
+/// The encoder's tensors as <see cref="InterventionEncoder.Heads"/> reads them: one encoder's (weights [out, in], biases
+/// [out]) or R stacked ones (a leading replica dimension on each); the dose mask [p] is shared. A shared dose curve
+/// (<see cref="GimOptions.DoseCurveFromFeatures"/> false) has no curve weight here: its weights are frozen zeros.
+/// </summary>
+internal sealed record EncoderTensors(Tensor SkipWeight, Tensor SkipBias, IReadOnlyList<(Tensor Weight, Tensor Bias)> Hidden,
+    Tensor? FromHiddenWeight, Tensor? CurveWeight, Tensor? CurveBias, Tensor? DoseMask)
+{
+    /// <summary>The weight matrices the weight decay applies to: the skip path's, the MLP's and the dose curve's (when it has one).</summary>
+    public IEnumerable<Tensor> DecayedWeights() =>
+        new[] { SkipWeight }.Concat(Hidden.Select(h => h.Weight)).Concat(new[] { FromHiddenWeight, CurveWeight }.OfType<Tensor>());
 }

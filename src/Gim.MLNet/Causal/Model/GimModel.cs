@@ -176,6 +176,15 @@ public sealed class GimModel : PerturbationModel
         return VariableStandardizer.Inverse(TensorArrays.ToVector(_causal.Mean(targets * heads.Shift, heads.LogScale is null ? null : targets * heads.LogScale)[0]));
     }
 
+    /// <summary>E[x] without any intervention (no target hit), in original units: the baseline every total effect is measured from.</summary>
+    internal float[] UnperturbedMean()
+    {
+        using var scope = TorchScope.Enter();
+        using var _ = no_grad();
+        Tensor none = zeros(1, VariableCount, dtype: _dtype, device: _device);
+        return VariableStandardizer.Inverse(TensorArrays.ToVector(_causal.Mean(none, null)[0]));
+    }
+
     /// <summary>
     /// Cov[x | γ] under MAP targets, in original units: the covariance of <see cref="Sample(float[], int, int)"/>'s cells
     /// (with a calibrated model and <see cref="GimOptions.SampleShiftUncertainty"/>, the shifts' uncertainty included).

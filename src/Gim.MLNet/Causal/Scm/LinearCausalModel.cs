@@ -43,11 +43,14 @@ internal sealed class LinearCausalModel : CausalModel
     /// <summary>Log noise scales log s.</summary>
     public Parameter LogScale => _logScale;
 
+    /// <summary>This model's tensors, as the equations below read them.</summary>
+    public LinearScmTensors Tensors => new(_weights, _bias, _logScale, _offDiagonal, _identity);
+
     /// <summary>B with its diagonal forced to zero; B[i, j] is the effect of cause i on effect j.</summary>
-    public Tensor Weights() => _weights * _offDiagonal;
+    public Tensor Weights() => Tensors.Weights();
 
     /// <summary>A = I − Bᵀ.</summary>
-    public Tensor SystemMatrix() => _identity - Weights().t();
+    public Tensor SystemMatrix() => Tensors.SystemMatrix();
 
     /// <summary>‖B‖₁ over the off-diagonal entries.</summary>
     public override Tensor SparsityPenalty() => Weights().abs().sum();
@@ -67,31 +70,75 @@ internal sealed class LinearCausalModel : CausalModel
     /// <param name="shift">[..., K, d] t⊙ψ.</param>
     /// <param name="logScaleChange">[..., K, d] t⊙ρ, or null for none.</param>
     /// <returns>[..., K] mean log-likelihood per cell.</returns>
-    public override Tensor LogLikelihoodFromMoments(Tensor means, Tensor covariances, Tensor shift, Tensor? logScaleChange)
+    public override Tensor LogLikelihoodFromMoments(Tensor means, Tensor covariances, Tensor shift, Tensor? logScaleChange) =>
+        LogLikelihoodFromMoments(Tensors, means, covariances, shift, logScaleChange);
+
+    /// <summary>
+    /// <see cref="LogLikelihoodFromMoments(Tensor, Tensor, Tensor, Tensor?)"/> for the tensors <paramref name="scm"/> of one
+    /// model ([d, d] weights, <paramref name="shift"/> [M, K, d] → [M, K]) or of R stacked ones ([R, d, d] weights,
+    /// <paramref name="shift"/> [M, R, K, d] → [M, R, K]).
+    /// </summary>
+    public static Tensor LogLikelihoodFromMoments(LinearScmTensors scm, Tensor means, Tensor covariances, Tensor shift, Tensor? logScaleChange)
     {
-        Tensor a = SystemMatrix();
-        Tensor logDet = linalg.slogdet(a).Item2;
+        Tensor a = scm.SystemMatrix();
+        int d = (int)means.shape[^1];
+        Tensor logDet = linalg.slogdet(a).Item2.unsqueeze(-1);                    // [..., 1]
         // E‖(A x − c)_j‖² over the group = (A C Aᵀ)_jj + ((A m)_j − c_j)².
-        Tensor residualVariance = ResidualVariance(a, covariances);           // [K, d]
-        Tensor meanResidual = matmul(means, a.t()) - _bias - shift;          // [..., K, d]
+        Tensor residualVariance = ResidualVariance(a, covariances);                // [..., K, d]
+        Tensor meanResidual = matmul(means, a.transpose(-1, -2)) - scm.Bias.unsqueeze(-2) - shift;   // [M, ..., K, d]
         Tensor squared = residualVariance + meanResidual.square();
-        Tensor logScale = logScaleChange is null ? _logScale.expand_as(squared) : _logScale + logScaleChange;
+        Tensor logScale = logScaleChange is null ? scm.LogScale.unsqueeze(-2).expand_as(squared) : scm.LogScale.unsqueeze(-2) + logScaleChange;
         Tensor quadratic = (squared * (-2 * logScale).exp()).sum(-1);
-        return logDet - logScale.sum(-1) - 0.5 * quadratic - Variables * HalfLogTwoPi;
+        return logDet - logScale.sum(-1) - 0.5 * quadratic - d * HalfLogTwoPi;
     }
 
-    /// <summary>(A C_k Aᵀ)_jj for every group k: [K, d].</summary>
-    private Tensor ResidualVariance(Tensor a, Tensor covariances)
+    /// <summary>
+    /// Σ_k w_k ℓ_k, the weighted mean log-likelihood per cell of groups given their moments, for interventions that only
+    /// shift (no change of noise scale) and weights <paramref name="weights"/> that sum to 1 (per replica). The scatter
+    /// term of ℓ_k, −½ Σ_j s_j⁻² (A C_k Aᵀ)_jj, is linear in C_k, so the groups' covariances enter only through their
+    /// weighted pool C̄ = Σ_k w_k C_k (<paramref name="pooledCovariance"/>, <see cref="PooledCovariance"/>): d³ work per
+    /// step instead of K·d³, and the same number as the sum of <see cref="LogLikelihoodFromMoments(LinearScmTensors, Tensor, Tensor, Tensor, Tensor?)"/>.
+    /// </summary>
+    /// <param name="scm">One model's tensors, or R stacked ones (leading replica dimension).</param>
+    /// <param name="means">[K, d] group means.</param>
+    /// <param name="pooledCovariance">[d, d] (or [R, d, d]) Σ_k w_k C_k.</param>
+    /// <param name="weights">[K] (or [R, K]) group weights, each replica's summing to 1.</param>
+    /// <param name="shift">[M, K, d] (or [M, R, K, d]) t⊙ψ.</param>
+    /// <returns>[M] (or [M, R]).</returns>
+    /// <param name="graph">B = <see cref="LinearScmTensors.Weights"/>, when the caller has it already (its penalty reads it too).</param>
+    public static Tensor WeightedLogLikelihoodFromMoments(LinearScmTensors scm, Tensor means, Tensor pooledCovariance, Tensor weights, Tensor shift,
+        Tensor? graph = null)
+    {
+        Tensor a = scm.SystemMatrix(graph);
+        int d = (int)means.shape[^1];
+        Tensor logDet = linalg.slogdet(a).Item2;                                                     // [...]
+        Tensor pooledResidual = (matmul(a, pooledCovariance) * a).sum(-1);                           // (A C̄ Aᵀ)_jj, [..., d]
+        Tensor meanResidual = matmul(means, a.transpose(-1, -2)) - scm.Bias.unsqueeze(-2) - shift;  // [M, ..., K, d]
+        Tensor weightedSquares = (meanResidual.square() * weights.unsqueeze(-1)).sum(-2);           // [M, ..., d]
+        Tensor quadratic = ((pooledResidual + weightedSquares) * (-2 * scm.LogScale).exp()).sum(-1);
+        return logDet - scm.LogScale.sum(-1) - 0.5 * quadratic - d * HalfLogTwoPi;
+    }
+
+    /// <summary>C̄ = Σ_k w_k C_k for weights [K] (or [R, K]) and covariances [K, d, d]: [d, d] (or [R, d, d]).</summary>
+    public static Tensor PooledCovariance(Tensor weights, Tensor covariances)
+    {
+        long d = covariances.shape[^1];
+        Tensor pooled = matmul(weights, covariances.reshape(covariances.shape[0], d * d));
+        return pooled.reshape(pooled.shape[..^1].Concat(new[] { d, d }).ToArray());
+    }
+
+    /// <summary>(A C_k Aᵀ)_jj for every group k: [K, d] (or [R, K, d] for stacked A).</summary>
+    private static Tensor ResidualVariance(Tensor a, Tensor covariances)
     {
         // For small d one GEMM beats K tiny batched ones: (A C Aᵀ)_jj = Σ_ab A_ja A_jb C_ab, i.e. the
         // flattened covariances times the row-wise outer products of A ([d, d²], d³ numbers: small d only).
-        if (Variables <= OuterProductLimit)
+        long d = a.shape[^1];
+        if (d <= OuterProductLimit)
         {
-            long d = Variables;
-            Tensor outer = (a.unsqueeze(2) * a.unsqueeze(1)).reshape(d, d * d);
-            return matmul(covariances.reshape(-1, d * d), outer.t());
+            Tensor outer = (a.unsqueeze(-1) * a.unsqueeze(-2)).flatten(-2);   // [..., d, d²]
+            return matmul(covariances.reshape(-1, d * d), outer.transpose(-1, -2));
         }
-        return (matmul(a, covariances) * a).sum(-1);
+        return a.dim() == 2 ? (matmul(a, covariances) * a).sum(-1) : (matmul(a.unsqueeze(-3), covariances) * a.unsqueeze(-3)).sum(-1);
     }
 
     private const int OuterProductLimit = 64;
@@ -159,4 +206,22 @@ internal sealed class LinearCausalModel : CausalModel
         Tensor solved = linalg.solve(SystemMatrix(), flat.t()).t();
         return solved.reshape(rhs.shape);
     }
+}
+
+/// <summary>
+/// The tensors of a linear SCM as its equations read them: those of one model (weights [d, d], bias and log scales [d]),
+/// or of R models trained as one, each stacked along a leading replica dimension ([R, d, d], [R, d]).
+/// </summary>
+/// <param name="RawWeights">B before its diagonal is masked.</param>
+/// <param name="Bias">Intercepts b.</param>
+/// <param name="LogScale">Log noise scales log s.</param>
+/// <param name="OffDiagonal">[d, d] ones off the diagonal.</param>
+/// <param name="Identity">[d, d] identity.</param>
+internal sealed record LinearScmTensors(Tensor RawWeights, Tensor Bias, Tensor LogScale, Tensor OffDiagonal, Tensor Identity)
+{
+    /// <summary>B with its diagonal forced to zero.</summary>
+    public Tensor Weights() => RawWeights * OffDiagonal;
+
+    /// <summary>A = I − Bᵀ (for B = <paramref name="graph"/> when given, else <see cref="Weights"/>).</summary>
+    public Tensor SystemMatrix(Tensor? graph = null) => Identity - (graph ?? Weights()).transpose(-1, -2);
 }

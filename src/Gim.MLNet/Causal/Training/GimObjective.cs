@@ -43,21 +43,35 @@ internal sealed class GimObjective(double targetSparsity, double graphSparsity, 
         return initialTemperature * Math.Pow(finalTemperature / initialTemperature, fraction);
     }
 
-    /// <summary>Relaxed targets for uniform draws <paramref name="uniform"/> [M, K, d], masked to the perturbed contexts ([K, 1]).</summary>
-    public Tensor Targets(Tensor logits, Tensor uniform, double temperature, Tensor perturbed) =>
+    /// <summary>
+    /// Relaxed targets for uniform draws <paramref name="uniform"/> [M, K, d], masked to the perturbed contexts ([K, 1]); with
+    /// R stacked replicas, logits [R, K, d], draws [M, 1, K, d] (shared) and a temperature [R, 1, 1] per replica.
+    /// </summary>
+    public Tensor Targets(Tensor logits, Tensor uniform, Tensor temperature, Tensor perturbed) =>
         BinaryConcrete.Sample(logits, uniform, temperature, straightThrough) * perturbed;
 
-    /// <summary>
-    /// The loss for per-draw, per-context log-likelihoods <paramref name="logLikelihood"/> [M, K] (mean per cell), target
-    /// logits [K, d], the perturbed mask [K, 1] and context weights [K] summing to 1.
-    /// </summary>
-    public Tensor Loss(Tensor logLikelihood, Tensor logits, Tensor perturbed, Tensor weights, CausalModel causal)
+    /// <inheritdoc cref="Targets(Tensor, Tensor, Tensor, Tensor)"/>
+    public Tensor Targets(Tensor logits, Tensor uniform, double temperature, Tensor perturbed)
     {
-        Tensor dataTerm = (logLikelihood.mean(new long[] { 0 }) * weights).sum();
-        Tensor targetPenalty = (logits.sigmoid().mean(new long[] { -1 }) * weights).sum();
-        Tensor loss = -dataTerm + targetSparsity * targetPenalty + graphSparsity * causal.SparsityPenalty();
-        return controlTargetWeight > 0
-            ? loss + controlTargetWeight * ControlTargets.NegativeLogLikelihood(logits, perturbed, weights)
-            : loss;
+        using Tensor t = tensor(temperature, dtype: logits.dtype, device: logits.device);
+        return Targets(logits, uniform, t, perturbed);
     }
+
+    /// <summary>
+    /// The loss for the weighted data term <paramref name="dataTerm"/> = Σ_k w_k E_t[log p(X_k | t⊙ψ_k)] (mean per cell;
+    /// a number, or [R] for R stacked replicas), target logits [K, d] (or [R, K, d]), the positions of the controls among
+    /// the K (<see cref="ControlTargets.Positions"/>), context weights [K] (or [R, K]) each replica's summing to 1, and the
+    /// graph penalty R(B) (summed over replicas): the replicas' losses summed, so each replica's parameters get exactly its
+    /// own gradient.
+    /// </summary>
+    public Tensor Loss(Tensor dataTerm, Tensor logits, Tensor controls, Tensor weights, Tensor graphPenalty)
+    {
+        Tensor targetPenalty = (logits.sigmoid().mean(new long[] { -1 }) * weights).sum(-1);
+        Tensor perReplica = targetPenalty * targetSparsity - dataTerm;
+        if (controlTargetWeight > 0) perReplica = perReplica + controlTargetWeight * ControlTargets.NegativeLogLikelihood(logits, controls, weights);
+        return perReplica.sum() + graphSparsity * graphPenalty;
+    }
+
+    /// <summary>Σ_k w_k E_t[ℓ_k] for per-draw, per-context log-likelihoods [M, K] (or [M, R, K]) and weights [K] (or [R, K]).</summary>
+    public static Tensor DataTerm(Tensor logLikelihood, Tensor weights) => (logLikelihood.mean(new long[] { 0 }) * weights).sum(-1);
 }

@@ -176,8 +176,10 @@ public sealed class GimOptions : PerturbationOptions
     public int CalibrationFolds { get; set; } = 3;
 
     /// <summary>
-    /// Each calibration refit runs this share of the steps the main fit ran (<see cref="MaxSteps"/>, or fewer after early
-    /// stopping; at least one step), in (0, 1]. Default 0.5: on
+    /// Each calibration refit runs this share of <see cref="MaxSteps"/> (at least one step), in (0, 1]: trained together
+    /// with the main fit (the default setup), its temperature schedule spans those steps and it is frozen after them (and
+    /// stops with the main fit if that stops early); refitted after the main fit (checkpoints, mini-batches, the
+    /// nonlinear model), it runs this share of the steps the main fit ran. Default 0.5: on
     /// the panel's development seeds, refits of 1,000 steps (of 2,000) gave the same new-drug accuracy and coverage as full
     /// refits at half their cost; 500 steps cost accuracy in two families (docs/results.md).
     /// </summary>

@@ -29,13 +29,23 @@ public sealed class GimTrainer : PerturbationTrainer<GimOptions, GimModel>
         PerturbationDataset train = fit.Data;
         // The warm start may itself train (the two-stage fit): done before this run's threads and seed are set.
         LinearGimParameters? start = Options.WarmStart?.Parameters(train, Options);
-        GimModel model = TrainOnce(fit, start);
-        if (Options.CalibrationFolds == 0) return model;
+        CalibrationPlan? plan = Options.CalibrationFolds == 0 ? null : NoveltyCalibrator.Plan(train, fit.Features, Options, Tell);
+        // The refits train together with the full fit where the stacked step supports the setup; otherwise after it.
+        bool together = plan is not null && Options.CausalModel == CausalModelKind.Linear && Options.CellBatchSize == 0
+                        && Options.ContextBatchSize == 0 && Options.CheckpointPath is null;
+        var replicas = new List<Replica> { new(train, fit.Features, Options, Options.MaxSteps, start) };
+        if (together)
+            foreach (CalibrationFold fold in plan!.Folds)
+                replicas.Add(new Replica(fold.Train, Standardizer.FitVectors(fold.Train.Contexts.Select(c => c.Features), train.FeatureCount),
+                    plan.FoldOptions, NoveltyCalibrator.FoldSteps(Options, Options.MaxSteps), plan.FoldOptions.WarmStart?.Parameters(fold.Train, plan.FoldOptions)));
+        IReadOnlyList<GimModel> models = TrainReplicas(fit, replicas);
+        GimModel model = models[0];
         try
         {
-            // The refits are fits of their own (threads, seed): after this run's block, not inside it.
+            if (plan is null) return model;
+            // The closed forms (and, for setups the stacked step does not cover, the refits) after this run's block.
             var clock = System.Diagnostics.Stopwatch.StartNew();
-            model.Calibration = NoveltyCalibrator.Fit(model, train, Options, Tell);
+            model.Calibration = NoveltyCalibrator.Fit(model, train, Options, plan, together ? models.Skip(1).ToList() : null, Tell);
             model.AddFitTime(clock.Elapsed);
             return model;
         }
@@ -44,9 +54,23 @@ public sealed class GimTrainer : PerturbationTrainer<GimOptions, GimModel>
             model.Dispose();
             throw;
         }
+        finally
+        {
+            foreach (GimModel fold in models.Skip(1)) fold.Dispose();
+        }
     }
 
-    private GimModel TrainOnce(PerturbationFit fit, LinearGimParameters? start)
+    /// <summary>
+    /// One model to train: its training data (a subset of the fit's contexts for a calibration refit), feature
+    /// standardisation, options, number of steps (its temperature schedule; it is frozen after them) and start.
+    /// </summary>
+    private sealed record Replica(PerturbationDataset Data, Standardizer Features, GimOptions Options, int Steps, LinearGimParameters? Start);
+
+    /// <summary>
+    /// Trains the full model (replica 0) and any calibration refits with it (<see cref="ReplicaStack"/>), in one run; the
+    /// models in the same order.
+    /// </summary>
+    private IReadOnlyList<GimModel> TrainReplicas(PerturbationFit fit, IReadOnlyList<Replica> replicas)
     {
         PerturbationDataset train = fit.Data;
         using var run = TorchRun.Start(Options.Threads, train.VariableCount, Options.SeedOrDefault);
@@ -54,38 +78,57 @@ public sealed class GimTrainer : PerturbationTrainer<GimOptions, GimModel>
         const ScalarType dtype = ScalarType.Float32;
         int d = train.VariableCount, p = train.FeatureCount;
 
-        DoseSlot? dose = ResolveDose(fit, out double initialHalfDose);
-        CausalModel causal = CausalModelFactory.Create(Options, d, dtype, device);
-        InterventionEncoder? encoder = null;
+        var modules = new List<(CausalModel Causal, InterventionEncoder Encoder)>();
         try
         {
-            encoder = new InterventionEncoder(p, d, Options.EncoderDepth, Options.EncoderWidth, Options.Interventions,
-                Options.InitialTargetLogit, dtype, device, dose, initialHalfDose, Options.DoseCurveFromFeatures);
-            return TrainModules(fit, start, device, dtype, causal, encoder);
+            foreach (Replica replica in replicas)
+            {
+                // Every replica starts where a fit of its own would: the same seed before its modules are built.
+                if (modules.Count > 0) random.manual_seed(Options.SeedOrDefault);
+                DoseSlot? dose = ResolveDose(replica.Data, modules.Count == 0 ? fit.Validation : null, replica.Features, out double initialHalfDose);
+                CausalModel causal = CausalModelFactory.Create(Options, d, dtype, device);
+                InterventionEncoder? encoder = null;
+                try
+                {
+                    encoder = new InterventionEncoder(p, d, Options.EncoderDepth, Options.EncoderWidth, Options.Interventions,
+                        Options.InitialTargetLogit, dtype, device, dose, initialHalfDose, Options.DoseCurveFromFeatures);
+                }
+                catch
+                {
+                    causal.Dispose();
+                    throw;
+                }
+                modules.Add((causal, encoder));
+                if (replica.Start is not null) LoadStart(replica.Start, causal, encoder, replica.Data, fit.Variables, replica.Features, dtype, device);
+            }
+            return TrainModules(fit, replicas, modules, device, dtype);
         }
         catch
         {
-            // The model owns the modules once built; until then (a bad setting, a checkpoint of another run) they are ours.
-            encoder?.Dispose();
-            causal.Dispose();
+            // The models own the modules once built; until then (a bad setting, a checkpoint of another run) they are ours.
+            foreach (var (causal, encoder) in modules)
+            {
+                encoder.Dispose();
+                causal.Dispose();
+            }
             throw;
         }
     }
 
     /// <summary>
-    /// The dose slot of <see cref="GimOptions.DoseFeature"/> (null when none is named) and the curve's starting K, the
-    /// median dose of the perturbed training contexts; throws naming the option, context or value that does not fit.
+    /// The dose slot of <see cref="GimOptions.DoseFeature"/> (null when none is named) in <paramref name="features"/>' units
+    /// and the curve's starting K, the median dose of the perturbed training contexts; throws naming the option, context
+    /// or value that does not fit.
     /// </summary>
-    private DoseSlot? ResolveDose(PerturbationFit fit, out double initialHalfDose)
+    private DoseSlot? ResolveDose(PerturbationDataset train, PerturbationDataset? validation, Standardizer features, out double initialHalfDose)
     {
         initialHalfDose = 1;
         if (Options.DoseFeature is not { } name) return null;
-        PerturbationDataset train = fit.Data;
         int q = train.FeatureNames.ToList().IndexOf(name);
         if (q < 0)
             throw new ArgumentException($"GimOptions.DoseFeature is '{name}', which is not one of the {train.FeatureCount} features " +
                 $"({string.Join(", ", train.FeatureNames.Take(8))}{(train.FeatureCount > 8 ? ", ..." : "")}).", "GimOptions.DoseFeature");
-        foreach (var (data, role) in new[] { (train, "training"), (fit.Validation, "validation") })
+        foreach (var (data, role) in new[] { (train, "training"), (validation, "validation") })
             foreach (PerturbationContext c in data?.Contexts ?? Enumerable.Empty<PerturbationContext>())
                 if (!(c.Features[q] >= 0) || float.IsInfinity(c.Features[q]))
                     throw new ArgumentException($"{role} context '{c.Name}' has dose feature '{name}' = {c.Features[q]}; GimOptions.DoseFeature expects " +
@@ -97,14 +140,15 @@ public sealed class GimTrainer : PerturbationTrainer<GimOptions, GimModel>
                 "GimOptions.DoseFeature unset if some perturbations have none.", "GimOptions.DoseFeature");
         double[] doses = train.Contexts.Where(c => !c.IsControl).Select(c => (double)c.Features[q]).Order().ToArray();
         initialHalfDose = doses[doses.Length / 2];
-        return new DoseSlot(q, fit.Features.Mean[q], fit.Features.Scale[q]);
+        return new DoseSlot(q, features.Mean[q], features.Scale[q]);
     }
 
     /// <summary>Trains the built modules; the caller disposes them if this throws.</summary>
-    private GimModel TrainModules(PerturbationFit fit, LinearGimParameters? start, Device device, ScalarType dtype, CausalModel causal,
-        InterventionEncoder encoder)
+    private IReadOnlyList<GimModel> TrainModules(PerturbationFit fit, IReadOnlyList<Replica> replicas,
+        IReadOnlyList<(CausalModel Causal, InterventionEncoder Encoder)> modules, Device device, ScalarType dtype)
     {
         var (train, validation, variables, features, clock) = (fit.Data, fit.Validation, fit.Variables, fit.Features, fit.Clock);
+        var (causal, encoder) = modules[0];
         using var generator = new torch.Generator((ulong)Options.SeedOrDefault, device);
         bool cellMode = Options.CellBatchSize > 0 || !causal.HasMomentLikelihood;
         int cellBatch = Options.CellBatchSize > 0 ? Options.CellBatchSize : causal.DefaultCellBatchSize ?? 0;
@@ -113,14 +157,22 @@ public sealed class GimTrainer : PerturbationTrainer<GimOptions, GimModel>
         using var trainTensors = ContextTensors.Create(train, variables, features, Options.Weighting, keepCells: cellMode, dtype, device);
         using var validationTensors = validation is null ? null
             : ContextTensors.Create(validation, variables, features, ContextWeighting.Equal, keepCells: !causal.HasMomentLikelihood, dtype, device);
+        using var stack = modules.Count == 1 ? null : new ReplicaStack(modules.Select(m => ((LinearCausalModel)m.Causal, m.Encoder)).ToList());
+        using var data = StepData.Create(trainTensors, replicas.Select(r => (r.Data, r.Features)).ToList(), modules.Select(m => m.Encoder).ToList(), train, Options.Weighting, dtype, device);
 
-        if (start is not null) LoadStart(start, causal, encoder, train, variables, features, dtype, device);
-        var objective = new GimObjective(Options.TargetSparsity, Options.GraphSparsity, Options.ControlTargetWeight,
-            Options.InitialTemperature, Options.FinalTemperature, Options.MaxSteps, Options.StraightThrough);
-        using var loop = new AdamLoop(causal.parameters().Concat(encoder.parameters()), Options.LearningRate, "GIM", Options,
+        var objectives = replicas.Select(r => new GimObjective(Options.TargetSparsity, Options.GraphSparsity, Options.ControlTargetWeight,
+            Options.InitialTemperature, Options.FinalTemperature, r.Steps, Options.StraightThrough)).ToArray();
+        // Every step's temperature, per replica (a refit's schedule ends at its own step count): [steps, R, 1, 1], or [steps].
+        var taus = new float[Options.MaxSteps * replicas.Count];
+        for (int step = 0; step < Options.MaxSteps; step++)
+            for (int r = 0; r < replicas.Count; r++)
+                taus[step * replicas.Count + r] = (float)objectives[r].Temperature(Math.Min(step, replicas[r].Steps - 1));
+        using Tensor schedule = tensor(taus, stack is null ? new long[] { Options.MaxSteps } : new long[] { Options.MaxSteps, replicas.Count, 1, 1 }, dtype: dtype, device: device);
+        GimObjective objective = objectives[0];
+        using var loop = new AdamLoop(stack?.Parameters ?? causal.parameters().Concat(encoder.parameters()), Options.LearningRate, "GIM", Options,
             hint: ", or raise GimOptions.GraphSparsity");
         var state = new TrainingLoopState();
-        string? fingerprint = Options.CheckpointPath is null ? null : TrainingFingerprint.Compute(Options, train, validation, start);
+        string? fingerprint = Options.CheckpointPath is null ? null : TrainingFingerprint.Compute(Options, train, validation, replicas[0].Start);
         if (Options.CheckpointPath is not null && File.Exists(Options.CheckpointPath))
         {
             state = TrainingCheckpoint.Load(Options.CheckpointPath, fingerprint!, causal, encoder, loop.Optimizer, generator);
@@ -128,6 +180,7 @@ public sealed class GimTrainer : PerturbationTrainer<GimOptions, GimModel>
         }
         var model = new GimModel(causal, encoder, variables, features, train.VariableNames, train.FeatureNames, Options,
             state.History, 0, TimeSpan.Zero, device, dtype);
+        var frozen = new bool[replicas.Count];
         try
         {
             double temperature = double.NaN;
@@ -137,15 +190,27 @@ public sealed class GimTrainer : PerturbationTrainer<GimOptions, GimModel>
                     temperature = objective.Temperature(step);
                     causal.train();
                     encoder.train();
-                    return Loss(objective, causal, encoder, trainTensors, generator, temperature, cellMode ? cellBatch : 0);
+                    // Once the refits have run their steps only the full fit is computed (their slices are no longer read).
+                    int active = replicas.Skip(1).Any(r => step < r.Steps) ? replicas.Count : 1;
+                    return Loss(objective, causal, stack, active, encoder, data, generator, schedule[step], cellMode ? cellBatch : 0);
                 },
                 (stepsRun, loss) =>
                 {
                     state.StepsRun = stepsRun;
+                    // A refit that has run its steps is frozen: its modules keep this state whatever its slices do next.
+                    for (int r = 1; r < replicas.Count; r++)
+                        if (!frozen[r] && stepsRun >= replicas[r].Steps)
+                        {
+                            stack!.CopyBack(r);
+                            frozen[r] = true;
+                        }
                     bool last = stepsRun == Options.MaxSteps;
                     bool evaluate = stepsRun % Options.EvaluateEvery == 0 || last;
-                    if (evaluate && Evaluate(state, model, validationTensors, loss, temperature, clock.Elapsed, causal, encoder))
-                        return true;
+                    if (evaluate)
+                    {
+                        stack?.CopyBack(0);
+                        if (Evaluate(state, model, validationTensors, loss, temperature, clock.Elapsed, causal, encoder)) return true;
+                    }
                     if (Options.CheckpointPath is not null && stepsRun % Options.CheckpointEvery == 0)
                     {
                         state.ElapsedBefore += clock.Elapsed;
@@ -154,6 +219,9 @@ public sealed class GimTrainer : PerturbationTrainer<GimOptions, GimModel>
                     }
                     return false;
                 });
+            if (stack is not null)
+                for (int r = 0; r < replicas.Count; r++)
+                    if (!frozen[r]) stack.CopyBack(r);
             if (state.BestState is not null) Restore(causal, encoder, state.BestState);
         }
         finally
@@ -166,9 +234,16 @@ public sealed class GimTrainer : PerturbationTrainer<GimOptions, GimModel>
         // A finished run needs no checkpoint; leaving it would make the next Fit with the same path "resume" at the end.
         if (Options.CheckpointPath is not null && File.Exists(Options.CheckpointPath))
             File.Delete(Options.CheckpointPath);
-        Tell($"trained {state.StepsRun} steps in {elapsed.TotalSeconds:F2} s");
-        return new GimModel(causal, encoder, variables, features, train.VariableNames, train.FeatureNames, Options,
-            state.History, state.StepsRun, elapsed, device, dtype);
+        Tell($"trained {state.StepsRun} steps in {elapsed.TotalSeconds:F2} s" +
+             (replicas.Count > 1 ? $", with {replicas.Count - 1} calibration refits of {replicas[1].Steps} steps alongside" : ""));
+        var models = new List<GimModel>
+        {
+            new(causal, encoder, variables, features, train.VariableNames, train.FeatureNames, Options, state.History, state.StepsRun, elapsed, device, dtype),
+        };
+        for (int r = 1; r < replicas.Count; r++)
+            models.Add(new GimModel(modules[r].Causal, modules[r].Encoder, variables, replicas[r].Features, train.VariableNames, train.FeatureNames,
+                replicas[r].Options, Array.Empty<GimTrainingProgress>(), Math.Min(state.StepsRun, replicas[r].Steps), TimeSpan.Zero, device, dtype));
+        return models;
     }
 
     /// <summary>Copies a warm start into the freshly built modules, after checking it fits them and the data.</summary>
@@ -216,42 +291,63 @@ public sealed class GimTrainer : PerturbationTrainer<GimOptions, GimModel>
         return true;
     }
 
-    /// <summary>One step's loss: the relaxed draw, the likelihood of the batch (moments or sampled cells), the objective, the weight decay.</summary>
-    private Tensor Loss(GimObjective objective, CausalModel causal, InterventionEncoder encoder, ContextTensors data,
-        torch.Generator generator, double temperature, int cellBatch)
+    /// <summary>
+    /// One step's loss: the relaxed draw, the weighted log-likelihood of the batch (moments, pooled where the interventions
+    /// only shift; or sampled cells), the objective, the weight decay; for every replica of <paramref name="stack"/> at once
+    /// when there is one (full batch, moments), else for the modules.
+    /// </summary>
+    private Tensor Loss(GimObjective objective, CausalModel causal, ReplicaStack? stack, int active, InterventionEncoder encoder, StepData all,
+        torch.Generator generator, Tensor temperature, int cellBatch)
     {
-        long k = data.ContextCount;
+        ContextTensors tensors = all.Tensors;
+        StepData.Inputs data = all.First(active);
+        long k = tensors.ContextCount;
         int d = causal.Variables;
         bool fullBatch = Options.ContextBatchSize == 0 || Options.ContextBatchSize >= k;
-        Tensor contexts = fullBatch
-            ? arange(k, device: data.Features.device)
-            : randperm(k, generator: generator).narrow(0, 0, Options.ContextBatchSize).to(data.Features.device);
-        long batch = contexts.shape[0];
+        Tensor? contexts = fullBatch ? null
+            : randperm(k, generator: generator).narrow(0, 0, Options.ContextBatchSize).to(tensors.Features.device);
+        long batch = contexts?.shape[0] ?? k;
         // A full batch uses the tensors as they are: gathering all K contexts would only copy them.
-        Tensor Select(Tensor t) => fullBatch ? t : t.index_select(0, contexts);
+        Tensor Select(Tensor t) => contexts is null ? t : t.index_select(0, contexts);
         Tensor weights = fullBatch ? data.Weights : Select(data.Weights) / Select(data.Weights).sum();
-        Tensor perturbed = Select(data.Perturbed);
+        Tensor perturbed = Select(tensors.Perturbed);
+        DoseInput? dose = data.Dose is null ? null : new DoseInput(Select(data.Dose.LogDose), Select(data.Dose.Dosed));
+        if (stack is not null && active < stack.Count) temperature = temperature.narrow(0, 0, active);
 
-        InterventionParameters heads = encoder.forward(Select(data.Features));
+        var (stackedCausal, stackedEncoder) = stack?.First(active) ?? default;
+        EncoderTensors encoderTensors = stackedEncoder ?? encoder.Tensors;
+        InterventionParameters heads = InterventionEncoder.Heads(encoderTensors, Select(data.Features), dose, d, encoder.Kind);
         Tensor uniform = rand(new long[] { Options.RelaxationDraws, batch, d }, generator: generator, dtype: heads.Logits.dtype, device: heads.Logits.device);
+        // Replicas share the draws (each fit of its own would use the same seed).
+        if (stack is not null) uniform = uniform.unsqueeze(1);
         Tensor targets = objective.Targets(heads.Logits, uniform, temperature, perturbed);
         Tensor shift = targets * heads.Shift;
         Tensor? logScale = heads.LogScale is null ? null : targets * heads.LogScale;
 
-        Tensor logLikelihood; // [M, batch]
-        if (cellBatch == 0)
+        LinearScmTensors? scm = stackedCausal ?? (causal as LinearCausalModel)?.Tensors;
+        Tensor? graph = scm?.Weights();
+        Tensor dataTerm;
+        if (cellBatch == 0 && scm is not null && logScale is null)
         {
-            logLikelihood = causal.LogLikelihoodFromMoments(Select(data.Means), Select(data.Covariances!), shift, logScale);
+            Tensor pooled = fullBatch ? data.PooledCovariance! : LinearCausalModel.PooledCovariance(weights, Select(tensors.Covariances!));
+            dataTerm = LinearCausalModel.WeightedLogLikelihoodFromMoments(scm, Select(tensors.Means), pooled, weights, shift, graph).mean(new long[] { 0 });
+        }
+        else if (cellBatch == 0)
+        {
+            dataTerm = GimObjective.DataTerm(scm is null
+                ? causal.LogLikelihoodFromMoments(Select(tensors.Means), Select(tensors.Covariances!), shift, logScale)
+                : LinearCausalModel.LogLikelihoodFromMoments(scm, Select(tensors.Means), Select(tensors.Covariances!), shift, logScale), weights);
         }
         else
         {
-            Tensor cells = SampleCells(data, contexts, generator, cellBatch);                  // [batch, m, d]
-            logLikelihood = causal.LogLikelihood(cells, shift.unsqueeze(-2), logScale?.unsqueeze(-2)).mean(new long[] { -1 });
+            Tensor cells = SampleCells(tensors, contexts ?? arange(k, device: tensors.Features.device), generator, cellBatch);                  // [batch, m, d]
+            dataTerm = GimObjective.DataTerm(causal.LogLikelihood(cells, shift.unsqueeze(-2), logScale?.unsqueeze(-2)).mean(new long[] { -1 }), weights);
         }
 
-        Tensor loss = objective.Loss(logLikelihood, heads.Logits, perturbed, weights, causal);
+        Tensor loss = objective.Loss(dataTerm, heads.Logits, fullBatch ? all.Controls : ControlTargets.Positions(perturbed), weights,
+            graph is null ? causal.SparsityPenalty() : graph.abs().sum());
         if (Options.WeightDecay > 0)
-            loss = loss + Options.WeightDecay * encoder.parameters().Where(t => t.dim() == 2 && t.requires_grad).Select(t => t.square().sum()).Aggregate((a, b) => a + b);
+            loss = loss + Options.WeightDecay * encoderTensors.DecayedWeights().Select(t => t.square().sum()).Aggregate((a, b) => a + b);
         return loss;
     }
 

@@ -4,8 +4,10 @@ namespace Gim.MLNet.Causal;
 
 /// <summary>
 /// Fits a <see cref="NoveltyCalibration"/> for a trained GIM (docs/method.md, "Novelty"): the perturbation groups are dealt
-/// into <see cref="GimOptions.CalibrationFolds"/> folds; each fold's groups are held out, GIM is refitted on the rest
-/// (controls always in), and its predictions for the held-out contexts are compared with what was measured there. Closed
+/// into <see cref="GimOptions.CalibrationFolds"/> folds (<see cref="Plan"/>, before any training); each fold's groups are
+/// held out, GIM is refitted on the rest (controls always in) — together with the main fit where it can be
+/// (<see cref="ReplicaStack"/>), else after it — and its predictions for the held-out contexts are compared with what
+/// was measured there. Closed
 /// forms then give α_far and the far standard deviations; the near ones come from the full model's own residuals.
 /// </summary>
 internal static class NoveltyCalibrator
@@ -13,13 +15,28 @@ internal static class NoveltyCalibrator
     /// <summary>One held-out context: familiarity under its fold's model and the numbers compared (standardised units).</summary>
     private sealed record HeldOut(double Familiarity, double[] Observed, double[] Predicted, double[] SquaredError, double[] FoldShift, double[] FullShift);
 
-    /// <summary>The calibration of <paramref name="full"/> (fitted on <paramref name="train"/> without one), or null when there are too few groups.</summary>
-    public static NoveltyCalibration? Fit(GimModel full, PerturbationDataset train, GimOptions options, Action<string> tell)
+    /// <summary>
+    /// How the calibration refits (before any training: it depends only on the data and the options): the perturbation
+    /// each perturbed context belongs to, and each fold's training data; null, after saying so, when there are fewer
+    /// perturbations than folds.
+    /// </summary>
+    /// <param name="train">The training data.</param>
+    /// <param name="features">The main fit's feature standardisation.</param>
+    /// <param name="options">The main fit's options (<see cref="GimOptions.CalibrationFolds"/> &gt; 0).</param>
+    /// <param name="tell">Where to say that the calibration is skipped.</param>
+    public static CalibrationPlan? Plan(PerturbationDataset train, Standardizer features, GimOptions options, Action<string> tell)
     {
-        int folds = options.CalibrationFolds, d = train.VariableCount;
-        if (folds == 0) return null;
+        int folds = options.CalibrationFolds;
         List<PerturbationContext> perturbed = train.Contexts.Where(c => !c.IsControl).ToList();
-        Dictionary<PerturbationContext, string> perturbation = Perturbations(perturbed, Points(full, perturbed));
+        int doseIndex = options.DoseFeature is null ? -1 : train.FeatureNames.ToList().IndexOf(options.DoseFeature);
+        // The main model's calibration points (GimModel.CalibrationPoints): its standardised features, dose slot zeroed.
+        List<float[]> points = perturbed.Select(c =>
+        {
+            float[] z = features.Transform(c.Features);
+            if (doseIndex >= 0) z[doseIndex] = 0;
+            return z;
+        }).ToList();
+        Dictionary<PerturbationContext, string> perturbation = Perturbations(perturbed, points);
         string[] groups = perturbed.Select(c => perturbation[c]).Distinct().ToArray();
         if (groups.Length < folds)
         {
@@ -27,24 +44,7 @@ internal static class NoveltyCalibrator
                  "predictions apply ψ(γ) as fitted and have no standard deviation");
             return null;
         }
-
-        // Near: the full model's residuals on its own training contexts, less each mean's sampling variance.
-        var near2 = new double[d];
-        foreach (PerturbationContext c in perturbed)
-        {
-            var (observed, squaredError) = Observed(c, full.VariableStandardizer);
-            float[] predicted = full.VariableStandardizer.Transform(full.PredictMean(c.Features));
-            for (int j = 0; j < d; j++)
-            {
-                double e = observed[j] - predicted[j];
-                near2[j] += (e * e - squaredError[j]) / perturbed.Count;
-            }
-        }
-        for (int j = 0; j < d; j++) near2[j] = Math.Max(0, near2[j]);
-
-        // Far: refits without each fold's groups.
         new Random(options.SeedOrDefault).Shuffle(groups);
-        var heldOut = new List<HeldOut>();
         GimOptions foldOptions = options.Clone();
         foldOptions.CalibrationFolds = 0;
         foldOptions.Progress = null;
@@ -52,32 +52,91 @@ internal static class NoveltyCalibrator
         // A fixed start was fitted on all the groups (and standardised on them): the refits start from zero instead. A
         // two-stage start refits on each fold's own data, so it stays.
         if (options.WarmStart is { IsFixed: true }) foldOptions.WarmStart = null;
-        // A share of the steps the full fit ran (fewer than MaxSteps after early stopping).
-        foldOptions.MaxSteps = Math.Max(1, (int)Math.Round(Math.Max(1, full.StepsRun) * options.CalibrationStepFraction));
+        var foldList = new List<CalibrationFold>();
         for (int f = 0; f < folds; f++)
         {
             var held = groups.Where((_, i) => i % folds == f).ToHashSet();
-            var foldTrain = new PerturbationDataset(train.Contexts.Where(c => c.IsControl || !held.Contains(perturbation[c])).ToList(), train.VariableNames, train.FeatureNames);
-            using GimModel model = new GimTrainer(foldOptions).Fit(foldTrain);
-            NoveltyCalibration geometry = Geometry(model, foldTrain, near: new float[d], far: new float[d], shift: new float[d], farShrinkage: 0);
-            foreach (PerturbationContext c in perturbed.Where(c => held.Contains(perturbation[c])))
+            foldList.Add(new CalibrationFold(held, new PerturbationDataset(
+                train.Contexts.Where(c => c.IsControl || !held.Contains(perturbation[c])).ToList(), train.VariableNames, train.FeatureNames)));
+        }
+        return new CalibrationPlan(perturbed, perturbation, foldList, foldOptions);
+    }
+
+    /// <summary>
+    /// The refits' number of steps: a share (<see cref="GimOptions.CalibrationStepFraction"/>) of <paramref name="steps"/>, the
+    /// steps the full fit runs (its MaxSteps when trained together with it, the steps it ran when refitted after it).
+    /// </summary>
+    public static int FoldSteps(GimOptions options, int steps) => Math.Max(1, (int)Math.Round(Math.Max(1, steps) * options.CalibrationStepFraction));
+
+    /// <summary>
+    /// The calibration of <paramref name="full"/> (fitted on <paramref name="train"/> without one) from the folds of
+    /// <paramref name="plan"/>: <paramref name="foldModels"/> when they were trained together with the full model, or
+    /// refitted here one after the other.
+    /// </summary>
+    public static NoveltyCalibration Fit(GimModel full, PerturbationDataset train, GimOptions options, CalibrationPlan plan,
+        IReadOnlyList<GimModel>? foldModels, Action<string> tell)
+    {
+        int folds = plan.Folds.Count, d = train.VariableCount;
+        IReadOnlyList<PerturbationContext> perturbed = plan.Perturbed;
+        Dictionary<PerturbationContext, string> perturbation = plan.Perturbation;
+
+        // Every perturbed context explained by the full model at once (one batch: the mean is the unperturbed mean plus
+        // the total effect, so no prediction per context is needed).
+        IReadOnlyList<InterventionExplanation> fullExplanations = full.Explain(perturbed.Select(c => c.Features).ToList());
+        var fullExplanation = new Dictionary<PerturbationContext, InterventionExplanation>(ReferenceEqualityComparer.Instance);
+        for (int i = 0; i < perturbed.Count; i++) fullExplanation[perturbed[i]] = fullExplanations[i];
+
+        // Near: the full model's residuals on its own training contexts, less each mean's sampling variance.
+        var near2 = new double[d];
+        double[] fullBaseline = Baseline(full);
+        foreach (PerturbationContext c in perturbed)
+        {
+            var (observed, squaredError) = Observed(c, full.VariableStandardizer);
+            float[] effect = fullExplanation[c].TotalEffect;
+            for (int j = 0; j < d; j++)
             {
-                var (observed, squaredError) = Observed(c, model.VariableStandardizer);
-                InterventionExplanation foldExplanation = model.Explain(c.Features), fullExplanation = full.Explain(c.Features);
-                float[] mean = model.PredictMean(c.Features);
-                var baseline = new double[d];
-                var predicted = new double[d];
-                for (int j = 0; j < d; j++)
-                {
-                    double scale = model.VariableStandardizer.Scale[j];
-                    predicted[j] = foldExplanation.TotalEffect[j] / scale;
-                    baseline[j] = (mean[j] - foldExplanation.TotalEffect[j] - model.VariableStandardizer.Mean[j]) / scale;
-                    observed[j] -= baseline[j];
-                }
-                heldOut.Add(new HeldOut(geometry.Familiarity(model.CalibrationPoints(model.FeatureStandardizer.Transform(c.Features))), observed, predicted, squaredError,
-                    Applied(foldExplanation), Applied(fullExplanation)));
+                double e = observed[j] - fullBaseline[j] - effect[j] / full.VariableStandardizer.Scale[j];
+                near2[j] += (e * e - squaredError[j]) / perturbed.Count;
             }
-            tell($"calibration fold {f + 1}/{folds}: {held.Count} group(s) held out, refit in {model.FitTime.TotalSeconds:F2} s");
+        }
+        for (int j = 0; j < d; j++) near2[j] = Math.Max(0, near2[j]);
+
+        // Far: the models fitted without each fold's groups.
+        var heldOut = new List<HeldOut>();
+        GimOptions foldOptions = plan.FoldOptions.Clone();
+        foldOptions.MaxSteps = FoldSteps(options, full.StepsRun);
+        for (int f = 0; f < folds; f++)
+        {
+            var (held, foldTrain) = (plan.Folds[f].Held, plan.Folds[f].Train);
+            GimModel model = foldModels?[f] ?? new GimTrainer(foldOptions).Fit(foldTrain);
+            try
+            {
+                NoveltyCalibration geometry = Geometry(model, foldTrain, near: new float[d], far: new float[d], shift: new float[d], farShrinkage: 0);
+                List<PerturbationContext> contexts = perturbed.Where(c => held.Contains(perturbation[c])).ToList();
+                IReadOnlyList<InterventionExplanation> foldExplanations = model.Explain(contexts.Select(c => c.Features).ToList());
+                double[] baseline = Baseline(model);
+                for (int i = 0; i < contexts.Count; i++)
+                {
+                    PerturbationContext c = contexts[i];
+                    InterventionExplanation foldExplanation = foldExplanations[i];
+                    var (observed, squaredError) = Observed(c, model.VariableStandardizer);
+                    var predicted = new double[d];
+                    for (int j = 0; j < d; j++)
+                    {
+                        predicted[j] = foldExplanation.TotalEffect[j] / model.VariableStandardizer.Scale[j];
+                        observed[j] -= baseline[j];
+                    }
+                    heldOut.Add(new HeldOut(geometry.Familiarity(model.CalibrationPoints(model.FeatureStandardizer.Transform(c.Features))), observed, predicted, squaredError,
+                        Applied(foldExplanation), Applied(fullExplanation[c])));
+                }
+                tell(foldModels is null
+                    ? $"calibration fold {f + 1}/{folds}: {held.Count} group(s) held out, refit in {model.FitTime.TotalSeconds:F2} s"
+                    : $"calibration fold {f + 1}/{folds}: {held.Count} group(s) held out, trained with the full model ({model.StepsRun} steps)");
+            }
+            finally
+            {
+                if (foldModels is null) model.Dispose();
+            }
         }
 
         // α_far minimises Σ‖y − (α_far + (1 − α_far)w)·Δ̂‖²: linear in α_far, so a closed form, clipped to [0, 1].
@@ -145,7 +204,7 @@ internal static class NoveltyCalibrator
     /// a drug's doses, or replicates, given without a group are neither split across folds nor each other's "nearest
     /// other perturbation" (which would make the length scale 0). The value names the merged perturbation.
     /// </summary>
-    private static Dictionary<PerturbationContext, string> Perturbations(IReadOnlyList<PerturbationContext> perturbed, IReadOnlyList<float[]> points)
+    internal static Dictionary<PerturbationContext, string> Perturbations(IReadOnlyList<PerturbationContext> perturbed, IReadOnlyList<float[]> points)
     {
         var parent = Enumerable.Range(0, perturbed.Count).ToArray();
         int Root(int i)
@@ -195,6 +254,16 @@ internal static class NoveltyCalibrator
         return (mean, squaredError);
     }
 
+    /// <summary>
+    /// The model's mean without intervention, in its standardised units: a context's predicted mean (MAP targets) is this
+    /// plus its total effect (<see cref="InterventionExplanation.TotalEffect"/>, the difference of the two by definition).
+    /// </summary>
+    private static double[] Baseline(GimModel model)
+    {
+        float[] mean = model.UnperturbedMean();
+        return mean.Select((m, j) => (m - model.VariableStandardizer.Mean[j]) / model.VariableStandardizer.Scale[j]).ToArray();
+    }
+
     /// <summary>The shift a model applies under MAP targets: t̂ ⊙ ψ.</summary>
     private static double[] Applied(InterventionExplanation e) =>
         e.Shift.Select((s, j) => e.TargetProbabilities[j] > 0.5f ? (double)s : 0).ToArray();
@@ -203,3 +272,13 @@ internal static class NoveltyCalibrator
 
     private static double Average(double[] variances) => variances.Length == 0 ? 0 : Math.Sqrt(variances.Average());
 }
+
+/// <summary>
+/// What the novelty calibration refits, fixed before any training (<see cref="NoveltyCalibrator.Plan"/>): the perturbed
+/// training contexts, the perturbation each belongs to, the folds, and the refits' options.
+/// </summary>
+internal sealed record CalibrationPlan(IReadOnlyList<PerturbationContext> Perturbed, Dictionary<PerturbationContext, string> Perturbation,
+    IReadOnlyList<CalibrationFold> Folds, GimOptions FoldOptions);
+
+/// <summary>One calibration fold: the perturbation groups it holds out and the training data left.</summary>
+internal sealed record CalibrationFold(HashSet<string> Held, PerturbationDataset Train);

@@ -58,7 +58,7 @@ public sealed class TwoStageCausalTrainer(TwoStageCausalOptions? options = null)
         Tensor targets = objective.Targets(free.Logits, uniform, temperature, data.Perturbed);
         Tensor logLikelihood = causal.LogLikelihoodFromMoments(data.Means, data.Covariances!, targets * free.Shift, null);
         // The controls' "no target" is part of the objective, as in GIM, so that stage 2 learns "nothing targeted" for their features.
-        return objective.Loss(logLikelihood, free.Logits, data.Perturbed, data.Weights, causal);
+        return objective.Loss(GimObjective.DataTerm(logLikelihood, data.Weights), free.Logits, ControlTargets.Positions(data.Perturbed), data.Weights, causal.SparsityPenalty());
     }
 
     /// <summary>Ridge regression of [logits | shifts] on the standardised features, as a depth-0 linear GIM.</summary>

@@ -192,4 +192,73 @@ public class LinearCausalModelTests
                 Assert.That(shifted[i, j] - x0[i, j], Is.EqualTo(delta[j]).Within(1e-10));
             }
     }
+
+    /// <summary>K random contexts' means [K, D], population covariances [K, D, D] (from random cells) and weights [K] summing to 1.</summary>
+    private static (Tensor Means, Tensor Covariances, Tensor Weights) Contexts(System.Random rng, int k)
+    {
+        var means = new List<Tensor>();
+        var covariances = new List<Tensor>();
+        for (int c = 0; c < k; c++)
+        {
+            Tensor cells = ToTensor(ReferenceMatrix.Random(rng, 12 + c, D, 1.0 + 0.3 * c));
+            Tensor mean = cells.mean(new long[] { 0 });
+            Tensor centred = cells - mean;
+            means.Add(mean);
+            covariances.Add(matmul(centred.t(), centred) / cells.shape[0]);
+        }
+        double[] w = Enumerable.Range(0, k).Select(_ => 0.1 + rng.NextDouble()).ToArray();
+        return (stack(means.ToArray()), stack(covariances.ToArray()), tensor(w.Select(x => x / w.Sum()).ToArray(), dtype: ScalarType.Float64));
+    }
+
+    [Test]
+    public void WeightedLogLikelihood_FromThePooledCovariance_EqualsTheWeightedSumOfPerContextLogLikelihoods()
+    {
+        // The training step's shift-only likelihood reads the contexts' covariances only through Σ_k w_k C_k.
+        using var scope = NewDisposeScope();
+        var f = Create(12);
+        var rng = new System.Random(13);
+        const int k = 5, draws = 3;
+        var (means, covariances, weights) = Contexts(rng, k);
+        Tensor shift = tensor(Enumerable.Range(0, draws * k * D).Select(_ => rng.NextDouble() * 2 - 1).ToArray(), new long[] { draws, k, D }, dtype: ScalarType.Float64);
+
+        Tensor pooled = LinearCausalModel.PooledCovariance(weights, covariances);
+        double[] weighted = LinearCausalModel.WeightedLogLikelihoodFromMoments(f.Model.Tensors, means, pooled, weights, shift).data<double>().ToArray();
+        Tensor perContext = f.Model.LogLikelihoodFromMoments(means, covariances, shift, null);    // [draws, k]
+        double[] expected = (perContext * weights).sum(-1).data<double>().ToArray();
+        Assert.That(weighted, Has.Length.EqualTo(draws));
+        for (int m = 0; m < draws; m++) Assert.That(weighted[m], Is.EqualTo(expected[m]).Within(1e-10), $"draw {m}");
+    }
+
+    [Test]
+    public void StackedModels_GiveEachReplicaItsOwnLikelihood()
+    {
+        // R models stacked along a leading dimension (the calibration refits trained with the full fit) compute exactly what
+        // each computes alone, in both moment likelihoods.
+        using var scope = NewDisposeScope();
+        Fixture[] models = { Create(20), Create(21), Create(22) };
+        var rng = new System.Random(23);
+        const int k = 4, draws = 2, r = 3;
+        var (means, covariances, _) = Contexts(rng, k);
+        var replicaWeights = Enumerable.Range(0, r).Select(_ => Contexts(rng, k).Weights).ToArray();
+        Tensor shift = tensor(Enumerable.Range(0, draws * r * k * D).Select(_ => rng.NextDouble() * 2 - 1).ToArray(), new long[] { draws, r, k, D }, dtype: ScalarType.Float64);
+        LinearScmTensors one = models[0].Model.Tensors;
+        var stacked = new LinearScmTensors(stack(models.Select(m => (Tensor)m.Model.RawWeights).ToArray()), stack(models.Select(m => (Tensor)m.Model.Bias).ToArray()),
+            stack(models.Select(m => (Tensor)m.Model.LogScale).ToArray()), one.OffDiagonal, one.Identity);
+        Tensor weights = stack(replicaWeights);
+
+        Tensor perContext = LinearCausalModel.LogLikelihoodFromMoments(stacked, means, covariances, shift, null);                         // [draws, r, k]
+        Tensor weighted = LinearCausalModel.WeightedLogLikelihoodFromMoments(stacked, means, LinearCausalModel.PooledCovariance(weights, covariances), weights, shift); // [draws, r]
+        Assert.That(perContext.shape, Is.EqualTo(new long[] { draws, r, k }));
+        Assert.That(weighted.shape, Is.EqualTo(new long[] { draws, r }));
+        for (int i = 0; i < r; i++)
+        {
+            Tensor own = shift.select(1, i);
+            double[] alone = models[i].Model.LogLikelihoodFromMoments(means, covariances, own, null).flatten().data<double>().ToArray();
+            double[] together = perContext.select(1, i).flatten().data<double>().ToArray();
+            Assert.That(together, Is.EqualTo(alone).Within(1e-10), $"replica {i}, per context");
+            Tensor pooled = LinearCausalModel.PooledCovariance(replicaWeights[i], covariances);
+            double[] aloneWeighted = LinearCausalModel.WeightedLogLikelihoodFromMoments(models[i].Model.Tensors, means, pooled, replicaWeights[i], own).data<double>().ToArray();
+            Assert.That(weighted.select(1, i).data<double>().ToArray(), Is.EqualTo(aloneWeighted).Within(1e-10), $"replica {i}, weighted");
+        }
+    }
 }
