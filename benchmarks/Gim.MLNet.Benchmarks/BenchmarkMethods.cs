@@ -17,14 +17,19 @@ internal static class BenchmarkMethods
         "control", "training-mean", "linear-features", "nearest-context", "mean-shift", "conditional-gaussian", "two-stage", "gim-linear", "gim-nonlinear",
     };
 
-    /// <summary>Experiments, run only when --methods names them (docs/results.md, "Development-seed experiments").</summary>
-    public static readonly string[] Experimental = { "gim-linear-cv", "gim-linear-shrink", "gim-linear-gated" };
+    /// <summary>
+    /// Run only when --methods names them: experiments (docs/results.md, "Development-seed experiments") and methods for
+    /// other kinds of screens (additive: combinations of perturbations, issue 20).
+    /// </summary>
+    public static readonly string[] Experimental = { "gim-linear-cv", "gim-linear-shrink", "gim-linear-gated", "additive" };
 
     /// <summary>How to fit method <paramref name="name"/> for a seed; <paramref name="gim"/> configures gim-linear and gim-nonlinear.</summary>
     public static Func<PerturbationDataset, PerturbationModel> Fit(string name, int seed, GimOptions gim, Action<string>? log = null) => name switch
     {
         "control" => data => new ControlTrainer().Fit(data),
         "training-mean" => data => new TrainingMeanTrainer().Fit(data),
+        // The combination baseline (issue 20): on the Hill panel, whose contexts all have several active features, it predicts the control.
+        "additive" => data => new AdditiveTrainer(new AdditiveOptions { Seed = seed }).Fit(data),
         "linear-features" => data => new LinearFeaturesTrainer(new LinearFeaturesOptions { Seed = seed }).Fit(data),
         "nearest-context" => data => new NearestContextTrainer().Fit(data),
         "mean-shift" => data => new MeanShiftTrainer(new MeanShiftOptions { Seed = seed }).Fit(data),

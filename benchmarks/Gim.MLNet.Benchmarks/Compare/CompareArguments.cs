@@ -13,6 +13,8 @@ internal sealed class CompareArguments
         "               methods: " + "control, training-mean, linear-features, nearest-context, mean-shift, conditional-gaussian,\n" +
         "                        two-stage, gim-linear, gim-nonlinear (default: all of these);\n" +
         "                        experiment: gim-linear-cv (weight decay chosen by inner leave-groups-out CV; ~13 fits each)\n" +
+        "                        on request: additive (a combination = control + its singles' effects; on the Hill screens,\n" +
+        "                        whose contexts all have several active features, it predicts the control)\n" +
         "               [--graph-threshold 0.3] [--variables 20] [--nonlinear] [--cyclic]\n" +
         "               GIM overrides: [--lambda-t X] [--control-target-weight X] [--lambda-b X] [--depth N] [--width N] [--lr X] [--steps N]\n" +
         "                              [--weight-decay X] [--draws N] [--straight-through] [--shift-scale]\n" +

@@ -58,6 +58,14 @@ internal sealed partial class FitCommand
         [Description("One of the feature columns that holds the dose (a concentration > 0 in any unit for every perturbed context; 0 for the vehicle): GIM's shifts then follow a learned saturating Hill curve of it instead of growing linearly with it; dose-curves.csv says where each context sits on it.")]
         public string? Dose { get; init; }
 
+        [CommandOption("--combinations <SEPARATOR>")]
+        [Description("Context labels name combinations of perturbations joined by SEPARATOR (+ for \"A+B\", \"A+ctrl\", as in Perturb-seq condition columns): each perturbation becomes a 0/1 feature, before any --features columns (which become optional).")]
+        public string? Combinations { get; init; }
+
+        [CommandOption("--non-targeting <VALUES>")]
+        [Description("With --combinations: label parts that are no perturbation (non-targeting guides), comma-separated; default ctrl (\"A+ctrl\" is A alone).")]
+        public string? NonTargeting { get; init; }
+
         [CommandOption("--steps <N>")]
         [Description("Training steps.")]
         [DefaultValue(2000)]
@@ -101,6 +109,10 @@ internal sealed partial class FitCommand
             foreach (var (flag, prefix) in new[] { ("--feature-prefix", FeaturePrefix), ("--measurement-prefix", MeasurementPrefix) })
                 if (prefix is not null && prefix.Length == 0)
                     return ValidationResult.Error($"{flag} is empty; give the prefix the column names start with.");
+            if (Combinations is not null && Combinations.Trim().Length == 0)
+                return ValidationResult.Error("--combinations is empty; give the separator of the perturbations in a context label, e.g. --combinations +.");
+            if (NonTargeting is not null && Combinations is null)
+                return ValidationResult.Error("--non-targeting applies to combination labels; add --combinations SEPARATOR (e.g. +).");
             ValidationResult roles = IsAnnData == true ? ValidateAnnDataFlags() : ValidateCsvFlags();
             if (!roles.Successful) return roles;
             if (Dose is not null)
@@ -119,8 +131,8 @@ internal sealed partial class FitCommand
 
         private ValidationResult ValidateCsvFlags()
         {
-            if (Features is null && FeaturePrefix is null)
-                return ValidationResult.Error("name the feature columns (what describes each perturbation): --features COL1,COL2 or --feature-prefix PREFIX.");
+            if (Features is null && FeaturePrefix is null && Combinations is null)
+                return ValidationResult.Error("name the feature columns (what describes each perturbation): --features COL1,COL2 or --feature-prefix PREFIX (or, for labels such as \"A+B\", --combinations +).");
             if (Features is not null && FeaturePrefix is not null)
                 return ValidationResult.Error("give either --features or --feature-prefix, not both.");
             if (Measurements is not null && MeasurementPrefix is not null)
@@ -138,8 +150,8 @@ internal sealed partial class FitCommand
                 : MeasurementPrefix is not null ? "--measurement-prefix" : Ignore is not null ? "--ignore" : null;
             if (csvOnly is not null)
                 return ValidationResult.Error($"{csvOnly} is for CSV files; '{Data}' is an .h5ad file (choose variables with --variables).");
-            if (Features is null)
-                return ValidationResult.Error("--features: name the obs columns that describe each perturbation (numeric, identical within a context), e.g. --features dose,logP.");
+            if (Features is null && Combinations is null)
+                return ValidationResult.Error("--features: name the obs columns that describe each perturbation (numeric, identical within a context), e.g. --features dose,logP (or, for labels such as \"A+B\", --combinations +).");
             return ValidationResult.Success();
         }
     }

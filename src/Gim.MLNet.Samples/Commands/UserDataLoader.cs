@@ -13,6 +13,8 @@ internal static class UserDataLoader
         if (!File.Exists(s.Data))
             throw new FileNotFoundException($"--data: no file '{s.Data}'.", s.Data);
         string[] controls = OptionValues.Split(s.Control);
+        CombinationLabels? combinations = s.Combinations is null ? null
+            : new CombinationLabels { Separator = s.Combinations.Trim(), NonTargeting = s.NonTargeting is null ? new[] { "ctrl" } : OptionValues.Split(s.NonTargeting) };
         if (s.IsAnnData == true)
         {
             string[] features = OptionValues.Split(s.Features);
@@ -22,13 +24,13 @@ internal static class UserDataLoader
                 Variables = s.Variables is null ? null : OptionValues.Split(s.Variables),
                 ObsColumns = features.Append(s.Context!).Distinct().ToArray(),
             };
-            return AnnDataReader.Read(s.Data!, options).ToPerturbationDataset(s.Context!, controls, features);
+            return AnnDataReader.Read(s.Data!, options).ToPerturbationDataset(s.Context!, controls, features, combinations);
         }
         char delimiter = Path.GetExtension(s.Data!).Equals(".tsv", StringComparison.OrdinalIgnoreCase) ? '\t' : ',';
         CsvDialect.Check(s.Data!, delimiter);
         var roles = new CsvColumnRoles(s.Context!, controls)
         {
-            FeatureColumns = s.Features is null ? null : OptionValues.Split(s.Features),
+            FeatureColumns = s.Features is null ? (s.Combinations is null || s.FeaturePrefix is not null ? null : Array.Empty<string>()) : OptionValues.Split(s.Features),
             FeaturePrefix = s.FeaturePrefix,
             MeasurementColumns = s.Measurements is null ? null : OptionValues.Split(s.Measurements),
             MeasurementPrefix = s.MeasurementPrefix,
@@ -37,7 +39,7 @@ internal static class UserDataLoader
         };
         try
         {
-            return CsvPerturbationReader.Read(s.Data!, roles).ToPerturbationDataset();
+            return CsvPerturbationReader.Read(s.Data!, roles).ToPerturbationDataset(combinations);
         }
         catch (DataFileException e) when (e.Line > 1 && e.Location is string column && IsDefaultMeasurement(column, roles))
         {

@@ -71,6 +71,10 @@ public sealed class PerturbationTrainers
     /// <param name="options">Columns, seed and the penalties and folds of the cross-validation; null for the defaults.</param>
     public PeerEstimator<LinearFeaturesModel> LinearFeatures(LinearFeaturesOptions? options = null) => Peer(options, "LinearFeatures", o => new LinearFeaturesTrainer(o));
 
+    /// <summary>The Additive peer: control cells shifted by the sum of the single perturbations' effects (a pair = control + both singles; features one per perturbed gene).</summary>
+    /// <param name="options">Columns, seed and what a feature never seen alone contributes; null for the defaults.</param>
+    public PeerEstimator<AdditiveModel> Additive(AdditiveOptions? options = null) => Peer(options, "Additive", o => new AdditiveTrainer(o));
+
     /// <summary>A peer's estimator: its options (defaults when null) and how to make its trainer from the resolved options.</summary>
     private PeerEstimator<TModel> Peer<TOptions, TModel>(TOptions? options, string method, Func<TOptions, PerturbationTrainer<TOptions, TModel>> trainer)
         where TOptions : PerturbationOptions, new() where TModel : PerturbationModel =>

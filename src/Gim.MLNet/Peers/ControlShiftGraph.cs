@@ -3,7 +3,7 @@ using Gim.MLNet.Data;
 namespace Gim.MLNet.Peers;
 
 /// <summary>
-/// The graph of every control-shift peer (<see cref="ControlShiftModel"/>: MeanShift, TrainingMean, LinearFeatures):
+/// The graph of every control-shift peer (<see cref="ControlShiftModel"/>: MeanShift, TrainingMean, LinearFeatures, Additive):
 /// the shift s(z) from the model's map of the standardised features; a resampled control cell plus s(z)·σ_ctrl; the
 /// control mean plus s(z)·σ_ctrl. A row with a non-finite feature is NaN throughout (it flows through the map's product).
 /// </summary>

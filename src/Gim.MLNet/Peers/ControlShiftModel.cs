@@ -6,8 +6,9 @@ namespace Gim.MLNet.Peers;
 
 /// <summary>
 /// A peer that predicts a perturbation's cells as the training control cells moved by a predicted shift of the mean,
-/// x = x₀ + s(γ)⊙σ_ctrl, with x₀ resampled from the pooled controls: MeanShift (an MLP s), LinearFeatures (a ridge map)
-/// and TrainingMean (one shift for every perturbation). It keeps the control's covariance and has no notion of targets.
+/// x = x₀ + s(γ)⊙σ_ctrl, with x₀ resampled from the pooled controls: MeanShift (an MLP s), LinearFeatures (a ridge map),
+/// TrainingMean (one shift for every perturbation) and Additive (the sum of the singles' effects). It keeps the control's
+/// covariance and has no notion of targets.
 /// </summary>
 public abstract class ControlShiftModel : PerturbationModel
 {

@@ -53,6 +53,25 @@ public class DataDocsExamplesTests
     }
 
     [Test]
+    public void Combinations_example()
+    {
+        using var dir = new FixtureFiles.TempDir();
+        string path = dir.File("pairs.csv");
+        File.WriteAllText(path, "condition,g1,g2\nctrl,1.0,2.0\nctrl,1.5,2.5\nA+ctrl,0.5,3.0\nA+ctrl,0.7,3.1\nA+B,0.1,3.5\nA+B,0.2,3.4\n");
+        string h5adPath = FixtureFiles.H5ad("csr_f32.h5ad");
+        // docs:combinations
+        var pairs = new CombinationLabels { Separator = "+", NonTargeting = new[] { "ctrl" } };   // the defaults
+        var roles = new CsvColumnRoles(contextColumn: "condition", "ctrl") { FeatureColumns = Array.Empty<string>() };
+        PerturbationDataset fromCsv = CsvPerturbationReader.Read(path, roles).ToPerturbationDataset(pairs);   // features A, B
+        PerturbationDataset fromH5ad = AnnDataReader.Read(h5adPath).ToPerturbationDataset(
+            "condition", new[] { "ctrl" }, featureColumns: Array.Empty<string>(), pairs);
+        // end
+        Assert.That(fromCsv.FeatureNames, Is.EqualTo(new[] { "A", "B" }));
+        Assert.That(fromCsv.Contexts[2].Features, Is.EqualTo(new float[] { 1, 1 }));
+        Assert.That(fromH5ad.FeatureNames, Is.EqualTo(new[] { "drugA", "drugB" }));
+    }
+
+    [Test]
     public void Sachs_example()
     {
         // docs:sachs
@@ -71,7 +90,7 @@ public class DataDocsExamplesTests
     {
         string docs = File.ReadAllText(Path.Combine(RepoRoot(), "docs", "data.md"));
         string source = File.ReadAllText(Path.Combine(RepoRoot(), "test", "Gim.MLNet.Tests", "Data", "DataDocsExamplesTests.cs"));
-        foreach (string marker in new[] { "h5ad", "csv", "sachs" })
+        foreach (string marker in new[] { "h5ad", "csv", "combinations", "sachs" })
         {
             string code = Between(source, $"// docs:{marker}\n", "        // end");
             string dedented = string.Join("\n", code.Split('\n').Select(l => l.Length >= 8 ? l[8..] : l.TrimStart()));

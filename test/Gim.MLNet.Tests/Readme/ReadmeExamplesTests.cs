@@ -157,6 +157,43 @@ public class ReadmeExamplesTests
     }
 
     [Test]
+    public void PairsFromSingles()
+    {
+        var mlContext = new MLContext(seed: 0);
+        // Genes A, B, C as 0/1 features: control, the singles A and B, the pair B+C (C never alone).
+        var random = new Random(3);
+        PerturbationContext Context(string name, float[] genes, float[] shift, bool control = false)
+        {
+            var cells = new float[60, 2];
+            for (int i = 0; i < 60; i++)
+                for (int j = 0; j < 2; j++) cells[i, j] = shift[j] + (float)(random.NextDouble() - 0.5);
+            return new PerturbationContext(name, genes, cells, control);
+        }
+        IDataView geneScreen = new PerturbationDataset(new[]
+        {
+            Context("ctrl", new float[] { 0, 0, 0 }, new float[] { 0, 0 }, control: true),
+            Context("A", new float[] { 1, 0, 0 }, new float[] { 1, 0 }),
+            Context("B", new float[] { 0, 1, 0 }, new float[] { 0, -1 }),
+            Context("B+C", new float[] { 0, 1, 1 }, new float[] { 0.5f, -1 }),
+        }, new[] { "x0", "x1" }, new[] { "A", "B", "C" }).ToDataView(mlContext);
+
+        // readme: additive
+        var additive = mlContext.Perturbation().Trainers.Additive(new AdditiveOptions
+        {
+            Unseen = AdditiveUnseen.SingleMean,   // a gene never perturbed alone adds the mean single effect (default: nothing)
+        });
+        AdditiveModel pairs = additive.Fit(geneScreen).Model;               // features: one 0/1 slot per perturbed gene
+        float[] pairShift = pairs.MeanShift(new float[] { 1, 1, 0 });       // "A+B": A's effect + B's effect, control SDs
+        IReadOnlyList<bool> seenAlone = pairs.SeenAlone;                   // A, B: true; C: false
+        // readme: end
+
+        double[,] effects = pairs.Effects;
+        Assert.That(pairShift[0], Is.EqualTo(effects[0, 0] + effects[1, 0]).Within(1e-5));
+        Assert.That(seenAlone, Is.EqualTo(new[] { true, true, false }));
+        pairs.Dispose();
+    }
+
+    [Test]
     public void DataFrameAndAnnData()
     {
         string h5adPath = Path.Combine(TestContext.CurrentContext.TestDirectory, "Fixtures", "h5ad", "dense_f32.h5ad");

@@ -13,6 +13,8 @@ public class ReadmeSnippetTests
     [TestCase("explain")]
     [TestCase("h5ad")]
     [TestCase("dataframe")]
+    [TestCase("dose")]
+    [TestCase("additive")]
     public void ReadmeBlock_IsVerbatim(string block)
     {
         string directory = Path.GetDirectoryName(ThisFile())!;

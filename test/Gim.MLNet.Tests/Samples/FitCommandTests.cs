@@ -57,6 +57,28 @@ public class FitCommandTests
         Assert.That(output, Does.Contain("dose-curves.csv"));
     }
 
+    /// <summary>`--combinations +` reads "A+B"-style labels as one 0/1 feature per perturbation; no feature columns needed.</summary>
+    [Test]
+    public void Combinations_TurnPairLabelsIntoPerturbationFeatures()
+    {
+        var lines = new List<string> { "drug,g0,g1" };
+        var random = new Random(2);
+        foreach (var (label, shift) in new[] { ("DMSO", 0.0), ("A+ctrl", 1.0), ("B+ctrl", -1.0), ("A+B", 0.5) })
+            for (int i = 0; i < 20; i++)
+                lines.Add(FormattableString.Invariant($"{label},{shift + random.NextDouble():F4},{random.NextDouble():F4}"));
+        File.WriteAllLines(Path.Combine(_folder, "pairs.csv"), lines);
+        var (exitCode, output) = SamplesApp.RunIn(_folder, Timeout, "fit", "--data", "pairs.csv", "--context", "drug", "--control", "DMSO",
+            "--combinations", "+", "--steps", "30", "--out", "run");
+        Assert.That(exitCode, Is.EqualTo(0), output);
+        string[] targets = File.ReadAllLines(Path.Combine(_folder, "run", "targets.csv"));
+        Assert.That(targets.Skip(1).Select(l => l.Split(',')[0]), Is.EqualTo(new[] { "A+ctrl", "B+ctrl", "A+B" }));
+
+        (exitCode, output) = SamplesApp.RunIn(_folder, Timeout, "fit", "--data", "pairs.csv", "--context", "drug", "--control", "DMSO",
+            "--non-targeting", "ctrl", "--steps", "30", "--out", "run2");
+        Assert.That(exitCode, Is.Not.EqualTo(0), output);
+        Assert.That(output, Does.Contain("--non-targeting applies to combination labels"));
+    }
+
     [TestCase(';', "';'-separated", "Convert the file to commas")]
     [TestCase('\t', "tab-separated", "Rename the file to .tsv")]
     public void OtherSeparator_ErrorSaysOnlyTsvIsTabSeparated(char separator, string looks, string fix)

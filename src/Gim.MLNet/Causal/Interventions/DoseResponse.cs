@@ -66,7 +66,8 @@ internal sealed class DoseResponse : nn.Module<Tensor, Tensor, Tensor>
             using Tensor start = tensor(new[] { (float)Math.Log(initialHalfDose), 0f }, dtype: dtype, device: device);
             _curve.bias!.copy_(start);
         }
-        // A shared curve still goes through the (zero) weights, as the ONNX graph's Gemm does: the same numbers everywhere.
+        // A shared curve keeps its weights at zero (frozen): the ONNX graph's Gemm reads them, and Compute skips them (the
+        // same numbers for finite features; a non-finite feature gives NaN in the graph's product but not here).
         if (!fromFeatures) _curve.weight!.requires_grad_(false);
     }
 

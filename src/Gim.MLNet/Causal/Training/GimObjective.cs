@@ -61,15 +61,16 @@ internal sealed class GimObjective(double targetSparsity, double graphSparsity, 
     /// The loss for the weighted data term <paramref name="dataTerm"/> = Σ_k w_k E_t[log p(X_k | t⊙ψ_k)] (mean per cell;
     /// a number, or [R] for R stacked replicas), target logits [K, d] (or [R, K, d]), the positions of the controls among
     /// the K (<see cref="ControlTargets.Positions"/>), context weights [K] (or [R, K]) each replica's summing to 1, and the
-    /// graph penalty R(B) (summed over replicas): the replicas' losses summed, so each replica's parameters get exactly its
-    /// own gradient.
+    /// graph penalty R(B) (a number, or [R]): each replica's loss (a number, or [R]). Training minimises their sum, so
+    /// each replica's parameters get exactly its own gradient.
     /// </summary>
     public Tensor Loss(Tensor dataTerm, Tensor logits, Tensor controls, Tensor weights, Tensor graphPenalty)
     {
         Tensor targetPenalty = (logits.sigmoid().mean(new long[] { -1 }) * weights).sum(-1);
-        Tensor perReplica = targetPenalty * targetSparsity - dataTerm;
-        if (controlTargetWeight > 0) perReplica = perReplica + controlTargetWeight * ControlTargets.NegativeLogLikelihood(logits, controls, weights);
-        return perReplica.sum() + graphSparsity * graphPenalty;
+        Tensor perReplica = targetPenalty * targetSparsity - dataTerm + graphSparsity * graphPenalty;
+        return controlTargetWeight > 0
+            ? perReplica + controlTargetWeight * ControlTargets.NegativeLogLikelihood(logits, controls, weights)
+            : perReplica;
     }
 
     /// <summary>Σ_k w_k E_t[ℓ_k] for per-draw, per-context log-likelihoods [M, K] (or [M, R, K]) and weights [K] (or [R, K]).</summary>

@@ -184,6 +184,7 @@ public sealed class GimTrainer : PerturbationTrainer<GimOptions, GimModel>
         try
         {
             double temperature = double.NaN;
+            double? mainLoss = null;
             loop.Run(state.StepsRun, Options.MaxSteps, Options.CancellationToken,
                 step =>
                 {
@@ -192,7 +193,9 @@ public sealed class GimTrainer : PerturbationTrainer<GimOptions, GimModel>
                     encoder.train();
                     // Once the refits have run their steps only the full fit is computed (their slices are no longer read).
                     int active = replicas.Skip(1).Any(r => step < r.Steps) ? replicas.Count : 1;
-                    return Loss(objective, causal, stack, active, encoder, data, generator, schedule[step], cellMode ? cellBatch : 0);
+                    Tensor loss = Loss(objective, causal, stack, active, encoder, data, generator, schedule[step], cellMode ? cellBatch : 0, out double? main);
+                    mainLoss = main;
+                    return loss;
                 },
                 (stepsRun, loss) =>
                 {
@@ -209,7 +212,7 @@ public sealed class GimTrainer : PerturbationTrainer<GimOptions, GimModel>
                     if (evaluate)
                     {
                         stack?.CopyBack(0);
-                        if (Evaluate(state, model, validationTensors, loss, temperature, clock.Elapsed, causal, encoder)) return true;
+                        if (Evaluate(state, model, validationTensors, mainLoss ?? loss, temperature, clock.Elapsed, causal, encoder)) return true;
                     }
                     if (Options.CheckpointPath is not null && stepsRun % Options.CheckpointEvery == 0)
                     {
@@ -297,7 +300,7 @@ public sealed class GimTrainer : PerturbationTrainer<GimOptions, GimModel>
     /// when there is one (full batch, moments), else for the modules.
     /// </summary>
     private Tensor Loss(GimObjective objective, CausalModel causal, ReplicaStack? stack, int active, InterventionEncoder encoder, StepData all,
-        torch.Generator generator, Tensor temperature, int cellBatch)
+        torch.Generator generator, Tensor temperature, int cellBatch, out double? mainLoss)
     {
         ContextTensors tensors = all.Tensors;
         StepData.Inputs data = all.First(active);
@@ -344,11 +347,14 @@ public sealed class GimTrainer : PerturbationTrainer<GimOptions, GimModel>
             dataTerm = GimObjective.DataTerm(causal.LogLikelihood(cells, shift.unsqueeze(-2), logScale?.unsqueeze(-2)).mean(new long[] { -1 }), weights);
         }
 
+        // Per replica ([R] stacked, else a number): the graph penalty and weight decay of each replica's own matrices.
         Tensor loss = objective.Loss(dataTerm, heads.Logits, fullBatch ? all.Controls : ControlTargets.Positions(perturbed), weights,
-            graph is null ? causal.SparsityPenalty() : graph.abs().sum());
+            graph is null ? causal.SparsityPenalty() : graph.abs().sum(new long[] { -2, -1 }));
         if (Options.WeightDecay > 0)
-            loss = loss + Options.WeightDecay * encoderTensors.DecayedWeights().Select(t => t.square().sum()).Aggregate((a, b) => a + b);
-        return loss;
+            loss = loss + Options.WeightDecay * encoderTensors.DecayedWeights().Select(t => t.square().sum(new long[] { -2, -1 })).Aggregate((a, b) => a + b);
+        // What progress reports is the full model's own loss; training minimises the sum over the replicas.
+        mainLoss = stack is null ? null : loss[0].ToDouble();
+        return stack is null ? loss : loss.sum();
     }
 
     private static Tensor SampleCells(ContextTensors data, Tensor contexts, torch.Generator generator, int m)

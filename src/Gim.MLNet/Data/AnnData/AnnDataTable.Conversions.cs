@@ -14,7 +14,20 @@ public sealed partial class AnnDataTable
     /// <param name="contextColumn">The obs column naming each cell's condition (any kind; compared as text).</param>
     /// <param name="controlValues">The context values of the control (unperturbed) cells; each must occur.</param>
     /// <param name="featureColumns">Numeric or bool obs columns describing the perturbation (doses, indicators).</param>
-    public PerturbationDataset ToPerturbationDataset(string contextColumn, IEnumerable<string> controlValues, IReadOnlyList<string> featureColumns)
+    public PerturbationDataset ToPerturbationDataset(string contextColumn, IEnumerable<string> controlValues, IReadOnlyList<string> featureColumns) =>
+        ToPerturbationDataset(contextColumn, controlValues, featureColumns, combinations: null);
+
+    /// <summary>
+    /// As <see cref="ToPerturbationDataset(string, IEnumerable{string}, IReadOnlyList{string})"/>, for context labels that
+    /// name combinations ("A+B", "A+ctrl", "ctrl"): the features are one 0/1 indicator per perturbation the labels name
+    /// (<paramref name="combinations"/>; in order of first appearance), then <paramref name="featureColumns"/>.
+    /// </summary>
+    /// <param name="contextColumn">The obs column naming each cell's condition (any kind; compared as text).</param>
+    /// <param name="controlValues">The context values of the control (unperturbed) cells; each must occur.</param>
+    /// <param name="featureColumns">Numeric or bool obs columns describing the perturbation, after the indicators (may be empty).</param>
+    /// <param name="combinations">How labels name combinations; null: labels are plain names (no indicators).</param>
+    public PerturbationDataset ToPerturbationDataset(string contextColumn, IEnumerable<string> controlValues, IReadOnlyList<string> featureColumns,
+        CombinationLabels? combinations)
     {
         AnnDataObsColumn context = Column(contextColumn);
         AnnDataObsColumn[] features = featureColumns.Select(Column).ToArray();
@@ -28,7 +41,10 @@ public sealed partial class AnnDataTable
                 featureValues[i, j] = (float)value;
             }
         string?[] labels = Enumerable.Range(0, RowCount).Select(context.FormatValue).ToArray();
-        return PerturbationGrouper.Group(Source, "obs/" + contextColumn, labels, i => $"cell '{ObsNames[i]}' (obs row {SourceRows[i]})",
-            featureValues, X, controlValues.ToArray(), featureColumns, VarNames);
+        string RowLabel(int i) => $"cell '{ObsNames[i]}' (obs row {SourceRows[i]})";
+        IReadOnlyList<string> names = featureColumns;
+        if (combinations is not null)
+            (featureValues, names) = combinations.Prepend(Source, "obs/" + contextColumn, labels, RowLabel, featureValues, featureColumns);
+        return PerturbationGrouper.Group(Source, "obs/" + contextColumn, labels, RowLabel, featureValues, X, controlValues.ToArray(), names, VarNames);
     }
 }

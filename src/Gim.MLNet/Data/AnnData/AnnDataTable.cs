@@ -3,7 +3,7 @@ namespace Gim.MLNet.Data.AnnData;
 /// <summary>
 /// What <see cref="AnnDataReader"/> read from an .h5ad file: a dense float32 matrix of the selected
 /// cells × variables, the obs columns of those cells, and the names. Convert it with
-/// <c>ToDataFrame</c> or <c>ToDataView</c> (extensions in Gim.MLNet), or <see cref="ToPerturbationDataset"/>.
+/// <c>ToDataFrame</c> or <c>ToDataView</c> (extensions in Gim.MLNet), or <see cref="ToPerturbationDataset(string, IEnumerable{string}, IReadOnlyList{string})"/>.
 /// </summary>
 public sealed partial class AnnDataTable
 {

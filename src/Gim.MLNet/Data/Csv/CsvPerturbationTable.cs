@@ -55,6 +55,20 @@ public sealed class CsvPerturbationTable
     /// Groups rows into contexts (in order of first appearance); a context's features must be the
     /// same on all its rows, and every control value must occur.
     /// </summary>
-    public PerturbationDataset ToPerturbationDataset() =>
-        PerturbationGrouper.Group(Source, ContextColumn, Contexts, i => $"line {Lines[i]}", Features, Measurements, ControlValues.ToArray(), FeatureNames, VariableNames);
+    public PerturbationDataset ToPerturbationDataset() => ToPerturbationDataset(null);
+
+    /// <summary>
+    /// As <see cref="ToPerturbationDataset()"/>, for context labels that name combinations ("A+B", "A+ctrl", "ctrl"): the
+    /// features are one 0/1 indicator per perturbation the labels name (in order of first appearance), then the feature
+    /// columns.
+    /// </summary>
+    /// <param name="combinations">How labels name combinations; null: labels are plain names (no indicators).</param>
+    public PerturbationDataset ToPerturbationDataset(CombinationLabels? combinations)
+    {
+        string RowLabel(int i) => $"line {Lines[i]}";
+        var (features, names) = combinations is null
+            ? (Features, FeatureNames)
+            : combinations.Prepend(Source, ContextColumn, Contexts, RowLabel, Features, FeatureNames);
+        return PerturbationGrouper.Group(Source, ContextColumn, Contexts, RowLabel, features, Measurements, ControlValues.ToArray(), names, VariableNames);
+    }
 }

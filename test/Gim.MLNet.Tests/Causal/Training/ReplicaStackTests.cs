@@ -1,5 +1,7 @@
 using Gim.MLNet.Causal;
+using Gim.MLNet.Data;
 using Gim.MLNet.Data.Synthetic;
+using Gim.MLNet.Modeling;
 using Gim.MLNet.Tests.Support;
 using static TorchSharp.torch;
 
@@ -70,9 +72,9 @@ public class ReplicaStackTests
         // the float rounding of batched against single products cannot grow through training.
         HillScreen screen = TrainingFixtures.SmallScreen();
         var lines = new List<string>();
-        var together = new GimTrainer(new GimOptions { Seed = 3, MaxSteps = 40, CalibrationFolds = 3, DoseFeature = "dose" }) { Log = lines.Add };
+        var together = new GimTrainer(new GimOptions { Seed = 3, MaxSteps = 40, EvaluateEvery = 10, CalibrationFolds = 3, DoseFeature = "dose" }) { Log = lines.Add };
         using GimModel withRefits = together.Fit(screen.Train.Data);
-        using GimModel alone = new GimTrainer(new GimOptions { Seed = 3, MaxSteps = 40, CalibrationFolds = 0, DoseFeature = "dose" }).Fit(screen.Train.Data);
+        using GimModel alone = new GimTrainer(new GimOptions { Seed = 3, MaxSteps = 40, EvaluateEvery = 10, CalibrationFolds = 0, DoseFeature = "dose" }).Fit(screen.Train.Data);
 
         Assert.That(withRefits.Calibration, Is.Not.Null);
         Assert.That(lines.Count(l => l.Contains("trained with the full model (20 steps)")), Is.EqualTo(3), string.Join("\n", lines));
@@ -84,5 +86,49 @@ public class ReplicaStackTests
         Assert.That(b.SkipWeight, Is.EqualTo(a.SkipWeight).Within(1e-5));
         Assert.That(b.SkipBias, Is.EqualTo(a.SkipBias).Within(1e-5));
         Assert.That(b.DoseResponse!.Bias, Is.EqualTo(a.DoseResponse!.Bias).Within(1e-5));
+        // Progress reports the full model's own loss, not the sum over the models trained alongside (steps 10 and 20 with them).
+        Assert.That(withRefits.History.Select(h => h.Loss), Is.EqualTo(alone.History.Select(h => h.Loss)).Within(1e-4));
+    }
+
+    [Test]
+    public void EachRefit_ReadsEveryContext_InItsOwnStandardisation_WithZeroWeightWhereItHoldsOut()
+    {
+        using var scope = NewDisposeScope();
+        HillScreen screen = TrainingFixtures.SmallScreen();
+        PerturbationDataset train = screen.Train.Data;
+        // A refit without the first six perturbed contexts (controls always in).
+        var held = train.Contexts.Where(c => !c.IsControl).Take(6).ToHashSet();
+        var fold = new PerturbationDataset(train.Contexts.Where(c => !held.Contains(c)).ToList(), train.VariableNames, train.FeatureNames);
+        Standardizer variables = Standardizer.FitRows(train.Controls.Select(c => c.Samples), train.VariableCount);
+        Standardizer mainFeatures = Standardizer.FitVectors(train.Contexts.Select(c => c.Features), train.FeatureCount);
+        Standardizer foldFeatures = Standardizer.FitVectors(fold.Contexts.Select(c => c.Features), train.FeatureCount);
+        int q = train.FeatureNames.ToList().IndexOf("dose");
+        InterventionEncoder Encoder(Standardizer f) => new(train.FeatureCount, train.VariableCount, 0, 8, InterventionKind.Shift, -2, ScalarType.Float32, CPU,
+            new DoseSlot(q, f.Mean[q], f.Scale[q]), initialHalfDose: 1, doseCurveFromFeatures: false);
+        using var tensors = ContextTensors.Create(train, variables, mainFeatures, ContextWeighting.Equal, keepCells: false, ScalarType.Float32, CPU);
+        using InterventionEncoder main = Encoder(mainFeatures), refit = Encoder(foldFeatures);
+        using var data = StepData.Create(tensors, new[] { (train, mainFeatures), (fold, foldFeatures) }, new[] { main, refit }, train,
+            ContextWeighting.Equal, ScalarType.Float32, CPU);
+
+        float[] weights = data.Weights[1].data<float>().ToArray();
+        float[] mainWeights = data.Weights[0].data<float>().ToArray();
+        for (int k = 0; k < train.Contexts.Count; k++)
+        {
+            PerturbationContext c = train.Contexts[k];
+            Assert.That(weights[k], Is.EqualTo(held.Contains(c) ? 0f : 1f / fold.Contexts.Count).Within(1e-7), c.Name);
+            Assert.That(mainWeights[k], Is.EqualTo(1f / train.Contexts.Count).Within(1e-7), c.Name);
+            Assert.That(data.Features[1, k].data<float>().ToArray(), Is.EqualTo(foldFeatures.Transform(c.Features)).Within(1e-6), $"{c.Name}: the refit's standardisation");
+            Assert.That(data.Features[0, k].data<float>().ToArray(), Is.EqualTo(mainFeatures.Transform(c.Features)).Within(1e-6), $"{c.Name}: the main fit's");
+            // Both read the same dose, each from its own standardised slot: log c for a dosed context, [c > floor] = 1.
+            if (!c.IsControl)
+                for (int r = 0; r < 2; r++)
+                {
+                    Assert.That(data.Dose!.LogDose[r, k, 0].item<float>(), Is.EqualTo(MathF.Log(c.Features[q])).Within(1e-4), $"{c.Name}, replica {r}");
+                    Assert.That(data.Dose.Dosed[r, k, 0].item<float>(), Is.EqualTo(1f), $"{c.Name}, replica {r}");
+                }
+        }
+        // Both pooled covariances are their own weighted sums of the same context covariances.
+        using Tensor expected = LinearCausalModel.PooledCovariance(data.Weights[1], tensors.Covariances!);
+        Assert.That(data.PooledCovariance![1].flatten().data<float>().ToArray(), Is.EqualTo(expected.flatten().data<float>().ToArray()).Within(1e-6));
     }
 }

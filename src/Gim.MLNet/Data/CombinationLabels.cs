@@ -1,0 +1,71 @@
+namespace Gim.MLNet.Data;
+
+/// <summary>
+/// Context labels that name combinations of perturbations, as genetic screens write them ("A+B" for guides against A and
+/// B, "A+ctrl" for A with a non-targeting guide, "ctrl" for the control; the condition column of Norman et al. 2019):
+/// each distinct perturbation becomes a 0/1 feature, 1 on the cells of every context whose label names it. The features
+/// the Additive peer and known-target models read come from here.
+/// </summary>
+public sealed class CombinationLabels
+{
+    /// <summary>What separates the perturbations of a label. Default "+".</summary>
+    public string Separator { get; init; } = "+";
+
+    /// <summary>
+    /// Parts of a label that are no perturbation (a non-targeting guide): "A+ctrl" is A alone. Default "ctrl". The
+    /// control contexts are still named by the control values given with the data.
+    /// </summary>
+    public IReadOnlyCollection<string> NonTargeting { get; init; } = new[] { "ctrl" };
+
+    /// <summary>
+    /// The indicator features of <paramref name="labels"/> (one per distinct perturbation, in order of first appearance)
+    /// followed by <paramref name="features"/>' columns; throws naming the row and label of an empty part ("A+") or a
+    /// perturbation whose name is already a feature.
+    /// </summary>
+    internal (float[,] Features, string[] Names) Prepend(string source, string column, IReadOnlyList<string?> labels, Func<int, string> rowLabel,
+        float[,] features, IReadOnlyList<string> featureNames)
+    {
+        if (string.IsNullOrEmpty(Separator))
+            throw new ArgumentException("CombinationLabels.Separator must not be empty (e.g. \"+\").", nameof(Separator));
+        var nonTargeting = new HashSet<string>(NonTargeting ?? Array.Empty<string>(), StringComparer.Ordinal);
+        var index = new Dictionary<string, int>(StringComparer.Ordinal);
+        var parts = new int[labels.Count][];
+        var cache = new Dictionary<string, int[]>(StringComparer.Ordinal);
+        for (int i = 0; i < labels.Count; i++)
+        {
+            string? label = labels[i];
+            if (label is null) continue; // the grouper reports a missing context value
+            if (!cache.TryGetValue(label, out int[]? positions))
+            {
+                var found = new List<int>();
+                foreach (string raw in label.Split(Separator))
+                {
+                    string part = raw.Trim();
+                    if (part.Length == 0)
+                        throw new DataFileException(source, column, null,
+                            $"{rowLabel(i)} has context '{label}', with an empty part between '{Separator}' separators; give each perturbation a name (or mark a non-targeting guide, e.g. 'A{Separator}ctrl').");
+                    if (nonTargeting.Contains(part)) continue;
+                    if (!index.TryGetValue(part, out int q))
+                    {
+                        if (featureNames.Contains(part))
+                            throw new DataFileException(source, column, null,
+                                $"perturbation '{part}' (from context '{label}') is also the name of a feature column; rename one of them.");
+                        index[part] = q = index.Count;
+                    }
+                    if (!found.Contains(q)) found.Add(q);
+                }
+                cache[label] = positions = found.ToArray();
+            }
+            parts[i] = positions;
+        }
+        int n = labels.Count, m = index.Count, p = featureNames.Count;
+        var result = new float[n, m + p];
+        for (int i = 0; i < n; i++)
+        {
+            foreach (int q in parts[i] ?? Array.Empty<int>()) result[i, q] = 1;
+            for (int j = 0; j < p; j++) result[i, m + j] = features[i, j];
+        }
+        string[] names = index.OrderBy(e => e.Value).Select(e => e.Key).Concat(featureNames).ToArray();
+        return (result, names);
+    }
+}
