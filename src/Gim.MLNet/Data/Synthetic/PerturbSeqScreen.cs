@@ -1,0 +1,213 @@
+using Gim.MLNet.Runtime;
+
+namespace Gim.MLNet.Data.Synthetic;
+
+/// <summary>
+/// A synthetic Perturb-seq screen (issue 20): d genes regulate each other through a random directed graph with feedback
+/// loops; a CRISPR guide against gene j knocks it down, removing a fraction κ_j of its expression:
+/// <code>x_j = m_j · (Σ_i B_ij g(x_i) + b_j + σ_j ε_j),   m_j = 1 − κ_j if j is knocked down, else 1,</code>
+/// with g the identity or tanh, ε standard normal, b_j &gt; 0 a baseline, solved as a fixed point (a contraction: ρ(|B|) &lt; 1).
+/// A knockdown scales the whole mechanism of its gene — its inputs, baseline and noise — which is not a shift of an
+/// additive-noise model; with tanh, two knockdowns interact (their pair is not the sum of the singles). Conditions are
+/// labelled as screens write them ("ctrl", "g3+ctrl", "g3+g7"); the features are one 0/1 indicator per targeted gene.
+/// </summary>
+/// <remarks>
+/// Splits, as in Norman-style benchmarks: training has the controls, the singles of the seen genes and
+/// <see cref="PerturbSeqScreenOptions.TrainPairs"/> pairs of seen genes; <see cref="UnseenSingle"/> the singles of the
+/// unseen genes; <see cref="PairsSeen2"/>, <see cref="PairsSeen1"/>, <see cref="PairsSeen0"/> the held-out pairs with
+/// two, one and no single seen in training.
+/// </remarks>
+public sealed class PerturbSeqScreen
+{
+    private const ulong GraphStream = 1, GeneStream = 2, PairStream = 3, CellStream = 10;
+
+    private PerturbSeqScreen(PerturbSeqScreenOptions options, double[,] graph, double[] knockdown, string[] targeted, string[] unseen,
+        IReadOnlyDictionary<string, bool[]> targets, PerturbationDataset train, IReadOnlyDictionary<string, PerturbationDataset> tests)
+    {
+        Options = options;
+        TrueGraph = graph;
+        Knockdown = knockdown;
+        TargetedGenes = targeted;
+        UnseenGenes = unseen;
+        Targets = targets;
+        Train = train;
+        Tests = tests;
+    }
+
+    /// <summary>The names of the held-out splits, in this order.</summary>
+    public static readonly string[] SplitNames = { "unseen_single", "pairs_seen2", "pairs_seen1", "pairs_seen0" };
+
+    /// <summary>A copy of the options the screen was generated with.</summary>
+    public PerturbSeqScreenOptions Options { get; }
+
+    /// <summary>B[regulator, target] (d × d, zero diagonal), after the rescaling to a contraction.</summary>
+    public double[,] TrueGraph { get; }
+
+    /// <summary>κ_j: the fraction of gene j's expression its guide removes (0 for genes without a guide).</summary>
+    public IReadOnlyList<double> Knockdown { get; }
+
+    /// <summary>The genes with a guide (the features, in this order).</summary>
+    public IReadOnlyList<string> TargetedGenes { get; }
+
+    /// <summary>The targeted genes whose single knockdown is not in training.</summary>
+    public IReadOnlyList<string> UnseenGenes { get; }
+
+    /// <summary>For every condition (context name), which genes its guides knock down.</summary>
+    public IReadOnlyDictionary<string, bool[]> Targets { get; }
+
+    /// <summary>Controls, the singles of the seen genes, and the training pairs.</summary>
+    public PerturbationDataset Train { get; }
+
+    /// <summary>The held-out splits by name (<see cref="SplitNames"/>); a split with no condition is left out.</summary>
+    public IReadOnlyDictionary<string, PerturbationDataset> Tests { get; }
+
+    /// <summary>The singles of the unseen genes.</summary>
+    public PerturbationDataset? UnseenSingle => Tests.GetValueOrDefault("unseen_single");
+
+    /// <summary>Held-out pairs of two seen genes.</summary>
+    public PerturbationDataset? PairsSeen2 => Tests.GetValueOrDefault("pairs_seen2");
+
+    /// <summary>Held-out pairs of one seen and one unseen gene.</summary>
+    public PerturbationDataset? PairsSeen1 => Tests.GetValueOrDefault("pairs_seen1");
+
+    /// <summary>Held-out pairs of two unseen genes.</summary>
+    public PerturbationDataset? PairsSeen0 => Tests.GetValueOrDefault("pairs_seen0");
+
+    /// <summary>Draws a screen. Throws <see cref="ArgumentException"/> for invalid options.</summary>
+    public static PerturbSeqScreen Generate(PerturbSeqScreenOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        PerturbSeqScreenOptions o = options.Clone();
+        int d = o.Genes;
+        string[] genes = Enumerable.Range(0, d).Select(j => $"g{j}").ToArray();
+
+        double[,] b = Graph(o, new SeededRandom(o.Seed, GraphStream));
+        var geneRng = new SeededRandom(o.Seed, GeneStream);
+        var baseline = new double[d];
+        var sigma = new double[d];
+        for (int j = 0; j < d; j++)
+        {
+            baseline[j] = geneRng.Uniform(o.BaselineMin, o.BaselineMax);
+            sigma[j] = geneRng.Uniform(0.5, 1.0);
+        }
+        int[] targeted = geneRng.Subset(d, o.TargetedGenes);
+        var knockdown = new double[d];
+        foreach (int j in targeted) knockdown[j] = geneRng.Uniform(o.KnockdownMin, o.KnockdownMax);
+        int[] order = geneRng.Permutation(targeted.Length);
+        int[] unseen = order.Take(o.UnseenGenes).Select(i => targeted[i]).Order().ToArray();
+        int[] seen = targeted.Except(unseen).ToArray();
+
+        var pairRng = new SeededRandom(o.Seed, PairStream);
+        List<(int, int)> seenPairs = Pairs(seen, seen, pairRng, o.TrainPairs + o.PairsSeen2);
+        List<(int, int)> mixedPairs = Pairs(seen, unseen, pairRng, o.PairsSeen1);
+        List<(int, int)> unseenPairs = Pairs(unseen, unseen, pairRng, o.PairsSeen0);
+
+        var featureIndex = targeted.Select((gene, q) => (gene, q)).ToDictionary(x => x.gene, x => x.q);
+        var targets = new Dictionary<string, bool[]>(StringComparer.Ordinal);
+        var cellRng = new SeededRandom(o.Seed, CellStream);
+        ulong index = 0;
+        PerturbationContext Condition(int[] knocked, int cells)
+        {
+            string name = knocked.Length == 0 ? "ctrl" : knocked.Length == 1 ? $"{genes[knocked[0]]}+ctrl" : string.Join("+", knocked.Select(j => genes[j]));
+            var features = new float[targeted.Length];
+            var mask = new bool[d];
+            foreach (int j in knocked)
+            {
+                features[featureIndex[j]] = 1;
+                mask[j] = true;
+            }
+            targets[name] = mask;
+            float[,] samples = Sample(b, baseline, sigma, knockdown, mask, o.Mechanism, cells, new SeededRandom(o.Seed, CellStream, ++index));
+            return new PerturbationContext(name, features, samples, isControl: knocked.Length == 0);
+        }
+
+        string[] featureNames = targeted.Select(j => genes[j]).ToArray();
+        var trainContexts = new List<PerturbationContext> { Condition(Array.Empty<int>(), o.ControlCells) };
+        trainContexts.AddRange(seen.Select(j => Condition(new[] { j }, o.CellsPerCondition)));
+        trainContexts.AddRange(seenPairs.Take(o.TrainPairs).Select(p => Condition(new[] { p.Item1, p.Item2 }, o.CellsPerCondition)));
+        var tests = new Dictionary<string, PerturbationDataset>(StringComparer.Ordinal);
+        void Split(string name, IEnumerable<int[]> conditions)
+        {
+            List<PerturbationContext> contexts = conditions.Select(c => Condition(c, o.CellsPerCondition)).ToList();
+            if (contexts.Count > 0) tests[name] = new PerturbationDataset(contexts, genes, featureNames);
+        }
+        Split("unseen_single", unseen.Select(j => new[] { j }));
+        Split("pairs_seen2", seenPairs.Skip(o.TrainPairs).Select(p => new[] { p.Item1, p.Item2 }));
+        Split("pairs_seen1", mixedPairs.Select(p => new[] { p.Item1, p.Item2 }));
+        Split("pairs_seen0", unseenPairs.Select(p => new[] { p.Item1, p.Item2 }));
+        return new PerturbSeqScreen(o, b, knockdown, featureNames, unseen.Select(j => genes[j]).ToArray(), targets,
+            new PerturbationDataset(trainContexts, genes, featureNames), tests);
+    }
+
+    /// <summary><paramref name="count"/> distinct unordered pairs (a, b), a from <paramref name="first"/>, b from <paramref name="second"/>, a ≠ b; the lower index first.</summary>
+    private static List<(int, int)> Pairs(int[] first, int[] second, SeededRandom rng, int count)
+    {
+        var all = new List<(int, int)>();
+        foreach (int a in first)
+            foreach (int c in second)
+                if (a != c && !all.Contains((Math.Min(a, c), Math.Max(a, c)))) all.Add((Math.Min(a, c), Math.Max(a, c)));
+        int[] pick = rng.Permutation(all.Count);
+        return pick.Take(count).Select(i => all[i]).ToList();
+    }
+
+    /// <summary>A random digraph (both directions allowed) with ±U(min, max) weights, rescaled so that ρ(|B|) ≤ MaxSpectralRadius.</summary>
+    private static double[,] Graph(PerturbSeqScreenOptions o, SeededRandom rng)
+    {
+        int d = o.Genes;
+        var b = new double[d, d];
+        double q = o.ExpectedParents / (d - 1);
+        for (int i = 0; i < d; i++)
+            for (int j = 0; j < d; j++)
+                if (i != j && rng.NextDouble() < q) b[i, j] = rng.Sign() * rng.Uniform(o.EdgeWeightMin, o.EdgeWeightMax);
+        var abs = new double[d, d];
+        for (int i = 0; i < d; i++)
+            for (int j = 0; j < d; j++) abs[i, j] = Math.Abs(b[i, j]);
+        double bound = DenseMatrix.SpectralRadiusBound(abs);
+        if (bound > o.MaxSpectralRadius)
+            for (int i = 0; i < d; i++)
+                for (int j = 0; j < d; j++) b[i, j] *= o.MaxSpectralRadius / bound;
+        return b;
+    }
+
+    /// <summary>
+    /// Cells of one condition: x = m ⊙ (Bᵀg(x) + b + σ⊙ε) by fixed-point iteration from x = m ⊙ (b + σ⊙ε) (a contraction:
+    /// |m ⊙ Bᵀ diag(g')| ≤ |Bᵀ| entrywise, and ρ(|B|) &lt; 1), to 1e-10.
+    /// </summary>
+    private static float[,] Sample(double[,] b, double[] baseline, double[] sigma, double[] knockdown, bool[] knocked, MechanismKind mechanism,
+        int count, SeededRandom rng)
+    {
+        int d = baseline.Length;
+        var cells = new float[count, d];
+        var m = new double[d];
+        for (int j = 0; j < d; j++) m[j] = knocked[j] ? 1 - knockdown[j] : 1;
+        var u = new double[d];
+        var x = new double[d];
+        var next = new double[d];
+        for (int n = 0; n < count; n++)
+        {
+            for (int j = 0; j < d; j++)
+            {
+                u[j] = baseline[j] + sigma[j] * rng.Normal();
+                x[j] = m[j] * u[j];
+            }
+            for (int iteration = 0; ; iteration++)
+            {
+                double change = 0;
+                for (int j = 0; j < d; j++)
+                {
+                    double s = u[j];
+                    for (int i = 0; i < d; i++)
+                        if (b[i, j] != 0) s += b[i, j] * (mechanism == MechanismKind.Linear ? x[i] : Math.Tanh(x[i]));
+                    next[j] = m[j] * s;
+                    change = Math.Max(change, Math.Abs(next[j] - x[j]));
+                }
+                (x, next) = (next, x);
+                if (change <= 1e-10) break;
+                if (iteration > 10_000) throw new InvalidOperationException("The knockdown screen's fixed point did not converge; the graph is not a contraction.");
+            }
+            for (int j = 0; j < d; j++) cells[n, j] = (float)x[j];
+        }
+        return cells;
+    }
+}

@@ -1,0 +1,94 @@
+namespace Gim.MLNet.Data.Synthetic;
+
+/// <summary>
+/// Settings of <see cref="PerturbSeqScreen"/>, a synthetic CRISPR knockdown screen with single and paired guides. The
+/// defaults give 20 measured genes, 16 of them targeted, 4 of those never knocked down alone in training, and pairs in
+/// every category of Norman-style benchmarks.
+/// </summary>
+public sealed class PerturbSeqScreenOptions
+{
+    /// <summary>Seed of everything drawn (graph, knockdown efficiencies, the held-out genes and pairs, cells).</summary>
+    public int Seed { get; set; }
+
+    /// <summary>Measured genes d. Default 20.</summary>
+    public int Genes { get; set; } = 20;
+
+    /// <summary>Genes with a guide (chosen at random among the d). Default 16.</summary>
+    public int TargetedGenes { get; set; } = 16;
+
+    /// <summary>Targeted genes whose single knockdown is held out (the unseen_single split). Default 4.</summary>
+    public int UnseenGenes { get; set; } = 4;
+
+    /// <summary>Pairs of two seen genes in training. Default 10.</summary>
+    public int TrainPairs { get; set; } = 10;
+
+    /// <summary>Held-out pairs of two seen genes (pairs_seen2). Default 10.</summary>
+    public int PairsSeen2 { get; set; } = 10;
+
+    /// <summary>Held-out pairs of one seen and one unseen gene (pairs_seen1). Default 10.</summary>
+    public int PairsSeen1 { get; set; } = 10;
+
+    /// <summary>Held-out pairs of two unseen genes (pairs_seen0); at most C(UnseenGenes, 2). Default 6.</summary>
+    public int PairsSeen0 { get; set; } = 6;
+
+    /// <summary>Mean number of regulators per gene; edges in both directions are allowed (feedback loops). Default 1.5.</summary>
+    public double ExpectedParents { get; set; } = 1.5;
+
+    /// <summary>Edge weights are ±U(EdgeWeightMin, EdgeWeightMax) before the rescaling that makes the system stable. Default 0.5.</summary>
+    public double EdgeWeightMin { get; set; } = 0.5;
+
+    /// <summary>See <see cref="EdgeWeightMin"/>. Default 1.5.</summary>
+    public double EdgeWeightMax { get; set; } = 1.5;
+
+    /// <summary>The bound on ρ(|B|) the weights are rescaled to when they exceed it (a contraction for both mechanisms). Default 0.8.</summary>
+    public double MaxSpectralRadius { get; set; } = 0.8;
+
+    /// <summary>How a gene reads its regulators: linear, or through tanh (pairs then interact beyond additivity). Default linear.</summary>
+    public MechanismKind Mechanism { get; set; } = MechanismKind.Linear;
+
+    /// <summary>Each gene's guide removes a fraction κ ~ U(KnockdownMin, KnockdownMax) of its expression. Default 0.5.</summary>
+    public double KnockdownMin { get; set; } = 0.5;
+
+    /// <summary>See <see cref="KnockdownMin"/>. Default 0.9.</summary>
+    public double KnockdownMax { get; set; } = 0.9;
+
+    /// <summary>Each gene's baseline b_j ~ U(BaselineMin, BaselineMax) (in noise units; a knockdown removes κ of it). Default 2.</summary>
+    public double BaselineMin { get; set; } = 2;
+
+    /// <summary>See <see cref="BaselineMin"/>. Default 4.</summary>
+    public double BaselineMax { get; set; } = 4;
+
+    /// <summary>Control cells (non-targeting guides). Default 800.</summary>
+    public int ControlCells { get; set; } = 800;
+
+    /// <summary>Cells per perturbed condition. Default 100.</summary>
+    public int CellsPerCondition { get; set; } = 100;
+
+    /// <summary>A copy.</summary>
+    public PerturbSeqScreenOptions Clone() => (PerturbSeqScreenOptions)MemberwiseClone();
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>
+    public void Validate()
+    {
+        void Require(bool ok, string name, object value, string expected)
+        {
+            if (!ok) throw new ArgumentException($"PerturbSeqScreenOptions.{name} is {value}; expected {expected}.", name);
+        }
+        Require(Genes >= 2, nameof(Genes), Genes, "≥ 2");
+        Require(TargetedGenes >= 2 && TargetedGenes <= Genes, nameof(TargetedGenes), TargetedGenes, $"between 2 and Genes ({Genes})");
+        Require(UnseenGenes >= 0 && UnseenGenes < TargetedGenes, nameof(UnseenGenes), UnseenGenes, $"≥ 0 and below TargetedGenes ({TargetedGenes})");
+        int seen = TargetedGenes - UnseenGenes;
+        Require(TrainPairs >= 0 && PairsSeen2 >= 0 && TrainPairs + PairsSeen2 <= seen * (seen - 1) / 2, nameof(PairsSeen2), PairsSeen2,
+            $"with TrainPairs ({TrainPairs}) at most C(seen genes, 2) = {seen * (seen - 1) / 2}");
+        Require(PairsSeen1 >= 0 && PairsSeen1 <= seen * UnseenGenes, nameof(PairsSeen1), PairsSeen1, $"between 0 and {seen * UnseenGenes}");
+        Require(PairsSeen0 >= 0 && PairsSeen0 <= UnseenGenes * (UnseenGenes - 1) / 2, nameof(PairsSeen0), PairsSeen0, $"between 0 and {UnseenGenes * (UnseenGenes - 1) / 2}");
+        Require(ExpectedParents >= 0 && ExpectedParents <= Genes - 1, nameof(ExpectedParents), ExpectedParents, $"between 0 and {Genes - 1}");
+        Require(EdgeWeightMin > 0 && EdgeWeightMax >= EdgeWeightMin, nameof(EdgeWeightMax), EdgeWeightMax, $"≥ EdgeWeightMin ({EdgeWeightMin}) > 0");
+        Require(MaxSpectralRadius > 0 && MaxSpectralRadius < 1, nameof(MaxSpectralRadius), MaxSpectralRadius, "in (0, 1)");
+        Require(Enum.IsDefined(Mechanism), nameof(Mechanism), Mechanism, "Linear or Nonlinear");
+        Require(KnockdownMin > 0 && KnockdownMax >= KnockdownMin && KnockdownMax <= 1, nameof(KnockdownMax), KnockdownMax, $"in [KnockdownMin ({KnockdownMin}), 1], KnockdownMin > 0");
+        Require(BaselineMax >= BaselineMin, nameof(BaselineMax), BaselineMax, $"≥ BaselineMin ({BaselineMin})");
+        Require(ControlCells >= 2, nameof(ControlCells), ControlCells, "≥ 2");
+        Require(CellsPerCondition >= 2, nameof(CellsPerCondition), CellsPerCondition, "≥ 2");
+    }
+}
