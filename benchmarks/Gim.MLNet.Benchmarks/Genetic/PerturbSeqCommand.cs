@@ -19,7 +19,7 @@ internal static class PerturbSeqCommand
     public const string Usage =
         "usage: perturbseq [--seeds 0 1 2 3 4] [--methods M,M,...] [--nonlinear] [--out DIR]\n" +
         "       methods: control, training-mean, linear-features, additive, additive-mean, two-stage, gim-linear (default: all)\n" +
-        "       --nonlinear: tanh mechanisms (pairs interact beyond additivity); default linear";
+        "       --nonlinear: saturating tanh regulation around each regulator's baseline; default linear";
 
     public static readonly string[] Methods = { "control", "training-mean", "linear-features", "additive", "additive-mean", "two-stage", "gim-linear" };
 

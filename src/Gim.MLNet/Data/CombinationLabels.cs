@@ -13,21 +13,23 @@ public sealed class CombinationLabels
 
     /// <summary>
     /// Parts of a label that are no perturbation (a non-targeting guide): "A+ctrl" is A alone. Default "ctrl". The
-    /// control contexts are still named by the control values given with the data.
+    /// control values given with the data count as non-targeting too (as labels and as parts).
     /// </summary>
     public IReadOnlyCollection<string> NonTargeting { get; init; } = new[] { "ctrl" };
 
     /// <summary>
     /// The indicator features of <paramref name="labels"/> (one per distinct perturbation, in order of first appearance)
-    /// followed by <paramref name="features"/>' columns; throws naming the row and label of an empty part ("A+") or a
-    /// perturbation whose name is already a feature.
+    /// followed by <paramref name="features"/>' columns. A control value, as a label or a part of one, is no perturbation.
+    /// Throws naming the row and label of an empty part ("A+"), of a perturbed context that names no perturbation
+    /// ("ctrl+ctrl" when "ctrl" is not a control value), or a perturbation whose name is already a feature.
     /// </summary>
     internal (float[,] Features, string[] Names) Prepend(string source, string column, IReadOnlyList<string?> labels, Func<int, string> rowLabel,
-        float[,] features, IReadOnlyList<string> featureNames)
+        float[,] features, IReadOnlyList<string> featureNames, IReadOnlyCollection<string> controlValues)
     {
         if (string.IsNullOrEmpty(Separator))
             throw new ArgumentException("CombinationLabels.Separator must not be empty (e.g. \"+\").", nameof(Separator));
-        var nonTargeting = new HashSet<string>(NonTargeting ?? Array.Empty<string>(), StringComparer.Ordinal);
+        var nonTargeting = new HashSet<string>((NonTargeting ?? Array.Empty<string>()).Concat(controlValues), StringComparer.Ordinal);
+        var controls = new HashSet<string>(controlValues, StringComparer.Ordinal);
         var index = new Dictionary<string, int>(StringComparer.Ordinal);
         var parts = new int[labels.Count][];
         var cache = new Dictionary<string, int[]>(StringComparer.Ordinal);
@@ -54,6 +56,10 @@ public sealed class CombinationLabels
                     }
                     if (!found.Contains(q)) found.Add(q);
                 }
+                if (found.Count == 0 && !controls.Contains(label))
+                    throw new DataFileException(source, column, null,
+                        $"{rowLabel(i)} has context '{label}', which names no perturbation (only non-targeting parts: {string.Join(", ", nonTargeting.Select(v => $"'{v}'"))}) " +
+                        "but is not a control value; add it to the control values, or name its perturbations.");
                 cache[label] = positions = found.ToArray();
             }
             parts[i] = positions;

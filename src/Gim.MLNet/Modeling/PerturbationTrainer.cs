@@ -48,6 +48,10 @@ public abstract class PerturbationTrainer<TOptions, TModel> where TOptions : Per
                         throw new ArgumentException($"The validation data's {what} {j} is '{theirs[j]}'; the training data's is '{mine[j]}'. Give both the same {what}s in the same order (slot names of the same columns).", nameof(validation));
         }
         Options.CancellationToken.ThrowIfCancellationRequested();
+        if (RawCounts.Largest(train) is float largest)
+            Tell($"warning: the measurements look like raw counts (every value a whole number ≥ 0, up to {largest:G}), but this " +
+                 "method models them as continuous (GIM: Gaussian). Normalise each cell's total and take log1p first (as scanpy's " +
+                 "normalize_total and log1p do), or give log-expression.");
         var clock = Stopwatch.StartNew();
         var variables = Standardizer.FitRows(train.Controls.Select(c => c.Samples), train.VariableCount);
         var features = Standardizer.FitVectors(train.Contexts.Select(c => c.Features), train.FeatureCount);

@@ -57,6 +57,21 @@ public class CombinationLabelsTests
         Assert.That(data.Contexts.Select(c => c.Features), Is.EqualTo(new[] { new float[] { 0, 0 }, new float[] { 1, 0 }, new float[] { 1, 1 } }));
     }
 
+    [Test]
+    public void TheControlValue_IsNoPerturbation_AndAPerturbedContextNamingNoneIsAnError()
+    {
+        // The control is "non-targeting", not the default non-targeting name "ctrl": it still gets no feature.
+        string path = Write("non-targeting", "A+non-targeting", "A+B");
+        PerturbationDataset data = CsvPerturbationReader.Read(path, new CsvColumnRoles("condition", "non-targeting") { FeatureColumns = new[] { "moi" } })
+            .ToPerturbationDataset(new CombinationLabels());
+        Assert.That(data.FeatureNames, Is.EqualTo(new[] { "A", "B", "moi" }));
+        Assert.That(data.Contexts[0].Features, Is.EqualTo(new float[] { 0, 0, 1 }));
+        // "ctrl+ctrl" is perturbed (not a control value) but names nothing: it would look like the control to every method.
+        path = Write("ctrl", "A+ctrl", "ctrl+ctrl");
+        var ex = Assert.Throws<DataFileException>(() => CsvPerturbationReader.Read(path, Roles("moi")).ToPerturbationDataset(new CombinationLabels()))!;
+        Assert.That(ex.Message, Does.Contain("'ctrl+ctrl'").And.Contain("names no perturbation").And.Contain("line 6"));
+    }
+
     [TestCase("A+", "empty part")]
     [TestCase("+B", "empty part")]
     [TestCase("moi+B", "also the name of a feature column")]

@@ -41,10 +41,11 @@ public sealed partial class AnnDataTable
                 featureValues[i, j] = (float)value;
             }
         string?[] labels = Enumerable.Range(0, RowCount).Select(context.FormatValue).ToArray();
+        string[] controls = controlValues.ToArray();
         string RowLabel(int i) => $"cell '{ObsNames[i]}' (obs row {SourceRows[i]})";
         IReadOnlyList<string> names = featureColumns;
         if (combinations is not null)
-            (featureValues, names) = combinations.Prepend(Source, "obs/" + contextColumn, labels, RowLabel, featureValues, featureColumns);
-        return PerturbationGrouper.Group(Source, "obs/" + contextColumn, labels, RowLabel, featureValues, X, controlValues.ToArray(), names, VarNames);
+            (featureValues, names) = combinations.Prepend(Source, "obs/" + contextColumn, labels, RowLabel, featureValues, featureColumns, controls);
+        return PerturbationGrouper.Group(Source, "obs/" + contextColumn, labels, RowLabel, featureValues, X, controls, names, VarNames);
     }
 }

@@ -68,7 +68,7 @@ public sealed class CsvPerturbationTable
         string RowLabel(int i) => $"line {Lines[i]}";
         var (features, names) = combinations is null
             ? (Features, FeatureNames)
-            : combinations.Prepend(Source, ContextColumn, Contexts, RowLabel, Features, FeatureNames);
+            : combinations.Prepend(Source, ContextColumn, Contexts, RowLabel, Features, FeatureNames, ControlValues.ToArray());
         return PerturbationGrouper.Group(Source, ContextColumn, Contexts, RowLabel, features, Measurements, ControlValues.ToArray(), names, VariableNames);
     }
 }

@@ -5,11 +5,13 @@ namespace Gim.MLNet.Data.Synthetic;
 /// <summary>
 /// A synthetic Perturb-seq screen (issue 20): d genes regulate each other through a random directed graph with feedback
 /// loops; a CRISPR guide against gene j knocks it down, removing a fraction κ_j of its expression:
-/// <code>x_j = m_j · (Σ_i B_ij g(x_i) + b_j + σ_j ε_j),   m_j = 1 − κ_j if j is knocked down, else 1,</code>
-/// with g the identity or tanh, ε standard normal, b_j &gt; 0 a baseline, solved as a fixed point (a contraction: ρ(|B|) &lt; 1).
-/// A knockdown scales the whole mechanism of its gene — its inputs, baseline and noise — which is not a shift of an
-/// additive-noise model; with tanh, two knockdowns interact (their pair is not the sum of the singles). Conditions are
-/// labelled as screens write them ("ctrl", "g3+ctrl", "g3+g7"); the features are one 0/1 indicator per targeted gene.
+/// <code>x_j = m_j · (Σ_i B_ij g_i(x_i) + b_j + σ_j ε_j),   m_j = 1 − κ_j if j is knocked down, else 1,</code>
+/// with g_i the identity or g_i(x) = tanh(x − b_i) (a regulator acts around its own baseline and saturates when knocked
+/// down), ε standard normal, b_j &gt; 0 a baseline, solved as a fixed point (a contraction: ρ(|B|) &lt; 1). A knockdown
+/// scales the whole mechanism of its gene — its inputs, baseline and noise — which is not a shift of an additive-noise
+/// model. Two knockdowns are not the sum of their singles when one gene regulates the other (the pair's effect on a
+/// target carries the product (1 − m_A)(1 − m_B)), and with tanh also through saturation. Conditions are labelled as
+/// screens write them ("ctrl", "g3+ctrl", "g3+g7"); the features are one 0/1 indicator per targeted gene.
 /// </summary>
 /// <remarks>
 /// Splits, as in Norman-style benchmarks: training has the controls, the singles of the seen genes and
@@ -105,7 +107,6 @@ public sealed class PerturbSeqScreen
 
         var featureIndex = targeted.Select((gene, q) => (gene, q)).ToDictionary(x => x.gene, x => x.q);
         var targets = new Dictionary<string, bool[]>(StringComparer.Ordinal);
-        var cellRng = new SeededRandom(o.Seed, CellStream);
         ulong index = 0;
         PerturbationContext Condition(int[] knocked, int cells)
         {
@@ -171,7 +172,8 @@ public sealed class PerturbSeqScreen
     }
 
     /// <summary>
-    /// Cells of one condition: x = m ⊙ (Bᵀg(x) + b + σ⊙ε) by fixed-point iteration from x = m ⊙ (b + σ⊙ε) (a contraction:
+    /// Cells of one condition: x = m ⊙ (Bᵀg(x) + b + σ⊙ε) by fixed-point iteration from x = m ⊙ (b + σ⊙ε), g_i(x) = x or
+    /// tanh(x − b_i) (a contraction:
     /// |m ⊙ Bᵀ diag(g')| ≤ |Bᵀ| entrywise, and ρ(|B|) &lt; 1), to 1e-10.
     /// </summary>
     private static float[,] Sample(double[,] b, double[] baseline, double[] sigma, double[] knockdown, bool[] knocked, MechanismKind mechanism,
@@ -198,7 +200,7 @@ public sealed class PerturbSeqScreen
                 {
                     double s = u[j];
                     for (int i = 0; i < d; i++)
-                        if (b[i, j] != 0) s += b[i, j] * (mechanism == MechanismKind.Linear ? x[i] : Math.Tanh(x[i]));
+                        if (b[i, j] != 0) s += b[i, j] * (mechanism == MechanismKind.Linear ? x[i] : Math.Tanh(x[i] - baseline[i]));
                     next[j] = m[j] * s;
                     change = Math.Max(change, Math.Abs(next[j] - x[j]));
                 }

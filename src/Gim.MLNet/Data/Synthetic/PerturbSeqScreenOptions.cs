@@ -43,7 +43,7 @@ public sealed class PerturbSeqScreenOptions
     /// <summary>The bound on ρ(|B|) the weights are rescaled to when they exceed it (a contraction for both mechanisms). Default 0.8.</summary>
     public double MaxSpectralRadius { get; set; } = 0.8;
 
-    /// <summary>How a gene reads its regulators: linear, or through tanh (pairs then interact beyond additivity). Default linear.</summary>
+    /// <summary>How a gene reads its regulators: linearly, or through tanh(x_i − b_i) around the regulator's baseline (saturating). Default linear.</summary>
     public MechanismKind Mechanism { get; set; } = MechanismKind.Linear;
 
     /// <summary>Each gene's guide removes a fraction κ ~ U(KnockdownMin, KnockdownMax) of its expression. Default 0.5.</summary>
@@ -78,15 +78,18 @@ public sealed class PerturbSeqScreenOptions
         Require(TargetedGenes >= 2 && TargetedGenes <= Genes, nameof(TargetedGenes), TargetedGenes, $"between 2 and Genes ({Genes})");
         Require(UnseenGenes >= 0 && UnseenGenes < TargetedGenes, nameof(UnseenGenes), UnseenGenes, $"≥ 0 and below TargetedGenes ({TargetedGenes})");
         int seen = TargetedGenes - UnseenGenes;
-        Require(TrainPairs >= 0 && PairsSeen2 >= 0 && TrainPairs + PairsSeen2 <= seen * (seen - 1) / 2, nameof(PairsSeen2), PairsSeen2,
-            $"with TrainPairs ({TrainPairs}) at most C(seen genes, 2) = {seen * (seen - 1) / 2}");
+        Require(TrainPairs >= 0, nameof(TrainPairs), TrainPairs, "≥ 0");
+        Require(PairsSeen2 >= 0 && TrainPairs + PairsSeen2 <= seen * (seen - 1) / 2, nameof(PairsSeen2), PairsSeen2,
+            $"≥ 0 and, with TrainPairs ({TrainPairs}), at most C(seen genes, 2) = {seen * (seen - 1) / 2}");
         Require(PairsSeen1 >= 0 && PairsSeen1 <= seen * UnseenGenes, nameof(PairsSeen1), PairsSeen1, $"between 0 and {seen * UnseenGenes}");
         Require(PairsSeen0 >= 0 && PairsSeen0 <= UnseenGenes * (UnseenGenes - 1) / 2, nameof(PairsSeen0), PairsSeen0, $"between 0 and {UnseenGenes * (UnseenGenes - 1) / 2}");
         Require(ExpectedParents >= 0 && ExpectedParents <= Genes - 1, nameof(ExpectedParents), ExpectedParents, $"between 0 and {Genes - 1}");
-        Require(EdgeWeightMin > 0 && EdgeWeightMax >= EdgeWeightMin, nameof(EdgeWeightMax), EdgeWeightMax, $"≥ EdgeWeightMin ({EdgeWeightMin}) > 0");
+        Require(EdgeWeightMin > 0, nameof(EdgeWeightMin), EdgeWeightMin, "> 0");
+        Require(EdgeWeightMax >= EdgeWeightMin, nameof(EdgeWeightMax), EdgeWeightMax, $"≥ EdgeWeightMin ({EdgeWeightMin})");
         Require(MaxSpectralRadius > 0 && MaxSpectralRadius < 1, nameof(MaxSpectralRadius), MaxSpectralRadius, "in (0, 1)");
         Require(Enum.IsDefined(Mechanism), nameof(Mechanism), Mechanism, "Linear or Nonlinear");
-        Require(KnockdownMin > 0 && KnockdownMax >= KnockdownMin && KnockdownMax <= 1, nameof(KnockdownMax), KnockdownMax, $"in [KnockdownMin ({KnockdownMin}), 1], KnockdownMin > 0");
+        Require(KnockdownMin > 0 && KnockdownMin <= 1, nameof(KnockdownMin), KnockdownMin, "in (0, 1]");
+        Require(KnockdownMax >= KnockdownMin && KnockdownMax <= 1, nameof(KnockdownMax), KnockdownMax, $"in [KnockdownMin ({KnockdownMin}), 1]");
         Require(BaselineMax >= BaselineMin, nameof(BaselineMax), BaselineMax, $"≥ BaselineMin ({BaselineMin})");
         Require(ControlCells >= 2, nameof(ControlCells), ControlCells, "≥ 2");
         Require(CellsPerCondition >= 2, nameof(CellsPerCondition), CellsPerCondition, "≥ 2");

@@ -85,6 +85,9 @@ public class PerturbSeqScreenTests
 
     [TestCase(nameof(PerturbSeqScreenOptions.UnseenGenes), 16)]
     [TestCase(nameof(PerturbSeqScreenOptions.PairsSeen0), 7)]
+    [TestCase(nameof(PerturbSeqScreenOptions.TrainPairs), -1)]
+    [TestCase(nameof(PerturbSeqScreenOptions.EdgeWeightMin), 0)]
+    [TestCase(nameof(PerturbSeqScreenOptions.KnockdownMin), 0)]
     [TestCase(nameof(PerturbSeqScreenOptions.KnockdownMax), 1.5)]
     public void InvalidOptions_AreRefusedNamingTheSetting(string name, double value)
     {
@@ -92,7 +95,7 @@ public class PerturbSeqScreenTests
         var property = typeof(PerturbSeqScreenOptions).GetProperty(name)!;
         property.SetValue(options, property.PropertyType == typeof(int) ? (object)(int)value : value);
         var ex = Assert.Throws<ArgumentException>(() => PerturbSeqScreen.Generate(options))!;
-        Assert.That(ex.Message, Does.Contain($"PerturbSeqScreenOptions.{name}").Or.Contain("PerturbSeqScreenOptions."));
+        Assert.That(ex.Message, Does.StartWith($"PerturbSeqScreenOptions.{name} is "));
     }
 
     private static double Variance(float[,] cells, int j)
