@@ -65,16 +65,25 @@ public class ReplicaStackTests
         }
     }
 
-    [Test]
-    public void FullModel_TrainedWithItsCalibrationRefits_EqualsTheOneTrainedAlone()
+    /// <summary>
+    /// The refits share the stacked step but not its numbers: the full model must not depend on them. Few steps, so that
+    /// the float rounding of batched against single products cannot grow through training. The default setup (shift, no
+    /// hidden layer, pooled likelihood) with a dose curve; and noise-scale changes with a hidden layer and per-drug dose
+    /// curves (the per-context likelihood and every stacked tensor kind).
+    /// </summary>
+    [TestCase(InterventionKind.Shift, 0, false)]
+    [TestCase(InterventionKind.ShiftScale, 1, true)]
+    public void FullModel_TrainedWithItsCalibrationRefits_EqualsTheOneTrainedAlone(InterventionKind kind, int depth, bool curveFromFeatures)
     {
-        // The refits share the stacked step but not its numbers: the full model must not depend on them. Few steps, so that
-        // the float rounding of batched against single products cannot grow through training.
         HillScreen screen = TrainingFixtures.SmallScreen();
+        GimOptions Options(int folds) => new()
+        {
+            Seed = 3, MaxSteps = 40, EvaluateEvery = 10, CalibrationFolds = folds, DoseFeature = "dose",
+            Interventions = kind, EncoderDepth = depth, EncoderWidth = 8, DoseCurveFromFeatures = curveFromFeatures,
+        };
         var lines = new List<string>();
-        var together = new GimTrainer(new GimOptions { Seed = 3, MaxSteps = 40, EvaluateEvery = 10, CalibrationFolds = 3, DoseFeature = "dose" }) { Log = lines.Add };
-        using GimModel withRefits = together.Fit(screen.Train.Data);
-        using GimModel alone = new GimTrainer(new GimOptions { Seed = 3, MaxSteps = 40, EvaluateEvery = 10, CalibrationFolds = 0, DoseFeature = "dose" }).Fit(screen.Train.Data);
+        using GimModel withRefits = new GimTrainer(Options(3)) { Log = lines.Add }.Fit(screen.Train.Data);
+        using GimModel alone = new GimTrainer(Options(0)).Fit(screen.Train.Data);
 
         Assert.That(withRefits.Calibration, Is.Not.Null);
         Assert.That(lines.Count(l => l.Contains("trained with the full model (20 steps)")), Is.EqualTo(3), string.Join("\n", lines));
@@ -85,6 +94,14 @@ public class ReplicaStackTests
         Assert.That(b.LogScale, Is.EqualTo(a.LogScale).Within(1e-5));
         Assert.That(b.SkipWeight, Is.EqualTo(a.SkipWeight).Within(1e-5));
         Assert.That(b.SkipBias, Is.EqualTo(a.SkipBias).Within(1e-5));
+        Assert.That(b.HiddenLayers.Count, Is.EqualTo(depth));
+        for (int l = 0; l < depth; l++)
+        {
+            Assert.That(b.HiddenLayers[l].Weight, Is.EqualTo(a.HiddenLayers[l].Weight).Within(1e-5));
+            Assert.That(b.HiddenLayers[l].Bias, Is.EqualTo(a.HiddenLayers[l].Bias).Within(1e-5));
+        }
+        if (depth > 0) Assert.That(b.FromHiddenWeight, Is.EqualTo(a.FromHiddenWeight).Within(1e-5));
+        Assert.That(b.DoseResponse!.Weight, Is.EqualTo(a.DoseResponse!.Weight).Within(1e-5));
         Assert.That(b.DoseResponse!.Bias, Is.EqualTo(a.DoseResponse!.Bias).Within(1e-5));
         // Progress reports the full model's own loss, not the sum over the models trained alongside (steps 10 and 20 with them).
         Assert.That(withRefits.History.Select(h => h.Loss), Is.EqualTo(alone.History.Select(h => h.Loss)).Within(1e-4));
