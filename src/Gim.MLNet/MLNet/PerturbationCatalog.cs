@@ -15,6 +15,7 @@ public sealed class PerturbationCatalog
     {
         MLContext = mlContext ?? throw new ArgumentNullException(nameof(mlContext));
         Trainers = new PerturbationTrainers(mlContext);
+        Transforms = new PerturbationTransforms(mlContext);
     }
 
     /// <summary>The context the catalog's components log to and draw seeds from.</summary>
@@ -22,6 +23,9 @@ public sealed class PerturbationCatalog
 
     /// <summary>The perturbation trainers (<see cref="PerturbationTrainers.Gim(GimOptions)"/>...).</summary>
     public PerturbationTrainers Trainers { get; }
+
+    /// <summary>Preprocessing of counts (<see cref="PerturbationTransforms.NormalizeTotalLog1p"/>), as ONNX steps a saved pipeline keeps.</summary>
+    public PerturbationTransforms Transforms { get; }
 
     /// <summary>
     /// Scores predicted against observed cells per context with the BENCHMARK.md §2 metrics (multi-scale MMD,

@@ -50,8 +50,8 @@ public abstract class PerturbationTrainer<TOptions, TModel> where TOptions : Per
         Options.CancellationToken.ThrowIfCancellationRequested();
         if (RawCounts.Largest(train) is float largest)
             Tell($"warning: the measurements look like raw counts (every value a whole number ≥ 0, up to {largest:G}), but this " +
-                 "method models them as continuous (GIM: Gaussian). Normalise each cell's total and take log1p first (as scanpy's " +
-                 "normalize_total and log1p do), or give log-expression.");
+                 "method models them as continuous (GIM: Gaussian). Normalise each cell's total and take log1p first " +
+                 "(mlContext.Perturbation().Transforms.NormalizeTotalLog1p in a pipeline, as scanpy's normalize_total and log1p), or give log-expression.");
         var clock = Stopwatch.StartNew();
         var variables = Standardizer.FitRows(train.Controls.Select(c => c.Samples), train.VariableCount);
         var features = Standardizer.FitVectors(train.Contexts.Select(c => c.Features), train.FeatureCount);

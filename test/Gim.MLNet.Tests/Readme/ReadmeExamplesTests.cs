@@ -157,6 +157,31 @@ public class ReadmeExamplesTests
     }
 
     [Test]
+    public void RawCounts()
+    {
+        var mlContext = new MLContext(seed: 0);
+        HillScreen screen = HillScreen.Generate(new HillScreenOptions { Seed = 0, Variables = 6, TrainDrugs = 8, SamplesPerTrainContext = 30, ControlSamples = 200 });
+        // Whole-number counts from the screen's log-expression.
+        IDataView countCells = new PerturbationDataset(screen.Train.Data.Contexts.Select(c =>
+        {
+            var cells = new float[c.SampleCount, 6];
+            for (int i = 0; i < c.SampleCount; i++)
+                for (int j = 0; j < 6; j++) cells[i, j] = MathF.Round(MathF.Exp(c.Samples[i, j] / 2 + 2));
+            return new PerturbationContext(c.Name, c.Features, cells, c.IsControl);
+        }).ToList(), screen.Train.Data.VariableNames, screen.Train.Data.FeatureNames).ToDataView(mlContext);
+
+        // readme: counts
+        var countsPipeline = mlContext.Perturbation().Transforms.NormalizeTotalLog1p("LogMeasurements", targetSum: 1e4f) // counts in, log1p(normalised) out
+            .Append(mlContext.Perturbation().Trainers.Gim(new GimOptions { MaxSteps = 300, MeasurementsColumnName = "LogMeasurements" }));
+        var countsModel = countsPipeline.Fit(countCells);               // saved, the .zip takes raw counts (both steps are ONNX)
+        // readme: end
+
+        float[][] means = countsModel.Transform(countCells).GetColumn<float[]>("PredictedMean").ToArray();
+        Assert.That(means[0], Has.Length.EqualTo(6).And.All.GreaterThan(0f));
+        foreach (var t in countsModel) (t as IDisposable)?.Dispose();
+    }
+
+    [Test]
     public void PairsFromSingles()
     {
         var mlContext = new MLContext(seed: 0);

@@ -15,6 +15,7 @@ public class ReadmeSnippetTests
     [TestCase("dataframe")]
     [TestCase("dose")]
     [TestCase("additive")]
+    [TestCase("counts")]
     public void ReadmeBlock_IsVerbatim(string block)
     {
         string directory = Path.GetDirectoryName(ThisFile())!;
