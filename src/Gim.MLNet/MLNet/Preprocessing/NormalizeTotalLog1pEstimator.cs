@@ -131,21 +131,3 @@ public sealed class NormalizeTotalLog1pTransformer : OnnxBackedTransformer
     {
     }
 }
-
-/// <summary>Preprocessing estimators for perturbation data (<c>mlContext.Perturbation().Transforms</c>).</summary>
-public sealed class PerturbationTransforms
-{
-    private readonly MLContext _mlContext;
-
-    internal PerturbationTransforms(MLContext mlContext) => _mlContext = mlContext;
-
-    /// <summary>
-    /// Scales each cell's counts to a total of <paramref name="targetSum"/> and takes log1p (scanpy's normalize_total then
-    /// log1p), as an ONNX step: put it before a trainer whose measurements column is <paramref name="outputColumnName"/>.
-    /// </summary>
-    /// <param name="outputColumnName">The log-normalised column (must differ from the counts column).</param>
-    /// <param name="inputColumnName">The counts: a known-size vector of Single. Default "Measurements".</param>
-    /// <param name="targetSum">Every cell's total after scaling. Default 10⁴.</param>
-    public NormalizeTotalLog1pEstimator NormalizeTotalLog1p(string outputColumnName, string inputColumnName = "Measurements", float targetSum = 1e4f) =>
-        new(_mlContext, outputColumnName, inputColumnName, targetSum);
-}

@@ -1,0 +1,174 @@
+using Gim.MLNet.Onnx;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Onnx;
+
+namespace Gim.MLNet;
+
+/// <summary>
+/// Keeps the most variable genes of log-normalised counts (after <see cref="NormalizeTotalLog1pEstimator"/>), the
+/// Seurat-flavour dispersion ranking: for every gene, the mean m and variance v of expm1(x) over the cells, the log
+/// dispersion log(v/m); genes are binned by log1p(m) into equal-width bins, and each gene's dispersion is z-scored
+/// within its bin (a bin with one gene: 0, nothing to compare with); the genes with the highest normalised dispersion
+/// are kept, in their original order. Genes with m = 0 are never kept. The fitted step is an ONNX graph (a gather of
+/// the kept columns), so a saved pipeline takes the full gene vector. Create it with
+/// <c>mlContext.Perturbation().Transforms.SelectHighlyVariableGenes(...)</c>.
+/// </summary>
+public sealed class HighlyVariableGenesEstimator : IEstimator<HighlyVariableGenesTransformer>
+{
+    private readonly MLContext _mlContext;
+    private readonly string _output;
+    private readonly string _input;
+    private readonly int _count;
+    private readonly int _bins;
+
+    internal HighlyVariableGenesEstimator(MLContext mlContext, string outputColumnName, string inputColumnName, int count, int bins)
+    {
+        _mlContext = mlContext;
+        if (string.IsNullOrWhiteSpace(outputColumnName)) throw new ArgumentException("Give the name of the output column, e.g. \"Hvg\".", nameof(outputColumnName));
+        if (outputColumnName == inputColumnName)
+            throw new ArgumentException($"The output column must differ from the input column '{inputColumnName}' (an ONNX graph cannot write the tensor it reads).", nameof(outputColumnName));
+        if (count < 1) throw new ArgumentOutOfRangeException(nameof(count), count, "Keep at least one gene (e.g. 2000).");
+        if (bins < 1) throw new ArgumentOutOfRangeException(nameof(bins), bins, "At least one mean bin (scanpy's default is 20).");
+        _output = outputColumnName;
+        _input = inputColumnName;
+        _count = count;
+        _bins = bins;
+    }
+
+    /// <summary>The input schema plus the output column (a known-size vector of Single; its size is known only after fitting).</summary>
+    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
+    {
+        ArgumentNullException.ThrowIfNull(inputSchema);
+        SchemaShape.Column column = inputSchema.FirstOrDefault(c => c.Name == _input);
+        if (column.Name is null)
+            throw new ArgumentOutOfRangeException(nameof(inputSchema), $"Column '{_input}' (log-normalised expression) was not found; expected a known-size vector of Single.");
+        if (column.Kind != SchemaShape.Column.VectorKind.Vector || column.ItemType != NumberDataViewType.Single)
+            throw new ArgumentOutOfRangeException(nameof(inputSchema), $"Column '{_input}' (log-normalised expression): expected a known-size vector of Single; found {column.Kind} of {column.ItemType}.");
+        return PerturbationOutputSchema.Create(_mlContext, inputSchema, _input, new[] { _output });
+    }
+
+    /// <summary>Ranks the genes on <paramref name="input"/> and builds the graph that keeps the chosen ones.</summary>
+    /// <param name="input">Rows with the log-normalised expression column (values ≥ 0).</param>
+    public HighlyVariableGenesTransformer Fit(IDataView input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        DataViewSchema.Column column = input.Schema.GetColumnOrNull(_input)
+            ?? throw new ArgumentOutOfRangeException(nameof(input), $"Column '{_input}' (log-normalised expression) was not found; expected a known-size vector of Single. Available columns: {string.Join(", ", input.Schema.Select(c => $"'{c.Name}'"))}.");
+        if (column.Type is not VectorDataViewType { ItemType: NumberDataViewType item, Size: > 0 } vector || item != NumberDataViewType.Single)
+            throw new ArgumentOutOfRangeException(nameof(input), $"Column '{_input}' (log-normalised expression): expected a known-size vector of Single; found {column.Type}.");
+        int d = vector.Size;
+        string[] names = SlotNames(column, d);
+        double[] score = NormalisedDispersion(input, column, d, out double[] mean);
+        int[] kept = Enumerable.Range(0, d).Where(j => mean[j] > 0 && double.IsFinite(score[j]))
+            .OrderByDescending(j => score[j]).ThenBy(j => j).Take(_count).Order().ToArray();
+        if (kept.Length == 0)
+            throw new ArgumentException($"Column '{_input}': no gene has a nonzero mean; nothing to rank.", nameof(input));
+        string[] keptNames = kept.Select(j => names[j]).ToArray();
+        byte[] graph = Graph(d, kept, keptNames);
+        var step = OnnxBackedTransformer.ApplyOnnx(_mlContext, input, graph, new[] { _input }, new[] { _output }, kept.Length);
+        return new HighlyVariableGenesTransformer(step, graph, _input, d, keptNames, kept.Select(j => score[j]).ToArray());
+    }
+
+    /// <summary>Each gene's dispersion log(v/m) of expm1(x), z-scored within its bin of log1p(m); NaN where m = 0.</summary>
+    private double[] NormalisedDispersion(IDataView input, DataViewSchema.Column column, int d, out double[] mean)
+    {
+        var sum = new double[d];
+        var squares = new double[d];
+        long n = 0;
+        using (DataViewRowCursor cursor = input.GetRowCursor(new[] { column }))
+        {
+            ValueGetter<VBuffer<float>> getter = cursor.GetGetter<VBuffer<float>>(column);
+            VBuffer<float> row = default;
+            while (cursor.MoveNext())
+            {
+                getter(ref row);
+                ReadOnlySpan<float> values = row.GetValues();
+                for (int i = 0; i < values.Length; i++)
+                {
+                    int j = row.IsDense ? i : row.GetIndices()[i];
+                    if (!(values[i] >= 0) || float.IsInfinity(values[i]))
+                        throw new ArgumentException($"Column '{_input}', row {n}, slot {j}: the value is {values[i]}; expected log-normalised counts " +
+                            "(finite, ≥ 0), e.g. the output of NormalizeTotalLog1p.", nameof(input));
+                    double x = Math.Exp(values[i]) - 1;
+                    sum[j] += x;
+                    squares[j] += x * x;
+                }
+                n++;
+            }
+        }
+        if (n < 2) throw new ArgumentException($"Column '{_input}': {n} row(s); ranking genes by dispersion needs at least 2 cells.", nameof(input));
+        mean = new double[d];
+        var logDispersion = new double[d];
+        var logMean = new double[d];
+        for (int j = 0; j < d; j++)
+        {
+            mean[j] = sum[j] / n;
+            double variance = Math.Max(0, (squares[j] - n * mean[j] * mean[j]) / (n - 1));
+            logDispersion[j] = mean[j] > 0 && variance > 0 ? Math.Log(variance / mean[j]) : double.NaN;
+            logMean[j] = Math.Log(1 + mean[j]);
+        }
+        int[] ranked = Enumerable.Range(0, d).Where(j => double.IsFinite(logDispersion[j])).ToArray();
+        var score = Enumerable.Repeat(double.NaN, d).ToArray();
+        if (ranked.Length == 0) return score;
+        double low = ranked.Min(j => logMean[j]), high = ranked.Max(j => logMean[j]);
+        int Bin(int j) => high > low ? Math.Min(_bins - 1, (int)((logMean[j] - low) / (high - low) * _bins)) : 0;
+        foreach (var bin in ranked.GroupBy(Bin))
+        {
+            int[] genes = bin.ToArray();
+            double m = genes.Average(j => logDispersion[j]);
+            double sd = genes.Length > 1 ? Math.Sqrt(genes.Sum(j => (logDispersion[j] - m) * (logDispersion[j] - m)) / (genes.Length - 1)) : 0;
+            foreach (int j in genes) score[j] = sd > 0 ? (logDispersion[j] - m) / sd : 0;
+        }
+        return score;
+    }
+
+    private static string[] SlotNames(DataViewSchema.Column column, int d)
+    {
+        VBuffer<ReadOnlyMemory<char>> names = default;
+        if (column.HasSlotNames()) column.GetSlotNames(ref names);
+        string[] result = names.DenseValues().Select(v => v.ToString()).ToArray();
+        return result.Length == d && result.All(v => v.Length > 0) ? result : Enumerable.Range(0, d).Select(j => $"x{j}").ToArray();
+    }
+
+    /// <summary>Gathers the kept columns and flattens them (the batched path's signature).</summary>
+    private byte[] Graph(int d, int[] kept, string[] keptNames)
+    {
+        var g = new OnnxGraphBuilder();
+        g.Reserve(_input);
+        g.Reserve(_output);
+        g.Input(_input, d);
+        string gathered = g.Node("Gather", new[] { _input, g.Int64Constant("kept", kept.Select(j => (long)j).ToArray()) }, null, OnnxGraphBuilder.Int("axis", 1));
+        g.Node("Reshape", new[] { gathered, g.Int64Constant("flat", -1) }, _output);
+        g.FlatOutput(_output);
+        ModelProto model = g.ToModel($"SelectHighlyVariableGenes: {kept.Length} of {d} genes.", keptNames, Array.Empty<string>());
+        return Google.Protobuf.MessageExtensions.ToByteArray(model);
+    }
+}
+
+/// <summary>A fitted <see cref="HighlyVariableGenesEstimator"/>: the kept genes' columns, in their original order.</summary>
+public sealed class HighlyVariableGenesTransformer : OnnxBackedTransformer
+{
+    private readonly string _input;
+    private readonly int _width;
+
+    internal HighlyVariableGenesTransformer(OnnxStep step, byte[] graph, string input, int width, string[] keptGenes, double[] scores) : base(step, graph)
+    {
+        _input = input;
+        _width = width;
+        KeptGenes = keptGenes;
+        NormalisedDispersions = scores;
+    }
+
+    /// <summary>The kept genes (slot names of the input, or x0…), in their original order: the output's slots.</summary>
+    public IReadOnlyList<string> KeptGenes { get; }
+
+    /// <summary>Each kept gene's normalised dispersion (same order as <see cref="KeptGenes"/>).</summary>
+    public IReadOnlyList<double> NormalisedDispersions { get; }
+
+    private protected override void CheckInput(DataViewSchema schema) => CheckVector(schema, _input, "log-normalised expression", _width, "one value per gene, as in fitting");
+
+    private protected override void DisposeModel()
+    {
+    }
+}
