@@ -117,9 +117,6 @@ internal sealed class DoseResponse : nn.Module<Tensor, Tensor, Tensor>
 /// </summary>
 internal sealed record DoseInput(Tensor LogDose, Tensor Dosed)
 {
-    /// <summary>The input for raw doses <paramref name="dose"/> ([..., 1]) and the slot's floor (a number, or a tensor that broadcasts).</summary>
-    public static DoseInput Of(Tensor dose, Tensor floor) => new(dose.maximum(floor).log(), (dose > floor).to_type(dose.dtype));
-
-    /// <inheritdoc cref="Of(Tensor, Tensor)"/>
+    /// <summary>The input for raw doses <paramref name="dose"/> ([..., 1]) and the slot's floor.</summary>
     public static DoseInput Of(Tensor dose, double floor) => new(dose.clamp_min(floor).log(), (dose > floor).to_type(dose.dtype));
 }

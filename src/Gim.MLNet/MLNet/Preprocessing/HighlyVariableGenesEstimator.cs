@@ -1,6 +1,5 @@
 using Gim.MLNet.Onnx;
 using Microsoft.ML;
-using Microsoft.ML.Data;
 using Onnx;
 
 namespace Gim.MLNet;
@@ -21,6 +20,7 @@ public sealed class HighlyVariableGenesEstimator : IEstimator<HighlyVariableGene
     private readonly string _input;
     private readonly int _count;
     private readonly int _bins;
+    private const string Role = "log-normalised expression";
 
     internal HighlyVariableGenesEstimator(MLContext mlContext, string outputColumnName, string inputColumnName, int count, int bins)
     {
@@ -40,11 +40,7 @@ public sealed class HighlyVariableGenesEstimator : IEstimator<HighlyVariableGene
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
-        SchemaShape.Column column = inputSchema.FirstOrDefault(c => c.Name == _input);
-        if (column.Name is null)
-            throw new ArgumentOutOfRangeException(nameof(inputSchema), $"Column '{_input}' (log-normalised expression) was not found; expected a known-size vector of Single.");
-        if (column.Kind != SchemaShape.Column.VectorKind.Vector || column.ItemType != NumberDataViewType.Single)
-            throw new ArgumentOutOfRangeException(nameof(inputSchema), $"Column '{_input}' (log-normalised expression): expected a known-size vector of Single; found {column.Kind} of {column.ItemType}.");
+        ExpressionColumn.Check(inputSchema, _input, Role);
         return PerturbationOutputSchema.Create(_mlContext, inputSchema, _input, new[] { _output });
     }
 
@@ -53,12 +49,8 @@ public sealed class HighlyVariableGenesEstimator : IEstimator<HighlyVariableGene
     public HighlyVariableGenesTransformer Fit(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        DataViewSchema.Column column = input.Schema.GetColumnOrNull(_input)
-            ?? throw new ArgumentOutOfRangeException(nameof(input), $"Column '{_input}' (log-normalised expression) was not found; expected a known-size vector of Single. Available columns: {string.Join(", ", input.Schema.Select(c => $"'{c.Name}'"))}.");
-        if (column.Type is not VectorDataViewType { ItemType: NumberDataViewType item, Size: > 0 } vector || item != NumberDataViewType.Single)
-            throw new ArgumentOutOfRangeException(nameof(input), $"Column '{_input}' (log-normalised expression): expected a known-size vector of Single; found {column.Type}.");
-        int d = vector.Size;
-        string[] names = SlotNames(column, d);
+        var (column, d) = ExpressionColumn.Find(input, _input, Role);
+        string[] names = ExpressionColumn.SlotNames(column, d);
         double[] score = NormalisedDispersion(input, column, d, out double[] mean);
         int[] kept = Enumerable.Range(0, d).Where(j => mean[j] > 0 && double.IsFinite(score[j]))
             .OrderByDescending(j => score[j]).ThenBy(j => j).Take(_count).Order().ToArray();
@@ -75,28 +67,12 @@ public sealed class HighlyVariableGenesEstimator : IEstimator<HighlyVariableGene
     {
         var sum = new double[d];
         var squares = new double[d];
-        long n = 0;
-        using (DataViewRowCursor cursor = input.GetRowCursor(new[] { column }))
+        long n = ExpressionColumn.Scan(input, column, Role, "log-normalised counts (finite, ≥ 0), e.g. the output of NormalizeTotalLog1p", (j, value) =>
         {
-            ValueGetter<VBuffer<float>> getter = cursor.GetGetter<VBuffer<float>>(column);
-            VBuffer<float> row = default;
-            while (cursor.MoveNext())
-            {
-                getter(ref row);
-                ReadOnlySpan<float> values = row.GetValues();
-                for (int i = 0; i < values.Length; i++)
-                {
-                    int j = row.IsDense ? i : row.GetIndices()[i];
-                    if (!(values[i] >= 0) || float.IsInfinity(values[i]))
-                        throw new ArgumentException($"Column '{_input}', row {n}, slot {j}: the value is {values[i]}; expected log-normalised counts " +
-                            "(finite, ≥ 0), e.g. the output of NormalizeTotalLog1p.", nameof(input));
-                    double x = Math.Exp(values[i]) - 1;
-                    sum[j] += x;
-                    squares[j] += x * x;
-                }
-                n++;
-            }
-        }
+            double x = Math.Exp(value) - 1;
+            sum[j] += x;
+            squares[j] += x * x;
+        });
         if (n < 2) throw new ArgumentException($"Column '{_input}': {n} row(s); ranking genes by dispersion needs at least 2 cells.", nameof(input));
         mean = new double[d];
         var logDispersion = new double[d];
@@ -121,14 +97,6 @@ public sealed class HighlyVariableGenesEstimator : IEstimator<HighlyVariableGene
             foreach (int j in genes) score[j] = sd > 0 ? (logDispersion[j] - m) / sd : 0;
         }
         return score;
-    }
-
-    private static string[] SlotNames(DataViewSchema.Column column, int d)
-    {
-        VBuffer<ReadOnlyMemory<char>> names = default;
-        if (column.HasSlotNames()) column.GetSlotNames(ref names);
-        string[] result = names.DenseValues().Select(v => v.ToString()).ToArray();
-        return result.Length == d && result.All(v => v.Length > 0) ? result : Enumerable.Range(0, d).Select(j => $"x{j}").ToArray();
     }
 
     /// <summary>Gathers the kept columns and flattens them (the batched path's signature).</summary>

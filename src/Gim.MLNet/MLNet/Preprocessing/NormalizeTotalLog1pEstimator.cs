@@ -1,6 +1,5 @@
 using Gim.MLNet.Onnx;
 using Microsoft.ML;
-using Microsoft.ML.Data;
 using Onnx;
 
 namespace Gim.MLNet;
@@ -37,11 +36,7 @@ public sealed class NormalizeTotalLog1pEstimator : IEstimator<NormalizeTotalLog1
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
-        SchemaShape.Column column = inputSchema.FirstOrDefault(c => c.Name == _input);
-        if (column.Name is null)
-            throw new ArgumentOutOfRangeException(nameof(inputSchema), $"Column '{_input}' (counts) was not found; expected a known-size vector of Single (one count per gene).");
-        if (column.Kind != SchemaShape.Column.VectorKind.Vector || column.ItemType != NumberDataViewType.Single)
-            throw new ArgumentOutOfRangeException(nameof(inputSchema), $"Column '{_input}' (counts): expected a known-size vector of Single; found {column.Kind} of {column.ItemType}.");
+        ExpressionColumn.Check(inputSchema, _input, "counts");
         return PerturbationOutputSchema.Create(_mlContext, inputSchema, _input, new[] { _output });
     }
 
@@ -50,45 +45,11 @@ public sealed class NormalizeTotalLog1pEstimator : IEstimator<NormalizeTotalLog1
     public NormalizeTotalLog1pTransformer Fit(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        DataViewSchema.Column column = input.Schema.GetColumnOrNull(_input)
-            ?? throw new ArgumentOutOfRangeException(nameof(input), $"Column '{_input}' (counts) was not found; expected a known-size vector of Single (one count per gene). Available columns: {string.Join(", ", input.Schema.Select(c => $"'{c.Name}'"))}.");
-        if (column.Type is not VectorDataViewType { ItemType: NumberDataViewType item, Size: > 0 } vector || item != NumberDataViewType.Single)
-            throw new ArgumentOutOfRangeException(nameof(input), $"Column '{_input}' (counts): expected a known-size vector of Single; found {column.Type}.");
-        int d = vector.Size;
-        CheckCounts(input, column);
-        string[] names = SlotNames(column, d);
-        byte[] graph = Graph(d, names);
+        var (column, d) = ExpressionColumn.Find(input, _input, "counts");
+        ExpressionColumn.Scan(input, column, "counts", "counts, finite and ≥ 0");
+        byte[] graph = Graph(d, ExpressionColumn.SlotNames(column, d));
         var step = OnnxBackedTransformer.ApplyOnnx(_mlContext, input, graph, new[] { _input }, new[] { _output }, d);
         return new NormalizeTotalLog1pTransformer(step, graph, _input, d);
-    }
-
-    /// <summary>Refuses negative or non-finite counts, naming the row and slot (they would give NaN, silently).</summary>
-    private void CheckCounts(IDataView input, DataViewSchema.Column column)
-    {
-        using DataViewRowCursor cursor = input.GetRowCursor(new[] { column });
-        ValueGetter<VBuffer<float>> getter = cursor.GetGetter<VBuffer<float>>(column);
-        VBuffer<float> row = default;
-        long index = 0;
-        while (cursor.MoveNext())
-        {
-            getter(ref row);
-            ReadOnlySpan<float> values = row.GetValues();
-            for (int i = 0; i < values.Length; i++)
-                if (!(values[i] >= 0) || float.IsInfinity(values[i]))
-                {
-                    int slot = row.IsDense ? i : row.GetIndices()[i];
-                    throw new ArgumentException($"Column '{_input}' (counts), row {index}, slot {slot}: the value is {values[i]}; counts must be finite and ≥ 0.", nameof(input));
-                }
-            index++;
-        }
-    }
-
-    private static string[] SlotNames(DataViewSchema.Column column, int d)
-    {
-        VBuffer<ReadOnlyMemory<char>> names = default;
-        if (column.HasSlotNames()) column.GetSlotNames(ref names);
-        string[] result = names.DenseValues().Select(n => n.ToString()).ToArray();
-        return result.Length == d && result.All(n => n.Length > 0) ? result : Enumerable.Range(0, d).Select(j => $"x{j}").ToArray();
     }
 
     /// <summary>log(1 + x·T / max(Σx, tiny)) per row, flattened (the batched path's signature).</summary>

@@ -53,36 +53,10 @@ public class NormalizeTotalLog1pTests
     public void ASavedPipeline_FedRawCounts_PredictsAsInProcess()
     {
         var ml = new MLContext(seed: 0);
-        HillScreen screen = HillScreen.Generate(new HillScreenOptions { Seed = 2, Variables = 6, TrainDrugs = 8, NewDrugs = 2, SamplesPerTrainContext = 30, ControlSamples = 200, SamplesPerTestContext = 5 });
-        // Counts from log-expression: round(exp(x/2 + 2)), whole numbers ≥ 0.
-        static PerturbationDataset Counts(PerturbationDataset data) => new(data.Contexts.Select(c =>
-        {
-            var cells = new float[c.SampleCount, data.VariableCount];
-            for (int i = 0; i < c.SampleCount; i++)
-                for (int j = 0; j < data.VariableCount; j++) cells[i, j] = MathF.Round(MathF.Exp(c.Samples[i, j] / 2 + 2));
-            return new PerturbationContext(c.Name, c.Features, cells, c.IsControl);
-        }).ToList(), data.VariableNames, data.FeatureNames);
-        IDataView train = Counts(screen.Train.Data).ToDataView(ml), test = Counts(screen.FullOod.Data).ToDataView(ml);
+        var (train, test) = CountScreen.Splits(ml);
         var pipeline = ml.Perturbation().Transforms.NormalizeTotalLog1p("LogMeasurements")
             .Append(ml.Perturbation().Trainers.Gim(new GimOptions { MaxSteps = 100, MeasurementsColumnName = "LogMeasurements", CalibrationFolds = 0 }));
-        var model = pipeline.Fit(train);
-        float[][] inProcess = model.Transform(test).GetColumn<float[]>("PredictedMean").ToArray();
-        string path = Path.Combine(Path.GetTempPath(), $"gim-counts-{Guid.NewGuid():N}.zip");
-        try
-        {
-            ml.Model.Save(model, train.Schema, path);
-            var serving = new MLContext();
-            ITransformer loaded = serving.Model.Load(path, out _);
-            float[][] reloaded = loaded.Transform(test).GetColumn<float[]>("PredictedMean").ToArray();
-            Assert.That(reloaded, Has.Length.EqualTo(inProcess.Length));
-            for (int r = 0; r < inProcess.Length; r++) Assert.That(reloaded[r], Is.EqualTo(inProcess[r]).Within(1e-4), $"row {r}");
-            (loaded as IDisposable)?.Dispose();
-        }
-        finally
-        {
-            File.Delete(path);
-            foreach (var t in model) (t as IDisposable)?.Dispose();
-        }
+        CountScreen.SavedPipelinePredictsAsInProcess(ml, pipeline, train, test);
     }
 }
 
@@ -161,6 +135,21 @@ public class HighlyVariableGenesTests
     public void CountsToGim_ThroughBothSteps_PredictsTheSameAfterASaveAndPlainLoad()
     {
         var ml = new MLContext(seed: 0);
+        var (train, test) = CountScreen.Splits(ml);
+        var pipeline = ml.Perturbation().Transforms.NormalizeTotalLog1p("LogMeasurements")
+            .Append(ml.Perturbation().Transforms.SelectHighlyVariableGenes("Hvg", "LogMeasurements", count: 4))
+            .Append(ml.Perturbation().Trainers.Gim(new GimOptions { MaxSteps = 100, MeasurementsColumnName = "Hvg", CalibrationFolds = 0 }));
+        float[][] inProcess = CountScreen.SavedPipelinePredictsAsInProcess(ml, pipeline, train, test);
+        Assert.That(inProcess[0], Has.Length.EqualTo(4));
+    }
+}
+
+/// <summary>A small Hill screen as raw counts, and the check that a count pipeline saved and loaded with plain ML.NET predicts as in process.</summary>
+internal static class CountScreen
+{
+    /// <summary>Training and new-drug rows whose measurements are counts from the screen's log-expression: round(exp(x/2 + 2)), whole numbers ≥ 0.</summary>
+    public static (IDataView Train, IDataView Test) Splits(MLContext ml)
+    {
         HillScreen screen = HillScreen.Generate(new HillScreenOptions { Seed = 2, Variables = 6, TrainDrugs = 8, NewDrugs = 2, SamplesPerTrainContext = 30, ControlSamples = 200, SamplesPerTestContext = 5 });
         static PerturbationDataset Counts(PerturbationDataset data) => new(data.Contexts.Select(c =>
         {
@@ -169,26 +158,32 @@ public class HighlyVariableGenesTests
                 for (int j = 0; j < data.VariableCount; j++) cells[i, j] = MathF.Round(MathF.Exp(c.Samples[i, j] / 2 + 2));
             return new PerturbationContext(c.Name, c.Features, cells, c.IsControl);
         }).ToList(), data.VariableNames, data.FeatureNames);
-        IDataView train = Counts(screen.Train.Data).ToDataView(ml), test = Counts(screen.FullOod.Data).ToDataView(ml);
-        var pipeline = ml.Perturbation().Transforms.NormalizeTotalLog1p("LogMeasurements")
-            .Append(ml.Perturbation().Transforms.SelectHighlyVariableGenes("Hvg", "LogMeasurements", count: 4))
-            .Append(ml.Perturbation().Trainers.Gim(new GimOptions { MaxSteps = 100, MeasurementsColumnName = "Hvg", CalibrationFolds = 0 }));
+        return (Counts(screen.Train.Data).ToDataView(ml), Counts(screen.FullOod.Data).ToDataView(ml));
+    }
+
+    /// <summary>
+    /// Fits <paramref name="pipeline"/>, saves it, loads it in a fresh MLContext with plain <c>Model.Load</c>, and asserts
+    /// that both predict the same PredictedMean for <paramref name="test"/> (within 1e-4); the in-process predictions.
+    /// </summary>
+    public static float[][] SavedPipelinePredictsAsInProcess(MLContext ml, IEstimator<ITransformer> pipeline, IDataView train, IDataView test)
+    {
         var model = pipeline.Fit(train);
         float[][] inProcess = model.Transform(test).GetColumn<float[]>("PredictedMean").ToArray();
-        Assert.That(inProcess[0], Has.Length.EqualTo(4));
-        string path = Path.Combine(Path.GetTempPath(), $"gim-hvg-{Guid.NewGuid():N}.zip");
+        string path = Path.Combine(Path.GetTempPath(), $"gim-counts-{Guid.NewGuid():N}.zip");
         try
         {
             ml.Model.Save(model, train.Schema, path);
             ITransformer loaded = new MLContext().Model.Load(path, out _);
             float[][] reloaded = loaded.Transform(test).GetColumn<float[]>("PredictedMean").ToArray();
+            Assert.That(reloaded, Has.Length.EqualTo(inProcess.Length));
             for (int r = 0; r < inProcess.Length; r++) Assert.That(reloaded[r], Is.EqualTo(inProcess[r]).Within(1e-4), $"row {r}");
             (loaded as IDisposable)?.Dispose();
+            return inProcess;
         }
         finally
         {
             File.Delete(path);
-            foreach (var t in model) (t as IDisposable)?.Dispose();
+            foreach (ITransformer t in model as IEnumerable<ITransformer> ?? new[] { model }) (t as IDisposable)?.Dispose();
         }
     }
 }
