@@ -15,7 +15,14 @@ internal static class ModelFile
         using FileStream stream = File.OpenRead(path);
         try
         {
-            return mlContext.Model.Load(stream, out inputSchema);
+            DataViewSchema? schema = null;
+            ITransformer model = OrtFormatMisdetection.RetryOnce(() =>
+            {
+                stream.Position = 0;
+                return mlContext.Model.Load(stream, out schema);
+            });
+            inputSchema = schema!;
+            return model;
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

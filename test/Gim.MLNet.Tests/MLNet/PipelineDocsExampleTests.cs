@@ -112,7 +112,7 @@ public class PipelineDocsExampleTests
 
         // Samples: the first pass over the data after a fresh load replays the same draws (the seed is in the
         // graph); every further pass through the same session continues the random stream.
-        float[][] FirstPassSamples() => GimTestData.Column(new MLContext().Model.Load(_modelPath, out _).Transform(servingContext.Data.LoadFromEnumerable(Queries)), "Sample");
+        float[][] FirstPassSamples() => GimTestData.Column(PlainMlNet.Load(new MLContext(), _modelPath, out _).Transform(servingContext.Data.LoadFromEnumerable(Queries)), "Sample");
         float[][] first = FirstPassSamples();
         Assert.That(FirstPassSamples(), Is.EqualTo(first));
         Assert.That(GimTestData.Column(predicted, "Sample"), Is.Not.EqualTo(first), "a later pass draws anew");
@@ -143,7 +143,7 @@ public class PipelineDocsExampleTests
     public void LoadedModel_ServesThroughPredictionEngine()
     {
         var context = new MLContext();
-        ITransformer loaded = context.Model.Load(_modelPath, out _);
+        ITransformer loaded = PlainMlNet.Load(context, _modelPath, out _);
         var engine = context.Model.CreatePredictionEngine<Query, MeanOnly>(loaded);
         float[] mean = engine.Predict(Queries[0]).PredictedMean;
         float[] expected = GimTestData.Column(_model.Transform(_mlContext.Data.LoadFromEnumerable(Queries.Take(1))), "PredictedMean")[0];

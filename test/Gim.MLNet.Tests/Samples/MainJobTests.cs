@@ -34,7 +34,7 @@ public class MainJobTests
             string zip = Path.Combine(folder, "gim-pipeline.zip");
             using (ZipArchive archive = ZipFile.OpenRead(zip))
                 Assert.That(archive.Entries, Is.Not.Empty);
-            ITransformer loaded = new MLContext().Model.Load(zip, out DataViewSchema schema);
+            ITransformer loaded = PlainMlNet.Load(new MLContext(), zip, out DataViewSchema schema);
             Assert.That(schema.GetColumnOrNull("Features"), Is.Not.Null, "the saved pipeline takes the Features column");
             (loaded as IDisposable)?.Dispose();
             AssertReloadedPipelinePredictsWhatTheJobPrinted(zip, output);
@@ -68,7 +68,7 @@ public class MainJobTests
         var query = new PerturbationDataset(new[] { new PerturbationContext(unseen.Name, unseen.Features, new float[n, screen.Options.Variables]) },
             screen.Train.Data.VariableNames, screen.Train.Data.FeatureNames);
         var mlContext = new MLContext(seed: 0);
-        ITransformer loaded = mlContext.Model.Load(zip, out _);
+        ITransformer loaded = PlainMlNet.Load(mlContext, zip, out _);
         float[][] samples;
         try
         {

@@ -36,10 +36,10 @@ public class ServingConsoleTests
             string[] lines = RunConsole(modelPath, csvPath, "--columns", "PredictedMean,Sample");
 
             var fresh = new MLContext();
-            IDataView predicted = fresh.Model.Load(modelPath, out _).Transform(fresh.Data.LoadFromEnumerable(PipelineDocsExampleTests.Queries));
+            IDataView predicted = PlainMlNet.Load(fresh, modelPath, out _).Transform(fresh.Data.LoadFromEnumerable(PipelineDocsExampleTests.Queries));
             var expected = predicted.GetColumn<float[]>("PredictedMean").Zip(predicted.GetColumn<float[]>("Sample"), (m, s) => m.Concat(s).ToArray()).ToArray();
             // GetColumn makes two passes; the console makes one, so compare its samples with a first pass only.
-            float[][] firstPassSamples = fresh.Model.Load(modelPath, out _).Transform(fresh.Data.LoadFromEnumerable(PipelineDocsExampleTests.Queries)).GetColumn<float[]>("Sample").ToArray();
+            float[][] firstPassSamples = PlainMlNet.Load(fresh, modelPath, out _).Transform(fresh.Data.LoadFromEnumerable(PipelineDocsExampleTests.Queries)).GetColumn<float[]>("Sample").ToArray();
 
             Assert.That(lines[0], Does.StartWith("PredictedMean.0,"));
             float[][] printed = lines.Skip(1).Select(l => l.Split(',').Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray()).ToArray();

@@ -271,7 +271,7 @@ public class DoseResponseTests
         try
         {
             mlContext.Model.SaveAtomically(model, cells.Schema, path);
-            ITransformer loaded = new MLContext().Model.Load(path, out _);
+            ITransformer loaded = PlainMlNet.Load(new MLContext(), path, out _);
             float[][] inProcess = model.Transform(cells).GetColumn<float[]>("PredictedMean").ToArray();
             float[][] reloaded = loaded.Transform(cells).GetColumn<float[]>("PredictedMean").ToArray();
             ParityAssert.Close(ParityAssert.Rows(reloaded), ParityAssert.Rows(inProcess), "PredictedMean after a reload");

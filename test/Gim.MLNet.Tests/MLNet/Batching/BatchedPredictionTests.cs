@@ -50,8 +50,8 @@ public class BatchedPredictionTests
     [TestCase(64)]
     public void AnyBlockSize_PredictsWhatTheRowByRowStepPredicts(int rowsPerBatch)
     {
-        ITransformer rowByRow = _mlContext.Model.Load(_path, out _);
-        using BatchedOnnxTransformer batched = BatchedOnnxTransformer.TryCreate(_mlContext.Model.Load(_path, out _), _gim.GetOnnxModel(), rowsPerBatch)!;
+        ITransformer rowByRow = PlainMlNet.Load(_mlContext, _path, out _);
+        using BatchedOnnxTransformer batched = BatchedOnnxTransformer.TryCreate(PlainMlNet.Load(_mlContext, _path, out _), _gim.GetOnnxModel(), rowsPerBatch)!;
         Assert.That(batched.RowsPerBatch, Is.EqualTo(rowsPerBatch));
         IDataView queries = _mlContext.Data.LoadFromEnumerable(Queries());
         IDataView expected = rowByRow.Transform(queries), actual = batched.Transform(queries);
@@ -69,7 +69,7 @@ public class BatchedPredictionTests
     [Test]
     public void PassThroughColumns_StayAlignedWithTheirPredictions()
     {
-        using BatchedOnnxTransformer batched = BatchedOnnxTransformer.TryCreate(_mlContext.Model.Load(_path, out _), _gim.GetOnnxModel(), rowsPerBatch: 4)!;
+        using BatchedOnnxTransformer batched = BatchedOnnxTransformer.TryCreate(PlainMlNet.Load(_mlContext, _path, out _), _gim.GetOnnxModel(), rowsPerBatch: 4)!;
         List<GimTestData.FeatureCell> queries = Queries();
         IDataView predicted = batched.Transform(_mlContext.Data.LoadFromEnumerable(queries));
 
@@ -168,7 +168,7 @@ public class BatchedPredictionTests
         try
         {
             serving.Model.SaveAtomically(loaded, schema, again);
-            ITransformer plain = new MLContext().Model.Load(again, out _);
+            ITransformer plain = PlainMlNet.Load(new MLContext(), again, out _);
             Assert.That(plain, Is.InstanceOf<OnnxTransformer>(), "the re-saved file is an ordinary ML.NET model");
             ParityAssert.Close(ParityAssert.Rows(GimTestData.Column(plain.Transform(queries), "PredictedMean")),
                 ParityAssert.Rows(GimTestData.Column(_gim.Transform(queries), "PredictedMean")), "re-saved PredictedMean");
@@ -194,7 +194,8 @@ public class BatchedPredictionTests
         string path = Path.Combine(Path.GetTempPath(), $"gim-batched-foreign-{Guid.NewGuid():N}.zip");
         try
         {
-            mlContext.Model.SaveAtomically(pipeline.Fit(_training), _training.Schema, path);
+            // ML.NET names the stream's temporary file at random: the rare ".ort" name is retried (OrtFormatMisdetection).
+            mlContext.Model.SaveAtomically(OrtFormatMisdetection.RetryOnce(() => pipeline.Fit(_training)), _training.Schema, path);
             using var loaded = (TransformerChain<ITransformer>)mlContext.Model.LoadModel(path, out _);
             Assert.That(loaded.LastTransformer, Is.InstanceOf<OnnxTransformer>());
             Assert.That(loaded.OfType<BatchedOnnxTransformer>(), Is.Empty);
@@ -216,7 +217,7 @@ public class BatchedPredictionTests
         try
         {
             mlContext.Model.SaveAtomically(chain, _training.Schema, path);
-            var plain = (TransformerChain<ITransformer>)mlContext.Model.Load(path, out _);
+            var plain = (TransformerChain<ITransformer>)PlainMlNet.Load(mlContext, path, out _);
             using var loaded = (TransformerChain<ITransformer>)mlContext.Model.LoadModel(path, out _);
             Assert.That(loaded.LastTransformer, Is.InstanceOf<BatchedOnnxTransformer>());
             foreach (TransformerScope scope in new[] { TransformerScope.Training, TransformerScope.Testing, TransformerScope.Scoring })
@@ -259,7 +260,7 @@ public class BatchedPredictionTests
     [Test]
     public void DisposingTheTransformer_UnderAnOpenCursor_ThrowsAtTheNextBlock()
     {
-        BatchedOnnxTransformer batched = BatchedOnnxTransformer.TryCreate(_mlContext.Model.Load(_path, out _), _gim.GetOnnxModel(), rowsPerBatch: 2)!;
+        BatchedOnnxTransformer batched = BatchedOnnxTransformer.TryCreate(PlainMlNet.Load(_mlContext, _path, out _), _gim.GetOnnxModel(), rowsPerBatch: 2)!;
         IDataView predicted = batched.Transform(_mlContext.Data.LoadFromEnumerable(Queries()));
         using DataViewRowCursor cursor = predicted.GetRowCursor(new[] { predicted.Schema["PredictedMean"] });
         Assert.That(cursor.MoveNext(), Is.True);

@@ -45,7 +45,7 @@ public class TempFileConformanceTests
         }
         Assert.That(Directory.GetFiles(_temp), Is.Empty, "disposing the fitted model deletes its graph file");
 
-        ITransformer loaded = mlContext.Model.Load(_zip, out _);
+        ITransformer loaded = PlainMlNet.Load(mlContext, _zip, out _);
         Assert.That(loaded.Transform(queries).GetColumn<float[]>(column).Count(), Is.EqualTo(2));
         (loaded as IDisposable)?.Dispose();
         ITransformer batched = mlContext.Model.LoadModel(_zip, out _);

@@ -103,7 +103,7 @@ public class TransformSchemaConformanceTests
         (loaded as IDisposable)?.Dispose();
 
         stream.Position = 0;
-        ITransformer plain = serving.Model.Load(stream, out _);
+        ITransformer plain = PlainMlNet.Load(serving, stream, out _);
         Assert.That(() => plain.Transform(wide).GetColumn<float[]>("PredictedMean").ToArray(), Throws.InvalidOperationException
             .With.Message.Contains("Input 'Features' has shape 1,2, but input data is of length 3"));
         (plain as IDisposable)?.Dispose();

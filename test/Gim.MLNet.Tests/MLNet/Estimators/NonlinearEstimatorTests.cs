@@ -35,7 +35,7 @@ public class NonlinearEstimatorTests
             using var loaded = (IDisposable)serving.Model.LoadModel(path, out _);
             IDataView again = ((ITransformer)loaded).Transform(serving.Data.LoadFromEnumerable(queries));
             // Plain Model.Load runs it one row at a time: the same up to float rounding of the block's matrix products.
-            IDataView rowByRow = serving.Model.Load(path, out _).Transform(serving.Data.LoadFromEnumerable(queries));
+            IDataView rowByRow = PlainMlNet.Load(serving, path, out _).Transform(serving.Data.LoadFromEnumerable(queries));
             foreach (string column in new[] { "PredictedMean", "TargetProbabilities", "Shift" })
             {
                 Assert.That(GimTestData.Column(again, column), Is.EqualTo(GimTestData.Column(predicted, column)), column);

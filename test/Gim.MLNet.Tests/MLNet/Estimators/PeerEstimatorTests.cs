@@ -95,15 +95,15 @@ public class PeerEstimatorTests(string method)
             IDataView training = _mlContext.Data.LoadFromEnumerable(GimTestData.FeatureCells(4));
             _mlContext.Model.Save(_transformer, training.Schema, path);
             var serving = new MLContext();
-            ITransformer loaded = serving.Model.Load(path, out _);
+            ITransformer loaded = PlainMlNet.Load(serving, path, out _);
             foreach (string column in _outputs)
             {
                 // Two fresh loads replay the same draws (the seed is in the saved graph).
                 float[][] first = GimTestData.Column(loaded.Transform(QueryRows(serving)), column);
-                float[][] second = GimTestData.Column(new MLContext().Model.Load(path, out _).Transform(QueryRows(serving)), column);
+                float[][] second = GimTestData.Column(PlainMlNet.Load(new MLContext(), path, out _).Transform(QueryRows(serving)), column);
                 Assert.That(second, Is.EqualTo(first), column);
             }
-            float[][] means = GimTestData.Column(serving.Model.Load(path, out _).Transform(QueryRows(serving)), "PredictedMean");
+            float[][] means = GimTestData.Column(PlainMlNet.Load(serving, path, out _).Transform(QueryRows(serving)), "PredictedMean");
             ParityAssert.Close(ParityAssert.Rows(means), ParityAssert.Rows(Queries.Select(_model.PredictMean).ToList()), "loaded PredictedMean");
             (loaded as IDisposable)?.Dispose();
         }

@@ -48,7 +48,7 @@ public class ModelFileCompatibilityTests
         {
             var mlContext = new MLContext();
             string path = FixtureFiles.Model(model + ".zip");
-            ITransformer loaded = loader == "LoadModel" ? mlContext.Model.LoadModel(path, out _) : mlContext.Model.Load(path, out _);
+            ITransformer loaded = loader == "LoadModel" ? mlContext.Model.LoadModel(path, out _) : PlainMlNet.Load(mlContext, path, out _);
             try
             {
                 IDataView output = loaded.Transform(mlContext.Data.LoadFromEnumerable(Rows()));

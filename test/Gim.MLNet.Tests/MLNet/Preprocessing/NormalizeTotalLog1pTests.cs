@@ -1,3 +1,4 @@
+using Gim.MLNet.Tests.Support;
 using Gim.MLNet.Causal;
 using Gim.MLNet.Data;
 using Gim.MLNet.Data.Synthetic;
@@ -173,7 +174,7 @@ internal static class CountScreen
         try
         {
             ml.Model.Save(model, train.Schema, path);
-            ITransformer loaded = new MLContext().Model.Load(path, out _);
+            ITransformer loaded = PlainMlNet.Load(new MLContext(), path, out _);
             float[][] reloaded = loaded.Transform(test).GetColumn<float[]>("PredictedMean").ToArray();
             Assert.That(reloaded, Has.Length.EqualTo(inProcess.Length));
             for (int r = 0; r < inProcess.Length; r++) Assert.That(reloaded[r], Is.EqualTo(inProcess[r]).Within(1e-4), $"row {r}");
