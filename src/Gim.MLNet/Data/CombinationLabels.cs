@@ -74,4 +74,11 @@ public sealed class CombinationLabels
         string[] names = index.OrderBy(e => e.Value).Select(e => e.Key).Concat(featureNames).ToArray();
         return (result, names);
     }
+
+    /// <summary>The perturbations <paramref name="label"/> names: its parts, trimmed, without non-targeting parts or control values.</summary>
+    internal string[] Parts(string label, IReadOnlyCollection<string> controlValues)
+    {
+        var nonTargeting = new HashSet<string>((NonTargeting ?? Array.Empty<string>()).Concat(controlValues), StringComparer.Ordinal);
+        return label.Split(Separator).Select(p => p.Trim()).Where(p => p.Length > 0 && !nonTargeting.Contains(p)).Distinct(StringComparer.Ordinal).ToArray();
+    }
 }

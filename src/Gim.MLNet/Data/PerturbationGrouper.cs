@@ -11,11 +11,12 @@ internal static class PerturbationGrouper
     /// <summary>
     /// Groups rows by context label. <paramref name="rowLabel"/> names row i in messages (a CSV
     /// line, an obs name); <paramref name="features"/> is n × p and <paramref name="measurements"/>
-    /// n × d; a null label is a missing value and an error.
+    /// n × d; a null label is a missing value and an error. <paramref name="groupOf"/> gives a context's group (its
+    /// perturbation); null: each context is its own group.
     /// </summary>
     public static PerturbationDataset Group(string source, string contextColumn, IReadOnlyList<string?> contexts,
         Func<int, string> rowLabel, float[,] features, float[,] measurements, IReadOnlyCollection<string> controlValues,
-        IReadOnlyList<string> featureNames, IReadOnlyList<string> variableNames)
+        IReadOnlyList<string> featureNames, IReadOnlyList<string> variableNames, Func<string, string>? groupOf = null)
     {
         if (controlValues.Count == 0)
             throw new ArgumentException("Give at least one control value (the context label of the unperturbed cells); GIM needs control cells.", nameof(controlValues));
@@ -51,7 +52,7 @@ internal static class PerturbationGrouper
             for (int r = 0; r < rows.Count; r++)
                 for (int j = 0; j < d; j++)
                     samples[r, j] = measurements[rows[r], j];
-            result.Add(new PerturbationContext(label, gamma, samples, controls.Contains(label)));
+            result.Add(new PerturbationContext(label, gamma, samples, controls.Contains(label), groupOf?.Invoke(label)));
         }
         return new PerturbationDataset(result, variableNames.ToArray(), featureNames.ToArray());
     }

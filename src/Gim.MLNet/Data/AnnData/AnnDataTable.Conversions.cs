@@ -48,4 +48,35 @@ public sealed partial class AnnDataTable
             (featureValues, names) = combinations.Prepend(Source, "obs/" + contextColumn, labels, RowLabel, featureValues, featureColumns, controls);
         return PerturbationGrouper.Group(Source, "obs/" + contextColumn, labels, RowLabel, featureValues, X, controls, names, VarNames);
     }
+
+    /// <summary>
+    /// Groups the cells into contexts by the columns of <paramref name="design"/> (perturbation, dose, covariates), with
+    /// features from its descriptor table, dose, covariate levels and feature columns (see <see cref="ScreenDesign"/>);
+    /// measurements are <see cref="X"/>. A dose stored as a categorical of numbers ("10", "100") is read as numbers.
+    /// Every column the design names must have been loaded (<see cref="AnnDataReadOptions.ObsColumns"/>).
+    /// </summary>
+    /// <param name="design">Which obs columns say what.</param>
+    public PerturbationDataset ToPerturbationDataset(ScreenDesign design)
+    {
+        ArgumentNullException.ThrowIfNull(design);
+        var rows = new ScreenRows(Source, RowCount, i => $"cell '{ObsNames[i]}' (obs row {SourceRows[i]})", name => "obs/" + name,
+            name => Column(name).FormatValue, Numbers, X, VarNames);
+        return rows.ToDataset(design);
+    }
+
+    /// <summary>A numeric column's values (NaN where missing), or a categorical's or text's when every value parses as a number; else null.</summary>
+    private Func<int, double>? Numbers(string name)
+    {
+        AnnDataObsColumn column = Column(name);
+        if (column.Count == 0 || column.TryGetNumber(0, out _))
+            return i => column.TryGetNumber(i, out double value) ? value : double.NaN;
+        var parsed = new double[column.Count];
+        for (int i = 0; i < parsed.Length; i++)
+        {
+            string? text = column.FormatValue(i);
+            if (text is null) parsed[i] = double.NaN;
+            else if (!double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out parsed[i])) return null;
+        }
+        return i => parsed[i];
+    }
 }

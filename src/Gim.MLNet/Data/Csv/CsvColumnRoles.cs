@@ -33,6 +33,12 @@ public sealed class CsvColumnRoles
     /// <summary>Every column whose name starts with this is a measurement (in file order).</summary>
     public string? MeasurementPrefix { get; set; }
 
+    /// <summary>
+    /// Columns kept as text, neither features nor measurements: the dose and covariate columns a <see cref="ScreenDesign"/>
+    /// reads (cell line names, doses). Default none.
+    /// </summary>
+    public IReadOnlyList<string> TextColumns { get; set; } = Array.Empty<string>();
+
     /// <summary>Columns to skip (cell ids, annotations) when measurements are "all other columns".</summary>
     public IReadOnlyList<string> IgnoredColumns { get; set; } = Array.Empty<string>();
 

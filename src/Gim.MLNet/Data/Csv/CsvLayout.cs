@@ -3,9 +3,10 @@ namespace Gim.MLNet.Data.Csv;
 /// <summary>The header resolved against <see cref="CsvColumnRoles"/>: the position of every column that is read.</summary>
 internal sealed class CsvLayout
 {
-    private CsvLayout(int context, int[] features, int[] measurements, string[] header)
+    private CsvLayout(int context, int[] features, int[] text, int[] measurements, string[] header)
     {
         Context = context;
+        Text = text;
         Features = features;
         Measurements = measurements;
         Header = header;
@@ -16,6 +17,9 @@ internal sealed class CsvLayout
     public int[] Features { get; }
 
     public int[] Measurements { get; }
+
+    /// <summary>The columns kept as text (<see cref="CsvColumnRoles.TextColumns"/>).</summary>
+    public int[] Text { get; }
 
     public string[] Header { get; }
 
@@ -41,16 +45,20 @@ internal sealed class CsvLayout
         int[] features = Pick(source, header, roles.FeatureColumns, roles.FeaturePrefix, "feature", Find)
             ?? throw new ArgumentException("CsvColumnRoles: set FeatureColumns or FeaturePrefix (the columns that describe each perturbation).");
         foreach (string ignored in roles.IgnoredColumns) Find(ignored, "ignored");
-        var taken = new HashSet<int>(features) { context };
+        int[] text = roles.TextColumns.Where(t => t != roles.ContextColumn).Distinct(StringComparer.Ordinal).Select(t => Find(t, "text")).ToArray();
+        foreach (int t in text)
+            if (features.Contains(t))
+                throw new ArgumentException($"CsvColumnRoles: column '{header[t]}' is both a feature and a text column; a dose or covariate column the design reads is not listed as a feature.");
+        var taken = new HashSet<int>(features.Concat(text)) { context };
         foreach (string ignored in roles.IgnoredColumns) taken.Add(position[ignored]);
         int[] measurements = Pick(source, header, roles.MeasurementColumns, roles.MeasurementPrefix, "measurement", Find)
             ?? Enumerable.Range(0, header.Length).Where(i => !taken.Contains(i)).ToArray();
         if (measurements.Length == 0)
-            throw new DataFileException(source, null, 1, "no measurement columns: every column is the context, a feature or ignored.");
+            throw new DataFileException(source, null, 1, "no measurement columns: every column is the context, a feature, a text column or ignored.");
         foreach (int m in measurements)
-            if (m == context || features.Contains(m))
-                throw new ArgumentException($"CsvColumnRoles: column '{header[m]}' is both a measurement and the context or a feature.");
-        return new CsvLayout(context, features, measurements, header);
+            if (m == context || features.Contains(m) || text.Contains(m))
+                throw new ArgumentException($"CsvColumnRoles: column '{header[m]}' is both a measurement and the context, a feature or a text column.");
+        return new CsvLayout(context, features, text, measurements, header);
     }
 
     /// <summary>A header read as one column that holds another separator: the file is in another dialect (the separator is never guessed).</summary>

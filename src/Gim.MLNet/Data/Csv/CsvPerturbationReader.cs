@@ -59,6 +59,7 @@ public static class CsvPerturbationReader
         var lines = new List<long>();
         var features = new List<float[]>();
         var measurements = new List<float[]>();
+        var text = layout.Text.Select(_ => new List<string>()).ToArray();
         var record = new string[header.Length];
         while (csv.Read())
         {
@@ -71,13 +72,15 @@ public static class CsvPerturbationReader
                 throw new DataFileException(source, header[layout.Context], line, "the context value is empty; every cell needs a context.");
             contexts.Add(context);
             lines.Add(line);
+            for (int t = 0; t < text.Length; t++) text[t].Add(record[layout.Text[t]]);
             features.Add(Numbers(source, header, record, layout.Features, line));
             measurements.Add(Numbers(source, header, record, layout.Measurements, line));
         }
         if (contexts.Count == 0)
             throw new DataFileException(source, null, 2, "has a header but no data rows.");
         return new CsvPerturbationTable(source, header[layout.Context], roles.ControlValues.ToArray(), contexts.ToArray(), lines.ToArray(),
-            layout.FeatureNames, ToMatrix(features, layout.Features.Length), layout.MeasurementNames, ToMatrix(measurements, layout.Measurements.Length));
+            layout.FeatureNames, ToMatrix(features, layout.Features.Length), layout.MeasurementNames, ToMatrix(measurements, layout.Measurements.Length),
+            layout.Text.Select((c, t) => (header[c], text[t].ToArray())).ToDictionary(e => e.Item1, e => e.Item2, StringComparer.Ordinal));
     }
 
     private static float[] Numbers(string source, string[] header, string[] record, int[] columns, long line)

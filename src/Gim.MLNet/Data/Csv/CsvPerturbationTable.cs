@@ -8,8 +8,9 @@ namespace Gim.MLNet.Data.Csv;
 public sealed class CsvPerturbationTable
 {
     internal CsvPerturbationTable(string source, string contextColumn, string[] controlValues, string[] contexts, long[] lines,
-        string[] featureNames, float[,] features, string[] variableNames, float[,] measurements)
+        string[] featureNames, float[,] features, string[] variableNames, float[,] measurements, IReadOnlyDictionary<string, string[]> textColumns)
     {
+        TextColumns = textColumns;
         Source = source;
         ContextColumn = contextColumn;
         ControlValues = controlValues;
@@ -48,6 +49,9 @@ public sealed class CsvPerturbationTable
     /// <summary>Measurements, rows × variables.</summary>
     public float[,] Measurements { get; }
 
+    /// <summary>The columns kept as text (<see cref="CsvColumnRoles.TextColumns"/>), each row's value by column name.</summary>
+    public IReadOnlyDictionary<string, string[]> TextColumns { get; }
+
     /// <summary>Number of rows (cells).</summary>
     public int RowCount => Contexts.Count;
 
@@ -55,7 +59,7 @@ public sealed class CsvPerturbationTable
     /// Groups rows into contexts (in order of first appearance); a context's features must be the
     /// same on all its rows, and every control value must occur.
     /// </summary>
-    public PerturbationDataset ToPerturbationDataset() => ToPerturbationDataset(null);
+    public PerturbationDataset ToPerturbationDataset() => ToPerturbationDataset((CombinationLabels?)null);
 
     /// <summary>
     /// As <see cref="ToPerturbationDataset()"/>, for context labels that name combinations ("A+B", "A+ctrl", "ctrl"): the
@@ -70,5 +74,45 @@ public sealed class CsvPerturbationTable
             ? (Features, FeatureNames)
             : combinations.Prepend(Source, ContextColumn, Contexts, RowLabel, Features, FeatureNames, ControlValues.ToArray());
         return PerturbationGrouper.Group(Source, ContextColumn, Contexts, RowLabel, features, Measurements, ControlValues.ToArray(), names, VariableNames);
+    }
+
+    /// <summary>
+    /// Groups rows into contexts by the columns of <paramref name="design"/> (perturbation, dose, covariates), with features
+    /// from its descriptor table, dose, covariate levels and feature columns (see <see cref="ScreenDesign"/>). The
+    /// perturbation column is the table's context column; the dose and covariate columns must have been read as
+    /// <see cref="CsvColumnRoles.TextColumns"/> (or as features, for a numeric dose); the design's feature columns are
+    /// feature columns of the table.
+    /// </summary>
+    /// <param name="design">Which columns say what.</param>
+    public PerturbationDataset ToPerturbationDataset(ScreenDesign design)
+    {
+        ArgumentNullException.ThrowIfNull(design);
+        if (design.PerturbationColumn != ContextColumn)
+            throw new ArgumentException($"ScreenDesign.PerturbationColumn is '{design.PerturbationColumn}' but the table was read with context column '{ContextColumn}'; read it with CsvColumnRoles' context column set to the perturbation column.", nameof(design));
+        int FeatureIndex(string name) => FeatureNames.ToList().IndexOf(name);
+        Func<int, string?> Text(string name)
+        {
+            if (name == ContextColumn) return i => Contexts[i];
+            if (TextColumns.TryGetValue(name, out string[]? values)) return i => values[i].Length == 0 ? null : values[i];
+            int q = FeatureIndex(name);
+            if (q >= 0) return i => Features[i, q].ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+            throw Missing(name);
+        }
+        Func<int, double>? Number(string name)
+        {
+            int q = FeatureIndex(name);
+            if (q >= 0) return i => Features[i, q];
+            if (!TextColumns.TryGetValue(name, out string[]? values))
+                throw name == ContextColumn ? new DataFileException(Source, name, null, $"the context column '{name}' holds names, not numbers.") : Missing(name);
+            var parsed = new double[values.Length];
+            for (int i = 0; i < values.Length; i++)
+                if (values[i].Length == 0) parsed[i] = double.NaN;
+                else if (!double.TryParse(values[i], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out parsed[i])) return null;
+            return i => parsed[i];
+        }
+        DataFileException Missing(string name) => new(Source, name, null,
+            $"column '{name}' was not read; list it in CsvColumnRoles.TextColumns (dose, covariates) or FeatureColumns (numeric features).");
+        var rows = new ScreenRows(Source, RowCount, i => $"line {Lines[i]}", name => name, Text, Number, Measurements, VariableNames);
+        return rows.ToDataset(design);
     }
 }

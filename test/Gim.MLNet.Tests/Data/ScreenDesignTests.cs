@@ -1,0 +1,196 @@
+using Gim.MLNet.Causal;
+using System.Text;
+using Gim.MLNet.Data;
+using Gim.MLNet.Data.AnnData;
+using Gim.MLNet.Data.Csv;
+using Gim.MLNet.Tests.Support;
+
+namespace Gim.MLNet.Tests.Data;
+
+/// <summary>
+/// A screen whose condition is spread over columns (drug, dose, cell line) becomes contexts and features: descriptors
+/// joined by name, log-dose, covariate indicators, the reference line's vehicle as the control (issue 19).
+/// </summary>
+public class ScreenDesignTests
+{
+    /// <summary>
+    /// Two cell lines (A549 first), vehicle in both, drugA at 10 and 100 and drugB at 10 in A549, drugA at 10 in MCF7;
+    /// two cells per condition, two genes.
+    /// </summary>
+    private const string Cells = """
+        product_name,dose,cell_type,g0,g1
+        vehicle,0,A549,0.1,1.0
+        vehicle,0,A549,0.2,1.1
+        drugA,10,A549,1.0,2.0
+        drugA,10,A549,1.2,2.2
+        drugA,100,A549,1.5,2.5
+        drugA,100,A549,1.6,2.6
+        drugB,10,A549,-1.0,0.0
+        drugB,10,A549,-1.1,0.1
+        vehicle,,MCF7,3.0,3.0
+        vehicle,,MCF7,3.1,3.1
+        drugA,10,MCF7,4.0,5.0
+        drugA,10,MCF7,4.1,5.1
+        """;
+
+    private const string Descriptors = """
+        drug,logP,weight
+        drugA,1.5,300
+        drugB,-0.5,250
+        drugC,2,100
+        """;
+
+    private static Stream Utf8(string text) => new MemoryStream(Encoding.UTF8.GetBytes(text));
+
+    private static CsvPerturbationTable Read(string cells = Cells) =>
+        CsvPerturbationReader.Read(Utf8(cells), "cells.csv", new CsvColumnRoles("product_name", "vehicle")
+        {
+            FeatureColumns = Array.Empty<string>(),
+            TextColumns = new[] { "dose", "cell_type" },
+        });
+
+    private static DescriptorTable Table(string text = Descriptors) => DescriptorTable.Read(Utf8(text), "drugs.csv");
+
+    private static ScreenDesign Design(DescriptorTable? descriptors = null) => new("product_name", "vehicle")
+    {
+        DoseColumn = "dose",
+        Covariates = new[] { "cell_type" },
+        Descriptors = descriptors ?? Table(),
+    };
+
+    [Test]
+    public void EachDrugDoseAndLine_IsAContext_WithDescriptorsLogDoseAndLineIndicator()
+    {
+        PerturbationDataset data = Read().ToPerturbationDataset(Design());
+
+        Assert.That(data.FeatureNames, Is.EqualTo(new[] { "logP", "weight", "log10(1+dose)", "cell_type=MCF7" }));
+        Assert.That(data.Contexts.Select(c => c.Name), Is.EqualTo(new[]
+        {
+            "vehicle|cell_type=A549", "drugA|dose=10|cell_type=A549", "drugA|dose=100|cell_type=A549", "drugB|dose=10|cell_type=A549",
+            "vehicle|cell_type=MCF7", "drugA|dose=10|cell_type=MCF7",
+        }));
+        Assert.That(data.Contexts.Select(c => c.IsControl), Is.EqualTo(new[] { true, false, false, false, false, false }), "only the reference line's vehicle is the control");
+        Assert.That(data.Contexts.Select(c => c.Group), Is.EqualTo(new[]
+        {
+            "vehicle|cell_type=A549", "drugA", "drugA", "drugB", "vehicle|cell_type=MCF7", "drugA",
+        }), "a drug's doses and lines share its group, so a split holds them out together");
+        float[] Features(string name) => data.Contexts.Single(c => c.Name == name).Features;
+        Assert.That(Features("vehicle|cell_type=A549"), Is.EqualTo(new[] { 0f, 0f, 0f, 0f }));
+        Assert.That(Features("drugA|dose=100|cell_type=A549"), Is.EqualTo(new[] { 1.5f, 300f, (float)Math.Log10(101), 0f }));
+        Assert.That(Features("drugB|dose=10|cell_type=A549"), Is.EqualTo(new[] { -0.5f, 250f, (float)Math.Log10(11), 0f }));
+        Assert.That(Features("vehicle|cell_type=MCF7"), Is.EqualTo(new[] { 0f, 0f, 0f, 1f }), "another line's vehicle is perturbed by the line alone");
+        Assert.That(Features("drugA|dose=10|cell_type=MCF7"), Is.EqualTo(new[] { 1.5f, 300f, (float)Math.Log10(11), 1f }));
+        Assert.That(data.Contexts.Single(c => c.Name == "drugA|dose=100|cell_type=A549").Samples, Is.EqualTo(new float[,] { { 1.5f, 2.5f }, { 1.6f, 2.6f } }));
+    }
+
+    [Test]
+    public void TheReferenceLevel_CanBeChosen_AndMustHaveVehicleCells()
+    {
+        var design = new ScreenDesign("product_name", "vehicle")
+        {
+            DoseColumn = "dose", DoseEncoding = DoseEncoding.Concentration, Covariates = new[] { "cell_type" },
+            ReferenceLevels = new Dictionary<string, string> { ["cell_type"] = "MCF7" },
+        };
+        PerturbationDataset data = Read().ToPerturbationDataset(design);
+        Assert.That(data.FeatureNames, Is.EqualTo(new[] { "dose", "cell_type=A549" }));
+        Assert.That(data.Contexts.Where(c => c.IsControl).Select(c => c.Name), Is.EqualTo(new[] { "vehicle|cell_type=MCF7" }));
+        Assert.That(data.Contexts.Single(c => c.Name == "drugA|dose=100|cell_type=A549").Features, Is.EqualTo(new[] { 100f, 1f }));
+
+        var noVehicle = new ScreenDesign("product_name", "vehicle") { Covariates = new[] { "cell_type" }, ReferenceLevels = new Dictionary<string, string> { ["cell_type"] = "HeLa" } };
+        Assert.That(Assert.Throws<DataFileException>(() => Read().ToPerturbationDataset(noVehicle))!.Message,
+            Does.Contain("reference level 'HeLa' has no vehicle cells").And.Contain("'A549', 'MCF7'"));
+    }
+
+    [Test]
+    public void APerturbationWithoutDescriptors_IsNamedWithTheTable()
+    {
+        var ex = Assert.Throws<DataFileException>(() => Read().ToPerturbationDataset(Design(Table("drug,logP,weight\ndrugC,2,100\ndrugA,1.5,300\n"))))!;
+        Assert.That(ex.Message, Does.StartWith("drugs.csv").And.Contain("no row for 1 perturbation(s)").And.Contain("'drugB'").And.Contain("'product_name'"));
+    }
+
+    [Test]
+    public void BadDoses_AreRefusedNamingTheLine_WhileAVehicleDoseIsIgnored()
+    {
+        string negative = Cells.Replace("drugB,10,A549,-1.0", "drugB,-10,A549,-1.0");
+        Assert.That(Assert.Throws<DataFileException>(() => Read(negative).ToPerturbationDataset(Design()))!.Message,
+            Does.Contain("line 8").And.Contain("dose -10").And.Contain("≥ 0"));
+        string missing = Cells.Replace("drugB,10,A549,-1.1", "drugB,,A549,-1.1");
+        Assert.That(Assert.Throws<DataFileException>(() => Read(missing).ToPerturbationDataset(Design()))!.Message,
+            Does.Contain("line 9").And.Contain("'dose'").And.Contain("NaN"));
+        string text = Cells.Replace("drugB,10,A549,-1.1", "drugB,ten,A549,-1.1");
+        Assert.That(Assert.Throws<DataFileException>(() => Read(text).ToPerturbationDataset(Design()))!.Message,
+            Does.Contain("dose column 'dose' is not numeric"));
+    }
+
+    [Test]
+    public void CombinationLabels_GetIndicators_AndTheSumOfTheirPartsDescriptors()
+    {
+        const string pairs = """
+            product_name,g0
+            vehicle,0
+            vehicle,0.1
+            drugA,1
+            drugA,1.1
+            drugA+drugB,2
+            drugA+drugB,2.1
+            """;
+        var design = new ScreenDesign("product_name", "vehicle") { Descriptors = Table(), Combinations = new CombinationLabels() };
+        PerturbationDataset data = CsvPerturbationReader.Read(Utf8(pairs), "pairs.csv", new CsvColumnRoles("product_name", "vehicle") { FeatureColumns = Array.Empty<string>() })
+            .ToPerturbationDataset(design);
+        Assert.That(data.FeatureNames, Is.EqualTo(new[] { "drugA", "drugB", "logP", "weight" }));
+        Assert.That(data.Contexts[2].Features, Is.EqualTo(new[] { 1f, 1f, 1f, 550f }));
+        Assert.That(data.Contexts[1].Features, Is.EqualTo(new[] { 1f, 0f, 1.5f, 300f }));
+    }
+
+    [Test]
+    public void ADescriptorTable_RefusesBadRowsNamingLineAndColumn()
+    {
+        Assert.That(Assert.Throws<DataFileException>(() => Table("drug,logP\ndrugA,1\ndrugA,2\n"))!.Message,
+            Does.Contain("line 3").And.Contain("'drugA' has a second row (the first is line 2)"));
+        Assert.That(Assert.Throws<DataFileException>(() => Table("drug,logP\ndrugA,high\n"))!.Message,
+            Does.Contain("line 2").And.Contain("'logP'").And.Contain("'high', not a finite number"));
+        Assert.That(Assert.Throws<DataFileException>(() => Table("drug,logP\ndrugA,\n"))!.Message, Does.Contain("no value (empty)"));
+        Assert.That(Assert.Throws<DataFileException>(() => DescriptorTable.Read(Utf8(Descriptors), "drugs.csv", keyColumn: "name"))!.Message,
+            Does.Contain("no key column 'name'").And.Contain("drug, logP, weight"));
+        Assert.That(Assert.Throws<DataFileException>(() => Table("drug\ndrugA\n"))!.Message, Does.Contain("no descriptor column besides the key 'drug'"));
+        Assert.That(Table().FeatureNames, Is.EqualTo(new[] { "logP", "weight" }));
+        Assert.That(Table()["drugB"], Is.EqualTo(new[] { -0.5f, 250f }));
+    }
+
+    [Test]
+    public void AnAnnDataFile_WithACategoricalOfNumbersAsDose_AndAStringCovariate()
+    {
+        // csr_f32.h5ad, written by anndata: condition ctrl/drugA/drugB, plate a categorical of 3 and 5, batch b0/b1 alternating.
+        AnnDataTable table = AnnDataReader.Read(FixtureFiles.H5ad("csr_f32.h5ad"));
+        PerturbationDataset data = table.ToPerturbationDataset(new ScreenDesign("condition", "ctrl") { DoseColumn = "plate", Covariates = new[] { "batch" } });
+        Assert.That(data.FeatureNames, Is.EqualTo(new[] { "log10(1+plate)", "batch=b1" }));
+        Assert.That(data.Contexts.Select(c => c.Name), Is.EqualTo(new[]
+        {
+            "ctrl|batch=b0", "drugA|plate=5|batch=b1", "drugB|plate=3|batch=b0", "ctrl|batch=b1", "drugA|plate=3|batch=b0", "drugB|plate=5|batch=b1",
+        }));
+        Assert.That(data.Contexts[0].SampleCount, Is.EqualTo(2), "cells 0 and 6");
+        Assert.That(data.Contexts[1].Features, Is.EqualTo(new[] { (float)Math.Log10(6), 1f }));
+        Assert.That(data.Contexts.Count(c => c.IsControl), Is.EqualTo(1));
+        Assert.That(Assert.Throws<DataFileException>(() => table.ToPerturbationDataset(new ScreenDesign("condition", "ctrl") { DoseColumn = "note" }))!.Message,
+            Does.Contain("obs/note").And.Contain("not numeric"));
+        Assert.That(Assert.Throws<DataFileException>(() => table.ToPerturbationDataset(new ScreenDesign("condition", "ctrl") { Covariates = new[] { "maybe" } }))!.Message,
+            Does.Contain("cell 'cell1' (obs row 1) has no 'maybe' value"));
+    }
+
+    /// <summary>
+    /// GIM learns the second line's difference from the reference as an intervention: its vehicle, predicted from the
+    /// line indicator alone, lands near that line's vehicle cells (mean ≈ (3.05, 3.05)), not the control's (0.15, 1.05).
+    /// </summary>
+    [Test]
+    public void AGimFit_LearnsTheOtherLine_AsAnIntervention()
+    {
+        PerturbationDataset data = Read().ToPerturbationDataset(Design());
+        using GimModel model = new GimTrainer(new GimOptions { MaxSteps = 500, CalibrationFolds = 0, Seed = 0 }).Fit(data);
+        float[,] predicted = model.Sample(data.Contexts.Single(c => c.Name == "vehicle|cell_type=MCF7").Features, 2000, seed: 1);
+        double[] mean = Enumerable.Range(0, 2).Select(j => Enumerable.Range(0, 2000).Average(i => (double)predicted[i, j])).ToArray();
+        TestContext.Out.WriteLine($"predicted MCF7 vehicle mean: {mean[0]:F3}, {mean[1]:F3}");
+        double toOwn = Math.Sqrt(Math.Pow(mean[0] - 3.05, 2) + Math.Pow(mean[1] - 3.05, 2));
+        double toControl = Math.Sqrt(Math.Pow(mean[0] - 0.15, 2) + Math.Pow(mean[1] - 1.05, 2));
+        Assert.That(toOwn, Is.LessThan(toControl / 2), $"distance to its own vehicle {toOwn:F3}, to the control {toControl:F3}");
+    }
+}
