@@ -19,12 +19,32 @@ internal sealed partial class FitCommand
         public string? Data { get; init; }
 
         [CommandOption("--context <COLUMN>")]
-        [Description("Column (CSV) or obs column (.h5ad) naming each cell's context (drug/dose, reagent combination).")]
+        [Description("Column (CSV) or obs column (.h5ad) naming each cell's context (drug/dose, reagent combination), when one column says it all. Otherwise use --perturbation.")]
         public string? Context { get; init; }
 
+        [CommandOption("--perturbation <COLUMN>")]
+        [Description("Instead of --context, for screens that spread the condition over columns: the column naming each cell's perturbation (drug, guide). A context is then each perturbation × --dose × --covariates; features come from --descriptors, the dose, the covariates and --features.")]
+        public string? Perturbation { get; init; }
+
         [CommandOption("--control <VALUES>")]
-        [Description("Context value(s) of the control cells, comma-separated (e.g. DMSO).")]
+        [Description("Context value(s) of the control cells, comma-separated (e.g. DMSO); with --perturbation, the perturbation value(s) of the vehicle cells.")]
         public string? Control { get; init; }
+
+        [CommandOption("--covariates <COLUMNS>")]
+        [Description("With --perturbation: columns such as cell_type, comma-separated, that split contexts and become 0/1 features. The vehicle cells of the first vehicle cell's level are the control; another level's vehicle is a context perturbed by its level.")]
+        public string? Covariates { get; init; }
+
+        [CommandOption("--descriptors <FILE>")]
+        [Description("With --perturbation: a CSV/TSV of per-perturbation features (first column, or --descriptor-key, the perturbation's name; the other columns numeric), joined onto the cells by name.")]
+        public string? Descriptors { get; init; }
+
+        [CommandOption("--descriptor-key <COLUMN>")]
+        [Description("The key column of --descriptors (default: its first column).")]
+        public string? DescriptorKey { get; init; }
+
+        [CommandOption("--dose-as <curve|log>")]
+        [Description("With --perturbation and --dose: curve = GIM's saturating dose path on the concentration (the default without --covariates); log = log10(1 + dose) as a plain feature (the default, and the only choice, with --covariates).")]
+        public string? DoseAs { get; init; }
 
         [CommandOption("--features <COLUMNS>")]
         [Description("Feature columns, comma-separated (CSV columns or .h5ad obs columns).")]
@@ -55,7 +75,7 @@ internal sealed partial class FitCommand
         public string? Variables { get; init; }
 
         [CommandOption("--dose <COLUMN>")]
-        [Description("One of the feature columns that holds the dose (a concentration > 0 in any unit for every perturbed context; 0 for the vehicle): GIM's shifts then follow a learned saturating Hill curve of it instead of growing linearly with it; dose-curves.csv says where each context sits on it.")]
+        [Description("With --perturbation: the column of each cell's dose (see --dose-as). With --context: one of the feature columns that holds the dose (a concentration > 0 in any unit for every perturbed context; 0 for the vehicle): GIM's shifts then follow a learned saturating Hill curve of it instead of growing linearly with it; dose-curves.csv says where each context sits on it.")]
         public string? Dose { get; init; }
 
         [CommandOption("--combinations <SEPARATOR>")]
@@ -100,8 +120,13 @@ internal sealed partial class FitCommand
         {
             if (string.IsNullOrWhiteSpace(Data)) return ValidationResult.Error("--data is required: the .csv, .tsv or .h5ad file of cells.");
             if (IsAnnData is null) return ValidationResult.Error($"--data: '{Data}' has extension '{Path.GetExtension(Data)}'; expected .csv, .tsv, .txt or .h5ad.");
-            if (string.IsNullOrWhiteSpace(Context)) return ValidationResult.Error("--context is required: the column that names each cell's context.");
+            if (Context is not null && Perturbation is not null)
+                return ValidationResult.Error("give either --context (one column names each cell's condition) or --perturbation (with --dose, --covariates, --descriptors), not both.");
+            if (string.IsNullOrWhiteSpace(Context) && string.IsNullOrWhiteSpace(Perturbation))
+                return ValidationResult.Error("--context or --perturbation is required: the column that names each cell's context, or its perturbation when dose and covariates are other columns.");
             if (Control is null) return ValidationResult.Error("--control is required: the context value(s) of the control cells.");
+            ValidationResult design = Perturbation is null ? ValidateContextFlags() : ValidatePerturbationFlags();
+            if (!design.Successful) return design;
             if (OptionValues.Split(Control).Length == 0) return ValidationResult.Error($"--control '{Control}' names no value; give the context value(s) of the control cells, comma-separated (e.g. --control DMSO).");
             foreach (var (flag, list) in new[] { ("--features", Features), ("--measurements", Measurements), ("--ignore", Ignore), ("--variables", Variables) })
                 if (list is not null && OptionValues.Split(list).Length == 0)
@@ -115,7 +140,7 @@ internal sealed partial class FitCommand
                 return ValidationResult.Error("--non-targeting applies to combination labels; add --combinations SEPARATOR (e.g. +).");
             ValidationResult roles = IsAnnData == true ? ValidateAnnDataFlags() : ValidateCsvFlags();
             if (!roles.Successful) return roles;
-            if (Dose is not null)
+            if (Dose is not null && Perturbation is null)
             {
                 if (string.IsNullOrWhiteSpace(Dose)) return ValidationResult.Error("--dose is empty; give the feature column that holds the dose.");
                 if (Features is not null && !OptionValues.Split(Features).Contains(Dose))
@@ -129,9 +154,44 @@ internal sealed partial class FitCommand
             return OptionValues.CheckOut(Out, "the output folder, e.g. --out fit1");
         }
 
+        private ValidationResult ValidateContextFlags()
+        {
+            string? designOnly = Covariates is not null ? "--covariates" : Descriptors is not null ? "--descriptors" : DescriptorKey is not null ? "--descriptor-key"
+                : DoseAs is not null ? "--dose-as" : null;
+            return designOnly is null ? ValidationResult.Success()
+                : ValidationResult.Error($"{designOnly} applies with --perturbation (a context made of perturbation, dose and covariate columns); with --context, the context column says it all.");
+        }
+
+        private ValidationResult ValidatePerturbationFlags()
+        {
+            foreach (var (flag, list) in new[] { ("--covariates", Covariates) })
+                if (list is not null && OptionValues.Split(list).Length == 0)
+                    return ValidationResult.Error($"{flag} '{list}' names no column; give names separated by commas.");
+            if (FeaturePrefix is not null)
+                return ValidationResult.Error("--feature-prefix applies with --context; with --perturbation, name per-cell feature columns with --features.");
+            if (DescriptorKey is not null && Descriptors is null)
+                return ValidationResult.Error("--descriptor-key names the key column of --descriptors; add --descriptors FILE.");
+            if (Descriptors is not null && !File.Exists(Descriptors))
+                return ValidationResult.Error($"--descriptors: no file '{Descriptors}'.");
+            if (DoseAs is not null && DoseAs is not ("curve" or "log"))
+                return ValidationResult.Error($"--dose-as is '{DoseAs}'; expected curve or log.");
+            if (DoseAs is not null && Dose is null)
+                return ValidationResult.Error("--dose-as says how to read the dose; add --dose COLUMN.");
+            if (DoseAs == "curve" && Covariates is not null)
+                return ValidationResult.Error("--dose-as curve cannot go with --covariates: another level's vehicle is a perturbed context at dose 0, which the dose curve cannot move; use --dose-as log.");
+            if (Dose is not null && Features is not null && OptionValues.Split(Features).Contains(Dose))
+                return ValidationResult.Error($"--dose '{Dose}' is also in --features; with --perturbation the dose becomes a feature by itself (see --dose-as).");
+            if (Descriptors is null && Dose is null && Covariates is null && Features is null && Combinations is null)
+                return ValidationResult.Error("nothing describes the perturbations: add --descriptors FILE (per-perturbation features), --dose, --covariates, --features or --combinations.");
+            return ValidationResult.Success();
+        }
+
+        /// <summary>With --perturbation and --dose: whether GIM's saturating dose curve reads the concentration (else log10(1 + dose) is a plain feature).</summary>
+        public bool DoseCurve => Perturbation is not null && Dose is not null && (DoseAs ?? (Covariates is null ? "curve" : "log")) == "curve";
+
         private ValidationResult ValidateCsvFlags()
         {
-            if (Features is null && FeaturePrefix is null && Combinations is null)
+            if (Features is null && FeaturePrefix is null && Combinations is null && Perturbation is null)
                 return ValidationResult.Error("name the feature columns (what describes each perturbation): --features COL1,COL2 or --feature-prefix PREFIX (or, for labels such as \"A+B\", --combinations +).");
             if (Features is not null && FeaturePrefix is not null)
                 return ValidationResult.Error("give either --features or --feature-prefix, not both.");
@@ -150,7 +210,7 @@ internal sealed partial class FitCommand
                 : MeasurementPrefix is not null ? "--measurement-prefix" : Ignore is not null ? "--ignore" : null;
             if (csvOnly is not null)
                 return ValidationResult.Error($"{csvOnly} is for CSV files; '{Data}' is an .h5ad file (choose variables with --variables).");
-            if (Features is null && Combinations is null)
+            if (Features is null && Combinations is null && Perturbation is null)
                 return ValidationResult.Error("--features: name the obs columns that describe each perturbation (numeric, identical within a context), e.g. --features dose,logP (or, for labels such as \"A+B\", --combinations +).");
             return ValidationResult.Success();
         }

@@ -20,9 +20,10 @@ internal sealed partial class FitCommand : Command<FitCommand.Settings>
         // Everything training would reject is checked before the output folder exists, so a failure leaves nothing behind.
         data.Validate();
         var training = new GimOptions { Seed = settings.Seed, MaxSteps = settings.Steps, TargetSparsity = settings.TargetSparsity, CheckpointPath = settings.Checkpoint,
-            DoseFeature = settings.Dose };
+            DoseFeature = settings.Perturbation is null ? settings.Dose : settings.DoseCurve ? settings.Dose : null };
         training.Validate();
         AnsiConsole.MarkupLineInterpolated($"Loaded {data.SampleCount} cells in {data.Contexts.Count} contexts ({data.Controls.Count()} control), {data.VariableCount} variables, {data.FeatureCount} features.");
+        if (settings.Perturbation is not null) DescribeDesign(data, settings);
         OutputFolder folder = OutputFolder.Prepare(settings.Out, "gim-fit");
         folder.RemoveIfFailed(() => FitAndWrite(data, training, settings, folder.Path, cancellationToken));
         return 0;
@@ -48,11 +49,22 @@ internal sealed partial class FitCommand : Command<FitCommand.Settings>
         GraphCsv.Write(graph, gim.Graph(), gim.VariableNames);
         string curve = Path.Combine(folder, "training-curve.png");
         Figures.TrainingCurve(curve, gim.Model.History);
-        bool doses = settings.Dose is not null;
+        bool doses = training.DoseFeature is not null;
         if (doses) WriteDoseCurves(Path.Combine(folder, "dose-curves.csv"), data, gim);
         ShowTopTargets(data, gim);
 
         AnsiConsole.MarkupLineInterpolated($"[green]Done.[/] Wrote to [bold]{folder}[/]: gim-model.zip (ML.NET pipeline), targets.csv (P(target) per context and variable), graph.csv (learned B, row = cause), training-curve.png{(doses ? ", dose-curves.csv (each context's place on its learned dose curve)" : "")}.");
+    }
+
+    /// <summary>How --perturbation made contexts: the control, the other contexts' groups, the features and how the dose is read.</summary>
+    private static void DescribeDesign(PerturbationDataset data, Settings settings)
+    {
+        string parts = string.Join(" × ", new[] { settings.Perturbation! }.Concat(settings.Dose is null ? Array.Empty<string>() : new[] { settings.Dose })
+            .Concat(OptionValues.Split(settings.Covariates)));
+        AnsiConsole.MarkupLineInterpolated($"Contexts are {parts}; control: {string.Join(", ", data.Controls.Select(c => c.Name))}; {data.Contexts.Select(c => c.Group).Distinct().Count()} perturbation groups.");
+        AnsiConsole.MarkupLineInterpolated($"Features: {string.Join(", ", data.FeatureNames.Take(12))}{(data.FeatureCount > 12 ? ", ..." : "")}.");
+        if (settings.Dose is not null)
+            AnsiConsole.MarkupLineInterpolated($"Dose: {(settings.DoseCurve ? $"'{settings.Dose}' read by GIM's saturating dose curve" : $"log10(1 + {settings.Dose}) as a feature")} (--dose-as).");
     }
 
     /// <summary>Per perturbed context: the dose, the share of the maximal shift reached there, and the curve's K and n.</summary>

@@ -15,6 +15,7 @@ internal static class UserDataLoader
         string[] controls = OptionValues.Split(s.Control);
         CombinationLabels? combinations = s.Combinations is null ? null
             : new CombinationLabels { Separator = s.Combinations.Trim(), NonTargeting = s.NonTargeting is null ? new[] { "ctrl" } : OptionValues.Split(s.NonTargeting) };
+        if (s.Perturbation is not null) return LoadScreen(s, controls, combinations);
         if (s.IsAnnData == true)
         {
             string[] features = OptionValues.Split(s.Features);
@@ -47,6 +48,41 @@ internal static class UserDataLoader
             throw new IOException(
                 $"{e.Message} '{column}' is read as a measured variable because every column that is not the context or a feature is one: skip it with --ignore {column}, or choose the measurements with --measurements or --measurement-prefix.", e);
         }
+    }
+
+    /// <summary>The --perturbation form: contexts from perturbation × dose × covariate columns (<see cref="ScreenDesign"/>).</summary>
+    public static ScreenDesign Design(FitCommand.Settings s, string[] controls, CombinationLabels? combinations) => new(s.Perturbation!, controls)
+    {
+        DoseColumn = s.Dose,
+        DoseEncoding = s.DoseCurve ? DoseEncoding.Concentration : DoseEncoding.Log10OnePlus,
+        Covariates = OptionValues.Split(s.Covariates),
+        Descriptors = s.Descriptors is null ? null : DescriptorTable.Read(s.Descriptors, s.DescriptorKey),
+        Combinations = combinations,
+        FeatureColumns = OptionValues.Split(s.Features),
+    };
+
+    private static PerturbationDataset LoadScreen(FitCommand.Settings s, string[] controls, CombinationLabels? combinations)
+    {
+        ScreenDesign design = Design(s, controls, combinations);
+        string[] columns = new[] { design.PerturbationColumn }.Concat(design.Covariates).Concat(design.FeatureColumns)
+            .Concat(design.DoseColumn is null ? Array.Empty<string>() : new[] { design.DoseColumn }).Distinct().ToArray();
+        if (s.IsAnnData == true)
+        {
+            var options = new AnnDataReadOptions { Layer = s.Layer, Variables = s.Variables is null ? null : OptionValues.Split(s.Variables), ObsColumns = columns };
+            return AnnDataReader.Read(s.Data!, options).ToPerturbationDataset(design);
+        }
+        char delimiter = Path.GetExtension(s.Data!).Equals(".tsv", StringComparison.OrdinalIgnoreCase) ? '\t' : ',';
+        CsvDialect.Check(s.Data!, delimiter);
+        var roles = new CsvColumnRoles(design.PerturbationColumn, controls)
+        {
+            FeatureColumns = design.FeatureColumns,
+            TextColumns = columns.Skip(1).Except(design.FeatureColumns).ToArray(),
+            MeasurementColumns = s.Measurements is null ? null : OptionValues.Split(s.Measurements),
+            MeasurementPrefix = s.MeasurementPrefix,
+            IgnoredColumns = OptionValues.Split(s.Ignore),
+            Delimiter = delimiter,
+        };
+        return CsvPerturbationReader.Read(s.Data!, roles).ToPerturbationDataset(design);
     }
 
     private static bool IsDefaultMeasurement(string column, CsvColumnRoles roles) =>

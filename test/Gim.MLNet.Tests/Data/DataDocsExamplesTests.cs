@@ -72,6 +72,34 @@ public class DataDocsExamplesTests
     }
 
     [Test]
+    public void Screen_example()
+    {
+        using var dir = new FixtureFiles.TempDir();
+        string screenPath = dir.File("screen.csv"), descriptorsPath = dir.File("drugs.csv");
+        File.WriteAllText(screenPath, "product_name,dose,cell_type,g1,g2\nvehicle,0,A549,1.0,2.0\nvehicle,0,A549,1.2,2.1\n" +
+            "drugA,10,A549,2.0,2.0\ndrugA,10,A549,2.2,2.1\nvehicle,0,MCF7,0.0,1.0\nvehicle,0,MCF7,0.1,1.2\ndrugA,10,MCF7,1.0,1.0\ndrugA,10,MCF7,1.1,1.1\n");
+        File.WriteAllText(descriptorsPath, "drug,logP,weight\ndrugA,1.5,300\n");
+        // docs:screen
+        var design = new ScreenDesign(perturbationColumn: "product_name", "vehicle")
+        {
+            DoseColumn = "dose",                                   // log10(1 + dose) by default
+            Covariates = new[] { "cell_type" },                   // contexts split by line; "cell_type=MCF7" a feature
+            Descriptors = DescriptorTable.Read(descriptorsPath),  // keyed by its first column
+        };
+        var roles = new CsvColumnRoles("product_name", "vehicle")
+        {
+            FeatureColumns = Array.Empty<string>(),
+            TextColumns = new[] { "dose", "cell_type" },
+        };
+        PerturbationDataset screen = CsvPerturbationReader.Read(screenPath, roles).ToPerturbationDataset(design);
+        // end
+        Assert.That(screen.FeatureNames, Is.EqualTo(new[] { "logP", "weight", "log10(1+dose)", "cell_type=MCF7" }));
+        Assert.That(screen.Contexts.Select(c => c.Name), Is.EqualTo(new[]
+            { "vehicle|cell_type=A549", "drugA|dose=10|cell_type=A549", "vehicle|cell_type=MCF7", "drugA|dose=10|cell_type=MCF7" }));
+        Assert.That(screen.Controls.Select(c => c.Name), Is.EqualTo(new[] { "vehicle|cell_type=A549" }));
+    }
+
+    [Test]
     public void Sachs_example()
     {
         // docs:sachs
@@ -90,7 +118,7 @@ public class DataDocsExamplesTests
     {
         string docs = File.ReadAllText(Path.Combine(RepoRoot(), "docs", "data.md"));
         string source = File.ReadAllText(Path.Combine(RepoRoot(), "test", "Gim.MLNet.Tests", "Data", "DataDocsExamplesTests.cs"));
-        foreach (string marker in new[] { "h5ad", "csv", "combinations", "sachs" })
+        foreach (string marker in new[] { "h5ad", "csv", "combinations", "screen", "sachs" })
         {
             string code = Between(source, $"// docs:{marker}\n", "        // end");
             string dedented = string.Join("\n", code.Split('\n').Select(l => l.Length >= 8 ? l[8..] : l.TrimStart()));

@@ -79,6 +79,48 @@ public class FitCommandTests
         Assert.That(output, Does.Contain("--non-targeting applies to combination labels"));
     }
 
+    /// <summary>
+    /// `--perturbation` with `--dose`, `--covariates` and `--descriptors`: a drug × dose × cell-line screen goes in as
+    /// biologists keep it (the condition over three columns, drug descriptors in a second table).
+    /// </summary>
+    [Test]
+    public void Perturbation_DoseCovariatesAndDescriptors_MakeTheContexts()
+    {
+        var lines = new List<string> { "product_name,dose,cell_type,g0,g1" };
+        var random = new Random(3);
+        foreach (string line in new[] { "A549", "MCF7" })
+            foreach (var (drug, dose, shift) in new[] { ("vehicle", 0, 0.0), ("drugA", 10, 0.5), ("drugA", 1000, 1.5), ("drugB", 10, -0.5), ("drugB", 1000, -1.0) })
+                for (int i = 0; i < 15; i++)
+                    lines.Add(FormattableString.Invariant($"{drug},{dose},{line},{shift + (line == "MCF7" ? 2 : 0) + random.NextDouble():F4},{random.NextDouble():F4}"));
+        File.WriteAllLines(Path.Combine(_folder, "screen.csv"), lines);
+        File.WriteAllLines(Path.Combine(_folder, "drugs.csv"), new[] { "drug,logP", "drugA,1.5", "drugB,-0.5" });
+        string[] Screen(params string[] more) => new[] { "fit", "--data", "screen.csv", "--perturbation", "product_name", "--control", "vehicle",
+            "--descriptors", "drugs.csv", "--dose", "dose", "--steps", "30" }.Concat(more).ToArray();
+
+        var (exitCode, output) = SamplesApp.RunIn(_folder, Timeout, Screen("--covariates", "cell_type", "--out", "run"));
+        Assert.That(exitCode, Is.EqualTo(0), output);
+        Assert.That(output, Does.Contain("control: vehicle|cell_type=A549").And.Contain("Features: logP, log10(1+dose), cell_type=MCF7").And.Contain("log10(1 + dose) as a feature"));
+        string[] targets = File.ReadAllLines(Path.Combine(_folder, "run", "targets.csv"));
+        Assert.That(targets.Skip(1).Select(l => l.Split(',')[0]), Does.Contain("drugA|dose=1000|cell_type=MCF7").And.Contain("vehicle|cell_type=MCF7"));
+
+        // Without covariates the dose goes to GIM's saturating curve by default (both lines' cells pool into one context per drug and dose).
+        (exitCode, output) = SamplesApp.RunIn(_folder, Timeout, Screen("--ignore", "cell_type", "--out", "run2"));
+        Assert.That(exitCode, Is.EqualTo(0), output);
+        Assert.That(output, Does.Contain("'dose' read by GIM's saturating dose curve"));
+        Assert.That(File.ReadAllLines(Path.Combine(_folder, "run2", "dose-curves.csv")).Skip(1).Select(l => l.Split(',')[0]),
+            Is.EqualTo(new[] { "drugA|dose=10", "drugA|dose=1000", "drugB|dose=10", "drugB|dose=1000" }));
+
+        (exitCode, output) = SamplesApp.RunIn(_folder, Timeout, Screen("--covariates", "cell_type", "--dose-as", "curve", "--out", "run3"));
+        Assert.That(exitCode, Is.Not.EqualTo(0), output);
+        Assert.That(output, Does.Contain("--dose-as curve cannot go with --covariates"));
+
+        File.WriteAllLines(Path.Combine(_folder, "drugs.csv"), new[] { "drug,logP", "drugA,1.5" });
+        (exitCode, output) = SamplesApp.RunIn(_folder, Timeout, Screen("--covariates", "cell_type", "--out", "run4"));
+        Assert.That(exitCode, Is.Not.EqualTo(0), output);
+        Assert.That(output, Does.Contain("drugs.csv").And.Contain("no row for 1 perturbation(s)").And.Contain("'drugB'"));
+        Assert.That(Directory.Exists(Path.Combine(_folder, "run4")), Is.False);
+    }
+
     [TestCase(';', "';'-separated", "Convert the file to commas")]
     [TestCase('\t', "tab-separated", "Rename the file to .tsv")]
     public void OtherSeparator_ErrorSaysOnlyTsvIsTabSeparated(char separator, string looks, string fix)
