@@ -17,6 +17,9 @@ app.Configure(config =>
     config.AddCommand<ExplainCommand>("explain")
         .WithDescription("Explain feature vectors with a saved pipeline: targets, shifts, effects on the means, and the learned graph.")
         .WithExample("explain", "--model", "run1/gim-pipeline.zip", "--input", "new-drugs.csv", "--graph", "graph.csv");
+    config.AddCommand<SimulateScreenCommand>("simulate-screen")
+        .WithDescription("Write the built-in single-cell drug screen: raw counts (.h5ad: drug, dose, cell line) and a drug descriptor table.")
+        .WithExample("simulate-screen", "--out", "screen1");
     config.AddCommand<SachsCommand>("sachs").WithDescription("GIM on the Sachs et al. (2005) flow-cytometry data: held-out cells, nominal targets, consensus graph.");
     // Exceptions reach CommandLineErrors, which turns every one into an `error:` line and an exit code.
     config.PropagateExceptions();

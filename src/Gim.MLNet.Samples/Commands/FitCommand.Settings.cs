@@ -86,6 +86,18 @@ internal sealed partial class FitCommand
         [Description("With --combinations: label parts that are no perturbation (non-targeting guides), comma-separated; default ctrl (\"A+ctrl\" is A alone).")]
         public string? NonTargeting { get; init; }
 
+        [CommandOption("--normalize")]
+        [Description("The measurements are raw counts: scale each cell to 10,000 total counts and take log1p, as a step of the saved pipeline (which then takes raw counts).")]
+        public bool Normalize { get; init; }
+
+        [CommandOption("--hvg <N>")]
+        [Description("Keep the N most variable genes (Seurat-flavour dispersion), as a step of the saved pipeline; counts are normalised first unless --log-normalized.")]
+        public int? Hvg { get; init; }
+
+        [CommandOption("--log-normalized")]
+        [Description("With --hvg: the measurements are already log1p of normalised counts (skip --normalize).")]
+        public bool LogNormalized { get; init; }
+
         [CommandOption("--steps <N>")]
         [Description("Training steps.")]
         [DefaultValue(2000)]
@@ -107,6 +119,9 @@ internal sealed partial class FitCommand
         [CommandOption("-o|--out <DIR>")]
         [Description("Output folder (default: a new gim-fit-<time> folder here).")]
         public string? Out { get; init; }
+
+        /// <summary>Whether the pipeline starts with count normalisation (--normalize, or --hvg on counts).</summary>
+        public bool NormalizesCounts => Normalize || Hvg is not null && !LogNormalized;
 
         /// <summary>True for a .h5ad file, false for CSV; null for any other extension.</summary>
         public bool? IsAnnData => Path.GetExtension(Data ?? "").ToLowerInvariant() switch
@@ -148,6 +163,9 @@ internal sealed partial class FitCommand
                 if (FeaturePrefix is not null && !Dose.StartsWith(FeaturePrefix, StringComparison.Ordinal))
                     return ValidationResult.Error($"--dose '{Dose}' does not start with --feature-prefix '{FeaturePrefix}'; the dose must also be a feature.");
             }
+            if (Hvg is < 1) return ValidationResult.Error($"--hvg must be ≥ 1 (the number of genes to keep); got {Hvg}.");
+            if (LogNormalized && Hvg is null) return ValidationResult.Error("--log-normalized applies with --hvg (it skips the normalisation --hvg does first).");
+            if (LogNormalized && Normalize) return ValidationResult.Error("give either --normalize (raw counts) or --log-normalized (already normalised), not both.");
             if (Steps < 1) return ValidationResult.Error($"--steps must be ≥ 1; got {Steps}.");
             if (!double.IsFinite(TargetSparsity) || TargetSparsity < 0)
                 return ValidationResult.Error($"--lambda-t must be a finite number ≥ 0 (larger: fewer targets per perturbation); got {TargetSparsity.ToString(CultureInfo.InvariantCulture)}.");

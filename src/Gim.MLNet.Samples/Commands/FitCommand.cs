@@ -6,6 +6,7 @@ using Gim.MLNet.Runtime;
 using Gim.MLNet.Samples.Console;
 using Gim.MLNet.Samples.Plots;
 using Microsoft.ML;
+using Microsoft.ML.Data;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -35,14 +36,36 @@ internal sealed partial class FitCommand : Command<FitCommand.Settings>
         IDataView cells = data.ToDataView(mlContext);
         GimOptions options = training.Clone();
         options.CancellationToken = cancellationToken;
-        using GimTransformer gim = TrainingProgressView.Run("Fitting GIM", settings.Steps, progress =>
+        // Preprocessing steps go into the saved pipeline, so it takes the measurements as the data has them (raw counts).
+        IEstimator<ITransformer> pipeline = new EstimatorChain<ITransformer>();
+        string measurements = "Measurements";
+        if (settings.NormalizesCounts)
+        {
+            pipeline = pipeline.Append(mlContext.Perturbation().Transforms.NormalizeTotalLog1p("LogMeasurements", measurements));
+            measurements = "LogMeasurements";
+        }
+        if (settings.Hvg is int hvg)
+        {
+            if (hvg >= data.VariableCount)
+                AnsiConsole.MarkupLineInterpolated($"[yellow]--hvg {hvg} keeps all {data.VariableCount} genes.[/]");
+            else
+            {
+                pipeline = pipeline.Append(mlContext.Perturbation().Transforms.SelectHighlyVariableGenes("Hvg", measurements, hvg));
+                measurements = "Hvg";
+            }
+        }
+        options.MeasurementsColumnName = measurements;
+        if (measurements != "Measurements")
+            AnsiConsole.MarkupLineInterpolated($"Pipeline: {(settings.NormalizesCounts ? "normalise total counts to 10,000 and log1p, " : "")}{(measurements == "Hvg" ? $"keep the {settings.Hvg} most variable genes, " : "")}then GIM.");
+        using var disposer = new ChainDisposer();
+        ITransformer model = TrainingProgressView.Run("Fitting GIM", settings.Steps, progress =>
         {
             options.Progress = progress;
-            return mlContext.Perturbation().Trainers.Gim(options).Fit(cells);
+            return disposer.Track(pipeline.Append(mlContext.Perturbation().Trainers.Gim(options)).Fit(cells));
         });
-
+        GimTransformer gim = ((IEnumerable<ITransformer>)model).OfType<GimTransformer>().Single();
         string zip = Path.Combine(folder, "gim-model.zip");
-        mlContext.Model.SaveAtomically(gim, cells.Schema, zip);
+        mlContext.Model.SaveAtomically(model, cells.Schema, zip);
         string targets = Path.Combine(folder, "targets.csv");
         WriteTargets(targets, data, gim);
         string graph = Path.Combine(folder, "graph.csv");
@@ -54,6 +77,19 @@ internal sealed partial class FitCommand : Command<FitCommand.Settings>
         ShowTopTargets(data, gim);
 
         AnsiConsole.MarkupLineInterpolated($"[green]Done.[/] Wrote to [bold]{folder}[/]: gim-model.zip (ML.NET pipeline), targets.csv (P(target) per context and variable), graph.csv (learned B, row = cause), training-curve.png{(doses ? ", dose-curves.csv (each context's place on its learned dose curve)" : "")}.");
+    }
+
+    /// <summary>Disposes every step of the fitted chain (ONNX sessions, the GIM model) when the command is done.</summary>
+    private sealed class ChainDisposer : IDisposable
+    {
+        private ITransformer? _model;
+
+        public ITransformer Track(ITransformer model) => _model = model;
+
+        public void Dispose()
+        {
+            foreach (ITransformer step in _model as IEnumerable<ITransformer> ?? Array.Empty<ITransformer>()) (step as IDisposable)?.Dispose();
+        }
     }
 
     /// <summary>How --perturbation made contexts: the control, the other contexts' groups, the features and how the dose is read.</summary>

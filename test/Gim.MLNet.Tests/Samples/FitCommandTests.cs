@@ -99,7 +99,8 @@ public class FitCommandTests
 
         var (exitCode, output) = SamplesApp.RunIn(_folder, Timeout, Screen("--covariates", "cell_type", "--out", "run"));
         Assert.That(exitCode, Is.EqualTo(0), output);
-        Assert.That(output, Does.Contain("control: vehicle|cell_type=A549").And.Contain("Features: logP, log10(1+dose), cell_type=MCF7").And.Contain("log10(1 + dose) as a feature"));
+        string unwrapped = System.Text.RegularExpressions.Regex.Replace(output, @"\s+", " ");
+        Assert.That(unwrapped, Does.Contain("control: vehicle|cell_type=A549").And.Contain("Features: logP, log10(1+dose), cell_type=MCF7").And.Contain("log10(1 + dose) as a feature"));
         string[] targets = File.ReadAllLines(Path.Combine(_folder, "run", "targets.csv"));
         Assert.That(targets.Skip(1).Select(l => l.Split(',')[0]), Does.Contain("drugA|dose=1000|cell_type=MCF7").And.Contain("vehicle|cell_type=MCF7"));
 
@@ -119,6 +120,32 @@ public class FitCommandTests
         Assert.That(exitCode, Is.Not.EqualTo(0), output);
         Assert.That(output, Does.Contain("drugs.csv").And.Contain("no row for 1 perturbation(s)").And.Contain("'drugB'"));
         Assert.That(Directory.Exists(Path.Combine(_folder, "run4")), Is.False);
+    }
+
+    /// <summary>
+    /// The single-cell path end to end: `simulate-screen` writes raw counts (.h5ad) and descriptors; `fit --perturbation
+    /// ... --hvg` reads them, normalises and selects genes inside the saved pipeline, and fits GIM on the kept genes.
+    /// </summary>
+    [Test]
+    public void SimulatedCounts_FitWithNormalisationAndGeneSelection()
+    {
+        var (exitCode, output) = SamplesApp.RunIn(_folder, Timeout, "simulate-screen", "--genes", "40", "--drugs", "3", "--cells-per-condition", "10",
+            "--vehicle-cells", "40", "--out", "screen");
+        Assert.That(exitCode, Is.EqualTo(0), output);
+        Assert.That(output, Does.Contain("320 cells × 40 genes"));
+        (exitCode, output) = SamplesApp.RunIn(_folder, Timeout, "fit", "--data", "screen/screen.h5ad", "--perturbation", "product_name", "--control", "vehicle",
+            "--dose", "dose", "--covariates", "cell_type", "--descriptors", "screen/drugs.csv", "--hvg", "15", "--steps", "30", "--out", "run");
+        Assert.That(exitCode, Is.EqualTo(0), output);
+        string unwrapped = System.Text.RegularExpressions.Regex.Replace(output, @"\s+", " ");
+        Assert.That(unwrapped, Does.Contain("normalise total counts to 10,000 and log1p, keep the 15 most variable genes, then GIM"));
+        Assert.That(output, Does.Not.Contain("raw counts"), "GIM sees normalised values, so no raw-count warning");
+        string[] graph = File.ReadAllLines(Path.Combine(_folder, "run", "graph.csv"));
+        Assert.That(graph[0].Split(',').Skip(1), Has.Exactly(15).Items, "the graph is over the 15 kept genes");
+
+        (exitCode, output) = SamplesApp.RunIn(_folder, Timeout, "fit", "--data", "screen/screen.h5ad", "--perturbation", "product_name", "--control", "vehicle",
+            "--dose", "dose", "--log-normalized", "--out", "run2");
+        Assert.That(exitCode, Is.Not.EqualTo(0), output);
+        Assert.That(output, Does.Contain("--log-normalized applies with --hvg"));
     }
 
     [TestCase(';', "';'-separated", "Convert the file to commas")]
