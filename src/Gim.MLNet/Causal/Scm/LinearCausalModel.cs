@@ -82,7 +82,7 @@ internal sealed class LinearCausalModel : CausalModel
     {
         Tensor a = scm.SystemMatrix();
         int d = (int)means.shape[^1];
-        Tensor logDet = linalg.slogdet(a).Item2.unsqueeze(-1);                    // [..., 1]
+        Tensor logDet = LogDeterminant.LogAbs(a).unsqueeze(-1);                    // [..., 1]
         // E‖(A x − c)_j‖² over the group = (A C Aᵀ)_jj + ((A m)_j − c_j)².
         Tensor residualVariance = ResidualVariance(a, covariances);                // [..., K, d]
         Tensor meanResidual = matmul(means, a.transpose(-1, -2)) - scm.Bias.unsqueeze(-2) - shift;   // [M, ..., K, d]
@@ -111,7 +111,7 @@ internal sealed class LinearCausalModel : CausalModel
     {
         Tensor a = scm.SystemMatrix(graph);
         int d = (int)means.shape[^1];
-        Tensor logDet = linalg.slogdet(a).Item2;                                                     // [...]
+        Tensor logDet = LogDeterminant.LogAbs(a);                                                     // [...]
         Tensor pooledResidual = (matmul(a, pooledCovariance) * a).sum(-1);                           // (A C̄ Aᵀ)_jj, [..., d]
         Tensor meanResidual = matmul(means, a.transpose(-1, -2)) - scm.Bias.unsqueeze(-2) - shift;  // [M, ..., K, d]
         Tensor weightedSquares = (meanResidual.square() * weights.unsqueeze(-1)).sum(-2);           // [M, ..., d]
@@ -151,7 +151,7 @@ internal sealed class LinearCausalModel : CausalModel
     public override Tensor LogLikelihood(Tensor x, Tensor shift, Tensor? logScaleChange)
     {
         Tensor a = SystemMatrix();
-        Tensor logDet = linalg.slogdet(a).Item2;
+        Tensor logDet = LogDeterminant.LogAbs(a);
         Tensor residual = matmul(x, a.t()) - _bias - shift;
         Tensor logScale = logScaleChange is null ? _logScale.expand_as(residual) : _logScale + logScaleChange;
         Tensor quadratic = (residual * (-logScale).exp()).square().sum(-1);

@@ -10,7 +10,7 @@ internal static class LogDeterminantEstimators
     {
         long d = jacobian.shape[^1];
         Tensor identity = eye(d, dtype: jacobian.dtype, device: jacobian.device);
-        return linalg.slogdet(identity - jacobian).Item2;
+        return LogDeterminant.LogAbs(identity - jacobian);
     }
 
     /// <summary>
