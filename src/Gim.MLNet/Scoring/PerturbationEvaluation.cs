@@ -69,6 +69,9 @@ public sealed class PerturbationEvaluation
     /// <summary>Average Pearson delta (contexts where it is defined).</summary>
     public double PearsonDelta => Get(PerturbationMetrics.PearsonDelta);
 
+    /// <summary>Average Pearson delta over each context's <see cref="TopK"/> most shifted variables (CPA's top-k DEGs).</summary>
+    public double PearsonDeltaTopK => Get(PerturbationMetrics.PearsonDeltaTopK);
+
     /// <summary>Average Pearson delta against the mean of the training perturbations (does the method predict what
     /// is specific to this perturbation?); NaN when no reference was given (ScoringOptions.PerturbedReference).</summary>
     public double PearsonDeltaPerturbed => Get(PerturbationMetrics.PearsonDeltaPerturbed);

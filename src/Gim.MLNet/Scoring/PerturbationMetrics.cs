@@ -21,6 +21,13 @@ public static class PerturbationMetrics
     /// <summary>Debiased Sinkhorn divergence, squared-Euclidean cost (only when an ε is set). Lower is better.</summary>
     public const string Sinkhorn = "sinkhorn";
 
+    /// <summary>
+    /// Energy distance in PCA space (pertpy's "E-distance"): 2E‖X − Y‖ − E‖X − X'‖ − E‖Y − Y'‖ between predicted and
+    /// observed cells projected on the leading principal components of the observed cells (ScoringOptions.PcaComponents);
+    /// lower is better.
+    /// </summary>
+    public const string EnergyPca = "edistance_pca";
+
     /// <summary>RMSE over variables between predicted and observed per-variable means. Lower is better.</summary>
     public const string MeanRmse = "mean_rmse";
 
@@ -40,6 +47,13 @@ public static class PerturbationMetrics
     /// (the comparisons set it). Higher is better.
     /// </summary>
     public const string PearsonDeltaPerturbed = "pearson_delta_pert";
+
+    /// <summary>
+    /// Pearson Δ over the k most shifted variables of each context (observed |mean − control mean|, the evaluation's
+    /// <c>TopK</c>): CPA's and chemCPA's "Pearson Δ on the top-k DEGs" (they report k = 20 and 50); higher is better.
+    /// Labelled with its k in tables ("pearson_delta_top20").
+    /// </summary>
+    public const string PearsonDeltaTopK = "pearson_delta_topk";
 
     /// <summary>
     /// Negative log predictive density per observed cell, in the control-standardised space, for methods with a
@@ -82,14 +96,14 @@ public static class PerturbationMetrics
     /// <summary>Every metric an evaluation can report, in the order tables show them.</summary>
     public static IReadOnlyList<string> All { get; } = Array.AsReadOnly(new[]
     {
-        Mmd, MmdUnbiased, MmdMedian, Energy, Sinkhorn, MeanRmse, RSquared, RSquaredTopK, PearsonDelta, PearsonDeltaPerturbed, Nlpd, Coverage90,
+        Mmd, MmdUnbiased, MmdMedian, Energy, EnergyPca, Sinkhorn, MeanRmse, RSquared, RSquaredTopK, PearsonDelta, PearsonDeltaTopK, PearsonDeltaPerturbed, Nlpd, Coverage90,
         TargetAuroc, TargetAuprc, TargetF1,
     });
 
     /// <summary>The metrics computed per context and averaged over contexts (the others are pooled).</summary>
     public static IReadOnlyList<string> PerContext { get; } = Array.AsReadOnly(new[]
     {
-        Mmd, MmdUnbiased, MmdMedian, Energy, Sinkhorn, MeanRmse, RSquared, RSquaredTopK, PearsonDelta, PearsonDeltaPerturbed, Nlpd, Coverage90,
+        Mmd, MmdUnbiased, MmdMedian, Energy, EnergyPca, Sinkhorn, MeanRmse, RSquared, RSquaredTopK, PearsonDelta, PearsonDeltaTopK, PearsonDeltaPerturbed, Nlpd, Coverage90,
     });
 
     /// <summary>The metrics of a learned graph against the true one, in table order (reported under the split name "graph").</summary>
@@ -99,17 +113,24 @@ public static class PerturbationMetrics
     public const string GraphSplit = "graph";
 
     /// <summary>
-    /// How a metric is labelled in result tables: its name, except "r2_topk", which names its k ("r2_top5" for the
-    /// default), so tables made with different k never mix.
+    /// How a metric is labelled in result tables: its name, except "r2_topk" and "pearson_delta_topk", which name their k
+    /// ("r2_top5" for the default), so tables made with different k never mix.
     /// </summary>
     /// <param name="metric">A metric name.</param>
     /// <param name="topK">The k the evaluation used.</param>
-    public static string Label(string metric, int topK) => metric == RSquaredTopK ? $"r2_top{topK}" : metric;
+    public static string Label(string metric, int topK) => metric switch
+    {
+        RSquaredTopK => $"r2_top{topK}",
+        PearsonDeltaTopK => $"pearson_delta_top{topK}",
+        _ => metric,
+    };
 
     /// <summary>The metric a label names (<see cref="Label"/> backwards): "r2_top5" is <see cref="RSquaredTopK"/>.</summary>
     /// <param name="label">A label from a result table.</param>
     public static string Unlabel(string label) =>
-        label.StartsWith("r2_top", StringComparison.Ordinal) && int.TryParse(label.AsSpan(6), out _) ? RSquaredTopK : label;
+        label.StartsWith("r2_top", StringComparison.Ordinal) && int.TryParse(label.AsSpan(6), out _) ? RSquaredTopK
+        : label.StartsWith("pearson_delta_top", StringComparison.Ordinal) && int.TryParse(label.AsSpan(17), out _) ? PearsonDeltaTopK
+        : label;
 
     /// <summary>The value a calibration metric should have (0.90 for <see cref="Coverage90"/>); null for the others.</summary>
     /// <param name="metric">A metric name from this class.</param>
@@ -124,10 +145,10 @@ public static class PerturbationMetrics
     /// <exception cref="ArgumentException">The name is not one of this class's metrics.</exception>
     public static bool IsLowerBetter(string metric) => metric switch
     {
-        Mmd or MmdUnbiased or MmdMedian or Energy or Sinkhorn or MeanRmse or Nlpd or Shd or FitSeconds or PredictSeconds => true,
+        Mmd or MmdUnbiased or MmdMedian or Energy or EnergyPca or Sinkhorn or MeanRmse or Nlpd or Shd or FitSeconds or PredictSeconds => true,
         // Best at its nominal value (Nominal); "lower" orders by the distance from it.
         Coverage90 => true,
-        RSquared or RSquaredTopK or PearsonDelta or PearsonDeltaPerturbed or TargetAuroc or TargetAuprc or TargetF1 or EdgeAuroc or EdgeAuprc => false,
+        RSquared or RSquaredTopK or PearsonDelta or PearsonDeltaTopK or PearsonDeltaPerturbed or TargetAuroc or TargetAuprc or TargetF1 or EdgeAuroc or EdgeAuprc => false,
         _ => throw new ArgumentException($"Unknown metric '{metric}'; known metrics: {string.Join(", ", All.Concat(Graph).Append(FitSeconds).Append(PredictSeconds))}.", nameof(metric)),
     };
 }

@@ -33,12 +33,14 @@ public static class PerturbationScorer
         double[]? perturbedMean = options.PerturbedReference is { } r
             ? Enumerable.Range(0, d).Select(j => (r[j] - statistics.Mean[j]) / statistics.Scale[j]).ToArray() : null;
         int k = Math.Min(options.TopK, d);
+        PcaProjection? pca = options.PcaComponents is int components
+            ? PcaProjection.Fit(contexts.Select(c => statistics.Standardize(c.Observed)).ToList(), components) : null;
         var perContext = new List<ContextEvaluation>();
         foreach (ScoredContext context in contexts)
         {
             if (context.IsControl && !options.ScoreControlContexts) continue;
             options.CancellationToken.ThrowIfCancellationRequested();
-            perContext.Add(ScoreContext(context, statistics, options, k, perturbedMean));
+            perContext.Add(ScoreContext(context, statistics, options, k, perturbedMean, pca));
         }
         if (perContext.Count == 0)
             throw new ArgumentException("The evaluated data has only control contexts and ScoreControlContexts is false; there is nothing to score.");
@@ -49,6 +51,7 @@ public static class PerturbationScorer
             if (metric == PerturbationMetrics.MmdUnbiased && !options.UnbiasedMmd) continue;
             if (metric == PerturbationMetrics.MmdMedian && !options.MedianHeuristicMmd) continue;
             if (metric == PerturbationMetrics.Sinkhorn && options.SinkhornEpsilon is null) continue;
+            if (metric == PerturbationMetrics.EnergyPca && pca is null) continue;
             if (metric == PerturbationMetrics.PearsonDeltaPerturbed && perturbedMean is null) continue;
             if (metric == PerturbationMetrics.Nlpd && contexts.All(c => c.LogDensities is null)) continue;
             if (metric == PerturbationMetrics.Coverage90 && contexts.All(c => c.MeanStandardDeviation is null)) continue;
@@ -79,13 +82,15 @@ public static class PerturbationScorer
     }
 
     /// <summary>One context's metrics in the space of <paramref name="statistics"/> (where the control mean is the origin).</summary>
-    private static ContextEvaluation ScoreContext(ScoredContext context, ControlStatistics statistics, ScoringOptions options, int k, double[]? perturbedMean)
+    private static ContextEvaluation ScoreContext(ScoredContext context, ControlStatistics statistics, ScoringOptions options, int k, double[]? perturbedMean,
+        PcaProjection? pca)
     {
         float[,] p = statistics.Standardize(context.Predicted), q = statistics.Standardize(context.Observed);
         int rows = q.GetLength(0);
         var (mmd, mmdUnbiased, energy) = DistributionDistances.MmdAndEnergy(p, q, options.MmdGammas);
         var controlMean = new double[statistics.Count];
         double[] predictedMean = MeanMetrics.ColumnMeans(p), observedMean = MeanMetrics.ColumnMeans(q);
+        int[]? topK = context.IsControl ? null : MeanMetrics.TopKMostShifted(observedMean, controlMean, k);
         return new ContextEvaluation(
             context.Name, context.IsControl, rows,
             Mmd: mmd,
@@ -96,13 +101,14 @@ public static class PerturbationScorer
             MeanRmse: MeanMetrics.Rmse(predictedMean, observedMean),
             RSquared: MeanMetrics.RSquared(predictedMean, observedMean, options.ClipRSquaredAtZero),
             // A control context has no shift: its "most shifted" variables and its shift correlation would be noise.
-            RSquaredTopK: context.IsControl ? double.NaN
-                : MeanMetrics.RSquared(predictedMean, observedMean, MeanMetrics.TopKMostShifted(observedMean, controlMean, k), options.ClipRSquaredAtZero),
+            RSquaredTopK: topK is null ? double.NaN : MeanMetrics.RSquared(predictedMean, observedMean, topK, options.ClipRSquaredAtZero),
             PearsonDelta: context.IsControl ? double.NaN : MeanMetrics.PearsonDelta(predictedMean, observedMean, controlMean),
             PearsonDeltaPerturbed: context.IsControl || perturbedMean is null ? double.NaN : MeanMetrics.PearsonDelta(predictedMean, observedMean, perturbedMean),
             // log p(z) = log p(x) + Σ_j log scale_j: the density of the standardised cell, so that nlpd is in the evaluation space.
             Nlpd: context.LogDensities is { } logDensity ? -(logDensity.Average() + statistics.Scale.Sum(Math.Log)) : double.NaN,
-            Coverage90: Coverage(context, statistics, q, observedMean));
+            Coverage90: Coverage(context, statistics, q, observedMean),
+            PearsonDeltaTopK: topK is null ? double.NaN : MeanMetrics.PearsonDelta(predictedMean, observedMean, controlMean, topK),
+            EnergyPca: pca is null ? double.NaN : DistributionDistances.Energy(pca.Project(p), pca.Project(q)));
     }
 
     /// <summary>The share of variables whose observed mean lies within 1.645·√(sd² + se²) of the predicted mean (standardised units).</summary>

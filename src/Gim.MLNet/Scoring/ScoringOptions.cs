@@ -43,7 +43,15 @@ public class ScoringOptions
     /// </summary>
     public double? SinkhornEpsilon { get; set; }
 
-    /// <summary>How many of the most shifted variables (observed vs control mean) "r2_topk" uses; capped at the number of variables. Default 5.</summary>
+    /// <summary>
+    /// Also compute the E-distance in PCA space ("edistance_pca", pertpy's default distance): the energy distance between
+    /// predicted and observed cells projected on this many leading principal components of all observed cells scored
+    /// (in the evaluation's standardised space; pertpy uses scanpy's 50 components of the log-normalised cells). Null
+    /// (default) skips it.
+    /// </summary>
+    public int? PcaComponents { get; set; }
+
+    /// <summary>How many of the most shifted variables (observed vs control mean) "r2_topk" and "pearson_delta_topk" use; capped at the number of variables. Default 5.</summary>
     public int TopK { get; set; } = 5;
 
     /// <summary>Report max(0, R²) for "r2" and "r2_topk" (chemCPA's optional clipping). Default false.</summary>
@@ -71,6 +79,8 @@ public class ScoringOptions
             throw new ArgumentException($"{name}.SinkhornEpsilon is {e}; it must be positive and finite (or null to skip Sinkhorn).");
         if (TopK < 1)
             throw new ArgumentException($"{name}.TopK is {TopK}; it must be at least 1.");
+        if (PcaComponents is int components && components < 1)
+            throw new ArgumentException($"{name}.PcaComponents is {components}; it must be at least 1 (or null to skip edistance_pca).");
         if (!double.IsFinite(TargetThreshold))
             throw new ArgumentException($"{name}.TargetThreshold is {TargetThreshold}; it must be finite.");
     }

@@ -59,6 +59,35 @@ public class ScorerTests
     }
 
     /// <summary>nlpd is −mean log p of the observed cells in the evaluation space: a density in original units gains Σ log scale.</summary>
+    /// <summary>
+    /// With as many components as variables the PCA is a rotation (plus centring), which keeps every Euclidean distance:
+    /// the E-distance in PCA space then equals the energy distance; with fewer it is computed on the leading ones only,
+    /// and it is absent unless asked for.
+    /// </summary>
+    [Test]
+    public void EDistanceInPcaSpace_EqualsTheEnergyDistanceUnderAFullRotation()
+    {
+        var random = new Random(5);
+        float[,] Cells(double shift) => Rows(Enumerable.Range(0, 40).Select(_ => new[]
+        {
+            (float)(shift + 3 * random.NextDouble()), (float)(2 * random.NextDouble()), (float)(random.NextDouble() - shift),
+        }).ToArray());
+        var contexts = new[]
+        {
+            new ScoredContext("drugA", false, Cells(0.5), Cells(0.8)),
+            new ScoredContext("drugB", false, Cells(-1), Cells(-0.2)),
+        };
+        PerturbationEvaluation full = PerturbationScorer.Score(contexts, new ScoringOptions { ControlStatistics = Unit, PcaComponents = 3 });
+        foreach (ContextEvaluation c in full.PerContext)
+            Assert.That(c.EnergyPca, Is.EqualTo(c.Energy).Within(1e-5 * c.Energy), c.Context);
+        PerturbationEvaluation one = PerturbationScorer.Score(contexts, new ScoringOptions { ControlStatistics = Unit, PcaComponents = 1 });
+        Assert.That(one.PerContext.Select(c => c.EnergyPca), Is.All.GreaterThan(0).And.All.Not.NaN);
+        Assert.That(one.Metrics[PerturbationMetrics.EnergyPca], Is.Not.EqualTo(full.Metrics[PerturbationMetrics.EnergyPca]));
+        Assert.That(PerturbationScorer.Score(contexts, new ScoringOptions { ControlStatistics = Unit }).Metrics, Does.Not.ContainKey(PerturbationMetrics.EnergyPca));
+        Assert.That(() => PerturbationScorer.Score(contexts, new ScoringOptions { ControlStatistics = Unit, PcaComponents = 0 }),
+            Throws.ArgumentException.With.Message.Contains("PcaComponents"));
+    }
+
     [Test]
     public void Nlpd_IsTheMeanNegativeLogDensity_InTheControlStandardisedSpace()
     {

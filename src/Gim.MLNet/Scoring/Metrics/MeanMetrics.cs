@@ -134,6 +134,23 @@ public static class MeanMetrics
     }
 
     /// <summary>
+    /// <see cref="PearsonDelta(double[], double[], double[])"/> over the variables in <paramref name="subset"/> only (the
+    /// top-k differentially expressed genes of CPA and chemCPA: <see cref="TopKMostShifted"/>).
+    /// </summary>
+    /// <param name="predictedMean">Predicted mean per variable.</param>
+    /// <param name="observedMean">Observed mean per variable.</param>
+    /// <param name="controlMean">Control mean per variable.</param>
+    /// <param name="subset">The variables to correlate over (at least 2).</param>
+    public static double PearsonDelta(double[] predictedMean, double[] observedMean, double[] controlMean, IReadOnlyList<int> subset)
+    {
+        CheckPair(predictedMean, observedMean, nameof(predictedMean), nameof(observedMean));
+        CheckPair(predictedMean, controlMean, nameof(predictedMean), nameof(controlMean));
+        ArgumentNullException.ThrowIfNull(subset);
+        double[] Pick(double[] values) => subset.Select(j => values[j]).ToArray();
+        return subset.Count < 2 ? double.NaN : PearsonDelta(Pick(predictedMean), Pick(observedMean), Pick(controlMean));
+    }
+
+    /// <summary>
     /// Pearson correlation of the predicted and observed mean shifts, (predicted − control) against
     /// (observed − control), over variables (GEARS' "Pearson delta").
     /// </summary>

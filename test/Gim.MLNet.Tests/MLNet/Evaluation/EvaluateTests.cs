@@ -99,12 +99,15 @@ public class EvaluateTests
                 {
                     Assert.That(c.RSquaredTopK, Is.EqualTo(MeanMetrics.RSquared(pm, qm, MeanMetrics.TopKMostShifted(qm, zero, 2))).Within(1e-12), "r2_topk");
                     Assert.That(c.PearsonDelta, Is.EqualTo(MeanMetrics.PearsonDelta(pm, qm, zero)).Within(1e-12), "pearson_delta");
+                    int[] top = MeanMetrics.TopKMostShifted(qm, zero, 2);
+                    double[] Pick(double[] v) => top.Select(j => v[j]).ToArray();
+                    Assert.That(c.PearsonDeltaTopK, Is.EqualTo(MeanMetrics.PearsonDelta(Pick(pm), Pick(qm), Pick(zero))).Within(1e-12), "pearson_delta_topk");
                 }
             });
         }
         foreach (string metric in new[] { "mmd", "mmd_unbiased", "mmd_median", "energy", "sinkhorn", "mean_rmse", "r2" })
             Assert.That(evaluation.Metrics[metric], Is.EqualTo(evaluation.PerContext.Average(c => c[metric])).Within(1e-12), metric);
-        foreach (string metric in new[] { "r2_topk", "pearson_delta" })
+        foreach (string metric in new[] { "r2_topk", "pearson_delta", "pearson_delta_topk" })
             Assert.That(evaluation.Metrics[metric], Is.EqualTo(evaluation.PerContext.Where(c => !c.IsControl).Average(c => c[metric])).Within(1e-12),
                 $"{metric}: NaN (undefined) values are left out of the average");
         Assert.That(evaluation.Metrics.Keys, Has.None.StartWith("target_"), "no true targets were given");
@@ -189,7 +192,7 @@ public class EvaluateTests
             UnbiasedMmd = false,
             MedianHeuristicMmd = false,
         });
-        Assert.That(evaluation.Metrics.Keys, Is.EqualTo(new[] { "mmd", "energy", "mean_rmse", "r2", "r2_topk", "pearson_delta" }));
+        Assert.That(evaluation.Metrics.Keys, Is.EqualTo(new[] { "mmd", "energy", "mean_rmse", "r2", "r2_topk", "pearson_delta", "pearson_delta_topk" }));
         Assert.That(evaluation.MmdUnbiased, Is.NaN);
         Assert.That(evaluation.Sinkhorn, Is.NaN);
         Assert.That(evaluation.PerContext.All(c => double.IsNaN(c.MmdMedian)), Is.True);

@@ -108,4 +108,15 @@ public class MeanMetricsTests
         Assert.That(nan!.ParamName, Is.EqualTo("predicted"));
         Assert.Throws<ArgumentException>(() => MeanMetrics.Rmse([], []));
     }
+
+    /// <summary>Over a subset (the top-k DEGs) the correlation ignores the other variables, however wrong they are.</summary>
+    [Test]
+    public void PearsonDeltaOverASubset_SeesOnlyThoseVariables()
+    {
+        double[] control = [0, 0, 0, 0], observed = [3, -2, 1, 0.1], predicted = [6, -4, 2, -50];
+        Assert.That(MeanMetrics.PearsonDelta(predicted, observed, control, [0, 1, 2]), Is.EqualTo(1).Within(1e-12));
+        Assert.That(MeanMetrics.PearsonDelta(predicted, observed, control), Is.LessThan(0.5));
+        Assert.That(MeanMetrics.PearsonDelta(predicted, observed, control, [2]), Is.NaN, "one variable has no correlation");
+        Assert.That(MeanMetrics.TopKMostShifted(observed, control, 3), Is.EquivalentTo(new[] { 0, 1, 2 }));
+    }
 }
