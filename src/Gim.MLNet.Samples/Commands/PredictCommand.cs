@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Globalization;
 using System.Text;
 using Gim.MLNet.Data;
+using Gim.MLNet.Data.AnnData;
 using Gim.MLNet.Runtime;
 using Gim.MLNet.Samples.Console;
 using Microsoft.ML;
@@ -28,19 +29,49 @@ internal sealed class PredictCommand : Command<PredictCommand.Settings>
         [Description("Feature vectors, one per line, comma-separated: in the model's feature order, or in any order under a first line naming the model's features.")]
         public string? Input { get; init; }
 
+        [CommandOption("--perturbation <NAMES>")]
+        [Description("Instead of --features/--input, for a model fitted with `fit --perturbation`: perturbation name(s), comma-separated (a drug, or any name the descriptor table has); the feature vector is made as fit made it (screen-design.json).")]
+        public string? Perturbation { get; init; }
+
+        [CommandOption("--dose <X>")]
+        [Description("With --perturbation: the dose, in the training data's unit.")]
+        public double? Dose { get; init; }
+
+        [CommandOption("--covariates <COL=LEVEL,...>")]
+        [Description("With --perturbation: the covariate levels, e.g. cell_type=A549.")]
+        public string? Covariates { get; init; }
+
+        [CommandOption("--design <JSON>")]
+        [Description("With --perturbation: the screen-design.json fit wrote (default: the one beside --model).")]
+        public string? Design { get; init; }
+
+        [CommandOption("--descriptors <FILE>")]
+        [Description("With --perturbation: the descriptor table (default: the one fit read, as screen-design.json records it).")]
+        public string? Descriptors { get; init; }
+
         [CommandOption("--count <N>")]
         [Description("Cells to draw per feature vector.")]
         [DefaultValue(100)]
         public int Count { get; init; }
 
         [CommandOption("-o|--out <CSV>")]
-        [Description("Write the drawn cells here (default: predictions.csv in the current folder).")]
+        [Description("Write the drawn cells here: .csv, or .h5ad (X the drawn cells; obs context, perturbation, dose, covariates) (default: predictions.csv in the current folder).")]
         public string? Out { get; init; }
 
         public override ValidationResult Validate()
         {
             if (string.IsNullOrWhiteSpace(Model)) return ValidationResult.Error("--model is required.");
-            if ((Features is null) == (Input is null)) return ValidationResult.Error("Give exactly one of --features or --input.");
+            if (new[] { Features, Input, Perturbation }.Count(v => v is not null) != 1)
+                return ValidationResult.Error("Give exactly one of --features, --input or --perturbation.");
+            if (Perturbation is null && (Dose is not null || Covariates is not null || Design is not null || Descriptors is not null))
+                return ValidationResult.Error("--dose, --covariates, --design and --descriptors go with --perturbation.");
+            if (Perturbation is not null && OptionValues.Split(Perturbation).Length == 0)
+                return ValidationResult.Error("--perturbation names no perturbation; give one or more names, comma-separated.");
+            if (Dose is double dose && !(dose >= 0 && double.IsFinite(dose)))
+                return ValidationResult.Error($"--dose must be a finite concentration ≥ 0; got {dose.ToString(CultureInfo.InvariantCulture)}.");
+            foreach (string pair in OptionValues.Split(Covariates))
+                if (pair.IndexOf('=') is var at && (at <= 0 || at == pair.Length - 1))
+                    return ValidationResult.Error($"--covariates: '{pair}' is not COLUMN=LEVEL (e.g. cell_type=A549).");
             if (Count < 1) return ValidationResult.Error($"--count must be ≥ 1; got {Count}.");
             return OptionValues.CheckOut(Out, "the file for the predicted cells, e.g. --out predictions.csv");
         }
@@ -60,29 +91,77 @@ internal sealed class PredictCommand : Command<PredictCommand.Settings>
         IReadOnlyList<string> variables = SlotNames(inputSchema["Measurements"], d, "x");
         IReadOnlyList<string> featureNames = SlotNames(inputSchema["Features"], p, "f");
 
-        List<float[]> queries = settings.Features is not null
-            ? new List<float[]> { PredictionQueries.ParseVector(settings.Features, p, "--features") }
-            : PredictionQueries.Read(settings.Input!, featureNames);
+        List<(string Name, string? Perturbation, float[] Features)> queries = settings.Perturbation is not null
+            ? ScreenQueries(settings, featureNames)
+            : (settings.Features is not null
+                ? new List<float[]> { PredictionQueries.ParseVector(settings.Features, p, "--features") }
+                : PredictionQueries.Read(settings.Input!, featureNames)).Select((q, i) => ($"query{i}", (string?)null, q)).ToList();
 
-        var contexts = queries.Select((q, i) => new PerturbationContext($"query{i}", q, new float[settings.Count, d])).ToList();
+        var contexts = queries.Select(q => new PerturbationContext(q.Name, q.Features, new float[settings.Count, d])).ToList();
         IDataView rows = new PerturbationDataset(contexts, variables, featureNames).ToDataView(mlContext);
         IDataView predicted = model.Transform(rows);
         float[][] samples = predicted.GetColumn<float[]>("Sample").ToArray();
         float[][] means = predicted.GetColumn<float[]>("PredictedMean").ToArray();
+        // The model's variables: the genes it kept when the pipeline selects some, else the input's.
+        variables = predicted.Schema["Sample"].Type is VectorDataViewType { Size: var size } && size != d
+            ? SlotNames(predicted.Schema["Sample"], size, "x") : variables;
 
-        var sb = new StringBuilder("query,draw," + CsvField.Join(variables) + "\n");
-        for (int r = 0; r < samples.Length; r++)
-            sb.Append(r / settings.Count).Append(',').Append(r % settings.Count).Append(',')
-              .AppendJoin(',', samples[r].Select(v => v.ToString("R", CultureInfo.InvariantCulture))).Append('\n');
-        AtomicFile.WriteAllText(output, sb.ToString());
+        if (Path.GetExtension(output).Equals(".h5ad", StringComparison.OrdinalIgnoreCase))
+            WriteH5ad(output, settings, queries, samples, variables);
+        else
+        {
+            var sb = new StringBuilder("query,draw," + CsvField.Join(variables) + "\n");
+            for (int r = 0; r < samples.Length; r++)
+                sb.Append(r / settings.Count).Append(',').Append(r % settings.Count).Append(',')
+                  .AppendJoin(',', samples[r].Select(v => v.ToString("R", CultureInfo.InvariantCulture))).Append('\n');
+            AtomicFile.WriteAllText(output, sb.ToString());
+        }
 
         var table = new Table().Title("Predicted means").AddColumn("query");
-        foreach (string v in variables.Take(12)) table.AddColumn(new TableColumn(Markup.Escape(v)).RightAligned());
+        foreach (string v in variables.Take(8)) table.AddColumn(new TableColumn(Markup.Escape(v)).RightAligned());
         for (int q = 0; q < queries.Count && q < 20; q++)
-            table.AddRow(new[] { q.ToString(CultureInfo.InvariantCulture) }.Concat(means[q * settings.Count].Take(12).Select(v => v.ToString("F3", CultureInfo.InvariantCulture))).ToArray());
+            table.AddRow(new[] { Markup.Escape(queries[q].Name) }.Concat(means[q * settings.Count].Take(8).Select(v => v.ToString("F3", CultureInfo.InvariantCulture))).ToArray());
         AnsiConsole.Write(table);
         AnsiConsole.MarkupLineInterpolated($"Wrote {samples.Length} predicted cells ({queries.Count} × {settings.Count}) to [bold]{output}[/].");
         return 0;
+    }
+
+    /// <summary>--perturbation: one query per name, its feature vector made by the design fit recorded.</summary>
+    private static List<(string Name, string? Perturbation, float[] Features)> ScreenQueries(Settings settings, IReadOnlyList<string> featureNames)
+    {
+        string designPath = settings.Design ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(settings.Model!))!, ScreenDesignFile.FileName);
+        ScreenDesign design = ScreenDesignFile.Load(designPath, "--design").ToDesign(settings.Descriptors);
+        var covariates = OptionValues.Split(settings.Covariates).Select(pair => pair.Split('=', 2)).ToDictionary(kv => kv[0].Trim(), kv => kv[1].Trim(), StringComparer.Ordinal);
+        if (design.DoseColumn is not null && settings.Dose is null)
+            throw new ArgumentException($"--dose is required: the model reads the dose ('{design.DoseColumn}').");
+        double dose = settings.Dose ?? 0;
+        return OptionValues.Split(settings.Perturbation).Select(name =>
+        {
+            float[] features = design.FeaturesFor(featureNames, name, dose, covariates);
+            string label = name + (design.DoseColumn is null || design.ControlValues.Contains(name) ? "" : $"|{design.DoseColumn}={dose.ToString("R", CultureInfo.InvariantCulture)}")
+                + string.Concat(design.Covariates.Select(c => $"|{c}={covariates[c]}"));
+            return (label, (string?)name, features);
+        }).ToList();
+    }
+
+    /// <summary>The drawn cells as AnnData: X cells × the model's variables; obs context, perturbation, dose and covariates.</summary>
+    private static void WriteH5ad(string path, Settings settings, List<(string Name, string? Perturbation, float[] Features)> queries, float[][] samples,
+        IReadOnlyList<string> variables)
+    {
+        int n = samples.Length, m = variables.Count;
+        var x = new float[n, m];
+        for (int r = 0; r < n; r++)
+            for (int j = 0; j < m; j++) x[r, j] = samples[r][j];
+        string[] context = Enumerable.Range(0, n).Select(r => queries[r / settings.Count].Name).ToArray();
+        var obs = new List<AnnDataWriteColumn> { AnnDataWriteColumn.Categorical("context", context) };
+        if (settings.Perturbation is not null)
+        {
+            obs.Add(AnnDataWriteColumn.Categorical("perturbation", Enumerable.Range(0, n).Select(r => queries[r / settings.Count].Perturbation).ToArray()));
+            obs.Add(AnnDataWriteColumn.Numeric("dose", Enumerable.Repeat(settings.Dose ?? 0, n).ToArray()));
+            foreach (string[] pair in OptionValues.Split(settings.Covariates).Select(p => p.Split('=', 2)))
+                obs.Add(AnnDataWriteColumn.Categorical(pair[0].Trim(), Enumerable.Repeat(pair[1].Trim(), n).ToArray()));
+        }
+        AnnDataWriter.Write(path, x, Enumerable.Range(0, n).Select(r => $"{context[r]}#{r % settings.Count}").ToArray(), variables, obs);
     }
 
     private static int VectorSize(DataViewSchema schema, string column, string model)

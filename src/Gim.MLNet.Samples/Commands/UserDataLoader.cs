@@ -13,8 +13,7 @@ internal static class UserDataLoader
         if (!File.Exists(s.Data))
             throw new FileNotFoundException($"--data: no file '{s.Data}'.", s.Data);
         string[] controls = OptionValues.Split(s.Control);
-        CombinationLabels? combinations = s.Combinations is null ? null
-            : new CombinationLabels { Separator = s.Combinations.Trim(), NonTargeting = s.NonTargeting is null ? new[] { "ctrl" } : OptionValues.Split(s.NonTargeting) };
+        CombinationLabels? combinations = Combinations(s);
         if (s.Perturbation is not null) return LoadScreen(s, controls, combinations);
         if (s.IsAnnData == true)
         {
@@ -49,6 +48,13 @@ internal static class UserDataLoader
                 $"{e.Message} '{column}' is read as a measured variable because every column that is not the context or a feature is one: skip it with --ignore {column}, or choose the measurements with --measurements or --measurement-prefix.", e);
         }
     }
+
+    private static CombinationLabels? Combinations(FitCommand.Settings s) => s.Combinations is null ? null
+        : new CombinationLabels { Separator = s.Combinations.Trim(), NonTargeting = s.NonTargeting is null ? new[] { "ctrl" } : OptionValues.Split(s.NonTargeting) };
+
+    /// <summary>The --perturbation form's design, as `fit` records it beside the model (screen-design.json).</summary>
+    public static ScreenDesignFile DesignFile(FitCommand.Settings s, PerturbationDataset data) =>
+        ScreenDesignFile.From(Design(s, OptionValues.Split(s.Control), Combinations(s)), data, s.Descriptors, s.DescriptorKey);
 
     /// <summary>The --perturbation form: contexts from perturbation × dose × covariate columns (<see cref="ScreenDesign"/>).</summary>
     public static ScreenDesign Design(FitCommand.Settings s, string[] controls, CombinationLabels? combinations) => new(s.Perturbation!, controls)

@@ -83,6 +83,40 @@ public class ScreenDesignTests
         Assert.That(data.Contexts.Single(c => c.Name == "drugA|dose=100|cell_type=A549").Samples, Is.EqualTo(new float[,] { { 1.5f, 2.5f }, { 1.6f, 2.6f } }));
     }
 
+    /// <summary>What a fitted model needs for a perturbation by name is what reading the screen gave its context.</summary>
+    [Test]
+    public void FeaturesFor_APerturbationByName_AreItsContextsFeatures()
+    {
+        PerturbationDataset data = Read().ToPerturbationDataset(Design());
+        var design = new ScreenDesign("product_name", "vehicle")
+        {
+            DoseColumn = "dose", Covariates = new[] { "cell_type" }, Descriptors = Table(),
+            ReferenceLevels = new Dictionary<string, string> { ["cell_type"] = "A549" },
+        };
+        var cases = new (string Context, string Perturbation, double Dose, string Line)[]
+        {
+            ("vehicle|cell_type=A549", "vehicle", 0, "A549"), ("drugA|dose=100|cell_type=A549", "drugA", 100, "A549"),
+            ("drugB|dose=10|cell_type=A549", "drugB", 10, "A549"), ("vehicle|cell_type=MCF7", "vehicle", 0, "MCF7"),
+            ("drugA|dose=10|cell_type=MCF7", "drugA", 10, "MCF7"),
+        };
+        foreach (var (context, perturbation, dose, cellLine) in cases)
+            Assert.That(design.FeaturesFor(data.FeatureNames, perturbation, dose, new Dictionary<string, string> { ["cell_type"] = cellLine }),
+                Is.EqualTo(data.Contexts.Single(c => c.Name == context).Features), context);
+        Assert.That(Design().ReferenceLevelsOf(data), Is.EqualTo(new Dictionary<string, string> { ["cell_type"] = "A549" }));
+        Assert.That(design.FeaturesFor(data.FeatureNames, "drugC", 1000, new Dictionary<string, string> { ["cell_type"] = "MCF7" }),
+            Is.EqualTo(new[] { 2f, 100f, (float)Math.Log10(1001), 1f }), "a drug never screened, from its descriptors");
+
+        var line = (string level) => new Dictionary<string, string> { ["cell_type"] = level };
+        Assert.That(Assert.Throws<ArgumentException>(() => design.FeaturesFor(data.FeatureNames, "drugA", 10, line("HeLa")))!.Message,
+            Does.Contain("'HeLa' is not a level the model was fitted on (levels: 'A549' (reference), 'MCF7')"));
+        Assert.That(Assert.Throws<ArgumentException>(() => Design().FeaturesFor(data.FeatureNames, "drugA", 10, line("HeLa")))!.Message,
+            Does.Contain("name the reference level in ScreenDesign.ReferenceLevels"));
+        Assert.That(Assert.Throws<ArgumentException>(() => design.FeaturesFor(data.FeatureNames, "drugA", 10))!.Message,
+            Does.Contain("Give the level of covariate 'cell_type' (e.g. cell_type=A549)"));
+        Assert.That(Assert.Throws<KeyNotFoundException>(() => design.FeaturesFor(data.FeatureNames, "drugZ", 10, line("A549")))!.Message,
+            Does.Contain("no row for perturbation 'drugZ'"));
+    }
+
     [Test]
     public void TheReferenceLevel_CanBeChosen_AndMustHaveVehicleCells()
     {

@@ -142,6 +142,21 @@ public class FitCommandTests
         string[] graph = File.ReadAllLines(Path.Combine(_folder, "run", "graph.csv"));
         Assert.That(graph[0].Split(',').Skip(1), Has.Exactly(15).Items, "the graph is over the 15 kept genes");
 
+        // predict by name: the feature vector is made as fit made it (screen-design.json), the cells written as .h5ad.
+        (exitCode, output) = SamplesApp.RunIn(_folder, Timeout, "predict", "--model", "run/gim-model.zip", "--perturbation", "Drug02,vehicle", "--dose", "100",
+            "--covariates", "cell_type=LineB", "--count", "7", "-o", "pred.h5ad");
+        Assert.That(exitCode, Is.EqualTo(0), output);
+        Gim.MLNet.Data.AnnData.AnnDataTable predicted = Gim.MLNet.Data.AnnData.AnnDataReader.Read(Path.Combine(_folder, "pred.h5ad"));
+        Assert.That(predicted.RowCount, Is.EqualTo(14));
+        Assert.That(predicted.VarNames, Is.EqualTo(graph[0].Split(',').Skip(1)), "the kept genes");
+        Assert.That(Enumerable.Range(0, 14).Select(predicted.Column("context").FormatValue).Distinct(),
+            Is.EqualTo(new[] { "Drug02|dose=100|cell_type=LineB", "vehicle|cell_type=LineB" }));
+        (exitCode, output) = SamplesApp.RunIn(_folder, Timeout, "predict", "--model", "run/gim-model.zip", "--perturbation", "Drug02", "--dose", "100",
+            "--covariates", "cell_type=LineZ", "-o", "pred2.h5ad");
+        Assert.That(exitCode, Is.Not.EqualTo(0), output);
+        Assert.That(System.Text.RegularExpressions.Regex.Replace(output, @"\s+", " "),
+            Does.Contain("'LineZ' is not a level the model was fitted on (levels: 'LineA' (reference), 'LineB')"));
+
         (exitCode, output) = SamplesApp.RunIn(_folder, Timeout, "fit", "--data", "screen/screen.h5ad", "--perturbation", "product_name", "--control", "vehicle",
             "--dose", "dose", "--log-normalized", "--out", "run2");
         Assert.That(exitCode, Is.Not.EqualTo(0), output);

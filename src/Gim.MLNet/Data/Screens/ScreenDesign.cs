@@ -90,4 +90,104 @@ public sealed class ScreenDesign
 
     /// <summary>The dose feature's name: the dose column's for <see cref="DoseEncoding.Concentration"/>, else <c>log10(1+COLUMN)</c>; null without a dose.</summary>
     public string? DoseFeatureName => DoseColumn is null ? null : DoseEncoding == DoseEncoding.Concentration ? DoseColumn : $"log10(1+{DoseColumn})";
+
+    /// <summary>
+    /// The feature vector a model with <paramref name="featureNames"/> (fitted on data read with this design) expects for
+    /// <paramref name="perturbation"/> at <paramref name="dose"/> in the covariate levels <paramref name="covariates"/>:
+    /// each descriptor from <see cref="Descriptors"/> (summed over a combination's parts; 0 for the vehicle), the dose
+    /// feature, each covariate indicator, and each combination indicator. The reference level of a covariate (the one
+    /// without an indicator) must be named in <see cref="ReferenceLevels"/>, so that a level the model never saw is an
+    /// error rather than silently the reference. Throws naming what is missing or unknown.
+    /// </summary>
+    /// <param name="featureNames">The model's feature names, in its order.</param>
+    /// <param name="perturbation">The perturbation (a drug, a combination label, or a control value).</param>
+    /// <param name="dose">Its dose (ignored for a control value; required ≥ 0 when the model has a dose feature).</param>
+    /// <param name="covariates">The level of each covariate, by column.</param>
+    public float[] FeaturesFor(IReadOnlyList<string> featureNames, string perturbation, double dose, IReadOnlyDictionary<string, string>? covariates = null)
+    {
+        ArgumentNullException.ThrowIfNull(featureNames);
+        ArgumentException.ThrowIfNullOrEmpty(perturbation);
+        covariates ??= new Dictionary<string, string>();
+        bool vehicle = ControlValues.Contains(perturbation);
+        string[] parts = vehicle ? Array.Empty<string>() : Combinations is { } combinations ? combinations.Parts(perturbation, ControlValues) : new[] { perturbation };
+        foreach (string column in Covariates)
+        {
+            if (!covariates.TryGetValue(column, out string? level))
+                throw new ArgumentException($"Give the level of covariate '{column}' (e.g. {column}={ReferenceLevels?.GetValueOrDefault(column) ?? "LEVEL"}).", nameof(covariates));
+            string[] known = featureNames.Where(f => f.StartsWith(column + "=", StringComparison.Ordinal)).Select(f => f[(column.Length + 1)..]).ToArray();
+            string? reference = ReferenceLevels?.GetValueOrDefault(column);
+            if (level != reference && !known.Contains(level))
+                throw new ArgumentException($"Covariate '{column}' = '{level}' is not a level the model was fitted on (levels: " +
+                    $"{(reference is null ? "" : $"'{reference}' (reference), ")}{string.Join(", ", known.Select(k => $"'{k}'"))})" +
+                    (reference is null ? "; name the reference level in ScreenDesign.ReferenceLevels." : "."), nameof(covariates));
+        }
+        foreach (string unknown in covariates.Keys.Except(Covariates))
+            throw new ArgumentException($"'{unknown}' is not one of the design's covariates ({string.Join(", ", Covariates)}).", nameof(covariates));
+        if (!vehicle && DoseColumn is not null && !(dose >= 0 && double.IsFinite(dose)))
+            throw new ArgumentOutOfRangeException(nameof(dose), dose, $"The dose of '{perturbation}' must be a finite concentration ≥ 0.");
+        var values = new float[featureNames.Count];
+        for (int q = 0; q < featureNames.Count; q++)
+        {
+            string name = featureNames[q];
+            int descriptor = Descriptors is { } table ? IndexOf(table.FeatureNames, name) : -1;
+            string? covariate = Covariates.FirstOrDefault(c => name.StartsWith(c + "=", StringComparison.Ordinal));
+            if (descriptor >= 0)
+            {
+                foreach (string part in parts)
+                {
+                    if (!Descriptors!.Contains(part))
+                        throw new KeyNotFoundException($"{Descriptors.Source}: no row for perturbation '{part}' in key column '{Descriptors.KeyColumn}'; every perturbation needs its descriptors.");
+                    values[q] += Descriptors[part][descriptor];
+                }
+            }
+            else if (name == DoseFeatureName)
+                values[q] = vehicle ? 0 : DoseEncoding == DoseEncoding.Concentration ? (float)dose : (float)Math.Log10(1 + dose);
+            else if (covariate is not null)
+                values[q] = covariates[covariate] == name[(covariate.Length + 1)..] ? 1 : 0;
+            else if (Combinations is not null)
+                values[q] = parts.Contains(name) ? 1 : 0;
+            else
+                throw new ArgumentException($"The model's feature '{name}' is not a descriptor, the dose or a covariate level of this design; " +
+                    "it cannot be made from a perturbation's name (was the model fitted with other descriptors or feature columns?).", nameof(featureNames));
+        }
+        if (Combinations is not null)
+            foreach (string part in parts)
+                if (!featureNames.Contains(part) && Descriptors is null)
+                    throw new ArgumentException($"Perturbation '{part}' has no indicator among the model's features and no descriptors; the model cannot tell it from the control.", nameof(perturbation));
+        return values;
+    }
+
+    /// <summary>
+    /// The covariate levels of the control of <paramref name="data"/>, read with this design (the levels
+    /// <see cref="ReferenceLevels"/> gave, or those of the first vehicle cell): what a prediction needs to tell the
+    /// reference level from a level the model never saw. Empty without covariates.
+    /// </summary>
+    /// <param name="data">A data set this design made.</param>
+    public IReadOnlyDictionary<string, string> ReferenceLevelsOf(PerturbationDataset data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        var levels = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (Covariates.Count == 0) return levels;
+        PerturbationContext control = data.Contexts.FirstOrDefault(c => c.IsControl)
+            ?? throw new ArgumentException("The data set has no control context.", nameof(data));
+        // Its name is "<vehicle>|c1=L1|c2=L2..." (a vehicle has no dose part): each level runs to the next covariate's part.
+        string name = control.Name;
+        for (int c = 0; c < Covariates.Count; c++)
+        {
+            string marker = $"|{Covariates[c]}=";
+            int start = name.IndexOf(marker, StringComparison.Ordinal);
+            if (start < 0) throw new ArgumentException($"Context '{name}' was not named by this design (no '{marker}' part).", nameof(data));
+            start += marker.Length;
+            int end = c + 1 < Covariates.Count ? name.IndexOf($"|{Covariates[c + 1]}=", start, StringComparison.Ordinal) : name.Length;
+            levels[Covariates[c]] = name[start..(end < 0 ? name.Length : end)];
+        }
+        return levels;
+    }
+
+    private static int IndexOf(IReadOnlyList<string> names, string name)
+    {
+        for (int i = 0; i < names.Count; i++)
+            if (names[i] == name) return i;
+        return -1;
+    }
 }
