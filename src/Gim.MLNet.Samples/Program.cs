@@ -14,6 +14,9 @@ app.Configure(config =>
     config.AddCommand<PredictCommand>("predict")
         .WithDescription("Predict cells for new feature vectors with a saved pipeline (.zip).")
         .WithExample("predict", "--model", "run1/gim-pipeline.zip", "--input", "new-drugs.csv");
+    config.AddCommand<EvaluateCommand>("evaluate")
+        .WithDescription("Score a pipeline fitted with `fit --perturbation` on held-out cells, against the control baseline: metrics.csv.")
+        .WithExample("evaluate", "--model", "fit1/gim-model.zip", "--data", "heldout.h5ad", "--out", "eval1");
     config.AddCommand<ExplainCommand>("explain")
         .WithDescription("Explain feature vectors with a saved pipeline: targets, shifts, effects on the means, and the learned graph.")
         .WithExample("explain", "--model", "run1/gim-pipeline.zip", "--input", "new-drugs.csv", "--graph", "graph.csv");

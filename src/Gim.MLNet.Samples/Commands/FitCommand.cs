@@ -76,7 +76,7 @@ internal sealed partial class FitCommand : Command<FitCommand.Settings>
         if (doses) WriteDoseCurves(Path.Combine(folder, "dose-curves.csv"), data, gim);
         ShowTopTargets(data, gim);
         bool design = settings.Perturbation is not null;
-        if (design) UserDataLoader.DesignFile(settings, data).Save(Path.Combine(folder, ScreenDesignFile.FileName));
+        if (design) UserDataLoader.DesignFile(settings, data, measurements).Save(Path.Combine(folder, ScreenDesignFile.FileName));
 
         AnsiConsole.MarkupLineInterpolated($"[green]Done.[/] Wrote to [bold]{folder}[/]: gim-model.zip (ML.NET pipeline), targets.csv (P(target) per context and variable), graph.csv (learned B, row = cause), training-curve.png{(doses ? ", dose-curves.csv (each context's place on its learned dose curve)" : "")}{(design ? $", {ScreenDesignFile.FileName} (how columns became features, for predict --perturbation)" : "")}.");
     }

@@ -164,14 +164,14 @@ internal sealed class PredictCommand : Command<PredictCommand.Settings>
         AnnDataWriter.Write(path, x, Enumerable.Range(0, n).Select(r => $"{context[r]}#{r % settings.Count}").ToArray(), variables, obs);
     }
 
-    private static int VectorSize(DataViewSchema schema, string column, string model)
+    internal static int VectorSize(DataViewSchema schema, string column, string model)
     {
         DataViewSchema.Column? found = schema.GetColumnOrNull(column);
         if (found?.Type is VectorDataViewType { Size: > 0 } vector) return vector.Size;
         throw new InvalidDataException($"--model '{model}': its input has no known-size vector column '{column}'; expected a pipeline saved by this app's main job or `fit`.");
     }
 
-    private static IReadOnlyList<string> SlotNames(DataViewSchema.Column column, int size, string prefix)
+    internal static IReadOnlyList<string> SlotNames(DataViewSchema.Column column, int size, string prefix)
     {
         if (column.HasSlotNames())
         {

@@ -10,16 +10,18 @@ namespace Gim.MLNet.Samples.Commands;
 /// name, dose and cell line as the model expects it.
 /// </summary>
 internal sealed record ScreenDesignFile(string Perturbation, string[] Controls, string? Dose, string DoseEncoding, Dictionary<string, string> Covariates,
-    string? Descriptors, string? DescriptorKey, string? CombinationSeparator, string[]? NonTargeting, string[] FeatureColumns)
+    string? Descriptors, string? DescriptorKey, string? CombinationSeparator, string[]? NonTargeting, string[] FeatureColumns,
+    string MeasurementsColumn = "Measurements")
 {
     public const string FileName = "screen-design.json";
 
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
 
-    public static ScreenDesignFile From(ScreenDesign design, PerturbationDataset data, string? descriptorsPath, string? descriptorKey) => new(
+    /// <summary>What fit records; <paramref name="measurementsColumn"/> is the pipeline's column GIM reads (after its preprocessing steps), where `evaluate` finds the observed cells in the model's space.</summary>
+    public static ScreenDesignFile From(ScreenDesign design, PerturbationDataset data, string? descriptorsPath, string? descriptorKey, string measurementsColumn) => new(
         design.PerturbationColumn, design.ControlValues.ToArray(), design.DoseColumn, design.DoseEncoding.ToString(),
         new Dictionary<string, string>(design.ReferenceLevelsOf(data)), descriptorsPath is null ? null : Path.GetFullPath(descriptorsPath), descriptorKey,
-        design.Combinations?.Separator, design.Combinations?.NonTargeting.ToArray(), design.FeatureColumns.ToArray());
+        design.Combinations?.Separator, design.Combinations?.NonTargeting.ToArray(), design.FeatureColumns.ToArray(), measurementsColumn);
 
     public void Save(string path) => AtomicFile.WriteAllText(path, JsonSerializer.Serialize(this, Json));
 
@@ -37,9 +39,10 @@ internal sealed record ScreenDesignFile(string Perturbation, string[] Controls, 
         }
     }
 
-    /// <summary>The design, with its descriptor table read from <paramref name="descriptorsOverride"/> or the recorded path.</summary>
-    public ScreenDesign ToDesign(string? descriptorsOverride) => new(Perturbation, Controls)
+    /// <summary>The design; with <paramref name="featureNames"/> (a model's), data read with it gets exactly those features.</summary>
+    public ScreenDesign ToDesign(string? descriptorsOverride, IReadOnlyList<string>? featureNames = null) => new(Perturbation, Controls)
     {
+        FeatureNames = featureNames,
         DoseColumn = Dose,
         DoseEncoding = Enum.Parse<DoseEncoding>(DoseEncoding),
         Covariates = Covariates.Keys.ToArray(),

@@ -52,11 +52,19 @@ internal sealed class SimulateScreenCommand : Command<SimulateScreenCommand.Sett
         [DefaultValue(0.8)]
         public double Informativeness { get; init; }
 
+        [CommandOption("--hold-out-drugs <N>")]
+        [Description("Write the last N drugs (every dose and line) and every other vehicle cell to heldout.h5ad instead of screen.h5ad: a held-out-drug split for `evaluate`.")]
+        [DefaultValue(0)]
+        public int HoldOutDrugs { get; init; }
+
         [CommandOption("--nonlinear")]
         [Description("Genes read their regulators through tanh instead of linearly.")]
         public bool Nonlinear { get; init; }
 
-        public override ValidationResult Validate() => OptionValues.CheckOut(Out, "the output folder, e.g. --out screen1");
+        public override ValidationResult Validate() =>
+            HoldOutDrugs < 0 || HoldOutDrugs >= Drugs
+                ? ValidationResult.Error($"--hold-out-drugs must be between 0 and --drugs − 1 ({Drugs - 1}), so that some drugs remain to fit on; got {HoldOutDrugs}.")
+                : OptionValues.CheckOut(Out, "the output folder, e.g. --out screen1");
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
@@ -73,7 +81,16 @@ internal sealed class SimulateScreenCommand : Command<SimulateScreenCommand.Sett
         SingleCellScreen screen = folder.RemoveIfFailed(() =>
         {
             SingleCellScreen drawn = SingleCellScreen.Generate(options);
-            drawn.WriteH5ad(Path.Combine(folder.Path, "screen.h5ad"));
+            if (settings.HoldOutDrugs == 0)
+                drawn.WriteH5ad(Path.Combine(folder.Path, "screen.h5ad"));
+            else
+            {
+                var held = new HashSet<string>(drawn.DrugNames.TakeLast(settings.HoldOutDrugs));
+                // Vehicle cells alternate between the files, so each has its own control cells.
+                bool HeldOut(int i) => held.Contains(drawn.Perturbation[i]) || drawn.Perturbation[i] == options.VehicleLabel && i % 2 == 1;
+                drawn.WriteH5ad(Path.Combine(folder.Path, "screen.h5ad"), i => !HeldOut(i));
+                drawn.WriteH5ad(Path.Combine(folder.Path, "heldout.h5ad"), HeldOut);
+            }
             drawn.WriteDescriptors(Path.Combine(folder.Path, "drugs.csv"));
             return drawn;
         });
@@ -81,6 +98,8 @@ internal sealed class SimulateScreenCommand : Command<SimulateScreenCommand.Sett
         AnsiConsole.MarkupLineInterpolated(CultureInfo.InvariantCulture,
             $"[green]Done[/] in {clock.Elapsed.TotalSeconds:F1} s: {screen.Counts.Rows} cells × {screen.Counts.Columns} genes ({density:P0} non-zero) in [bold]{folder.Path}[/]:");
         AnsiConsole.MarkupLine("  screen.h5ad   raw counts (X, CSR); obs product_name, dose (nM), cell_type; vehicle = \"vehicle\"");
+        if (settings.HoldOutDrugs > 0)
+            AnsiConsole.MarkupLineInterpolated($"  heldout.h5ad  the same for the last {settings.HoldOutDrugs} drug(s) ({string.Join(", ", screen.DrugNames.TakeLast(settings.HoldOutDrugs))}) and half the vehicle cells");
         AnsiConsole.MarkupLine("  drugs.csv     one row per drug: drug, desc1..desc8");
         AnsiConsole.MarkupLineInterpolated($"Fit it: fit --data {Path.Combine(folder.Path, "screen.h5ad")} --perturbation product_name --control vehicle --dose dose --covariates cell_type --descriptors {Path.Combine(folder.Path, "drugs.csv")}");
         return 0;

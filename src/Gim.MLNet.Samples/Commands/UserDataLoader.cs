@@ -53,8 +53,8 @@ internal static class UserDataLoader
         : new CombinationLabels { Separator = s.Combinations.Trim(), NonTargeting = s.NonTargeting is null ? new[] { "ctrl" } : OptionValues.Split(s.NonTargeting) };
 
     /// <summary>The --perturbation form's design, as `fit` records it beside the model (screen-design.json).</summary>
-    public static ScreenDesignFile DesignFile(FitCommand.Settings s, PerturbationDataset data) =>
-        ScreenDesignFile.From(Design(s, OptionValues.Split(s.Control), Combinations(s)), data, s.Descriptors, s.DescriptorKey);
+    public static ScreenDesignFile DesignFile(FitCommand.Settings s, PerturbationDataset data, string measurementsColumn) =>
+        ScreenDesignFile.From(Design(s, OptionValues.Split(s.Control), Combinations(s)), data, s.Descriptors, s.DescriptorKey, measurementsColumn);
 
     /// <summary>The --perturbation form: contexts from perturbation × dose × covariate columns (<see cref="ScreenDesign"/>).</summary>
     public static ScreenDesign Design(FitCommand.Settings s, string[] controls, CombinationLabels? combinations) => new(s.Perturbation!, controls)
@@ -67,28 +67,33 @@ internal static class UserDataLoader
         FeatureColumns = OptionValues.Split(s.Features),
     };
 
-    private static PerturbationDataset LoadScreen(FitCommand.Settings s, string[] controls, CombinationLabels? combinations)
+    private static PerturbationDataset LoadScreen(FitCommand.Settings s, string[] controls, CombinationLabels? combinations) =>
+        ReadScreen(s.Data!, s.IsAnnData == true, Design(s, controls, combinations), s.Layer, s.Variables is null ? null : OptionValues.Split(s.Variables),
+            s.Measurements is null ? null : OptionValues.Split(s.Measurements), s.MeasurementPrefix, OptionValues.Split(s.Ignore));
+
+    /// <summary>A screen file (.h5ad, or CSV/TSV) read with <paramref name="design"/>: the columns it names are read, the rest are measurements (CSV) or ignored (.h5ad obs).</summary>
+    public static PerturbationDataset ReadScreen(string path, bool annData, ScreenDesign design, string? layer, string[]? variables,
+        string[]? measurements = null, string? measurementPrefix = null, string[]? ignore = null)
     {
-        ScreenDesign design = Design(s, controls, combinations);
         string[] columns = new[] { design.PerturbationColumn }.Concat(design.Covariates).Concat(design.FeatureColumns)
             .Concat(design.DoseColumn is null ? Array.Empty<string>() : new[] { design.DoseColumn }).Distinct().ToArray();
-        if (s.IsAnnData == true)
+        if (annData)
         {
-            var options = new AnnDataReadOptions { Layer = s.Layer, Variables = s.Variables is null ? null : OptionValues.Split(s.Variables), ObsColumns = columns };
-            return AnnDataReader.Read(s.Data!, options).ToPerturbationDataset(design);
+            var options = new AnnDataReadOptions { Layer = layer, Variables = variables, ObsColumns = columns };
+            return AnnDataReader.Read(path, options).ToPerturbationDataset(design);
         }
-        char delimiter = Path.GetExtension(s.Data!).Equals(".tsv", StringComparison.OrdinalIgnoreCase) ? '\t' : ',';
-        CsvDialect.Check(s.Data!, delimiter);
-        var roles = new CsvColumnRoles(design.PerturbationColumn, controls)
+        char delimiter = Path.GetExtension(path).Equals(".tsv", StringComparison.OrdinalIgnoreCase) ? '\t' : ',';
+        CsvDialect.Check(path, delimiter);
+        var roles = new CsvColumnRoles(design.PerturbationColumn, design.ControlValues.ToArray())
         {
             FeatureColumns = design.FeatureColumns,
             TextColumns = columns.Skip(1).Except(design.FeatureColumns).ToArray(),
-            MeasurementColumns = s.Measurements is null ? null : OptionValues.Split(s.Measurements),
-            MeasurementPrefix = s.MeasurementPrefix,
-            IgnoredColumns = OptionValues.Split(s.Ignore),
+            MeasurementColumns = measurements,
+            MeasurementPrefix = measurementPrefix,
+            IgnoredColumns = ignore ?? Array.Empty<string>(),
             Delimiter = delimiter,
         };
-        return CsvPerturbationReader.Read(s.Data!, roles).ToPerturbationDataset(design);
+        return CsvPerturbationReader.Read(path, roles).ToPerturbationDataset(design);
     }
 
     private static bool IsDefaultMeasurement(string column, CsvColumnRoles roles) =>

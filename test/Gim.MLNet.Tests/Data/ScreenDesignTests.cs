@@ -117,6 +117,32 @@ public class ScreenDesignTests
             Does.Contain("no row for perturbation 'drugZ'"));
     }
 
+    /// <summary>Held-out cells read for a fitted model get the model's features, even without a level the training data had.</summary>
+    [Test]
+    public void HeldOutData_ReadWithTheModelsFeatureNames_GetsTheTrainingFeatures()
+    {
+        PerturbationDataset training = Read().ToPerturbationDataset(Design());
+        string heldOut = string.Join("\n", Cells.Split('\n').Where(l => l.StartsWith("product_name") || l.StartsWith("vehicle,0,A549") || l.StartsWith("drugA,10,MCF7")));
+        var aligned = new ScreenDesign("product_name", "vehicle")
+        {
+            DoseColumn = "dose", Covariates = new[] { "cell_type" }, Descriptors = Table(), FeatureNames = training.FeatureNames,
+            ReferenceLevels = new Dictionary<string, string> { ["cell_type"] = "A549" },
+        };
+        PerturbationDataset data = Read(heldOut).ToPerturbationDataset(aligned);
+        Assert.That(data.FeatureNames, Is.EqualTo(training.FeatureNames));
+        foreach (PerturbationContext c in data.Contexts)
+            Assert.That(c.Features, Is.EqualTo(training.Contexts.Single(t => t.Name == c.Name).Features), c.Name);
+        Assert.That(data.Controls.Select(c => c.Name), Is.EqualTo(new[] { "vehicle|cell_type=A549" }));
+        var noReference = new ScreenDesign("product_name", "vehicle")
+        {
+            DoseColumn = "dose", Covariates = new[] { "cell_type" }, Descriptors = Table(), FeatureNames = training.FeatureNames,
+        };
+        Assert.That(Assert.Throws<DataFileException>(() => Read(Cells.Replace("MCF7", "HeLa")).ToPerturbationDataset(aligned))!.Message,
+            Does.Contain("line 10 (context 'vehicle|cell_type=HeLa'): Covariate 'cell_type' = 'HeLa' is not a level the model was fitted on"));
+        Assert.That(Assert.Throws<DataFileException>(() => Read(heldOut).ToPerturbationDataset(noReference))!.Message,
+            Does.Contain("name the reference level in ScreenDesign.ReferenceLevels"));
+    }
+
     [Test]
     public void TheReferenceLevel_CanBeChosen_AndMustHaveVehicleCells()
     {

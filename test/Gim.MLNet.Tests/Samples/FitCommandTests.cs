@@ -130,9 +130,9 @@ public class FitCommandTests
     public void SimulatedCounts_FitWithNormalisationAndGeneSelection()
     {
         var (exitCode, output) = SamplesApp.RunIn(_folder, Timeout, "simulate-screen", "--genes", "40", "--drugs", "3", "--cells-per-condition", "10",
-            "--vehicle-cells", "40", "--out", "screen");
+            "--vehicle-cells", "40", "--hold-out-drugs", "1", "--out", "screen");
         Assert.That(exitCode, Is.EqualTo(0), output);
-        Assert.That(output, Does.Contain("320 cells × 40 genes"));
+        Assert.That(output, Does.Contain("320 cells × 40 genes").And.Contain("heldout.h5ad"));
         (exitCode, output) = SamplesApp.RunIn(_folder, Timeout, "fit", "--data", "screen/screen.h5ad", "--perturbation", "product_name", "--control", "vehicle",
             "--dose", "dose", "--covariates", "cell_type", "--descriptors", "screen/drugs.csv", "--hvg", "15", "--steps", "30", "--out", "run");
         Assert.That(exitCode, Is.EqualTo(0), output);
@@ -151,6 +151,19 @@ public class FitCommandTests
         Assert.That(predicted.VarNames, Is.EqualTo(graph[0].Split(',').Skip(1)), "the kept genes");
         Assert.That(Enumerable.Range(0, 14).Select(predicted.Column("context").FormatValue).Distinct(),
             Is.EqualTo(new[] { "Drug02|dose=100|cell_type=LineB", "vehicle|cell_type=LineB" }));
+        // evaluate on the held-out drug (Drug03, every dose and line) against the control baseline.
+        (exitCode, output) = SamplesApp.RunIn(_folder, Timeout, "evaluate", "--model", "run/gim-model.zip", "--data", "screen/heldout.h5ad", "--out", "eval");
+        Assert.That(exitCode, Is.EqualTo(0), output);
+        string[] metrics = File.ReadAllLines(Path.Combine(_folder, "eval", "metrics.csv"));
+        Assert.That(metrics[0], Is.EqualTo("method,context,metric,value"));
+        string[][] fields = metrics.Skip(1).Select(l => l.Split(',')).ToArray();
+        Assert.That(fields.Where(f => f[1] != "pooled").Select(f => f[1]).Distinct(),
+            Is.EquivalentTo(new[] { "vehicle|cell_type=LineB" }.Concat(new[] { "LineA", "LineB" }.SelectMany(l => new[] { 10, 100, 1000, 10000 }.Select(d => $"Drug03|dose={d}|cell_type={l}")))),
+            "every held-out context but the control, which defines the baseline");
+        foreach (string method in new[] { "gim", "control" })
+            foreach (string metric in new[] { "mmd", "edistance_pca", "pearson_delta_top20", "pearson_delta_top50", "r2_top20", "r2_top50" })
+                Assert.That(fields.Count(f => f[0] == method && f[1] == "pooled" && f[2] == metric), Is.EqualTo(1), $"{method} pooled {metric}");
+
         (exitCode, output) = SamplesApp.RunIn(_folder, Timeout, "predict", "--model", "run/gim-model.zip", "--perturbation", "Drug02", "--dose", "100",
             "--covariates", "cell_type=LineZ", "-o", "pred2.h5ad");
         Assert.That(exitCode, Is.Not.EqualTo(0), output);

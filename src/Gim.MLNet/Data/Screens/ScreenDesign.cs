@@ -88,6 +88,14 @@ public sealed class ScreenDesign
     /// <summary>Numeric per-cell columns that are features too, identical within a context. Default none.</summary>
     public IReadOnlyList<string> FeatureColumns { get; init; } = Array.Empty<string>();
 
+    /// <summary>
+    /// The features to make, by name and in order: a fitted model's (its training data's <c>FeatureNames</c>), so that
+    /// held-out data read with this design gets exactly the features the model expects (<see cref="FeaturesFor"/>), even
+    /// when it lacks a covariate level or a perturbation the training data had. Null (default): the features the data
+    /// implies. With covariates, set <see cref="ReferenceLevels"/> too.
+    /// </summary>
+    public IReadOnlyList<string>? FeatureNames { get; init; }
+
     /// <summary>The dose feature's name: the dose column's for <see cref="DoseEncoding.Concentration"/>, else <c>log10(1+COLUMN)</c>; null without a dose.</summary>
     public string? DoseFeatureName => DoseColumn is null ? null : DoseEncoding == DoseEncoding.Concentration ? DoseColumn : $"log10(1+{DoseColumn})";
 

@@ -38,7 +38,8 @@ internal sealed record ScreenRows(string Source, int RowCount, Func<int, string>
         var blocks = new List<(string[] Names, float[][] Columns)>();
         if (design.Descriptors is { } descriptors) blocks.Add(Descriptors(design, descriptors, perturbation, vehicle));
         string[] doseText = new string[n];
-        if (design.DoseColumn is { } doseColumn) blocks.Add(Dose(design, doseColumn, vehicle, doseText));
+        var rawDose = new double[n];
+        if (design.DoseColumn is { } doseColumn) blocks.Add(Dose(design, doseColumn, vehicle, doseText, rawDose));
         var covariateValues = new List<string[]>();
         blocks.Add(Covariates(design, vehicle, covariateValues));
         foreach (string column in design.FeatureColumns) blocks.Add(([column], [NumericColumn(column, "feature", _ => true)]));
@@ -70,7 +71,9 @@ internal sealed record ScreenRows(string Source, int RowCount, Func<int, string>
             throw new DataFileException(Source, perturbationAt, null,
                 $"no vehicle cells have the reference levels ({string.Join(", ", design.Covariates.Select((c, k) => $"{c}={reference[k]}"))}); the control must be measured: " +
                 "choose ScreenDesign.ReferenceLevels among the levels that have vehicle cells.");
-        if (design.Combinations is { } combinations)
+        if (design.FeatureNames is { } aligned)
+            (features, featureNames) = (Aligned(design, aligned, labels, perturbation, rawDose, covariateValues), aligned);
+        else if (design.Combinations is { } combinations)
             (features, featureNames) = combinations.Prepend(Source, perturbationAt, perturbation, RowLabel, features, names, design.ControlValues.ToArray());
         var groupOf = new Dictionary<string, string>(StringComparer.Ordinal);
         for (int i = 0; i < n; i++) groupOf.TryAdd(labels[i], vehicle[i] ? labels[i] : perturbation[i]);
@@ -112,7 +115,31 @@ internal sealed record ScreenRows(string Source, int RowCount, Func<int, string>
         return (descriptors.FeatureNames.ToArray(), columns);
     }
 
-    private (string[] Names, float[][] Columns) Dose(ScreenDesign design, string column, bool[] vehicle, string[] doseText)
+    /// <summary>Each row's features as a fitted model with <paramref name="names"/> expects them (<see cref="ScreenDesign.FeaturesFor"/>), once per context.</summary>
+    private float[,] Aligned(ScreenDesign design, IReadOnlyList<string> names, string[] labels, string[] perturbation, double[] dose, List<string[]> covariateValues)
+    {
+        var features = new float[RowCount, names.Count];
+        var cache = new Dictionary<string, float[]>(StringComparer.Ordinal);
+        for (int i = 0; i < RowCount; i++)
+        {
+            if (!cache.TryGetValue(labels[i], out float[]? row))
+            {
+                var levels = design.Covariates.Select((c, k) => (c, covariateValues[k][i])).ToDictionary(e => e.c, e => e.Item2, StringComparer.Ordinal);
+                try
+                {
+                    cache[labels[i]] = row = design.FeaturesFor(names, perturbation[i], dose[i], levels);
+                }
+                catch (Exception e) when (e is ArgumentException or KeyNotFoundException)
+                {
+                    throw new DataFileException(Source, Location(design.PerturbationColumn), null, $"{RowLabel(i)} (context '{labels[i]}'): {e.Message}", e);
+                }
+            }
+            for (int q = 0; q < row.Length; q++) features[i, q] = row[q];
+        }
+        return features;
+    }
+
+    private (string[] Names, float[][] Columns) Dose(ScreenDesign design, string column, bool[] vehicle, string[] doseText, double[] rawDose)
     {
         float[] raw = NumericColumn(column, "dose", i => !vehicle[i]);
         var feature = new float[RowCount];
@@ -126,6 +153,7 @@ internal sealed record ScreenRows(string Source, int RowCount, Func<int, string>
             if (!(raw[i] >= 0))
                 throw new DataFileException(Source, Location(column), null, $"{RowLabel(i)} has dose {raw[i].ToString(CultureInfo.InvariantCulture)}; doses are concentrations ≥ 0.");
             doseText[i] = $"|{column}={raw[i].ToString("R", CultureInfo.InvariantCulture)}";
+            rawDose[i] = raw[i];
             feature[i] = design.DoseEncoding == DoseEncoding.Concentration ? raw[i] : (float)Math.Log10(1 + (double)raw[i]);
         }
         return ([design.DoseFeatureName!], [feature]);

@@ -210,12 +210,36 @@ public sealed class SingleCellScreen
     /// categorical, <c>dose</c> float64 in nM; var names G0001, ...), atomically.
     /// </summary>
     /// <param name="path">The .h5ad file.</param>
-    public void WriteH5ad(string path) => AnnDataWriter.Write(path, Counts, CellNames, GeneNames, new[]
+    public void WriteH5ad(string path) => WriteH5ad(path, _ => true);
+
+    /// <summary>Writes the cells for which <paramref name="keep"/> holds (by cell index), as <see cref="WriteH5ad(string)"/>.</summary>
+    /// <param name="path">The .h5ad file.</param>
+    /// <param name="keep">Which cells to write.</param>
+    public void WriteH5ad(string path, Func<int, bool> keep)
     {
-        AnnDataWriteColumn.Categorical("product_name", Perturbation.ToArray()),
-        AnnDataWriteColumn.Numeric("dose", Dose),
-        AnnDataWriteColumn.Categorical("cell_type", CellLine.ToArray()),
-    });
+        ArgumentNullException.ThrowIfNull(keep);
+        int[] rows = Enumerable.Range(0, Counts.Rows).Where(keep).ToArray();
+        if (rows.Length == 0) throw new ArgumentException("No cell is kept; the file would be empty.", nameof(keep));
+        var starts = new long[rows.Length + 1];
+        var data = new List<float>();
+        var indices = new List<int>();
+        for (int r = 0; r < rows.Length; r++)
+        {
+            for (long k = Counts.RowStarts[rows[r]]; k < Counts.RowStarts[rows[r] + 1]; k++)
+            {
+                data.Add(Counts.Data[k]);
+                indices.Add(Counts.ColumnIndices[k]);
+            }
+            starts[r + 1] = data.Count;
+        }
+        AnnDataWriter.Write(path, new SparseRows(rows.Length, Counts.Columns, data.ToArray(), indices.ToArray(), starts), rows.Select(i => CellNames[i]).ToArray(),
+            GeneNames, new[]
+            {
+                AnnDataWriteColumn.Categorical("product_name", rows.Select(i => Perturbation[i]).ToArray()),
+                AnnDataWriteColumn.Numeric("dose", rows.Select(i => Dose[i]).ToArray()),
+                AnnDataWriteColumn.Categorical("cell_type", rows.Select(i => CellLine[i]).ToArray()),
+            });
+    }
 
     /// <summary>Writes the descriptor table as CSV (<c>drug,desc1,...</c>), atomically.</summary>
     /// <param name="path">The .csv file.</param>
