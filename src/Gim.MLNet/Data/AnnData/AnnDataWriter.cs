@@ -1,3 +1,4 @@
+using Gim.MLNet.Runtime;
 using PureHDF;
 
 namespace Gim.MLNet.Data.AnnData;
@@ -171,17 +172,7 @@ public static class AnnDataWriter
         foreach (string empty in new[] { "layers", "obsm", "varm", "obsp", "varp", "uns" })
             file[empty] = new H5Group { Attributes = AnnDataWriteColumn.Encoded("dict", "0.1.0") };
 
-        string full = Path.GetFullPath(path);
-        string temporary = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            file.Write(temporary);
-            File.Move(temporary, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temporary)) File.Delete(temporary);
-        }
+        AtomicFile.WriteFile(path, target => file.Write(target));
     }
 
     private static H5Group Frame(IReadOnlyList<string> names, IReadOnlyList<AnnDataWriteColumn> columns)

@@ -27,26 +27,7 @@ public static class CsvPerturbationReader
     public static CsvPerturbationTable Read(Stream stream, string sourceName, CsvColumnRoles roles)
     {
         ArgumentNullException.ThrowIfNull(roles);
-        CsvReaderOptions options = CsvReaderOptions.Default with
-        {
-            Separator = roles.Delimiter,
-            TrackLineNumbers = true,
-            TrimWhitespace = true,
-            // A stray or unterminated quote is a malformed file, not data to guess at; ragged rows are
-            // checked here so the message can name the expected count.
-            MalformedData = CsvMalformedDataHandling.Throw,
-            FieldCountMismatch = CsvFieldCountHandling.Allow,
-            FormatProvider = CultureInfo.InvariantCulture,
-        };
-        try
-        {
-            using CsvReader csv = CsvReader.Create(stream, options, true);
-            return ReadRecords(csv, sourceName, roles);
-        }
-        catch (CsvFormatException ex)
-        {
-            throw new DataFileException(sourceName, null, ex.LineNumber > 0 ? ex.LineNumber : null, $"is not valid CSV: {ex.Message}", ex);
-        }
+        return CsvReading.Read(stream, sourceName, roles.Delimiter, csv => ReadRecords(csv, sourceName, roles));
     }
 
     private static CsvPerturbationTable ReadRecords(CsvReader csv, string source, CsvColumnRoles roles)

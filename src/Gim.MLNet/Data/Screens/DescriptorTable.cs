@@ -83,24 +83,7 @@ public sealed class DescriptorTable
     public static DescriptorTable Read(Stream stream, string sourceName, string? keyColumn = null, char delimiter = ',')
     {
         ArgumentNullException.ThrowIfNull(stream);
-        CsvReaderOptions options = CsvReaderOptions.Default with
-        {
-            Separator = delimiter,
-            TrackLineNumbers = true,
-            TrimWhitespace = true,
-            MalformedData = CsvMalformedDataHandling.Throw,
-            FieldCountMismatch = CsvFieldCountHandling.Allow,
-            FormatProvider = CultureInfo.InvariantCulture,
-        };
-        try
-        {
-            using CsvReader csv = CsvReader.Create(stream, options, true);
-            return ReadRecords(csv, sourceName, keyColumn);
-        }
-        catch (CsvFormatException ex)
-        {
-            throw new DataFileException(sourceName, null, ex.LineNumber > 0 ? ex.LineNumber : null, $"is not valid CSV: {ex.Message}", ex);
-        }
+        return Csv.CsvReading.Read(stream, sourceName, delimiter, csv => ReadRecords(csv, sourceName, keyColumn));
     }
 
     private static DescriptorTable ReadRecords(CsvReader csv, string source, string? keyColumn)

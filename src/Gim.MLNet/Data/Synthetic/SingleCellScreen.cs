@@ -248,15 +248,6 @@ public sealed class SingleCellScreen
         var text = new StringBuilder("drug," + string.Join(",", Descriptors.FeatureNames) + "\n");
         foreach (string drug in DrugNames)
             text.Append(drug).Append(',').AppendJoin(",", Descriptors[drug].Select(v => v.ToString("R", CultureInfo.InvariantCulture))).Append('\n');
-        string full = Path.GetFullPath(path), temporary = full + $".{Guid.NewGuid():N}.tmp";
-        try
-        {
-            File.WriteAllText(temporary, text.ToString());
-            File.Move(temporary, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temporary)) File.Delete(temporary);
-        }
+        AtomicFile.WriteAllText(path, text.ToString());
     }
 }
