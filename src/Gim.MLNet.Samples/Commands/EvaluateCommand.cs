@@ -76,21 +76,28 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
         string designPath = settings.Design ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(settings.Model!))!, ScreenDesignFile.FileName);
         ScreenDesignFile file = ScreenDesignFile.Load(designPath, "--design");
         ScreenDesign design = file.ToDesign(settings.Descriptors, featureNames);
-        PerturbationDataset data = UserDataLoader.ReadScreen(settings.Data!, settings.Data!.EndsWith(".h5ad", StringComparison.OrdinalIgnoreCase), design, settings.Layer, null);
         int inputWidth = PredictCommand.VectorSize(inputSchema, "Measurements", settings.Model!);
-        if (data.VariableCount != inputWidth)
-            throw new InvalidDataException($"--data: {data.VariableCount} measured variables, but the model was fitted on {inputWidth}; give cells with the same genes (and --layer) as the training data.");
+        string[] genes = PredictCommand.SlotNames(inputSchema["Measurements"], inputWidth, "x").ToArray();
+        bool annData = settings.Data!.EndsWith(".h5ad", StringComparison.OrdinalIgnoreCase);
+        // The model's genes, by name and in its order (an .h5ad is read for exactly those; CSV columns must match them).
+        PerturbationDataset data = UserDataLoader.ReadScreen(settings.Data!, annData, design, settings.Layer, annData ? genes : null, annData ? null : genes);
+        if (!data.VariableNames.SequenceEqual(genes))
+        {
+            int first = Enumerable.Range(0, Math.Min(genes.Length, data.VariableCount)).FirstOrDefault(j => data.VariableNames[j] != genes[j], Math.Min(genes.Length, data.VariableCount));
+            throw new InvalidDataException($"--data measures {data.VariableCount} variables, the model {genes.Length}; they first differ at position {first + 1} " +
+                $"('{(first < data.VariableCount ? data.VariableNames[first] : "(none)")}' vs the model's '{(first < genes.Length ? genes[first] : "(none)")}'). Give cells with the training data's genes.");
+        }
         if (!data.Contexts.Any(c => !c.IsControl))
             throw new InvalidDataException("--data has only control cells; there is nothing to evaluate.");
         AnsiConsole.MarkupLineInterpolated($"Held out: {data.SampleCount} cells in {data.Contexts.Count} contexts ({data.Controls.Count()} control: {string.Join(", ", data.Controls.Select(c => c.Name))}).");
 
         OutputFolder folder = OutputFolder.Prepare(settings.Out, "gim-eval");
-        folder.RemoveIfFailed(() => Evaluate(mlContext, model, data, file.MeasurementsColumn, settings, folder.Path, cancellationToken));
+        folder.RemoveIfFailed(() => Evaluate(mlContext, model, data, design, file.MeasurementsColumn, settings, folder.Path, cancellationToken));
         return 0;
     }
 
-    private static void Evaluate(MLContext mlContext, ITransformer model, PerturbationDataset data, string measurements, Settings settings, string folder,
-        CancellationToken cancellationToken)
+    private static void Evaluate(MLContext mlContext, ITransformer model, PerturbationDataset data, ScreenDesign design, string measurements, Settings settings,
+        string folder, CancellationToken cancellationToken)
     {
         IDataView scored = model.Transform(data.ToDataView(mlContext));
         // The observed cells in the model's space (after the pipeline's normalisation and gene selection) and GIM's draws.
@@ -100,35 +107,52 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
         float[][] observed = scored.GetColumn<float[]>(measurements).ToArray();
         float[][] sampled = scored.GetColumn<float[]>("Sample").ToArray();
         var rowsOf = names.Select((n, i) => (n, i)).GroupBy(e => e.n).ToDictionary(g => g.Key, g => g.Select(e => e.i).ToArray());
-        PerturbationContext control = data.Controls.First();
-        float[,] controlCells = Stack(observed, rowsOf[control.Name]);
-        var random = new Random(settings.Seed);
-        var gim = new List<ScoredContext>();
-        var baseline = new List<ScoredContext>();
+
+        // Each context is measured against the vehicle cells of its own covariate levels (its cell line): they centre the
+        // scoring space (so shifts and top-k genes are the drug's, not the line's) and are the control baseline's draws.
+        // Vehicle contexts themselves are baselines, not scored.
+        string LevelKey(IReadOnlyDictionary<string, string> levels) => string.Join("|", levels.Select(e => $"{e.Key}={e.Value}"));
+        var vehicleCells = new Dictionary<string, float[,]>(StringComparer.Ordinal);
+        var byLevel = new Dictionary<string, List<PerturbationContext>>(StringComparer.Ordinal);
         foreach (PerturbationContext c in data.Contexts)
         {
-            int[] rows = rowsOf[c.Name];
-            float[,] cells = Stack(observed, rows);
-            gim.Add(new ScoredContext(c.Name, c.IsControl, cells, Stack(sampled, rows)));
-            baseline.Add(new ScoredContext(c.Name, c.IsControl, cells, Resample(controlCells, rows.Length, random)));
+            var (perturbation, levels) = design.Parse(c.Name);
+            string key = LevelKey(levels);
+            if (design.ControlValues.Contains(perturbation)) vehicleCells[key] = Stack(observed, rowsOf[c.Name]);
+            else (byLevel.TryGetValue(key, out var list) ? list : byLevel[key] = new List<PerturbationContext>()).Add(c);
         }
-        // Scored in the model's space itself (log-normalised expression, as CPA and pertpy do), centred on the control:
-        // single-cell genes can be all zero in the control cells, and standardising by their spread would blow them up.
-        int width = controlCells.GetLength(1);
-        double[] controlMean = Enumerable.Range(0, width).Select(j => Enumerable.Range(0, controlCells.GetLength(0)).Average(i => (double)controlCells[i, j])).ToArray();
-        var space = new ControlStatistics(controlMean, Enumerable.Repeat(1.0, width).ToArray());
+        if (byLevel.Count == 0) throw new InvalidDataException("--data has only vehicle cells; there is nothing to evaluate.");
+        foreach (string key in byLevel.Keys)
+            if (!vehicleCells.ContainsKey(key))
+                throw new InvalidDataException($"--data has perturbed cells at {(key.Length == 0 ? "the only level" : key)} but no vehicle cells there; each " +
+                    "covariate level evaluated needs its own vehicle cells (the baseline and the centre of the scoring space).");
+
+        var random = new Random(settings.Seed);
         var lines = new StringBuilder("method,context,metric,value\n");
         var pooled = new Dictionary<(string Method, string Metric), double>();
-        foreach (var (method, contexts) in new[] { ("gim", gim), ("control", baseline) })
+        int width = sampled[0].Length;
+        foreach (string method in new[] { "gim", "control" })
             foreach (int k in TopKs)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                int d = contexts[0].Observed.GetLength(1);
-                PerturbationEvaluation evaluation = PerturbationScorer.Score(contexts, new ScoringOptions
+                var evaluations = new List<PerturbationEvaluation>();
+                var all = new List<ScoredContext>();
+                foreach (var (key, contexts) in byLevel)
                 {
-                    TopK = k, PcaComponents = Math.Min(50, d), UnbiasedMmd = false, MedianHeuristicMmd = false, CancellationToken = cancellationToken,
-                    ControlStatistics = space, ScoreControlContexts = false,
-                });
+                    float[,] vehicle = vehicleCells[key];
+                    double[] centre = Enumerable.Range(0, width).Select(j => Enumerable.Range(0, vehicle.GetLength(0)).Average(i => (double)vehicle[i, j])).ToArray();
+                    var scoredContexts = contexts.Select(c =>
+                    {
+                        int[] rows = rowsOf[c.Name];
+                        float[,] cells = Stack(observed, rows);
+                        return new ScoredContext(c.Name, false, cells, method == "gim" ? Stack(sampled, rows) : Resample(vehicle, rows.Length, random));
+                    }).ToList();
+                    all.AddRange(scoredContexts);
+                    // The model's space itself (log-normalised expression), centred on the level's vehicle cells, not
+                    // standardised: a gene can be all zero in the vehicle cells, and dividing by its spread would blow it up.
+                    evaluations.Add(PerturbationScorer.Score(scoredContexts, Options(k, width, new ControlStatistics(centre, Enumerable.Repeat(1.0, width).ToArray()), cancellationToken)));
+                }
+                PerturbationEvaluation evaluation = PerturbationScorer.Pool(evaluations, all, Options(k, width, evaluations[0].ControlStatistics, cancellationToken));
                 // The top-k metrics for each k; the others once (from the first k).
                 bool first = k == TopKs[0];
                 foreach (string metric in evaluation.Metrics.Keys.Where(m => first || m is PerturbationMetrics.RSquaredTopK or PerturbationMetrics.PearsonDeltaTopK))
@@ -145,12 +169,18 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
         string path = Path.Combine(folder, "metrics.csv");
         AtomicFile.WriteAllText(path, lines.ToString());
 
-        var table = new Table().Title("Pooled over the held-out contexts").AddColumns("metric", "GIM", "control");
+        var table = new Table().Title($"Pooled over {byLevel.Values.Sum(l => l.Count)} held-out contexts").AddColumns("metric", "GIM", "control");
         foreach (string metric in pooled.Keys.Where(e => e.Method == "gim").Select(e => e.Metric))
             table.AddRow(metric, Format(pooled[("gim", metric)]), Format(pooled.GetValueOrDefault(("control", metric), double.NaN)));
         AnsiConsole.Write(table);
         AnsiConsole.MarkupLineInterpolated($"[green]Done.[/] Wrote [bold]{path}[/] (method,context,metric,value; a 'pooled' row per method and metric).");
     }
+
+    private static ScoringOptions Options(int k, int width, ControlStatistics space, CancellationToken cancellationToken) => new()
+    {
+        TopK = k, PcaComponents = Math.Min(50, width), UnbiasedMmd = false, MedianHeuristicMmd = false, ControlStatistics = space,
+        ScoreControlContexts = false, CancellationToken = cancellationToken,
+    };
 
     private static string Format(double value) => double.IsNaN(value) ? "–" : value.ToString("F4", CultureInfo.InvariantCulture);
 

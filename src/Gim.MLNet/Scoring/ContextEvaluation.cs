@@ -19,7 +19,7 @@ namespace Gim.MLNet.Scoring;
 /// <param name="PearsonDeltaPerturbed">The same correlation with the shifts measured from the training perturbations' mean; NaN when that mean is not given, for a control context, or when either shift is constant.</param>
 /// <param name="Nlpd">Negative log predictive density per observed cell (control-standardised space); NaN for a method without a density.</param>
 /// <param name="Coverage90">Share of variables whose observed mean lies in the method's 90% interval; NaN for a method without a predictive standard deviation.</param>
-/// <param name="EnergyPca">Energy distance between predicted and observed cells in PCA space (<see cref="ScoringOptions.PcaComponents"/>); NaN when not computed.</param>
+/// <param name="EnergyPca">E-distance (squared Euclidean) between predicted and observed cells in PCA space (<see cref="ScoringOptions.PcaComponents"/>); NaN when not computed.</param>
 /// <param name="PearsonDeltaTopK">Pearson Δ over the top-k most shifted variables only (CPA's and chemCPA's "top-k DEGs"); NaN for a control context.</param>
 public sealed record ContextEvaluation(string Context, bool IsControl, int Rows, double Mmd, double MmdUnbiased, double MmdMedian,
     double Energy, double Sinkhorn, double MeanRmse, double RSquared, double RSquaredTopK, double PearsonDelta,

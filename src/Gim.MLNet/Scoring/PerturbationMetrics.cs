@@ -22,9 +22,10 @@ public static class PerturbationMetrics
     public const string Sinkhorn = "sinkhorn";
 
     /// <summary>
-    /// Energy distance in PCA space (pertpy's "E-distance"): 2E‖X − Y‖ − E‖X − X'‖ − E‖Y − Y'‖ between predicted and
-    /// observed cells projected on the leading principal components of the observed cells (ScoringOptions.PcaComponents);
-    /// lower is better.
+    /// E-distance in PCA space (scPerturb's and pertpy's): 2·mean‖x − y‖² − mean‖x − x'‖² − mean‖y − y'‖² with squared
+    /// Euclidean distances between predicted and observed cells projected on the leading principal components of the
+    /// observed cells (ScoringOptions.PcaComponents); with every pair averaged it equals 2‖mean(P) − mean(Q)‖² there.
+    /// Lower is better.
     /// </summary>
     public const string EnergyPca = "edistance_pca";
 

@@ -108,7 +108,20 @@ public static class PerturbationScorer
             Nlpd: context.LogDensities is { } logDensity ? -(logDensity.Average() + statistics.Scale.Sum(Math.Log)) : double.NaN,
             Coverage90: Coverage(context, statistics, q, observedMean),
             PearsonDeltaTopK: topK is null ? double.NaN : MeanMetrics.PearsonDelta(predictedMean, observedMean, controlMean, topK),
-            EnergyPca: pca is null ? double.NaN : DistributionDistances.Energy(pca.Project(p), pca.Project(q)));
+            EnergyPca: pca is null ? double.NaN : SquaredEDistance(pca.Project(p), pca.Project(q)));
+    }
+
+    /// <summary>
+    /// The E-distance with squared Euclidean distances (scPerturb, Peidli et al. 2024; pertpy's Edistance):
+    /// 2·mean‖x − y‖² − mean‖x − x'‖² − mean‖y − y'‖², each mean over all pairs, a cell with itself included. Expanding
+    /// the squares, the covariance terms cancel and it is exactly 2‖mean(P) − mean(Q)‖², computed so.
+    /// </summary>
+    private static double SquaredEDistance(float[,] p, float[,] q)
+    {
+        double[] mp = MeanMetrics.ColumnMeans(p), mq = MeanMetrics.ColumnMeans(q);
+        double sum = 0;
+        for (int j = 0; j < mp.Length; j++) sum += (mp[j] - mq[j]) * (mp[j] - mq[j]);
+        return 2 * sum;
     }
 
     /// <summary>The share of variables whose observed mean lies within 1.645·√(sd² + se²) of the predicted mean (standardised units).</summary>

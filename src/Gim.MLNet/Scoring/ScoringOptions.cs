@@ -44,10 +44,10 @@ public class ScoringOptions
     public double? SinkhornEpsilon { get; set; }
 
     /// <summary>
-    /// Also compute the E-distance in PCA space ("edistance_pca", pertpy's default distance): the energy distance between
-    /// predicted and observed cells projected on this many leading principal components of all observed cells scored
-    /// (in the evaluation's standardised space; pertpy uses scanpy's 50 components of the log-normalised cells). Null
-    /// (default) skips it.
+    /// Also compute the E-distance in PCA space ("edistance_pca", scPerturb's and pertpy's distance, squared Euclidean)
+    /// between predicted and observed cells projected on this many leading principal components of all observed cells
+    /// scored (in the evaluation space; pertpy uses scanpy's 50 components of the log-normalised cells). Null (default)
+    /// skips it.
     /// </summary>
     public int? PcaComponents { get; set; }
 

@@ -60,12 +60,12 @@ public class ScorerTests
 
     /// <summary>nlpd is −mean log p of the observed cells in the evaluation space: a density in original units gains Σ log scale.</summary>
     /// <summary>
-    /// With as many components as variables the PCA is a rotation (plus centring), which keeps every Euclidean distance:
-    /// the E-distance in PCA space then equals the energy distance; with fewer it is computed on the leading ones only,
-    /// and it is absent unless asked for.
+    /// With as many components as variables the PCA is a rotation (plus centring), which keeps every distance: the
+    /// E-distance in PCA space then equals the squared-Euclidean E-distance of the cells themselves, computed here pair
+    /// by pair; with fewer components it sees the leading ones only, and it is absent unless asked for.
     /// </summary>
     [Test]
-    public void EDistanceInPcaSpace_EqualsTheEnergyDistanceUnderAFullRotation()
+    public void EDistanceInPcaSpace_UnderAFullRotation_IsThePairwiseSquaredEDistance()
     {
         var random = new Random(5);
         float[,] Cells(double shift) => Rows(Enumerable.Range(0, 40).Select(_ => new[]
@@ -78,8 +78,19 @@ public class ScorerTests
             new ScoredContext("drugB", false, Cells(-1), Cells(-0.2)),
         };
         PerturbationEvaluation full = PerturbationScorer.Score(contexts, new ScoringOptions { ControlStatistics = Unit, PcaComponents = 3 });
-        foreach (ContextEvaluation c in full.PerContext)
-            Assert.That(c.EnergyPca, Is.EqualTo(c.Energy).Within(1e-5 * c.Energy), c.Context);
+        static double MeanSquared(float[,] a, float[,] b)
+        {
+            double sum = 0;
+            for (int i = 0; i < a.GetLength(0); i++)
+                for (int k = 0; k < b.GetLength(0); k++)
+                    for (int j = 0; j < a.GetLength(1); j++) sum += (a[i, j] - b[k, j]) * (double)(a[i, j] - b[k, j]);
+            return sum / (a.GetLength(0) * b.GetLength(0));
+        }
+        foreach (var (c, scored) in full.PerContext.Zip(contexts))
+        {
+            double pairwise = 2 * MeanSquared(scored.Predicted, scored.Observed) - MeanSquared(scored.Predicted, scored.Predicted) - MeanSquared(scored.Observed, scored.Observed);
+            Assert.That(c.EnergyPca, Is.EqualTo(pairwise).Within(1e-5 * pairwise), c.Context);
+        }
         PerturbationEvaluation one = PerturbationScorer.Score(contexts, new ScoringOptions { ControlStatistics = Unit, PcaComponents = 1 });
         Assert.That(one.PerContext.Select(c => c.EnergyPca), Is.All.GreaterThan(0).And.All.Not.NaN);
         Assert.That(one.Metrics[PerturbationMetrics.EnergyPca], Is.Not.EqualTo(full.Metrics[PerturbationMetrics.EnergyPca]));

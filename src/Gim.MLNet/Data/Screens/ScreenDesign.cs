@@ -174,22 +174,32 @@ public sealed class ScreenDesign
     public IReadOnlyDictionary<string, string> ReferenceLevelsOf(PerturbationDataset data)
     {
         ArgumentNullException.ThrowIfNull(data);
-        var levels = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (Covariates.Count == 0) return levels;
         PerturbationContext control = data.Contexts.FirstOrDefault(c => c.IsControl)
             ?? throw new ArgumentException("The data set has no control context.", nameof(data));
-        // Its name is "<vehicle>|c1=L1|c2=L2..." (a vehicle has no dose part): each level runs to the next covariate's part.
-        string name = control.Name;
-        for (int c = 0; c < Covariates.Count; c++)
+        return Parse(control.Name).Levels;
+    }
+
+    /// <summary>
+    /// The perturbation and covariate levels of a context this design named ("drugA|dose=10|cell_type=A549"): the levels
+    /// are read from the end (each after the last "|column=" of its covariate), then the dose part is dropped.
+    /// </summary>
+    /// <param name="contextName">A context name made by this design.</param>
+    public (string Perturbation, IReadOnlyDictionary<string, string> Levels) Parse(string contextName)
+    {
+        ArgumentNullException.ThrowIfNull(contextName);
+        var levels = new Dictionary<string, string>(StringComparer.Ordinal);
+        string head = contextName;
+        for (int c = Covariates.Count - 1; c >= 0; c--)
         {
             string marker = $"|{Covariates[c]}=";
-            int start = name.IndexOf(marker, StringComparison.Ordinal);
-            if (start < 0) throw new ArgumentException($"Context '{name}' was not named by this design (no '{marker}' part).", nameof(data));
-            start += marker.Length;
-            int end = c + 1 < Covariates.Count ? name.IndexOf($"|{Covariates[c + 1]}=", start, StringComparison.Ordinal) : name.Length;
-            levels[Covariates[c]] = name[start..(end < 0 ? name.Length : end)];
+            int at = head.LastIndexOf(marker, StringComparison.Ordinal);
+            if (at < 0) throw new ArgumentException($"Context '{contextName}' was not named by this design (no '{marker}' part).", nameof(contextName));
+            levels[Covariates[c]] = head[(at + marker.Length)..];
+            head = head[..at];
         }
-        return levels;
+        if (DoseColumn is not null && !ControlValues.Contains(head) && head.LastIndexOf($"|{DoseColumn}=", StringComparison.Ordinal) is int dose and >= 0)
+            head = head[..dose];
+        return (head, Covariates.ToDictionary(c => c, c => levels[c], StringComparer.Ordinal));
     }
 
     private static int IndexOf(IReadOnlyList<string> names, string name)
