@@ -72,6 +72,10 @@ internal sealed class PredictCommand : Command<PredictCommand.Settings>
             foreach (string pair in OptionValues.Split(Covariates))
                 if (pair.IndexOf('=') is var at && (at <= 0 || at == pair.Length - 1))
                     return ValidationResult.Error($"--covariates: '{pair}' is not COLUMN=LEVEL (e.g. cell_type=A549).");
+            if (OptionValues.Split(Covariates).Select(p => p.Split('=')[0].Trim()).GroupBy(c => c).FirstOrDefault(g => g.Count() > 1) is { } twice)
+                return ValidationResult.Error($"--covariates gives '{twice.Key}' twice; give one level per covariate (predict once per level).");
+            if (OptionValues.Split(Perturbation).GroupBy(n => n).FirstOrDefault(g => g.Count() > 1) is { } repeated)
+                return ValidationResult.Error($"--perturbation names '{repeated.Key}' twice.");
             if (Count < 1) return ValidationResult.Error($"--count must be ≥ 1; got {Count}.");
             return OptionValues.CheckOut(Out, "the file for the predicted cells, e.g. --out predictions.csv");
         }
@@ -91,11 +95,11 @@ internal sealed class PredictCommand : Command<PredictCommand.Settings>
         IReadOnlyList<string> variables = SlotNames(inputSchema["Measurements"], d, "x");
         IReadOnlyList<string> featureNames = SlotNames(inputSchema["Features"], p, "f");
 
-        List<(string Name, string? Perturbation, float[] Features)> queries = settings.Perturbation is not null
+        List<(string Name, string? Perturbation, double Dose, float[] Features)> queries = settings.Perturbation is not null
             ? ScreenQueries(settings, featureNames)
             : (settings.Features is not null
                 ? new List<float[]> { PredictionQueries.ParseVector(settings.Features, p, "--features") }
-                : PredictionQueries.Read(settings.Input!, featureNames)).Select((q, i) => ($"query{i}", (string?)null, q)).ToList();
+                : PredictionQueries.Read(settings.Input!, featureNames)).Select((q, i) => ($"query{i}", (string?)null, 0.0, q)).ToList();
 
         var contexts = queries.Select(q => new PerturbationContext(q.Name, q.Features, new float[settings.Count, d])).ToList();
         IDataView rows = new PerturbationDataset(contexts, variables, featureNames).ToDataView(mlContext);
@@ -127,25 +131,26 @@ internal sealed class PredictCommand : Command<PredictCommand.Settings>
     }
 
     /// <summary>--perturbation: one query per name, its feature vector made by the design fit recorded.</summary>
-    private static List<(string Name, string? Perturbation, float[] Features)> ScreenQueries(Settings settings, IReadOnlyList<string> featureNames)
+    private static List<(string Name, string? Perturbation, double Dose, float[] Features)> ScreenQueries(Settings settings, IReadOnlyList<string> featureNames)
     {
         string designPath = settings.Design ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(settings.Model!))!, ScreenDesignFile.FileName);
         ScreenDesign design = ScreenDesignFile.Load(designPath, "--design").ToDesign(settings.Descriptors);
         var covariates = OptionValues.Split(settings.Covariates).Select(pair => pair.Split('=', 2)).ToDictionary(kv => kv[0].Trim(), kv => kv[1].Trim(), StringComparer.Ordinal);
-        if (design.DoseColumn is not null && settings.Dose is null)
+        string[] names = OptionValues.Split(settings.Perturbation);
+        if (design.DoseColumn is not null && settings.Dose is null && names.Any(n => !design.ControlValues.Contains(n)))
             throw new ArgumentException($"--dose is required: the model reads the dose ('{design.DoseColumn}').");
         double dose = settings.Dose ?? 0;
-        return OptionValues.Split(settings.Perturbation).Select(name =>
+        return names.Select(name =>
         {
             float[] features = design.FeaturesFor(featureNames, name, dose, covariates);
             string label = name + (design.DoseColumn is null || design.ControlValues.Contains(name) ? "" : $"|{design.DoseColumn}={dose.ToString("R", CultureInfo.InvariantCulture)}")
                 + string.Concat(design.Covariates.Select(c => $"|{c}={covariates[c]}"));
-            return (label, (string?)name, features);
+            return (label, (string?)name, design.ControlValues.Contains(name) || design.DoseColumn is null ? 0.0 : dose, features);
         }).ToList();
     }
 
     /// <summary>The drawn cells as AnnData: X cells × the model's variables; obs context, perturbation, dose and covariates.</summary>
-    private static void WriteH5ad(string path, Settings settings, List<(string Name, string? Perturbation, float[] Features)> queries, float[][] samples,
+    private static void WriteH5ad(string path, Settings settings, List<(string Name, string? Perturbation, double Dose, float[] Features)> queries, float[][] samples,
         IReadOnlyList<string> variables)
     {
         int n = samples.Length, m = variables.Count;
@@ -157,7 +162,8 @@ internal sealed class PredictCommand : Command<PredictCommand.Settings>
         if (settings.Perturbation is not null)
         {
             obs.Add(AnnDataWriteColumn.Categorical("perturbation", Enumerable.Range(0, n).Select(r => queries[r / settings.Count].Perturbation).ToArray()));
-            obs.Add(AnnDataWriteColumn.Numeric("dose", Enumerable.Repeat(settings.Dose ?? 0, n).ToArray()));
+            // The dose each row was predicted at: the given one, 0 for the vehicle (whose dose is ignored).
+            obs.Add(AnnDataWriteColumn.Numeric("dose", Enumerable.Range(0, n).Select(r => queries[r / settings.Count].Dose).ToArray()));
             foreach (string[] pair in OptionValues.Split(settings.Covariates).Select(p => p.Split('=', 2)))
                 obs.Add(AnnDataWriteColumn.Categorical(pair[0].Trim(), Enumerable.Repeat(pair[1].Trim(), n).ToArray()));
         }

@@ -115,6 +115,17 @@ public class ScreenDesignTests
             Does.Contain("Give the level of covariate 'cell_type' (e.g. cell_type=A549)"));
         Assert.That(Assert.Throws<KeyNotFoundException>(() => design.FeaturesFor(data.FeatureNames, "drugZ", 10, line("A549")))!.Message,
             Does.Contain("no row for perturbation 'drugZ'"));
+        var otherTable = new ScreenDesign("product_name", "vehicle")
+        {
+            DoseColumn = "dose", Covariates = new[] { "cell_type" }, Descriptors = Table("drug,logP,charge\ndrugA,1.5,1\n"),
+            ReferenceLevels = new Dictionary<string, string> { ["cell_type"] = "A549" },
+        };
+        Assert.That(Assert.Throws<ArgumentException>(() => otherTable.FeaturesFor(data.FeatureNames, "drugA", 10, line("A549")))!.Message,
+            Does.Contain("descriptor 'charge' is not one of the model's features"));
+        var withColumn = new ScreenDesign("product_name", "vehicle") { FeatureColumns = new[] { "moi" } };
+        Assert.That(withColumn.FeaturesFor(new[] { "moi" }, "drugA", 0, null, new Dictionary<string, float> { ["moi"] = 2.5f }), Is.EqualTo(new[] { 2.5f }));
+        Assert.That(Assert.Throws<ArgumentException>(() => withColumn.FeaturesFor(new[] { "moi" }, "drugA", 0))!.Message,
+            Does.Contain("per-cell feature column 'moi'"));
     }
 
     /// <summary>Held-out cells read for a fitted model get the model's features, even without a level the training data had.</summary>
@@ -176,10 +187,12 @@ public class ScreenDesignTests
             Does.Contain("line 8").And.Contain("dose -10").And.Contain("≥ 0"));
         string missing = Cells.Replace("drugB,10,A549,-1.1", "drugB,,A549,-1.1");
         Assert.That(Assert.Throws<DataFileException>(() => Read(missing).ToPerturbationDataset(Design()))!.Message,
-            Does.Contain("line 9").And.Contain("'dose'").And.Contain("NaN"));
+            Does.Contain("line 9").And.Contain("'dose'").And.Contain("has dose '(missing)'"));
         string text = Cells.Replace("drugB,10,A549,-1.1", "drugB,ten,A549,-1.1");
         Assert.That(Assert.Throws<DataFileException>(() => Read(text).ToPerturbationDataset(Design()))!.Message,
-            Does.Contain("dose column 'dose' is not numeric"));
+            Does.Contain("line 9").And.Contain("has dose 'ten'; expected a finite number"));
+        string vehicleNa = Cells.Replace("vehicle,,MCF7", "vehicle,NA,MCF7");
+        Assert.That(Read(vehicleNa).ToPerturbationDataset(Design()).Contexts, Has.Count.EqualTo(6), "a vehicle's dose is never read");
     }
 
     [Test]
@@ -232,7 +245,7 @@ public class ScreenDesignTests
         Assert.That(data.Contexts[1].Features, Is.EqualTo(new[] { (float)Math.Log10(6), 1f }));
         Assert.That(data.Contexts.Count(c => c.IsControl), Is.EqualTo(1));
         Assert.That(Assert.Throws<DataFileException>(() => table.ToPerturbationDataset(new ScreenDesign("condition", "ctrl") { DoseColumn = "note" }))!.Message,
-            Does.Contain("obs/note").And.Contain("not numeric"));
+            Does.Contain("obs/note").And.Contain("cell 'cell1' (obs row 1) has dose 'n1-café'; expected a finite number"));
         Assert.That(Assert.Throws<DataFileException>(() => table.ToPerturbationDataset(new ScreenDesign("condition", "ctrl") { Covariates = new[] { "maybe" } }))!.Message,
             Does.Contain("cell 'cell1' (obs row 1) has no 'maybe' value"));
     }

@@ -41,6 +41,8 @@ public class CommandLineErrorTests
     [TestCase("predict --model m.zip", "Give exactly one of --features, --input or --perturbation")]
     [TestCase("predict --model m.zip --features 1 --dose 3", "--dose, --covariates, --design and --descriptors go with --perturbation")]
     [TestCase("predict --model m.zip --perturbation A --covariates cell_type", "--covariates: 'cell_type' is not COLUMN=LEVEL")]
+    [TestCase("predict --model m.zip --perturbation A --covariates cell_type=X,cell_type=Y", "--covariates gives 'cell_type' twice")]
+    [TestCase("predict --model m.zip --perturbation A,A", "--perturbation names 'A' twice")]
     [TestCase("evaluate --model m.zip", "--data is required")]
     [TestCase("evaluate --model m.zip --data cells.loom", "expected .h5ad, .csv, .tsv or .txt")]
     [TestCase("fit --data ok.csv --context drug --perturbation drug --control DMSO", "give either --context")]

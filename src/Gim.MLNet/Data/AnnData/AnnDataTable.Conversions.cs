@@ -64,19 +64,13 @@ public sealed partial class AnnDataTable
         return rows.ToDataset(design);
     }
 
-    /// <summary>A numeric column's values (NaN where missing), or a categorical's or text's when every value parses as a number; else null.</summary>
+    /// <summary>A numeric column's values (NaN where missing); a categorical's or text's parsed row by row (NaN where a value is no number).</summary>
     private Func<int, double>? Numbers(string name)
     {
         AnnDataObsColumn column = Column(name);
         if (column.Count == 0 || column.TryGetNumber(0, out _))
             return i => column.TryGetNumber(i, out double value) ? value : double.NaN;
-        var parsed = new double[column.Count];
-        for (int i = 0; i < parsed.Length; i++)
-        {
-            string? text = column.FormatValue(i);
-            if (text is null) parsed[i] = double.NaN;
-            else if (!double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out parsed[i])) return null;
-        }
-        return i => parsed[i];
+        return i => column.FormatValue(i) is string text
+            && double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double value) ? value : double.NaN;
     }
 }

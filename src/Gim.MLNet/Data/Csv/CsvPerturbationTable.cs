@@ -104,11 +104,8 @@ public sealed class CsvPerturbationTable
             if (q >= 0) return i => Features[i, q];
             if (!TextColumns.TryGetValue(name, out string[]? values))
                 throw name == ContextColumn ? new DataFileException(Source, name, null, $"the context column '{name}' holds names, not numbers.") : Missing(name);
-            var parsed = new double[values.Length];
-            for (int i = 0; i < values.Length; i++)
-                if (values[i].Length == 0) parsed[i] = double.NaN;
-                else if (!double.TryParse(values[i], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out parsed[i])) return null;
-            return i => parsed[i];
+            // Parsed row by row: only the rows that need a number must hold one (a vehicle's "NA" dose is never read).
+            return i => double.TryParse(values[i], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double v) ? v : double.NaN;
         }
         DataFileException Missing(string name) => new(Source, name, null,
             $"column '{name}' was not read; list it in CsvColumnRoles.TextColumns (dose, covariates) or FeatureColumns (numeric features).");

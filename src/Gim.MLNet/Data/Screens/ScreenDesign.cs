@@ -111,7 +111,9 @@ public sealed class ScreenDesign
     /// <param name="perturbation">The perturbation (a drug, a combination label, or a control value).</param>
     /// <param name="dose">Its dose (ignored for a control value; required ≥ 0 when the model has a dose feature).</param>
     /// <param name="covariates">The level of each covariate, by column.</param>
-    public float[] FeaturesFor(IReadOnlyList<string> featureNames, string perturbation, double dose, IReadOnlyDictionary<string, string>? covariates = null)
+    /// <param name="featureColumns">The values of <see cref="FeatureColumns"/> (per-cell features a name cannot give), by column.</param>
+    public float[] FeaturesFor(IReadOnlyList<string> featureNames, string perturbation, double dose, IReadOnlyDictionary<string, string>? covariates = null,
+        IReadOnlyDictionary<string, float>? featureColumns = null)
     {
         ArgumentNullException.ThrowIfNull(featureNames);
         ArgumentException.ThrowIfNullOrEmpty(perturbation);
@@ -133,10 +135,19 @@ public sealed class ScreenDesign
             throw new ArgumentException($"'{unknown}' is not one of the design's covariates ({string.Join(", ", Covariates)}).", nameof(covariates));
         if (!vehicle && DoseColumn is not null && !(dose >= 0 && double.IsFinite(dose)))
             throw new ArgumentOutOfRangeException(nameof(dose), dose, $"The dose of '{perturbation}' must be a finite concentration ≥ 0.");
+        if (Descriptors is { } descriptors && descriptors.FeatureNames.FirstOrDefault(f => !featureNames.Contains(f)) is string stray)
+            throw new ArgumentException($"{descriptors.Source}: descriptor '{stray}' is not one of the model's features ({string.Join(", ", featureNames.Take(12))}" +
+                $"{(featureNames.Count > 12 ? ", ..." : "")}); give the descriptor table the model was fitted with.", nameof(featureNames));
         var values = new float[featureNames.Count];
         for (int q = 0; q < featureNames.Count; q++)
         {
             string name = featureNames[q];
+            if (FeatureColumns.Contains(name))
+            {
+                values[q] = featureColumns is not null && featureColumns.TryGetValue(name, out float given) ? given
+                    : throw new ArgumentException($"The model reads the per-cell feature column '{name}', which a perturbation's name cannot give; give its value.", nameof(featureColumns));
+                continue;
+            }
             int descriptor = Descriptors is { } table ? IndexOf(table.FeatureNames, name) : -1;
             string? covariate = Covariates.FirstOrDefault(c => name.StartsWith(c + "=", StringComparison.Ordinal));
             if (descriptor >= 0)

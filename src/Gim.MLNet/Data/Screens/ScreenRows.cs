@@ -42,7 +42,8 @@ internal sealed record ScreenRows(string Source, int RowCount, Func<int, string>
         if (design.DoseColumn is { } doseColumn) blocks.Add(Dose(design, doseColumn, vehicle, doseText, rawDose));
         var covariateValues = new List<string[]>();
         blocks.Add(Covariates(design, vehicle, covariateValues));
-        foreach (string column in design.FeatureColumns) blocks.Add(([column], [NumericColumn(column, "feature", _ => true)]));
+        var featureColumnValues = design.FeatureColumns.ToDictionary(c => c, c => NumericColumn(c, "feature", _ => true), StringComparer.Ordinal);
+        foreach (string column in design.FeatureColumns) blocks.Add(([column], [featureColumnValues[column]]));
 
         var labels = new string[n];
         for (int i = 0; i < n; i++)
@@ -72,7 +73,7 @@ internal sealed record ScreenRows(string Source, int RowCount, Func<int, string>
                 $"no vehicle cells have the reference levels ({string.Join(", ", design.Covariates.Select((c, k) => $"{c}={reference[k]}"))}); the control must be measured: " +
                 "choose ScreenDesign.ReferenceLevels among the levels that have vehicle cells.");
         if (design.FeatureNames is { } aligned)
-            (features, featureNames) = (Aligned(design, aligned, labels, perturbation, rawDose, covariateValues), aligned);
+            (features, featureNames) = (Aligned(design, aligned, labels, perturbation, rawDose, covariateValues, featureColumnValues), aligned);
         else if (design.Combinations is { } combinations)
             (features, featureNames) = combinations.Prepend(Source, perturbationAt, perturbation, RowLabel, features, names, design.ControlValues.ToArray());
         var groupOf = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -116,18 +117,21 @@ internal sealed record ScreenRows(string Source, int RowCount, Func<int, string>
     }
 
     /// <summary>Each row's features as a fitted model with <paramref name="names"/> expects them (<see cref="ScreenDesign.FeaturesFor"/>), once per context.</summary>
-    private float[,] Aligned(ScreenDesign design, IReadOnlyList<string> names, string[] labels, string[] perturbation, double[] dose, List<string[]> covariateValues)
+    private float[,] Aligned(ScreenDesign design, IReadOnlyList<string> names, string[] labels, string[] perturbation, double[] dose, List<string[]> covariateValues,
+        Dictionary<string, float[]> featureColumns)
     {
         var features = new float[RowCount, names.Count];
         var cache = new Dictionary<string, float[]>(StringComparer.Ordinal);
         for (int i = 0; i < RowCount; i++)
         {
-            if (!cache.TryGetValue(labels[i], out float[]? row))
+            // Per context, unless per-cell feature columns enter (then per row, so the grouper still sees them differ).
+            if (featureColumns.Count > 0 || !cache.TryGetValue(labels[i], out float[]? row))
             {
                 var levels = design.Covariates.Select((c, k) => (c, covariateValues[k][i])).ToDictionary(e => e.c, e => e.Item2, StringComparer.Ordinal);
                 try
                 {
-                    cache[labels[i]] = row = design.FeaturesFor(names, perturbation[i], dose[i], levels);
+                    cache[labels[i]] = row = design.FeaturesFor(names, perturbation[i], dose[i], levels,
+                        featureColumns.ToDictionary(e => e.Key, e => e.Value[i], StringComparer.Ordinal));
                 }
                 catch (Exception e) when (e is ArgumentException or KeyNotFoundException)
                 {
@@ -213,7 +217,8 @@ internal sealed record ScreenRows(string Source, int RowCount, Func<int, string>
         {
             double value = number(i);
             if (needed(i) && !double.IsFinite(value))
-                throw new DataFileException(Source, Location(column), null, $"{RowLabel(i)} has {role} {value.ToString(CultureInfo.InvariantCulture)}; expected a finite number (impute or drop such cells first).");
+                throw new DataFileException(Source, Location(column), null,
+                    $"{RowLabel(i)} has {role} '{Text(column)(i) ?? "(missing)"}'; expected a finite number (impute or drop such cells first).");
             values[i] = (float)value;
         }
         return values;
