@@ -37,6 +37,10 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
         [Description("The descriptor table (default: the one fit read); it must describe every held-out perturbation.")]
         public string? Descriptors { get; init; }
 
+        [CommandOption("--train <FILE>")]
+        [Description("The training cells fit read: with them the simple baselines are scored too (training-mean: each line's vehicle cells shifted by the mean shift of its training drug contexts; linear-features: shifted by a ridge regression of the training shifts on the features).")]
+        public string? Train { get; init; }
+
         [CommandOption("--layer <NAME>")]
         [Description(".h5ad only: read this layer instead of X.")]
         public string? Layer { get; init; }
@@ -57,6 +61,8 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
             if (Path.GetExtension(Data).ToLowerInvariant() is not (".h5ad" or ".csv" or ".tsv" or ".txt"))
                 return ValidationResult.Error($"--data: '{Data}' has extension '{Path.GetExtension(Data)}'; expected .h5ad, .csv, .tsv or .txt.");
             if (Layer is not null && !Data.EndsWith(".h5ad", StringComparison.OrdinalIgnoreCase)) return ValidationResult.Error("--layer is for .h5ad files.");
+            if (Train is not null && Path.GetExtension(Train).ToLowerInvariant() != Path.GetExtension(Data).ToLowerInvariant())
+                return ValidationResult.Error($"--train '{Train}' and --data '{Data}' must be the same kind of file (the columns the model was fitted on).");
             return OptionValues.CheckOut(Out, "the output folder, e.g. --out eval1");
         }
     }
@@ -80,24 +86,33 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
         string[] genes = PredictCommand.SlotNames(inputSchema["Measurements"], inputWidth, "x").ToArray();
         bool annData = settings.Data!.EndsWith(".h5ad", StringComparison.OrdinalIgnoreCase);
         // The model's genes, by name and in its order (an .h5ad is read for exactly those; CSV columns must match them).
-        PerturbationDataset data = UserDataLoader.ReadScreen(settings.Data!, annData, design, settings.Layer, annData ? genes : null, annData ? null : genes);
-        if (!data.VariableNames.SequenceEqual(genes))
+        PerturbationDataset Read(string path, string flag)
         {
-            int first = Enumerable.Range(0, Math.Min(genes.Length, data.VariableCount)).FirstOrDefault(j => data.VariableNames[j] != genes[j], Math.Min(genes.Length, data.VariableCount));
-            throw new InvalidDataException($"--data measures {data.VariableCount} variables, the model {genes.Length}; they first differ at position {first + 1} " +
-                $"('{(first < data.VariableCount ? data.VariableNames[first] : "(none)")}' vs the model's '{(first < genes.Length ? genes[first] : "(none)")}'). Give cells with the training data's genes.");
+            PerturbationDataset read = UserDataLoader.ReadScreen(path, annData, design, settings.Layer, annData ? genes : null, annData ? null : genes);
+            if (!read.VariableNames.SequenceEqual(genes))
+            {
+                int first = Enumerable.Range(0, Math.Min(genes.Length, read.VariableCount)).FirstOrDefault(j => read.VariableNames[j] != genes[j], Math.Min(genes.Length, read.VariableCount));
+                throw new InvalidDataException($"{flag} measures {read.VariableCount} variables, the model {genes.Length}; they first differ at position {first + 1} " +
+                    $"('{(first < read.VariableCount ? read.VariableNames[first] : "(none)")}' vs the model's '{(first < genes.Length ? genes[first] : "(none)")}'). Give cells with the training data's genes.");
+            }
+            return read;
         }
+        PerturbationDataset data = Read(settings.Data!, "--data");
+        if (settings.Train is not null && !File.Exists(settings.Train)) throw new FileNotFoundException($"--train: no file '{settings.Train}'.", settings.Train);
+        PerturbationDataset? training = settings.Train is null ? null : Read(settings.Train, "--train");
         if (!data.Contexts.Any(c => !c.IsControl))
             throw new InvalidDataException("--data has only control cells; there is nothing to evaluate.");
         AnsiConsole.MarkupLineInterpolated($"Held out: {data.SampleCount} cells in {data.Contexts.Count} contexts ({data.Controls.Count()} control: {string.Join(", ", data.Controls.Select(c => c.Name))}).");
 
         OutputFolder folder = OutputFolder.Prepare(settings.Out, "gim-eval");
-        folder.RemoveIfFailed(() => Evaluate(mlContext, model, data, design, file.MeasurementsColumn, settings, folder.Path, cancellationToken));
+        if (training is null)
+            AnsiConsole.MarkupLine("[yellow]Only the control baseline: give --train (the training cells) to score training-mean and linear-features too.[/]");
+        folder.RemoveIfFailed(() => Evaluate(mlContext, model, data, training, design, file.MeasurementsColumn, settings, folder.Path, cancellationToken));
         return 0;
     }
 
-    private static void Evaluate(MLContext mlContext, ITransformer model, PerturbationDataset data, ScreenDesign design, string measurements, Settings settings,
-        string folder, CancellationToken cancellationToken)
+    private static void Evaluate(MLContext mlContext, ITransformer model, PerturbationDataset data, PerturbationDataset? training, ScreenDesign design,
+        string measurements, Settings settings, string folder, CancellationToken cancellationToken)
     {
         IDataView scored = model.Transform(data.ToDataView(mlContext));
         // The observed cells in the model's space (after the pipeline's normalisation and gene selection) and GIM's draws.
@@ -127,11 +142,15 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
                 throw new InvalidDataException($"--data has perturbed cells at {(key.Length == 0 ? "the only level" : key)} but no vehicle cells there; each " +
                     "covariate level evaluated needs its own vehicle cells (the baseline and the centre of the scoring space).");
 
+        // The simple baselines' shifts, learned from the training cells in the model's space, each from its own line's vehicle.
+        using Baselines? baselines = training is null ? null : Baselines.Learn(mlContext, model, training, design, measurements, LevelKey);
+
         var random = new Random(settings.Seed);
         var lines = new StringBuilder("method,context,metric,value\n");
         var pooled = new Dictionary<(string Method, string Metric), double>();
         int width = sampled[0].Length;
-        foreach (string method in new[] { "gim", "control" })
+        string[] methods = baselines is null ? new[] { "gim", "control" } : new[] { "gim", "control", "training-mean", "linear-features" };
+        foreach (string method in methods)
             foreach (int k in TopKs)
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -145,7 +164,13 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
                     {
                         int[] rows = rowsOf[c.Name];
                         float[,] cells = Stack(observed, rows);
-                        return new ScoredContext(c.Name, false, cells, method == "gim" ? Stack(sampled, rows) : Resample(vehicle, rows.Length, random));
+                        float[,] predicted = method switch
+                        {
+                            "gim" => Stack(sampled, rows),
+                            "control" => Resample(vehicle, rows.Length, random),
+                            _ => Shifted(Resample(vehicle, rows.Length, random), baselines!.Shift(method, key, c.Features)),
+                        };
+                        return new ScoredContext(c.Name, false, cells, predicted);
                     }).ToList();
                     all.AddRange(scoredContexts);
                     // The model's space itself (log-normalised expression), centred on the level's vehicle cells, not
@@ -169,9 +194,10 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
         string path = Path.Combine(folder, "metrics.csv");
         AtomicFile.WriteAllText(path, lines.ToString());
 
-        var table = new Table().Title($"Pooled over {byLevel.Values.Sum(l => l.Count)} held-out contexts").AddColumns("metric", "GIM", "control");
+        var table = new Table().Title($"Pooled over {byLevel.Values.Sum(l => l.Count)} held-out contexts").AddColumn("metric");
+        foreach (string method in methods) table.AddColumn(new TableColumn(method).RightAligned());
         foreach (string metric in pooled.Keys.Where(e => e.Method == "gim").Select(e => e.Metric))
-            table.AddRow(metric, Format(pooled[("gim", metric)]), Format(pooled.GetValueOrDefault(("control", metric), double.NaN)));
+            table.AddRow(new[] { metric }.Concat(methods.Select(m => Format(pooled.GetValueOrDefault((m, metric), double.NaN)))).ToArray());
         AnsiConsole.Write(table);
         AnsiConsole.MarkupLineInterpolated($"[green]Done.[/] Wrote [bold]{path}[/] (method,context,metric,value; a 'pooled' row per method and metric).");
     }
@@ -191,6 +217,88 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
         for (int r = 0; r < which.Length; r++)
             for (int j = 0; j < d; j++) cells[r, j] = rows[which[r]][j];
         return cells;
+    }
+
+    private static float[,] Shifted(float[,] cells, float[] shift)
+    {
+        for (int i = 0; i < cells.GetLength(0); i++)
+            for (int j = 0; j < cells.GetLength(1); j++) cells[i, j] += shift[j];
+        return cells;
+    }
+
+    /// <summary>
+    /// The simple baselines of BENCHMARK.md §3 for a screen over cell lines, in the model's space: TrainingMean shifts a
+    /// line's vehicle cells by the mean shift of that line's training drug contexts (all lines' when it has none);
+    /// LinearFeatures by the LinearFeatures peer (ridge on the standardised features, its penalty chosen by
+    /// leave-groups-out cross-validation) fitted to the training contexts' shifts from their own line's vehicle.
+    /// </summary>
+    private sealed class Baselines : IDisposable
+    {
+        private readonly Dictionary<string, float[]> _meanShift;
+        private readonly float[] _overallShift;
+        private readonly Peers.LinearFeaturesModel _linear;
+
+        private Baselines(Dictionary<string, float[]> meanShift, float[] overallShift, Peers.LinearFeaturesModel linear)
+        {
+            _meanShift = meanShift;
+            _overallShift = overallShift;
+            _linear = linear;
+        }
+
+        public void Dispose() => _linear.Dispose();
+
+        public float[] Shift(string method, string level, float[] features) => method switch
+        {
+            "training-mean" => _meanShift.GetValueOrDefault(level, _overallShift),
+            "linear-features" => _linear.PredictMean(features),
+            _ => throw new ArgumentOutOfRangeException(nameof(method), method, "Not a baseline."),
+        };
+
+        public static Baselines Learn(MLContext mlContext, ITransformer model, PerturbationDataset training, ScreenDesign design, string measurements,
+            Func<IReadOnlyDictionary<string, string>, string> levelKey)
+        {
+            IDataView transformed = model.Transform(training.ToDataView(mlContext));
+            string[] names = transformed.GetColumn<string>("Context").ToArray();
+            float[][] cells = transformed.GetColumn<float[]>(measurements).ToArray();
+            int d = cells[0].Length;
+            var rowsOf = names.Select((n, i) => (n, i)).GroupBy(e => e.n).ToDictionary(g => g.Key, g => g.Select(e => e.i).ToArray());
+            double[] Mean(int[] rows) => Enumerable.Range(0, d).Select(j => rows.Average(r => (double)cells[r][j])).ToArray();
+            var vehicleMean = new Dictionary<string, double[]>(StringComparer.Ordinal);
+            var drugs = new List<(PerturbationContext Context, string Level)>();
+            foreach (PerturbationContext c in training.Contexts)
+            {
+                var (perturbation, levels) = design.Parse(c.Name);
+                if (design.ControlValues.Contains(perturbation)) vehicleMean[levelKey(levels)] = Mean(rowsOf[c.Name]);
+                else drugs.Add((c, levelKey(levels)));
+            }
+            if (drugs.Count == 0) throw new InvalidDataException("--train has no perturbed cells; the baselines learn from the training perturbations.");
+            // Each training context's cells, centred on its own line's vehicle: the shifts the baselines learn.
+            var centred = new List<PerturbationContext>();
+            var shiftsByLevel = new Dictionary<string, List<double[]>>(StringComparer.Ordinal);
+            foreach (var (c, level) in drugs)
+            {
+                if (!vehicleMean.TryGetValue(level, out double[]? centre))
+                    throw new InvalidDataException($"--train has drug cells at {level} but no vehicle cells there.");
+                int[] rows = rowsOf[c.Name];
+                var block = new float[rows.Length, d];
+                for (int r = 0; r < rows.Length; r++)
+                    for (int j = 0; j < d; j++) block[r, j] = (float)(cells[rows[r]][j] - centre[j]);
+                centred.Add(new PerturbationContext(c.Name, c.Features, block, isControl: false, c.Group));
+                double[] mean = Mean(rows);
+                (shiftsByLevel.TryGetValue(level, out var list) ? list : shiftsByLevel[level] = new List<double[]>()).Add(mean.Select((m, j) => m - centre[j]).ToArray());
+            }
+            // The control of the centred data is the origin (the reference vehicle's features are all zero).
+            centred.Insert(0, new PerturbationContext("vehicle (centred)", new float[training.FeatureCount], new float[2, d], isControl: true));
+            var dataset = new PerturbationDataset(centred, training.VariableNames.Count == d ? training.VariableNames.ToArray() : Enumerable.Range(0, d).Select(j => $"x{j}").ToArray(),
+                training.FeatureNames.ToArray());
+            Peers.LinearFeaturesModel linear = new Peers.LinearFeaturesTrainer(new Peers.LinearFeaturesOptions { Seed = 0 }).Fit(dataset);
+            float[] Average(IEnumerable<double[]> shifts)
+            {
+                double[][] all = shifts.ToArray();
+                return Enumerable.Range(0, d).Select(j => (float)all.Average(s => s[j])).ToArray();
+            }
+            return new Baselines(shiftsByLevel.ToDictionary(e => e.Key, e => Average(e.Value), StringComparer.Ordinal), Average(shiftsByLevel.Values.SelectMany(v => v)), linear);
+        }
     }
 
     private static float[,] Resample(float[,] cells, int count, Random random)

@@ -152,7 +152,8 @@ public class FitCommandTests
         Assert.That(Enumerable.Range(0, 14).Select(predicted.Column("context").FormatValue).Distinct(),
             Is.EqualTo(new[] { "Drug02|dose=100|cell_type=LineB", "vehicle|cell_type=LineB" }));
         // evaluate on the held-out drug (Drug03, every dose and line) against the control baseline.
-        (exitCode, output) = SamplesApp.RunIn(_folder, Timeout, "evaluate", "--model", "run/gim-model.zip", "--data", "screen/heldout.h5ad", "--out", "eval");
+        (exitCode, output) = SamplesApp.RunIn(_folder, Timeout, "evaluate", "--model", "run/gim-model.zip", "--data", "screen/heldout.h5ad",
+            "--train", "screen/screen.h5ad", "--out", "eval");
         Assert.That(exitCode, Is.EqualTo(0), output);
         string[] metrics = File.ReadAllLines(Path.Combine(_folder, "eval", "metrics.csv"));
         Assert.That(metrics[0], Is.EqualTo("method,context,metric,value"));
@@ -160,7 +161,7 @@ public class FitCommandTests
         Assert.That(fields.Where(f => f[1] != "pooled").Select(f => f[1]).Distinct(),
             Is.EquivalentTo(new[] { "LineA", "LineB" }.SelectMany(l => new[] { 10, 100, 1000, 10000 }.Select(d => $"Drug03|dose={d}|cell_type={l}"))),
             "every held-out drug context; the vehicle cells of each line are its baseline, not scored");
-        foreach (string method in new[] { "gim", "control" })
+        foreach (string method in new[] { "gim", "control", "training-mean", "linear-features" })
             foreach (string metric in new[] { "mmd", "edistance_pca", "pearson_delta_top20", "pearson_delta_top50", "r2_top20", "r2_top50" })
                 Assert.That(fields.Count(f => f[0] == method && f[1] == "pooled" && f[2] == metric), Is.EqualTo(1), $"{method} pooled {metric}");
 
