@@ -51,6 +51,7 @@ public class CommandLineErrorTests
     [TestCase("fit --data ok.csv --perturbation drug --control DMSO --dose dose --dose-as hill", "--dose-as is 'hill'; expected curve or log")]
     [TestCase("fit --data ok.csv --perturbation drug --control DMSO --dose dose --hvg 0", "--hvg must be ≥ 1")]
     [TestCase("simulate-screen --hold-out-drugs 12", "--hold-out-drugs must be between 0 and --drugs − 1 (11)")]
+    [TestCase("simulate-screen --hold-out-dose 500", "--hold-out-dose must be one of the screen's doses")]
     [TestCase("predict --model m.zip --features 1 --count 0", "--count must be ≥ 1; got 0")]
     [TestCase("--out", "--out needs a value")]
     [TestCase("sachs --out", "--out needs a value")]
