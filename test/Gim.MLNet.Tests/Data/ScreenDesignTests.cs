@@ -154,6 +154,30 @@ public class ScreenDesignTests
             Does.Contain("name the reference level in ScreenDesign.ReferenceLevels"));
     }
 
+    /// <summary>A DataFrame with the same cells gives the same contexts, features and cells as the CSV.</summary>
+    [Test]
+    public void ADataFrame_ReadWithTheDesign_EqualsTheCsv()
+    {
+        string[][] rows = Cells.Split('\n').Skip(1).Select(l => l.Split(',')).ToArray();
+        var frame = new Microsoft.Data.Analysis.DataFrame(
+            new Microsoft.Data.Analysis.StringDataFrameColumn("product_name", rows.Select(r => r[0])),
+            new Microsoft.Data.Analysis.DoubleDataFrameColumn("dose", rows.Select(r => r[1].Length == 0 ? (double?)null : double.Parse(r[1], System.Globalization.CultureInfo.InvariantCulture))),
+            new Microsoft.Data.Analysis.StringDataFrameColumn("cell_type", rows.Select(r => r[2])),
+            new Microsoft.Data.Analysis.SingleDataFrameColumn("g0", rows.Select(r => (float?)float.Parse(r[3], System.Globalization.CultureInfo.InvariantCulture))),
+            new Microsoft.Data.Analysis.SingleDataFrameColumn("g1", rows.Select(r => (float?)float.Parse(r[4], System.Globalization.CultureInfo.InvariantCulture))));
+        PerturbationDataset fromFrame = frame.ToPerturbationDataset(Design(), new[] { "g0", "g1" });
+        PerturbationDataset fromCsv = Read().ToPerturbationDataset(Design());
+        Assert.That(fromFrame.FeatureNames, Is.EqualTo(fromCsv.FeatureNames));
+        Assert.That(fromFrame.Contexts.Select(c => (c.Name, c.IsControl, c.Group)), Is.EqualTo(fromCsv.Contexts.Select(c => (c.Name, c.IsControl, c.Group))));
+        foreach (var (a, b) in fromFrame.Contexts.Zip(fromCsv.Contexts))
+        {
+            Assert.That(a.Features, Is.EqualTo(b.Features), a.Name);
+            Assert.That(a.Samples, Is.EqualTo(b.Samples), a.Name);
+        }
+        Assert.That(Assert.Throws<DataFileException>(() => frame.ToPerturbationDataset(Design(), new[] { "g0", "g9" }))!.Message,
+            Does.Contain("has no column 'g9'"));
+    }
+
     [Test]
     public void TheReferenceLevel_CanBeChosen_AndMustHaveVehicleCells()
     {
