@@ -113,7 +113,15 @@ public sealed class ScreenDesign
     /// <param name="covariates">The level of each covariate, by column.</param>
     /// <param name="featureColumns">The values of <see cref="FeatureColumns"/> (per-cell features a name cannot give), by column.</param>
     public float[] FeaturesFor(IReadOnlyList<string> featureNames, string perturbation, double dose, IReadOnlyDictionary<string, string>? covariates = null,
-        IReadOnlyDictionary<string, float>? featureColumns = null)
+        IReadOnlyDictionary<string, float>? featureColumns = null) =>
+        MakeFeatures(featureNames, perturbation, dose, covariates, featureColumns, ReferenceLevels);
+
+    /// <summary>
+    /// <see cref="FeaturesFor"/> with the reference levels given (reading data, the ones resolved from its first vehicle
+    /// cell): the one place a context's feature values are made.
+    /// </summary>
+    internal float[] MakeFeatures(IReadOnlyList<string> featureNames, string perturbation, double dose, IReadOnlyDictionary<string, string>? covariates,
+        IReadOnlyDictionary<string, float>? featureColumns, IReadOnlyDictionary<string, string>? referenceLevels)
     {
         ArgumentNullException.ThrowIfNull(featureNames);
         ArgumentException.ThrowIfNullOrEmpty(perturbation);
@@ -123,9 +131,9 @@ public sealed class ScreenDesign
         foreach (string column in Covariates)
         {
             if (!covariates.TryGetValue(column, out string? level))
-                throw new ArgumentException($"Give the level of covariate '{column}' (e.g. {column}={ReferenceLevels?.GetValueOrDefault(column) ?? "LEVEL"}).", nameof(covariates));
+                throw new ArgumentException($"Give the level of covariate '{column}' (e.g. {column}={referenceLevels?.GetValueOrDefault(column) ?? "LEVEL"}).", nameof(covariates));
             string[] known = featureNames.Where(f => f.StartsWith(column + "=", StringComparison.Ordinal)).Select(f => f[(column.Length + 1)..]).ToArray();
-            string? reference = ReferenceLevels?.GetValueOrDefault(column);
+            string? reference = referenceLevels?.GetValueOrDefault(column);
             if (level != reference && !known.Contains(level))
                 throw new ArgumentException($"Covariate '{column}' = '{level}' is not a level the model was fitted on (levels: " +
                     $"{(reference is null ? "" : $"'{reference}' (reference), ")}{string.Join(", ", known.Select(k => $"'{k}'"))})" +

@@ -35,15 +35,13 @@ internal sealed record ScreenRows(string Source, int RowCount, Func<int, string>
                 throw new DataFileException(Source, perturbationAt, null,
                     $"control value '{control}' does not occur; the values are: {Listing(perturbation.Distinct(StringComparer.Ordinal))}.");
 
-        var blocks = new List<(string[] Names, float[][] Columns)>();
-        if (design.Descriptors is { } descriptors) blocks.Add(Descriptors(design, descriptors, perturbation, vehicle));
+        if (design.Descriptors is { } descriptors) CheckDescriptors(design, descriptors, perturbation, vehicle);
         string[] doseText = new string[n];
         var rawDose = new double[n];
-        if (design.DoseColumn is { } doseColumn) blocks.Add(Dose(design, doseColumn, vehicle, doseText, rawDose));
-        var covariateValues = new List<string[]>();
-        blocks.Add(Covariates(design, vehicle, covariateValues));
+        if (design.DoseColumn is { } doseColumn) ReadDoses(doseColumn, vehicle, doseText, rawDose);
+        List<string[]> covariateValues = CovariateValues(design);
+        string[] reference = ReferenceLevels(design, vehicle, covariateValues);
         var featureColumnValues = design.FeatureColumns.ToDictionary(c => c, c => NumericColumn(c, "feature", _ => true), StringComparer.Ordinal);
-        foreach (string column in design.FeatureColumns) blocks.Add(([column], [featureColumnValues[column]]));
 
         var labels = new string[n];
         for (int i = 0; i < n; i++)
@@ -52,73 +50,63 @@ internal sealed record ScreenRows(string Source, int RowCount, Func<int, string>
             for (int c = 0; c < design.Covariates.Count; c++) label += $"|{design.Covariates[c]}={covariateValues[c][i]}";
             labels[i] = label;
         }
-        string[] names = blocks.SelectMany(b => b.Names).ToArray();
-        var features = new float[n, names.Length];
-        int q = 0;
-        foreach (var (_, columns) in blocks)
-            foreach (float[] column in columns)
-            {
-                for (int i = 0; i < n; i++) features[i, q] = column[i];
-                q++;
-            }
-        if (names.Distinct(StringComparer.Ordinal).Count() != names.Length)
-            throw new ArgumentException($"Two features would share a name ({string.Join(", ", names.GroupBy(x => x).Where(g => g.Count() > 1).Select(g => $"'{g.Key}'"))}); rename the descriptor or feature column.", nameof(design));
-        IReadOnlyList<string> featureNames = names;
+        // The features the data implies, unless a fitted model's are asked for (FeatureNames).
+        string[]? implied = design.FeatureNames is null ? ImpliedFeatureNames(design, covariateValues, reference) : null;
         var controlLabels = new HashSet<string>(StringComparer.Ordinal);
-        var reference = ReferenceLevels(design, vehicle, covariateValues);
         for (int i = 0; i < n; i++)
             if (vehicle[i] && Enumerable.Range(0, reference.Length).All(c => covariateValues[c][i] == reference[c])) controlLabels.Add(labels[i]);
         if (controlLabels.Count == 0)
             throw new DataFileException(Source, perturbationAt, null,
                 $"no vehicle cells have the reference levels ({string.Join(", ", design.Covariates.Select((c, k) => $"{c}={reference[k]}"))}); the control must be measured: " +
                 "choose ScreenDesign.ReferenceLevels among the levels that have vehicle cells.");
-        if (design.FeatureNames is { } aligned)
-            (features, featureNames) = (Aligned(design, aligned, labels, perturbation, rawDose, covariateValues, featureColumnValues), aligned);
-        else if (design.Combinations is { } combinations)
-            (features, featureNames) = combinations.Prepend(Source, perturbationAt, perturbation, RowLabel, features, names, design.ControlValues.ToArray());
+        if (implied is not null && design.Combinations is { } combinations)
+            // One 0/1 indicator per perturbation the labels name, before the other features (Prepend checks the labels).
+            implied = combinations.Prepend(Source, perturbationAt, perturbation, RowLabel, new float[n, implied.Length], implied, design.ControlValues.ToArray()).Names;
+        IReadOnlyList<string> featureNames = design.FeatureNames ?? implied!;
+        // Every feature value comes from ScreenDesign.FeaturesFor, what a prediction by name uses too; against the model's
+        // names the reference level must be the design's own, against the implied names it is the one resolved here.
+        IReadOnlyDictionary<string, string>? referenceLevels = design.FeatureNames is null
+            ? design.Covariates.Select((c, k) => (c, reference[k])).ToDictionary(e => e.c, e => e.Item2, StringComparer.Ordinal)
+            : design.ReferenceLevels;
+        float[,] features = Features(design, featureNames, referenceLevels, labels, perturbation, rawDose, covariateValues, featureColumnValues);
         var groupOf = new Dictionary<string, string>(StringComparer.Ordinal);
         for (int i = 0; i < n; i++) groupOf.TryAdd(labels[i], vehicle[i] ? labels[i] : perturbation[i]);
         return PerturbationGrouper.Group(Source, perturbationAt, labels, RowLabel, features, Measurements, controlLabels, featureNames, VariableNames,
             label => groupOf[label]);
     }
 
-    private (string[] Names, float[][] Columns) Descriptors(ScreenDesign design, DescriptorTable descriptors, string[] perturbation, bool[] vehicle)
+    /// <summary>
+    /// The features the data implies: the descriptors, the dose feature, one indicator per covariate level other than the
+    /// reference (in order of appearance), the feature columns; throws when two would share a name.
+    /// </summary>
+    private static string[] ImpliedFeatureNames(ScreenDesign design, List<string[]> covariateValues, string[] reference)
     {
-        int n = RowCount, p = descriptors.FeatureNames.Count;
-        var columns = Enumerable.Range(0, p).Select(_ => new float[n]).ToArray();
-        var cache = new Dictionary<string, float[]?>(StringComparer.Ordinal);
+        var names = new List<string>(design.Descriptors?.FeatureNames ?? Array.Empty<string>());
+        if (design.DoseFeatureName is { } dose) names.Add(dose);
+        for (int c = 0; c < covariateValues.Count; c++)
+            names.AddRange(covariateValues[c].Distinct(StringComparer.Ordinal).Where(l => l != reference[c]).Select(l => $"{design.Covariates[c]}={l}"));
+        names.AddRange(design.FeatureColumns);
+        if (names.Distinct(StringComparer.Ordinal).Count() != names.Count)
+            throw new ArgumentException($"Two features would share a name ({string.Join(", ", names.GroupBy(x => x).Where(g => g.Count() > 1).Select(g => $"'{g.Key}'"))}); rename the descriptor or feature column.", nameof(design));
+        return names.ToArray();
+    }
+
+    /// <summary>Every perturbation a perturbed cell names has a descriptor row; throws naming all that do not.</summary>
+    private void CheckDescriptors(ScreenDesign design, DescriptorTable descriptors, string[] perturbation, bool[] vehicle)
+    {
         var missing = new List<string>();
-        for (int i = 0; i < n; i++)
-        {
-            if (vehicle[i]) continue;
-            if (!cache.TryGetValue(perturbation[i], out float[]? sum))
-            {
-                sum = new float[p];
-                string[] parts = design.Combinations is { } combinations ? combinations.Parts(perturbation[i], design.ControlValues) : [perturbation[i]];
-                foreach (string part in parts)
-                {
-                    if (!descriptors.Contains(part))
-                    {
-                        if (!missing.Contains(part)) missing.Add(part);
-                        continue;
-                    }
-                    float[] row = descriptors[part];
-                    for (int j = 0; j < p; j++) sum[j] += row[j];
-                }
-                cache[perturbation[i]] = sum;
-            }
-            for (int j = 0; j < p; j++) columns[j][i] = sum![j];
-        }
+        foreach (string label in perturbation.Where((_, i) => !vehicle[i]).Distinct(StringComparer.Ordinal))
+            foreach (string part in design.Combinations is { } combinations ? combinations.Parts(label, design.ControlValues) : [label])
+                if (!descriptors.Contains(part) && !missing.Contains(part)) missing.Add(part);
         if (missing.Count > 0)
             throw new DataFileException(descriptors.Source, descriptors.KeyColumn, null,
                 $"has no row for {missing.Count} perturbation(s) of {Source}'s '{design.PerturbationColumn}': {Listing(missing)}; every perturbed cell's " +
                 $"perturbation needs its descriptors (the table's keys start: {Listing(descriptors.Keys)}).");
-        return (descriptors.FeatureNames.ToArray(), columns);
     }
 
-    /// <summary>Each row's features as a fitted model with <paramref name="names"/> expects them (<see cref="ScreenDesign.FeaturesFor"/>), once per context.</summary>
-    private float[,] Aligned(ScreenDesign design, IReadOnlyList<string> names, string[] labels, string[] perturbation, double[] dose, List<string[]> covariateValues,
-        Dictionary<string, float[]> featureColumns)
+    /// <summary>Each row's features under <paramref name="names"/> (<see cref="ScreenDesign.FeaturesFor"/>), once per context.</summary>
+    private float[,] Features(ScreenDesign design, IReadOnlyList<string> names, IReadOnlyDictionary<string, string>? referenceLevels, string[] labels,
+        string[] perturbation, double[] dose, List<string[]> covariateValues, Dictionary<string, float[]> featureColumns)
     {
         var features = new float[RowCount, names.Count];
         var cache = new Dictionary<string, float[]>(StringComparer.Ordinal);
@@ -130,8 +118,8 @@ internal sealed record ScreenRows(string Source, int RowCount, Func<int, string>
                 var levels = design.Covariates.Select((c, k) => (c, covariateValues[k][i])).ToDictionary(e => e.c, e => e.Item2, StringComparer.Ordinal);
                 try
                 {
-                    cache[labels[i]] = row = design.FeaturesFor(names, perturbation[i], dose[i], levels,
-                        featureColumns.ToDictionary(e => e.Key, e => e.Value[i], StringComparer.Ordinal));
+                    cache[labels[i]] = row = design.MakeFeatures(names, perturbation[i], dose[i], levels,
+                        featureColumns.ToDictionary(e => e.Key, e => e.Value[i], StringComparer.Ordinal), referenceLevels);
                 }
                 catch (Exception e) when (e is ArgumentException or KeyNotFoundException)
                 {
@@ -143,10 +131,10 @@ internal sealed record ScreenRows(string Source, int RowCount, Func<int, string>
         return features;
     }
 
-    private (string[] Names, float[][] Columns) Dose(ScreenDesign design, string column, bool[] vehicle, string[] doseText, double[] rawDose)
+    /// <summary>Each perturbed row's dose (≥ 0) and its part of the context name; a vehicle's dose is never read.</summary>
+    private void ReadDoses(string column, bool[] vehicle, string[] doseText, double[] rawDose)
     {
         float[] raw = NumericColumn(column, "dose", i => !vehicle[i]);
-        var feature = new float[RowCount];
         for (int i = 0; i < RowCount; i++)
         {
             if (vehicle[i])
@@ -158,15 +146,13 @@ internal sealed record ScreenRows(string Source, int RowCount, Func<int, string>
                 throw new DataFileException(Source, Location(column), null, $"{RowLabel(i)} has dose {raw[i].ToString(CultureInfo.InvariantCulture)}; doses are concentrations ≥ 0.");
             doseText[i] = $"|{column}={raw[i].ToString("R", CultureInfo.InvariantCulture)}";
             rawDose[i] = raw[i];
-            feature[i] = design.DoseEncoding == DoseEncoding.Concentration ? raw[i] : (float)Math.Log10(1 + (double)raw[i]);
         }
-        return ([design.DoseFeatureName!], [feature]);
     }
 
-    private (string[] Names, float[][] Columns) Covariates(ScreenDesign design, bool[] vehicle, List<string[]> values)
+    /// <summary>Each covariate's level on every row (as text); a missing one is an error naming the row.</summary>
+    private List<string[]> CovariateValues(ScreenDesign design)
     {
-        var names = new List<string>();
-        var columns = new List<float[]>();
+        var values = new List<string[]>();
         foreach (string column in design.Covariates)
         {
             Func<int, string?> text = Text(column);
@@ -176,14 +162,7 @@ internal sealed record ScreenRows(string Source, int RowCount, Func<int, string>
                     : throw new DataFileException(Source, Location(column), null, $"{RowLabel(i)} has no '{column}' value (missing or empty); every cell needs its covariates.");
             values.Add(level);
         }
-        string[] reference = ReferenceLevels(design, vehicle, values);
-        for (int c = 0; c < values.Count; c++)
-            foreach (string level in values[c].Distinct(StringComparer.Ordinal).Where(l => l != reference[c]))
-            {
-                names.Add($"{design.Covariates[c]}={level}");
-                columns.Add(values[c].Select(v => v == level ? 1f : 0f).ToArray());
-            }
-        return (names.ToArray(), columns.ToArray());
+        return values;
     }
 
     private string[] ReferenceLevels(ScreenDesign design, bool[] vehicle, List<string[]> values)
