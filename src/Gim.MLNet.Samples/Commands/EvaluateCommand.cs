@@ -79,8 +79,7 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
         using var modelLifetime = model as IDisposable;
         int p = PredictCommand.VectorSize(inputSchema, "Features", settings.Model!);
         IReadOnlyList<string> featureNames = PredictCommand.SlotNames(inputSchema["Features"], p, "f");
-        string designPath = settings.Design ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(settings.Model!))!, ScreenDesignFile.FileName);
-        ScreenDesignFile file = ScreenDesignFile.Load(designPath, "--design");
+        ScreenDesignFile file = ScreenDesignFile.LoadFor(settings.Model!, settings.Design);
         ScreenDesign design = file.ToDesign(settings.Descriptors, featureNames);
         int inputWidth = PredictCommand.VectorSize(inputSchema, "Measurements", settings.Model!);
         string[] genes = PredictCommand.SlotNames(inputSchema["Measurements"], inputWidth, "x").ToArray();
@@ -145,10 +144,14 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
         // The simple baselines' shifts, learned from the training cells in the model's space, each from its own line's vehicle.
         using Baselines? baselines = training is null ? null : Baselines.Learn(mlContext, model, training, design, measurements, LevelKey);
 
+        int width = sampled[0].Length;
+        // The model's space itself (log-normalised expression), centred on each level's vehicle cells, not standardised:
+        // a gene can be all zero in the vehicle cells, and dividing by its spread would blow it up.
+        var spaces = vehicleCells.ToDictionary(e => e.Key, e => new ControlStatistics(MeanMetrics.ColumnMeans(e.Value), Enumerable.Repeat(1.0, width).ToArray()),
+            StringComparer.Ordinal);
         var random = new Random(settings.Seed);
         var lines = new StringBuilder("method,context,metric,value\n");
         var pooled = new Dictionary<(string Method, string Metric), double>();
-        int width = sampled[0].Length;
         string[] methods = baselines is null ? new[] { "gim", "control" } : new[] { "gim", "control", "training-mean", "linear-features" };
         foreach (string method in methods)
             foreach (int k in TopKs)
@@ -159,7 +162,6 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
                 foreach (var (key, contexts) in byLevel)
                 {
                     float[,] vehicle = vehicleCells[key];
-                    double[] centre = Enumerable.Range(0, width).Select(j => Enumerable.Range(0, vehicle.GetLength(0)).Average(i => (double)vehicle[i, j])).ToArray();
                     var scoredContexts = contexts.Select(c =>
                     {
                         int[] rows = rowsOf[c.Name];
@@ -173,9 +175,7 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
                         return new ScoredContext(c.Name, false, cells, predicted);
                     }).ToList();
                     all.AddRange(scoredContexts);
-                    // The model's space itself (log-normalised expression), centred on the level's vehicle cells, not
-                    // standardised: a gene can be all zero in the vehicle cells, and dividing by its spread would blow it up.
-                    evaluations.Add(PerturbationScorer.Score(scoredContexts, Options(k, width, new ControlStatistics(centre, Enumerable.Repeat(1.0, width).ToArray()), cancellationToken)));
+                    evaluations.Add(PerturbationScorer.Score(scoredContexts, Options(k, width, spaces[key], cancellationToken)));
                 }
                 PerturbationEvaluation evaluation = PerturbationScorer.Pool(evaluations, all, Options(k, width, evaluations[0].ControlStatistics, cancellationToken));
                 // The top-k metrics for each k; the others once (from the first k).

@@ -58,6 +58,10 @@ internal sealed class PredictCommand : Command<PredictCommand.Settings>
         [Description("Write the drawn cells here: .csv, or .h5ad (X the drawn cells; obs context, perturbation, dose, covariates) (default: predictions.csv in the current folder).")]
         public string? Out { get; init; }
 
+        /// <summary>--covariates as column → level (checked by Validate: COLUMN=LEVEL pairs, each column once).</summary>
+        public Dictionary<string, string> CovariateLevels => OptionValues.Split(Covariates).Select(pair => pair.Split('=', 2))
+            .ToDictionary(kv => kv[0].Trim(), kv => kv[1].Trim(), StringComparer.Ordinal);
+
         public override ValidationResult Validate()
         {
             if (string.IsNullOrWhiteSpace(Model)) return ValidationResult.Error("--model is required.");
@@ -133,9 +137,8 @@ internal sealed class PredictCommand : Command<PredictCommand.Settings>
     /// <summary>--perturbation: one query per name, its feature vector made by the design fit recorded.</summary>
     private static List<(string Name, string? Perturbation, double Dose, float[] Features)> ScreenQueries(Settings settings, IReadOnlyList<string> featureNames)
     {
-        string designPath = settings.Design ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(settings.Model!))!, ScreenDesignFile.FileName);
-        ScreenDesign design = ScreenDesignFile.Load(designPath, "--design").ToDesign(settings.Descriptors);
-        var covariates = OptionValues.Split(settings.Covariates).Select(pair => pair.Split('=', 2)).ToDictionary(kv => kv[0].Trim(), kv => kv[1].Trim(), StringComparer.Ordinal);
+        ScreenDesign design = ScreenDesignFile.LoadFor(settings.Model!, settings.Design).ToDesign(settings.Descriptors);
+        Dictionary<string, string> covariates = settings.CovariateLevels;
         string[] names = OptionValues.Split(settings.Perturbation);
         if (design.DoseColumn is not null && settings.Dose is null && names.Any(n => !design.ControlValues.Contains(n)))
             throw new ArgumentException($"--dose is required: the model reads the dose ('{design.DoseColumn}').");
@@ -164,8 +167,8 @@ internal sealed class PredictCommand : Command<PredictCommand.Settings>
             obs.Add(AnnDataWriteColumn.Categorical("perturbation", Enumerable.Range(0, n).Select(r => queries[r / settings.Count].Perturbation).ToArray()));
             // The dose each row was predicted at: the given one, 0 for the vehicle (whose dose is ignored).
             obs.Add(AnnDataWriteColumn.Numeric("dose", Enumerable.Range(0, n).Select(r => queries[r / settings.Count].Dose).ToArray()));
-            foreach (string[] pair in OptionValues.Split(settings.Covariates).Select(p => p.Split('=', 2)))
-                obs.Add(AnnDataWriteColumn.Categorical(pair[0].Trim(), Enumerable.Repeat(pair[1].Trim(), n).ToArray()));
+            foreach (var (column, level) in settings.CovariateLevels)
+                obs.Add(AnnDataWriteColumn.Categorical(column, Enumerable.Repeat(level, n).ToArray()));
         }
         AnnDataWriter.Write(path, x, Enumerable.Range(0, n).Select(r => $"{context[r]}#{r % settings.Count}").ToArray(), variables, obs);
     }

@@ -25,7 +25,11 @@ internal sealed record ScreenDesignFile(string Perturbation, string[] Controls, 
 
     public void Save(string path) => AtomicFile.WriteAllText(path, JsonSerializer.Serialize(this, Json));
 
-    public static ScreenDesignFile Load(string path, string flag)
+    /// <summary>The design given with --design, or the one `fit` wrote beside <paramref name="model"/>.</summary>
+    public static ScreenDesignFile LoadFor(string model, string? design) =>
+        Load(design ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(model))!, FileName), "--design");
+
+    private static ScreenDesignFile Load(string path, string flag)
     {
         if (!File.Exists(path))
             throw new FileNotFoundException($"{flag}: no file '{path}'; `fit --perturbation` writes {FileName} beside the model (give it with --design).", path);

@@ -26,8 +26,7 @@ internal static class UserDataLoader
             };
             return AnnDataReader.Read(s.Data!, options).ToPerturbationDataset(s.Context!, controls, features, combinations);
         }
-        char delimiter = Path.GetExtension(s.Data!).Equals(".tsv", StringComparison.OrdinalIgnoreCase) ? '\t' : ',';
-        CsvDialect.Check(s.Data!, delimiter);
+        char delimiter = CheckedDelimiter(s.Data!);
         var roles = new CsvColumnRoles(s.Context!, controls)
         {
             FeatureColumns = s.Features is null ? (s.Combinations is null || s.FeaturePrefix is not null ? null : Array.Empty<string>()) : OptionValues.Split(s.Features),
@@ -82,8 +81,7 @@ internal static class UserDataLoader
             var options = new AnnDataReadOptions { Layer = layer, Variables = variables, ObsColumns = columns };
             return AnnDataReader.Read(path, options).ToPerturbationDataset(design);
         }
-        char delimiter = Path.GetExtension(path).Equals(".tsv", StringComparison.OrdinalIgnoreCase) ? '\t' : ',';
-        CsvDialect.Check(path, delimiter);
+        char delimiter = CheckedDelimiter(path);
         var roles = new CsvColumnRoles(design.PerturbationColumn, design.ControlValues.ToArray())
         {
             FeatureColumns = design.FeatureColumns,
@@ -94,6 +92,14 @@ internal static class UserDataLoader
             Delimiter = delimiter,
         };
         return CsvPerturbationReader.Read(path, roles).ToPerturbationDataset(design);
+    }
+
+    /// <summary>A tab for a .tsv file, a comma otherwise, after checking the file does not look separated by another.</summary>
+    private static char CheckedDelimiter(string path)
+    {
+        char delimiter = Path.GetExtension(path).Equals(".tsv", StringComparison.OrdinalIgnoreCase) ? '\t' : ',';
+        CsvDialect.Check(path, delimiter);
+        return delimiter;
     }
 
     private static bool IsDefaultMeasurement(string column, CsvColumnRoles roles) =>

@@ -70,7 +70,6 @@ public sealed partial class AnnDataTable
         AnnDataObsColumn column = Column(name);
         if (column.Count == 0 || column.TryGetNumber(0, out _))
             return i => column.TryGetNumber(i, out double value) ? value : double.NaN;
-        return i => column.FormatValue(i) is string text
-            && double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double value) ? value : double.NaN;
+        return i => ScreenRows.ParseNumber(column.FormatValue(i));
     }
 }

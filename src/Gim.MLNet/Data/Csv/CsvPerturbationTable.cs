@@ -105,7 +105,7 @@ public sealed class CsvPerturbationTable
             if (!TextColumns.TryGetValue(name, out string[]? values))
                 throw name == ContextColumn ? new DataFileException(Source, name, null, $"the context column '{name}' holds names, not numbers.") : Missing(name);
             // Parsed row by row: only the rows that need a number must hold one (a vehicle's "NA" dose is never read).
-            return i => double.TryParse(values[i], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double v) ? v : double.NaN;
+            return i => ScreenRows.ParseNumber(values[i]);
         }
         DataFileException Missing(string name) => new(Source, name, null,
             $"column '{name}' was not read; list it in CsvColumnRoles.TextColumns (dose, covariates) or FeatureColumns (numeric features).");

@@ -203,6 +203,10 @@ internal sealed record ScreenRows(string Source, int RowCount, Func<int, string>
         return values;
     }
 
+    /// <summary>A text value as a number (invariant culture), NaN when it is missing or no number: how text dose columns are read.</summary>
+    internal static double ParseNumber(string? text) =>
+        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) ? value : double.NaN;
+
     private static string Listing(IEnumerable<string> values)
     {
         string[] first = values.Take(21).ToArray();

@@ -52,7 +52,7 @@ public static class ScreenDataFrameExtensions
             return i => column[i] switch
             {
                 null => double.NaN,
-                string text => double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double parsed) ? parsed : double.NaN,
+                string text => ScreenRows.ParseNumber(text),
                 var value when IsNumber(value) => Convert.ToDouble(value, CultureInfo.InvariantCulture),
                 _ => double.NaN,
             };

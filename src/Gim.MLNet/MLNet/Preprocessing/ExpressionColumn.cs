@@ -1,3 +1,4 @@
+using Gim.MLNet.Onnx;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
@@ -5,8 +6,8 @@ namespace Gim.MLNet;
 
 /// <summary>
 /// What both preprocessing steps need of the column they read (one value per gene, ≥ 0): its shape checked before
-/// and at fit, its slot names, and one pass over its values that refuses a negative or non-finite one, naming the row
-/// and slot (it would otherwise turn into NaN silently).
+/// and at fit, its slot names, one pass over its values that refuses a negative or non-finite one, naming the row
+/// and slot (it would otherwise turn into NaN silently), and the frame of their ONNX graphs.
 /// </summary>
 internal static class ExpressionColumn
 {
@@ -64,5 +65,21 @@ internal static class ExpressionColumn
             rows++;
         }
         return rows;
+    }
+
+    /// <summary>
+    /// The ONNX graph of a row-wise step from <paramref name="input"/> [N, d] to <paramref name="output"/>, flattened (the
+    /// batched path's signature): <paramref name="body"/> adds the step's nodes and returns the tensor to output.
+    /// </summary>
+    public static byte[] StepGraph(string input, string output, int d, Func<OnnxGraphBuilder, string> body, string description, string[] outputNames)
+    {
+        var g = new OnnxGraphBuilder();
+        g.Reserve(input);
+        g.Reserve(output);
+        g.Input(input, d);
+        string result = body(g);
+        g.Node("Reshape", new[] { result, g.Int64Constant("flat", -1) }, output);
+        g.FlatOutput(output);
+        return Google.Protobuf.MessageExtensions.ToByteArray(g.ToModel(description, outputNames, Array.Empty<string>()));
     }
 }

@@ -1,6 +1,5 @@
 using Gim.MLNet.Onnx;
 using Microsoft.ML;
-using Onnx;
 
 namespace Gim.MLNet;
 
@@ -100,18 +99,9 @@ public sealed class HighlyVariableGenesEstimator : IEstimator<HighlyVariableGene
     }
 
     /// <summary>Gathers the kept columns and flattens them (the batched path's signature).</summary>
-    private byte[] Graph(int d, int[] kept, string[] keptNames)
-    {
-        var g = new OnnxGraphBuilder();
-        g.Reserve(_input);
-        g.Reserve(_output);
-        g.Input(_input, d);
-        string gathered = g.Node("Gather", new[] { _input, g.Int64Constant("kept", kept.Select(j => (long)j).ToArray()) }, null, OnnxGraphBuilder.Int("axis", 1));
-        g.Node("Reshape", new[] { gathered, g.Int64Constant("flat", -1) }, _output);
-        g.FlatOutput(_output);
-        ModelProto model = g.ToModel($"SelectHighlyVariableGenes: {kept.Length} of {d} genes.", keptNames, Array.Empty<string>());
-        return Google.Protobuf.MessageExtensions.ToByteArray(model);
-    }
+    private byte[] Graph(int d, int[] kept, string[] keptNames) => ExpressionColumn.StepGraph(_input, _output, d,
+        g => g.Node("Gather", new[] { _input, g.Int64Constant("kept", kept.Select(j => (long)j).ToArray()) }, null, OnnxGraphBuilder.Int("axis", 1)),
+        $"SelectHighlyVariableGenes: {kept.Length} of {d} genes.", keptNames);
 }
 
 /// <summary>A fitted <see cref="HighlyVariableGenesEstimator"/>: the kept genes' columns, in their original order.</summary>

@@ -1,6 +1,5 @@
 using Gim.MLNet.Onnx;
 using Microsoft.ML;
-using Onnx;
 
 namespace Gim.MLNet;
 
@@ -53,22 +52,14 @@ public sealed class NormalizeTotalLog1pEstimator : IEstimator<NormalizeTotalLog1
     }
 
     /// <summary>log(1 + x·T / max(Σx, tiny)) per row, flattened (the batched path's signature).</summary>
-    private byte[] Graph(int d, string[] names)
+    private byte[] Graph(int d, string[] names) => ExpressionColumn.StepGraph(_input, _output, d, g =>
     {
-        var g = new OnnxGraphBuilder();
-        g.Reserve(_input);
-        g.Reserve(_output);
-        g.Input(_input, d);
         string total = g.Node("ReduceSum", new[] { _input, g.Int64Constant("axes", 1) }, null, OnnxGraphBuilder.Int("keepdims", 1));
         string floor = g.Node("Max", new[] { total, g.Constant("tiny", new[] { 1e-30f }, 1) });
         string factor = g.Node("Div", new[] { g.Constant("target_sum", new[] { _targetSum }, 1), floor });
         string scaled = g.Node("Mul", new[] { _input, factor });
-        string logged = g.Node("Log", new[] { g.Node("Add", new[] { scaled, g.Constant("one", new[] { 1f }, 1) }) });
-        g.Node("Reshape", new[] { logged, g.Int64Constant("flat", -1) }, _output);
-        g.FlatOutput(_output);
-        ModelProto model = g.ToModel($"NormalizeTotalLog1p: {d} genes to a total of {_targetSum}, then log1p.", names, Array.Empty<string>());
-        return Google.Protobuf.MessageExtensions.ToByteArray(model);
-    }
+        return g.Node("Log", new[] { g.Node("Add", new[] { scaled, g.Constant("one", new[] { 1f }, 1) }) });
+    }, $"NormalizeTotalLog1p: {d} genes to a total of {_targetSum}, then log1p.", names);
 }
 
 /// <summary>
