@@ -10,7 +10,7 @@ public sealed class PerturbationDataset
         IReadOnlyList<string>? featureNames = null)
     {
         Contexts = contexts ?? throw new ArgumentNullException(nameof(contexts));
-        int d = contexts.Count > 0 ? contexts[0].Samples.GetLength(1) : variableNames?.Count ?? 0;
+        int d = contexts.Count > 0 ? contexts[0].VariableCount : variableNames?.Count ?? 0;
         int p = contexts.Count > 0 ? contexts[0].Features.Length : featureNames?.Count ?? 0;
         VariableNames = variableNames ?? Enumerable.Range(0, d).Select(j => $"x{j}").ToArray();
         FeatureNames = featureNames ?? Enumerable.Range(0, p).Select(j => $"f{j}").ToArray();
@@ -33,6 +33,15 @@ public sealed class PerturbationDataset
 
     /// <summary>Total number of cells.</summary>
     public int SampleCount => Contexts.Sum(c => c.SampleCount);
+
+    /// <summary>
+    /// True when every context holds its cells; false when the data set was made from statistics
+    /// (<see cref="PerturbationStatistics.ToDataset"/>), which only the linear GIM with shift interventions fits from.
+    /// </summary>
+    public bool HasCells => Contexts.All(c => c.HasCells);
+
+    /// <summary>The within-context covariance the contexts' statistics share, or null when they hold cells.</summary>
+    public WithinContextCovariance? PooledCovariance => Contexts.Count == 0 ? null : Contexts[0].PooledCovariance;
 
     /// <summary>The control contexts.</summary>
     public IEnumerable<PerturbationContext> Controls => Contexts.Where(c => c.IsControl);
@@ -62,12 +71,20 @@ public sealed class PerturbationDataset
         int d = VariableCount, p = FeatureCount;
         if (d == 0)
             throw new ArgumentException("The data set has no measured variables (d = 0).");
+        WithinContextCovariance? pool = Contexts[0].PooledCovariance;
         foreach (PerturbationContext context in Contexts)
         {
             if (!seen.Add(context.Name))
                 throw new ArgumentException($"Context name '{context.Name}' appears more than once; context names must be unique.");
-            if (context.Samples.GetLength(1) != d)
-                throw new ArgumentException($"Context '{context.Name}' has {context.Samples.GetLength(1)} measured variables; expected {d} ({string.Join(", ", VariableNames.Take(5))}{(d > 5 ? ", ..." : "")}).");
+            if (context.VariableCount != d)
+                throw new ArgumentException($"Context '{context.Name}' has {context.VariableCount} measured variables; expected {d} ({string.Join(", ", VariableNames.Take(5))}{(d > 5 ? ", ..." : "")}).");
+            if (context.HasCells != Contexts[0].HasCells)
+                throw new ArgumentException($"Context '{context.Name}' {(context.HasCells ? "holds cells" : "holds statistics")} and context '{Contexts[0].Name}' " +
+                    $"{(Contexts[0].HasCells ? "cells" : "statistics")}; a data set holds one or the other. Compute statistics for all contexts " +
+                    "(PerturbationStatistics.Compute) or read all cells.");
+            if (!ReferenceEquals(context.PooledCovariance, pool))
+                throw new ArgumentException($"Contexts '{Contexts[0].Name}' and '{context.Name}' come from different statistics (each with its own pooled " +
+                    "covariance); one fit reads one pool. Compute the statistics of all contexts together.");
             if (context.Features.Length != p)
                 throw new ArgumentException($"Context '{context.Name}' has {context.Features.Length} features; expected {p}.");
             if (context.SampleCount < minSamplesPerContext)
@@ -75,11 +92,23 @@ public sealed class PerturbationDataset
             for (int j = 0; j < p; j++)
                 if (!float.IsFinite(context.Features[j]))
                     throw new ArgumentException($"Context '{context.Name}': feature '{FeatureNames[j]}' is {context.Features[j]}; features must be finite.");
+            if (!context.HasCells)
+            {
+                ContextMoments m = context.Moments;
+                for (int j = 0; j < d; j++)
+                    if (!double.IsFinite(m.Mean[j]) || !(m.Variance[j] >= 0) || double.IsPositiveInfinity(m.Variance[j]))
+                        throw new ArgumentException($"Context '{context.Name}': variable '{VariableNames[j]}' has mean {m.Mean[j]} and variance {m.Variance[j]}; " +
+                            "expected a finite mean and a finite variance ≥ 0.");
+                continue;
+            }
+            float[,] samples = context.Samples;
             for (int i = 0; i < context.SampleCount; i++)
                 for (int j = 0; j < d; j++)
-                    if (!float.IsFinite(context.Samples[i, j]))
-                        throw new ArgumentException($"Context '{context.Name}', cell {i}: variable '{VariableNames[j]}' is {context.Samples[i, j]}; measurements must be finite.");
+                    if (!float.IsFinite(samples[i, j]))
+                        throw new ArgumentException($"Context '{context.Name}', cell {i}: variable '{VariableNames[j]}' is {samples[i, j]}; measurements must be finite.");
         }
+        if (pool is not null && pool.VariableCount != d)
+            throw new ArgumentException($"The statistics' pooled covariance is {pool.VariableCount} × {pool.VariableCount}; the data set has {d} variables.");
         if (requireControl && !Contexts.Any(c => c.IsControl))
             throw new ArgumentException("No control context: mark at least one context as control (observational, unperturbed); GIM standardises by the controls and uses them to learn the unperturbed system.");
     }

@@ -9,6 +9,7 @@ internal static class RawCounts
     /// <summary>The largest value when every measurement of <paramref name="data"/> is a whole number ≥ 0 and some exceed 1; else null.</summary>
     public static float? Largest(PerturbationDataset data)
     {
+        if (!data.HasCells) return null;
         float largest = 0;
         foreach (PerturbationContext context in data.Contexts)
             foreach (float v in context.Samples)

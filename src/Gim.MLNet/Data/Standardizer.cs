@@ -54,6 +54,30 @@ public sealed class Standardizer
         return new Standardizer(mean, scale);
     }
 
+    /// <summary>
+    /// Fits mean and standard deviation (population) over the cells of several contexts given by their moments: the same
+    /// numbers as <see cref="FitRows"/> over those cells, up to rounding (the pooled variance is the within-context
+    /// variances plus the spread of the means).
+    /// </summary>
+    public static Standardizer FitMoments(IEnumerable<ContextMoments> contexts, int columns)
+    {
+        var list = contexts.ToList();
+        long n = list.Sum(c => c.Count);
+        if (n == 0) throw new ArgumentException("Cannot standardise: there are no rows.");
+        var mean = new double[columns];
+        foreach (ContextMoments c in list)
+            for (int j = 0; j < columns; j++) mean[j] += c.Mean[j] * c.Count / n;
+        var variance = new double[columns];
+        foreach (ContextMoments c in list)
+            for (int j = 0; j < columns; j++)
+            {
+                double offset = c.Mean[j] - mean[j];
+                variance[j] += (c.Variance[j] + offset * offset) * c.Count / n;
+            }
+        var scale = variance.Select(v => Math.Sqrt(v)).Select(s => s > 1e-12 ? s : 1.0).ToArray();
+        return new Standardizer(mean, scale);
+    }
+
     /// <summary>Fits over feature vectors (one row per vector).</summary>
     public static Standardizer FitVectors(IEnumerable<float[]> vectors, int columns)
     {

@@ -1,81 +1,142 @@
 using Gim.MLNet.Data;
+using Gim.MLNet.Runtime;
 using static TorchSharp.torch;
 
 namespace Gim.MLNet.Modeling;
 
 /// <summary>
-/// A data set moved into tensors, in standardised units: features [K, p], perturbed mask [K, 1],
-/// per-context means [K, d] and covariances [K, d, d], and (for mini-batches of cells) all cells
-/// [N, d] with each context's offset and count.
+/// A data set moved into tensors, in standardised units: features [K, p], perturbed mask [K, 1], weights [K], per-context
+/// means [K, d], and one of: per-context covariances [K, d, d] (<see cref="ContextStorage.Covariances"/>), weighted pools
+/// of them [R, d, d] (<see cref="ContextStorage.Pooled"/>: what the shift-only likelihood reads, without ever holding K·d²
+/// numbers), or all cells [N, d] with each context's offset and count (<see cref="ContextStorage.Cells"/>).
 /// </summary>
-internal sealed record ContextTensors(Tensor Features, Tensor Perturbed, Tensor Weights, Tensor Means, Tensor? Covariances,
+internal sealed record ContextTensors(Tensor Features, Tensor Perturbed, Tensor Weights, Tensor Means, Tensor? Covariances, Tensor? Pooled,
     Tensor? Cells, long[] Offsets, long[] Counts) : IDisposable
 {
     public int ContextCount => Offsets.Length;
 
+    /// <summary>Cell mode (true) or per-context covariances (false): see the other overload.</summary>
     public static ContextTensors Create(PerturbationDataset data, Standardizer variables, Standardizer features,
-        ContextWeighting weighting, bool keepCells, ScalarType dtype, Device device)
+        ContextWeighting weighting, bool keepCells, ScalarType dtype, Device device) =>
+        Create(data, variables, features, weighting, keepCells ? ContextStorage.Cells : ContextStorage.Covariances, null, dtype, device);
+
+    /// <summary>
+    /// The tensors of <paramref name="data"/>. With <see cref="ContextStorage.Pooled"/>, <paramref name="poolWeights"/> gives
+    /// one weight vector over the contexts per pool (each summing to 1; null: <see cref="Weights"/>), and <see cref="Pooled"/>
+    /// is [R, d, d] = Σ_k w_rk C_k, summed in float64 one context at a time. A data set made from statistics has only its
+    /// shared pool (<see cref="PerturbationDataset.PooledCovariance"/>), which then serves every weight vector.
+    /// </summary>
+    public static ContextTensors Create(PerturbationDataset data, Standardizer variables, Standardizer features,
+        ContextWeighting weighting, ContextStorage storage, IReadOnlyList<float[]>? poolWeights, ScalarType dtype, Device device)
     {
-        // Cell mode keeps the cells and skips the K·d² covariances (they are what does not fit at large d).
-        bool keepMoments = !keepCells;
+        if (!data.HasCells && storage != ContextStorage.Pooled)
+            throw new NotSupportedException($"This needs {(storage == ContextStorage.Cells ? "the cells" : "each context's own covariance")}; the data " +
+                "hold statistics (per-context moments and one pooled covariance), which serve the linear model with shift interventions only.");
         int k = data.Contexts.Count, d = data.VariableCount, p = data.FeatureCount;
         var featureData = new float[k * p];
         var perturbed = new float[k];
         var weights = new float[k];
         var means = new double[k * d];
-        double[]? covariances = keepMoments ? new double[(long)k * d * d] : null;
+        double[]? covariances = storage == ContextStorage.Covariances ? new double[(long)k * d * d] : null;
         var offsets = new long[k];
         var counts = new long[k];
         long total = data.SampleCount;
-        float[]? cells = keepCells ? new float[total * d] : null;
+        float[]? cells = storage == ContextStorage.Cells ? new float[total * d] : null;
         long offset = 0;
-        var z = new double[d];
         for (int c = 0; c < k; c++)
         {
             PerturbationContext context = data.Contexts[c];
             Array.Copy(features.Transform(context.Features), 0, featureData, c * p, p);
             perturbed[c] = context.IsControl ? 0f : 1f;
             weights[c] = weighting == ContextWeighting.Equal ? 1f : context.SampleCount;
-            int n = context.SampleCount;
             offsets[c] = offset;
-            counts[c] = n;
-            // Two passes in double: the covariance of standardised values, not E[xxᵀ] − mmᵀ, so no cancellation.
-            for (int i = 0; i < n; i++)
-                for (int j = 0; j < d; j++)
-                {
-                    double v = (context.Samples[i, j] - variables.Mean[j]) / variables.Scale[j];
-                    means[c * d + j] += v / n;
-                    if (cells is not null) cells[(offset + i) * d + j] = (float)v;
-                }
-            for (int i = 0; i < n && covariances is not null; i++)
-            {
-                for (int j = 0; j < d; j++)
-                    z[j] = (context.Samples[i, j] - variables.Mean[j]) / variables.Scale[j] - means[c * d + j];
-                long block = (long)c * d * d;
-                for (int a = 0; a < d; a++)
-                {
-                    double za = z[a] / n;
-                    for (int b = a; b < d; b++)
-                        covariances[block + a * d + b] += za * z[b];
-                }
-            }
-            long blk = (long)c * d * d;
-            for (int a = 0; a < d && covariances is not null; a++)
-                for (int b = 0; b < a; b++)
-                    covariances[blk + a * d + b] = covariances[blk + b * d + a];
-            offset += n;
+            counts[c] = context.SampleCount;
+            offset += context.SampleCount;
         }
         float weightSum = weights.Sum();
         for (int c = 0; c < k; c++) weights[c] /= weightSum;
+        for (int c = 0; c < k; c++)
+        {
+            ContextMoments moments = data.Contexts[c].Moments;
+            for (int j = 0; j < d; j++) means[c * d + j] = (moments.Mean[j] - variables.Mean[j]) / variables.Scale[j];
+        }
 
+        // The pools: a weight vector over all contexts as the fit weighs them is the statistics' own pool (computed here
+        // from the cells exactly as PerturbationStatistics.Compute does, so a fit from cells and one from their statistics
+        // read the same numbers); any other (a calibration refit's) sums its contexts' covariances.
+        double[][]? pooled = null;
+        if (storage == ContextStorage.Pooled)
+        {
+            IReadOnlyList<float[]> pools = poolWeights ?? new[] { weights };
+            WithinContextCovariance statistics = data.PooledCovariance ?? PerturbationStatistics.Compute(data).Covariance;
+            double[] raw = weighting == ContextWeighting.Equal ? statistics.EqualWeighted : statistics.CellWeighted;
+            pooled = new double[pools.Count][];
+            var own = new bool[pools.Count];
+            for (int r = 0; r < pools.Count; r++)
+            {
+                own[r] = !data.HasCells || pools[r].AsSpan().SequenceEqual(weights);
+                pooled[r] = new double[(long)d * d];
+                if (!own[r]) continue;
+                for (int a = 0; a < d; a++)
+                    for (int b = 0; b < d; b++)
+                        pooled[r][a * d + b] = raw[a * d + b] / (variables.Scale[a] * variables.Scale[b]);
+            }
+            for (int c = 0; c < k && own.Contains(false); c++)
+            {
+                double[] covariance = StandardisedCovariance(data.Contexts[c], variables);
+                for (int r = 0; r < pools.Count; r++)
+                {
+                    double w = pools[r][c];
+                    if (own[r] || w == 0) continue;
+                    for (long i = 0; i < covariance.LongLength; i++) pooled[r][i] += w * covariance[i];
+                }
+            }
+        }
+        for (int c = 0; c < k && (covariances is not null || cells is not null); c++)
+        {
+            PerturbationContext context = data.Contexts[c];
+            if (covariances is not null) Array.Copy(StandardisedCovariance(context, variables), 0, covariances, (long)c * d * d, (long)d * d);
+            if (cells is null) continue;
+            float[,] samples = context.Samples;
+            for (int i = 0; i < context.SampleCount; i++)
+                for (int j = 0; j < d; j++)
+                    cells[(offsets[c] + i) * d + j] = (float)((samples[i, j] - variables.Mean[j]) / variables.Scale[j]);
+        }
+
+        Tensor? pooledTensor = null;
+        if (pooled is not null)
+        {
+            var flat = new double[(long)pooled.Length * d * d];
+            for (int r = 0; r < pooled.Length; r++) Array.Copy(pooled[r], 0, flat, (long)r * d * d, (long)d * d);
+            pooledTensor = tensor(flat, new long[] { pooled.Length, d, d }, dtype: dtype, device: device);
+        }
         return new ContextTensors(
             tensor(featureData, new long[] { k, p }, dtype: dtype, device: device),
             tensor(perturbed, new long[] { k, 1 }, dtype: dtype, device: device),
             tensor(weights, new long[] { k }, dtype: dtype, device: device),
             tensor(means, new long[] { k, d }, dtype: dtype, device: device),
             covariances is null ? null : tensor(covariances, new long[] { k, d, d }, dtype: dtype, device: device),
+            pooledTensor,
             cells is null ? null : tensor(cells, new long[] { total, d }, dtype: dtype, device: device),
             offsets, counts);
+    }
+
+    /// <summary>
+    /// A context's covariance in standardised units, (1/n) Σ (z − z̄)(z − z̄)ᵀ with z = (x − μ)/σ: the raw cells centred
+    /// on their mean, multiplied in float64 (a BLAS product), then divided by σ_a σ_b.
+    /// </summary>
+    private static double[] StandardisedCovariance(PerturbationContext context, Standardizer variables)
+    {
+        float[,] samples = context.Samples;
+        double[] mean = context.Moments.Mean;
+        int n = samples.GetLength(0), d = samples.GetLength(1);
+        var centred = new double[(long)n * d];
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < d; j++) centred[(long)i * d + j] = (samples[i, j] - mean[j]) / variables.Scale[j];
+        using var scope = TorchScope.Enter();
+        Tensor rows = tensor(centred, new long[] { n, d }, ScalarType.Float64);
+        Tensor product = matmul(rows.t(), rows) / n;
+        return ((product + product.t()) / 2).contiguous().data<double>().ToArray();
     }
 
     public void Dispose()
@@ -85,6 +146,20 @@ internal sealed record ContextTensors(Tensor Features, Tensor Perturbed, Tensor 
         Weights.Dispose();
         Means.Dispose();
         Covariances?.Dispose();
+        Pooled?.Dispose();
         Cells?.Dispose();
     }
+}
+
+/// <summary>What <see cref="ContextTensors"/> keeps of each context's cells besides their mean.</summary>
+internal enum ContextStorage
+{
+    /// <summary>Every context's covariance [K, d, d] (noise-scale interventions, mini-batches of contexts, the two-stage peer).</summary>
+    Covariances,
+
+    /// <summary>Weighted pools of the covariances [R, d, d] (shift-only interventions on full batches; statistics).</summary>
+    Pooled,
+
+    /// <summary>The cells themselves [N, d] (mini-batches of cells, the nonlinear model).</summary>
+    Cells,
 }

@@ -47,16 +47,28 @@ public abstract class PerturbationTrainer<TOptions, TModel> where TOptions : Per
                     if (mine[j] != theirs[j])
                         throw new ArgumentException($"The validation data's {what} {j} is '{theirs[j]}'; the training data's is '{mine[j]}'. Give both the same {what}s in the same order (slot names of the same columns).", nameof(validation));
         }
+        foreach (var (data, role) in new[] { (train, "training"), (validation, "validation") })
+            if (data is { HasCells: false } && CannotFitFromStatistics() is { } reason)
+                throw new NotSupportedException($"The {role} data hold statistics (per-context moments and a pooled covariance), not cells: {reason}");
         Options.CancellationToken.ThrowIfCancellationRequested();
         if (RawCounts.Largest(train) is float largest)
             Tell($"warning: the measurements look like raw counts (every value a whole number ≥ 0, up to {largest:G}), but this " +
                  "method models them as continuous (GIM: Gaussian). Normalise each cell's total and take log1p first " +
                  "(mlContext.Perturbation().Transforms.NormalizeTotalLog1p in a pipeline, as scanpy's normalize_total and log1p), or give log-expression.");
         var clock = Stopwatch.StartNew();
-        var variables = Standardizer.FitRows(train.Controls.Select(c => c.Samples), train.VariableCount);
+        // From the controls' moments (two-pass from the cells when the data hold cells): a fit from statistics standardises alike.
+        var variables = Standardizer.FitMoments(train.Controls.Select(c => c.Moments), train.VariableCount);
         var features = Standardizer.FitVectors(train.Contexts.Select(c => c.Features), train.FeatureCount);
         return Train(new PerturbationFit(train, validation, variables, features, clock));
     }
+
+    /// <summary>
+    /// Why this method, with these options, cannot fit from statistics (a data set of <see cref="PerturbationStatistics"/>),
+    /// or null when it can. Most methods read the cells themselves: per-context covariances, or control cells they sample from.
+    /// </summary>
+    private protected virtual string? CannotFitFromStatistics() =>
+        $"{GetType().Name.Replace("Trainer", "")} reads the cells themselves (the control cells it predicts from, or each context's own covariance). " +
+        "Fit it from the cells (read them with AnnDataReader or CsvPerturbationTable), or fit GimTrainer (linear, shift interventions) from the statistics.";
 
     /// <summary>Fits the model on validated data.</summary>
     private protected abstract TModel Train(PerturbationFit fit);

@@ -5,7 +5,7 @@ namespace Gim.MLNet.Peers;
 /// <summary>
 /// Every training context summarised in standardised units, in double: its features [K, p], its mean cell [K, d] and
 /// its per-variable population variance [K, d], in the data's context order. The peers that see the cells only
-/// through these moments fit on them: the MLP peers (as tensors, <see cref="ContextMoments"/>), TrainingMean (the
+/// through these moments fit on them: the MLP peers (as tensors, <see cref="ContextMomentTensors"/>), TrainingMean (the
 /// average of the perturbed contexts' means) and LinearFeatures (ridge of the means on the features).
 /// </summary>
 internal sealed record ContextSummaries(double[,] Features, double[,] Means, double[,] Variances)

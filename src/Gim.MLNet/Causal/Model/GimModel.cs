@@ -252,8 +252,25 @@ public sealed class GimModel : PerturbationModel
     /// <summary>Mean log-likelihood per cell (standardised units) of a data set's contexts under MAP interventions.</summary>
     public double MeanLogLikelihood(PerturbationDataset data)
     {
-        using var tensors = ContextTensors.Create(data, VariableStandardizer, FeatureStandardizer, ContextWeighting.Equal, keepCells: !_causal.HasMomentLikelihood, _dtype, _device);
+        ArgumentNullException.ThrowIfNull(data);
+        using var tensors = ScoringTensors(data, _causal, Options.Interventions, VariableStandardizer, FeatureStandardizer, _dtype, _device);
         return MapLogLikelihood(tensors);
+    }
+
+    /// <summary>
+    /// The tensors that scoring a data set under a model reads (contexts equally weighted): the pooled covariance for the
+    /// linear model with shift interventions (also the only form statistics have), else each context's covariance, or the
+    /// cells for a model without a moment likelihood.
+    /// </summary>
+    internal static ContextTensors ScoringTensors(PerturbationDataset data, CausalModel causal, InterventionKind interventions, Standardizer variables,
+        Standardizer features, ScalarType dtype, Device device)
+    {
+        ContextStorage storage = !causal.HasMomentLikelihood ? ContextStorage.Cells
+            : causal is LinearCausalModel && interventions == InterventionKind.Shift ? ContextStorage.Pooled : ContextStorage.Covariances;
+        if (!data.HasCells && storage != ContextStorage.Pooled)
+            throw new NotSupportedException($"The data hold statistics, not cells; scoring them needs the linear causal model with shift interventions " +
+                $"(this model: {causal.GetType().Name.Replace("CausalModel", "")}, {interventions}).");
+        return ContextTensors.Create(data, variables, features, ContextWeighting.Equal, storage, null, dtype, device);
     }
 
     private LinearCausalModel Linear(string operation) => _causal as LinearCausalModel
@@ -268,6 +285,8 @@ public sealed class GimModel : PerturbationModel
         Tensor targets = (heads.Logits.sigmoid() > 0.5).to_type(_dtype) * tensors.Perturbed;
         Tensor shift = targets * heads.Shift;
         Tensor? logScale = NoiseLogScaleChange(heads, targets);
+        if (tensors.Pooled is not null && logScale is null)
+            return LinearCausalModel.WeightedLogLikelihoodFromMoments(Linear("Scoring").Tensors, tensors.Means, tensors.Pooled[0], tensors.Weights, shift).ToDouble();
         if (tensors.Covariances is not null)
             return _causal.LogLikelihoodFromMoments(tensors.Means, tensors.Covariances, shift, logScale).mean().ToDouble();
         // Cells kept instead of moments: average each context's per-cell likelihood, then the contexts.

@@ -24,6 +24,19 @@ public sealed class GimTrainer : PerturbationTrainer<GimOptions, GimModel>
     /// <param name="validation">Optional held-out contexts for early stopping (same variables and features).</param>
     public GimModel Fit(PerturbationDataset train, PerturbationDataset? validation) => FitCore(train, validation);
 
+    /// <summary>Statistics serve the linear model with shift interventions on full batches of contexts, without a two-stage warm start.</summary>
+    private protected override string? CannotFitFromStatistics()
+    {
+        string? why = Options.CausalModel != CausalModelKind.Linear ? $"the {Options.CausalModel} causal model's likelihood reads every cell"
+            : Options.Interventions != InterventionKind.Shift ? $"{Options.Interventions} interventions change each context's noise scale, so the likelihood reads each context's own covariance"
+            : Options.CellBatchSize > 0 ? "GimOptions.CellBatchSize draws cells"
+            : Options.ContextBatchSize > 0 ? "a mini-batch of contexts pools its own contexts' covariances (GimOptions.ContextBatchSize)"
+            : Options.WarmStart is not null ? "the warm start fits the two-stage model, which reads each context's covariance"
+            : null;
+        return why is null ? null : $"GIM cannot fit from them with these options: {why}. Use the linear causal model with shift interventions, " +
+            "full batches and no warm start (the defaults), or give the cells.";
+    }
+
     private protected override GimModel Train(PerturbationFit fit)
     {
         PerturbationDataset train = fit.Data;
@@ -154,9 +167,19 @@ public sealed class GimTrainer : PerturbationTrainer<GimOptions, GimModel>
         int cellBatch = Options.CellBatchSize > 0 ? Options.CellBatchSize : causal.DefaultCellBatchSize ?? 0;
         if (cellMode && cellBatch == 0)
             throw new ArgumentException($"GimOptions.CellBatchSize must be > 0 for the {Options.CausalModel} causal model: its likelihood has no closed form in terms of a context's moments.");
-        using var trainTensors = ContextTensors.Create(train, variables, features, Options.Weighting, keepCells: cellMode, dtype, device);
-        using var validationTensors = validation is null ? null
-            : ContextTensors.Create(validation, variables, features, ContextWeighting.Equal, keepCells: !causal.HasMomentLikelihood, dtype, device);
+        // Shift-only interventions on full batches read the covariances only through each replica's weighted pool: K·d² never held.
+        bool pooled = !cellMode && causal is LinearCausalModel && Options.Interventions == InterventionKind.Shift
+                      && (Options.ContextBatchSize == 0 || Options.ContextBatchSize >= train.Contexts.Count);
+        if (!train.HasCells && replicas.Count > 1)
+            Tell("note: from statistics the calibration refits read the pooled covariance of all training contexts (its per-context parts " +
+                 "are not kept), not of their own; under shift interventions every context shares that covariance.");
+        if (!train.HasCells && train.PooledCovariance!.ContextNames.Count != train.Contexts.Count)
+            Tell($"note: the statistics' covariance is pooled over {train.PooledCovariance.ContextNames.Count} contexts and this fit trains on " +
+                 $"{train.Contexts.Count}; under shift interventions every context shares one within-context covariance, so the pool estimates the same matrix.");
+        using var trainTensors = ContextTensors.Create(train, variables, features, Options.Weighting,
+            cellMode ? ContextStorage.Cells : pooled ? ContextStorage.Pooled : ContextStorage.Covariances,
+            pooled ? StepData.ReplicaWeights(replicas.Select(r => r.Data).ToList(), train, Options.Weighting) : null, dtype, device);
+        using var validationTensors = validation is null ? null : GimModel.ScoringTensors(validation, causal, Options.Interventions, variables, features, dtype, device);
         using var stack = modules.Count == 1 ? null : new ReplicaStack(modules.Select(m => ((LinearCausalModel)m.Causal, m.Encoder)).ToList());
         using var data = StepData.Create(trainTensors, replicas.Select(r => (r.Data, r.Features)).ToList(), modules.Select(m => m.Encoder).ToList(), train, Options.Weighting, dtype, device);
 

@@ -235,6 +235,14 @@ internal static class NoveltyCalibrator
     /// <summary>A context's mean in standardised units and each variable's squared standard error (sample variance / n).</summary>
     private static (double[] Mean, double[] SquaredError) Observed(PerturbationContext c, Standardizer variables)
     {
+        if (!c.HasCells)
+        {
+            // From statistics: the population variance times n/(n − 1) is the sample variance the loop below computes.
+            ContextMoments m = c.Moments;
+            double[] z = m.Mean.Select((v, j) => (v - variables.Mean[j]) / variables.Scale[j]).ToArray();
+            double[] se = m.Variance.Select((v, j) => m.Count > 1 ? v / (variables.Scale[j] * variables.Scale[j]) / (m.Count - 1) : 0).ToArray();
+            return (z, se);
+        }
         float[,] cells = c.Samples;
         int n = cells.GetLength(0), d = cells.GetLength(1);
         var mean = new double[d];

@@ -56,35 +56,54 @@ internal sealed class StepData : IDisposable
         if (replicas.Count == 1)
         {
             DoseInput? single = encoders[0].Dose?.Input(tensors.Features);
-            Tensor? pooled = tensors.Covariances is null ? null : LinearCausalModel.PooledCovariance(tensors.Weights, tensors.Covariances);
-            return new StepData(tensors, tensors.Features, tensors.Weights, Keep(single), pooled?.DetachFromDisposeScope(), ownsFeatures: false);
+            return new StepData(tensors, tensors.Features, tensors.Weights, Keep(single), Pool(tensors, tensors.Weights, single: true)?.DetachFromDisposeScope(), ownsFeatures: false);
         }
         int r = replicas.Count, k = train.Contexts.Count, p = train.FeatureCount;
         var features = new float[r * k * p];
-        var weights = new float[r * k];
         for (int i = 0; i < r; i++)
-        {
-            var (data, standardizer) = replicas[i];
-            var included = new HashSet<PerturbationContext>(data.Contexts, ReferenceEqualityComparer.Instance);
             for (int c = 0; c < k; c++)
-            {
-                PerturbationContext context = train.Contexts[c];
-                Array.Copy(standardizer.Transform(context.Features), 0, features, (i * k + c) * p, p);
-                if (included.Contains(context)) weights[i * k + c] = weighting == ContextWeighting.Equal ? 1f : context.SampleCount;
-            }
-            float sum = weights.AsSpan(i * k, k).ToArray().Sum();
-            for (int c = 0; c < k; c++) weights[i * k + c] /= sum;
-        }
+                Array.Copy(replicas[i].Features.Transform(train.Contexts[c].Features), 0, features, (i * k + c) * p, p);
+        float[][] each = ReplicaWeights(replicas.Select(x => x.Data).ToList(), train, weighting);
         Tensor featureTensor = tensor(features, new long[] { r, k, p }, dtype: dtype, device: device).DetachFromDisposeScope();
-        Tensor weightTensor = tensor(weights, new long[] { r, k }, dtype: dtype, device: device).DetachFromDisposeScope();
+        Tensor weightTensor = tensor(each.SelectMany(w => w).ToArray(), new long[] { r, k }, dtype: dtype, device: device).DetachFromDisposeScope();
         DoseInput? dose = null;
         if (encoders[0].Dose is not null)
         {
-            DoseInput[] each = encoders.Select((e, i) => e.Dose!.Input(featureTensor[i])).ToArray();
-            dose = Keep(new DoseInput(stack(each.Select(x => x.LogDose).ToArray()), stack(each.Select(x => x.Dosed).ToArray())));
+            DoseInput[] inputs = encoders.Select((e, i) => e.Dose!.Input(featureTensor[i])).ToArray();
+            dose = Keep(new DoseInput(stack(inputs.Select(x => x.LogDose).ToArray()), stack(inputs.Select(x => x.Dosed).ToArray())));
         }
-        Tensor? pooledCovariance = tensors.Covariances is null ? null : LinearCausalModel.PooledCovariance(weightTensor, tensors.Covariances);
-        return new StepData(tensors, featureTensor, weightTensor, dose, pooledCovariance?.DetachFromDisposeScope(), ownsFeatures: true);
+        return new StepData(tensors, featureTensor, weightTensor, dose, Pool(tensors, weightTensor, single: false)?.DetachFromDisposeScope(), ownsFeatures: true);
+    }
+
+    /// <summary>
+    /// Each replica's weight over the training contexts <paramref name="train"/>: zero for the contexts it holds out, the
+    /// others equal or by cell count, summing to 1 ([R][K]; what <see cref="ContextTensors"/> pools the covariances with).
+    /// </summary>
+    public static float[][] ReplicaWeights(IReadOnlyList<PerturbationDataset> replicas, PerturbationDataset train, ContextWeighting weighting)
+    {
+        int k = train.Contexts.Count;
+        var result = new float[replicas.Count][];
+        for (int i = 0; i < replicas.Count; i++)
+        {
+            var included = new HashSet<PerturbationContext>(replicas[i].Contexts, ReferenceEqualityComparer.Instance);
+            var weights = new float[k];
+            for (int c = 0; c < k; c++)
+            {
+                PerturbationContext context = train.Contexts[c];
+                if (included.Contains(context)) weights[c] = weighting == ContextWeighting.Equal ? 1f : context.SampleCount;
+            }
+            float sum = weights.Sum();
+            for (int c = 0; c < k; c++) weights[c] /= sum;
+            result[i] = weights;
+        }
+        return result;
+    }
+
+    /// <summary>The pooled covariance per replica: the tensors' own pools, or the weighted sum of their per-context covariances; null in cell mode.</summary>
+    private static Tensor? Pool(ContextTensors tensors, Tensor weights, bool single)
+    {
+        if (tensors.Pooled is not null) return single ? tensors.Pooled[0] : tensors.Pooled.narrow(0, 0, tensors.Pooled.shape[0]);
+        return tensors.Covariances is null ? null : LinearCausalModel.PooledCovariance(weights, tensors.Covariances);
     }
 
     private static DoseInput? Keep(DoseInput? dose) =>

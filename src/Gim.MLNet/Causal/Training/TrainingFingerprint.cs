@@ -61,9 +61,21 @@ internal static class TrainingFingerprint
             var features = new byte[context.Features.Length * sizeof(float)];
             Buffer.BlockCopy(context.Features, 0, features, 0, features.Length);
             hash.AppendData(features);
-            var samples = new byte[context.Samples.Length * sizeof(float)];
-            Buffer.BlockCopy(context.Samples, 0, samples, 0, samples.Length);
-            hash.AppendData(samples);
+            if (context.HasCells)
+            {
+                var samples = new byte[context.Samples.Length * sizeof(float)];
+                Buffer.BlockCopy(context.Samples, 0, samples, 0, samples.Length);
+                hash.AppendData(samples);
+                continue;
+            }
+            // Statistics: the moments here, the shared pool once below.
+            hash.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(context.Moments.Mean.AsSpan()));
+            hash.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(context.Moments.Variance.AsSpan()));
+        }
+        if (data.PooledCovariance is { } pool)
+        {
+            hash.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(pool.EqualWeighted.AsSpan()));
+            hash.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(pool.CellWeighted.AsSpan()));
         }
     }
 }

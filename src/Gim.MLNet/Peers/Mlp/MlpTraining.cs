@@ -10,13 +10,13 @@ namespace Gim.MLNet.Peers;
 /// </summary>
 internal static class MlpTraining
 {
-    public static FeatureMlp Fit(PerturbationFit fit, MlpOptions options, int outputs, Func<FeatureMlp, ContextMoments, Tensor> loss, string method)
+    public static FeatureMlp Fit(PerturbationFit fit, MlpOptions options, int outputs, Func<FeatureMlp, ContextMomentTensors, Tensor> loss, string method)
     {
         using var run = TorchRun.Start(options.Threads, fit.Data.VariableCount, options.SeedOrDefault);
         var mlp = new FeatureMlp(fit.Data.FeatureCount, outputs, options.Depth, options.Width);
         try
         {
-            using var moments = ContextMoments.Create(fit.Data, fit.Variables, fit.Features);
+            using var moments = ContextMomentTensors.Create(fit.Data, fit.Variables, fit.Features);
             AdamLoop.Run(mlp.parameters(), options.LearningRate, options.MaxSteps, options.CancellationToken,
                 _ => loss(mlp, moments) + options.WeightDecay * mlp.WeightPenalty(), method, options);
             mlp.eval();

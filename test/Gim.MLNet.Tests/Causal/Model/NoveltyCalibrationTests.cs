@@ -70,9 +70,21 @@ public class NoveltyCalibrationTests
         NoveltyCalibration informative = _model.Calibration!, shuffled = _shuffled.Calibration!;
         TestContext.Out.WriteLine($"α_far: informative {informative.FarShrinkage:F3}, shuffled {shuffled.FarShrinkage:F3}; " +
             $"far/near mean SD: informative {Rms(informative.MeanSdFar):F3}/{Rms(informative.MeanSdNear):F3}, shuffled {Rms(shuffled.MeanSdFar):F3}/{Rms(shuffled.MeanSdNear):F3}");
-        // Measured (screen seed 0, 24 training drugs, 600 steps): α_far 0.480 with the drugs' own descriptors, 0.000 with
-        // other drugs'; far/near mean SD 1.014/0.282 and 1.177/0.377 control SDs.
-        Assert.That(informative.FarShrinkage, Is.GreaterThan(0.3), "descriptors that carry the effect keep a good part of it");
+        // α_far of one small screen is a noisy number: over screen seeds 0–4 (24 training drugs, 600 steps) it was 0.22, 0.65,
+        // 0.43, 1.00, 0.00 with the drugs' own descriptors (0.6.0; 0.45, 0.49, 0.39, 0.83, 0.00 at 0.5.1, whose training
+        // differed only in float rounding) and 0.000 for all five with other drugs'. So the claim is tested on the mean
+        // over the five screens (measured 0.46 and 0.43) and on every shuffled screen. Far/near mean SD at seed 0:
+        // 1.028/0.288 and 1.162/0.302 control SDs.
+        var alphas = new List<double> { informative.FarShrinkage };
+        for (int seed = 1; seed < 5; seed++)
+            foreach (double fraction in new[] { 0.0, 1.0 })
+            {
+                using GimModel other = new GimTrainer(Options()).Fit(Screen(fraction, seed).Train.Data);
+                if (fraction == 0) alphas.Add(other.Calibration!.FarShrinkage);
+                else Assert.That(other.Calibration!.FarShrinkage, Is.LessThan(0.15), $"screen {seed}: descriptors of other drugs keep little");
+            }
+        TestContext.Out.WriteLine($"α_far with own descriptors, screens 0–4: {string.Join(", ", alphas.Select(a => a.ToString("F2")))}");
+        Assert.That(alphas.Average(), Is.GreaterThan(0.25), "descriptors that carry the effect keep a good part of it, on average over screens");
         Assert.That(shuffled.FarShrinkage, Is.LessThan(0.15), "descriptors of other drugs keep little");
         Assert.That(Rms(shuffled.MeanSdFar), Is.GreaterThan(1.5 * Rms(shuffled.MeanSdNear)), "a new drug is less certain than a seen one");
         Assert.That(Rms(shuffled.MeanSdFar), Is.GreaterThan(Rms(informative.MeanSdFar)), "and less certain when descriptors say nothing");

@@ -99,7 +99,7 @@ public class ModelFileCompatibilityTests
     /// predicts: a regression in training or export (not only in loading) shows here. Measured: every output of every
     /// model identical, except the nonlinear GIM's Monte Carlo PredictedMean (worst 6.0e-7, float rounding of its
     /// equilibrium solves); the tolerance is 1e-5 absolute on outputs of order 1. Where a version changed training on
-    /// purpose (0.5.1: the linear GIM's step), the fixture records that version's refit outputs under "Refit".
+    /// purpose (0.5.1: the linear GIM's step; 0.6.0: its inputs summed for statistics), the fixture records that version's refit outputs under "Refit".
     /// </summary>
     [TestCaseSource(nameof(Models))]
     public void RefittingTheRecipe_PredictsWhatTheOldFilePredicted(string model)

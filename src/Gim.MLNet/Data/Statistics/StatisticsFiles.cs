@@ -1,0 +1,279 @@
+using Gim.MLNet.Runtime;
+using Parquet;
+using Parquet.Schema;
+
+namespace Gim.MLNet.Data;
+
+/// <summary>
+/// <see cref="PerturbationStatistics"/> as a folder of three Parquet files, in the long form a GROUP BY produces (so any
+/// engine can write them; docs/statistics.md gives the SQL):
+/// <list type="bullet">
+/// <item><c>contexts.parquet</c>: <c>context</c>, <c>group</c>, <c>is_control</c>, <c>n_cells</c>, then one numeric column per feature, named by it.</item>
+/// <item><c>moments.parquet</c>: <c>context</c>, <c>variable</c>, <c>mean</c>, <c>variance</c> (population: divided by n), one row per context and variable.</item>
+/// <item><c>covariance.parquet</c>: <c>variable_a</c>, <c>variable_b</c>, <c>equal_weighted</c>, <c>cell_weighted</c>, one row per pair (either order; a ≤ b written).</item>
+/// </list>
+/// Variables are in the order they first appear in <c>moments.parquet</c>; features in column order.
+/// </summary>
+internal static class StatisticsFiles
+{
+    public const string ContextsFile = "contexts.parquet", MomentsFile = "moments.parquet", CovarianceFile = "covariance.parquet";
+    private static readonly string[] ContextColumns = { "context", "group", "is_control", "n_cells" };
+
+    public static void Write(PerturbationStatistics statistics, string directory)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        foreach (string reserved in ContextColumns)
+            if (statistics.FeatureNames.Contains(reserved))
+                throw new ArgumentException($"A feature is named '{reserved}', which {ContextsFile} uses for its own column; rename the feature.");
+        Directory.CreateDirectory(directory);
+        int d = statistics.VariableNames.Count, k = statistics.Contexts.Count;
+
+        var contextFields = new List<DataField>
+        {
+            new DataField<string>("context"), new DataField<string>("group"), new DataField<bool>("is_control"), new DataField<long>("n_cells"),
+        };
+        contextFields.AddRange(statistics.FeatureNames.Select(f => (DataField)new DataField<float>(f)));
+        WriteFile(Path.Combine(directory, ContextsFile), contextFields, async group =>
+        {
+            await group.WriteAsync(contextFields[0], statistics.Contexts.Select(c => c.Name).ToArray());
+            await group.WriteAsync(contextFields[1], statistics.Contexts.Select(c => c.Group).ToArray());
+            await group.WriteAsync<bool>(contextFields[2], statistics.Contexts.Select(c => c.IsControl).ToArray());
+            await group.WriteAsync<long>(contextFields[3], statistics.Contexts.Select(c => c.Moments.Count).ToArray());
+            for (int f = 0; f < statistics.FeatureNames.Count; f++)
+                await group.WriteAsync<float>(contextFields[4 + f], statistics.Contexts.Select(c => c.Features[f]).ToArray());
+        });
+
+        var momentFields = new DataField[] { new DataField<string>("context"), new DataField<string>("variable"), new DataField<double>("mean"), new DataField<double>("variance") };
+        WriteFile(Path.Combine(directory, MomentsFile), momentFields, async group =>
+        {
+            await group.WriteAsync(momentFields[0], statistics.Contexts.SelectMany(c => Enumerable.Repeat(c.Name, d)).ToArray());
+            await group.WriteAsync(momentFields[1], Enumerable.Range(0, k).SelectMany(_ => statistics.VariableNames).ToArray());
+            await group.WriteAsync<double>(momentFields[2], statistics.Contexts.SelectMany(c => c.Moments.Mean).ToArray());
+            await group.WriteAsync<double>(momentFields[3], statistics.Contexts.SelectMany(c => c.Moments.Variance).ToArray());
+        });
+
+        var pairs = new List<(int A, int B)>();
+        for (int a = 0; a < d; a++)
+            for (int b = a; b < d; b++) pairs.Add((a, b));
+        var covarianceFields = new DataField[] { new DataField<string>("variable_a"), new DataField<string>("variable_b"), new DataField<double>("equal_weighted"), new DataField<double>("cell_weighted") };
+        WithinContextCovariance pool = statistics.Covariance;
+        WriteFile(Path.Combine(directory, CovarianceFile), covarianceFields, async group =>
+        {
+            await group.WriteAsync(covarianceFields[0], pairs.Select(p => statistics.VariableNames[p.A]).ToArray());
+            await group.WriteAsync(covarianceFields[1], pairs.Select(p => statistics.VariableNames[p.B]).ToArray());
+            await group.WriteAsync<double>(covarianceFields[2], pairs.Select(p => pool.EqualWeighted[p.A * d + p.B]).ToArray());
+            await group.WriteAsync<double>(covarianceFields[3], pairs.Select(p => pool.CellWeighted[p.A * d + p.B]).ToArray());
+        });
+    }
+
+    private static void WriteFile(string path, IReadOnlyList<DataField> fields, Func<ParquetRowGroupWriter, Task> write) =>
+        AtomicFile.Write(path, stream => Task.Run(async () =>
+        {
+            await using ParquetWriter writer = await ParquetWriter.CreateAsync(new ParquetSchema(fields), stream);
+            using ParquetRowGroupWriter group = writer.CreateRowGroup();
+            await write(group);
+        }).GetAwaiter().GetResult());
+
+    public static PerturbationStatistics Read(string directory)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        if (!Directory.Exists(directory))
+            throw new DirectoryNotFoundException($"No statistics folder '{directory}'; expected a folder with {ContextsFile}, {MomentsFile} and {CovarianceFile}.");
+
+        // contexts.parquet
+        Table contexts = Table.Read(Path.Combine(directory, ContextsFile));
+        foreach (string column in ContextColumns) contexts.Require(column);
+        string[] names = contexts.Strings("context");
+        string[] groups = contexts.Strings("group");
+        double[] control = contexts.Numbers("is_control");
+        double[] counts = contexts.Numbers("n_cells");
+        string[] featureNames = contexts.Columns.Where(c => !ContextColumns.Contains(c)).ToArray();
+        double[][] features = featureNames.Select(contexts.Numbers).ToArray();
+        var index = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int r = 0; r < names.Length; r++)
+        {
+            if (!index.TryAdd(names[r], r)) throw contexts.Error("context", r, $"context '{names[r]}' appears twice; expected one row per context");
+            if (!(counts[r] >= 1) || counts[r] != Math.Floor(counts[r])) throw contexts.Error("n_cells", r, $"{counts[r]} cells; expected a whole number ≥ 1");
+            if (control[r] != 0 && control[r] != 1) throw contexts.Error("is_control", r, $"{control[r]}; expected true/false or 1/0");
+        }
+        if (names.Length == 0) throw contexts.Error("context", null, "no contexts; expected one row per context");
+
+        // moments.parquet
+        Table moments = Table.Read(Path.Combine(directory, MomentsFile));
+        foreach (string column in new[] { "context", "variable", "mean", "variance" }) moments.Require(column);
+        string[] momentContexts = moments.Strings("context"), momentVariables = moments.Strings("variable");
+        double[] mean = moments.Numbers("mean"), variance = moments.Numbers("variance");
+        var variables = new List<string>();
+        var variableIndex = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (string v in momentVariables)
+            if (variableIndex.TryAdd(v, variables.Count)) variables.Add(v);
+        int d = variables.Count, k = names.Length;
+        var means = new double[k][];
+        var variances = new double[k][];
+        for (int c = 0; c < k; c++)
+        {
+            means[c] = Enumerable.Repeat(double.NaN, d).ToArray();
+            variances[c] = Enumerable.Repeat(double.NaN, d).ToArray();
+        }
+        for (int r = 0; r < momentContexts.Length; r++)
+        {
+            if (!index.TryGetValue(momentContexts[r], out int c))
+                throw moments.Error("context", r, $"context '{momentContexts[r]}' is not in {ContextsFile}");
+            int j = variableIndex[momentVariables[r]];
+            if (!double.IsNaN(means[c][j])) throw moments.Error("variable", r, $"context '{momentContexts[r]}', variable '{momentVariables[r]}' appears twice");
+            if (!double.IsFinite(mean[r])) throw moments.Error("mean", r, $"{mean[r]}; expected a finite number");
+            if (!(variance[r] >= 0) || double.IsPositiveInfinity(variance[r])) throw moments.Error("variance", r, $"{variance[r]}; expected a finite number ≥ 0");
+            means[c][j] = mean[r];
+            variances[c][j] = variance[r];
+        }
+        for (int c = 0; c < k; c++)
+            for (int j = 0; j < d; j++)
+                if (double.IsNaN(means[c][j]))
+                    throw moments.Error("variable", null, $"context '{names[c]}' has no row for variable '{variables[j]}'; expected one row per context and variable");
+
+        // covariance.parquet
+        Table covariance = Table.Read(Path.Combine(directory, CovarianceFile));
+        foreach (string column in new[] { "variable_a", "variable_b", "equal_weighted", "cell_weighted" }) covariance.Require(column);
+        string[] first = covariance.Strings("variable_a"), second = covariance.Strings("variable_b");
+        double[] equal = covariance.Numbers("equal_weighted"), byCells = covariance.Numbers("cell_weighted");
+        var equalPool = Enumerable.Repeat(double.NaN, d * d).ToArray();
+        var cellPool = Enumerable.Repeat(double.NaN, d * d).ToArray();
+        for (int r = 0; r < first.Length; r++)
+        {
+            if (!variableIndex.TryGetValue(first[r], out int a)) throw covariance.Error("variable_a", r, $"variable '{first[r]}' is not in {MomentsFile}");
+            if (!variableIndex.TryGetValue(second[r], out int b)) throw covariance.Error("variable_b", r, $"variable '{second[r]}' is not in {MomentsFile}");
+            if (!double.IsNaN(equalPool[a * d + b])) throw covariance.Error("variable_b", r, $"the pair '{first[r]}', '{second[r]}' appears twice (in either order)");
+            if (!double.IsFinite(equal[r]) || !double.IsFinite(byCells[r])) throw covariance.Error("equal_weighted", r, "a covariance that is not a finite number");
+            equalPool[a * d + b] = equalPool[b * d + a] = equal[r];
+            cellPool[a * d + b] = cellPool[b * d + a] = byCells[r];
+        }
+        for (int a = 0; a < d; a++)
+            for (int b = a; b < d; b++)
+                if (double.IsNaN(equalPool[a * d + b]))
+                    throw covariance.Error("variable_a", null, $"no row for the pair '{variables[a]}', '{variables[b]}'; expected one row per pair of variables (either order)");
+
+        var pool = new WithinContextCovariance(d, equalPool, cellPool, names);
+        var statistics = names.Select((name, c) => new ContextStatistics(name, groups[c], control[c] == 1,
+            features.Select(f => (float)f[c]).ToArray(), new ContextMoments((long)counts[c], means[c], variances[c]))).ToList();
+        return new PerturbationStatistics(variables, featureNames, statistics, pool);
+    }
+
+    /// <summary>A Parquet file's columns, read whole (all row groups), with errors naming the file, column and row.</summary>
+    private sealed class Table
+    {
+        private readonly string _path;
+        private readonly Dictionary<string, Array> _columns = new(StringComparer.Ordinal);
+
+        private Table(string path) => _path = path;
+
+        public IReadOnlyList<string> Columns { get; private set; } = Array.Empty<string>();
+
+        public static Table Read(string path)
+        {
+            if (!File.Exists(path)) throw new DataFileException(path, null, null, "the file is missing; a statistics folder holds contexts.parquet, moments.parquet and covariance.parquet.");
+            var table = new Table(path);
+            try
+            {
+                Task.Run(async () =>
+                {
+                    await using FileStream stream = File.OpenRead(path);
+                    await using ParquetReader reader = await ParquetReader.CreateAsync(stream);
+                    DataField[] fields = reader.Schema.GetDataFields();
+                    table.Columns = fields.Select(f => f.Name).ToArray();
+                    var parts = fields.ToDictionary(f => f.Name, _ => new List<Array>());
+                    for (int g = 0; g < reader.RowGroupCount; g++)
+                    {
+                        using ParquetRowGroupReader group = reader.OpenRowGroupReader(g);
+                        int rows = checked((int)group.RowCount);
+                        foreach (DataField field in fields) parts[field.Name].Add(await ReadColumn(group, field, rows));
+                    }
+                    foreach (DataField field in fields) table._columns[field.Name] = Concatenate(parts[field.Name], field);
+                }).GetAwaiter().GetResult();
+            }
+            catch (Exception e) when (e is not DataFileException)
+            {
+                throw new DataFileException(path, null, null, $"not a readable Parquet file ({e.Message}).", e);
+            }
+            return table;
+        }
+
+        private static async Task<Array> ReadColumn(ParquetRowGroupReader group, DataField field, int rows)
+        {
+            Type type = Nullable.GetUnderlyingType(field.ClrType) ?? field.ClrType;
+            if (type == typeof(string) || type == typeof(ReadOnlyMemory<char>))
+            {
+                var values = new string?[rows];
+                await group.ReadAsync(field, values.AsMemory());
+                return values;
+            }
+            async Task<Array> Numbers<T>() where T : struct
+            {
+                var values = new T?[rows];
+                await group.ReadAsync<T>(field, values.AsMemory());
+                return values;
+            }
+            return type switch
+            {
+                _ when type == typeof(double) => await Numbers<double>(),
+                _ when type == typeof(float) => await Numbers<float>(),
+                _ when type == typeof(long) => await Numbers<long>(),
+                _ when type == typeof(int) => await Numbers<int>(),
+                _ when type == typeof(short) => await Numbers<short>(),
+                _ when type == typeof(bool) => await Numbers<bool>(),
+                _ when type == typeof(decimal) => await Numbers<decimal>(),
+                _ => throw new NotSupportedException($"column '{field.Name}' has type {type.Name}; expected text, a number or true/false"),
+            };
+        }
+
+        private static Array Concatenate(List<Array> parts, DataField field)
+        {
+            if (parts.Count == 1) return parts[0];
+            Type element = parts.Count == 0 ? typeof(string) : parts[0].GetType().GetElementType()!;
+            var all = Array.CreateInstance(element, parts.Sum(p => p.Length));
+            int offset = 0;
+            foreach (Array part in parts)
+            {
+                Array.Copy(part, 0, all, offset, part.Length);
+                offset += part.Length;
+            }
+            return all;
+        }
+
+        public void Require(string column)
+        {
+            if (!_columns.ContainsKey(column))
+                throw new DataFileException(_path, column, null, $"no column '{column}'; the file has {string.Join(", ", Columns.Select(c => $"'{c}'"))}.");
+        }
+
+        public string[] Strings(string column)
+        {
+            Require(column);
+            if (_columns[column] is not string?[] values) throw Error(column, null, "expected text");
+            for (int r = 0; r < values.Length; r++)
+                if (values[r] is null) throw Error(column, r, "empty (null); expected a name");
+            return values!;
+        }
+
+        public double[] Numbers(string column)
+        {
+            Require(column);
+            Array values = _columns[column];
+            if (values is string[]) throw Error(column, null, "text; expected numbers");
+            var result = new double[values.Length];
+            for (int r = 0; r < values.Length; r++)
+            {
+                object? v = values.GetValue(r);
+                result[r] = v switch
+                {
+                    null => throw Error(column, r, "empty (null); expected a number"),
+                    bool b => b ? 1 : 0,
+                    _ => Convert.ToDouble(v, System.Globalization.CultureInfo.InvariantCulture),
+                };
+            }
+            return result;
+        }
+
+        public DataFileException Error(string column, int? row, string message) =>
+            new(_path, column, null, (row is int r ? $"row {r}: " : "") + message + ".");
+    }
+}
