@@ -18,43 +18,64 @@ internal static class PerturbationGrouper
         Func<int, string> rowLabel, float[,] features, float[,] measurements, IReadOnlyCollection<string> controlValues,
         IReadOnlyList<string> featureNames, IReadOnlyList<string> variableNames, Func<string, string>? groupOf = null)
     {
-        if (controlValues.Count == 0)
-            throw new ArgumentException("Give at least one control value (the context label of the unperturbed cells); GIM needs control cells.", nameof(controlValues));
-        int n = contexts.Count, p = features.GetLength(1), d = measurements.GetLength(1);
-        var rowsOf = new Dictionary<string, List<int>>(StringComparer.Ordinal);
-        var order = new List<string>();
-        for (int i = 0; i < n; i++)
+        Plan plan = Contexts(source, contextColumn, contexts, rowLabel, features, controlValues, featureNames, groupOf);
+        int d = measurements.GetLength(1);
+        var result = new List<PerturbationContext>(plan.Definitions.Count);
+        for (int c = 0; c < plan.Definitions.Count; c++)
         {
-            string label = contexts[i] ?? throw new DataFileException(source, contextColumn, null,
-                $"{rowLabel(i)} has no context value (missing); drop or label such cells before loading.");
-            if (!rowsOf.TryGetValue(label, out List<int>? rows))
-            {
-                rowsOf.Add(label, rows = new List<int>());
-                order.Add(label);
-            }
-            else
-                CheckSameFeatures(source, label, rows[0], i, rowLabel, features, featureNames);
-            rows.Add(i);
-        }
-        var controls = new HashSet<string>(controlValues, StringComparer.Ordinal);
-        foreach (string control in controls)
-            if (!rowsOf.ContainsKey(control))
-                throw new DataFileException(source, contextColumn, null,
-                    $"control value '{control}' does not occur; the values are: {string.Join(", ", order.Take(20).Select(v => $"'{v}'"))}{(order.Count > 20 ? ", ..." : "")}.");
-
-        var result = new List<PerturbationContext>(order.Count);
-        foreach (string label in order)
-        {
-            List<int> rows = rowsOf[label];
-            var gamma = new float[p];
-            for (int j = 0; j < p; j++) gamma[j] = features[rows[0], j];
+            ContextStatistics.Definition definition = plan.Definitions[c];
+            List<int> rows = plan.Rows[c];
             var samples = new float[rows.Count, d];
             for (int r = 0; r < rows.Count; r++)
                 for (int j = 0; j < d; j++)
                     samples[r, j] = measurements[rows[r], j];
-            result.Add(new PerturbationContext(label, gamma, samples, controls.Contains(label), groupOf?.Invoke(label)));
+            result.Add(new PerturbationContext(definition.Name, definition.Features, samples, definition.IsControl, definition.Group));
         }
         return new PerturbationDataset(result, variableNames.ToArray(), featureNames.ToArray());
+    }
+
+    /// <summary>The contexts rows make, in order of first appearance (names, features, cell counts, control flags, groups), each one's rows, and each row's context.</summary>
+    public sealed record Plan(IReadOnlyList<ContextStatistics.Definition> Definitions, IReadOnlyList<List<int>> Rows, int[] ContextOfRow);
+
+    /// <summary>The grouping <see cref="Group"/> does, without the measurements: what streaming statistics read rows into.</summary>
+    public static Plan Contexts(string source, string contextColumn, IReadOnlyList<string?> contexts, Func<int, string> rowLabel, float[,] features,
+        IReadOnlyCollection<string> controlValues, IReadOnlyList<string> featureNames, Func<string, string>? groupOf = null)
+    {
+        if (controlValues.Count == 0)
+            throw new ArgumentException("Give at least one control value (the context label of the unperturbed cells); GIM needs control cells.", nameof(controlValues));
+        int n = contexts.Count, p = features.GetLength(1);
+        var index = new Dictionary<string, int>(StringComparer.Ordinal);
+        var order = new List<string>();
+        var rowsOf = new List<List<int>>();
+        var contextOfRow = new int[n];
+        for (int i = 0; i < n; i++)
+        {
+            string label = contexts[i] ?? throw new DataFileException(source, contextColumn, null,
+                $"{rowLabel(i)} has no context value (missing); drop or label such cells before loading.");
+            if (!index.TryGetValue(label, out int c))
+            {
+                index.Add(label, c = order.Count);
+                order.Add(label);
+                rowsOf.Add(new List<int>());
+            }
+            else
+                CheckSameFeatures(source, label, rowsOf[c][0], i, rowLabel, features, featureNames);
+            rowsOf[c].Add(i);
+            contextOfRow[i] = c;
+        }
+        var controls = new HashSet<string>(controlValues, StringComparer.Ordinal);
+        foreach (string control in controls)
+            if (!index.ContainsKey(control))
+                throw new DataFileException(source, contextColumn, null,
+                    $"control value '{control}' does not occur; the values are: {string.Join(", ", order.Take(20).Select(v => $"'{v}'"))}{(order.Count > 20 ? ", ..." : "")}.");
+        var definitions = new List<ContextStatistics.Definition>(order.Count);
+        for (int c = 0; c < order.Count; c++)
+        {
+            var gamma = new float[p];
+            for (int j = 0; j < p; j++) gamma[j] = features[rowsOf[c][0], j];
+            definitions.Add(new ContextStatistics.Definition(order[c], gamma, rowsOf[c].Count, controls.Contains(order[c]), groupOf?.Invoke(order[c])));
+        }
+        return new Plan(definitions, rowsOf, contextOfRow);
     }
 
     private static void CheckSameFeatures(string source, string label, int first, int row, Func<int, string> rowLabel,

@@ -20,6 +20,17 @@ internal sealed record ScreenRows(string Source, int RowCount, Func<int, string>
     /// <summary>The contexts, features and controls <paramref name="design"/> makes of these rows (see <see cref="ScreenDesign"/>).</summary>
     public PerturbationDataset ToDataset(ScreenDesign design)
     {
+        ScreenLayout layout = Layout(design);
+        return PerturbationGrouper.Group(Source, layout.ContextColumn, layout.Labels, RowLabel, layout.Features, Measurements, layout.ControlLabels,
+            layout.FeatureNames, VariableNames, layout.GroupOf);
+    }
+
+    /// <summary>
+    /// What <paramref name="design"/> makes of the rows before any measurement is read: each row's context label and
+    /// features, the control labels, the feature names and each context's group (what streaming statistics need).
+    /// </summary>
+    public ScreenLayout Layout(ScreenDesign design)
+    {
         ArgumentNullException.ThrowIfNull(design);
         int n = RowCount;
         string perturbationAt = Location(design.PerturbationColumn);
@@ -71,8 +82,7 @@ internal sealed record ScreenRows(string Source, int RowCount, Func<int, string>
         float[,] features = Features(design, featureNames, referenceLevels, labels, perturbation, rawDose, covariateValues, featureColumnValues);
         var groupOf = new Dictionary<string, string>(StringComparer.Ordinal);
         for (int i = 0; i < n; i++) groupOf.TryAdd(labels[i], vehicle[i] ? labels[i] : perturbation[i]);
-        return PerturbationGrouper.Group(Source, perturbationAt, labels, RowLabel, features, Measurements, controlLabels, featureNames, VariableNames,
-            label => groupOf[label]);
+        return new ScreenLayout(perturbationAt, labels, features, controlLabels, featureNames, label => groupOf[label]);
     }
 
     /// <summary>
@@ -213,3 +223,7 @@ internal sealed record ScreenRows(string Source, int RowCount, Func<int, string>
         return string.Join(", ", first.Take(20).Select(v => $"'{v}'")) + (first.Length > 20 ? ", ..." : "");
     }
 }
+
+/// <summary>Each row's context label and features, the control labels, the feature names and each label's group (<see cref="ScreenRows.Layout"/>).</summary>
+internal sealed record ScreenLayout(string ContextColumn, string[] Labels, float[,] Features, IReadOnlyCollection<string> ControlLabels,
+    IReadOnlyList<string> FeatureNames, Func<string, string> GroupOf);

@@ -1,3 +1,4 @@
+using Gim.MLNet.Data;
 using Gim.MLNet.Onnx;
 using Microsoft.ML;
 
@@ -50,52 +51,17 @@ public sealed class HighlyVariableGenesEstimator : IEstimator<HighlyVariableGene
         ArgumentNullException.ThrowIfNull(input);
         var (column, d) = ExpressionColumn.Find(input, _input, Role);
         string[] names = ExpressionColumn.SlotNames(column, d);
-        double[] score = NormalisedDispersion(input, column, d, out double[] mean);
-        int[] kept = Enumerable.Range(0, d).Where(j => mean[j] > 0 && double.IsFinite(score[j]))
-            .OrderByDescending(j => score[j]).ThenBy(j => j).Take(_count).Order().ToArray();
+        var dispersion = new GeneDispersion(d);
+        long n = ExpressionColumn.Scan(input, column, Role, "log-normalised counts (finite, ≥ 0), e.g. the output of NormalizeTotalLog1p", dispersion.Add);
+        if (n < 2) throw new ArgumentException($"Column '{_input}': {n} row(s); ranking genes by dispersion needs at least 2 cells.", nameof(input));
+        dispersion.AddCells(n);
+        int[] kept = dispersion.Top(_count, _bins, out double[] score);
         if (kept.Length == 0)
             throw new ArgumentException($"Column '{_input}': no gene has a nonzero mean; nothing to rank.", nameof(input));
         string[] keptNames = kept.Select(j => names[j]).ToArray();
         byte[] graph = Graph(d, kept, keptNames);
         var step = OnnxBackedTransformer.ApplyOnnx(_mlContext, input, graph, new[] { _input }, new[] { _output }, kept.Length);
         return new HighlyVariableGenesTransformer(step, graph, _input, d, keptNames, kept.Select(j => score[j]).ToArray());
-    }
-
-    /// <summary>Each gene's dispersion log(v/m) of expm1(x), z-scored within its bin of log1p(m); NaN where m = 0.</summary>
-    private double[] NormalisedDispersion(IDataView input, DataViewSchema.Column column, int d, out double[] mean)
-    {
-        var sum = new double[d];
-        var squares = new double[d];
-        long n = ExpressionColumn.Scan(input, column, Role, "log-normalised counts (finite, ≥ 0), e.g. the output of NormalizeTotalLog1p", (j, value) =>
-        {
-            double x = Math.Exp(value) - 1;
-            sum[j] += x;
-            squares[j] += x * x;
-        });
-        if (n < 2) throw new ArgumentException($"Column '{_input}': {n} row(s); ranking genes by dispersion needs at least 2 cells.", nameof(input));
-        mean = new double[d];
-        var logDispersion = new double[d];
-        var logMean = new double[d];
-        for (int j = 0; j < d; j++)
-        {
-            mean[j] = sum[j] / n;
-            double variance = Math.Max(0, (squares[j] - n * mean[j] * mean[j]) / (n - 1));
-            logDispersion[j] = mean[j] > 0 && variance > 0 ? Math.Log(variance / mean[j]) : double.NaN;
-            logMean[j] = Math.Log(1 + mean[j]);
-        }
-        int[] ranked = Enumerable.Range(0, d).Where(j => double.IsFinite(logDispersion[j])).ToArray();
-        var score = Enumerable.Repeat(double.NaN, d).ToArray();
-        if (ranked.Length == 0) return score;
-        double low = ranked.Min(j => logMean[j]), high = ranked.Max(j => logMean[j]);
-        int Bin(int j) => high > low ? Math.Min(_bins - 1, (int)((logMean[j] - low) / (high - low) * _bins)) : 0;
-        foreach (var bin in ranked.GroupBy(Bin))
-        {
-            int[] genes = bin.ToArray();
-            double m = genes.Average(j => logDispersion[j]);
-            double sd = genes.Length > 1 ? Math.Sqrt(genes.Sum(j => (logDispersion[j] - m) * (logDispersion[j] - m)) / (genes.Length - 1)) : 0;
-            foreach (int j in genes) score[j] = sd > 0 ? (logDispersion[j] - m) / sd : 0;
-        }
-        return score;
     }
 
     /// <summary>Gathers the kept columns and flattens them (the batched path's signature).</summary>

@@ -1,0 +1,95 @@
+using Gim.MLNet.Data;
+using Gim.MLNet.Data.AnnData;
+using Gim.MLNet.Data.Synthetic;
+using Microsoft.ML;
+
+namespace Gim.MLNet.Tests.Data.Statistics;
+
+public class AnnDataStatisticsTests
+{
+    private string _folder = null!, _h5ad = null!;
+    private ScreenDesign _design = null!;
+
+    [OneTimeSetUp]
+    public void Write()
+    {
+        _folder = Directory.CreateTempSubdirectory("gim-stream-").FullName;
+        var screen = SingleCellScreen.Generate(new SingleCellScreenOptions { Seed = 3, Genes = 40, Drugs = 3, CellsPerCondition = 15, VehicleCellsPerLine = 50 });
+        _h5ad = Path.Combine(_folder, "screen.h5ad");
+        screen.WriteH5ad(_h5ad);
+        string drugs = Path.Combine(_folder, "drugs.csv");
+        screen.WriteDescriptors(drugs);
+        _design = new ScreenDesign("product_name", "vehicle") { DoseColumn = "dose", Covariates = new[] { "cell_type" }, Descriptors = DescriptorTable.Read(drugs) };
+    }
+
+    [OneTimeTearDown]
+    public void Remove() => Directory.Delete(_folder, recursive: true);
+
+    private static void AssertSame(PerturbationStatistics streamed, PerturbationStatistics expected)
+    {
+        Assert.That(streamed.VariableNames, Is.EqualTo(expected.VariableNames));
+        Assert.That(streamed.FeatureNames, Is.EqualTo(expected.FeatureNames));
+        Assert.That(streamed.Contexts.Select(c => (c.Name, c.Group, c.IsControl, c.Moments.Count)), Is.EqualTo(expected.Contexts.Select(c => (c.Name, c.Group, c.IsControl, c.Moments.Count))));
+        for (int c = 0; c < expected.Contexts.Count; c++)
+        {
+            Assert.That(streamed.Contexts[c].Features, Is.EqualTo(expected.Contexts[c].Features));
+            Assert.That(streamed.Contexts[c].Moments.Mean, Is.EqualTo(expected.Contexts[c].Moments.Mean).Within(1e-9));
+            Assert.That(streamed.Contexts[c].Moments.Variance, Is.EqualTo(expected.Contexts[c].Moments.Variance).Within(1e-8));
+        }
+        Assert.That(streamed.Covariance.EqualWeighted, Is.EqualTo(expected.Covariance.EqualWeighted).Within(1e-8));
+        Assert.That(streamed.Covariance.CellWeighted, Is.EqualTo(expected.Covariance.CellWeighted).Within(1e-8));
+    }
+
+    [Test]
+    public void Streamed_InSmallChunks_AreTheStatisticsOfTheCellsReadWhole()
+    {
+        var chunks = new List<long>();
+        PerturbationStatistics streamed = AnnDataStatistics.Compute(_h5ad, _design, new AnnDataStatisticsOptions { ChunkRows = 37, Progress = (_, done, _) => chunks.Add(done) });
+        PerturbationDataset whole = AnnDataReader.Read(_h5ad).ToPerturbationDataset(_design);
+        AssertSame(streamed, PerturbationStatistics.Compute(whole));
+        Assert.That(chunks, Has.Count.EqualTo((whole.SampleCount + 36) / 37), "one progress report per chunk");
+    }
+
+    [Test]
+    public void Normalised_WithTheMostVariableGenes_AsThePipelineStepsWouldHaveIt()
+    {
+        PerturbationStatistics streamed = AnnDataStatistics.Compute(_h5ad, _design,
+            new AnnDataStatisticsOptions { NormalizeTotalLog1p = true, HighlyVariableGenes = 12, ChunkRows = 50 });
+
+        // The same cells normalised whole (log(1 + x·10⁴/Σx) per cell over all 40 genes), the genes chosen by the ML.NET step.
+        PerturbationDataset raw = AnnDataReader.Read(_h5ad).ToPerturbationDataset(_design);
+        var normalised = raw.Contexts.Select(c =>
+        {
+            int n = c.SampleCount, d = raw.VariableCount;
+            var x = new float[n, d];
+            for (int i = 0; i < n; i++)
+            {
+                double total = 0;
+                for (int j = 0; j < d; j++) total += c.Samples[i, j];
+                for (int j = 0; j < d; j++) x[i, j] = (float)Math.Log(1 + c.Samples[i, j] * (total > 0 ? 1e4 / total : 0));
+            }
+            return (Context: c, Cells: x);
+        }).ToList();
+        var all = new PerturbationDataset(normalised.Select(e => new PerturbationContext(e.Context.Name, e.Context.Features, e.Cells, e.Context.IsControl, e.Context.Group)).ToList(),
+            raw.VariableNames, raw.FeatureNames);
+        var mlContext = new MLContext(seed: 0);
+        string[] kept = mlContext.Perturbation().Transforms.SelectHighlyVariableGenes("Hvg", "Measurements", 12).Fit(all.ToDataView(mlContext)).KeptGenes.ToArray();
+        int[] columns = kept.Select(g => raw.VariableNames.ToList().IndexOf(g)).ToArray();
+        var selected = new PerturbationDataset(normalised.Select(e =>
+        {
+            var x = new float[e.Cells.GetLength(0), columns.Length];
+            for (int i = 0; i < x.GetLength(0); i++)
+                for (int k = 0; k < columns.Length; k++) x[i, k] = e.Cells[i, columns[k]];
+            return new PerturbationContext(e.Context.Name, e.Context.Features, x, e.Context.IsControl, e.Context.Group);
+        }).ToList(), kept, raw.FeatureNames);
+        AssertSame(streamed, PerturbationStatistics.Compute(selected));
+    }
+
+    [Test]
+    public void AColumnTheDesignNamesButTheFileLacks_IsAnErrorNamingIt()
+    {
+        var design = new ScreenDesign("treatment", "vehicle");
+        var error = Assert.Throws<DataFileException>(() => AnnDataStatistics.Compute(_h5ad, design))!;
+        Assert.That(error.Message, Does.Contain("treatment"));
+    }
+}
