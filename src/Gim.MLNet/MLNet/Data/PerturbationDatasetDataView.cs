@@ -44,6 +44,22 @@ public static class PerturbationDatasetDataView
         return mlContext.Data.LoadFromEnumerable(Rows(data), schema);
     }
 
+    /// <summary>
+    /// A view with no rows and the columns a transformer fitted on <paramref name="data"/> binds to (features and
+    /// measurements as vectors with slot names, under the given names): what fitting from statistics wraps its model against.
+    /// </summary>
+    internal static IDataView SchemaView(this PerturbationDataset data, MLContext mlContext, string featureColumn, string measurementsColumn)
+    {
+        var schema = SchemaDefinition.Create(typeof(CellRow));
+        schema[nameof(CellRow.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, data.FeatureCount);
+        schema[nameof(CellRow.Measurements)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, data.VariableCount);
+        AddSlotNames(schema[nameof(CellRow.Features)], data.FeatureNames);
+        AddSlotNames(schema[nameof(CellRow.Measurements)], data.VariableNames);
+        schema[nameof(CellRow.Features)].ColumnName = featureColumn;
+        schema[nameof(CellRow.Measurements)].ColumnName = measurementsColumn;
+        return mlContext.Data.LoadFromEnumerable(Array.Empty<CellRow>(), schema);
+    }
+
     private static IEnumerable<CellRow> Rows(PerturbationDataset data)
     {
         int d = data.VariableCount;

@@ -34,6 +34,18 @@ public sealed class GimEstimator : PerturbationEstimator<GimModel, GimTransforme
         return FitCore(input, validation);
     }
 
+    /// <summary>
+    /// Fits from a screen's statistics instead of its cells (<see cref="PerturbationStatistics"/>: per-context means and
+    /// variances and one pooled covariance, computed in one pass by <see cref="Data.AnnData.AnnDataStatistics"/>, a
+    /// <see cref="PerturbationStatisticsBuilder"/>, or an engine's GROUP BY; docs/statistics.md). The linear model with
+    /// shift interventions (the defaults) fits from them exactly as from the cells; other settings refuse, saying why.
+    /// The transformer reads the features column (named by <see cref="PerturbationOptions.FeatureColumnName"/>) of
+    /// whatever data it is given, as one fitted on cells does.
+    /// </summary>
+    /// <param name="train">The training contexts' statistics (at least one control).</param>
+    /// <param name="validation">Optional held-out contexts' statistics for early stopping (same variables and features).</param>
+    public GimTransformer Fit(PerturbationStatistics train, PerturbationStatistics? validation = null) => FitCore(train, validation);
+
     private protected override GimModel Train(PerturbationDataset data, PerturbationDataset? validation, PerturbationOptions resolved, Action<string> log) =>
         new GimTrainer((GimOptions)resolved) { Log = log }.Fit(data, validation);
 

@@ -67,9 +67,29 @@ public abstract class PerturbationEstimator<TModel, TTransformer> : IEstimator<T
         resolved.Seed ??= _host.Rand.Next();
 
         PerturbationDataset data = PerturbationDataReader.Read(input, resolved, resolved.CancellationToken);
-        channel.Info(MessageSensitivity.None, $"{Method}: {data.Contexts.Count} contexts ({data.Controls.Count()} control), {data.SampleCount} cells, {data.VariableCount} variables, {data.FeatureCount} features.");
         PerturbationDataset? held = validation is null ? null
             : PerturbationDataReader.Read(validation, resolved, resolved.CancellationToken, requireControl: false, role: "The validation data");
+        return TrainAndWrap(input, data, held, resolved, channel);
+    }
+
+    /// <summary>
+    /// Fits from statistics (<see cref="PerturbationStatistics"/>) instead of cells; the transformer reads the features
+    /// column (and the measurements column where the method reads cells at prediction), named as the options say.
+    /// </summary>
+    private protected TTransformer FitCore(PerturbationStatistics train, PerturbationStatistics? validation)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        using IChannel channel = _host.Start($"Training {Method}");
+        PerturbationOptions resolved = Options.Clone();
+        resolved.Seed ??= _host.Rand.Next();
+        PerturbationDataset data = train.ToDataset();
+        IDataView schema = data.SchemaView(MLContext, resolved.FeatureColumnName, resolved.MeasurementsColumnName);
+        return TrainAndWrap(schema, data, validation?.ToDataset(), resolved, channel);
+    }
+
+    private TTransformer TrainAndWrap(IDataView input, PerturbationDataset data, PerturbationDataset? held, PerturbationOptions resolved, IChannel channel)
+    {
+        channel.Info(MessageSensitivity.None, $"{Method}: {data.Contexts.Count} contexts ({data.Controls.Count()} control), {data.SampleCount} cells{(data.HasCells ? "" : " (as statistics)")}, {data.VariableCount} variables, {data.FeatureCount} features.");
         if (held is not null)
             channel.Info(MessageSensitivity.None, $"{Method}: validation {held.Contexts.Count} contexts, {held.SampleCount} cells.");
         TModel model = Train(data, held, resolved, message => channel.Info(MessageSensitivity.None, message));
