@@ -87,7 +87,10 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
         // The model's genes, by name and in its order (an .h5ad is read for exactly those; CSV columns must match them).
         PerturbationDataset Read(string path, string flag)
         {
-            PerturbationDataset read = UserDataLoader.ReadScreen(path, annData, design, settings.Layer, annData ? genes : null, annData ? null : genes);
+            // A model fitted from statistics of normalised counts has no normalisation step: normalise over every gene, then choose the model's.
+            PerturbationDataset read = file.NormalizedTotal is double total
+                ? UserDataLoader.NormalizeTotalLog1p(UserDataLoader.ReadScreen(path, annData, design, settings.Layer, null), total, genes, flag)
+                : UserDataLoader.ReadScreen(path, annData, design, settings.Layer, annData ? genes : null, annData ? null : genes);
             if (!read.VariableNames.SequenceEqual(genes))
             {
                 int first = Enumerable.Range(0, Math.Min(genes.Length, read.VariableCount)).FirstOrDefault(j => read.VariableNames[j] != genes[j], Math.Min(genes.Length, read.VariableCount));

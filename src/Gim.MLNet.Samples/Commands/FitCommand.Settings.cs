@@ -98,6 +98,14 @@ internal sealed partial class FitCommand
         [Description("With --hvg: the measurements are already log1p of normalised counts (skip --normalize).")]
         public bool LogNormalized { get; init; }
 
+        [CommandOption("--stream")]
+        [Description("With --perturbation and an .h5ad file: do not load the cells. Read them a chunk at a time into per-context statistics (means, variances, one pooled covariance; --normalize and --hvg applied per chunk), write those to OUT/statistics/ and fit from them: memory no longer grows with the cells. The saved model then takes the normalised, selected genes (it has no preprocessing steps).")]
+        public bool Stream { get; init; }
+
+        [CommandOption("--statistics <DIR>")]
+        [Description("Fit from a statistics folder instead of cells (contexts.parquet, moments.parquet, covariance.parquet: written by --stream, PerturbationStatistics.Write, or an engine's GROUP BY; docs/statistics.md). Replaces --data and the flags that describe it.")]
+        public string? Statistics { get; init; }
+
         [CommandOption("--steps <N>")]
         [Description("Training steps.")]
         [DefaultValue(2000)]
@@ -133,6 +141,7 @@ internal sealed partial class FitCommand
 
         public override ValidationResult Validate()
         {
+            if (Statistics is not null) return ValidateStatisticsFlags();
             if (string.IsNullOrWhiteSpace(Data)) return ValidationResult.Error("--data is required: the .csv, .tsv or .h5ad file of cells.");
             if (IsAnnData is null) return ValidationResult.Error($"--data: '{Data}' has extension '{Path.GetExtension(Data)}'; expected .csv, .tsv, .txt or .h5ad.");
             if (Context is not null && Perturbation is not null)
@@ -166,10 +175,35 @@ internal sealed partial class FitCommand
             if (Hvg is < 1) return ValidationResult.Error($"--hvg must be ≥ 1 (the number of genes to keep); got {Hvg}.");
             if (LogNormalized && Hvg is null) return ValidationResult.Error("--log-normalized applies with --hvg (it skips the normalisation --hvg does first).");
             if (LogNormalized && Normalize) return ValidationResult.Error("give either --normalize (raw counts) or --log-normalized (already normalised), not both.");
+            if (Stream && (Perturbation is null || IsAnnData != true))
+                return ValidationResult.Error("--stream reads an .h5ad screen described with --perturbation (and --dose, --covariates, --descriptors); give both.");
+            return ValidateTraining();
+        }
+
+        private ValidationResult ValidateTraining()
+        {
             if (Steps < 1) return ValidationResult.Error($"--steps must be ≥ 1; got {Steps}.");
             if (!double.IsFinite(TargetSparsity) || TargetSparsity < 0)
                 return ValidationResult.Error($"--lambda-t must be a finite number ≥ 0 (larger: fewer targets per perturbation); got {TargetSparsity.ToString(CultureInfo.InvariantCulture)}.");
             return OptionValues.CheckOut(Out, "the output folder, e.g. --out fit1");
+        }
+
+        /// <summary>--statistics replaces the data and every flag that says how to read it.</summary>
+        private ValidationResult ValidateStatisticsFlags()
+        {
+            var dataFlags = new (string Flag, object? Value)[]
+            {
+                ("--data", Data), ("--context", Context), ("--perturbation", Perturbation), ("--control", Control), ("--covariates", Covariates),
+                ("--descriptors", Descriptors), ("--descriptor-key", DescriptorKey), ("--dose-as", DoseAs), ("--features", Features),
+                ("--feature-prefix", FeaturePrefix), ("--measurements", Measurements), ("--measurement-prefix", MeasurementPrefix), ("--ignore", Ignore),
+                ("--layer", Layer), ("--variables", Variables), ("--dose", Dose), ("--combinations", Combinations), ("--non-targeting", NonTargeting),
+                ("--hvg", Hvg), ("--normalize", Normalize ? true : null), ("--log-normalized", LogNormalized ? true : null), ("--stream", Stream ? true : null),
+            };
+            if (dataFlags.FirstOrDefault(f => f.Value is not null) is { Flag: not null } given)
+                return ValidationResult.Error($"{given.Flag} describes cells; --statistics fits from a statistics folder, which says what its contexts, features and variables are. Give one or the other.");
+            if (string.IsNullOrWhiteSpace(Statistics) || !Directory.Exists(Statistics))
+                return ValidationResult.Error($"--statistics: no folder '{Statistics}'; expected one holding contexts.parquet, moments.parquet and covariance.parquet.");
+            return ValidateTraining();
         }
 
         private ValidationResult ValidateContextFlags()

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Gim.MLNet.Causal;
 using Gim.MLNet.Data;
+using Gim.MLNet.Data.AnnData;
 using Gim.MLNet.Runtime;
 using Gim.MLNet.Samples.Console;
 using Gim.MLNet.Samples.Plots;
@@ -17,16 +18,89 @@ internal sealed partial class FitCommand : Command<FitCommand.Settings>
 {
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
+        if (settings.Statistics is not null || settings.Stream) return ExecuteFromStatistics(settings, cancellationToken);
         PerturbationDataset data = UserDataLoader.Load(settings);
         // Everything training would reject is checked before the output folder exists, so a failure leaves nothing behind.
         data.Validate();
-        var training = new GimOptions { Seed = settings.Seed, MaxSteps = settings.Steps, TargetSparsity = settings.TargetSparsity, CheckpointPath = settings.Checkpoint,
-            DoseFeature = settings.Perturbation is null ? settings.Dose : settings.DoseCurve ? settings.Dose : null };
-        training.Validate();
+        GimOptions training = Training(settings, settings.Perturbation is null ? settings.Dose : settings.DoseCurve ? settings.Dose : null);
         AnsiConsole.MarkupLineInterpolated($"Loaded {data.SampleCount} cells in {data.Contexts.Count} contexts ({data.Controls.Count()} control), {data.VariableCount} variables, {data.FeatureCount} features.");
         if (settings.Perturbation is not null) DescribeDesign(data, settings);
         OutputFolder folder = OutputFolder.Prepare(settings.Out, "gim-fit");
         folder.RemoveIfFailed(() => FitAndWrite(data, training, settings, folder.Path, cancellationToken));
+        return 0;
+    }
+
+    private static GimOptions Training(Settings settings, string? doseFeature)
+    {
+        var training = new GimOptions { Seed = settings.Seed, MaxSteps = settings.Steps, TargetSparsity = settings.TargetSparsity, CheckpointPath = settings.Checkpoint,
+            DoseFeature = doseFeature };
+        training.Validate();
+        return training;
+    }
+
+    /// <summary>
+    /// --stream: the screen's statistics in one pass (two with --hvg), written to OUT/statistics, then the fit from them;
+    /// --statistics: the fit from a statistics folder. Either way the cells are never held.
+    /// </summary>
+    private static int ExecuteFromStatistics(Settings settings, CancellationToken cancellationToken)
+    {
+        ScreenDesignFile? designFile = null;
+        if (settings.Statistics is not null && File.Exists(Path.Combine(settings.Statistics, ScreenDesignFile.FileName)))
+            designFile = ScreenDesignFile.LoadFor(Path.Combine(settings.Statistics, "model"), null);
+        PerturbationStatistics? statistics = settings.Statistics is null ? null : PerturbationStatistics.Read(settings.Statistics);
+        if (statistics is not null)
+        {
+            statistics.ToDataset().Validate();
+            AnsiConsole.MarkupLineInterpolated($"Read statistics of {statistics.CellCount} cells in {statistics.Contexts.Count} contexts ({statistics.Contexts.Count(c => c.IsControl)} control), {statistics.VariableNames.Count} variables, {statistics.FeatureNames.Count} features.");
+        }
+        string? doseFeature = settings.Statistics is null
+            ? settings.DoseCurve ? settings.Dose : null
+            : designFile is { Dose: { } dose, DoseEncoding: nameof(DoseEncoding.Concentration) } ? dose : null;
+        GimOptions training = Training(settings, doseFeature);
+        OutputFolder folder = OutputFolder.Prepare(settings.Out, "gim-fit");
+        folder.RemoveIfFailed(() =>
+        {
+            if (statistics is null)
+            {
+                ScreenDesign design = UserDataLoader.Design(settings, OptionValues.Split(settings.Control), null);
+                var options = new AnnDataStatisticsOptions
+                {
+                    Layer = settings.Layer, NormalizeTotalLog1p = settings.NormalizesCounts, HighlyVariableGenes = settings.Hvg,
+                    Variables = settings.Variables is null ? null : OptionValues.Split(settings.Variables), CancellationToken = cancellationToken,
+                };
+                var clock = System.Diagnostics.Stopwatch.StartNew();
+                statistics = AnsiConsole.Progress().Start(progress =>
+                {
+                    var passes = new Dictionary<int, ProgressTask>();
+                    options.Progress = (pass, done, total) =>
+                    {
+                        if (!passes.TryGetValue(pass, out ProgressTask? task))
+                            passes[pass] = task = progress.AddTask(pass == 1 && settings.Hvg is not null ? "Ranking genes" : "Summing statistics", maxValue: total);
+                        task.Value = done;
+                    };
+                    return AnnDataStatistics.Compute(settings.Data!, design, options);
+                });
+                string written = Path.Combine(folder.Path, "statistics");
+                statistics.Write(written);
+                PerturbationDataset contexts = statistics.ToDataset();
+                designFile = ScreenDesignFile.From(design, contexts, settings.Descriptors, settings.DescriptorKey, "Measurements")
+                    with { NormalizedTotal = settings.NormalizesCounts ? options.TargetSum : null };
+                designFile.Save(Path.Combine(written, ScreenDesignFile.FileName));
+                AnsiConsole.MarkupLineInterpolated($"Statistics of {statistics.CellCount} cells in {statistics.Contexts.Count} contexts ({statistics.Contexts.Count(c => c.IsControl)} control), {statistics.VariableNames.Count} genes, {statistics.FeatureNames.Count} features in {clock.Elapsed.TotalSeconds:F1} s; written to {written}.");
+            }
+            PerturbationDataset data = statistics.ToDataset();
+            var mlContext = new MLContext(settings.Seed);
+            GimOptions options2 = training.Clone();
+            options2.CancellationToken = cancellationToken;
+            using GimTransformer gim = TrainingProgressView.Run("Fitting GIM", settings.Steps, progress =>
+            {
+                options2.Progress = progress;
+                return mlContext.Perturbation().Trainers.Gim(options2).Fit(statistics);
+            });
+            IDataView schema = data.ToDataView(mlContext);
+            WriteOutputs(folder.Path, mlContext, gim, gim, schema.Schema, data, training, settings.Perturbation is not null || designFile is not null,
+                designFile is null ? null : path => designFile.Save(path));
+        });
         return 0;
     }
 
@@ -64,8 +138,17 @@ internal sealed partial class FitCommand : Command<FitCommand.Settings>
             return disposer.Track(pipeline.Append(mlContext.Perturbation().Trainers.Gim(options)).Fit(cells));
         });
         GimTransformer gim = ((IEnumerable<ITransformer>)model).OfType<GimTransformer>().Single();
+        bool design = settings.Perturbation is not null;
+        WriteOutputs(folder, mlContext, model, gim, cells.Schema, data, training, design,
+            design ? path => UserDataLoader.DesignFile(settings, data, measurements).Save(path) : null);
+    }
+
+    /// <summary>The model file, targets, graph, training curve, dose curves (with a dose path) and the screen design (when there is one).</summary>
+    private static void WriteOutputs(string folder, MLContext mlContext, ITransformer model, GimTransformer gim, DataViewSchema inputSchema, PerturbationDataset data,
+        GimOptions training, bool design, Action<string>? saveDesign)
+    {
         string zip = Path.Combine(folder, "gim-model.zip");
-        mlContext.Model.SaveAtomically(model, cells.Schema, zip);
+        mlContext.Model.SaveAtomically(model, inputSchema, zip);
         string targets = Path.Combine(folder, "targets.csv");
         WriteTargets(targets, data, gim);
         string graph = Path.Combine(folder, "graph.csv");
@@ -75,8 +158,8 @@ internal sealed partial class FitCommand : Command<FitCommand.Settings>
         bool doses = training.DoseFeature is not null;
         if (doses) WriteDoseCurves(Path.Combine(folder, "dose-curves.csv"), data, gim);
         ShowTopTargets(data, gim);
-        bool design = settings.Perturbation is not null;
-        if (design) UserDataLoader.DesignFile(settings, data, measurements).Save(Path.Combine(folder, ScreenDesignFile.FileName));
+        design &= saveDesign is not null;
+        if (design) saveDesign!(Path.Combine(folder, ScreenDesignFile.FileName));
 
         AnsiConsole.MarkupLineInterpolated($"[green]Done.[/] Wrote to [bold]{folder}[/]: gim-model.zip (ML.NET pipeline), targets.csv (P(target) per context and variable), graph.csv (learned B, row = cause), training-curve.png{(doses ? ", dose-curves.csv (each context's place on its learned dose curve)" : "")}{(design ? $", {ScreenDesignFile.FileName} (how columns became features, for predict --perturbation)" : "")}.");
     }

@@ -94,6 +94,33 @@ internal static class UserDataLoader
         return CsvPerturbationReader.Read(path, roles).ToPerturbationDataset(design);
     }
 
+    /// <summary>
+    /// Each cell's counts scaled to <paramref name="targetSum"/> over all its variables and log1p'd, then only
+    /// <paramref name="genes"/> kept, in that order (what `fit --stream --normalize` fitted on).
+    /// </summary>
+    public static PerturbationDataset NormalizeTotalLog1p(PerturbationDataset data, double targetSum, IReadOnlyList<string> genes, string flag)
+    {
+        var position = data.VariableNames.Select((name, j) => (name, j)).ToDictionary(e => e.name, e => e.j, StringComparer.Ordinal);
+        string[] missing = genes.Where(g => !position.ContainsKey(g)).ToArray();
+        if (missing.Length > 0)
+            throw new InvalidDataException($"{flag} lacks {missing.Length} of the model's {genes.Count} genes ({string.Join(", ", missing.Take(5))}{(missing.Length > 5 ? ", ..." : "")}); give cells with the training data's genes.");
+        int[] kept = genes.Select(g => position[g]).ToArray();
+        var contexts = data.Contexts.Select(c =>
+        {
+            int n = c.SampleCount, d = data.VariableCount;
+            var x = new float[n, kept.Length];
+            for (int i = 0; i < n; i++)
+            {
+                double total = 0;
+                for (int j = 0; j < d; j++) total += c.Samples[i, j];
+                double scale = total > 0 ? targetSum / total : 0;
+                for (int k = 0; k < kept.Length; k++) x[i, k] = (float)Math.Log(1 + c.Samples[i, kept[k]] * scale);
+            }
+            return new PerturbationContext(c.Name, c.Features, x, c.IsControl, c.Group);
+        }).ToList();
+        return new PerturbationDataset(contexts, genes.ToArray(), data.FeatureNames);
+    }
+
     /// <summary>A tab for a .tsv file, a comma otherwise, after checking the file does not look separated by another.</summary>
     private static char CheckedDelimiter(string path)
     {
