@@ -23,6 +23,9 @@ app.Configure(config =>
     config.AddCommand<SimulateScreenCommand>("simulate-screen")
         .WithDescription("Write the built-in single-cell drug screen: raw counts (.h5ad: drug, dose, cell line) and a drug descriptor table.")
         .WithExample("simulate-screen", "--out", "screen1");
+    config.AddCommand<SqlStatisticsCommand>("sql-statistics")
+        .WithDescription("Compute a screen's statistics with DuckDB (embedded) from cells in long form (Parquet/CSV, larger than memory), for `fit --statistics`.")
+        .WithExample("sql-statistics", "--values", "x.parquet", "--obs", "obs.parquet", "--contexts", "contexts.csv", "--out", "stats1");
     config.AddCommand<SachsCommand>("sachs").WithDescription("GIM on the Sachs et al. (2005) flow-cytometry data: held-out cells, nominal targets, consensus graph.");
     // Exceptions reach CommandLineErrors, which turns every one into an `error:` line and an exit code.
     config.PropagateExceptions();

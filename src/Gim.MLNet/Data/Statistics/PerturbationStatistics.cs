@@ -95,3 +95,16 @@ public sealed record ContextStatistics(string Name, string Group, bool IsControl
     /// <param name="Group">The perturbation it belongs to; null: its name.</param>
     public sealed record Definition(string Name, float[] Features, long CellCount, bool IsControl, string? Group = null);
 }
+
+/// <summary>The names of the three files of a statistics folder (<see cref="PerturbationStatistics.Write"/>).</summary>
+public static class StatisticsFileNames
+{
+    /// <summary>One row per context: context, group, is_control, n_cells, then one numeric column per feature.</summary>
+    public const string Contexts = "contexts.parquet";
+
+    /// <summary>One row per context and variable: context, variable, mean, variance (population).</summary>
+    public const string Moments = "moments.parquet";
+
+    /// <summary>One row per pair of variables (either order): variable_a, variable_b, equal_weighted, cell_weighted.</summary>
+    public const string Covariance = "covariance.parquet";
+}

@@ -16,7 +16,7 @@ namespace Gim.MLNet.Data;
 /// </summary>
 internal static class StatisticsFiles
 {
-    public const string ContextsFile = "contexts.parquet", MomentsFile = "moments.parquet", CovarianceFile = "covariance.parquet";
+    public const string ContextsFile = StatisticsFileNames.Contexts, MomentsFile = StatisticsFileNames.Moments, CovarianceFile = StatisticsFileNames.Covariance;
     private static readonly string[] ContextColumns = { "context", "group", "is_control", "n_cells" };
 
     public static void Write(PerturbationStatistics statistics, string directory)

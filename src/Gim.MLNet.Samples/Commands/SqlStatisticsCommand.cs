@@ -1,0 +1,132 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using DuckDB.NET.Data;
+using Gim.MLNet.Data;
+using Gim.MLNet.Samples.Console;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Gim.MLNet.Samples.Commands;
+
+/// <summary>
+/// `sql-statistics`: a screen's statistics (contexts.parquet, moments.parquet, covariance.parquet) computed by DuckDB,
+/// embedded, from cells in long form in Parquet or CSV files (larger than memory: DuckDB spills to disk), with the portable
+/// SQL of statistics.sql that Spark SQL or Trino run unchanged on a cluster. `fit --statistics` fits from the folder.
+/// </summary>
+internal sealed class SqlStatisticsCommand : Command<SqlStatisticsCommand.Settings>
+{
+    public sealed class Settings : CommandSettings
+    {
+        [CommandOption("--values <FILES>")]
+        [Description("The measured values in long form: columns cell, variable, value (zeros may be left out). Parquet or CSV; a glob (cells/*.parquet) reads many files.")]
+        public string? Values { get; init; }
+
+        [CommandOption("--obs <FILES>")]
+        [Description("One row per cell: columns cell, context. Parquet or CSV.")]
+        public string? Obs { get; init; }
+
+        [CommandOption("--contexts <FILE>")]
+        [Description("One row per context: columns context, is_control (true/false or 1/0), optionally group (the perturbation: a drug across its doses), and numeric feature columns. Parquet or CSV.")]
+        public string? Contexts { get; init; }
+
+        [CommandOption("-o|--out <DIR>")]
+        [Description("Folder for the three Parquet files (default: a new gim-statistics-<time> folder here).")]
+        public string? Out { get; init; }
+
+        public override ValidationResult Validate()
+        {
+            foreach (var (flag, value, what) in new[] { ("--values", Values, "the measured values (cell, variable, value)"), ("--obs", Obs, "the cells' contexts (cell, context)"), ("--contexts", Contexts, "the contexts' features (context, is_control, features)") })
+            {
+                if (string.IsNullOrWhiteSpace(value)) return ValidationResult.Error($"{flag} is required: {what}.");
+                if (!value.Contains('*') && !File.Exists(value)) return ValidationResult.Error($"{flag}: no file '{value}'.");
+                if (Reader(value) is null) return ValidationResult.Error($"{flag}: '{value}' has extension '{Path.GetExtension(value)}'; expected .parquet, .csv or .tsv.");
+            }
+            return OptionValues.CheckOut(Out, "the output folder, e.g. --out stats1");
+        }
+    }
+
+    /// <summary>The DuckDB table function that reads a file by its extension, or null for another extension.</summary>
+    private static string? Reader(string path) => Path.GetExtension(path).ToLowerInvariant() switch
+    {
+        ".parquet" => "read_parquet",
+        ".csv" or ".tsv" or ".txt" => "read_csv_auto",
+        _ => null,
+    };
+
+    private static string Literal(string text) => "'" + text.Replace("'", "''") + "'";
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        OutputFolder folder = OutputFolder.Prepare(settings.Out, "gim-statistics");
+        folder.RemoveIfFailed(() =>
+        {
+            var clock = Stopwatch.StartNew();
+            string scratch = Path.Combine(folder.Path, ".duckdb");
+            using var connection = new DuckDBConnection("Data Source=:memory:");
+            connection.Open();
+            Execute(connection, $"SET temp_directory = {Literal(scratch)}");
+            foreach (var (view, path, flag, columns) in new[]
+                     {
+                         ("x", settings.Values!, "--values", new[] { "cell", "variable", "value" }), ("obs", settings.Obs!, "--obs", new[] { "cell", "context" }),
+                         ("contexts_in", settings.Contexts!, "--contexts", new[] { "context", "is_control" }),
+                     })
+            {
+                Execute(connection, $"CREATE VIEW {view} AS SELECT * FROM {Reader(path)}({Literal(path)})");
+                string[] found = Strings(connection, $"SELECT column_name FROM (DESCRIBE {view})");
+                string[] missing = columns.Where(c => !found.Contains(c)).ToArray();
+                if (missing.Length > 0)
+                    throw new InvalidDataException($"{flag} '{path}' has no column {string.Join(", ", missing.Select(c => $"'{c}'"))}; its columns are {string.Join(", ", found.Select(c => $"'{c}'"))}.");
+            }
+            bool grouped = Strings(connection, "SELECT column_name FROM (DESCRIBE contexts_in)").Contains("group");
+            Execute(connection, $"CREATE VIEW contexts AS SELECT * EXCLUDE (context, is_control{(grouped ? ", \"group\"" : "")}), context, {(grouped ? "\"group\"" : "context AS \"group\"")}, is_control FROM contexts_in");
+            Check(connection, "SELECT cell FROM obs GROUP BY cell HAVING count(*) > 1 LIMIT 5", "--obs lists cell(s) {0} more than once; one row per cell.");
+            Check(connection, "SELECT DISTINCT o.context FROM obs o ANTI JOIN contexts c ON c.context = o.context LIMIT 5", "--obs has context(s) {0} that --contexts does not list; give each context's features.");
+            Check(connection, "SELECT DISTINCT x.cell FROM x ANTI JOIN obs o ON o.cell = x.cell LIMIT 5", "--values has cell(s) {0} that --obs does not list; give every cell's context.");
+            Check(connection, "SELECT context FROM contexts GROUP BY context HAVING count(*) > 1 LIMIT 5", "--contexts lists context(s) {0} more than once.");
+
+            AnsiConsole.MarkupLine("Computing the statistics (statistics.sql)...");
+            using (Stream sql = typeof(SqlStatisticsCommand).Assembly.GetManifestResourceStream("statistics.sql")!)
+                Execute(connection, new StreamReader(sql).ReadToEnd());
+            cancellationToken.ThrowIfCancellationRequested();
+            // Each file to a temporary name, then moved into place: a failure leaves no half-written statistics.
+            var outputs = new (string File, string Query)[]
+            {
+                (StatisticsFileNames.Contexts, "SELECT c.context, c.\"group\", c.is_control, n.n_cells, c.* EXCLUDE (context, \"group\", is_control) FROM contexts c JOIN gim_n n ON n.context = c.context ORDER BY c.context"),
+                (StatisticsFileNames.Moments, "SELECT context, variable, mean, variance FROM gim_moments ORDER BY context, variable"),
+                (StatisticsFileNames.Covariance, "SELECT variable_a, variable_b, equal_weighted, cell_weighted FROM gim_covariance ORDER BY variable_a, variable_b"),
+            };
+            foreach (var (file, query) in outputs)
+                Execute(connection, $"COPY ({query}) TO {Literal(Path.Combine(folder.Path, file + ".tmp"))} (FORMAT parquet)");
+            foreach (var (file, _) in outputs) File.Move(Path.Combine(folder.Path, file + ".tmp"), Path.Combine(folder.Path, file), overwrite: true);
+            if (Directory.Exists(scratch)) Directory.Delete(scratch, recursive: true);
+
+            PerturbationStatistics statistics = PerturbationStatistics.Read(folder.Path);
+            AnsiConsole.MarkupLineInterpolated($"[green]Done[/] in {clock.Elapsed.TotalSeconds:F1} s: statistics of {statistics.CellCount} cells in {statistics.Contexts.Count} contexts ({statistics.Contexts.Count(c => c.IsControl)} control), {statistics.VariableNames.Count} variables, {statistics.FeatureNames.Count} features in [bold]{folder.Path}[/]. Fit with: fit --statistics {folder.Path}");
+        });
+        return 0;
+    }
+
+    private static void Execute(DuckDBConnection connection, string sql)
+    {
+        using DuckDBCommand command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    private static string[] Strings(DuckDBConnection connection, string sql)
+    {
+        using DuckDBCommand command = connection.CreateCommand();
+        command.CommandText = sql;
+        using var reader = command.ExecuteReader();
+        var values = new List<string>();
+        while (reader.Read()) values.Add(Convert.ToString(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture) ?? "");
+        return values.ToArray();
+    }
+
+    /// <summary>Runs a query that lists offending values; any row is an error naming them.</summary>
+    private static void Check(DuckDBConnection connection, string sql, string message)
+    {
+        string[] bad = Strings(connection, sql);
+        if (bad.Length > 0) throw new InvalidDataException(string.Format(System.Globalization.CultureInfo.InvariantCulture, message, string.Join(", ", bad.Select(b => $"'{b}'"))));
+    }
+}

@@ -1,0 +1,49 @@
+-- GIM's sufficient statistics from cells in long form, as one GROUP BY pipeline (docs/statistics.md).
+-- Portable SQL: DuckDB runs it here (`sql-statistics`); Spark SQL and Trino run it unchanged on tables or views named
+--   obs(cell, context)                        one row per cell: the context it was measured in
+--   x(cell, variable, value)                  one row per measured value; zeros may be left out (sparse counts)
+-- and produce the two tables below, which with the contexts table (context, group, is_control, features) and a cell count
+-- per context are the three files PerturbationStatistics.Read takes. Sums are in DOUBLE; the within-context covariance is
+-- the stored products minus the products of the means, which loses nothing in double for expression-like data.
+
+CREATE TEMP TABLE gim_n AS
+  SELECT context, CAST(count(*) AS BIGINT) AS n_cells FROM obs GROUP BY context;
+
+CREATE TEMP TABLE gim_variables AS
+  SELECT DISTINCT variable FROM x;
+
+-- Each context's mean of each variable (a value left out is a zero).
+CREATE TEMP TABLE gim_means AS
+  SELECT n.context, v.variable, coalesce(s.total, 0) / n.n_cells AS mean
+  FROM gim_n n CROSS JOIN gim_variables v
+  LEFT JOIN (SELECT o.context, x.variable, sum(CAST(x.value AS DOUBLE)) AS total
+             FROM x JOIN obs o ON o.cell = x.cell GROUP BY o.context, x.variable) s
+    ON s.context = n.context AND s.variable = v.variable;
+
+-- moments: the variance in two passes, Σ (x − m)² over the stored values plus m² for each value left out, over n.
+CREATE TEMP TABLE gim_moments AS
+  SELECT m.context, m.variable, m.mean,
+         (coalesce(d.squares, 0) + (n.n_cells - coalesce(d.stored, 0)) * m.mean * m.mean) / n.n_cells AS variance
+  FROM gim_means m JOIN gim_n n ON n.context = m.context
+  LEFT JOIN (SELECT o.context, x.variable, sum((CAST(x.value AS DOUBLE) - g.mean) * (CAST(x.value AS DOUBLE) - g.mean)) AS squares, count(*) AS stored
+             FROM x JOIN obs o ON o.cell = x.cell JOIN gim_means g ON g.context = o.context AND g.variable = x.variable
+             GROUP BY o.context, x.variable) d
+    ON d.context = m.context AND d.variable = m.variable;
+
+-- covariance: C_k = (1/n_k) Σ x_a x_b − m_a m_b per context; equal_weighted = Σ_k C_k / K, cell_weighted = Σ_k n_k C_k / N.
+CREATE TEMP TABLE gim_products AS
+  SELECT p.variable_a, p.variable_b, sum(p.product / n.n_cells) AS per_cell, sum(p.product) AS total
+  FROM (SELECT o.context, a.variable AS variable_a, b.variable AS variable_b, sum(CAST(a.value AS DOUBLE) * CAST(b.value AS DOUBLE)) AS product
+        FROM x a JOIN x b ON a.cell = b.cell AND a.variable <= b.variable JOIN obs o ON o.cell = a.cell
+        GROUP BY o.context, a.variable, b.variable) p
+  JOIN gim_n n ON n.context = p.context
+  GROUP BY p.variable_a, p.variable_b;
+
+CREATE TEMP TABLE gim_covariance AS
+  SELECT mm.variable_a, mm.variable_b,
+         (coalesce(p.per_cell, 0) - mm.equal) / (SELECT count(*) FROM gim_n) AS equal_weighted,
+         (coalesce(p.total, 0) - mm.cells) / (SELECT sum(n_cells) FROM gim_n) AS cell_weighted
+  FROM (SELECT a.variable AS variable_a, b.variable AS variable_b, sum(a.mean * b.mean) AS equal, sum(n.n_cells * a.mean * b.mean) AS cells
+        FROM gim_means a JOIN gim_means b ON a.context = b.context AND a.variable <= b.variable JOIN gim_n n ON n.context = a.context
+        GROUP BY a.variable, b.variable) mm
+  LEFT JOIN gim_products p ON p.variable_a = mm.variable_a AND p.variable_b = mm.variable_b;

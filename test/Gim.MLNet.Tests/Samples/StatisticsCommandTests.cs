@@ -1,0 +1,105 @@
+using System.Globalization;
+using System.Text;
+using Gim.MLNet.Data;
+using Gim.MLNet.Data.AnnData;
+using Gim.MLNet.Data.Synthetic;
+using Gim.MLNet.Tests.Support;
+
+namespace Gim.MLNet.Tests.Samples;
+
+/// <summary>`sql-statistics` (DuckDB over long-form cells) and `fit --statistics` / `fit --stream`, end to end.</summary>
+public class StatisticsCommandTests
+{
+    private string _folder = null!;
+    private PerturbationDataset _cells = null!;
+
+    [OneTimeSetUp]
+    public void Write()
+    {
+        _folder = Directory.CreateTempSubdirectory("gim-sqlstat-").FullName;
+        var screen = SingleCellScreen.Generate(new SingleCellScreenOptions { Seed = 5, Genes = 12, Drugs = 3, CellsPerCondition = 12, VehicleCellsPerLine = 40 });
+        screen.WriteH5ad(Path.Combine(_folder, "screen.h5ad"));
+        screen.WriteDescriptors(Path.Combine(_folder, "drugs.csv"));
+        var design = new ScreenDesign("product_name", "vehicle") { DoseColumn = "dose", Covariates = new[] { "cell_type" }, Descriptors = DescriptorTable.Read(Path.Combine(_folder, "drugs.csv")) };
+        _cells = AnnDataReader.Read(Path.Combine(_folder, "screen.h5ad")).ToPerturbationDataset(design);
+
+        // Long form as an engine would hold it: the counts' zeros left out.
+        var x = new StringBuilder("cell,variable,value\n");
+        var obs = new StringBuilder("cell,context\n");
+        var contexts = new StringBuilder("context,group,is_control," + string.Join(",", _cells.FeatureNames.Select(f => $"\"{f}\"")) + "\n");
+        int cell = 0;
+        foreach (PerturbationContext c in _cells.Contexts)
+        {
+            contexts.Append($"\"{c.Name}\",\"{c.Group}\",{(c.IsControl ? "true" : "false")},").AppendJoin(',', c.Features.Select(f => f.ToString("R", CultureInfo.InvariantCulture))).Append('\n');
+            for (int i = 0; i < c.SampleCount; i++, cell++)
+            {
+                obs.Append($"c{cell},\"{c.Name}\"\n");
+                for (int j = 0; j < _cells.VariableCount; j++)
+                    if (c.Samples[i, j] != 0) x.Append($"c{cell},{_cells.VariableNames[j]},{c.Samples[i, j].ToString("R", CultureInfo.InvariantCulture)}\n");
+            }
+        }
+        File.WriteAllText(Path.Combine(_folder, "x.csv"), x.ToString());
+        File.WriteAllText(Path.Combine(_folder, "obs.csv"), obs.ToString());
+        File.WriteAllText(Path.Combine(_folder, "contexts.csv"), contexts.ToString());
+    }
+
+    [OneTimeTearDown]
+    public void Remove() => Directory.Delete(_folder, recursive: true);
+
+    [Test]
+    public void DuckDbsStatistics_FromSparseLongCells_AreTheStreamingOnes_AndGimFitsFromThem()
+    {
+        var (exitCode, output) = SamplesApp.RunIn(_folder, TimeSpan.FromMinutes(3), "sql-statistics", "--values", "x.csv", "--obs", "obs.csv", "--contexts", "contexts.csv", "--out", "sql");
+        Assert.That(exitCode, Is.EqualTo(0), output);
+        PerturbationStatistics sql = PerturbationStatistics.Read(Path.Combine(_folder, "sql"));
+        PerturbationStatistics streamed = PerturbationStatistics.Compute(_cells);
+
+        Assert.That(sql.VariableNames, Is.EquivalentTo(streamed.VariableNames));
+        Assert.That(sql.FeatureNames, Is.EqualTo(streamed.FeatureNames));
+        int d = streamed.VariableNames.Count;
+        int[] at = streamed.VariableNames.Select(v => sql.VariableNames.ToList().IndexOf(v)).ToArray(); // SQL sorts variables by name
+        var byName = sql.Contexts.ToDictionary(c => c.Name);
+        Assert.That(byName.Keys, Is.EquivalentTo(streamed.Contexts.Select(c => c.Name)));
+        foreach (ContextStatistics s in streamed.Contexts)
+        {
+            ContextStatistics q = byName[s.Name];
+            Assert.That((q.Group, q.IsControl, q.Moments.Count), Is.EqualTo((s.Group, s.IsControl, s.Moments.Count)), s.Name);
+            Assert.That(q.Features, Is.EqualTo(s.Features), s.Name);
+            Assert.That(at.Select(j => q.Moments.Mean[j]), Is.EqualTo(s.Moments.Mean).Within(1e-9), s.Name);
+            Assert.That(at.Select(j => q.Moments.Variance[j]), Is.EqualTo(s.Moments.Variance).Within(1e-8), s.Name);
+        }
+        for (int a = 0; a < d; a++)
+            for (int b = 0; b < d; b++)
+            {
+                Assert.That(sql.Covariance.EqualWeighted[at[a] * d + at[b]], Is.EqualTo(streamed.Covariance.EqualWeighted[a * d + b]).Within(1e-8));
+                Assert.That(sql.Covariance.CellWeighted[at[a] * d + at[b]], Is.EqualTo(streamed.Covariance.CellWeighted[a * d + b]).Within(1e-8));
+            }
+
+        (exitCode, output) = SamplesApp.RunIn(_folder, TimeSpan.FromMinutes(3), "fit", "--statistics", "sql", "--steps", "50", "--out", "fit-sql");
+        Assert.That(exitCode, Is.EqualTo(0), output);
+        Assert.That(File.Exists(Path.Combine(_folder, "fit-sql", "gim-model.zip")), Is.True);
+    }
+
+    [Test]
+    public void AContextTheContextsTableLacks_IsAnErrorNamingIt_AndLeavesNoFolder()
+    {
+        string lines = File.ReadAllText(Path.Combine(_folder, "contexts.csv"));
+        File.WriteAllText(Path.Combine(_folder, "contexts-short.csv"), string.Join('\n', lines.Split('\n').Where(l => !l.StartsWith("\"Drug02|dose=100|cell_type=LineB\"", StringComparison.Ordinal))));
+        var (exitCode, output) = SamplesApp.RunIn(_folder, TimeSpan.FromMinutes(3), "sql-statistics", "--values", "x.csv", "--obs", "obs.csv", "--contexts", "contexts-short.csv", "--out", "bad");
+        Assert.That(exitCode, Is.EqualTo(1), output);
+        Assert.That(output, Does.Contain("--obs has context(s) 'Drug02|dose=100|cell_type=LineB' that --contexts does not list"));
+        Assert.That(Directory.Exists(Path.Combine(_folder, "bad")), Is.False);
+    }
+
+    [Test]
+    public void FitStream_WritesTheStatisticsItFitFrom()
+    {
+        var (exitCode, output) = SamplesApp.RunIn(_folder, TimeSpan.FromMinutes(3), "fit", "--data", "screen.h5ad", "--perturbation", "product_name", "--control", "vehicle",
+            "--dose", "dose", "--covariates", "cell_type", "--descriptors", "drugs.csv", "--normalize", "--hvg", "8", "--stream", "--steps", "50", "--out", "streamed");
+        Assert.That(exitCode, Is.EqualTo(0), output);
+        PerturbationStatistics statistics = PerturbationStatistics.Read(Path.Combine(_folder, "streamed", "statistics"));
+        Assert.That(statistics.VariableNames, Has.Count.EqualTo(8));
+        Assert.That(statistics.CellCount, Is.EqualTo(_cells.SampleCount));
+        Assert.That(File.ReadAllText(Path.Combine(_folder, "streamed", "screen-design.json")), Does.Contain("\"normalizedTotal\": 10000"));
+    }
+}
