@@ -1,3 +1,4 @@
+using Gim.MLNet.Causal;
 using Gim.MLNet.Data;
 using Gim.MLNet.Data.AnnData;
 using Gim.MLNet.Data.Csv;
@@ -114,11 +115,39 @@ public class DataDocsExamplesTests
     }
 
     [Test]
+    public void Statistics_example()
+    {
+        using var dir = new FixtureFiles.TempDir();
+        var screen = Gim.MLNet.Data.Synthetic.SingleCellScreen.Generate(new Gim.MLNet.Data.Synthetic.SingleCellScreenOptions { Genes = 60, Drugs = 4, CellsPerCondition = 10, VehicleCellsPerLine = 40 });
+        string h5ad = dir.File("screen.h5ad"), drugs = dir.File("drugs.csv"), folder = dir.File("statistics");
+        screen.WriteH5ad(h5ad);
+        screen.WriteDescriptors(drugs);
+        // docs:statistics
+        var design = new ScreenDesign("product_name", "vehicle")
+        {
+            DoseColumn = "dose", Covariates = new[] { "cell_type" }, Descriptors = DescriptorTable.Read(drugs),
+        };
+        PerturbationStatistics statistics = AnnDataStatistics.Compute(h5ad, design, new AnnDataStatisticsOptions
+        {
+            NormalizeTotalLog1p = true,                      // raw counts: each cell to 10,000, then log1p
+            HighlyVariableGenes = 50,                        // a first pass ranks the genes
+            ChunkRows = 4096,                                // cells in memory at a time
+        });
+        statistics.Write(folder);                            // contexts/moments/covariance.parquet
+        var mlContext = new MLContext(seed: 0);
+        using GimTransformer gim = mlContext.Perturbation().Trainers.Gim(new GimOptions { MaxSteps = 300 })
+            .Fit(PerturbationStatistics.Read(folder));       // as from the cells, never holding them
+        // end
+        Assert.That(gim.VariableNames, Has.Count.EqualTo(50));
+        Assert.That(statistics.CellCount, Is.EqualTo(screen.Counts.Rows));
+    }
+
+    [Test]
     public void Docs_show_these_examples_verbatim()
     {
         string docs = File.ReadAllText(Path.Combine(RepoRoot(), "docs", "data.md"));
         string source = File.ReadAllText(Path.Combine(RepoRoot(), "test", "Gim.MLNet.Tests", "Data", "DataDocsExamplesTests.cs"));
-        foreach (string marker in new[] { "h5ad", "csv", "combinations", "screen", "sachs" })
+        foreach (string marker in new[] { "h5ad", "csv", "combinations", "screen", "sachs", "statistics" })
         {
             string code = Between(source, $"// docs:{marker}\n", "        // end");
             string dedented = string.Join("\n", code.Split('\n').Select(l => l.Length >= 8 ? l[8..] : l.TrimStart()));
