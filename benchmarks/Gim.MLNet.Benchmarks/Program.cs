@@ -16,6 +16,8 @@ internal static class Program
             return Performance.FitTimeCommand.Run(args[1..]);
         if (args.Length > 0 && args[0] == "scale")
             return Performance.ScaleCommand.Run(args[1..]);
+        if (args.Length > 0 && args[0] == "statistics-scale")
+            return Performance.StatisticsScaleCommand.Run(args[1..]);
         if (args.Length > 0 && args[0] == "inference")
             return Performance.InferenceCommand.Run(args[1..]);
         if (args.Length > 0 && args[0] == "serve-load")

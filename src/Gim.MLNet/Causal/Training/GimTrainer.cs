@@ -185,12 +185,9 @@ public sealed class GimTrainer : PerturbationTrainer<GimOptions, GimModel>
 
         var objectives = replicas.Select(r => new GimObjective(Options.TargetSparsity, Options.GraphSparsity, Options.ControlTargetWeight,
             Options.InitialTemperature, Options.FinalTemperature, r.Steps, Options.StraightThrough)).ToArray();
-        // Every step's temperature, per replica (a refit's schedule ends at its own step count): [steps, R, 1, 1], or [steps].
-        var taus = new float[Options.MaxSteps * replicas.Count];
-        for (int step = 0; step < Options.MaxSteps; step++)
-            for (int r = 0; r < replicas.Count; r++)
-                taus[step * replicas.Count + r] = (float)objectives[r].Temperature(Math.Min(step, replicas[r].Steps - 1));
-        using Tensor schedule = tensor(taus, stack is null ? new long[] { Options.MaxSteps } : new long[] { Options.MaxSteps, replicas.Count, 1, 1 }, dtype: dtype, device: device);
+        // Every step's temperature, per replica (a refit's schedule ends at its own step count), a block of steps at a time:
+        // [block, R, 1, 1], or [block] (whole, a schedule of 10⁸ steps would be gigabytes).
+        using var schedule = new TemperatureSchedule(objectives, replicas.Select(r => r.Steps).ToArray(), stacked: stack is not null, dtype, device);
         GimObjective objective = objectives[0];
         using var loop = new AdamLoop(stack?.Parameters ?? causal.parameters().Concat(encoder.parameters()), Options.LearningRate, "GIM", Options,
             hint: ", or raise GimOptions.GraphSparsity");
@@ -216,7 +213,7 @@ public sealed class GimTrainer : PerturbationTrainer<GimOptions, GimModel>
                     encoder.train();
                     // Once the refits have run their steps only the full fit is computed (their slices are no longer read).
                     int active = replicas.Skip(1).Any(r => step < r.Steps) ? replicas.Count : 1;
-                    Tensor loss = Loss(objective, causal, stack, active, encoder, data, generator, schedule[step], cellMode ? cellBatch : 0, out double? main);
+                    Tensor loss = Loss(objective, causal, stack, active, encoder, data, generator, schedule.At(step), cellMode ? cellBatch : 0, out double? main);
                     mainLoss = main;
                     return loss;
                 },
@@ -425,4 +422,44 @@ public sealed class GimTrainer : PerturbationTrainer<GimOptions, GimModel>
         foreach (Tensor t in state.Values) t.Dispose();
         state.Clear();
     }
+}
+
+/// <summary>
+/// The relaxation temperature of every replica at a step (<see cref="GimObjective.Temperature"/>, a refit's frozen after its
+/// own steps), computed a block of 4,096 steps at a time into one tensor whose rows the steps read.
+/// </summary>
+internal sealed class TemperatureSchedule : IDisposable
+{
+    private const int Block = 4096;
+    private readonly GimObjective[] _objectives;
+    private readonly int[] _steps;
+    private readonly bool _stacked;
+    private readonly ScalarType _dtype;
+    private readonly Device _device;
+    private Tensor? _block;
+    private int _first = -1;
+
+    public TemperatureSchedule(GimObjective[] objectives, int[] steps, bool stacked, ScalarType dtype, Device device)
+    {
+        (_objectives, _steps, _stacked, _dtype, _device) = (objectives, steps, stacked, dtype, device);
+    }
+
+    /// <summary>The temperatures at <paramref name="step"/>: a view, [R, 1, 1] stacked or a scalar.</summary>
+    public Tensor At(int step)
+    {
+        if (_block is null || step < _first || step >= _first + Block)
+        {
+            _block?.Dispose();
+            _first = step - step % Block;
+            int r = _objectives.Length;
+            var taus = new float[Block * r];
+            for (int s = 0; s < Block; s++)
+                for (int i = 0; i < r; i++)
+                    taus[s * r + i] = (float)_objectives[i].Temperature(Math.Min(_first + s, _steps[i] - 1));
+            _block = tensor(taus, _stacked ? new long[] { Block, r, 1, 1 } : new long[] { Block }, dtype: _dtype, device: _device).DetachFromDisposeScope();
+        }
+        return _block[step - _first];
+    }
+
+    public void Dispose() => _block?.Dispose();
 }
