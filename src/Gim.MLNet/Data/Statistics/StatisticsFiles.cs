@@ -208,6 +208,14 @@ internal static class StatisticsFiles
             }
             async Task<Array> Numbers<T>() where T : struct
             {
+                // A required column is read as values, an optional one with its nulls (the nullable overload misreads a
+                // required column past its first page).
+                if (!field.IsNullable)
+                {
+                    var required = new T[rows];
+                    await group.ReadAsync<T>(field, required.AsMemory());
+                    return required.Select(v => (T?)v).ToArray();
+                }
                 var values = new T?[rows];
                 await group.ReadAsync<T>(field, values.AsMemory());
                 return values;

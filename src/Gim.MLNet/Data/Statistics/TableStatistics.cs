@@ -206,6 +206,14 @@ public static class TableStatistics
             Type t = Type(column);
             async Task<double[]> As<T>(Func<T, double> convert) where T : struct
             {
+                // A required column is read as values, an optional one with its nulls (the nullable overload misreads a
+                // required column past its first page).
+                if (!field.IsNullable)
+                {
+                    var required = new T[count];
+                    await group.ReadAsync<T>(field, required.AsMemory());
+                    return required.Select(convert).ToArray();
+                }
                 var values = new T?[count];
                 await group.ReadAsync<T>(field, values.AsMemory());
                 return values.Select(v => v is T x ? convert(x) : double.NaN).ToArray();

@@ -98,3 +98,32 @@ public class StatisticsFilesTests
         Assert.That(Assert.Throws<DataFileException>(() => PerturbationStatistics.Read(_folder))!.Message, Does.Contain("covariance.parquet: not a readable Parquet file"));
     }
 }
+
+public class StatisticsFilesLargeTests
+{
+    [Test]
+    public void FilesOfManyPages_ReadBackWhole()
+    {
+        // 3,000 contexts × 8 variables of random numbers: 24,000 moment rows, plainly encoded over many pages.
+        var random = new Random(1);
+        string[] variables = Enumerable.Range(0, 8).Select(j => $"g{j}").ToArray();
+        var contexts = Enumerable.Range(0, 3000).Select(k => new ContextStatistics($"c{k}", $"c{k}", k == 0, new[] { (float)random.NextDouble() },
+            new ContextMoments(10 + k, variables.Select(_ => random.NextDouble()).ToArray(), variables.Select(_ => random.NextDouble()).ToArray()))).ToList();
+        var pool = Enumerable.Range(0, 64).Select(i => i / 8 == i % 8 ? 1.0 : 0.1).ToArray();
+        var written = new PerturbationStatistics(variables, new[] { "f" }, contexts, new WithinContextCovariance(8, pool, pool, contexts.Select(c => c.Name).ToArray()));
+        string folder = Directory.CreateTempSubdirectory("gim-statistics-large-").FullName;
+        try
+        {
+            written.Write(folder);
+            PerturbationStatistics read = PerturbationStatistics.Read(folder);
+            Assert.That(read.Contexts.Select(c => c.Moments.Count), Is.EqualTo(written.Contexts.Select(c => c.Moments.Count)));
+            Assert.That(read.Contexts.SelectMany(c => c.Moments.Mean), Is.EqualTo(written.Contexts.SelectMany(c => c.Moments.Mean)));
+            Assert.That(read.Contexts.SelectMany(c => c.Moments.Variance), Is.EqualTo(written.Contexts.SelectMany(c => c.Moments.Variance)));
+            Assert.That(read.Contexts.Select(c => c.Features[0]), Is.EqualTo(written.Contexts.Select(c => c.Features[0])));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+}
