@@ -1,0 +1,178 @@
+using System.Diagnostics;
+using Gim.MLNet.Benchmarks.Performance;
+using Gim.MLNet.Causal;
+using Gim.MLNet.Data;
+using Gim.MLNet.Data.AnnData;
+using Gim.MLNet.Data.Synthetic;
+using Gim.MLNet.Modeling;
+using Gim.MLNet.Runtime;
+using Gim.MLNet.Scoring;
+using Microsoft.ML;
+
+namespace Gim.MLNet.Benchmarks.SingleCell;
+
+/// <summary>
+/// `sciplex-like`: issue 19's benchmark on the built-in single-cell screen (<see cref="SingleCellScreen"/>, raw counts written
+/// to .h5ad and read back as a user's file would be): per family and seed, counts normalised to 10,000 per cell and log1p,
+/// the most variable genes chosen on the training cells only, then two splits — held-out doses (every drug's highest dose,
+/// the GIM paper's split) and held-out drugs (the last drugs, every dose) — every method fitted on the training contexts
+/// and scored by the library's comparison (MMD, E-distance in PCA space, Pearson Δ over the top-20 shifted genes...), the
+/// seeds summarised with paired 95% t intervals. One cell line by default: the comparison measures every context against
+/// the training controls, so a second line's contexts would be scored mostly on the line's own shift.
+/// </summary>
+internal static class SciplexLikeCommand
+{
+    public const string Usage =
+        "usage: sciplex-like [--seeds 0 1 2 3 4] [--families linear,tanh,uninformative] [--methods M,...] [--genes 200] [--hvg 100]\n" +
+        "                    [--drugs 12] [--held-out-drugs 3] [--cell-lines 1] [--out DIR]";
+
+    public static readonly string[] Methods = { "control", "training-mean", "linear-features", "nearest-context", "mean-shift", "conditional-gaussian", "two-stage", "gim-linear" };
+
+    private static readonly Dictionary<string, (MechanismKind Mechanism, double Informativeness)> Families = new()
+    {
+        ["linear"] = (MechanismKind.Linear, 0.8),
+        ["tanh"] = (MechanismKind.Nonlinear, 0.8),
+        ["uninformative"] = (MechanismKind.Linear, 0.0),
+    };
+
+    public static int Run(string[] args)
+    {
+        if (args.Contains("--help") || args.Contains("-h"))
+        {
+            Console.WriteLine(Usage);
+            return 0;
+        }
+        int[] seeds = Args.Ints(args, "--seeds", new[] { 0, 1, 2, 3, 4 });
+        string[] families = (Args.String(args, "--families") ?? string.Join(",", Families.Keys)).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        string[] methods = (Args.String(args, "--methods") ?? string.Join(",", Methods)).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        int genes = Args.Int(args, "--genes", 200), hvg = Args.Int(args, "--hvg", 100), drugs = Args.Int(args, "--drugs", 12);
+        int heldOutDrugs = Args.Int(args, "--held-out-drugs", 3), lines = Args.Int(args, "--cell-lines", 1);
+        string output = Args.String(args, "--out") ?? "sciplex-like-results";
+        if (families.FirstOrDefault(f => !Families.ContainsKey(f)) is { } family)
+        {
+            Console.Error.WriteLine($"sciplex-like: unknown family '{family}'; known: {string.Join(", ", Families.Keys)}\n{Usage}");
+            return 2;
+        }
+        Directory.CreateDirectory(output);
+        var total = Stopwatch.StartNew();
+        var paired = new List<string> { "family,method,baseline,split,metric,seeds,mean_difference,lower,upper,wins,ties,losses" };
+        var markdown = new List<string>
+        {
+            $"# sciplex-like: {string.Join(", ", families)}; seeds {string.Join(" ", seeds)}",
+            "",
+            $"`dotnet run --project benchmarks/Gim.MLNet.Benchmarks -c Release -- sciplex-like {string.Join(' ', args)}`",
+            "",
+        };
+        foreach (string name in families)
+        {
+            var runs = new List<(int Seed, Leaderboard Board)>();
+            var clock = Stopwatch.StartNew();
+            foreach (int seed in seeds)
+            {
+                var (train, tests) = Splits(seed, Families[name], genes, hvg, drugs, heldOutDrugs, lines);
+                var fits = methods.Select(m => new KeyValuePair<string, Func<PerturbationDataset, PerturbationModel>>(m, BenchmarkMethods.Fit(m, seed, new GimOptions { Seed = seed })));
+                Leaderboard board = ModelComparison.Run(fits, train, tests, new ModelComparisonOptions
+                {
+                    Seed = seed,
+                    Scoring = new ScoringOptions { TopK = 20, PcaComponents = 50 },
+                });
+                runs.Add((seed, board));
+                foreach (LeaderboardRow row in board.Rows)
+                    Console.WriteLine($"{name} seed {seed} {row.Method,-20} fit {row.FitSeconds ?? double.NaN,6:F2} s  " + string.Join("  ", tests.Keys.Select(split =>
+                        $"{split}: mmd={row.Value(split, PerturbationMetrics.Mmd):F4} edist={row.Value(split, PerturbationMetrics.EnergyPca):F3} pΔ20={row.Value(split, PerturbationMetrics.PearsonDeltaTopK):F3}")));
+            }
+            SeedSummary summary = SeedSummary.FromLeaderboards(runs, topK: 20);
+            summary.SaveCsv(Path.Combine(output, $"{name}.csv"));
+            summary.SaveMarkdown(Path.Combine(output, $"{name}.md"), $"sciplex-like --families {name} (seeds {string.Join(" ", seeds)})");
+            foreach (string method in methods.Where(m => m != "gim-linear"))
+                foreach (PairedComparison p in summary.Paired("gim-linear", method))
+                    paired.Add(string.Join(",", name, p.Method, p.Baseline, p.Split, p.Metric, p.Seeds, p.MeanDifference.ToString("R"), p.Lower.ToString("R"), p.Upper.ToString("R"), p.Wins, p.Ties, p.Losses));
+            markdown.Add($"## {name} ({clock.Elapsed.TotalMinutes:F1} min)");
+            markdown.Add("");
+            markdown.AddRange(File.ReadAllLines(Path.Combine(output, $"{name}.md")).Skip(1));
+            markdown.Add("");
+        }
+        AtomicFile.WriteAllText(Path.Combine(output, "paired.csv"), string.Join("\n", paired) + "\n");
+        AtomicFile.WriteAllText(Path.Combine(output, "results.md"), string.Join("\n", markdown) + "\n");
+        Console.WriteLine($"done in {total.Elapsed.TotalMinutes:F1} min; wrote {output}/results.md, paired.csv and one CSV per family");
+        return 0;
+    }
+
+    /// <summary>
+    /// One screen: its counts through an .h5ad and the screen design into contexts, normalised and log1p'd per cell, the
+    /// <paramref name="hvg"/> most variable genes chosen on the training split's cells; the held-out-dose and held-out-drug splits.
+    /// </summary>
+    private static (PerturbationDataset Train, Dictionary<string, PerturbationDataset> Tests) Splits(int seed, (MechanismKind Mechanism, double Informativeness) family,
+        int genes, int hvg, int drugs, int heldOutDrugs, int lines)
+    {
+        var screen = SingleCellScreen.Generate(new SingleCellScreenOptions
+        {
+            Seed = seed, Genes = genes, Drugs = drugs, CellLines = lines, Mechanism = family.Mechanism, DescriptorInformativeness = family.Informativeness,
+        });
+        string folder = Directory.CreateTempSubdirectory("gim-sciplex-").FullName;
+        PerturbationDataset counts;
+        try
+        {
+            string h5ad = Path.Combine(folder, "screen.h5ad"), descriptors = Path.Combine(folder, "drugs.csv");
+            screen.WriteH5ad(h5ad);
+            screen.WriteDescriptors(descriptors);
+            var design = new ScreenDesign("product_name", "vehicle")
+            {
+                DoseColumn = "dose", Covariates = lines > 1 ? new[] { "cell_type" } : Array.Empty<string>(), Descriptors = DescriptorTable.Read(descriptors),
+            };
+            counts = AnnDataReader.Read(h5ad).ToPerturbationDataset(design);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+        PerturbationDataset all = Normalise(counts);
+        HashSet<string> newDrugs = screen.DrugNames.TakeLast(heldOutDrugs).ToHashSet();
+        double top = screen.Options.Doses.Max();
+        bool IsTopDose(PerturbationContext c) => !c.IsControl && c.Name.Contains($"|dose={top:G}", StringComparison.Ordinal);
+        PerturbationDataset Subset(Func<PerturbationContext, bool> keep) => new(all.Contexts.Where(keep).ToList(), all.VariableNames, all.FeatureNames);
+        // Train on everything neither split holds out, so both splits are scored against one fit per method.
+        PerturbationDataset train = Subset(c => c.IsControl || !newDrugs.Contains(c.Group) && !IsTopDose(c));
+        var tests = new Dictionary<string, PerturbationDataset>
+        {
+            ["heldout-dose"] = Subset(c => !newDrugs.Contains(c.Group) && IsTopDose(c)),
+            ["heldout-drugs"] = Subset(c => !c.IsControl && newDrugs.Contains(c.Group)),
+        };
+        string[] kept = HighlyVariable(train, hvg);
+        return (Select(train, kept), tests.ToDictionary(e => e.Key, e => Select(e.Value, kept)));
+    }
+
+    /// <summary>log(1 + x·10⁴/Σx) per cell.</summary>
+    private static PerturbationDataset Normalise(PerturbationDataset counts) => new(counts.Contexts.Select(c =>
+    {
+        int n = c.SampleCount, d = counts.VariableCount;
+        var x = new float[n, d];
+        for (int i = 0; i < n; i++)
+        {
+            double total = 0;
+            for (int j = 0; j < d; j++) total += c.Samples[i, j];
+            for (int j = 0; j < d; j++) x[i, j] = (float)Math.Log(1 + c.Samples[i, j] * (total > 0 ? 1e4 / total : 0));
+        }
+        return new PerturbationContext(c.Name, c.Features, x, c.IsControl, c.Group);
+    }).ToList(), counts.VariableNames, counts.FeatureNames);
+
+    /// <summary>The most variable genes of the training cells (the library's SelectHighlyVariableGenes).</summary>
+    private static string[] HighlyVariable(PerturbationDataset train, int count)
+    {
+        if (count >= train.VariableCount) return train.VariableNames.ToArray();
+        var mlContext = new MLContext(seed: 0);
+        return mlContext.Perturbation().Transforms.SelectHighlyVariableGenes("Hvg", "Measurements", count).Fit(train.ToDataView(mlContext)).KeptGenes.ToArray();
+    }
+
+    private static PerturbationDataset Select(PerturbationDataset data, string[] genes)
+    {
+        int[] at = genes.Select(g => data.VariableNames.ToList().IndexOf(g)).ToArray();
+        return new PerturbationDataset(data.Contexts.Select(c =>
+        {
+            var x = new float[c.SampleCount, at.Length];
+            for (int i = 0; i < c.SampleCount; i++)
+                for (int k = 0; k < at.Length; k++) x[i, k] = c.Samples[i, at[k]];
+            return new PerturbationContext(c.Name, c.Features, x, c.IsControl, c.Group);
+        }).ToList(), genes, data.FeatureNames);
+    }
+}
