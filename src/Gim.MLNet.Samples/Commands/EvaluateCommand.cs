@@ -89,7 +89,7 @@ internal sealed class EvaluateCommand : Command<EvaluateCommand.Settings>
         {
             // A model fitted from statistics of normalised counts has no normalisation step: normalise over every gene, then choose the model's.
             PerturbationDataset read = file.NormalizedTotal is double total
-                ? UserDataLoader.NormalizeTotalLog1p(UserDataLoader.ReadScreen(path, annData, design, settings.Layer, null), total, genes, flag)
+                ? UserDataLoader.NormalizeTotalLog1p(UserDataLoader.ReadScreen(path, annData, design, settings.Layer, null), total, genes, flag, file.NormalizedOverGenes)
                 : UserDataLoader.ReadScreen(path, annData, design, settings.Layer, annData ? genes : null, annData ? null : genes);
             if (!read.VariableNames.SequenceEqual(genes))
             {

@@ -177,6 +177,8 @@ internal sealed partial class FitCommand
             if (LogNormalized && Normalize) return ValidationResult.Error("give either --normalize (raw counts) or --log-normalized (already normalised), not both.");
             if (Stream && (Perturbation is null || IsAnnData != true))
                 return ValidationResult.Error("--stream reads an .h5ad screen described with --perturbation (and --dose, --covariates, --descriptors); give both.");
+            if (Stream && Hvg is not null && Variables is not null)
+                return ValidationResult.Error("--stream ranks --hvg genes among all of the file's genes; give --hvg or --variables, not both.");
             return ValidateTraining();
         }
 

@@ -62,7 +62,7 @@ internal sealed partial class FitCommand : Command<FitCommand.Settings>
         {
             if (statistics is null)
             {
-                ScreenDesign design = UserDataLoader.Design(settings, OptionValues.Split(settings.Control), null);
+                ScreenDesign design = UserDataLoader.Design(settings, OptionValues.Split(settings.Control), UserDataLoader.Combinations(settings));
                 var options = new AnnDataStatisticsOptions
                 {
                     Layer = settings.Layer, NormalizeTotalLog1p = settings.NormalizesCounts, HighlyVariableGenes = settings.Hvg,
@@ -84,7 +84,7 @@ internal sealed partial class FitCommand : Command<FitCommand.Settings>
                 statistics.Write(written);
                 PerturbationDataset contexts = statistics.ToDataset();
                 designFile = ScreenDesignFile.From(design, contexts, settings.Descriptors, settings.DescriptorKey, "Measurements")
-                    with { NormalizedTotal = settings.NormalizesCounts ? options.TargetSum : null };
+                    with { NormalizedTotal = settings.NormalizesCounts ? options.TargetSum : null, NormalizedOverGenes = settings.NormalizesCounts ? options.GenesRead : null };
                 designFile.Save(Path.Combine(written, ScreenDesignFile.FileName));
                 AnsiConsole.MarkupLineInterpolated($"Statistics of {statistics.CellCount} cells in {statistics.Contexts.Count} contexts ({statistics.Contexts.Count(c => c.IsControl)} control), {statistics.VariableNames.Count} genes, {statistics.FeatureNames.Count} features in {clock.Elapsed.TotalSeconds:F1} s; written to {written}.");
             }

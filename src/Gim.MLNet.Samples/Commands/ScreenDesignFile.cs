@@ -9,11 +9,11 @@ namespace Gim.MLNet.Samples.Commands;
 /// features (and the reference covariate levels), so `predict --perturbation` can make a feature vector from a drug's
 /// name, dose and cell line as the model expects it. <c>NormalizedTotal</c> is set when the model was fitted from statistics of
 /// normalised counts (`fit --stream --normalize`): the model has no normalisation step, so `evaluate` normalises held-out
-/// counts to that total and log1p itself before choosing the model's genes.
+/// counts to that total (over <c>NormalizedOverGenes</c> genes, checked) and log1p itself before choosing the model's genes.
 /// </summary>
 internal sealed record ScreenDesignFile(string Perturbation, string[] Controls, string? Dose, string DoseEncoding, Dictionary<string, string> Covariates,
     string? Descriptors, string? DescriptorKey, string? CombinationSeparator, string[]? NonTargeting, string[] FeatureColumns,
-    string MeasurementsColumn = "Measurements", double? NormalizedTotal = null)
+    string MeasurementsColumn = "Measurements", double? NormalizedTotal = null, int? NormalizedOverGenes = null)
 {
     public const string FileName = "screen-design.json";
 

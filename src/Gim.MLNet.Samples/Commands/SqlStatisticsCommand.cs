@@ -65,42 +65,60 @@ internal sealed class SqlStatisticsCommand : Command<SqlStatisticsCommand.Settin
             using var connection = new DuckDBConnection("Data Source=:memory:");
             connection.Open();
             Execute(connection, $"SET temp_directory = {Literal(scratch)}");
-            foreach (var (view, path, flag, columns) in new[]
+            foreach (var (view, path, flag, columns, cast) in new[]
                      {
-                         ("x", settings.Values!, "--values", new[] { "cell", "variable", "value" }), ("obs", settings.Obs!, "--obs", new[] { "cell", "context" }),
-                         ("contexts_in", settings.Contexts!, "--contexts", new[] { "context", "is_control" }),
+                         ("x", settings.Values!, "--values", new[] { "cell", "variable", "value" }, "CAST(cell AS VARCHAR) AS cell, CAST(variable AS VARCHAR) AS variable, value"),
+                         ("obs", settings.Obs!, "--obs", new[] { "cell", "context" }, "CAST(cell AS VARCHAR) AS cell, CAST(context AS VARCHAR) AS context"),
+                         ("contexts_in", settings.Contexts!, "--contexts", new[] { "context", "is_control" }, "* REPLACE (CAST(context AS VARCHAR) AS context)"),
                      })
             {
-                Execute(connection, $"CREATE VIEW {view} AS SELECT * FROM {Reader(path)}({Literal(path)})");
-                string[] found = Strings(connection, $"SELECT column_name FROM (DESCRIBE {view})");
+                Execute(connection, $"CREATE VIEW {view}_file AS SELECT * FROM {Reader(path)}({Literal(path)})");
+                string[] found = Strings(connection, $"SELECT column_name FROM (DESCRIBE {view}_file)");
                 string[] missing = columns.Where(c => !found.Contains(c)).ToArray();
                 if (missing.Length > 0)
                     throw new InvalidDataException($"{flag} '{path}' has no column {string.Join(", ", missing.Select(c => $"'{c}'"))}; its columns are {string.Join(", ", found.Select(c => $"'{c}'"))}.");
+                // Names as text (a reader infers numbers for numeric ids), values as they are.
+                Execute(connection, $"CREATE VIEW {view} AS SELECT {cast} FROM {view}_file");
             }
             bool grouped = Strings(connection, "SELECT column_name FROM (DESCRIBE contexts_in)").Contains("group");
-            Execute(connection, $"CREATE VIEW contexts AS SELECT * EXCLUDE (context, is_control{(grouped ? ", \"group\"" : "")}), context, {(grouped ? "\"group\"" : "context AS \"group\"")}, is_control FROM contexts_in");
+            Execute(connection, $"CREATE VIEW contexts AS SELECT * EXCLUDE (context, is_control{(grouped ? ", \"group\"" : "")}), context, " +
+                $"{(grouped ? "coalesce(CAST(\"group\" AS VARCHAR), context)" : "context")} AS \"group\", is_control FROM contexts_in");
             Check(connection, "SELECT cell FROM obs GROUP BY cell HAVING count(*) > 1 LIMIT 5", "--obs lists cell(s) {0} more than once; one row per cell.");
             Check(connection, "SELECT DISTINCT o.context FROM obs o ANTI JOIN contexts c ON c.context = o.context LIMIT 5", "--obs has context(s) {0} that --contexts does not list; give each context's features.");
             Check(connection, "SELECT DISTINCT x.cell FROM x ANTI JOIN obs o ON o.cell = x.cell LIMIT 5", "--values has cell(s) {0} that --obs does not list; give every cell's context.");
             Check(connection, "SELECT context FROM contexts GROUP BY context HAVING count(*) > 1 LIMIT 5", "--contexts lists context(s) {0} more than once.");
+            Check(connection, "SELECT cell || ' / ' || variable FROM x GROUP BY cell, variable HAVING count(*) > 1 LIMIT 5",
+                "--values lists cell / variable {0} more than once (overlapping files?); one row per cell and variable.");
+            Check(connection, "SELECT cell || ' / ' || variable FROM x WHERE value IS NULL OR isnan(CAST(value AS DOUBLE)) OR isinf(CAST(value AS DOUBLE)) LIMIT 5",
+                "--values has no number for cell / variable {0}; give a finite value, or leave the row out for a zero.");
 
             AnsiConsole.MarkupLine("Computing the statistics (statistics.sql)...");
             using (Stream sql = typeof(SqlStatisticsCommand).Assembly.GetManifestResourceStream("statistics.sql")!)
                 Execute(connection, new StreamReader(sql).ReadToEnd());
             cancellationToken.ThrowIfCancellationRequested();
-            // Each file to a temporary name, then moved into place: a failure leaves no half-written statistics.
+            // The three files into a staging folder, read back there (the same checks as `fit --statistics`), then moved into
+            // place: a failure leaves no half-written or unreadable statistics.
+            string staging = Path.Combine(folder.Path, ".staging");
+            Directory.CreateDirectory(staging);
             var outputs = new (string File, string Query)[]
             {
                 (StatisticsFileNames.Contexts, "SELECT c.context, c.\"group\", c.is_control, n.n_cells, c.* EXCLUDE (context, \"group\", is_control) FROM contexts c JOIN gim_n n ON n.context = c.context ORDER BY c.context"),
                 (StatisticsFileNames.Moments, "SELECT context, variable, mean, variance FROM gim_moments ORDER BY context, variable"),
                 (StatisticsFileNames.Covariance, "SELECT variable_a, variable_b, equal_weighted, cell_weighted FROM gim_covariance ORDER BY variable_a, variable_b"),
             };
-            foreach (var (file, query) in outputs)
-                Execute(connection, $"COPY ({query}) TO {Literal(Path.Combine(folder.Path, file + ".tmp"))} (FORMAT parquet)");
-            foreach (var (file, _) in outputs) File.Move(Path.Combine(folder.Path, file + ".tmp"), Path.Combine(folder.Path, file), overwrite: true);
-            if (Directory.Exists(scratch)) Directory.Delete(scratch, recursive: true);
-
-            PerturbationStatistics statistics = PerturbationStatistics.Read(folder.Path);
+            PerturbationStatistics statistics;
+            try
+            {
+                foreach (var (file, query) in outputs)
+                    Execute(connection, $"COPY ({query}) TO {Literal(Path.Combine(staging, file))} (FORMAT parquet)");
+                statistics = PerturbationStatistics.Read(staging);
+                foreach (var (file, _) in outputs) File.Move(Path.Combine(staging, file), Path.Combine(folder.Path, file), overwrite: true);
+            }
+            finally
+            {
+                Directory.Delete(staging, recursive: true);
+                if (Directory.Exists(scratch)) Directory.Delete(scratch, recursive: true);
+            }
             AnsiConsole.MarkupLineInterpolated($"[green]Done[/] in {clock.Elapsed.TotalSeconds:F1} s: statistics of {statistics.CellCount} cells in {statistics.Contexts.Count} contexts ({statistics.Contexts.Count(c => c.IsControl)} control), {statistics.VariableNames.Count} variables, {statistics.FeatureNames.Count} features in [bold]{folder.Path}[/]. Fit with: fit --statistics {folder.Path}");
         });
         return 0;

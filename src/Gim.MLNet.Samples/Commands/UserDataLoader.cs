@@ -48,7 +48,7 @@ internal static class UserDataLoader
         }
     }
 
-    private static CombinationLabels? Combinations(FitCommand.Settings s) => s.Combinations is null ? null
+    public static CombinationLabels? Combinations(FitCommand.Settings s) => s.Combinations is null ? null
         : new CombinationLabels { Separator = s.Combinations.Trim(), NonTargeting = s.NonTargeting is null ? new[] { "ctrl" } : OptionValues.Split(s.NonTargeting) };
 
     /// <summary>The --perturbation form's design, as `fit` records it beside the model (screen-design.json).</summary>
@@ -98,8 +98,11 @@ internal static class UserDataLoader
     /// Each cell's counts scaled to <paramref name="targetSum"/> over all its variables and log1p'd, then only
     /// <paramref name="genes"/> kept, in that order (what `fit --stream --normalize` fitted on).
     /// </summary>
-    public static PerturbationDataset NormalizeTotalLog1p(PerturbationDataset data, double targetSum, IReadOnlyList<string> genes, string flag)
+    public static PerturbationDataset NormalizeTotalLog1p(PerturbationDataset data, double targetSum, IReadOnlyList<string> genes, string flag, int? overGenes)
     {
+        if (overGenes is int expected && data.VariableCount != expected)
+            throw new InvalidDataException($"{flag} has {data.VariableCount} genes; the model's counts were normalised over the {expected} genes of its training file " +
+                "(each cell's total), so held-out cells must have the same genes for their totals to mean the same. Give a file with the training data's genes.");
         var position = data.VariableNames.Select((name, j) => (name, j)).ToDictionary(e => e.name, e => e.j, StringComparer.Ordinal);
         string[] missing = genes.Where(g => !position.ContainsKey(g)).ToArray();
         if (missing.Length > 0)

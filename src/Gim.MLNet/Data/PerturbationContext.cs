@@ -46,7 +46,7 @@ public sealed class PerturbationContext
     }
 
     private readonly float[,]? _samples;
-    private ContextMoments? _moments;
+    private readonly ContextMoments? _moments;
 
     /// <summary>The context's name.</summary>
     public string Name { get; }
@@ -62,8 +62,11 @@ public sealed class PerturbationContext
     /// <summary>True when the context holds its cells; false when it was made from statistics.</summary>
     public bool HasCells => _samples is not null;
 
-    /// <summary>The cells' count, means and variances (computed from the cells once, when they are given).</summary>
-    public ContextMoments Moments => _moments ??= ContextMoments.Of(_samples!);
+    /// <summary>
+    /// The cells' count, means and variances: computed from the cells at each call when the context holds them (they are the
+    /// caller's array, which may change), else the statistics it was made from.
+    /// </summary>
+    public ContextMoments Moments => _moments ?? ContextMoments.Of(_samples!);
 
     /// <summary>For a context made from statistics, the within-context covariance pooled over its statistics' contexts; else null.</summary>
     public WithinContextCovariance? PooledCovariance { get; }

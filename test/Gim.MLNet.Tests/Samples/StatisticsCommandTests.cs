@@ -92,6 +92,22 @@ public class StatisticsCommandTests
     }
 
     [Test]
+    public void AValueListedTwice_OrMissing_IsAnErrorNamingIt()
+    {
+        string x = File.ReadAllText(Path.Combine(_folder, "x.csv"));
+        string first = x.Split('\n')[1];
+        File.WriteAllText(Path.Combine(_folder, "x-twice.csv"), x + first + "\n");
+        var (exitCode, output) = SamplesApp.RunIn(_folder, TimeSpan.FromMinutes(3), "sql-statistics", "--values", "x-twice.csv", "--obs", "obs.csv", "--contexts", "contexts.csv", "--out", "twice");
+        Assert.That(exitCode, Is.EqualTo(1), output);
+        Assert.That(output, Does.Contain($"--values lists cell / variable '{first.Split(',')[0]} / {first.Split(',')[1]}' more than once"));
+        File.WriteAllText(Path.Combine(_folder, "x-null.csv"), x + first.Split(',')[0] + ",extra_gene,\n");
+        (exitCode, output) = SamplesApp.RunIn(_folder, TimeSpan.FromMinutes(3), "sql-statistics", "--values", "x-null.csv", "--obs", "obs.csv", "--contexts", "contexts.csv", "--out", "null");
+        Assert.That(exitCode, Is.EqualTo(1), output);
+        Assert.That(output, Does.Contain("--values has no number for cell / variable"));
+        Assert.That(Directory.Exists(Path.Combine(_folder, "twice")) || Directory.Exists(Path.Combine(_folder, "null")), Is.False, "nothing left behind");
+    }
+
+    [Test]
     public void FitStream_WritesTheStatisticsItFitFrom()
     {
         var (exitCode, output) = SamplesApp.RunIn(_folder, TimeSpan.FromMinutes(3), "fit", "--data", "screen.h5ad", "--perturbation", "product_name", "--control", "vehicle",

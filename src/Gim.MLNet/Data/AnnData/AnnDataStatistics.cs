@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Gim.MLNet.Data.AnnData;
 
 /// <summary>Settings of <see cref="AnnDataStatistics.Compute"/>.</summary>
@@ -19,8 +17,8 @@ public sealed class AnnDataStatisticsOptions
     public double TargetSum { get; set; } = 1e4;
 
     /// <summary>
-    /// Keep only these genes (var names, in this order); null: every gene, or the <see cref="HighlyVariableGenes"/>.
-    /// Normalisation still reads every gene's counts for the cell totals.
+    /// Read only these genes (var names, in this order); null: every gene, then the <see cref="HighlyVariableGenes"/> if
+    /// asked. Normalisation totals are over the genes read (as the pipeline step's are over the column it is given).
     /// </summary>
     public IReadOnlyList<string>? Variables { get; set; }
 
@@ -38,6 +36,9 @@ public sealed class AnnDataStatisticsOptions
 
     /// <summary>Stops between chunks.</summary>
     public CancellationToken CancellationToken { get; set; }
+
+    /// <summary>After <see cref="AnnDataStatistics.Compute"/>: how many genes were read (the cell totals' genes when normalising).</summary>
+    public int? GenesRead { get; internal set; }
 }
 
 /// <summary>
@@ -102,12 +103,14 @@ public static class AnnDataStatistics
         PerturbationGrouper.Plan plan = PerturbationGrouper.Contexts(file.Source, layout.ContextColumn, layout.Labels, RowLabel, layout.Features,
             layout.ControlLabels, layout.FeatureNames, layout.GroupOf);
 
-        // Which columns to read: every gene when normalising (the totals), else the kept ones.
-        int[] kept = options.Variables is null ? Enumerable.Range(0, varNames.Length).ToArray() : AnnDataSelection.Variables(file, varNames, options.Variables);
+        // The genes read (all, or the Variables asked for; normalisation totals are over them), then those kept among them.
+        int[] read = options.Variables is null ? Enumerable.Range(0, varNames.Length).ToArray() : AnnDataSelection.Variables(file, varNames, options.Variables);
+        options.GenesRead = read.Length;
+        int[] kept = Enumerable.Range(0, read.Length).ToArray(); // positions within the genes read
         if (options.HighlyVariableGenes is int top && top < varNames.Length)
         {
-            var dispersion = new GeneDispersion(varNames.Length);
-            Stream(file, key, encoding, obsNames.Length, varNames.Length, kept, options, pass: 1, (chunk, _) =>
+            var dispersion = new GeneDispersion(read.Length);
+            Stream(file, key, encoding, obsNames.Length, varNames.Length, read, kept, options, pass: 1, (chunk, _) =>
             {
                 for (int i = 0; i < chunk.GetLength(0); i++)
                     for (int j = 0; j < chunk.GetLength(1); j++) dispersion.Add(j, chunk[i, j]);
@@ -116,33 +119,44 @@ public static class AnnDataStatistics
             kept = dispersion.Top(top, bins: 20, out _);
             if (kept.Length == 0) throw new DataFileException(file.Source, key, null, "no gene has a nonzero mean; nothing to rank for AnnDataStatisticsOptions.HighlyVariableGenes.");
         }
-        string[] variables = kept.Select(j => varNames[j]).ToArray();
+        string[] variables = kept.Select(j => varNames[read[j]]).ToArray();
         using var builder = new PerturbationStatisticsBuilder(variables, layout.FeatureNames, plan.Definitions);
-        Stream(file, key, encoding, obsNames.Length, varNames.Length, kept, options, pass: 2,
+        Stream(file, key, encoding, obsNames.Length, varNames.Length, read, kept, options, pass: 2,
             (chunk, start) => builder.Add(plan.ContextOfRow.AsSpan(start, chunk.GetLength(0)), chunk));
         return builder.Build();
     }
 
     /// <summary>
-    /// Reads the matrix a chunk of cells at a time, normalises each cell if asked (over every gene), keeps the columns
-    /// <paramref name="kept"/> and hands the chunk (rows × kept) and its first row to <paramref name="use"/>.
+    /// Reads the matrix's columns <paramref name="read"/> a chunk of cells at a time, normalises each cell over them if asked,
+    /// keeps the positions <paramref name="kept"/> among them and hands the chunk (rows × kept) and its first row to <paramref name="use"/>.
     /// </summary>
-    private static void Stream(H5adFile file, string key, string encoding, int obsCount, int varCount, int[] kept, AnnDataStatisticsOptions options,
+    private static void Stream(H5adFile file, string key, string encoding, int obsCount, int varCount, int[] read, int[] kept, AnnDataStatisticsOptions options,
         int pass, Action<float[,], int> use)
     {
-        int[] read = options.NormalizeTotalLog1p ? Enumerable.Range(0, varCount).ToArray() : kept;
         const int chunkElements = 1 << 20;
-        var clock = Stopwatch.StartNew();
+        // CSR (the usual X): indptr once, then each range of rows by its own entries.
+        H5adMatrixReader.CsrRows? csr = encoding == "csr_matrix" ? new H5adMatrixReader.CsrRows(file, key, obsCount, varCount) : null;
+        int[] target = Enumerable.Repeat(-1, varCount).ToArray();
+        for (int j = 0; j < read.Length; j++) target[read[j]] = j;
         for (int start = 0; start < obsCount; start += options.ChunkRows)
         {
             options.CancellationToken.ThrowIfCancellationRequested();
             int count = Math.Min(options.ChunkRows, obsCount - start);
-            int[] rows = Enumerable.Range(start, count).ToArray();
-            float[,] values = H5adMatrixReader.Read(file, key, encoding, obsCount, varCount, rows, read, chunkElements);
-            float[,] chunk = options.NormalizeTotalLog1p ? Normalise(file, key, values, kept, options.TargetSum, start) : values;
+            float[,] values = csr is not null ? csr.Read(start, count, target, read.Length, chunkElements)
+                : H5adMatrixReader.Read(file, key, encoding, obsCount, varCount, Enumerable.Range(start, count).ToArray(), read, chunkElements);
+            float[,] chunk = options.NormalizeTotalLog1p ? Normalise(file, key, values, kept, options.TargetSum, start)
+                : kept.Length == read.Length ? values : Keep(values, kept);
             use(chunk, start);
             options.Progress?.Invoke(pass, start + count, obsCount);
         }
+    }
+
+    private static float[,] Keep(float[,] values, int[] kept)
+    {
+        var result = new float[values.GetLength(0), kept.Length];
+        for (int i = 0; i < values.GetLength(0); i++)
+            for (int k = 0; k < kept.Length; k++) result[i, k] = values[i, kept[k]];
+        return result;
     }
 
     /// <summary>log(1 + x·T/Σx) of each row (a row with no counts stays zeros), keeping the columns <paramref name="kept"/>.</summary>

@@ -159,4 +159,58 @@ internal static class H5adMatrixReader
         if (dims.Length != 1) throw new DataFileException(file.Source, key, null, $"has {dims.Length} dimensions; expected 1.");
         return (long)dims[0];
     }
+
+    /// <summary>
+    /// Consecutive rows of a CSR matrix, read range by range with indptr read and checked once (what streaming needs: a
+    /// range costs its own entries, not a pass over every row as <see cref="Read"/>'s general selection does).
+    /// </summary>
+    internal sealed class CsrRows
+    {
+        private readonly H5adFile _file;
+        private readonly string _key;
+        private readonly IH5Dataset _data, _indices;
+        private readonly long[] _indptr;
+        private readonly int _varCount;
+
+        public CsrRows(H5adFile file, string key, int obsCount, int varCount)
+        {
+            (_file, _key, _varCount) = (file, key, varCount);
+            string dataKey = key + "/data", indicesKey = key + "/indices", indptrKey = key + "/indptr";
+            _data = file.Dataset(dataKey);
+            _indices = file.Dataset(indicesKey);
+            IH5Dataset indptr = file.Dataset(indptrKey);
+            file.CheckSize(indptrKey, indptr, obsCount + 1);
+            _indptr = H5Numeric.ReadLongs(file, indptrKey, new H5Numeric.DatasetSource(indptr));
+            long nnz = ValidateIndptr(file, indptrKey, _indptr, obsCount);
+            if (Length(file, dataKey, _data) < nnz || Length(file, indicesKey, _indices) < nnz)
+                throw new DataFileException(file.Source, key, null, $"indptr ends at {nnz} but data or indices have fewer entries; the file is corrupt.");
+        }
+
+        /// <summary>Rows [<paramref name="start"/>, start + count) at the columns <paramref name="target"/> maps (file position → output position, −1: not read).</summary>
+        public float[,] Read(int start, int count, int[] target, int width, int chunk)
+        {
+            var result = new float[count, width];
+            int row = start;
+            long end = _indptr[start + count];
+            for (long from = _indptr[start]; from < end; from += chunk)
+            {
+                long to = Math.Min(end, from + chunk);
+                var selection = new HyperslabSelection((ulong)from, (ulong)(to - from));
+                long[] minors = H5Numeric.ReadLongs(_file, _key + "/indices", new H5Numeric.DatasetSource(_indices, selection));
+                float[] values = H5Numeric.ReadFloats(_file, _key + "/data", new H5Numeric.DatasetSource(_data, selection));
+                if (minors.Length != to - from || values.Length != to - from)
+                    throw new DataFileException(_file.Source, _key, null, $"returned a short slice at entries {from}..{to}; the file is corrupt.");
+                for (long k = from; k < to; k++)
+                {
+                    while (_indptr[row + 1] <= k) row++;
+                    long minor = minors[k - from];
+                    if (minor < 0 || minor >= _varCount)
+                        throw new DataFileException(_file.Source, _key + "/indices", null, $"entry {k} is {minor}, outside 0..{_varCount - 1}; the file is corrupt.");
+                    int column = target[minor];
+                    if (column >= 0) result[row - start, column] += values[k - from];
+                }
+            }
+            return result;
+        }
+    }
 }

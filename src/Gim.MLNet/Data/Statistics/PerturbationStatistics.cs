@@ -71,7 +71,25 @@ public sealed class PerturbationStatistics
         data.Validate(requireControl: false, minSamplesPerContext: 1);
         var builder = new PerturbationStatisticsBuilder(data.VariableNames, data.FeatureNames,
             data.Contexts.Select(c => new ContextStatistics.Definition(c.Name, c.Features, c.SampleCount, c.IsControl, c.Group)).ToList());
-        for (int k = 0; k < data.Contexts.Count; k++) builder.Add(k, data.Contexts[k].Samples);
+        // A context a slice of rows at a time: the builder's float64 copies of a chunk stay small whatever the context's size.
+        const int slice = 4096;
+        for (int k = 0; k < data.Contexts.Count; k++)
+        {
+            float[,] cells = data.Contexts[k].Samples;
+            int n = cells.GetLength(0), d = cells.GetLength(1);
+            if (n <= slice)
+            {
+                builder.Add(k, cells);
+                continue;
+            }
+            for (int start = 0; start < n; start += slice)
+            {
+                int count = Math.Min(slice, n - start);
+                var part = new float[count, d];
+                Array.Copy(cells, (long)start * d, part, 0, (long)count * d);
+                builder.Add(k, part);
+            }
+        }
         PerturbationStatistics streamed = builder.Build();
         // Each context's moments two-pass from its cells (what a fit from the cells reads), the pool as streamed.
         var contexts = data.Contexts.Select(c => new ContextStatistics(c.Name, c.Group, c.IsControl, c.Features, c.Moments)).ToList();

@@ -43,6 +43,11 @@ public sealed class PerturbationStatisticsBuilder : IDisposable
             if (c.CellCount < 1) throw new ArgumentException($"Context '{c.Name}' is to have {c.CellCount} cells; expected at least 1.", nameof(contexts));
         }
         int d = variableNames.Count;
+        // Two d × d float64 sums, and a chunk's two products while they are added: 32·d² bytes.
+        double needed = 32.0 * d * d, available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+        if (available > 0 && needed > 0.8 * available)
+            throw new InvalidOperationException($"{d:N0} variables: the statistics' d × d sums need about {needed / 1e9:F1} GB and this machine has " +
+                $"{available / 1e9:F1} GB. Choose fewer variables (the most variable genes, or a list).");
         _sums = contexts.Select(_ => new double[d]).ToArray();
         _squares = contexts.Select(_ => new double[d]).ToArray();
         _seen = new long[contexts.Count];

@@ -143,7 +143,8 @@ internal static class StatisticsFiles
             if (!variableIndex.TryGetValue(first[r], out int a)) throw covariance.Error("variable_a", r, $"variable '{first[r]}' is not in {MomentsFile}");
             if (!variableIndex.TryGetValue(second[r], out int b)) throw covariance.Error("variable_b", r, $"variable '{second[r]}' is not in {MomentsFile}");
             if (!double.IsNaN(equalPool[a * d + b])) throw covariance.Error("variable_b", r, $"the pair '{first[r]}', '{second[r]}' appears twice (in either order)");
-            if (!double.IsFinite(equal[r]) || !double.IsFinite(byCells[r])) throw covariance.Error("equal_weighted", r, "a covariance that is not a finite number");
+            if (!double.IsFinite(equal[r])) throw covariance.Error("equal_weighted", r, $"{equal[r]}; expected a finite number");
+            if (!double.IsFinite(byCells[r])) throw covariance.Error("cell_weighted", r, $"{byCells[r]}; expected a finite number");
             equalPool[a * d + b] = equalPool[b * d + a] = equal[r];
             cellPool[a * d + b] = cellPool[b * d + a] = byCells[r];
         }
@@ -227,6 +228,11 @@ internal static class StatisticsFiles
                 _ when type == typeof(long) => await Numbers<long>(),
                 _ when type == typeof(int) => await Numbers<int>(),
                 _ when type == typeof(short) => await Numbers<short>(),
+                _ when type == typeof(sbyte) => await Numbers<sbyte>(),
+                _ when type == typeof(ulong) => await Numbers<ulong>(),
+                _ when type == typeof(uint) => await Numbers<uint>(),
+                _ when type == typeof(ushort) => await Numbers<ushort>(),
+                _ when type == typeof(byte) => await Numbers<byte>(),
                 _ when type == typeof(bool) => await Numbers<bool>(),
                 _ when type == typeof(decimal) => await Numbers<decimal>(),
                 _ => throw new NotSupportedException($"column '{field.Name}' has type {type.Name}; expected text, a number or true/false"),
@@ -236,7 +242,10 @@ internal static class StatisticsFiles
         private static Array Concatenate(List<Array> parts, DataField field)
         {
             if (parts.Count == 1) return parts[0];
-            Type element = parts.Count == 0 ? typeof(string) : parts[0].GetType().GetElementType()!;
+            Type type = Nullable.GetUnderlyingType(field.ClrType) ?? field.ClrType;
+            // No row groups: an empty column of the field's own type (so "no rows" is reported, not "text").
+            Type element = parts.Count > 0 ? parts[0].GetType().GetElementType()!
+                : type == typeof(string) || type == typeof(ReadOnlyMemory<char>) ? typeof(string) : typeof(Nullable<>).MakeGenericType(type);
             var all = Array.CreateInstance(element, parts.Sum(p => p.Length));
             int offset = 0;
             foreach (Array part in parts)

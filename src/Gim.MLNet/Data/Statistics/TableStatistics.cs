@@ -134,7 +134,8 @@ public static class TableStatistics
         public bool IsNumeric(string column)
         {
             Type t = Type(column);
-            return t == typeof(double) || t == typeof(float) || t == typeof(long) || t == typeof(int) || t == typeof(short);
+            return t == typeof(double) || t == typeof(float) || t == typeof(long) || t == typeof(int) || t == typeof(short) || t == typeof(sbyte)
+                || t == typeof(ulong) || t == typeof(uint) || t == typeof(ushort) || t == typeof(byte) || t == typeof(decimal);
         }
 
         private Type Type(string column)
@@ -225,6 +226,12 @@ public static class TableStatistics
                 _ when t == typeof(long) => await As<long>(v => v),
                 _ when t == typeof(int) => await As<int>(v => v),
                 _ when t == typeof(short) => await As<short>(v => v),
+                _ when t == typeof(sbyte) => await As<sbyte>(v => v),
+                _ when t == typeof(ulong) => await As<ulong>(v => v),
+                _ when t == typeof(uint) => await As<uint>(v => v),
+                _ when t == typeof(ushort) => await As<ushort>(v => v),
+                _ when t == typeof(byte) => await As<byte>(v => v),
+                _ when t == typeof(decimal) => await As<decimal>(v => (double)v),
                 _ when t == typeof(bool) => await As<bool>(v => v ? 1 : 0),
                 _ => throw new DataFileException(_path, column, null, $"column '{column}' has type {t.Name} (rows from {start}); expected numbers."),
             };

@@ -89,7 +89,7 @@ public abstract class PerturbationEstimator<TModel, TTransformer> : IEstimator<T
 
     private TTransformer TrainAndWrap(IDataView input, PerturbationDataset data, PerturbationDataset? held, PerturbationOptions resolved, IChannel channel)
     {
-        channel.Info(MessageSensitivity.None, $"{Method}: {data.Contexts.Count} contexts ({data.Controls.Count()} control), {data.SampleCount} cells{(data.HasCells ? "" : " (as statistics)")}, {data.VariableCount} variables, {data.FeatureCount} features.");
+        channel.Info(MessageSensitivity.None, $"{Method}: {data.Contexts.Count} contexts ({data.Controls.Count()} control), {data.Contexts.Sum(c => c.HasCells ? c.SampleCount : c.Moments.Count)} cells{(data.HasCells ? "" : " (as statistics)")}, {data.VariableCount} variables, {data.FeatureCount} features.");
         if (held is not null)
             channel.Info(MessageSensitivity.None, $"{Method}: validation {held.Contexts.Count} contexts, {held.SampleCount} cells.");
         TModel model = Train(data, held, resolved, message => channel.Info(MessageSensitivity.None, message));
