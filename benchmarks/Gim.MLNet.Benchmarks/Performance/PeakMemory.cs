@@ -16,7 +16,7 @@ internal static class PeakMemory
         if (File.Exists(status))
             foreach (string line in File.ReadLines(status))
                 if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
-                    return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024;
+                    return long.Parse(line.Split(new[] { ' ', '\t' }, StringSplitOptions.RemoveEmptyEntries)[1]) * 1024; // "VmHWM:\t13655564 kB"
         return null;
     }
 }
