@@ -126,7 +126,7 @@ internal static class SciplexLikeCommand
         {
             Directory.Delete(folder, recursive: true);
         }
-        PerturbationDataset all = Normalise(counts);
+        PerturbationDataset all = CountNormalization.NormalizeTotalLog1p(counts);
         HashSet<string> newDrugs = screen.DrugNames.TakeLast(heldOutDrugs).ToHashSet();
         double top = screen.Options.Doses.Max();
         bool IsTopDose(PerturbationContext c) => !c.IsControl && c.Name.Contains($"|dose={top:G}", StringComparison.Ordinal);
@@ -141,20 +141,6 @@ internal static class SciplexLikeCommand
         string[] kept = HighlyVariable(train, hvg);
         return (Select(train, kept), tests.ToDictionary(e => e.Key, e => Select(e.Value, kept)));
     }
-
-    /// <summary>log(1 + x·10⁴/Σx) per cell.</summary>
-    private static PerturbationDataset Normalise(PerturbationDataset counts) => new(counts.Contexts.Select(c =>
-    {
-        int n = c.SampleCount, d = counts.VariableCount;
-        var x = new float[n, d];
-        for (int i = 0; i < n; i++)
-        {
-            double total = 0;
-            for (int j = 0; j < d; j++) total += c.Samples[i, j];
-            for (int j = 0; j < d; j++) x[i, j] = (float)Math.Log(1 + c.Samples[i, j] * (total > 0 ? 1e4 / total : 0));
-        }
-        return new PerturbationContext(c.Name, c.Features, x, c.IsControl, c.Group);
-    }).ToList(), counts.VariableNames, counts.FeatureNames);
 
     /// <summary>The most variable genes of the training cells (the library's SelectHighlyVariableGenes).</summary>
     private static string[] HighlyVariable(PerturbationDataset train, int count)

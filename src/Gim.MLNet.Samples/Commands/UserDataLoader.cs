@@ -108,19 +108,8 @@ internal static class UserDataLoader
         if (missing.Length > 0)
             throw new InvalidDataException($"{flag} lacks {missing.Length} of the model's {genes.Count} genes ({string.Join(", ", missing.Take(5))}{(missing.Length > 5 ? ", ..." : "")}); give cells with the training data's genes.");
         int[] kept = genes.Select(g => position[g]).ToArray();
-        var contexts = data.Contexts.Select(c =>
-        {
-            int n = c.SampleCount, d = data.VariableCount;
-            var x = new float[n, kept.Length];
-            for (int i = 0; i < n; i++)
-            {
-                double total = 0;
-                for (int j = 0; j < d; j++) total += c.Samples[i, j];
-                double scale = total > 0 ? targetSum / total : 0;
-                for (int k = 0; k < kept.Length; k++) x[i, k] = (float)Math.Log(1 + c.Samples[i, kept[k]] * scale);
-            }
-            return new PerturbationContext(c.Name, c.Features, x, c.IsControl, c.Group);
-        }).ToList();
+        var contexts = data.Contexts.Select(c => new PerturbationContext(c.Name, c.Features,
+            CountNormalization.NormalizeTotalLog1p(c.Samples, targetSum, kept, i => $"{flag}: context '{c.Name}', cell {i}"), c.IsControl, c.Group)).ToList();
         return new PerturbationDataset(contexts, genes.ToArray(), data.FeatureNames);
     }
 

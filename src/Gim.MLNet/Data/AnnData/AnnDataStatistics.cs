@@ -159,24 +159,15 @@ public static class AnnDataStatistics
         return result;
     }
 
-    /// <summary>log(1 + x·T/Σx) of each row (a row with no counts stays zeros), keeping the columns <paramref name="kept"/>.</summary>
     private static float[,] Normalise(H5adFile file, string key, float[,] counts, int[] kept, double targetSum, int firstRow)
     {
-        int m = counts.GetLength(0), d = counts.GetLength(1);
-        var result = new float[m, kept.Length];
-        for (int i = 0; i < m; i++)
+        try
         {
-            double total = 0;
-            for (int j = 0; j < d; j++)
-            {
-                float v = counts[i, j];
-                if (!(v >= 0) || float.IsInfinity(v))
-                    throw new DataFileException(file.Source, key, null, $"obs row {firstRow + i}, variable {j}: {v}; normalising expects counts (finite, ≥ 0).");
-                total += v;
-            }
-            double scale = total > 0 ? targetSum / total : 0;
-            for (int k = 0; k < kept.Length; k++) result[i, k] = (float)Math.Log(1 + counts[i, kept[k]] * scale);
+            return CountNormalization.NormalizeTotalLog1p(counts, targetSum, kept, i => $"obs row {firstRow + i}");
         }
-        return result;
+        catch (ArgumentException e)
+        {
+            throw new DataFileException(file.Source, key, null, e.Message.Split(" (Parameter")[0], e);
+        }
     }
 }

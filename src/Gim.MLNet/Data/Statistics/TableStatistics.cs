@@ -80,25 +80,21 @@ public static class TableStatistics
         using var builder = new PerturbationStatisticsBuilder(measured, layout.FeatureNames, plan.Definitions);
         table.ReadNumbers(measured, options, n, (chunk, start) =>
         {
-            if (options.NormalizeTotalLog1p) Normalise(path, chunk, options.TargetSum, start, RowLabel);
-            builder.Add(plan.ContextOfRow.AsSpan(start, chunk.GetLength(0)), chunk);
+            float[,] values = options.NormalizeTotalLog1p ? Normalise(path, chunk, options.TargetSum, start, RowLabel) : chunk;
+            builder.Add(plan.ContextOfRow.AsSpan(start, values.GetLength(0)), values);
         });
         return builder.Build();
     }
 
-    private static void Normalise(string path, float[,] chunk, double targetSum, int start, Func<int, string> rowLabel)
+    private static float[,] Normalise(string path, float[,] chunk, double targetSum, int start, Func<int, string> rowLabel)
     {
-        int m = chunk.GetLength(0), d = chunk.GetLength(1);
-        for (int i = 0; i < m; i++)
+        try
         {
-            double total = 0;
-            for (int j = 0; j < d; j++)
-            {
-                if (!(chunk[i, j] >= 0)) throw new DataFileException(path, null, null, $"{rowLabel(start + i)}: a measurement is {chunk[i, j]}; normalising expects counts (≥ 0).");
-                total += chunk[i, j];
-            }
-            double scale = total > 0 ? targetSum / total : 0;
-            for (int j = 0; j < d; j++) chunk[i, j] = (float)Math.Log(1 + chunk[i, j] * scale);
+            return CountNormalization.NormalizeTotalLog1p(chunk, targetSum, rowLabel: i => rowLabel(start + i));
+        }
+        catch (ArgumentException e)
+        {
+            throw new DataFileException(path, null, null, e.Message.Split(" (Parameter")[0], e);
         }
     }
 
