@@ -10,8 +10,8 @@ namespace Gim.MLNet.Samples.Commands;
 
 /// <summary>
 /// `sql-statistics`: a screen's statistics (contexts.parquet, moments.parquet, covariance.parquet) computed by DuckDB,
-/// embedded, from cells in long form in Parquet or CSV files (larger than memory: DuckDB spills to disk), with the portable
-/// SQL of statistics.sql that Spark SQL or Trino run unchanged on a cluster. `fit --statistics` fits from the folder.
+/// embedded, from cells in long form in Parquet or CSV files (larger than memory: DuckDB spills to disk), with the standard
+/// SQL of statistics.sql (docs/statistics.md says how to run it on Spark SQL; not run here). `fit --statistics` fits from the folder.
 /// </summary>
 internal sealed class SqlStatisticsCommand : Command<SqlStatisticsCommand.Settings>
 {

@@ -1,5 +1,6 @@
 -- GIM's sufficient statistics from cells in long form, as one GROUP BY pipeline (docs/statistics.md).
--- Portable SQL: DuckDB runs it here (`sql-statistics`); Spark SQL and Trino run it unchanged on tables or views named
+-- Standard SQL (GROUP BY, joins, count/sum/coalesce/CAST): DuckDB runs it here (`sql-statistics`). For Spark SQL write each
+-- CREATE TEMP TABLE ... AS as CACHE TABLE ... AS (not run here: no cluster). It reads tables or views named
 --   obs(cell, context)                        one row per cell: the context it was measured in
 --   x(cell, variable, value)                  one row per measured value; zeros may be left out (sparse counts)
 -- and produce the two tables below, which with the contexts table (context, group, is_control, features) and a cell count
