@@ -28,7 +28,8 @@ public static class CountNormalization
             {
                 float v = counts[i, j];
                 if (!(v >= 0) || float.IsInfinity(v))
-                    throw new ArgumentException($"{rowLabel?.Invoke(i) ?? $"row {i}"}, column {j}: {v}; normalising expects counts (finite, ≥ 0).", nameof(counts));
+                    // No parameter name: the message is the whole error, which readers of files wrap with the file's name.
+                    throw new ArgumentException($"{rowLabel?.Invoke(i) ?? $"row {i}"}, column {j}: {v}; normalising expects counts (finite, ≥ 0).");
                 total += v;
             }
             double scale = total > 0 ? targetSum / total : 0;

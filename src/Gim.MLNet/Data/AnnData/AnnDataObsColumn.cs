@@ -25,6 +25,14 @@ public abstract class AnnDataObsColumn
     /// </summary>
     public abstract string? FormatValue(int row);
 
+    /// <summary>
+    /// The column as numbers for a screen's design (<see cref="ScreenRows"/>): a numeric column's values (NaN where missing),
+    /// a categorical's or text's parsed row by row (NaN where a value is no number).
+    /// </summary>
+    internal Func<int, double> Numbers() => Count == 0 || TryGetNumber(0, out _)
+        ? i => TryGetNumber(i, out double value) ? value : double.NaN
+        : i => ScreenRows.ParseNumber(FormatValue(i));
+
     /// <summary>The value as a number, for feature columns; false for non-numeric kinds.</summary>
     internal virtual bool TryGetNumber(int row, out double value)
     {

@@ -69,7 +69,8 @@ public static class AnnDataReader
             all ? obsNames : rows.Select(r => obsNames[r]).ToArray(), columns.Select(c => varNames[c]).ToArray(), obs, rows);
     }
 
-    private static string MatrixKey(string? layer) => layer switch
+    /// <summary>The HDF5 key of X or of a layer ("counts" or "layers/counts").</summary>
+    internal static string MatrixKey(string? layer) => layer switch
     {
         null or "" or "X" => "X",
         _ when layer.StartsWith("layers/", StringComparison.Ordinal) => layer,

@@ -78,12 +78,7 @@ public static class AnnDataStatistics
     {
         string[] obsNames = H5adFrameReader.Index(file, "obs", H5adFrameReader.Frame(file, "obs"));
         string[] varNames = H5adFrameReader.Index(file, "var", H5adFrameReader.Frame(file, "var"));
-        string key = options.Layer switch
-        {
-            null or "" or "X" => "X",
-            { } layer when layer.StartsWith("layers/", StringComparison.Ordinal) => layer,
-            { } layer => "layers/" + layer,
-        };
+        string key = AnnDataReader.MatrixKey(options.Layer);
         string encoding = H5adMatrixReader.Encoding(file, key, obsNames.Length, varNames.Length);
         int n = obsNames.Length;
 
@@ -91,14 +86,8 @@ public static class AnnDataStatistics
         var columns = new Dictionary<string, AnnDataObsColumn>(StringComparer.Ordinal);
         AnnDataObsColumn Column(string name) => columns.TryGetValue(name, out AnnDataObsColumn? c) ? c
             : columns[name] = H5adFrameReader.Column(file, "obs", name, n);
-        Func<int, double>? Numbers(string name)
-        {
-            AnnDataObsColumn column = Column(name);
-            if (column.Count == 0 || column.TryGetNumber(0, out _)) return i => column.TryGetNumber(i, out double value) ? value : double.NaN;
-            return i => ScreenRows.ParseNumber(column.FormatValue(i));
-        }
         string RowLabel(int i) => $"cell '{obsNames[i]}' (obs row {i})";
-        var rows = new ScreenRows(file.Source, n, RowLabel, name => "obs/" + name, name => Column(name).FormatValue, Numbers, new float[0, 0], Array.Empty<string>());
+        var rows = new ScreenRows(file.Source, n, RowLabel, name => "obs/" + name, name => Column(name).FormatValue, name => Column(name).Numbers(), new float[0, 0], Array.Empty<string>());
         ScreenLayout layout = rows.Layout(design);
         PerturbationGrouper.Plan plan = PerturbationGrouper.Contexts(file.Source, layout.ContextColumn, layout.Labels, RowLabel, layout.Features,
             layout.ControlLabels, layout.FeatureNames, layout.GroupOf);
@@ -167,7 +156,7 @@ public static class AnnDataStatistics
         }
         catch (ArgumentException e)
         {
-            throw new DataFileException(file.Source, key, null, e.Message.Split(" (Parameter")[0], e);
+            throw new DataFileException(file.Source, key, null, e.Message, e);
         }
     }
 }

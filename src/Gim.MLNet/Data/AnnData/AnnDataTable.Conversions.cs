@@ -60,16 +60,7 @@ public sealed partial class AnnDataTable
     {
         ArgumentNullException.ThrowIfNull(design);
         var rows = new ScreenRows(Source, RowCount, i => $"cell '{ObsNames[i]}' (obs row {SourceRows[i]})", name => "obs/" + name,
-            name => Column(name).FormatValue, Numbers, X, VarNames);
+            name => Column(name).FormatValue, name => Column(name).Numbers(), X, VarNames);
         return rows.ToDataset(design);
-    }
-
-    /// <summary>A numeric column's values (NaN where missing); a categorical's or text's parsed row by row (NaN where a value is no number).</summary>
-    private Func<int, double>? Numbers(string name)
-    {
-        AnnDataObsColumn column = Column(name);
-        if (column.Count == 0 || column.TryGetNumber(0, out _))
-            return i => column.TryGetNumber(i, out double value) ? value : double.NaN;
-        return i => ScreenRows.ParseNumber(column.FormatValue(i));
     }
 }

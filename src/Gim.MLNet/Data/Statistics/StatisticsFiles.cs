@@ -198,63 +198,13 @@ internal static class StatisticsFiles
             return table;
         }
 
-        private static async Task<Array> ReadColumn(ParquetRowGroupReader group, DataField field, int rows)
-        {
-            Type type = Nullable.GetUnderlyingType(field.ClrType) ?? field.ClrType;
-            if (type == typeof(string) || type == typeof(ReadOnlyMemory<char>))
-            {
-                var values = new string?[rows];
-                await group.ReadAsync(field, values.AsMemory());
-                return values;
-            }
-            async Task<Array> Numbers<T>() where T : struct
-            {
-                // A required column is read as values, an optional one with its nulls (the nullable overload misreads a
-                // required column past its first page).
-                if (!field.IsNullable)
-                {
-                    var required = new T[rows];
-                    await group.ReadAsync<T>(field, required.AsMemory());
-                    return required.Select(v => (T?)v).ToArray();
-                }
-                var values = new T?[rows];
-                await group.ReadAsync<T>(field, values.AsMemory());
-                return values;
-            }
-            return type switch
-            {
-                _ when type == typeof(double) => await Numbers<double>(),
-                _ when type == typeof(float) => await Numbers<float>(),
-                _ when type == typeof(long) => await Numbers<long>(),
-                _ when type == typeof(int) => await Numbers<int>(),
-                _ when type == typeof(short) => await Numbers<short>(),
-                _ when type == typeof(sbyte) => await Numbers<sbyte>(),
-                _ when type == typeof(ulong) => await Numbers<ulong>(),
-                _ when type == typeof(uint) => await Numbers<uint>(),
-                _ when type == typeof(ushort) => await Numbers<ushort>(),
-                _ when type == typeof(byte) => await Numbers<byte>(),
-                _ when type == typeof(bool) => await Numbers<bool>(),
-                _ when type == typeof(decimal) => await Numbers<decimal>(),
-                _ => throw new NotSupportedException($"column '{field.Name}' has type {type.Name}; expected text, a number or true/false"),
-            };
-        }
+        private static async Task<Array> ReadColumn(ParquetRowGroupReader group, DataField field, int rows) =>
+            ParquetColumns.IsText(field) ? await ParquetColumns.ReadText(group, field, rows) : await ParquetColumns.ReadNumbers(group, field, rows);
 
-        private static Array Concatenate(List<Array> parts, DataField field)
-        {
-            if (parts.Count == 1) return parts[0];
-            Type type = Nullable.GetUnderlyingType(field.ClrType) ?? field.ClrType;
-            // No row groups: an empty column of the field's own type (so "no rows" is reported, not "text").
-            Type element = parts.Count > 0 ? parts[0].GetType().GetElementType()!
-                : type == typeof(string) || type == typeof(ReadOnlyMemory<char>) ? typeof(string) : typeof(Nullable<>).MakeGenericType(type);
-            var all = Array.CreateInstance(element, parts.Sum(p => p.Length));
-            int offset = 0;
-            foreach (Array part in parts)
-            {
-                Array.Copy(part, 0, all, offset, part.Length);
-                offset += part.Length;
-            }
-            return all;
-        }
+        /// <summary>A column's row groups as one array of its kind (an empty one of the field's kind without row groups).</summary>
+        private static Array Concatenate(List<Array> parts, DataField field) => ParquetColumns.IsText(field)
+            ? parts.Cast<string?[]>().SelectMany(p => p).ToArray()
+            : parts.Cast<double?[]>().SelectMany(p => p).ToArray();
 
         public void Require(string column)
         {
@@ -274,19 +224,10 @@ internal static class StatisticsFiles
         public double[] Numbers(string column)
         {
             Require(column);
-            Array values = _columns[column];
-            if (values is string[]) throw Error(column, null, "text; expected numbers");
+            if (_columns[column] is not double?[] values) throw Error(column, null, "text; expected numbers");
             var result = new double[values.Length];
             for (int r = 0; r < values.Length; r++)
-            {
-                object? v = values.GetValue(r);
-                result[r] = v switch
-                {
-                    null => throw Error(column, r, "empty (null); expected a number"),
-                    bool b => b ? 1 : 0,
-                    _ => Convert.ToDouble(v, System.Globalization.CultureInfo.InvariantCulture),
-                };
-            }
+                result[r] = values[r] ?? throw Error(column, r, "empty (null); expected a number");
             return result;
         }
 

@@ -94,7 +94,7 @@ public static class TableStatistics
         }
         catch (ArgumentException e)
         {
-            throw new DataFileException(path, null, null, e.Message.Split(" (Parameter")[0], e);
+            throw new DataFileException(path, null, null, e.Message, e);
         }
     }
 
@@ -127,18 +127,9 @@ public static class TableStatistics
 
         public IReadOnlyList<string> Columns { get; }
 
-        public bool IsNumeric(string column)
-        {
-            Type t = Type(column);
-            return t == typeof(double) || t == typeof(float) || t == typeof(long) || t == typeof(int) || t == typeof(short) || t == typeof(sbyte)
-                || t == typeof(ulong) || t == typeof(uint) || t == typeof(ushort) || t == typeof(byte) || t == typeof(decimal);
-        }
+        public bool IsNumeric(string column) => ParquetColumns.IsNumber(Field(column));
 
-        private Type Type(string column)
-        {
-            DataField field = _fields.First(f => f.Name == column);
-            return Nullable.GetUnderlyingType(field.ClrType) ?? field.ClrType;
-        }
+        private DataField Field(string column) => _fields.First(f => f.Name == column);
 
         public string RowLabel(int row) => $"row {row}";
 
@@ -178,76 +169,40 @@ public static class TableStatistics
                 options.CancellationToken.ThrowIfCancellationRequested();
                 foreach (string column in columns)
                 {
-                    DataField field = _fields.First(f => f.Name == column);
-                    Type t = Type(column);
-                    if (t == typeof(string) || t == typeof(ReadOnlyMemory<char>))
-                    {
-                        var values = new string?[count];
-                        await group.ReadAsync(field, values.AsMemory());
-                        parts[column].AddRange(values);
-                    }
-                    else
-                    {
-                        double[] values = await Numbers(group, field, count, column, start);
-                        parts[column].AddRange(values.Select(v => double.IsNaN(v) ? null : v.ToString("R", System.Globalization.CultureInfo.InvariantCulture)));
-                    }
+                    DataField field = Field(column);
+                    if (ParquetColumns.IsText(field)) parts[column].AddRange(await ParquetColumns.ReadText(group, field, count));
+                    else parts[column].AddRange((await Numbers(group, field, start, count)).Select(v => v?.ToString("R", System.Globalization.CultureInfo.InvariantCulture)));
                 }
                 options.Progress?.Invoke(1, start + count, 0);
             });
             return parts.ToDictionary(e => e.Key, e => e.Value.ToArray());
         }
 
-        /// <summary>A numeric column of one row group as doubles; a null is NaN.</summary>
-        private async Task<double[]> Numbers(ParquetRowGroupReader group, DataField field, int count, string column, int start)
+        /// <summary>A numeric column of one row group (null where the file has none); another type is an error naming the column.</summary>
+        private async Task<double?[]> Numbers(ParquetRowGroupReader group, DataField field, int start, int count)
         {
-            Type t = Type(column);
-            async Task<double[]> As<T>(Func<T, double> convert) where T : struct
+            try
             {
-                // A required column is read as values, an optional one with its nulls (the nullable overload misreads a
-                // required column past its first page).
-                if (!field.IsNullable)
-                {
-                    var required = new T[count];
-                    await group.ReadAsync<T>(field, required.AsMemory());
-                    return required.Select(convert).ToArray();
-                }
-                var values = new T?[count];
-                await group.ReadAsync<T>(field, values.AsMemory());
-                return values.Select(v => v is T x ? convert(x) : double.NaN).ToArray();
+                return await ParquetColumns.ReadNumbers(group, field, count);
             }
-            return t switch
+            catch (NotSupportedException)
             {
-                _ when t == typeof(double) => await As<double>(v => v),
-                _ when t == typeof(float) => await As<float>(v => v),
-                _ when t == typeof(long) => await As<long>(v => v),
-                _ when t == typeof(int) => await As<int>(v => v),
-                _ when t == typeof(short) => await As<short>(v => v),
-                _ when t == typeof(sbyte) => await As<sbyte>(v => v),
-                _ when t == typeof(ulong) => await As<ulong>(v => v),
-                _ when t == typeof(uint) => await As<uint>(v => v),
-                _ when t == typeof(ushort) => await As<ushort>(v => v),
-                _ when t == typeof(byte) => await As<byte>(v => v),
-                _ when t == typeof(decimal) => await As<decimal>(v => (double)v),
-                _ when t == typeof(bool) => await As<bool>(v => v ? 1 : 0),
-                _ => throw new DataFileException(_path, column, null, $"column '{column}' has type {t.Name} (rows from {start}); expected numbers."),
-            };
+                throw new DataFileException(_path, field.Name, null, $"column '{field.Name}' has type {(Nullable.GetUnderlyingType(field.ClrType) ?? field.ClrType).Name} (rows from {start}); expected numbers.");
+            }
         }
 
         public void ReadNumbers(IReadOnlyList<string> columns, TableStatisticsOptions options, int rows, Action<float[,], int> use)
         {
-            DataField[] fields = columns.Select(c => _fields.First(f => f.Name == c)).ToArray();
+            DataField[] fields = columns.Select(Field).ToArray();
             Groups(async (group, start, count) =>
             {
                 options.CancellationToken.ThrowIfCancellationRequested();
                 var chunk = new float[count, columns.Count];
                 for (int j = 0; j < columns.Count; j++)
                 {
-                    double[] values = await Numbers(group, fields[j], count, columns[j], start);
+                    double?[] values = await Numbers(group, fields[j], start, count);
                     for (int i = 0; i < count; i++)
-                    {
-                        if (double.IsNaN(values[i])) throw new DataFileException(_path, columns[j], null, $"row {start + i} is empty (null); measurements must be numbers.");
-                        chunk[i, j] = (float)values[i];
-                    }
+                        chunk[i, j] = (float)(values[i] ?? throw new DataFileException(_path, columns[j], null, $"row {start + i} is empty (null); measurements must be numbers."));
                 }
                 use(chunk, start);
                 options.Progress?.Invoke(2, start + count, rows);
