@@ -55,11 +55,10 @@ internal sealed record ContextTensors(Tensor Features, Tensor Perturbed, Tensor 
         }
         float weightSum = weights.Sum();
         for (int c = 0; c < k; c++) weights[c] /= weightSum;
+        // Each context's moments once (from its cells they are computed at each ask): its mean here, its centring below.
+        double[][] rawMeans = data.Contexts.Select(c => c.Moments.Mean).ToArray();
         for (int c = 0; c < k; c++)
-        {
-            ContextMoments moments = data.Contexts[c].Moments;
-            for (int j = 0; j < d; j++) means[c * d + j] = (moments.Mean[j] - variables.Mean[j]) / variables.Scale[j];
-        }
+            for (int j = 0; j < d; j++) means[c * d + j] = (rawMeans[c][j] - variables.Mean[j]) / variables.Scale[j];
 
         // The pools: a weight vector over all contexts as the fit weighs them is the statistics' own pool (computed here
         // from the cells exactly as PerturbationStatistics.Compute does, so a fit from cells and one from their statistics
@@ -68,7 +67,7 @@ internal sealed record ContextTensors(Tensor Features, Tensor Perturbed, Tensor 
         if (storage == ContextStorage.Pooled)
         {
             IReadOnlyList<float[]> pools = poolWeights ?? new[] { weights };
-            WithinContextCovariance statistics = data.PooledCovariance ?? PerturbationStatistics.Compute(data).Covariance;
+            WithinContextCovariance statistics = data.PooledCovariance ?? PerturbationStatistics.PooledCovariance(data);
             double[] raw = weighting == ContextWeighting.Equal ? statistics.EqualWeighted : statistics.CellWeighted;
             pooled = new double[pools.Count][];
             var own = new bool[pools.Count];
@@ -83,7 +82,7 @@ internal sealed record ContextTensors(Tensor Features, Tensor Perturbed, Tensor 
             }
             for (int c = 0; c < k && own.Contains(false); c++)
             {
-                double[] covariance = StandardisedCovariance(data.Contexts[c], variables);
+                double[] covariance = StandardisedCovariance(data.Contexts[c].Samples, rawMeans[c], variables);
                 for (int r = 0; r < pools.Count; r++)
                 {
                     double w = pools[r][c];
@@ -95,7 +94,7 @@ internal sealed record ContextTensors(Tensor Features, Tensor Perturbed, Tensor 
         for (int c = 0; c < k && (covariances is not null || cells is not null); c++)
         {
             PerturbationContext context = data.Contexts[c];
-            if (covariances is not null) Array.Copy(StandardisedCovariance(context, variables), 0, covariances, (long)c * d * d, (long)d * d);
+            if (covariances is not null) Array.Copy(StandardisedCovariance(context.Samples, rawMeans[c], variables), 0, covariances, (long)c * d * d, (long)d * d);
             if (cells is null) continue;
             float[,] samples = context.Samples;
             for (int i = 0; i < context.SampleCount; i++)
@@ -125,10 +124,8 @@ internal sealed record ContextTensors(Tensor Features, Tensor Perturbed, Tensor 
     /// A context's covariance in standardised units, (1/n) Σ (z − z̄)(z − z̄)ᵀ with z = (x − μ)/σ: the raw cells centred
     /// on their mean, multiplied in float64 (a BLAS product), then divided by σ_a σ_b.
     /// </summary>
-    private static double[] StandardisedCovariance(PerturbationContext context, Standardizer variables)
+    private static double[] StandardisedCovariance(float[,] samples, double[] mean, Standardizer variables)
     {
-        float[,] samples = context.Samples;
-        double[] mean = context.Moments.Mean;
         int n = samples.GetLength(0), d = samples.GetLength(1);
         var centred = new double[(long)n * d];
         for (int i = 0; i < n; i++)

@@ -63,13 +63,13 @@ public sealed class PerturbationStatistics
     /// <param name="directory">The folder holding the three files.</param>
     public static PerturbationStatistics Read(string directory) => StatisticsFiles.Read(directory);
 
-    /// <summary>The statistics of a data set that holds cells, in one pass over them (what streaming computes chunk by chunk).</summary>
-    public static PerturbationStatistics Compute(PerturbationDataset data)
+    /// <summary>
+    /// The within-context covariance pool of a data set that holds cells, streamed through the builder a context's slice of
+    /// rows at a time: what <see cref="Compute"/> and a fit from the cells (which has validated them) both read.
+    /// </summary>
+    internal static WithinContextCovariance PooledCovariance(PerturbationDataset data)
     {
-        ArgumentNullException.ThrowIfNull(data);
-        if (!data.HasCells) throw new ArgumentException("The data set holds statistics already, not cells.", nameof(data));
-        data.Validate(requireControl: false, minSamplesPerContext: 1);
-        var builder = new PerturbationStatisticsBuilder(data.VariableNames, data.FeatureNames,
+        using var builder = new PerturbationStatisticsBuilder(data.VariableNames, data.FeatureNames,
             data.Contexts.Select(c => new ContextStatistics.Definition(c.Name, c.Features, c.SampleCount, c.IsControl, c.Group)).ToList());
         // A context a slice of rows at a time: the builder's float64 copies of a chunk stay small whatever the context's size.
         const int slice = 4096;
@@ -90,10 +90,19 @@ public sealed class PerturbationStatistics
                 builder.Add(k, part);
             }
         }
-        PerturbationStatistics streamed = builder.Build();
+        return builder.Build().Covariance;
+    }
+
+    /// <summary>The statistics of a data set that holds cells, in one pass over them (what streaming computes chunk by chunk).</summary>
+    public static PerturbationStatistics Compute(PerturbationDataset data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        if (!data.HasCells) throw new ArgumentException("The data set holds statistics already, not cells.", nameof(data));
+        data.Validate(requireControl: false, minSamplesPerContext: 1);
+        WithinContextCovariance pool = PooledCovariance(data);
         // Each context's moments two-pass from its cells (what a fit from the cells reads), the pool as streamed.
         var contexts = data.Contexts.Select(c => new ContextStatistics(c.Name, c.Group, c.IsControl, c.Features, c.Moments)).ToList();
-        return new PerturbationStatistics(data.VariableNames, data.FeatureNames, contexts, streamed.Covariance);
+        return new PerturbationStatistics(data.VariableNames, data.FeatureNames, contexts, pool);
     }
 }
 
