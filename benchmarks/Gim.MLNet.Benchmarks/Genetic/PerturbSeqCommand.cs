@@ -1,9 +1,11 @@
 using System.Diagnostics;
+using System.Globalization;
 using Gim.MLNet.Benchmarks.Performance;
 using Gim.MLNet.Causal;
 using Gim.MLNet.Data;
 using Gim.MLNet.Data.Synthetic;
 using Gim.MLNet.Modeling;
+using Gim.MLNet.Runtime;
 using Gim.MLNet.Scoring;
 
 namespace Gim.MLNet.Benchmarks.Genetic;
@@ -12,16 +14,19 @@ namespace Gim.MLNet.Benchmarks.Genetic;
 /// `perturbseq [--seeds 0 1 2 3 4] [--methods M,...] [--nonlinear] --out DIR`: for each seed, the synthetic knockdown screen
 /// (<see cref="PerturbSeqScreen"/>), every method fitted on its training split and scored on the unseen singles and the
 /// three kinds of held-out pairs (and the learned graph), by the library's comparison; the seeds summarised into
-/// DIR/results.csv (method,split,metric,mean,sd,n_seeds) and DIR/results.md.
+/// DIR/results.csv (method,split,metric,mean,sd,n_seeds) and DIR/results.md, and every GIM variant paired with every
+/// other method over the seeds in DIR/paired.csv (MMD and Pearson Δ).
 /// </summary>
 internal static class PerturbSeqCommand
 {
     public const string Usage =
-        "usage: perturbseq [--seeds 0 1 2 3 4] [--methods M,M,...] [--nonlinear] [--out DIR]\n" +
-        "       methods: control, training-mean, linear-features, additive, additive-mean, two-stage, gim-linear (default: all)\n" +
-        "       --nonlinear: saturating tanh regulation around each regulator's baseline; default linear";
+        "usage: perturbseq [--seeds 0 1 2 3 4] [--methods M,M,...] [--nonlinear] [--counts] [--out DIR]\n" +
+        "       methods: control, training-mean, linear-features, additive, additive-mean, two-stage, gim-linear,\n" +
+        "                gim-known-shift, gim-knockdown, gim-hard (default: all)\n" +
+        "       --nonlinear: saturating tanh regulation around each regulator's baseline; default linear\n" +
+        "       --counts: negative-binomial counts of the levels, normalised (normalize_total to 10^4, log1p) before every method";
 
-    public static readonly string[] Methods = { "control", "training-mean", "linear-features", "additive", "additive-mean", "two-stage", "gim-linear" };
+    public static readonly string[] Methods = { "control", "training-mean", "linear-features", "additive", "additive-mean", "two-stage", "gim-linear", "gim-known-shift", "gim-knockdown", "gim-hard" };
 
     public static int Run(string[] args)
     {
@@ -40,6 +45,7 @@ internal static class PerturbSeqCommand
             return 2;
         }
         bool nonlinear = args.Contains("--nonlinear");
+        bool counts = args.Contains("--counts");
         string output = Args.String(args, "--out") ?? "perturbseq-results";
 
         var runs = new List<(int Seed, Leaderboard Board)>();
@@ -47,10 +53,20 @@ internal static class PerturbSeqCommand
         bool failed = false;
         foreach (int seed in seeds)
         {
-            var options = new PerturbSeqScreenOptions { Seed = seed, Mechanism = nonlinear ? MechanismKind.Nonlinear : MechanismKind.Linear };
+            var options = new PerturbSeqScreenOptions
+            {
+                Seed = seed,
+                Mechanism = nonlinear ? MechanismKind.Nonlinear : MechanismKind.Linear,
+                ReadOut = counts ? PerturbSeqReadOut.Counts : PerturbSeqReadOut.Gaussian,
+            };
             PerturbSeqScreen screen = PerturbSeqScreen.Generate(options);
+            // Counts go through the single-cell preprocessing every method then reads (as a scanpy user would run it).
+            PerturbationDataset train = counts ? CountNormalization.NormalizeTotalLog1p(screen.Train) : screen.Train;
+            IReadOnlyDictionary<string, PerturbationDataset> tests = counts
+                ? screen.Tests.ToDictionary(t => t.Key, t => CountNormalization.NormalizeTotalLog1p(t.Value))
+                : screen.Tests;
             var fits = methods.Select(name => new KeyValuePair<string, Func<PerturbationDataset, PerturbationModel>>(name, Fit(name, seed)));
-            Leaderboard board = ModelComparison.Run(fits, screen.Train, screen.Tests, new ModelComparisonOptions
+            Leaderboard board = ModelComparison.Run(fits, train, tests, new ModelComparisonOptions
             {
                 Seed = seed,
                 Scoring = new ScoringOptions { MedianHeuristicMmd = false, TrueTargets = screen.Targets },
@@ -75,13 +91,24 @@ internal static class PerturbSeqCommand
         table.SaveCsv(csv);
         table.SaveMarkdown(Path.Combine(output, "results.md"),
             $"dotnet run --project benchmarks/Gim.MLNet.Benchmarks -c Release -- perturbseq {string.Join(' ', args)}");
-        Console.WriteLine($"done in {total.Elapsed.TotalSeconds:F1} s; wrote {csv} and results.md");
+        // Every GIM variant against every other method, paired over the seeds (95% t intervals of method − baseline).
+        var paired = new List<string> { "method,baseline,split,metric,seeds,mean_difference,lower,upper,wins,ties,losses" };
+        foreach (string method in methods.Where(m => m.StartsWith("gim-", StringComparison.Ordinal)))
+            foreach (string baseline in methods.Where(m => m != method))
+                foreach (PairedComparison p in table.Paired(method, baseline).Where(p => p.Metric is PerturbationMetrics.Mmd or PerturbationMetrics.PearsonDelta))
+                    paired.Add(string.Join(",", p.Method, p.Baseline, p.Split, p.Metric, p.Seeds, p.MeanDifference.ToString("R", CultureInfo.InvariantCulture),
+                        p.Lower.ToString("R", CultureInfo.InvariantCulture), p.Upper.ToString("R", CultureInfo.InvariantCulture), p.Wins, p.Ties, p.Losses));
+        AtomicFile.WriteAllText(Path.Combine(output, "paired.csv"), string.Join("\n", paired) + "\n");
+        Console.WriteLine($"done in {total.Elapsed.TotalSeconds:F1} s; wrote {csv}, results.md and paired.csv");
         return failed ? 1 : 0;
     }
 
     /// <summary>How to fit a method: the library's trainers with their defaults and the seed (GIM: its library defaults).</summary>
     private static Func<PerturbationDataset, PerturbationModel> Fit(string name, int seed) => name switch
     {
+        "gim-known-shift" => data => new GimTrainer(new GimOptions { Seed = seed, KnownTargets = KnownTargetKind.Shift, CalibrationFolds = 0 }).Fit(data),
+        "gim-knockdown" => data => new GimTrainer(new GimOptions { Seed = seed, KnownTargets = KnownTargetKind.Knockdown, CalibrationFolds = 0 }).Fit(data),
+        "gim-hard" => data => new GimTrainer(new GimOptions { Seed = seed, KnownTargets = KnownTargetKind.Hard, CalibrationFolds = 0 }).Fit(data),
         "additive-mean" => data => new Peers.AdditiveTrainer(new Peers.AdditiveOptions { Seed = seed, Unseen = Peers.AdditiveUnseen.SingleMean }).Fit(data),
         _ => BenchmarkMethods.Fit(name, seed, new GimOptions { Seed = seed }),
     };

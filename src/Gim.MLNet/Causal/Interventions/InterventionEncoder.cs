@@ -25,12 +25,14 @@ internal sealed class InterventionEncoder : nn.Module<Tensor, InterventionParame
     private readonly int _heads;
     private readonly DoseResponse? _dose;
     private readonly Tensor? _doseMask;
+    private readonly KnownTargetHead? _known;
 
     public InterventionEncoder(int features, int variables, int depth, int width, InterventionKind kind,
         double initialLogit, ScalarType dtype = ScalarType.Float32, Device? device = null, DoseSlot? dose = null, double initialHalfDose = 1,
-        bool doseCurveFromFeatures = true)
+        bool doseCurveFromFeatures = true, KnownTargetHead? known = null)
         : base(nameof(InterventionEncoder))
     {
+        _known = known;
         _variables = variables;
         Kind = kind;
         _heads = kind == InterventionKind.ShiftScale ? 3 : 2;
@@ -80,8 +82,15 @@ internal sealed class InterventionEncoder : nn.Module<Tensor, InterventionParame
     public EncoderTensors Tensors => new(_skip.weight!, _skip.bias!, _hiddenLinears.Select(l => ((Tensor)l.weight!, (Tensor)l.bias!)).ToArray(),
         _fromHidden?.weight, _dose is { FromFeatures: true } ? _dose.Curve.weight : null, _dose?.Curve.bias, _doseMask);
 
+    /// <summary>The known-target head (<see cref="GimOptions.KnownTargets"/>), or null.</summary>
+    public KnownTargetHead? Known => _known;
+
     public override InterventionParameters forward(Tensor features) =>
-        Heads(Tensors, features, _dose?.Input(features), _variables, Kind);
+        WithKnownTargets(Heads(Tensors, features, _dose?.Input(features), _variables, Kind), features);
+
+    /// <summary><paramref name="heads"/> with the declared targets and their strengths for <paramref name="features"/> (as they are without known targets).</summary>
+    public InterventionParameters WithKnownTargets(InterventionParameters heads, Tensor features) =>
+        _known is null ? heads : heads with { KnownMask = _known.Mask(features), Strength = _known.Strength(features) };
 
     /// <summary>
     /// The encoder's equations, for one encoder's tensors (<paramref name="features"/> [K, p] → heads [K, d]) or for R

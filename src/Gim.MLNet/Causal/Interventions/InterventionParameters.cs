@@ -8,4 +8,11 @@ namespace Gim.MLNet.Causal;
 /// <param name="LogScale">Log-scale changes ρ(γ), or null for plain shift interventions.</param>
 /// <param name="Familiarity">w(γ) per row when the model is calibrated (<see cref="NoveltyCalibration"/>; Shift and LogScale
 /// are then already scaled by α(γ)), else null.</param>
-internal sealed record InterventionParameters(Tensor Logits, Tensor Shift, Tensor? LogScale, double[]? Familiarity = null);
+internal sealed record InterventionParameters(Tensor Logits, Tensor Shift, Tensor? LogScale, double[]? Familiarity = null)
+{
+    /// <summary>The declared targets, 0/1 [..., d], with <see cref="GimOptions.KnownTargets"/>; else null.</summary>
+    public Tensor? KnownMask { get; init; }
+
+    /// <summary>The declared targets' strengths r(γ) [..., d] (<see cref="KnownTargetHead"/>); null without known targets.</summary>
+    public Tensor? Strength { get; init; }
+}

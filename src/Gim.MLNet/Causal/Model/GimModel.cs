@@ -87,9 +87,9 @@ public sealed class GimModel : PerturbationModel
         using var _ = no_grad();
         (Tensor input, float[] standardized) = StandardizedInput(features);
         InterventionParameters heads = Encode(input, standardized);
-        Tensor probabilities = heads.Logits.sigmoid();
+        Tensor probabilities = KnownOrLearnedProbabilities(heads);
         Tensor map = (probabilities > 0.5).to_type(_dtype);
-        Tensor effect = _causal.Mean(map * heads.Shift, heads.LogScale is null ? null : map * heads.LogScale) - _causal.Mean(zeros_like(heads.Shift), null);
+        Tensor effect = Mean(heads, map) - _causal.Mean(zeros_like(heads.Shift), null);
         float[,] pi = TensorArrays.ToMatrix(probabilities);
         float[,] shift = TensorArrays.ToMatrix(heads.Shift);
         float[,]? rho = heads.LogScale is null ? null : TensorArrays.ToMatrix(heads.LogScale);
@@ -107,6 +107,31 @@ public sealed class GimModel : PerturbationModel
                 dose is null ? null : new DoseCurvePoint(dose[r, 0], dose[r, 1], dose[r, 2])));
         }
         return result;
+    }
+
+    /// <summary>π per row: the encoder's target probabilities, and 1 at declared known targets (<see cref="GimOptions.KnownTargets"/>).</summary>
+    private static Tensor KnownOrLearnedProbabilities(InterventionParameters heads)
+    {
+        Tensor probabilities = heads.Logits.sigmoid();
+        return heads.KnownMask is null ? probabilities : probabilities.maximum(heads.KnownMask);
+    }
+
+    /// <summary>
+    /// The intervention the causal model reads for targets <paramref name="targets"/> (1 where hit, [rows, d]): t⊙ψ and t⊙ρ,
+    /// or with known targets the declared targets' gains, intercept changes and noise-scale changes plus the off-targets' shifts
+    /// (<see cref="KnownTargetHead.Apply"/>). The one place every prediction gets its intervention from.
+    /// </summary>
+    private KnownTargetIntervention Intervene(InterventionParameters heads, Tensor targets) =>
+        _encoder.Known is { } known
+            ? known.Apply(heads.KnownMask!, heads.Strength!, targets, heads.Shift, Linear("Known targets").Bias)
+            : new KnownTargetIntervention(null, targets * heads.Shift, heads.LogScale is null ? null : targets * heads.LogScale);
+
+    /// <summary>E[x] (standardised units) per row under the intervention for <paramref name="targets"/>.</summary>
+    private Tensor Mean(InterventionParameters heads, Tensor targets)
+    {
+        KnownTargetIntervention intervention = Intervene(heads, targets);
+        return intervention.Gain is null ? _causal.Mean(intervention.Shift, intervention.LogScale)
+            : Linear("Known targets").Mean(intervention.Shift, intervention.LogScale, intervention.Gain);
     }
 
     /// <summary>[H(c), K, n] per row for standardised features, or null without a dose path (no grad, caller's scope).</summary>
@@ -142,11 +167,13 @@ public sealed class GimModel : PerturbationModel
             ? (heads.Logits.sigmoid() > 0.5).to_type(_dtype).expand(count, VariableCount)
             : (rand(new long[] { count, VariableCount }, generator: generator, dtype: _dtype, device: _device) < heads.Logits.sigmoid()).to_type(_dtype);
         Tensor z = randn(new long[] { count, VariableCount }, generator: generator, dtype: _dtype, device: _device);
-        Tensor shift = heads.Shift;
         // The intervention is uncertain too: each cell's targeted shifts drawn from N(α·ψ, sdψ²) (NoveltyCalibration).
         if (SampledShiftSd(heads) is Tensor sd)
-            shift = shift + sd * randn(new long[] { count, VariableCount }, generator: generator, dtype: _dtype, device: _device);
-        Tensor x = _causal.Sample(targets * shift, heads.LogScale is null ? null : targets * heads.LogScale, z);
+            heads = heads with { Shift = heads.Shift + sd * randn(new long[] { count, VariableCount }, generator: generator, dtype: _dtype, device: _device) };
+        KnownTargetIntervention intervention = Intervene(heads, targets);
+        Tensor x = intervention.Gain is null
+            ? _causal.Sample(intervention.Shift, intervention.LogScale, z)
+            : Linear("Known targets").Sample(intervention.Shift, intervention.LogScale, z, intervention.Gain[0]);
         return VariableStandardizer.Inverse(TensorArrays.ToMatrix(x));
     }
 
@@ -173,7 +200,7 @@ public sealed class GimModel : PerturbationModel
         InterventionParameters heads = Encode(new[] { features });
         Tensor probabilities = heads.Logits.sigmoid();
         Tensor targets = mode == PredictionMode.Map ? (probabilities > 0.5).to_type(_dtype) : probabilities;
-        return VariableStandardizer.Inverse(TensorArrays.ToVector(_causal.Mean(targets * heads.Shift, heads.LogScale is null ? null : targets * heads.LogScale)[0]));
+        return VariableStandardizer.Inverse(TensorArrays.ToVector(Mean(heads, targets)[0]));
     }
 
     /// <summary>E[x] without any intervention (no target hit), in original units: the baseline every total effect is measured from.</summary>
@@ -195,9 +222,10 @@ public sealed class GimModel : PerturbationModel
         using var _ = no_grad();
         InterventionParameters heads = Encode(new[] { features });
         Tensor targets = (heads.Logits.sigmoid() > 0.5).to_type(_dtype);
-        Tensor? logScale = heads.LogScale is null ? null : (targets * heads.LogScale)[0];
+        KnownTargetIntervention intervention = Intervene(heads, targets);
+        Tensor? logScale = intervention.LogScale?[0];
         Tensor? shiftVariance = SampledShiftSd(heads) is Tensor sd ? (targets * sd.square())[0] : null;
-        float[,] covariance = TensorArrays.ToMatrix(Linear(nameof(PredictCovariance)).Covariance(logScale, shiftVariance));
+        float[,] covariance = TensorArrays.ToMatrix(Linear(nameof(PredictCovariance)).Covariance(logScale, shiftVariance, intervention.Gain?[0]));
         var result = new double[VariableCount, VariableCount];
         for (int i = 0; i < VariableCount; i++)
             for (int j = 0; j < VariableCount; j++)
@@ -218,7 +246,10 @@ public sealed class GimModel : PerturbationModel
         InterventionParameters heads = Encode(new[] { features });
         Tensor targets = (heads.Logits.sigmoid() > 0.5).to_type(_dtype);
         Tensor x0 = TensorArrays.FromMatrix(VariableStandardizer.Transform(controlCells), _dtype, _device);
-        Tensor x = _causal.Counterfactual(x0, targets * heads.Shift, heads.LogScale is null ? null : targets * heads.LogScale);
+        KnownTargetIntervention intervention = Intervene(heads, targets);
+        Tensor x = intervention.Gain is null
+            ? _causal.Counterfactual(x0, intervention.Shift, intervention.LogScale)
+            : Linear(nameof(Counterfactual)).Counterfactual(x0, intervention.Shift, intervention.LogScale, intervention.Gain[0]);
         return VariableStandardizer.Inverse(TensorArrays.ToMatrix(x));
     }
 
@@ -239,12 +270,13 @@ public sealed class GimModel : PerturbationModel
         InterventionParameters heads = Encode(new[] { features });
         Tensor targets = (heads.Logits.sigmoid() > 0.5).to_type(_dtype);
         Tensor x = TensorArrays.FromMatrix(VariableStandardizer.Transform(cells), _dtype, _device);
-        Tensor shift = (targets * heads.Shift)[0];
-        Tensor? logScaleChange = NoiseLogScaleChange(heads, targets)?[0];
+        KnownTargetIntervention intervention = Intervene(heads, targets);
+        Tensor shift = intervention.Shift[0];
+        Tensor? logScaleChange = NoiseLogScaleChange(heads, targets, intervention.LogScale)?[0];
         // Always the exact log-determinant: the power series is random and truncated, fine for a gradient, not for a score.
         Tensor logLikelihood = _causal is NonlinearCausalModel nonlinear
             ? nonlinear.LogLikelihood(x, shift, logScaleChange, exactLogDeterminant: true)
-            : _causal.LogLikelihood(x, shift, logScaleChange);
+            : Linear(nameof(LogDensity)).LogLikelihood(x, shift, logScaleChange, intervention.Gain?[0]);
         double change = LogScaleSum;
         return logLikelihood.to(ScalarType.Float64).cpu().data<double>().Select(v => v - change).ToArray();
     }
@@ -253,7 +285,7 @@ public sealed class GimModel : PerturbationModel
     public double MeanLogLikelihood(PerturbationDataset data)
     {
         ArgumentNullException.ThrowIfNull(data);
-        using var tensors = ScoringTensors(data, _causal, Options.Interventions, VariableStandardizer, FeatureStandardizer, _dtype, _device);
+        using var tensors = ScoringTensors(data, _causal, Options, VariableStandardizer, FeatureStandardizer, _dtype, _device);
         return MapLogLikelihood(tensors);
     }
 
@@ -262,14 +294,16 @@ public sealed class GimModel : PerturbationModel
     /// linear model with shift interventions (also the only form statistics have), else each context's covariance, or the
     /// cells for a model without a moment likelihood.
     /// </summary>
-    internal static ContextTensors ScoringTensors(PerturbationDataset data, CausalModel causal, InterventionKind interventions, Standardizer variables,
+    internal static ContextTensors ScoringTensors(PerturbationDataset data, CausalModel causal, GimOptions options, Standardizer variables,
         Standardizer features, ScalarType dtype, Device device)
     {
+        InterventionKind interventions = options.Interventions;
         ContextStorage storage = !causal.HasMomentLikelihood ? ContextStorage.Cells
-            : causal is LinearCausalModel && interventions == InterventionKind.Shift ? ContextStorage.Pooled : ContextStorage.Covariances;
+            : causal is LinearCausalModel && interventions == InterventionKind.Shift && !GimTrainer.HasGain(options) ? ContextStorage.Pooled : ContextStorage.Covariances;
         if (!data.HasCells && storage != ContextStorage.Pooled)
             throw new NotSupportedException($"The data hold statistics, not cells; scoring them needs the linear causal model with shift interventions " +
-                $"(this model: {causal.GetType().Name.Replace("CausalModel", "")}, {interventions}).");
+                $"(this model: {causal.GetType().Name.Replace("CausalModel", "")}, {interventions}" +
+                (GimTrainer.HasGain(options) ? $", {options.KnownTargets} known targets" : "") + ").");
         return ContextTensors.Create(data, variables, features, ContextWeighting.Equal, storage, null, dtype, device);
     }
 
@@ -283,10 +317,14 @@ public sealed class GimModel : PerturbationModel
         InterventionParameters heads = _encoder.forward(tensors.Features);
         if (Calibration is not null) heads = Calibrate(heads, TensorArrays.ToVector(tensors.Features), (int)tensors.Features.shape[0]);
         Tensor targets = (heads.Logits.sigmoid() > 0.5).to_type(_dtype) * tensors.Perturbed;
-        Tensor shift = targets * heads.Shift;
-        Tensor? logScale = NoiseLogScaleChange(heads, targets);
-        if (tensors.Pooled is not null && logScale is null)
+        KnownTargetIntervention intervention = Intervene(heads, targets);
+        Tensor shift = intervention.Shift;
+        Tensor? gain = intervention.Gain;
+        Tensor? logScale = NoiseLogScaleChange(heads, targets, intervention.LogScale);
+        if (tensors.Pooled is not null && logScale is null && gain is null)
             return LinearCausalModel.WeightedLogLikelihoodFromMoments(Linear("Scoring").Tensors, tensors.Means, tensors.Pooled[0], tensors.Weights, shift).ToDouble();
+        if (tensors.Covariances is not null && gain is not null)
+            return LinearCausalModel.LogLikelihoodFromMoments(Linear("Scoring").Tensors, tensors.Means, tensors.Covariances, gain, shift.unsqueeze(0), logScale).mean().ToDouble();
         if (tensors.Covariances is not null)
             return _causal.LogLikelihoodFromMoments(tensors.Means, tensors.Covariances, shift, logScale).mean().ToDouble();
         // Cells kept instead of moments: average each context's per-cell likelihood, then the contexts.
@@ -294,7 +332,7 @@ public sealed class GimModel : PerturbationModel
         for (int k = 0; k < tensors.ContextCount; k++)
         {
             Tensor cells = tensors.Cells!.narrow(0, tensors.Offsets[k], tensors.Counts[k]);
-            total += _causal.LogLikelihood(cells, shift[k], logScale?[k]).mean().ToDouble();
+            total += (gain is null ? _causal.LogLikelihood(cells, shift[k], logScale?[k]) : Linear("Scoring").LogLikelihood(cells, shift[k], logScale?[k], gain[k])).mean().ToDouble();
         }
         return total / tensors.ContextCount;
     }
@@ -367,9 +405,8 @@ public sealed class GimModel : PerturbationModel
     /// exogenous noise has variance s'² + t·sdψ²: the density of exactly the cells <see cref="Sample(float[], int, PredictionMode, int)"/>
     /// draws (N(α·ψ, sdψ²) shifts plus the noise are one Gaussian). Null when neither applies.
     /// </summary>
-    private Tensor? NoiseLogScaleChange(InterventionParameters heads, Tensor targets)
+    private Tensor? NoiseLogScaleChange(InterventionParameters heads, Tensor targets, Tensor? change)
     {
-        Tensor? change = heads.LogScale is null ? null : targets * heads.LogScale;
         if (SampledShiftSd(heads) is not Tensor sd) return change;
         Tensor shiftVariance = targets * sd.square();
         Tensor baseLogScale = _causal switch
@@ -396,7 +433,7 @@ public sealed class GimModel : PerturbationModel
             alpha[r] = (float)calibration.Shrinkage(familiarity[r]);
         }
         Tensor a = tensor(alpha, new long[] { rows, 1 }).to(_dtype, _device);
-        return new InterventionParameters(heads.Logits, heads.Shift * a, heads.LogScale is null ? null : heads.LogScale * a, familiarity);
+        return heads with { Shift = heads.Shift * a, LogScale = heads.LogScale is null ? null : heads.LogScale * a, Familiarity = familiarity };
     }
 
     /// <summary>

@@ -9,6 +9,9 @@ internal static class GimParameterIO
 {
     public static LinearGimParameters Export(GimModel model)
     {
+        if (model.Encoder.Known is not null)
+            throw new NotSupportedException($"This GIM was fitted with known targets (GimOptions.KnownTargets = {model.Options.KnownTargets}); exporting its " +
+                "parameters (ONNX export, saving as an ML.NET .zip, GimModel.ExportParameters) is not built yet. Use the fitted GimModel in process.");
         using var scope = TorchScope.Enter();
         using var _ = no_grad();
         InterventionEncoder encoder = model.Encoder;

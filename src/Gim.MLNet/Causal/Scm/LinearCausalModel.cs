@@ -52,6 +52,9 @@ internal sealed class LinearCausalModel : CausalModel
     /// <summary>A = I − Bᵀ.</summary>
     public Tensor SystemMatrix() => Tensors.SystemMatrix();
 
+    /// <summary>A = I − diag(g) Bᵀ for gains <paramref name="gain"/> [..., d] ([..., d, d]); I − Bᵀ for null.</summary>
+    public Tensor SystemMatrix(Tensor? gain) => Tensors.SystemMatrix(null, gain);
+
     /// <summary>‖B‖₁ over the off-diagonal entries.</summary>
     public override Tensor SparsityPenalty() => Weights().abs().sum();
 
@@ -88,6 +91,31 @@ internal sealed class LinearCausalModel : CausalModel
         Tensor meanResidual = matmul(means, a.transpose(-1, -2)) - scm.Bias.unsqueeze(-2) - shift;   // [M, ..., K, d]
         Tensor squared = residualVariance + meanResidual.square();
         Tensor logScale = logScaleChange is null ? scm.LogScale.unsqueeze(-2).expand_as(squared) : scm.LogScale.unsqueeze(-2) + logScaleChange;
+        Tensor quadratic = (squared * (-2 * logScale).exp()).sum(-1);
+        return logDet - logScale.sum(-1) - 0.5 * quadratic - d * HalfLogTwoPi;
+    }
+
+    /// <summary>
+    /// The mean log-likelihood per cell of groups given their moments when each group's interventions scale its targets'
+    /// inputs by a gain (<see cref="KnownTargetHead"/>): group k's system matrix is A_k = I − diag(g_k) Bᵀ, so its
+    /// log-determinant and residual variance (A_k C_k A_kᵀ)_jj are its own (K·d³ a step). One model's tensors only.
+    /// </summary>
+    /// <param name="scm">The model's tensors.</param>
+    /// <param name="means">[K, d] group means.</param>
+    /// <param name="covariances">[K, d, d] group covariances.</param>
+    /// <param name="gain">[K, d] gains g_k.</param>
+    /// <param name="shift">[M, K, d] intercept changes δ.</param>
+    /// <param name="logScaleChange">[K, d] (or [M, K, d]) log noise-scale changes ρ, or null.</param>
+    /// <returns>[M, K].</returns>
+    public static Tensor LogLikelihoodFromMoments(LinearScmTensors scm, Tensor means, Tensor covariances, Tensor gain, Tensor shift, Tensor? logScaleChange)
+    {
+        Tensor a = scm.SystemMatrix(null, gain);                                            // [K, d, d]
+        int d = (int)means.shape[^1];
+        Tensor logDet = LogDeterminant.LogAbs(a);                                           // [K]
+        Tensor residualVariance = (matmul(a, covariances) * a).sum(-1);                     // (A_k C_k A_kᵀ)_jj, [K, d]
+        Tensor meanResidual = matmul(a, means.unsqueeze(-1)).squeeze(-1) - scm.Bias - shift; // [M, K, d]
+        Tensor squared = residualVariance + meanResidual.square();
+        Tensor logScale = logScaleChange is null ? scm.LogScale.expand_as(squared) : (scm.LogScale + logScaleChange).expand_as(squared);
         Tensor quadratic = (squared * (-2 * logScale).exp()).sum(-1);
         return logDet - logScale.sum(-1) - 0.5 * quadratic - d * HalfLogTwoPi;
     }
@@ -148,9 +176,12 @@ internal sealed class LinearCausalModel : CausalModel
     /// <param name="shift">t⊙ψ, broadcastable to x.</param>
     /// <param name="logScaleChange">t⊙ρ broadcastable to x, or null.</param>
     /// <returns>[..., n] log-likelihoods.</returns>
-    public override Tensor LogLikelihood(Tensor x, Tensor shift, Tensor? logScaleChange)
+    public override Tensor LogLikelihood(Tensor x, Tensor shift, Tensor? logScaleChange) => LogLikelihood(x, shift, logScaleChange, null);
+
+    /// <summary>Log-likelihood of each cell ([..., n, d]) of one group whose interventions have gains <paramref name="gain"/> ([d]; null: none).</summary>
+    public Tensor LogLikelihood(Tensor x, Tensor shift, Tensor? logScaleChange, Tensor? gain)
     {
-        Tensor a = SystemMatrix();
+        Tensor a = SystemMatrix(gain);
         Tensor logDet = LogDeterminant.LogAbs(a);
         Tensor residual = matmul(x, a.t()) - _bias - shift;
         Tensor logScale = logScaleChange is null ? _logScale.expand_as(residual) : _logScale + logScaleChange;
@@ -162,16 +193,19 @@ internal sealed class LinearCausalModel : CausalModel
     public override Tensor Mean(Tensor shift, Tensor? logScaleChange) => Mean(shift);
 
     /// <summary>E[x] = A⁻¹(b + t⊙ψ); the noise scale does not move the mean of a linear model.</summary>
-    public Tensor Mean(Tensor shift)
+    public Tensor Mean(Tensor shift) => Mean(shift, null, null);
+
+    /// <summary>E[x] = A⁻¹(b + δ) under interventions with gains <paramref name="gain"/> ([..., d], each row its own A; null: none).</summary>
+    public Tensor Mean(Tensor shift, Tensor? logScaleChange, Tensor? gain)
     {
         Tensor rhs = (_bias + shift);
-        return linalg.solve(SystemMatrix(), rhs.unsqueeze(-1)).squeeze(-1);
+        return linalg.solve(SystemMatrix(gain), rhs.unsqueeze(-1)).squeeze(-1);
     }
 
     /// <summary>Cov[x] = A⁻¹ S'² A⁻ᵀ with s' = s⊙exp(t⊙ρ); <paramref name="logScaleChange"/> is [..., d] or null.</summary>
-    public Tensor Covariance(Tensor? logScaleChange, Tensor? shiftVariance = null)
+    public Tensor Covariance(Tensor? logScaleChange, Tensor? shiftVariance = null, Tensor? gain = null)
     {
-        Tensor inverse = linalg.inv(SystemMatrix());
+        Tensor inverse = linalg.inv(SystemMatrix(gain));
         Tensor scale = logScaleChange is null ? _logScale.exp() : (_logScale + logScaleChange).exp();
         // An uncertain shift ψ ~ N(m, diag(v)) adds v to the exogenous variance: A⁻¹ diag(s'² + v) A⁻ᵀ.
         if (shiftVariance is not null) scale = (scale.square() + shiftVariance).sqrt();
@@ -180,30 +214,39 @@ internal sealed class LinearCausalModel : CausalModel
     }
 
     /// <summary>Exact samples x = A⁻¹(b + t⊙ψ + s'⊙z) for standard-normal <paramref name="z"/> ([..., d]).</summary>
-    public override Tensor Sample(Tensor shift, Tensor? logScaleChange, Tensor z)
+    public override Tensor Sample(Tensor shift, Tensor? logScaleChange, Tensor z) => Sample(shift, logScaleChange, z, null);
+
+    /// <summary>Exact samples under interventions with one gain vector <paramref name="gain"/> ([d]; null: none) for all rows.</summary>
+    public Tensor Sample(Tensor shift, Tensor? logScaleChange, Tensor z, Tensor? gain)
     {
         Tensor scale = logScaleChange is null ? _logScale.exp() : (_logScale + logScaleChange).exp();
         Tensor rhs = _bias + shift + scale * z;
-        return SolveRows(rhs);
+        return SolveRows(rhs, gain);
     }
 
     /// <summary>
     /// Counterfactuals (METHOD §6): abduct u₀ = A x₀ − b from control cells x₀, then return
     /// A⁻¹(b + t⊙ψ + exp(t⊙ρ)⊙u₀) — "these control cells under the intervention".
     /// </summary>
-    public override Tensor Counterfactual(Tensor controlCells, Tensor shift, Tensor? logScaleChange)
+    public override Tensor Counterfactual(Tensor controlCells, Tensor shift, Tensor? logScaleChange) => Counterfactual(controlCells, shift, logScaleChange, null);
+
+    /// <summary>
+    /// Counterfactuals under interventions with one gain vector <paramref name="gain"/> ([d]; null: none): the noise is
+    /// abducted under the unperturbed system A, the cells replayed under A_g = I − diag(g) Bᵀ.
+    /// </summary>
+    public Tensor Counterfactual(Tensor controlCells, Tensor shift, Tensor? logScaleChange, Tensor? gain)
     {
         Tensor a = SystemMatrix();
         Tensor noise = matmul(controlCells, a.t()) - _bias;
         if (logScaleChange is not null) noise = noise * logScaleChange.exp();
-        return SolveRows(_bias + shift + noise);
+        return SolveRows(_bias + shift + noise, gain);
     }
 
-    private Tensor SolveRows(Tensor rhs)
+    private Tensor SolveRows(Tensor rhs, Tensor? gain = null)
     {
         // Solve A x = r for every row r: x = r A⁻ᵀ, via one LU solve on the transposed system.
         Tensor flat = rhs.reshape(-1, Variables);
-        Tensor solved = linalg.solve(SystemMatrix(), flat.t()).t();
+        Tensor solved = linalg.solve(SystemMatrix(gain), flat.t()).t();
         return solved.reshape(rhs.shape);
     }
 }
@@ -224,4 +267,8 @@ internal sealed record LinearScmTensors(Tensor RawWeights, Tensor Bias, Tensor L
 
     /// <summary>A = I − Bᵀ (for B = <paramref name="graph"/> when given, else <see cref="Weights"/>).</summary>
     public Tensor SystemMatrix(Tensor? graph = null) => Identity - (graph ?? Weights()).transpose(-1, -2);
+
+    /// <summary>A = I − diag(g) Bᵀ for gains <paramref name="gain"/> [..., d]: row j of Bᵀ (mechanism j's inputs) scaled by g_j; [..., d, d].</summary>
+    public Tensor SystemMatrix(Tensor? graph, Tensor? gain) =>
+        gain is null ? SystemMatrix(graph) : Identity - (graph ?? Weights()).transpose(-1, -2) * gain.unsqueeze(-1);
 }

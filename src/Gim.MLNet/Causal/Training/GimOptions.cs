@@ -150,6 +150,18 @@ public sealed class GimOptions : PerturbationOptions
     public GimWarmStart? WarmStart { get; set; }
 
     /// <summary>
+    /// Known targets (genetic screens): <see cref="KnownTargetKind.None"/> (the default) learns every target from the features.
+    /// Otherwise every feature whose name is a variable's name is that variable's 0/1 target indicator (what
+    /// <c>CombinationLabels</c> makes of "GENE1+GENE2" labels whose genes are measured variables): a context with 1 there
+    /// targets the variable with this kind of intervention, whatever the encoder's target probabilities say; other variables
+    /// keep learned, sparse off-target shifts. Needs the linear causal model, full batches of contexts' moments, no dose
+    /// feature and no calibration (a fit with <see cref="CalibrationFolds"/> &gt; 0 says so and skips it: the calibration's
+    /// familiarity is distance in feature space, where an unseen gene is far from every training guide by construction).
+    /// Saving and ONNX export of such a model are not built yet.
+    /// </summary>
+    public KnownTargetKind KnownTargets { get; set; } = KnownTargetKind.None;
+
+    /// <summary>
     /// How the ML.NET transformer's samples pick their targets: <see cref="PredictionMode.Map"/> (default) or
     /// <see cref="PredictionMode.Marginal"/>. Ignored when <see cref="Counterfactual"/> is true. (In process,
     /// <see cref="GimModel.Sample(float[], int, PredictionMode, int)"/> takes the mode per call.)
@@ -241,6 +253,18 @@ public sealed class GimOptions : PerturbationOptions
         if (DoseCurveFromFeatures && DoseFeature is null)
             throw new ArgumentException("GimOptions.DoseCurveFromFeatures shapes the dose curve of GimOptions.DoseFeature, which is unset: name the dose feature too.",
                 nameof(DoseCurveFromFeatures));
+        if (KnownTargets != KnownTargetKind.None)
+        {
+            string? why = CausalModel != CausalModelKind.Linear ? $"the {CausalModel} causal model"
+                : CellBatchSize > 0 ? "GimOptions.CellBatchSize (known targets train on each context's moments)"
+                : DoseFeature is not null ? "GimOptions.DoseFeature (a dose path for known targets is not built)"
+                : WarmStart is not null ? "GimOptions.WarmStart"
+                : Interventions != InterventionKind.Shift ? $"{Interventions} off-target interventions (use Shift)"
+                : null;
+            if (why is not null)
+                throw new ArgumentException($"GimOptions.KnownTargets = {KnownTargets} cannot be used with {why}. Known targets need the linear causal " +
+                    "model, Shift off-targets and full batches of moments, without a dose feature or warm start.", nameof(KnownTargets));
+        }
         WarmStart?.Check(this);
     }
 

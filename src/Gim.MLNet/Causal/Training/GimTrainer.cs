@@ -32,6 +32,8 @@ public sealed class GimTrainer : PerturbationTrainer<GimOptions, GimModel>
             : Options.CellBatchSize > 0 ? "GimOptions.CellBatchSize draws cells"
             : Options.ContextBatchSize > 0 ? "a mini-batch of contexts pools its own contexts' covariances (GimOptions.ContextBatchSize)"
             : Options.WarmStart is not null ? "the warm start fits the two-stage model, which reads each context's covariance"
+            : Options.KnownTargets is KnownTargetKind.Knockdown or KnownTargetKind.Hard
+                ? $"{Options.KnownTargets} known targets change their contexts' system matrices, so the likelihood reads each context's own covariance"
             : null;
         return why is null ? null : $"GIM cannot fit from them with these options: {why}. Use the linear causal model with shift interventions, " +
             "full batches and no warm start (the defaults), or give the cells.";
@@ -42,7 +44,11 @@ public sealed class GimTrainer : PerturbationTrainer<GimOptions, GimModel>
         PerturbationDataset train = fit.Data;
         // The warm start may itself train (the two-stage fit): done before this run's threads and seed are set.
         LinearGimParameters? start = Options.WarmStart?.Parameters(train, Options);
-        CalibrationPlan? plan = Options.CalibrationFolds == 0 ? null : NoveltyCalibrator.Plan(train, fit.Features, Options, Tell);
+        if (Options.KnownTargets != KnownTargetKind.None && Options.CalibrationFolds > 0)
+            Tell($"note: no novelty calibration with known targets (GimOptions.KnownTargets = {Options.KnownTargets}): its familiarity is distance in " +
+                 "feature space, where a gene never perturbed in training is far from every training guide by construction.");
+        CalibrationPlan? plan = Options.CalibrationFolds == 0 || Options.KnownTargets != KnownTargetKind.None
+            ? null : NoveltyCalibrator.Plan(train, fit.Features, Options, Tell);
         // The refits train together with the full fit where the stacked step supports the setup; otherwise after it.
         bool together = plan is not null && Options.CausalModel == CausalModelKind.Linear && Options.CellBatchSize == 0
                         && Options.ContextBatchSize == 0 && Options.CheckpointPath is null;
@@ -104,7 +110,8 @@ public sealed class GimTrainer : PerturbationTrainer<GimOptions, GimModel>
                 try
                 {
                     encoder = new InterventionEncoder(p, d, Options.EncoderDepth, Options.EncoderWidth, Options.Interventions,
-                        Options.InitialTargetLogit, dtype, device, dose, initialHalfDose, Options.DoseCurveFromFeatures);
+                        Options.InitialTargetLogit, dtype, device, dose, initialHalfDose, Options.DoseCurveFromFeatures,
+                        KnownTargets(replica.Data, fit.Validation, fit.Variables, replica.Features, dtype, device));
                 }
                 catch
                 {
@@ -126,6 +133,41 @@ public sealed class GimTrainer : PerturbationTrainer<GimOptions, GimModel>
             }
             throw;
         }
+    }
+
+    /// <summary>
+    /// The known-target head of <see cref="GimOptions.KnownTargets"/> (null when off): each variable's indicator feature (the
+    /// feature of the same name), checked to be 0/1 in every context and 0 in every control.
+    /// </summary>
+    private KnownTargetHead? KnownTargets(PerturbationDataset train, PerturbationDataset? validation, Standardizer variables, Standardizer features,
+        ScalarType dtype, Device device)
+    {
+        if (Options.KnownTargets == KnownTargetKind.None) return null;
+        var featureIndex = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int q = 0; q < train.FeatureCount; q++) featureIndex.TryAdd(train.FeatureNames[q], q);
+        int[] map = train.VariableNames.Select(v => featureIndex.TryGetValue(v, out int q) ? q : -1).ToArray();
+        if (map.All(q => q < 0))
+            throw new ArgumentException($"GimOptions.KnownTargets is {Options.KnownTargets}, but no feature is named like a variable: a known target's indicator is " +
+                $"the feature with the variable's name (variables: {string.Join(", ", train.VariableNames.Take(5))}{(train.VariableCount > 5 ? ", ..." : "")}; " +
+                $"features: {string.Join(", ", train.FeatureNames.Take(5))}{(train.FeatureCount > 5 ? ", ..." : "")}).", "GimOptions.KnownTargets");
+        foreach (var (data, role) in new[] { (train, "training"), (validation, "validation") })
+            foreach (PerturbationContext c in data?.Contexts ?? Enumerable.Empty<PerturbationContext>())
+                for (int j = 0; j < map.Length; j++)
+                {
+                    if (map[j] < 0) continue;
+                    float value = c.Features[map[j]];
+                    if (value != 0 && value != 1)
+                        throw new ArgumentException($"{role} context '{c.Name}' has target indicator '{train.FeatureNames[map[j]]}' = {value}; with GimOptions.KnownTargets " +
+                            "a feature named like a variable is that variable's 0/1 target indicator.", "GimOptions.KnownTargets");
+                    if (value == 1 && c.IsControl)
+                        throw new ArgumentException($"{role} control context '{c.Name}' declares target '{train.VariableNames[j]}' (its indicator feature is 1); " +
+                            "a control targets nothing.", "GimOptions.KnownTargets");
+                }
+        bool[] seen = map.Select(q => q >= 0 && train.Contexts.Any(c => c.Features[q] == 1)).ToArray();
+        if (!seen.Any(v => v))
+            throw new ArgumentException("GimOptions.KnownTargets: no training context declares a target (every indicator feature named like a variable is 0); " +
+                "known targets learn their strength from the training perturbations that declare them.", "GimOptions.KnownTargets");
+        return new KnownTargetHead(Options.KnownTargets, map, seen, features.Mean, features.Scale, variables.Mean, variables.Scale, dtype, device);
     }
 
     /// <summary>
@@ -168,7 +210,7 @@ public sealed class GimTrainer : PerturbationTrainer<GimOptions, GimModel>
         if (cellMode && cellBatch == 0)
             throw new ArgumentException($"GimOptions.CellBatchSize must be > 0 for the {Options.CausalModel} causal model: its likelihood has no closed form in terms of a context's moments.");
         // Shift-only interventions on full batches read the covariances only through each replica's weighted pool: K·d² never held.
-        bool pooled = !cellMode && causal is LinearCausalModel && Options.Interventions == InterventionKind.Shift
+        bool pooled = !cellMode && causal is LinearCausalModel && Options.Interventions == InterventionKind.Shift && !HasGain(Options)
                       && (Options.ContextBatchSize == 0 || Options.ContextBatchSize >= train.Contexts.Count);
         if (!train.HasCells && replicas.Count > 1)
             Tell("note: from statistics the calibration refits read the pooled covariance of all training contexts (its per-context parts " +
@@ -179,7 +221,7 @@ public sealed class GimTrainer : PerturbationTrainer<GimOptions, GimModel>
         using var trainTensors = ContextTensors.Create(train, variables, features, Options.Weighting,
             cellMode ? ContextStorage.Cells : pooled ? ContextStorage.Pooled : ContextStorage.Covariances,
             pooled ? StepData.ReplicaWeights(replicas.Select(r => r.Data).ToList(), train, Options.Weighting) : null, dtype, device);
-        using var validationTensors = validation is null ? null : GimModel.ScoringTensors(validation, causal, Options.Interventions, variables, features, dtype, device);
+        using var validationTensors = validation is null ? null : GimModel.ScoringTensors(validation, causal, Options, variables, features, dtype, device);
         using var stack = modules.Count == 1 ? null : new ReplicaStack(modules.Select(m => ((LinearCausalModel)m.Causal, m.Encoder)).ToList());
         using var data = StepData.Create(trainTensors, replicas.Select(r => (r.Data, r.Features)).ToList(), modules.Select(m => m.Encoder).ToList(), train, Options.Weighting, dtype, device);
 
@@ -246,6 +288,8 @@ public sealed class GimTrainer : PerturbationTrainer<GimOptions, GimModel>
                 for (int r = 0; r < replicas.Count; r++)
                     if (!frozen[r]) stack.CopyBack(r);
             if (state.BestState is not null) Restore(causal, encoder, state.BestState);
+            // The strength of targets never declared in training: measured on the fitted ones.
+            encoder.Known?.SetTypical(trainTensors.Features);
         }
         finally
         {
@@ -346,11 +390,21 @@ public sealed class GimTrainer : PerturbationTrainer<GimOptions, GimModel>
         Tensor targets = objective.Targets(heads.Logits, uniform, temperature, perturbed);
         Tensor shift = targets * heads.Shift;
         Tensor? logScale = heads.LogScale is null ? null : targets * heads.LogScale;
+        Tensor? gain = null;
+        if (encoder.Known is { } known)
+        {
+            heads = encoder.WithKnownTargets(heads, Select(data.Features));
+            (gain, shift, logScale) = known.Apply(heads.KnownMask!, heads.Strength!, targets, heads.Shift, ((LinearCausalModel)causal).Bias);
+        }
 
         LinearScmTensors? scm = stackedCausal ?? (causal as LinearCausalModel)?.Tensors;
         Tensor? graph = scm?.Weights();
         Tensor dataTerm;
-        if (cellBatch == 0 && scm is not null && logScale is null)
+        if (gain is not null)
+        {
+            dataTerm = GimObjective.DataTerm(LinearCausalModel.LogLikelihoodFromMoments(scm!, Select(tensors.Means), Select(tensors.Covariances!), gain, shift, logScale), weights);
+        }
+        else if (cellBatch == 0 && scm is not null && logScale is null)
         {
             Tensor pooled = fullBatch ? data.PooledCovariance! : LinearCausalModel.PooledCovariance(weights, Select(tensors.Covariances!));
             dataTerm = LinearCausalModel.WeightedLogLikelihoodFromMoments(scm, Select(tensors.Means), pooled, weights, shift, graph).mean(new long[] { 0 });
@@ -376,6 +430,9 @@ public sealed class GimTrainer : PerturbationTrainer<GimOptions, GimModel>
         mainLoss = stack is null ? null : loss[0].ToDouble();
         return stack is null ? loss : loss.sum();
     }
+
+    /// <summary>Whether the options' interventions change their targets' inputs (known Knockdown or Hard targets): each context's own system matrix.</summary>
+    internal static bool HasGain(GimOptions options) => options.KnownTargets is KnownTargetKind.Knockdown or KnownTargetKind.Hard;
 
     private static Tensor SampleCells(ContextTensors data, Tensor contexts, torch.Generator generator, int m)
     {

@@ -9,7 +9,8 @@ namespace Gim.MLNet.Data.Synthetic;
 /// with g_i the identity or g_i(x) = tanh(x − b_i) (a regulator acts around its own baseline and saturates when knocked
 /// down), ε standard normal, b_j &gt; 0 a baseline, solved as a fixed point (a contraction: ρ(|B|) &lt; 1). A knockdown
 /// scales the whole mechanism of its gene — its inputs, baseline and noise — which is not a shift of an additive-noise
-/// model. Two knockdowns are not the sum of their singles when one gene regulates the other (the pair's effect on a
+/// model (it is GIM's <c>KnownTargetKind.Knockdown</c> exactly in the linear case; with tanh or a count read-out it is
+/// not). With <see cref="PerturbSeqScreenOptions.ReadOut"/> Counts the cells hold negative-binomial counts of the levels. Two knockdowns are not the sum of their singles when one gene regulates the other (the pair's effect on a
 /// target carries the product (1 − m_A)(1 − m_B)), and with tanh also through saturation. Conditions are labelled as
 /// screens write them ("ctrl", "g3+ctrl", "g3+g7"); the features are one 0/1 indicator per targeted gene.
 /// </summary>
@@ -21,7 +22,7 @@ namespace Gim.MLNet.Data.Synthetic;
 /// </remarks>
 public sealed class PerturbSeqScreen
 {
-    private const ulong GraphStream = 1, GeneStream = 2, PairStream = 3, CellStream = 10;
+    private const ulong GraphStream = 1, GeneStream = 2, PairStream = 3, CellStream = 10, CountStream = 11;
 
     private PerturbSeqScreen(PerturbSeqScreenOptions options, double[,] graph, double[] knockdown, string[] targeted, string[] unseen,
         IReadOnlyDictionary<string, bool[]> targets, PerturbationDataset train, IReadOnlyDictionary<string, PerturbationDataset> tests)
@@ -120,6 +121,7 @@ public sealed class PerturbSeqScreen
             }
             targets[name] = mask;
             float[,] samples = Sample(b, baseline, sigma, knockdown, mask, o.Mechanism, cells, new SeededRandom(o.Seed, CellStream, ++index));
+            if (o.ReadOut == PerturbSeqReadOut.Counts) Count(samples, o, new SeededRandom(o.Seed, CountStream, index));
             return new PerturbationContext(name, features, samples, isControl: knocked.Length == 0);
         }
 
@@ -169,6 +171,21 @@ public sealed class PerturbSeqScreen
             for (int i = 0; i < d; i++)
                 for (int j = 0; j < d; j++) b[i, j] *= o.MaxSpectralRadius / bound;
         return b;
+    }
+
+    /// <summary>Replaces each level by a negative-binomial count of it: NB(ℓ·CountScale·softplus(level), θ), ℓ = e^(LibrarySizeLogSd·N(0, 1)) per cell.</summary>
+    private static void Count(float[,] cells, PerturbSeqScreenOptions o, SeededRandom rng)
+    {
+        for (int n = 0; n < cells.GetLength(0); n++)
+        {
+            double library = Math.Exp(o.LibrarySizeLogSd * rng.Normal());
+            for (int j = 0; j < cells.GetLength(1); j++)
+            {
+                double level = cells[n, j];
+                double softplus = level > 30 ? level : Math.Log(1 + Math.Exp(level));
+                cells[n, j] = CountSampler.NegativeBinomial(rng, library * o.CountScale * softplus, o.CountDispersion);
+            }
+        }
     }
 
     /// <summary>

@@ -64,6 +64,23 @@ public sealed class PerturbSeqScreenOptions
     /// <summary>Cells per perturbed condition. Default 100.</summary>
     public int CellsPerCondition { get; set; } = 100;
 
+    /// <summary>
+    /// What a cell's measurements are: the genes' expression levels themselves (<see cref="PerturbSeqReadOut.Gaussian"/>, the
+    /// default), or negative-binomial counts of them (<see cref="PerturbSeqReadOut.Counts"/>): x_j ~ NB(mean ℓ·CountScale·softplus(level_j),
+    /// θ = CountDispersion), library factor ℓ ~ e^(LibrarySizeLogSd·N(0, 1)). Counts put the knockdown (which scales a level) behind
+    /// a noisy, nonlinear read-out, as in real Perturb-seq; fit on them after normalisation (CountNormalization).
+    /// </summary>
+    public PerturbSeqReadOut ReadOut { get; set; } = PerturbSeqReadOut.Gaussian;
+
+    /// <summary>Counts per unit of softplus(level) at library factor 1 (<see cref="ReadOut"/> Counts). Default 3 (a gene at baseline 3: about 9 counts).</summary>
+    public double CountScale { get; set; } = 3;
+
+    /// <summary>The negative binomial's θ (<see cref="ReadOut"/> Counts). Default 5.</summary>
+    public double CountDispersion { get; set; } = 5;
+
+    /// <summary>The standard deviation of log library size (<see cref="ReadOut"/> Counts). Default 0.3.</summary>
+    public double LibrarySizeLogSd { get; set; } = 0.3;
+
     /// <summary>A copy.</summary>
     public PerturbSeqScreenOptions Clone() => (PerturbSeqScreenOptions)MemberwiseClone();
 
@@ -93,5 +110,19 @@ public sealed class PerturbSeqScreenOptions
         Require(BaselineMax >= BaselineMin, nameof(BaselineMax), BaselineMax, $"≥ BaselineMin ({BaselineMin})");
         Require(ControlCells >= 2, nameof(ControlCells), ControlCells, "≥ 2");
         Require(CellsPerCondition >= 2, nameof(CellsPerCondition), CellsPerCondition, "≥ 2");
+        Require(Enum.IsDefined(ReadOut), nameof(ReadOut), ReadOut, "Gaussian or Counts");
+        Require(CountScale > 0 && double.IsFinite(CountScale), nameof(CountScale), CountScale, "a finite value > 0");
+        Require(CountDispersion > 0, nameof(CountDispersion), CountDispersion, "> 0 (∞: Poisson)");
+        Require(LibrarySizeLogSd >= 0 && double.IsFinite(LibrarySizeLogSd), nameof(LibrarySizeLogSd), LibrarySizeLogSd, "a finite value ≥ 0");
     }
+}
+
+/// <summary>What the knockdown screen's cells measure (<see cref="PerturbSeqScreenOptions.ReadOut"/>).</summary>
+public enum PerturbSeqReadOut
+{
+    /// <summary>The expression levels themselves (Gaussian noise in each mechanism).</summary>
+    Gaussian,
+
+    /// <summary>Negative-binomial counts of the levels, with varying library size.</summary>
+    Counts,
 }
