@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Globalization;
+using Gim.MLNet.Causal;
 using Gim.MLNet.Samples.Console;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -86,6 +87,10 @@ internal sealed partial class FitCommand
         [Description("With --combinations: label parts that are no perturbation (non-targeting guides), comma-separated; default ctrl (\"A+ctrl\" is A alone).")]
         public string? NonTargeting { get; init; }
 
+        [CommandOption("--known-targets <shift|knockdown|hard>")]
+        [Description("Genetic screens: a feature named like a measured gene (what --combinations makes of \"GENE1+GENE2\" labels) declares that gene a target, hit by this kind of intervention (knockdown: its whole mechanism scaled; hard: its inputs cut; shift: moved); genes never perturbed in training get the typical strength and are predicted through the learned graph. No novelty calibration then (docs/genetic.md).")]
+        public string? KnownTargets { get; init; }
+
         [CommandOption("--normalize")]
         [Description("The measurements are raw counts: scale each cell to 10,000 total counts and take log1p, as a step of the saved pipeline (which then takes raw counts).")]
         public bool Normalize { get; init; }
@@ -162,6 +167,8 @@ internal sealed partial class FitCommand
                 return ValidationResult.Error("--combinations is empty; give the separator of the perturbations in a context label, e.g. --combinations +.");
             if (NonTargeting is not null && Combinations is null)
                 return ValidationResult.Error("--non-targeting applies to combination labels; add --combinations SEPARATOR (e.g. +).");
+            if (KnownTargets is not null && KnownTargets is not ("shift" or "knockdown" or "hard"))
+                return ValidationResult.Error($"--known-targets is '{KnownTargets}'; expected shift, knockdown or hard.");
             ValidationResult roles = IsAnnData == true ? ValidateAnnDataFlags() : ValidateCsvFlags();
             if (!roles.Successful) return roles;
             if (Dose is not null && Perturbation is null)
@@ -241,6 +248,15 @@ internal sealed partial class FitCommand
         }
 
         /// <summary>With --perturbation and --dose: whether GIM's saturating dose curve reads the concentration (else log10(1 + dose) is a plain feature).</summary>
+        /// <summary>The kind of known targets --known-targets names (None without it).</summary>
+        public KnownTargetKind KnownTargetKind => KnownTargets switch
+        {
+            "shift" => KnownTargetKind.Shift,
+            "knockdown" => KnownTargetKind.Knockdown,
+            "hard" => KnownTargetKind.Hard,
+            _ => KnownTargetKind.None,
+        };
+
         public bool DoseCurve => Perturbation is not null && Dose is not null && (DoseAs ?? (Covariates is null ? "curve" : "log")) == "curve";
 
         private ValidationResult ValidateCsvFlags()

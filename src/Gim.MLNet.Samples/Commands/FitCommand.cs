@@ -20,6 +20,7 @@ internal sealed partial class FitCommand : Command<FitCommand.Settings>
     {
         if (settings.Statistics is not null || settings.Stream) return ExecuteFromStatistics(settings, cancellationToken);
         PerturbationDataset data = UserDataLoader.Load(settings);
+        if (settings.KnownTargetKind != KnownTargetKind.None) data = WithIndicatorForEveryGene(data);
         // Everything training would reject is checked before the output folder exists, so a failure leaves nothing behind.
         data.Validate();
         GimOptions training = Training(settings, settings.Perturbation is null ? settings.Dose : settings.DoseCurve ? settings.Dose : null);
@@ -30,10 +31,23 @@ internal sealed partial class FitCommand : Command<FitCommand.Settings>
         return 0;
     }
 
+    /// <summary>
+    /// With --known-targets, a 0/1 indicator feature (zero in every training context) for each measured gene that has none,
+    /// so the saved model can be asked about knockdowns of genes no training label names (docs/genetic.md).
+    /// </summary>
+    private static PerturbationDataset WithIndicatorForEveryGene(PerturbationDataset data)
+    {
+        string[] missing = data.VariableNames.Where(v => !data.FeatureNames.Contains(v)).ToArray();
+        if (missing.Length == 0) return data;
+        AnsiConsole.MarkupLineInterpolated($"--known-targets: {missing.Length} measured genes have no indicator in the training labels; each gets one (all 0 here) so the model can predict their knockdown.");
+        var contexts = data.Contexts.Select(c => new PerturbationContext(c.Name, c.Features.Concat(new float[missing.Length]).ToArray(), c.Samples, c.IsControl, c.Group)).ToList();
+        return new PerturbationDataset(contexts, data.VariableNames, data.FeatureNames.Concat(missing).ToArray());
+    }
+
     private static GimOptions Training(Settings settings, string? doseFeature)
     {
         var training = new GimOptions { Seed = settings.Seed, MaxSteps = settings.Steps, TargetSparsity = settings.TargetSparsity, CheckpointPath = settings.Checkpoint,
-            DoseFeature = doseFeature };
+            DoseFeature = doseFeature, KnownTargets = settings.KnownTargetKind };
         training.Validate();
         return training;
     }

@@ -18,6 +18,14 @@ public sealed class CombinationLabels
     public IReadOnlyCollection<string> NonTargeting { get; init; } = new[] { "ctrl" };
 
     /// <summary>
+    /// The perturbations to make features of, in this order, whether or not a label names them; null (the default): the
+    /// ones the labels name, in order of first appearance. Known-target models need a feature for every gene a guide may hit,
+    /// including genes no training label names (<c>GimOptions.KnownTargets</c>): pass the measured genes' names. A label
+    /// naming a perturbation outside this list is an error naming the row.
+    /// </summary>
+    public IReadOnlyList<string>? Perturbations { get; init; }
+
+    /// <summary>
     /// The indicator features of <paramref name="labels"/> (one per distinct perturbation, in order of first appearance)
     /// followed by <paramref name="features"/>' columns. A control value, as a label or a part of one, is no perturbation.
     /// Throws naming the row and label of an empty part ("A+"), of a perturbed context that names no perturbation
@@ -31,6 +39,12 @@ public sealed class CombinationLabels
         var nonTargeting = new HashSet<string>((NonTargeting ?? Array.Empty<string>()).Concat(controlValues), StringComparer.Ordinal);
         var controls = new HashSet<string>(controlValues, StringComparer.Ordinal);
         var index = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (string name in Perturbations ?? Array.Empty<string>())
+        {
+            if (featureNames.Contains(name))
+                throw new ArgumentException($"CombinationLabels.Perturbations names '{name}', which is also a feature column; rename one of them.", nameof(Perturbations));
+            if (!nonTargeting.Contains(name)) index.TryAdd(name, index.Count);
+        }
         var parts = new int[labels.Count][];
         var cache = new Dictionary<string, int[]>(StringComparer.Ordinal);
         for (int i = 0; i < labels.Count; i++)
@@ -49,6 +63,9 @@ public sealed class CombinationLabels
                     if (nonTargeting.Contains(part)) continue;
                     if (!index.TryGetValue(part, out int q))
                     {
+                        if (Perturbations is not null)
+                            throw new DataFileException(source, column, null,
+                                $"{rowLabel(i)} has context '{label}', whose perturbation '{part}' is not one of CombinationLabels.Perturbations ({Perturbations.Count} names).");
                         if (featureNames.Contains(part))
                             throw new DataFileException(source, column, null,
                                 $"perturbation '{part}' (from context '{label}') is also the name of a feature column; rename one of them.");

@@ -43,6 +43,7 @@ internal sealed class OnnxGraphBuilder
             Graph = Graph,
         };
         model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = OpsetVersion });
+        if (_usesMicrosoftDomain) model.OpsetImport.Add(new OperatorSetIdProto { Domain = MicrosoftDomain, Version = 1 });
         model.MetadataProps.Add(new StringStringEntryProto { Key = "gim.variables", Value = string.Join("\n", variableNames) });
         model.MetadataProps.Add(new StringStringEntryProto { Key = "gim.features", Value = string.Join("\n", featureNames) });
         foreach (var (key, value) in metadata)
@@ -87,6 +88,24 @@ internal sealed class OnnxGraphBuilder
         node.Output.Add(name);
         node.Attribute.AddRange(attributes);
         Graph.Node.Add(node);
+        return name;
+    }
+
+    /// <summary>ONNX Runtime's contrib operators (built into every ONNX Runtime, not part of the ONNX standard).</summary>
+    public const string MicrosoftDomain = "com.microsoft";
+
+    private bool _usesMicrosoftDomain;
+
+    /// <summary>
+    /// Adds an ONNX Runtime contrib node (<see cref="MicrosoftDomain"/>, version 1) with one output, e.g. <c>Inverse</c> of
+    /// [..., n, n] matrices, which standard ONNX lacks; the model then imports that domain. ONNX Runtime — and so ML.NET's
+    /// <c>ApplyOnnxModel</c> — runs it; other runtimes may not.
+    /// </summary>
+    public string MicrosoftNode(string opType, string[] inputs)
+    {
+        string name = Node(opType, inputs);
+        Graph.Node[^1].Domain = MicrosoftDomain;
+        _usesMicrosoftDomain = true;
         return name;
     }
 

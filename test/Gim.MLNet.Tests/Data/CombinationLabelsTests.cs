@@ -46,6 +46,23 @@ public class CombinationLabelsTests
         Assert.That(CsvPerturbationReader.Read(path, Roles("moi")).ToPerturbationDataset().FeatureNames, Is.EqualTo(new[] { "moi" }));
     }
 
+    /// <summary>
+    /// A fixed list of perturbations (e.g. every measured gene, for known targets) gives a feature to each, named or not by
+    /// a label, in its order; a label naming another is an error naming the row and label.
+    /// </summary>
+    [Test]
+    public void AGivenPerturbationList_GivesEveryOneAFeature_AndRefusesOthers()
+    {
+        string path = Write("ctrl", "g1+ctrl", "g1+g0");
+        var pairs = new CombinationLabels { Perturbations = new[] { "g0", "g1", "g7" } };
+        PerturbationDataset data = CsvPerturbationReader.Read(path, Roles()).ToPerturbationDataset(pairs);
+        Assert.That(data.FeatureNames, Is.EqualTo(new[] { "g0", "g1", "g7" }));
+        Assert.That(data.Contexts.Select(c => c.Features), Is.EqualTo(new[] { new float[] { 0, 0, 0 }, new float[] { 0, 1, 0 }, new float[] { 1, 1, 0 } }));
+        var narrow = new CombinationLabels { Perturbations = new[] { "g1" } };
+        var error = Assert.Throws<DataFileException>(() => CsvPerturbationReader.Read(path, Roles()).ToPerturbationDataset(narrow))!;
+        Assert.That(error.Message, Does.Contain("'g1+g0'").And.Contain("'g0' is not one of CombinationLabels.Perturbations"));
+    }
+
     [Test]
     public void OtherSeparatorsAndNonTargetingNames_AreOptions()
     {

@@ -80,6 +80,26 @@ public class FitCommandTests
     }
 
     /// <summary>
+    /// `--combinations + --known-targets knockdown`: a Perturb-seq CSV (condition labels, one column per gene) fits a
+    /// known-target GIM; genes no training label names get an indicator too, and the pipeline is saved (ONNX inside).
+    /// </summary>
+    [Test]
+    public void KnownTargets_FitAPerturbSeqScreenFromItsLabels()
+    {
+        var screen = Gim.MLNet.Data.Synthetic.PerturbSeqScreen.Generate(new Gim.MLNet.Data.Synthetic.PerturbSeqScreenOptions { Seed = 9, ControlCells = 60, CellsPerCondition = 30 });
+        var lines = new List<string> { "condition," + string.Join(",", screen.Train.VariableNames) };
+        foreach (var c in screen.Train.Contexts)
+            for (int i = 0; i < c.SampleCount; i++)
+                lines.Add(c.Name + "," + string.Join(",", Enumerable.Range(0, c.Samples.GetLength(1)).Select(j => c.Samples[i, j].ToString("R", System.Globalization.CultureInfo.InvariantCulture))));
+        File.WriteAllLines(Path.Combine(_folder, "perturbseq.csv"), lines);
+        var (exitCode, output) = SamplesApp.RunIn(_folder, Timeout, "fit", "--data", "perturbseq.csv", "--context", "condition", "--control", "ctrl",
+            "--combinations", "+", "--known-targets", "knockdown", "--steps", "200", "--out", "run");
+        Assert.That(exitCode, Is.EqualTo(0), output);
+        Assert.That(output, Does.Contain("8 measured genes have no indicator"), "20 genes, 12 named by training labels");
+        Assert.That(Directory.GetFiles(Path.Combine(_folder, "run"), "*.zip"), Is.Not.Empty, output);
+    }
+
+    /// <summary>
     /// `--perturbation` with `--dose`, `--covariates` and `--descriptors`: a drug × dose × cell-line screen goes in as
     /// biologists keep it (the condition over three columns, drug descriptors in a second table).
     /// </summary>

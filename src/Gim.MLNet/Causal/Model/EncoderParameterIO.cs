@@ -8,7 +8,7 @@ namespace Gim.MLNet.Causal;
 internal static class EncoderParameterIO
 {
     public sealed record Arrays(float[,] SkipWeight, float[] SkipBias, IReadOnlyList<(float[,] Weight, float[] Bias)> HiddenLayers, float[,]? FromHiddenWeight,
-        DoseResponseParameters? DoseResponse);
+        DoseResponseParameters? DoseResponse, KnownTargetParameters? KnownTargets);
 
     public static Arrays Export(InterventionEncoder encoder) => new(
         TensorArrays.ToMatrix(encoder.Skip.weight!),
@@ -20,6 +20,15 @@ internal static class EncoderParameterIO
             FeatureIndex = dose.Slot.Index,
             Weight = TensorArrays.ToMatrix(dose.Curve.weight!),
             Bias = TensorArrays.ToVector(dose.Curve.bias!),
+        },
+        encoder.Known is not { } known ? null : new KnownTargetParameters
+        {
+            Kind = known.Kind,
+            FeatureOfVariable = known.FeatureOfVariable.ToArray(),
+            Seen = TensorArrays.ToVector(known.Seen).Select(v => v == 1).ToArray(),
+            Typical = known.Typical.cpu().item<float>(),
+            Weight = TensorArrays.ToMatrix(known.Map.weight!),
+            Bias = TensorArrays.ToVector(known.Map.bias!),
         });
 
     /// <summary>Whether the stored dose curve reads the features (any non-zero weight), as GimOptions.DoseCurveFromFeatures.</summary>
@@ -31,7 +40,9 @@ internal static class EncoderParameterIO
 
     /// <summary>An encoder shaped like <paramref name="p"/>'s (not yet loaded), for an import.</summary>
     public static InterventionEncoder CreateEncoder(GimParameters p, int depth, int width, GimOptions options, ScalarType dtype, Device device) =>
-        new(p.FeatureCount, p.VariableCount, depth, width, p.Interventions, options.InitialTargetLogit, dtype, device, Slot(p), 1, CurveFromFeatures(p));
+        new(p.FeatureCount, p.VariableCount, depth, width, p.Interventions, options.InitialTargetLogit, dtype, device, Slot(p), 1, CurveFromFeatures(p),
+            p.KnownTargets is not { } k ? null
+                : new KnownTargetHead(k.Kind, k.FeatureOfVariable, k.Seen, p.FeatureMean, p.FeatureScale, p.VariableMean, p.VariableScale, dtype, device));
 
     /// <summary>The options an imported model reports for its encoder's dose path.</summary>
     public static void DescribeDose(GimParameters p, GimOptions modelOptions)
@@ -67,6 +78,14 @@ internal static class EncoderParameterIO
             encoder.Dose!.Curve.weight!.copy_(TensorArrays.FromMatrix(dose.Weight, dtype, device));
             encoder.Dose.Curve.bias!.copy_(TensorArrays.FromVector(dose.Bias, dtype, device));
         }
+        if ((p.KnownTargets is null) != (encoder.Known is null))
+            throw new ArgumentException("The warm start's known targets differ from GimOptions.KnownTargets.", "GimOptions.WarmStart");
+        if (p.KnownTargets is { } known)
+        {
+            encoder.Known!.Map.weight!.copy_(TensorArrays.FromMatrix(known.Weight, dtype, device));
+            encoder.Known.Map.bias!.copy_(TensorArrays.FromVector(known.Bias, dtype, device));
+            encoder.Known.Typical.fill_(known.Typical);
+        }
     }
 
     /// <summary>Shape checks of what every GIM has (<see cref="GimParameters"/>); <paramref name="check"/> throws with the caller's context.</summary>
@@ -94,5 +113,8 @@ internal static class EncoderParameterIO
                 "FromHiddenWeight must be (heads·d) × width");
         p.Calibration?.Validate(d, f, check);
         p.DoseResponse?.Validate(f, check);
+        p.KnownTargets?.Validate(d, f, check);
+        check(p.KnownTargets is null || p is LinearGimParameters && p.Interventions == InterventionKind.Shift && p.DoseResponse is null,
+            "known targets go with the linear model, Shift off-targets and no dose response");
     }
 }

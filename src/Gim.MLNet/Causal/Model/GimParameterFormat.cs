@@ -31,9 +31,9 @@ public static class GimParameterFormat
     private const int MaxFixedPointIterations = 100_000, MaxMeanSamples = 1 << 20;
     /// <summary>
     /// Version 2 (0.4.0) adds the optional novelty calibration at the end, version 3 (0.5.0) the optional dose response
-    /// after it; versions 1 and 2 are still read.
+    /// after it, version 4 (0.7.0) the optional known targets after that; versions 1 to 3 are still read.
     /// </summary>
-    private const int Version = 3;
+    private const int Version = 4;
 
     /// <summary>The parameters as bytes.</summary>
     /// <param name="parameters">A linear or nonlinear model's parameters.</param>
@@ -94,6 +94,18 @@ public static class GimParameterFormat
                 w.Write(dose.FeatureIndex);
                 Matrix(w, dose.Weight);
                 Floats(w, dose.Bias);
+            }
+            w.Write(parameters.KnownTargets is not null);
+            if (parameters.KnownTargets is KnownTargetParameters known)
+            {
+                w.Write((int)known.Kind);
+                w.Write(known.FeatureOfVariable.Length);
+                foreach (int q in known.FeatureOfVariable) w.Write(q);
+                w.Write(known.Seen.Length);
+                foreach (bool seen in known.Seen) w.Write(seen);
+                w.Write(known.Typical);
+                Matrix(w, known.Weight);
+                Floats(w, known.Bias);
             }
         }
         return stream.ToArray();
@@ -217,7 +229,8 @@ public static class GimParameterFormat
             DoseResponseParameters? dose = version >= 3 && Flag(r, "dose response")
                 ? new DoseResponseParameters { FeatureIndex = r.ReadInt32(), Weight = Matrix(r), Bias = Floats(r) }
                 : null;
-            if (calibration is not null || dose is not null) parameters = With(parameters, calibration, dose);
+            KnownTargetParameters? known = version >= 4 && Flag(r, "known targets") ? KnownTargets(r, source) : null;
+            if (calibration is not null || dose is not null || known is not null) parameters = With(parameters, calibration, dose, known);
             if (parameters is NonlinearGimParameters loops && (loops.FixedPointIterations > MaxFixedPointIterations || loops.MeanSamples > MaxMeanSamples))
                 throw new InvalidDataException($"{source}: {loops.FixedPointIterations} fixed-point iterations and {loops.MeanSamples} mean samples; at most {MaxFixedPointIterations} and {MaxMeanSamples} are read (the parameters are damaged).");
             if (r.BaseStream.Position != bytes.Length)
@@ -249,17 +262,33 @@ public static class GimParameterFormat
     }
 
     /// <summary>The same parameters with <paramref name="calibration"/> (init-only properties: a copy).</summary>
-    internal static GimParameters WithCalibration(GimParameters p, NoveltyCalibration? calibration) => With(p, calibration, p.DoseResponse);
+    internal static GimParameters WithCalibration(GimParameters p, NoveltyCalibration? calibration) => With(p, calibration, p.DoseResponse, p.KnownTargets);
 
-    /// <summary>The same parameters with <paramref name="calibration"/> and <paramref name="dose"/> (a copy).</summary>
-    private static GimParameters With(GimParameters p, NoveltyCalibration? calibration, DoseResponseParameters? dose) => p switch
+    /// <summary>The known targets as <see cref="Write"/> wrote them (version 4).</summary>
+    private static KnownTargetParameters KnownTargets(BinaryReader r, string source)
+    {
+        int kind = r.ReadInt32();
+        if (!Enum.IsDefined(typeof(KnownTargetKind), kind) || kind == (int)KnownTargetKind.None)
+            throw new InvalidDataException($"{source}: unknown known-target kind {kind}.");
+        var map = new int[Count(r, 4)];
+        for (int j = 0; j < map.Length; j++) map[j] = r.ReadInt32();
+        var seen = new bool[Count(r, 1)];
+        for (int j = 0; j < seen.Length; j++) seen[j] = Flag(r, "seen target");
+        return new KnownTargetParameters
+        {
+            Kind = (KnownTargetKind)kind, FeatureOfVariable = map, Seen = seen, Typical = r.ReadSingle(), Weight = Matrix(r), Bias = Floats(r),
+        };
+    }
+
+    /// <summary>The same parameters with <paramref name="calibration"/>, <paramref name="dose"/> and <paramref name="known"/> (a copy).</summary>
+    private static GimParameters With(GimParameters p, NoveltyCalibration? calibration, DoseResponseParameters? dose, KnownTargetParameters? known) => p switch
     {
         LinearGimParameters l => new LinearGimParameters
         {
             VariableNames = l.VariableNames, FeatureNames = l.FeatureNames, VariableMean = l.VariableMean, VariableScale = l.VariableScale,
             FeatureMean = l.FeatureMean, FeatureScale = l.FeatureScale, Bias = l.Bias, LogScale = l.LogScale, Graph = l.Graph,
             Interventions = l.Interventions, SkipWeight = l.SkipWeight, SkipBias = l.SkipBias, HiddenLayers = l.HiddenLayers,
-            FromHiddenWeight = l.FromHiddenWeight, Calibration = calibration, DoseResponse = dose,
+            FromHiddenWeight = l.FromHiddenWeight, Calibration = calibration, DoseResponse = dose, KnownTargets = known,
         },
         NonlinearGimParameters n => new NonlinearGimParameters
         {
@@ -269,7 +298,7 @@ public static class GimParameterFormat
             FromHiddenWeight = n.FromHiddenWeight, FirstWeight = n.FirstWeight, FirstBias = n.FirstBias, OutputWeight = n.OutputWeight,
             LinearWeight = n.LinearWeight, NormWeight = n.NormWeight, ContractionFactor = n.ContractionFactor,
             FixedPointIterations = n.FixedPointIterations, MeanSamples = n.MeanSamples, MeanSeed = n.MeanSeed, Calibration = calibration,
-            DoseResponse = dose,
+            DoseResponse = dose, KnownTargets = known,
         },
         _ => throw new ArgumentException($"parameters of an unknown kind {p.GetType().Name}"),
     };

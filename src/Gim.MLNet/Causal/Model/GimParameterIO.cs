@@ -9,9 +9,6 @@ internal static class GimParameterIO
 {
     public static LinearGimParameters Export(GimModel model)
     {
-        if (model.Encoder.Known is not null)
-            throw new NotSupportedException($"This GIM was fitted with known targets (GimOptions.KnownTargets = {model.Options.KnownTargets}); exporting its " +
-                "parameters (ONNX export, saving as an ML.NET .zip, GimModel.ExportParameters) is not built yet. Use the fitted GimModel in process.");
         using var scope = TorchScope.Enter();
         using var _ = no_grad();
         InterventionEncoder encoder = model.Encoder;
@@ -36,6 +33,7 @@ internal static class GimParameterIO
             FromHiddenWeight = encoderArrays.FromHiddenWeight,
             Calibration = model.Calibration,
             DoseResponse = encoderArrays.DoseResponse,
+            KnownTargets = encoderArrays.KnownTargets,
         };
     }
 
@@ -57,6 +55,8 @@ internal static class GimParameterIO
         modelOptions.EncoderDepth = depth;
         modelOptions.EncoderWidth = width;
         EncoderParameterIO.DescribeDose(p, modelOptions);
+        modelOptions.KnownTargets = p.KnownTargets?.Kind ?? KnownTargetKind.None;
+        if (p.KnownTargets is not null) modelOptions.CalibrationFolds = 0;
         return new GimModel(causal, encoder, new Standardizer(p.VariableMean, p.VariableScale), new Standardizer(p.FeatureMean, p.FeatureScale),
             p.VariableNames, p.FeatureNames, modelOptions, Array.Empty<GimTrainingProgress>(), 0, TimeSpan.Zero, device, dtype)
             { Calibration = p.Calibration };

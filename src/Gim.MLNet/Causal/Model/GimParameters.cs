@@ -77,6 +77,12 @@ public abstract class GimParameters
     /// </summary>
     public DoseResponseParameters? DoseResponse { get; init; }
 
+    /// <summary>
+    /// The known targets (<see cref="GimOptions.KnownTargets"/>; linear model only); null for a model fitted without them or
+    /// saved before 0.7.0.
+    /// </summary>
+    public KnownTargetParameters? KnownTargets { get; init; }
+
     /// <summary>Number of variables d.</summary>
     public int VariableCount => VariableNames.Length;
 

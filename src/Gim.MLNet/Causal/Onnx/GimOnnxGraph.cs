@@ -12,7 +12,7 @@ namespace Gim.MLNet.Causal;
 internal static class GimOnnxGraph
 {
     /// <summary>Builds the model; <paramref name="causalModel"/> adds its constants to the builder it is given.</summary>
-    public static ModelProto Build(GimParameters p, GimOnnxExportOptions options, Func<OnnxGraphBuilder, IOnnxCausalModel> causalModel,
+    public static ModelProto Build(GimParameters p, GimOnnxExportOptions options, Func<OnnxGraphBuilder, KnownTargetNodes?, IOnnxCausalModel> causalModel,
         string description, params (string Key, string Value)[] metadata)
     {
         int d = p.VariableCount, f = p.FeatureCount;
@@ -22,19 +22,31 @@ internal static class GimOnnxGraph
 
         g.Input(options.FeaturesInputName, f);
         var (logits, shift, rho, familiarity) = OnnxEncoder.Build(g, p, options.FeaturesInputName, options.ShiftOutputName);
-        string probabilities = g.Node("Sigmoid", new[] { logits }, options.TargetProbabilitiesOutputName);
+        // Known targets: declared targets read as hit (π = 1) and carry their kind's intervention; off-targets keep t⊙ψ.
+        KnownTargetNodes? known = p.KnownTargets is { } k ? KnownTargetNodes.Build(g, p, k, options.FeaturesInputName) : null;
+        string probabilities = known is null
+            ? g.Node("Sigmoid", new[] { logits }, options.TargetProbabilitiesOutputName)
+            : g.Node("Max", new[] { g.Node("Sigmoid", new[] { logits }), known.Mask }, options.TargetProbabilitiesOutputName);
         string mapTargets = g.Node("Cast", new[] { g.Node("Greater", new[] { probabilities, g.Constant("half", new[] { 0.5f }, 1) }) }, null,
             Int("to", (long)TensorProto.Types.DataType.Float));
 
-        IOnnxCausalModel causal = causalModel(g);
+        IOnnxCausalModel causal = causalModel(g, known);
         string bias = g.Constant("bias", p.Bias, d);
         string? logScale = null; // created on first use: the linear counterfactual graph never reads it
         string varScale = g.Constant("variable_scale", p.VariableScale.Select(v => (float)v).ToArray(), d);
         string varMean = g.Constant("variable_mean", p.VariableMean.Select(v => (float)v).ToArray(), d);
         string Destandardise(string x, string? name) => g.Node("Add", new[] { g.Node("Mul", new[] { x, varScale }), varMean }, name);
         string Intercept(string targets) => InterceptOf(targets, shift);
-        string InterceptOf(string targets, string applied) => g.Node("Add", new[] { bias, g.Node("Mul", new[] { targets, applied }) });   // b + t⊙ψ
-        string? LogScaleChange(string targets) => rho is null ? null : g.Node("Mul", new[] { targets, rho });         // t⊙ρ
+        string? offTargets = known is null ? null : g.Node("Sub", new[] { g.Constant("one", new[] { 1f }, 1), known.Mask });
+        string InterceptOf(string targets, string applied) => known is null
+            ? g.Node("Add", new[] { bias, g.Node("Mul", new[] { targets, applied }) })                                  // b + t⊙ψ
+            : g.Node("Add", new[] { g.Node("Add", new[] { bias, g.Node("Mul", new[] { g.Node("Mul", new[] { targets, offTargets! }), applied }) }), known.Change });
+        string? LogScaleChange(string targets)                                                                           // t⊙ρ (+ mask⊙log h)
+        {
+            string? change = rho is null ? null : g.Node("Mul", new[] { targets, rho });
+            if (known?.LogFraction is not string fraction) return change;
+            return change is null ? fraction : g.Node("Add", new[] { change, fraction });
+        }
         string NoiseScale(string targets)
         {
             logScale ??= g.Constant("log_scale", p.LogScale, d);

@@ -40,7 +40,7 @@ public static class LinearGimOnnxExporter
     {
         ArgumentNullException.ThrowIfNull(p);
         GimParameterIO.Validate(p);
-        return GimOnnxGraph.Build(p, options, g => new LinearCausalGraph(g, p),
+        return GimOnnxGraph.Build(p, options, (g, known) => known?.Gain is string gain ? new KnownTargetCausalGraph(g, p, gain) : new LinearCausalGraph(g, p),
             $"Linear GIM: {p.VariableCount} variables, {p.FeatureCount} features");
     }
 
@@ -53,6 +53,41 @@ public static class LinearGimOnnxExporter
         public string Solve(string exogenous) => g.Node("MatMul", new[] { exogenous, _inverseTranspose });
 
         // Only the counterfactual graph needs Aᵀ: an unused d × d constant would double a large model (and ONNX Runtime warns).
+        public string Residual(string x) => g.Node("MatMul", new[] { x, g.Constant("a_t", SystemMatrixTranspose(p.Graph)) });
+
+        public string Mean(string targets, Func<string, string> intercept, Func<string, string> noiseScale) => Solve(intercept(targets));
+    }
+
+    /// <summary>
+    /// Known Knockdown or Hard targets: each row n has its own system matrix A_n = I − diag(g_n)Bᵀ, so x = A_n⁻¹ c is one
+    /// batched inverse ([N, d, d], ONNX Runtime's contrib <c>Inverse</c>: standard ONNX has no linear solver) and a batched
+    /// product, in float32. The abduction of a counterfactual reads the unperturbed A.
+    /// </summary>
+    private sealed class KnownTargetCausalGraph(OnnxGraphBuilder g, LinearGimParameters p, string gain) : IOnnxCausalModel
+    {
+        private string? _inverse;
+
+        private string Inverse()
+        {
+            if (_inverse is not null) return _inverse;
+            int d = p.VariableCount;
+            var bT = new float[d, d];
+            var identity = new float[d, d];
+            for (int i = 0; i < d; i++)
+            {
+                identity[i, i] = 1;
+                for (int j = 0; j < d; j++) bT[i, j] = i == j ? 0 : p.Graph[j, i];   // Bᵀ, zero diagonal
+            }
+            // diag(g) Bᵀ: row j of Bᵀ times g_j, per row n: Bᵀ [d, d] ⊙ g [N, d, 1].
+            string scaled = g.Node("Mul", new[] { g.Constant("b_t", bT), g.Node("Unsqueeze", new[] { gain, g.Int64Constant("axis_last", 2) }) });
+            string system = g.Node("Sub", new[] { g.Constant("identity", identity), scaled });
+            return _inverse = g.MicrosoftNode("Inverse", new[] { system });
+        }
+
+        public string Solve(string exogenous) =>
+            g.Node("Squeeze", new[] { g.Node("MatMul", new[] { Inverse(), g.Node("Unsqueeze", new[] { exogenous, g.Int64Constant("axis_last", 2) }) }),
+                g.Int64Constant("axis_last", 2) });
+
         public string Residual(string x) => g.Node("MatMul", new[] { x, g.Constant("a_t", SystemMatrixTranspose(p.Graph)) });
 
         public string Mean(string targets, Func<string, string> intercept, Func<string, string> noiseScale) => Solve(intercept(targets));

@@ -45,7 +45,7 @@ public static class NonlinearGimOnnxExporter
     {
         ArgumentNullException.ThrowIfNull(p);
         NonlinearGimParameterIO.Validate(p);
-        return GimOnnxGraph.Build(p, options, g => new NonlinearCausalGraph(g, p),
+        return GimOnnxGraph.Build(p, options, (g, _) => new NonlinearCausalGraph(g, p),
             $"Nonlinear GIM: {p.VariableCount} variables, {p.FeatureCount} features, H = {p.HiddenWidth}, {p.FixedPointIterations} fixed-point iterations",
             ("gim.causal_model", nameof(CausalModelKind.Nonlinear)));
     }

@@ -157,7 +157,8 @@ public sealed class GimOptions : PerturbationOptions
     /// keep learned, sparse off-target shifts. Needs the linear causal model, full batches of contexts' moments, no dose
     /// feature and no calibration (a fit with <see cref="CalibrationFolds"/> &gt; 0 says so and skips it: the calibration's
     /// familiarity is distance in feature space, where an unseen gene is far from every training guide by construction).
-    /// Saving and ONNX export of such a model are not built yet.
+    /// The model saves and exports like any linear GIM; its ONNX graph inverts each row's system matrix with ONNX Runtime's
+    /// contrib <c>Inverse</c> operator (com.microsoft) for Knockdown and Hard.
     /// </summary>
     public KnownTargetKind KnownTargets { get; set; } = KnownTargetKind.None;
 

@@ -149,7 +149,8 @@ public sealed class GimTrainer : PerturbationTrainer<GimOptions, GimModel>
         if (map.All(q => q < 0))
             throw new ArgumentException($"GimOptions.KnownTargets is {Options.KnownTargets}, but no feature is named like a variable: a known target's indicator is " +
                 $"the feature with the variable's name (variables: {string.Join(", ", train.VariableNames.Take(5))}{(train.VariableCount > 5 ? ", ..." : "")}; " +
-                $"features: {string.Join(", ", train.FeatureNames.Take(5))}{(train.FeatureCount > 5 ? ", ..." : "")}).", "GimOptions.KnownTargets");
+                $"features: {string.Join(", ", train.FeatureNames.Take(5))}{(train.FeatureCount > 5 ? ", ..." : "")}). In an IDataView the names are the slot names " +
+                "of the measurements and features columns; CombinationLabels names its indicators after the labels' perturbations.", "GimOptions.KnownTargets");
         foreach (var (data, role) in new[] { (train, "training"), (validation, "validation") })
             foreach (PerturbationContext c in data?.Contexts ?? Enumerable.Empty<PerturbationContext>())
                 for (int j = 0; j < map.Length; j++)

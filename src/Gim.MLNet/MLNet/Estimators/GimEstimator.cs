@@ -16,10 +16,6 @@ public sealed class GimEstimator : PerturbationEstimator<GimModel, GimTransforme
 {
     internal GimEstimator(MLContext mlContext, GimOptions options) : base(mlContext, options, "GIM")
     {
-        // Refused before a fit, not after it: the transformer runs the exported graph.
-        if (options?.KnownTargets is KnownTargetKind kind && kind != KnownTargetKind.None)
-            throw new NotSupportedException($"GimOptions.KnownTargets = {kind}: the ML.NET estimator serves the model as an ONNX graph, and the export " +
-                "of known-target models is not built yet. Fit it with new GimTrainer(options).Fit(dataset) and use the GimModel in process.");
     }
 
     /// <summary>

@@ -178,25 +178,30 @@ public class DoseResponseTests
 
     /// <summary>A version-2 file (0.4.0: no dose block after the calibration) still reads, as the same parameters.</summary>
     [Test]
-    public void AVersion2File_StillReads()
+    public void Version2And3Files_StillRead()
     {
         byte[] current = GimParameterFormat.Write(_linear.ExportParameters());
-        Assert.That(BitConverter.ToInt32(current, 4), Is.EqualTo(3), "the format version follows the 'GIMP' magic");
-        Assert.That(current[^1], Is.EqualTo(0), "no dose response: the last byte is its flag");
-        byte[] version2 = current[..^1];
-        BitConverter.GetBytes(2).CopyTo(version2, 4);
-        GimParameters read = GimParameterFormat.Read(version2, "0.4.0 model");
-        Assert.That(read.DoseResponse, Is.Null);
-        Assert.That(GimParameterFormat.Write(read), Is.EqualTo(current));
-        // The dose block ends the file: flag, feature index, the 2 × p weights (shape-prefixed), the 2 biases (length-prefixed).
+        Assert.That(BitConverter.ToInt32(current, 4), Is.EqualTo(4), "the format version follows the 'GIMP' magic");
+        Assert.That(current[^2..], Is.EqualTo(new byte[] { 0, 0 }), "no dose response, no known targets: the last bytes are their flags");
+        foreach (int version in new[] { 2, 3 })
+        {
+            // Version 3 (0.5.0) ends with the dose flag, version 2 (0.4.0) before it.
+            byte[] older = current[..^(4 - version)];
+            BitConverter.GetBytes(version).CopyTo(older, 4);
+            GimParameters read = GimParameterFormat.Read(older, $"version {version} model");
+            Assert.That(read.DoseResponse, Is.Null);
+            Assert.That(read.KnownTargets, Is.Null);
+            Assert.That(GimParameterFormat.Write(read), Is.EqualTo(current));
+        }
+        // The dose block is followed by the known-target flag: flag, feature index, the 2 × p weights (shape-prefixed), the 2 biases (length-prefixed), flag.
         byte[] withDose = GimParameterFormat.Write(_dose.ExportParameters());
-        int p = _dose.FeatureCount, indexAt = withDose.Length - (4 + 2 * 4) - (8 + 2 * p * 4) - 4;
+        int p = _dose.FeatureCount, indexAt = withDose.Length - 1 - (4 + 2 * 4) - (8 + 2 * p * 4) - 4;
         Assert.That(BitConverter.ToInt32(withDose, indexAt), Is.EqualTo(_doseIndex));
         byte[] damaged = (byte[])withDose.Clone();
         BitConverter.GetBytes(p + 5).CopyTo(damaged, indexAt);
         Assert.That(() => GimParameterFormat.Read(damaged, "model.zip"),
             Throws.InstanceOf<InvalidDataException>().With.Message.StartsWith("model.zip: ").And.Message.Contains("DoseResponse.FeatureIndex"));
-        byte[] truncated = withDose[..^4];
+        byte[] truncated = withDose[..^5];
         Assert.That(() => GimParameterFormat.Read(truncated, "model.zip"), Throws.InstanceOf<InvalidDataException>().With.Message.StartsWith("model.zip: "));
     }
 
