@@ -146,6 +146,9 @@ internal sealed partial class FitCommand
 
         public override ValidationResult Validate()
         {
+            if (KnownTargets is not null && (Statistics is not null || Stream))
+                return ValidationResult.Error($"--known-targets cannot go with {(Stream ? "--stream" : "--statistics")}: known-target models fit from the cells " +
+                    "(knockdowns and hard interventions change each context's own system, which per-context statistics do not carry here).");
             if (Statistics is not null) return ValidateStatisticsFlags();
             if (string.IsNullOrWhiteSpace(Data)) return ValidationResult.Error("--data is required: the .csv, .tsv or .h5ad file of cells.");
             if (IsAnnData is null) return ValidationResult.Error($"--data: '{Data}' has extension '{Path.GetExtension(Data)}'; expected .csv, .tsv, .txt or .h5ad.");

@@ -8,8 +8,9 @@ public sealed class InterventionExplanation
 {
     internal InterventionExplanation(float[] targetProbabilities, float[] shift, float[]? logScaleChange,
         float[] totalEffect, IReadOnlyList<string> variableNames, double? familiarity = null, float[]? shiftStandardDeviation = null,
-        DoseCurvePoint? dose = null)
+        DoseCurvePoint? dose = null, float[]? remainingFraction = null)
     {
+        RemainingFraction = remainingFraction;
         Dose = dose;
         Familiarity = familiarity;
         ShiftStandardDeviation = shiftStandardDeviation;
@@ -25,7 +26,8 @@ public sealed class InterventionExplanation
 
     /// <summary>
     /// ψ_j(γ): shift of mechanism j if targeted, in control standard deviations (for a calibrated model, the shift it
-    /// applies: α(γ)·ψ_j(γ), see <see cref="NoveltyCalibration"/>).
+    /// applies: α(γ)·ψ_j(γ), see <see cref="NoveltyCalibration"/>). With known targets (<see cref="GimOptions.KnownTargets"/>)
+    /// a declared target's entry is the change of its intercept the kind applies, δ_j (docs/method.md, "Known targets").
     /// </summary>
     public float[] Shift { get; }
 
@@ -63,6 +65,12 @@ public sealed class InterventionExplanation
     /// model without a dose path. <see cref="Shift"/> is already the shift at this dose.
     /// </summary>
     public DoseCurvePoint? Dose { get; }
+
+    /// <summary>
+    /// h_j: the share of mechanism j a declared Knockdown or Hard target keeps (<see cref="GimOptions.KnownTargets"/>);
+    /// NaN for variables this perturbation does not declare; null for a model without Knockdown or Hard known targets.
+    /// </summary>
+    public float[]? RemainingFraction { get; }
 
     /// <summary>The variables, in the order of every array here.</summary>
     public IReadOnlyList<string> VariableNames { get; }

@@ -3,27 +3,28 @@ namespace Gim.MLNet.Causal;
 /// <summary>
 /// What a perturbation does to the mechanisms it declares as its targets (<see cref="GimOptions.KnownTargets"/>; docs/method.md,
 /// "Known targets"). A feature whose name is a variable's name is that variable's target indicator: a context whose value
-/// is 1 there targets the variable. The strength comes from the features through the encoder's strength head plus one
-/// strength shared by every target, so a variable never perturbed in training gets the typical strength, and the learned
-/// causal model carries its effect downstream.
+/// is 1 there targets the variable. A target's strength r comes from the features through the known-target head when a
+/// training context declares it; a variable never declared in training gets r̄, the average strength of the training
+/// targets, and the learned causal model carries its effect downstream.
 /// </summary>
 public enum KnownTargetKind
 {
     /// <summary>No known targets (the default): GIM learns every target from the features.</summary>
     None,
 
-    /// <summary>A shift of the target's intercept, x_j = Bⱼᵀx + b_j + ψ + s_j ε_j (standardised units).</summary>
+    /// <summary>A shift of the target by r in its original units (the same change, e.g. log fold change, whatever the gene's spread): x_j = f_j(x) + r.</summary>
     Shift,
 
     /// <summary>
-    /// A knockdown: the target's whole mechanism scaled by its remaining fraction h ∈ (0, 1] around the zero of the original
-    /// units, x_j = h·(Bⱼᵀx + b_j + s_j ε_j) in original units — inputs, intercept and noise alike (CRISPRi, RNAi).
+    /// A knockdown: the target's whole mechanism scaled by its remaining fraction h = sigmoid(r) ∈ (0, 1) around the zero of
+    /// the original units, x_j = h·f_j(x) in original units — inputs, intercept and noise alike (CRISPRi, RNAi).
     /// </summary>
     Knockdown,
 
     /// <summary>
-    /// A hard intervention: the target's inputs are cut and it is held at a fraction h of its control level with noise
-    /// scaled by h, x_j = h·(x̄_j + s_j ε_j) in original units (do(x_j) up to noise; a knockout as h → 0).
+    /// A hard intervention: the target's inputs are cut and it is held at the fraction h = sigmoid(r) of its control mean x̄_j
+    /// with its noise scaled by h, x_j = h·(x̄_j + σ_j s_j ε_j) in original units (σ_j its control standard deviation; a
+    /// knockout as h → 0, held at h ≥ 10⁻³).
     /// </summary>
     Hard,
 }

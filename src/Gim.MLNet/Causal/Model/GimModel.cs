@@ -93,6 +93,15 @@ public sealed class GimModel : PerturbationModel
         float[,] pi = TensorArrays.ToMatrix(probabilities);
         float[,] shift = TensorArrays.ToMatrix(heads.Shift);
         float[,]? rho = heads.LogScale is null ? null : TensorArrays.ToMatrix(heads.LogScale);
+        float[,]? fraction = null;
+        if (heads.KnownMask is Tensor declared)
+        {
+            // A declared target's entries are what its kind applies: the intercept change δ (and, for Knockdown and Hard, h).
+            KnownTargetIntervention applied = Intervene(heads, map);
+            shift = TensorArrays.ToMatrix(declared * applied.Shift + (1 - declared) * heads.Shift);
+            if (applied.LogScale is Tensor logFraction)
+                fraction = TensorArrays.ToMatrix(where(declared > 0.5, logFraction.exp(), full_like(logFraction, float.NaN)));
+        }
         float[,] total = TensorArrays.ToMatrix(effect);
         float[,]? dose = DoseCurve(input);
         var result = new List<InterventionExplanation>(features.Count);
@@ -104,7 +113,7 @@ public sealed class GimModel : PerturbationModel
             double? w = heads.Familiarity?[r];
             result.Add(new InterventionExplanation(Row(pi, r), Row(shift, r), rho is null ? null : Row(rho, r), effectRow, VariableNames,
                 w, w is double familiarity ? Calibration!.ShiftSd(familiarity) : null,
-                dose is null ? null : new DoseCurvePoint(dose[r, 0], dose[r, 1], dose[r, 2])));
+                dose is null ? null : new DoseCurvePoint(dose[r, 0], dose[r, 1], dose[r, 2]), fraction is null ? null : Row(fraction, r)));
         }
         return result;
     }
@@ -131,8 +140,16 @@ public sealed class GimModel : PerturbationModel
     {
         KnownTargetIntervention intervention = Intervene(heads, targets);
         return intervention.Gain is null ? _causal.Mean(intervention.Shift, intervention.LogScale)
-            : Linear("Known targets").Mean(intervention.Shift, intervention.LogScale, intervention.Gain);
+            : Solvable(Linear("Known targets").Mean(intervention.Shift, intervention.LogScale, intervention.Gain));
     }
+
+    /// <summary>
+    /// <paramref name="x"/>, checked finite: with known Knockdown or Hard targets each perturbation has its own system
+    /// A = I − diag(g)Bᵀ, which for a combination never seen in training can be (nearly) singular under a cyclic graph.
+    /// </summary>
+    private static Tensor Solvable(Tensor x) => x.isfinite().all().item<bool>() ? x
+        : throw new InvalidOperationException("The causal system under this perturbation's declared targets is singular or nearly so " +
+            "(A = I − diag(g)Bᵀ with the learned feedback loops): its equilibrium is undefined, so no prediction is made.");
 
     /// <summary>[H(c), K, n] per row for standardised features, or null without a dose path (no grad, caller's scope).</summary>
     private float[,]? DoseCurve(Tensor input)
@@ -173,7 +190,7 @@ public sealed class GimModel : PerturbationModel
         KnownTargetIntervention intervention = Intervene(heads, targets);
         Tensor x = intervention.Gain is null
             ? _causal.Sample(intervention.Shift, intervention.LogScale, z)
-            : Linear("Known targets").Sample(intervention.Shift, intervention.LogScale, z, intervention.Gain[0]);
+            : Solvable(Linear("Known targets").Sample(intervention.Shift, intervention.LogScale, z, intervention.Gain[0]));
         return VariableStandardizer.Inverse(TensorArrays.ToMatrix(x));
     }
 
@@ -249,7 +266,7 @@ public sealed class GimModel : PerturbationModel
         KnownTargetIntervention intervention = Intervene(heads, targets);
         Tensor x = intervention.Gain is null
             ? _causal.Counterfactual(x0, intervention.Shift, intervention.LogScale)
-            : Linear(nameof(Counterfactual)).Counterfactual(x0, intervention.Shift, intervention.LogScale, intervention.Gain[0]);
+            : Solvable(Linear(nameof(Counterfactual)).Counterfactual(x0, intervention.Shift, intervention.LogScale, intervention.Gain[0]));
         return VariableStandardizer.Inverse(TensorArrays.ToMatrix(x));
     }
 

@@ -254,6 +254,8 @@ public sealed class GimOptions : PerturbationOptions
         if (DoseCurveFromFeatures && DoseFeature is null)
             throw new ArgumentException("GimOptions.DoseCurveFromFeatures shapes the dose curve of GimOptions.DoseFeature, which is unset: name the dose feature too.",
                 nameof(DoseCurveFromFeatures));
+        if (!Enum.IsDefined(KnownTargets))
+            throw new ArgumentOutOfRangeException(nameof(KnownTargets), KnownTargets, "GimOptions.KnownTargets must be None, Shift, Knockdown or Hard.");
         if (KnownTargets != KnownTargetKind.None)
         {
             string? why = CausalModel != CausalModelKind.Linear ? $"the {CausalModel} causal model"

@@ -119,6 +119,7 @@ public sealed class GimTrainer : PerturbationTrainer<GimOptions, GimModel>
                     throw;
                 }
                 modules.Add((causal, encoder));
+                if (encoder.Known is not null) ZeroConstantFeatureWeights(encoder, replica.Data);
                 if (replica.Start is not null) LoadStart(replica.Start, causal, encoder, replica.Data, fit.Variables, replica.Features, dtype, device);
             }
             return TrainModules(fit, replicas, modules, device, dtype);
@@ -275,6 +276,8 @@ public sealed class GimTrainer : PerturbationTrainer<GimOptions, GimModel>
                     if (evaluate)
                     {
                         stack?.CopyBack(0);
+                        // Targets never declared in training read r̄ of the current strengths, in validation as after the fit.
+                        encoder.Known?.SetTypical(trainTensors.Features);
                         if (Evaluate(state, model, validationTensors, mainLoss ?? loss, temperature, clock.Elapsed, causal, encoder)) return true;
                     }
                     if (Options.CheckpointPath is not null && stepsRun % Options.CheckpointEvery == 0)
@@ -430,6 +433,27 @@ public sealed class GimTrainer : PerturbationTrainer<GimOptions, GimModel>
         // What progress reports is the full model's own loss; training minimises the sum over the replicas.
         mainLoss = stack is null ? null : loss[0].ToDouble();
         return stack is null ? loss : loss.sum();
+    }
+
+    /// <summary>
+    /// With known targets, the input weights of features constant over the training contexts start (and so stay: their
+    /// standardised input is 0 in training, so they get no gradient) at zero. Such a column is typically the indicator of a
+    /// gene no training context perturbs; at prediction it is 1, and random initial weights there would add seed-dependent
+    /// noise to the off-target heads and to the strengths of the targets it is declared with.
+    /// </summary>
+    private static void ZeroConstantFeatureWeights(InterventionEncoder encoder, PerturbationDataset train)
+    {
+        int p = train.FeatureCount;
+        var constant = new float[p];
+        for (int q = 0; q < p; q++)
+            constant[q] = train.Contexts.All(c => c.Features[q] == train.Contexts[0].Features[q]) ? 0f : 1f;
+        if (constant.All(v => v == 1)) return;
+        using var scope = TorchScope.Enter();
+        using var _ = no_grad();
+        Tensor keep = tensor(constant, dtype: encoder.Skip.weight!.dtype, device: encoder.Skip.weight!.device);
+        encoder.Skip.weight!.mul_(keep);
+        if (encoder.HiddenLayers.Count > 0) encoder.HiddenLayers[0].weight!.mul_(keep);
+        encoder.Known!.Map.weight!.mul_(keep);
     }
 
     /// <summary>Whether the options' interventions change their targets' inputs (known Knockdown or Hard targets): each context's own system matrix.</summary>

@@ -25,6 +25,7 @@ internal static class TrainingFingerprint
         if (options.CausalModel == CausalModelKind.Nonlinear) Text(options.Nonlinear.Fingerprint());
         // Only when set, so a checkpoint written before the dose path existed still resumes.
         if (options.DoseFeature is not null) Text($"dose feature {options.DoseFeature} {options.DoseCurveFromFeatures}");
+        if (options.KnownTargets != KnownTargetKind.None) Text($"known targets {options.KnownTargets}");
         Append(hash, train);
         if (validation is not null) Append(hash, validation);
         if (start is not null)

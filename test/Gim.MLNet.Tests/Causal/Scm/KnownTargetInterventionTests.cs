@@ -39,7 +39,7 @@ public class KnownTargetInterventionTests
         double[] featureMean = Enumerable.Range(0, P).Select(_ => 0.2 * rng.NextDouble()).ToArray();
         double[] featureScale = Enumerable.Range(0, P).Select(_ => 0.3 + 0.2 * rng.NextDouble()).ToArray();
         var model = new LinearCausalModel(D, ScalarType.Float64);
-        var head = new KnownTargetHead(kind, FeatureOfVariable, FeatureOfVariable.Select(q => q >= 0).ToArray(), featureMean, featureScale, mean, scale, ScalarType.Float64);
+        var head = new KnownTargetHead(kind, FeatureOfVariable, new[] { true, true, false, false, false, false }, featureMean, featureScale, mean, scale, ScalarType.Float64);
         using (no_grad())
         {
             model.RawWeights.copy_(Matrix(b));
@@ -47,6 +47,7 @@ public class KnownTargetInterventionTests
             model.LogScale.copy_(tensor(logScale, dtype: ScalarType.Float64));
             head.Map.weight!.copy_(Matrix(ReferenceMatrix.Random(rng, D, P, 1.0)));
             head.Map.bias!.copy_(tensor(ReferenceMatrix.RandomVector(rng, D, 1.0), dtype: ScalarType.Float64));
+            head.Typical.fill_(0.4);   // variable 3 has an indicator but was never declared in training: r̄
         }
         return new Fixture(model, head, b, bias, logScale, mean, scale, featureMean, featureScale);
     }
