@@ -20,11 +20,12 @@ namespace Gim.MLNet.Benchmarks.Genetic;
 internal static class PerturbSeqCommand
 {
     public const string Usage =
-        "usage: perturbseq [--seeds 0 1 2 3 4] [--methods M,M,...] [--nonlinear] [--counts] [--out DIR]\n" +
+        "usage: perturbseq [--seeds 0 1 2 3 4] [--methods M,M,...] [--nonlinear] [--counts] [--via-h5ad] [--out DIR]\n" +
         "       methods: control, training-mean, linear-features, additive, additive-mean, two-stage, gim-linear,\n" +
         "                gim-known-shift, gim-knockdown, gim-hard (default: all)\n" +
         "       --nonlinear: saturating tanh regulation around each regulator's baseline; default linear\n" +
-        "       --counts: negative-binomial counts of the levels, normalised (normalize_total to 10^4, log1p) before every method";
+        "       --counts: negative-binomial counts of the levels, normalised (normalize_total to 10^4, log1p) before every method\n" +
+        "       --via-h5ad: each split written as a Norman-layout .h5ad (obs condition \"g3+g7\") and read back with AnnDataReader + CombinationLabels";
 
     public static readonly string[] Methods = { "control", "training-mean", "linear-features", "additive", "additive-mean", "two-stage", "gim-linear", "gim-known-shift", "gim-knockdown", "gim-hard" };
 
@@ -46,6 +47,7 @@ internal static class PerturbSeqCommand
         }
         bool nonlinear = args.Contains("--nonlinear");
         bool counts = args.Contains("--counts");
+        bool viaH5ad = args.Contains("--via-h5ad");
         string output = Args.String(args, "--out") ?? "perturbseq-results";
 
         var runs = new List<(int Seed, Leaderboard Board)>();
@@ -61,10 +63,10 @@ internal static class PerturbSeqCommand
             };
             PerturbSeqScreen screen = PerturbSeqScreen.Generate(options);
             // Counts go through the single-cell preprocessing every method then reads (as a scanpy user would run it).
-            PerturbationDataset train = counts ? CountNormalization.NormalizeTotalLog1p(screen.Train) : screen.Train;
-            IReadOnlyDictionary<string, PerturbationDataset> tests = counts
-                ? screen.Tests.ToDictionary(t => t.Key, t => CountNormalization.NormalizeTotalLog1p(t.Value))
-                : screen.Tests;
+            PerturbationDataset Read(string split) => viaH5ad ? ThroughH5ad(screen, split) : split == "train" ? screen.Train : screen.Tests[split];
+            PerturbationDataset train = counts ? CountNormalization.NormalizeTotalLog1p(Read("train")) : Read("train");
+            IReadOnlyDictionary<string, PerturbationDataset> tests = screen.Tests.ToDictionary(t => t.Key,
+                t => counts ? CountNormalization.NormalizeTotalLog1p(Read(t.Key)) : Read(t.Key));
             var fits = methods.Select(name => new KeyValuePair<string, Func<PerturbationDataset, PerturbationModel>>(name, Fit(name, seed)));
             Leaderboard board = ModelComparison.Run(fits, train, tests, new ModelComparisonOptions
             {
@@ -101,6 +103,27 @@ internal static class PerturbSeqCommand
         AtomicFile.WriteAllText(Path.Combine(output, "paired.csv"), string.Join("\n", paired) + "\n");
         Console.WriteLine($"done in {total.Elapsed.TotalSeconds:F1} s; wrote {csv}, results.md and paired.csv");
         return failed ? 1 : 0;
+    }
+
+    /// <summary>
+    /// The split as a user's file gives it: written as a Norman-layout .h5ad, read back with <see cref="Data.AnnData.AnnDataReader"/>
+    /// and <see cref="CombinationLabels"/> (every targeted gene an indicator, in the screen's order).
+    /// </summary>
+    private static PerturbationDataset ThroughH5ad(PerturbSeqScreen screen, string split)
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"gim-perturbseq-{Guid.NewGuid():N}.h5ad");
+        try
+        {
+            screen.WriteH5ad(path, split);
+            PerturbationDataset read = Data.AnnData.AnnDataReader.Read(path).ToPerturbationDataset("condition", new[] { "ctrl" }, Array.Empty<string>(),
+                new CombinationLabels { Perturbations = screen.TargetedGenes.ToArray() });
+            // A held-out file carries the control cells too; the split scored is its perturbations.
+            return split == "train" ? read : new PerturbationDataset(read.Contexts.Where(c => !c.IsControl).ToList(), read.VariableNames, read.FeatureNames);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
     }
 
     /// <summary>How to fit a method: the library's trainers with their defaults and the seed (GIM: its library defaults).</summary>

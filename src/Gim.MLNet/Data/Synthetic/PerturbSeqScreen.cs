@@ -143,6 +143,34 @@ public sealed class PerturbSeqScreen
             new PerturbationDataset(trainContexts, genes, featureNames), tests);
     }
 
+    /// <summary>
+    /// Writes one split as an .h5ad in the layout of Norman et al. 2019's files: dense X (cells × genes, the levels or the
+    /// counts), var names the genes, obs <c>condition</c> (categorical: "ctrl", "g3+ctrl", "g3+g7") and obs names
+    /// "cell0", "cell1", .... A held-out split's file starts with the training control cells, as a screen's files do (a
+    /// reader needs its control). Read it back with <c>AnnDataReader</c> and <see cref="CombinationLabels"/> (with
+    /// <c>Perturbations = </c><see cref="TargetedGenes"/>, so genes no label of the split names keep their indicator).
+    /// </summary>
+    /// <param name="path">The file to write (replaced if it exists).</param>
+    /// <param name="split">"train" or one of <see cref="SplitNames"/>.</param>
+    public void WriteH5ad(string path, string split = "train")
+    {
+        PerturbationDataset data = split == "train" ? Train
+            : Tests.TryGetValue(split, out PerturbationDataset? test) ? test
+            : throw new ArgumentException($"No split '{split}'; this screen has train and {string.Join(", ", Tests.Keys)}.", nameof(split));
+        IEnumerable<PerturbationContext> contexts = split == "train" ? data.Contexts : Train.Contexts.Where(c => c.IsControl).Concat(data.Contexts);
+        int n = contexts.Sum(c => c.SampleCount), d = data.VariableCount, row = 0;
+        var x = new float[n, d];
+        var condition = new string?[n];
+        foreach (PerturbationContext c in contexts)
+            for (int i = 0; i < c.SampleCount; i++, row++)
+            {
+                for (int j = 0; j < d; j++) x[row, j] = c.Samples[i, j];
+                condition[row] = c.Name;
+            }
+        AnnData.AnnDataWriter.Write(path, x, Enumerable.Range(0, n).Select(i => $"cell{i}").ToArray(), data.VariableNames.ToArray(),
+            new[] { AnnData.AnnDataWriteColumn.Categorical("condition", condition) });
+    }
+
     /// <summary><paramref name="count"/> distinct unordered pairs (a, b), a from <paramref name="first"/>, b from <paramref name="second"/>, a ≠ b; the lower index first.</summary>
     private static List<(int, int)> Pairs(int[] first, int[] second, SeededRandom rng, int count)
     {
