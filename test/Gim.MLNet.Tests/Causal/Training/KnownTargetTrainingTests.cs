@@ -1,6 +1,7 @@
 using Gim.MLNet.Causal;
 using Gim.MLNet.Data;
 using Gim.MLNet.Data.Synthetic;
+using Gim.MLNet.Tests.Support;
 
 namespace Gim.MLNet.Tests.Causal.Training;
 
@@ -15,14 +16,7 @@ public class KnownTargetTrainingTests
 
     private static GimOptions Options(KnownTargetKind kind) => new() { Seed = 9, KnownTargets = kind, CalibrationFolds = 0 };
 
-    private static double[] Mean(float[,] cells)
-    {
-        int n = cells.GetLength(0), d = cells.GetLength(1);
-        var mean = new double[d];
-        for (int i = 0; i < n; i++)
-            for (int j = 0; j < d; j++) mean[j] += cells[i, j] / (double)n;
-        return mean;
-    }
+    private static double[] Mean(float[,] cells) => SyntheticTestMath.ColumnMeans(cells);
 
     private static double Pearson(double[] a, double[] b)
     {
