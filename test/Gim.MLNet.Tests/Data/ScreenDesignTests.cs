@@ -178,6 +178,50 @@ public class ScreenDesignTests
             Does.Contain("has no column 'g9'"));
     }
 
+    private sealed class ScreenCell
+    {
+        public string product_name { get; set; } = "";
+        public float dose { get; set; }
+        public string cell_type { get; set; } = "";
+        public float[] Measurements { get; set; } = Array.Empty<float>();
+    }
+
+    /// <summary>An IDataView with the same cells (a numeric dose with NaN for missing, slot names g0, g1) equals the CSV (issue 19).</summary>
+    [Test]
+    public void AnIDataView_ReadWithTheDesign_EqualsTheCsv()
+    {
+        string[][] rows = Cells.Split('\n').Skip(1).Select(l => l.Split(',')).ToArray();
+        var ml = new Microsoft.ML.MLContext(seed: 1);
+        var schema = Microsoft.ML.Data.SchemaDefinition.Create(typeof(ScreenCell));
+        schema[nameof(ScreenCell.Measurements)].ColumnType = new Microsoft.ML.Data.VectorDataViewType(Microsoft.ML.Data.NumberDataViewType.Single, 2);
+        var slots = new Microsoft.ML.Data.VBuffer<ReadOnlyMemory<char>>(2, new[] { "g0".AsMemory(), "g1".AsMemory() });
+        schema[nameof(ScreenCell.Measurements)].AddAnnotation("SlotNames", slots,
+            new Microsoft.ML.Data.VectorDataViewType(Microsoft.ML.Data.TextDataViewType.Instance, 2));
+        float F(string v) => v.Length == 0 ? float.NaN : float.Parse(v, System.Globalization.CultureInfo.InvariantCulture);
+        Microsoft.ML.IDataView view = ml.Data.LoadFromEnumerable(rows.Select(r => new ScreenCell
+        {
+            product_name = r[0], dose = F(r[1]), cell_type = r[2], Measurements = new[] { F(r[3]), F(r[4]) },
+        }), schema);
+        PerturbationDataset fromView = view.ToPerturbationDataset(Design());
+        PerturbationDataset fromCsv = Read().ToPerturbationDataset(Design());
+        Assert.That(fromView.VariableNames, Is.EqualTo(new[] { "g0", "g1" }));
+        Assert.That(fromView.FeatureNames, Is.EqualTo(fromCsv.FeatureNames));
+        Assert.That(fromView.Contexts.Select(c => (c.Name, c.IsControl, c.Group)), Is.EqualTo(fromCsv.Contexts.Select(c => (c.Name, c.IsControl, c.Group))));
+        foreach (var (a, b) in fromView.Contexts.Zip(fromCsv.Contexts))
+        {
+            Assert.That(a.Features, Is.EqualTo(b.Features), a.Name);
+            Assert.That(a.Samples, Is.EqualTo(b.Samples), a.Name);
+        }
+        Assert.That(Assert.Throws<DataFileException>(() => view.ToPerturbationDataset(Design(), "Cells"))!.Message, Does.Contain("has no column 'Cells'"));
+        Assert.That(Assert.Throws<DataFileException>(() => view.ToPerturbationDataset(Design(), "dose"))!.Message,
+            Does.Contain("the measurements must be a known-size vector of Single"));
+        Microsoft.ML.IDataView withNaN = ml.Data.LoadFromEnumerable(rows.Select((r, i) => new ScreenCell
+        {
+            product_name = r[0], dose = F(r[1]), cell_type = r[2], Measurements = new[] { F(r[3]), i == 3 ? float.NaN : F(r[4]) },
+        }), schema);
+        Assert.That(Assert.Throws<DataFileException>(() => withNaN.ToPerturbationDataset(Design()))!.Message, Does.Contain("row 3, slot 1 ('g1') is NaN"));
+    }
+
     [Test]
     public void TheReferenceLevel_CanBeChosen_AndMustHaveVehicleCells()
     {

@@ -122,7 +122,7 @@ internal static class PerturbationDataReader
     /// names are an error rather than a silent fallback: they name the model's inputs and outputs, and falling
     /// back would quietly drop every name (duplicated gene symbols are common in real data).
     /// </summary>
-    private static string[]? SlotNames(DataViewSchema.Column column, string role, int size)
+    internal static string[]? SlotNames(DataViewSchema.Column column, string role, int size)
     {
         if (column.Annotations.Schema.GetColumnOrNull("SlotNames") is null) return null;
         VBuffer<ReadOnlyMemory<char>> names = default;
