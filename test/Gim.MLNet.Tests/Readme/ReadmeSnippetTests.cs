@@ -15,6 +15,7 @@ public class ReadmeSnippetTests
     [TestCase("dataframe")]
     [TestCase("dose")]
     [TestCase("additive")]
+    [TestCase("known")]
     [TestCase("counts")]
     public void ReadmeBlock_IsVerbatim(string block)
     {
