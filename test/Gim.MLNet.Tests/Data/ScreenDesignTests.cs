@@ -4,6 +4,7 @@ using Gim.MLNet.Data;
 using Gim.MLNet.Data.AnnData;
 using Gim.MLNet.Data.Csv;
 using Gim.MLNet.Tests.Support;
+using Microsoft.ML;
 
 namespace Gim.MLNet.Tests.Data;
 
@@ -220,6 +221,16 @@ public class ScreenDesignTests
             product_name = r[0], dose = F(r[1]), cell_type = r[2], Measurements = new[] { F(r[3]), i == 3 ? float.NaN : F(r[4]) },
         }), schema);
         Assert.That(Assert.Throws<DataFileException>(() => withNaN.ToPerturbationDataset(Design()))!.Message, Does.Contain("row 3, slot 1 ('g1') is NaN"));
+
+        // A float covariate reads as the other readers write it (0.1f is "0.1"); a key column is refused with the fix.
+        IDataView tenths = ml.Data.LoadFromEnumerable(rows.Take(8).Select(r => new ScreenCell
+        {
+            product_name = r[0], dose = r[1] == "10" ? 0.1f : F(r[1]), cell_type = r[2], Measurements = new[] { F(r[3]), F(r[4]) },
+        }), schema);
+        var timed = new ScreenDesign("product_name", "vehicle") { Covariates = new[] { "dose" } };
+        Assert.That(tenths.ToPerturbationDataset(timed).Contexts.Select(c => c.Name), Does.Contain("drugA|dose=0.1"));
+        IDataView keyed = ml.Transforms.Conversion.MapValueToKey("product_name").Fit(view).Transform(view);
+        Assert.That(Assert.Throws<DataFileException>(() => keyed.ToPerturbationDataset(Design()))!.Message, Does.Contain("MapKeyToValue"));
     }
 
     [Test]

@@ -186,21 +186,21 @@ public class ReadmeExamplesTests
     public void KnownTargets()
     {
         var mlContext = new MLContext(seed: 0);
-        var screen = PerturbSeqScreen.Generate(new PerturbSeqScreenOptions { Seed = 1 });
-        IDataView perturbSeq = screen.Train.ToDataView(mlContext);
 
         // readme: known
+        var crisprScreen = PerturbSeqScreen.Generate(new PerturbSeqScreenOptions { Seed = 1 });  // or your Perturb-seq cells
+        IDataView perturbSeq = crisprScreen.Train.ToDataView(mlContext);
         var crispr = mlContext.Perturbation().Trainers.Gim(new GimOptions
         {
             KnownTargets = KnownTargetKind.Knockdown,   // a feature named like a measured gene is a guide against it
         });
         GimTransformer knockdowns = crispr.Fit(perturbSeq);          // slot names: genes (Measurements), guides (Features)
-        float[] unseen = knockdowns.Model.PredictMean(screen.UnseenSingle!.Contexts[0].Features); // never knocked down in training
+        float[] unseen = knockdowns.Model.PredictMean(crisprScreen.UnseenSingle!.Contexts[0].Features); // never knocked down in training
         // readme: end
 
-        string gene = screen.UnseenSingle!.Contexts[0].Name.Split('+')[0];
-        int j = screen.Train.VariableNames.ToList().IndexOf(gene);
-        float[] control = knockdowns.Model.PredictMean(new float[screen.Train.FeatureCount]);
+        string gene = crisprScreen.UnseenSingle!.Contexts[0].Name.Split('+')[0];
+        int j = crisprScreen.Train.VariableNames.ToList().IndexOf(gene);
+        float[] control = knockdowns.Model.PredictMean(new float[crisprScreen.Train.FeatureCount]);
         Assert.That(unseen[j], Is.LessThan(control[j]), "the knocked-down gene goes down");
         knockdowns.Dispose();
     }

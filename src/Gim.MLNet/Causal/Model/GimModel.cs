@@ -145,11 +145,11 @@ public sealed class GimModel : PerturbationModel
 
     /// <summary>
     /// <paramref name="x"/>, checked finite: with known Knockdown or Hard targets each perturbation has its own system
-    /// A = I − diag(g)Bᵀ, which for a combination never seen in training can be (nearly) singular under a cyclic graph.
+    /// A = I − diag(g)Bᵀ, which for a combination never seen in training can be singular under a cyclic graph.
     /// </summary>
     private static Tensor Solvable(Tensor x) => x.isfinite().all().item<bool>() ? x
-        : throw new InvalidOperationException("The causal system under this perturbation's declared targets is singular or nearly so " +
-            "(A = I − diag(g)Bᵀ with the learned feedback loops): its equilibrium is undefined, so no prediction is made.");
+        : throw new InvalidOperationException("The causal system under this perturbation's declared targets is singular " +
+            "(A = I − diag(g)Bᵀ with the learned feedback loops; its solution is not finite): its equilibrium is undefined, so no prediction is made.");
 
     /// <summary>[H(c), K, n] per row for standardised features, or null without a dose path (no grad, caller's scope).</summary>
     private float[,]? DoseCurve(Tensor input)
@@ -242,7 +242,8 @@ public sealed class GimModel : PerturbationModel
         KnownTargetIntervention intervention = Intervene(heads, targets);
         Tensor? logScale = intervention.LogScale?[0];
         Tensor? shiftVariance = SampledShiftSd(heads) is Tensor sd ? (targets * sd.square())[0] : null;
-        float[,] covariance = TensorArrays.ToMatrix(Linear(nameof(PredictCovariance)).Covariance(logScale, shiftVariance, intervention.Gain?[0]));
+        Tensor predicted = Linear(nameof(PredictCovariance)).Covariance(logScale, shiftVariance, intervention.Gain?[0]);
+        float[,] covariance = TensorArrays.ToMatrix(intervention.Gain is null ? predicted : Solvable(predicted));
         var result = new double[VariableCount, VariableCount];
         for (int i = 0; i < VariableCount; i++)
             for (int j = 0; j < VariableCount; j++)

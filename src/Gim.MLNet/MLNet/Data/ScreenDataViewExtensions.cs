@@ -43,7 +43,8 @@ public static class ScreenDataViewExtensions
         DataViewSchema.Column[] columns = names.Select(Find).ToArray();
         foreach (DataViewSchema.Column column in columns)
             if (column.Type is not TextDataViewType && column.Type is not BooleanDataViewType && !(column.Type is NumberDataViewType number && IsReadable(number.RawType)))
-                throw new DataFileException(sourceName, column.Name, null, $"is {column.Type}; a design column must be text or a numeric scalar.");
+                throw new DataFileException(sourceName, column.Name, null, $"is {column.Type}; a design column must be text, boolean or a numeric scalar" +
+                    (column.Type is KeyDataViewType ? " (a key column: map it back with mlContext.Transforms.Conversion.MapKeyToValue)." : "."));
 
         var rows = new List<float[]>();
         var text = names.ToDictionary(n => n, _ => new List<string?>(), StringComparer.Ordinal);
@@ -88,12 +89,14 @@ public static class ScreenDataViewExtensions
     }
 
     private static bool IsReadable(Type type) => type == typeof(float) || type == typeof(double) || type == typeof(int) || type == typeof(long)
-        || type == typeof(short) || type == typeof(uint) || type == typeof(ulong) || type == typeof(byte);
+        || type == typeof(short) || type == typeof(sbyte) || type == typeof(uint) || type == typeof(ulong) || type == typeof(ushort) || type == typeof(byte);
 
-    /// <summary>One column's value at the cursor as text (invariant; null when missing) and as a number (NaN when not one).</summary>
+    /// <summary>
+    /// One column's value at the cursor as text (invariant, as the CSV, AnnData and DataFrame readers write it: 0.1f is
+    /// "0.1"; null when missing — empty text, or NaN, ML.NET's missing number) and as a number (NaN when not one).
+    /// </summary>
     private static Func<(string? Text, double Number)> Reader(DataViewRowCursor cursor, DataViewSchema.Column column)
     {
-        static (string?, double) Of(double x) => (double.IsNaN(x) ? null : x.ToString("R", CultureInfo.InvariantCulture), x);
         switch (column.Type)
         {
             case TextDataViewType:
@@ -123,18 +126,21 @@ public static class ScreenDataViewExtensions
         if (raw == typeof(int)) return Numeric<int>(cursor, column, v => v);
         if (raw == typeof(long)) return Numeric<long>(cursor, column, v => v);
         if (raw == typeof(short)) return Numeric<short>(cursor, column, v => v);
+        if (raw == typeof(sbyte)) return Numeric<sbyte>(cursor, column, v => v);
         if (raw == typeof(uint)) return Numeric<uint>(cursor, column, v => v);
         if (raw == typeof(ulong)) return Numeric<ulong>(cursor, column, v => v);
+        if (raw == typeof(ushort)) return Numeric<ushort>(cursor, column, v => v);
         return Numeric<byte>(cursor, column, v => v);
 
-        static Func<(string?, double)> Numeric<T>(DataViewRowCursor cursor, DataViewSchema.Column column, Func<T, double> convert)
+        static Func<(string?, double)> Numeric<T>(DataViewRowCursor cursor, DataViewSchema.Column column, Func<T, double> convert) where T : IFormattable
         {
             var get = cursor.GetGetter<T>(column);
             T value = default!;
             return () =>
             {
                 get(ref value);
-                return Of(convert(value));
+                double x = convert(value);
+                return double.IsNaN(x) ? (null, x) : (value.ToString(null, CultureInfo.InvariantCulture), x);
             };
         }
     }

@@ -166,9 +166,30 @@ public class KnownTargetTrainingTests
         InterventionExplanation e = model.Explain(unseen.Features);
         Assert.That(e.RemainingFraction![j], Is.GreaterThan(0).And.LessThan(1), "h of the declared knockdown");
         Assert.That(e.RemainingFraction.Where((_, i) => i != j), Has.All.NaN, "no other variable is declared");
+        // Its Shift entry is the intercept change a knockdown applies, (1 − h)(o − b), o = −μ/σ the zero of the original units.
+        LinearGimParameters p = model.ExportParameters();
+        double h = e.RemainingFraction[j], o = -p.VariableMean[j] / p.VariableScale[j];
+        Assert.That(e.Shift[j], Is.EqualTo((1 - h) * (o - p.Bias[j])).Within(1e-4 * (1 + Math.Abs(o))));
+        // h is r̄'s: the unseen gene was never declared in training.
+        Assert.That(h, Is.EqualTo(1 / (1 + Math.Exp(-p.KnownTargets!.Typical))).Within(1e-6));
         using GimModel shift = new GimTrainer(Options(KnownTargetKind.Shift)).Fit(Screen.Train);
         Assert.That(shift.Explain(unseen.Features).RemainingFraction, Is.Null);
         Assert.That(shift.Explain(unseen.Features).Shift[j], Is.LessThan(0), "a knockdown as a shift moves its gene down");
+    }
+
+    /// <summary>Indicators constant in training (genes no training context perturbs) carry exactly zero weight after the fit.</summary>
+    [Test]
+    public void TheIndicatorsOfGenesNeverPerturbed_HaveNoWeight()
+    {
+        using GimModel model = new GimTrainer(Options(KnownTargetKind.Hard)).Fit(Screen.Train);
+        LinearGimParameters p = model.ExportParameters();
+        int[] constant = Enumerable.Range(0, p.FeatureCount).Where(q => Screen.Train.Contexts.All(c => c.Features[q] == 0)).ToArray();
+        Assert.That(constant, Has.Length.EqualTo(Screen.UnseenGenes.Count), "the unseen genes' indicators are the constant ones");
+        foreach (int q in constant)
+        {
+            Assert.That(Enumerable.Range(0, p.SkipWeight.GetLength(0)).Select(r => p.SkipWeight[r, q]), Has.All.EqualTo(0f), $"skip weights of feature {q}");
+            Assert.That(Enumerable.Range(0, p.VariableCount).Select(r => p.KnownTargets!.Weight[r, q]), Has.All.EqualTo(0f), $"strength weights of feature {q}");
+        }
     }
 
     [Test]
