@@ -112,6 +112,11 @@ public class CheckpointResumeTests
         string Of(int? seed) => TrainingFingerprint.Compute(new GimOptions { Seed = seed }, screen.Train.Data, null, null);
         Assert.That(Of(null), Is.EqualTo(Of(0)));
         Assert.That(Of(1), Is.Not.EqualTo(Of(0)));
+        // The kind of known targets changes the numbers (same parameter shapes): a checkpoint of one kind must not resume another.
+        string Known(KnownTargetKind kind) => TrainingFingerprint.Compute(new GimOptions { KnownTargets = kind }, screen.Train.Data, null, null);
+        Assert.That(new[] { Known(KnownTargetKind.None), Known(KnownTargetKind.Shift), Known(KnownTargetKind.Knockdown), Known(KnownTargetKind.Hard) },
+            Is.Unique);
+        Assert.That(Known(KnownTargetKind.None), Is.EqualTo(Of(0)), "without known targets the fingerprint is as before");
     }
 
     [Test]
