@@ -122,4 +122,17 @@ internal sealed class KnownTargetHead : nn.Module
 /// An intervention as the linear causal model reads it, per row: the gain g on each mechanism's inputs (null: all 1), the
 /// intercept change δ and the log noise-scale change ρ (null: none).
 /// </summary>
-internal sealed record KnownTargetIntervention(Tensor? Gain, Tensor Shift, Tensor? LogScale);
+internal sealed record KnownTargetIntervention(Tensor? Gain, Tensor Shift, Tensor? LogScale)
+{
+    /// <summary>
+    /// The intervention for targets <paramref name="targets"/> (1 or relaxed where hit): t⊙ψ and t⊙ρ, or with a known-target
+    /// head the declared targets' gains, intercept changes and noise-scale changes plus the off-targets' shifts
+    /// (<see cref="KnownTargetHead.Apply"/>; <paramref name="heads"/> then carry the mask and strengths, <paramref name="bias"/>
+    /// is the model's intercepts). What training and every prediction read.
+    /// </summary>
+    public static KnownTargetIntervention Of(InterventionParameters heads, Tensor targets, KnownTargetHead? known, Tensor? bias) =>
+        known is null
+            ? new KnownTargetIntervention(null, targets * heads.Shift, heads.LogScale is null ? null : targets * heads.LogScale)
+            : known.Apply(heads.KnownMask!, heads.Strength!, targets, heads.Shift,
+                bias ?? throw new ArgumentNullException(nameof(bias), "Known targets need the linear model's intercepts."));
+}

@@ -89,7 +89,8 @@ public sealed class GimModel : PerturbationModel
         InterventionParameters heads = Encode(input, standardized);
         Tensor probabilities = KnownOrLearnedProbabilities(heads);
         Tensor map = (probabilities > 0.5).to_type(_dtype);
-        Tensor effect = Mean(heads, map) - _causal.Mean(zeros_like(heads.Shift), null);
+        KnownTargetIntervention applied = Intervene(heads, map);
+        Tensor effect = Mean(applied) - _causal.Mean(zeros_like(heads.Shift), null);
         float[,] pi = TensorArrays.ToMatrix(probabilities);
         float[,] shift = TensorArrays.ToMatrix(heads.Shift);
         float[,]? rho = heads.LogScale is null ? null : TensorArrays.ToMatrix(heads.LogScale);
@@ -97,7 +98,6 @@ public sealed class GimModel : PerturbationModel
         if (heads.KnownMask is Tensor declared)
         {
             // A declared target's entries are what its kind applies: the intercept change δ (and, for Knockdown and Hard, h).
-            KnownTargetIntervention applied = Intervene(heads, map);
             shift = TensorArrays.ToMatrix(declared * applied.Shift + (1 - declared) * heads.Shift);
             if (applied.LogScale is Tensor logFraction)
                 fraction = TensorArrays.ToMatrix(where(declared > 0.5, logFraction.exp(), full_like(logFraction, float.NaN)));
@@ -125,23 +125,14 @@ public sealed class GimModel : PerturbationModel
         return heads.KnownMask is null ? probabilities : probabilities.maximum(heads.KnownMask);
     }
 
-    /// <summary>
-    /// The intervention the causal model reads for targets <paramref name="targets"/> (1 where hit, [rows, d]): t⊙ψ and t⊙ρ,
-    /// or with known targets the declared targets' gains, intercept changes and noise-scale changes plus the off-targets' shifts
-    /// (<see cref="KnownTargetHead.Apply"/>). The one place every prediction gets its intervention from.
-    /// </summary>
+    /// <summary>The intervention the causal model reads for targets <paramref name="targets"/> (1 where hit, [rows, d]), as training reads it.</summary>
     private KnownTargetIntervention Intervene(InterventionParameters heads, Tensor targets) =>
-        _encoder.Known is { } known
-            ? known.Apply(heads.KnownMask!, heads.Strength!, targets, heads.Shift, Linear("Known targets").Bias)
-            : new KnownTargetIntervention(null, targets * heads.Shift, heads.LogScale is null ? null : targets * heads.LogScale);
+        KnownTargetIntervention.Of(heads, targets, _encoder.Known, (_causal as LinearCausalModel)?.Bias);
 
-    /// <summary>E[x] (standardised units) per row under the intervention for <paramref name="targets"/>.</summary>
-    private Tensor Mean(InterventionParameters heads, Tensor targets)
-    {
-        KnownTargetIntervention intervention = Intervene(heads, targets);
-        return intervention.Gain is null ? _causal.Mean(intervention.Shift, intervention.LogScale)
+    /// <summary>E[x] (standardised units) per row under <paramref name="intervention"/>.</summary>
+    private Tensor Mean(KnownTargetIntervention intervention) =>
+        intervention.Gain is null ? _causal.Mean(intervention.Shift, intervention.LogScale)
             : Solvable(Linear("Known targets").Mean(intervention.Shift, intervention.LogScale, intervention.Gain));
-    }
 
     /// <summary>
     /// <paramref name="x"/>, checked finite: with known Knockdown or Hard targets each perturbation has its own system
@@ -217,7 +208,7 @@ public sealed class GimModel : PerturbationModel
         InterventionParameters heads = Encode(new[] { features });
         Tensor probabilities = heads.Logits.sigmoid();
         Tensor targets = mode == PredictionMode.Map ? (probabilities > 0.5).to_type(_dtype) : probabilities;
-        return VariableStandardizer.Inverse(TensorArrays.ToVector(Mean(heads, targets)[0]));
+        return VariableStandardizer.Inverse(TensorArrays.ToVector(Mean(Intervene(heads, targets))[0]));
     }
 
     /// <summary>E[x] without any intervention (no target hit), in original units: the baseline every total effect is measured from.</summary>
@@ -317,11 +308,11 @@ public sealed class GimModel : PerturbationModel
     {
         InterventionKind interventions = options.Interventions;
         ContextStorage storage = !causal.HasMomentLikelihood ? ContextStorage.Cells
-            : causal is LinearCausalModel && interventions == InterventionKind.Shift && !GimTrainer.HasGain(options) ? ContextStorage.Pooled : ContextStorage.Covariances;
+            : causal is LinearCausalModel && interventions == InterventionKind.Shift && !options.KnownTargetsChangeInputs ? ContextStorage.Pooled : ContextStorage.Covariances;
         if (!data.HasCells && storage != ContextStorage.Pooled)
             throw new NotSupportedException($"The data hold statistics, not cells; scoring them needs the linear causal model with shift interventions " +
                 $"(this model: {causal.GetType().Name.Replace("CausalModel", "")}, {interventions}" +
-                (GimTrainer.HasGain(options) ? $", {options.KnownTargets} known targets" : "") + ").");
+                (options.KnownTargetsChangeInputs ? $", {options.KnownTargets} known targets" : "") + ").");
         return ContextTensors.Create(data, variables, features, ContextWeighting.Equal, storage, null, dtype, device);
     }
 
@@ -341,10 +332,9 @@ public sealed class GimModel : PerturbationModel
         Tensor? logScale = NoiseLogScaleChange(heads, targets, intervention.LogScale);
         if (tensors.Pooled is not null && logScale is null && gain is null)
             return LinearCausalModel.WeightedLogLikelihoodFromMoments(Linear("Scoring").Tensors, tensors.Means, tensors.Pooled[0], tensors.Weights, shift).ToDouble();
-        if (tensors.Covariances is not null && gain is not null)
-            return LinearCausalModel.LogLikelihoodFromMoments(Linear("Scoring").Tensors, tensors.Means, tensors.Covariances, gain, shift.unsqueeze(0), logScale).mean().ToDouble();
         if (tensors.Covariances is not null)
-            return _causal.LogLikelihoodFromMoments(tensors.Means, tensors.Covariances, shift, logScale).mean().ToDouble();
+            return (gain is null ? _causal.LogLikelihoodFromMoments(tensors.Means, tensors.Covariances, shift, logScale)
+                : LinearCausalModel.LogLikelihoodFromMoments(Linear("Scoring").Tensors, tensors.Means, tensors.Covariances, shift, logScale, gain)).mean().ToDouble();
         // Cells kept instead of moments: average each context's per-cell likelihood, then the contexts.
         double total = 0;
         for (int k = 0; k < tensors.ContextCount; k++)

@@ -21,9 +21,9 @@ internal static class GimOnnxGraph
         if (options.PredictedMeanSdOutputName is string sdName) g.Reserve(sdName);
 
         g.Input(options.FeaturesInputName, f);
-        var (logits, shift, rho, familiarity) = OnnxEncoder.Build(g, p, options.FeaturesInputName, options.ShiftOutputName);
+        var (logits, shift, rho, familiarity, standardized) = OnnxEncoder.Build(g, p, options.FeaturesInputName, options.ShiftOutputName);
         // Known targets: declared targets read as hit (π = 1) and carry their kind's intervention; off-targets keep t⊙ψ.
-        KnownTargetNodes? known = p.KnownTargets is { } k ? KnownTargetNodes.Build(g, p, k, options.FeaturesInputName) : null;
+        KnownTargetNodes? known = p.KnownTargets is { } k ? KnownTargetNodes.Build(g, p, k, options.FeaturesInputName, standardized) : null;
         string probabilities = known is null
             ? g.Node("Sigmoid", new[] { logits }, options.TargetProbabilitiesOutputName)
             : g.Node("Max", new[] { g.Node("Sigmoid", new[] { logits }), known.Mask }, options.TargetProbabilitiesOutputName);

@@ -13,9 +13,11 @@ internal static class OnnxEncoder
     /// <summary>
     /// Returns the logits, shift and (ShiftScale only) log-scale heads, [N, d] each, and for a calibrated model the
     /// familiarity w(γ) [N, 1], with the shift and log-scale already scaled by α(γ) (<see cref="NoveltyCalibration"/>)
-    /// and, with a dose path, by the dose curve H(c) (<see cref="DoseResponseParameters"/>).
+    /// and, with a dose path, by the dose curve H(c) (<see cref="DoseResponseParameters"/>); and the standardised features z
+    /// [N, p] the heads start from (the known-target strengths read them too).
     /// </summary>
-    public static (string Logits, string Shift, string? LogScale, string? Familiarity) Build(OnnxGraphBuilder g, GimParameters p, string features, string shiftName)
+    public static (string Logits, string Shift, string? LogScale, string? Familiarity, string Standardized) Build(OnnxGraphBuilder g, GimParameters p,
+        string features, string shiftName)
     {
         int f = p.FeatureCount;
         string z = g.Node("Div", new[] {
@@ -51,7 +53,7 @@ internal static class OnnxEncoder
         // Shift and log-scale heads times H(c) when there is a dose path (named here when nothing scales them after).
         string Scaled(int k, string? name) => curve is null ? Head(k, name) : g.Node("Mul", new[] { Head(k, null), curve }, name);
         if (p.Calibration is not NoveltyCalibration calibration)
-            return (Head(0, null), Scaled(1, shiftName), p.HeadCount == 3 ? Scaled(2, null) : null, null);
+            return (Head(0, null), Scaled(1, shiftName), p.HeadCount == 3 ? Scaled(2, null) : null, null, z);
         // Measured on z' (the dose slot zeroed) when there is a dose path, as GimModel.CalibrationPoints does.
         string familiarity = Familiarity(g, calibration, identity);
         // α = α_far + (1 − α_far)·w
@@ -61,7 +63,7 @@ internal static class OnnxEncoder
         string logits = Head(0, null);
         string shift = g.Node("Mul", new[] { Scaled(1, null), alpha }, shiftName);
         string? logScale = p.HeadCount == 3 ? g.Node("Mul", new[] { Scaled(2, null), alpha }) : null;
-        return (logits, shift, logScale, familiarity);
+        return (logits, shift, logScale, familiarity, z);
     }
 
     /// <summary>

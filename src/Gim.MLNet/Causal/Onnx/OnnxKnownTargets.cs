@@ -15,8 +15,8 @@ namespace Gim.MLNet.Causal;
 /// <param name="Gain">g = 1 − mask ⊙ (1 − h) (Knockdown) or 1 − mask (Hard), or null (Shift).</param>
 internal sealed record KnownTargetNodes(string Mask, string Change, string? LogFraction, string? Gain)
 {
-    /// <summary>The nodes for raw features <paramref name="features"/> [N, p] and the model's parameters.</summary>
-    public static KnownTargetNodes Build(OnnxGraphBuilder g, GimParameters p, KnownTargetParameters k, string features)
+    /// <summary>The nodes for raw features <paramref name="features"/> [N, p], their standardisation <paramref name="z"/> (the encoder's) and the model's parameters.</summary>
+    public static KnownTargetNodes Build(OnnxGraphBuilder g, GimParameters p, KnownTargetParameters k, string features, string z)
     {
         int d = p.VariableCount, f = p.FeatureCount;
         // The mask: the raw features times a 0/1 selection [p, d] (exact for 0/1 values), then > ½.
@@ -27,9 +27,6 @@ internal sealed record KnownTargetNodes(string Mask, string Change, string? LogF
         string mask = g.Node("Cast", new[] { g.Node("Greater", new[] { indicators, g.Constant("half", new[] { 0.5f }, 1) }) }, null,
             Int("to", (long)TensorProto.Types.DataType.Float));
         // r = z·W'ᵀ + u', with W' zero and u' = r̄ for the variables never declared in training.
-        string z = g.Node("Div", new[] {
-            g.Node("Sub", new[] { features, g.Constant("feature_mean", p.FeatureMean.Select(v => (float)v).ToArray(), f) }),
-            g.Constant("feature_scale", p.FeatureScale.Select(v => (float)v).ToArray(), f) });
         var weight = new float[d, f];
         var bias = new float[d];
         for (int j = 0; j < d; j++)

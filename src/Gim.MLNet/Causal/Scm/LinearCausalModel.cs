@@ -79,43 +79,22 @@ internal sealed class LinearCausalModel : CausalModel
     /// <summary>
     /// <see cref="LogLikelihoodFromMoments(Tensor, Tensor, Tensor, Tensor?)"/> for the tensors <paramref name="scm"/> of one
     /// model ([d, d] weights, <paramref name="shift"/> [M, K, d] → [M, K]) or of R stacked ones ([R, d, d] weights,
-    /// <paramref name="shift"/> [M, R, K, d] → [M, R, K]).
+    /// <paramref name="shift"/> [M, R, K, d] → [M, R, K]). With <paramref name="gain"/> [K, d] (known Knockdown or Hard targets,
+    /// <see cref="KnownTargetHead"/>; one model only) group k's interventions scale its targets' inputs, so its system matrix
+    /// A_k = I − diag(g_k) Bᵀ, log-determinant and residual variance (A_k C_k A_kᵀ)_jj are its own (K·d³ a step).
     /// </summary>
-    public static Tensor LogLikelihoodFromMoments(LinearScmTensors scm, Tensor means, Tensor covariances, Tensor shift, Tensor? logScaleChange)
+    public static Tensor LogLikelihoodFromMoments(LinearScmTensors scm, Tensor means, Tensor covariances, Tensor shift, Tensor? logScaleChange,
+        Tensor? gain = null)
     {
-        Tensor a = scm.SystemMatrix();
+        Tensor a = scm.SystemMatrix(null, gain);                                   // [..., d, d], or [K, d, d] with gains
         int d = (int)means.shape[^1];
-        Tensor logDet = LogDeterminant.LogAbs(a).unsqueeze(-1);                    // [..., 1]
+        Tensor logDet = gain is null ? LogDeterminant.LogAbs(a).unsqueeze(-1) : LogDeterminant.LogAbs(a);   // [..., 1], or [K]
         // E‖(A x − c)_j‖² over the group = (A C Aᵀ)_jj + ((A m)_j − c_j)².
-        Tensor residualVariance = ResidualVariance(a, covariances);                // [..., K, d]
-        Tensor meanResidual = matmul(means, a.transpose(-1, -2)) - scm.Bias.unsqueeze(-2) - shift;   // [M, ..., K, d]
+        Tensor residualVariance = gain is null ? ResidualVariance(a, covariances) : (matmul(a, covariances) * a).sum(-1);   // [..., K, d]
+        Tensor transformedMeans = gain is null ? matmul(means, a.transpose(-1, -2)) : matmul(a, means.unsqueeze(-1)).squeeze(-1);
+        Tensor meanResidual = transformedMeans - scm.Bias.unsqueeze(-2) - shift;   // [M, ..., K, d]
         Tensor squared = residualVariance + meanResidual.square();
         Tensor logScale = logScaleChange is null ? scm.LogScale.unsqueeze(-2).expand_as(squared) : scm.LogScale.unsqueeze(-2) + logScaleChange;
-        Tensor quadratic = (squared * (-2 * logScale).exp()).sum(-1);
-        return logDet - logScale.sum(-1) - 0.5 * quadratic - d * HalfLogTwoPi;
-    }
-
-    /// <summary>
-    /// The mean log-likelihood per cell of groups given their moments when each group's interventions scale its targets'
-    /// inputs by a gain (<see cref="KnownTargetHead"/>): group k's system matrix is A_k = I − diag(g_k) Bᵀ, so its
-    /// log-determinant and residual variance (A_k C_k A_kᵀ)_jj are its own (K·d³ a step). One model's tensors only.
-    /// </summary>
-    /// <param name="scm">The model's tensors.</param>
-    /// <param name="means">[K, d] group means.</param>
-    /// <param name="covariances">[K, d, d] group covariances.</param>
-    /// <param name="gain">[K, d] gains g_k.</param>
-    /// <param name="shift">[M, K, d] intercept changes δ.</param>
-    /// <param name="logScaleChange">[K, d] (or [M, K, d]) log noise-scale changes ρ, or null.</param>
-    /// <returns>[M, K].</returns>
-    public static Tensor LogLikelihoodFromMoments(LinearScmTensors scm, Tensor means, Tensor covariances, Tensor gain, Tensor shift, Tensor? logScaleChange)
-    {
-        Tensor a = scm.SystemMatrix(null, gain);                                            // [K, d, d]
-        int d = (int)means.shape[^1];
-        Tensor logDet = LogDeterminant.LogAbs(a);                                           // [K]
-        Tensor residualVariance = (matmul(a, covariances) * a).sum(-1);                     // (A_k C_k A_kᵀ)_jj, [K, d]
-        Tensor meanResidual = matmul(a, means.unsqueeze(-1)).squeeze(-1) - scm.Bias - shift; // [M, K, d]
-        Tensor squared = residualVariance + meanResidual.square();
-        Tensor logScale = logScaleChange is null ? scm.LogScale.expand_as(squared) : (scm.LogScale + logScaleChange).expand_as(squared);
         Tensor quadratic = (squared * (-2 * logScale).exp()).sum(-1);
         return logDet - logScale.sum(-1) - 0.5 * quadratic - d * HalfLogTwoPi;
     }
@@ -125,7 +104,7 @@ internal sealed class LinearCausalModel : CausalModel
     /// shift (no change of noise scale) and weights <paramref name="weights"/> that sum to 1 (per replica). The scatter
     /// term of ℓ_k, −½ Σ_j s_j⁻² (A C_k Aᵀ)_jj, is linear in C_k, so the groups' covariances enter only through their
     /// weighted pool C̄ = Σ_k w_k C_k (<paramref name="pooledCovariance"/>, <see cref="PooledCovariance"/>): d³ work per
-    /// step instead of K·d³, and the same number as the sum of <see cref="LogLikelihoodFromMoments(LinearScmTensors, Tensor, Tensor, Tensor, Tensor?)"/>.
+    /// step instead of K·d³, and the same number as the sum of <see cref="LogLikelihoodFromMoments(LinearScmTensors, Tensor, Tensor, Tensor, Tensor?, Tensor?)"/>.
     /// </summary>
     /// <param name="scm">One model's tensors, or R stacked ones (leading replica dimension).</param>
     /// <param name="means">[K, d] group means.</param>

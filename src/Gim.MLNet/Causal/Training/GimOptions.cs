@@ -162,6 +162,9 @@ public sealed class GimOptions : PerturbationOptions
     /// </summary>
     public KnownTargetKind KnownTargets { get; set; } = KnownTargetKind.None;
 
+    /// <summary>Whether declared targets change their mechanisms' inputs (Knockdown, Hard): each context then has its own system matrix.</summary>
+    internal bool KnownTargetsChangeInputs => KnownTargets is KnownTargetKind.Knockdown or KnownTargetKind.Hard;
+
     /// <summary>
     /// How the ML.NET transformer's samples pick their targets: <see cref="PredictionMode.Map"/> (default) or
     /// <see cref="PredictionMode.Marginal"/>. Ignored when <see cref="Counterfactual"/> is true. (In process,

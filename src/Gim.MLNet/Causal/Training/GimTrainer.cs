@@ -32,7 +32,7 @@ public sealed class GimTrainer : PerturbationTrainer<GimOptions, GimModel>
             : Options.CellBatchSize > 0 ? "GimOptions.CellBatchSize draws cells"
             : Options.ContextBatchSize > 0 ? "a mini-batch of contexts pools its own contexts' covariances (GimOptions.ContextBatchSize)"
             : Options.WarmStart is not null ? "the warm start fits the two-stage model, which reads each context's covariance"
-            : Options.KnownTargets is KnownTargetKind.Knockdown or KnownTargetKind.Hard
+            : Options.KnownTargetsChangeInputs
                 ? $"{Options.KnownTargets} known targets change their contexts' system matrices, so the likelihood reads each context's own covariance"
             : null;
         return why is null ? null : $"GIM cannot fit from them with these options: {why}. Use the linear causal model with shift interventions, " +
@@ -212,7 +212,7 @@ public sealed class GimTrainer : PerturbationTrainer<GimOptions, GimModel>
         if (cellMode && cellBatch == 0)
             throw new ArgumentException($"GimOptions.CellBatchSize must be > 0 for the {Options.CausalModel} causal model: its likelihood has no closed form in terms of a context's moments.");
         // Shift-only interventions on full batches read the covariances only through each replica's weighted pool: K·d² never held.
-        bool pooled = !cellMode && causal is LinearCausalModel && Options.Interventions == InterventionKind.Shift && !HasGain(Options)
+        bool pooled = !cellMode && causal is LinearCausalModel && Options.Interventions == InterventionKind.Shift && !Options.KnownTargetsChangeInputs
                       && (Options.ContextBatchSize == 0 || Options.ContextBatchSize >= train.Contexts.Count);
         if (!train.HasCells && replicas.Count > 1)
             Tell("note: from statistics the calibration refits read the pooled covariance of all training contexts (its per-context parts " +
@@ -392,23 +392,14 @@ public sealed class GimTrainer : PerturbationTrainer<GimOptions, GimModel>
         // Replicas share the draws (each fit of its own would use the same seed).
         if (stack is not null) uniform = uniform.unsqueeze(1);
         Tensor targets = objective.Targets(heads.Logits, uniform, temperature, perturbed);
-        Tensor shift = targets * heads.Shift;
-        Tensor? logScale = heads.LogScale is null ? null : targets * heads.LogScale;
-        Tensor? gain = null;
-        if (encoder.Known is { } known)
-        {
-            heads = encoder.WithKnownTargets(heads, Select(data.Features));
-            (gain, shift, logScale) = known.Apply(heads.KnownMask!, heads.Strength!, targets, heads.Shift, ((LinearCausalModel)causal).Bias);
-        }
+        // Known targets read the declared mask and strengths of the step's contexts (the encoder's own; never stacked).
+        heads = encoder.WithKnownTargets(heads, Select(data.Features));
+        var (gain, shift, logScale) = KnownTargetIntervention.Of(heads, targets, encoder.Known, (causal as LinearCausalModel)?.Bias);
 
         LinearScmTensors? scm = stackedCausal ?? (causal as LinearCausalModel)?.Tensors;
         Tensor? graph = scm?.Weights();
         Tensor dataTerm;
-        if (gain is not null)
-        {
-            dataTerm = GimObjective.DataTerm(LinearCausalModel.LogLikelihoodFromMoments(scm!, Select(tensors.Means), Select(tensors.Covariances!), gain, shift, logScale), weights);
-        }
-        else if (cellBatch == 0 && scm is not null && logScale is null)
+        if (cellBatch == 0 && scm is not null && logScale is null && gain is null)
         {
             Tensor pooled = fullBatch ? data.PooledCovariance! : LinearCausalModel.PooledCovariance(weights, Select(tensors.Covariances!));
             dataTerm = LinearCausalModel.WeightedLogLikelihoodFromMoments(scm, Select(tensors.Means), pooled, weights, shift, graph).mean(new long[] { 0 });
@@ -417,7 +408,7 @@ public sealed class GimTrainer : PerturbationTrainer<GimOptions, GimModel>
         {
             dataTerm = GimObjective.DataTerm(scm is null
                 ? causal.LogLikelihoodFromMoments(Select(tensors.Means), Select(tensors.Covariances!), shift, logScale)
-                : LinearCausalModel.LogLikelihoodFromMoments(scm, Select(tensors.Means), Select(tensors.Covariances!), shift, logScale), weights);
+                : LinearCausalModel.LogLikelihoodFromMoments(scm, Select(tensors.Means), Select(tensors.Covariances!), shift, logScale, gain), weights);
         }
         else
         {
@@ -455,9 +446,6 @@ public sealed class GimTrainer : PerturbationTrainer<GimOptions, GimModel>
         if (encoder.HiddenLayers.Count > 0) encoder.HiddenLayers[0].weight!.mul_(keep);
         encoder.Known!.Map.weight!.mul_(keep);
     }
-
-    /// <summary>Whether the options' interventions change their targets' inputs (known Knockdown or Hard targets): each context's own system matrix.</summary>
-    internal static bool HasGain(GimOptions options) => options.KnownTargets is KnownTargetKind.Knockdown or KnownTargetKind.Hard;
 
     private static Tensor SampleCells(ContextTensors data, Tensor contexts, torch.Generator generator, int m)
     {

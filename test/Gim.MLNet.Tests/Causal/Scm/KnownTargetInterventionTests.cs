@@ -98,6 +98,15 @@ public class KnownTargetInterventionTests
         return ReferenceMatrix.Multiply(ReferenceMatrix.Inverse(m, out _), c);
     }
 
+    /// <summary>The declared targets, strengths and intervention of one row of raw indicators, without off-targets.</summary>
+    private static (Tensor Mask, Tensor Strength, KnownTargetIntervention Intervention) Declared(Fixture f, double[] indicators)
+    {
+        Tensor z = Features(f, indicators);
+        Tensor mask = f.Head.Mask(z), strength = f.Head.Strength(z);
+        Tensor none = zeros(1, D, dtype: ScalarType.Float64);
+        return (mask, strength, f.Head.Apply(mask, strength, none, none, f.Model.Bias));
+    }
+
     private static double[] Original(Fixture f, double[] standardized) => standardized.Select((v, j) => f.Mean[j] + f.Scale[j] * v).ToArray();
 
     [TestCase(KnownTargetKind.Knockdown)]
@@ -108,13 +117,10 @@ public class KnownTargetInterventionTests
         using var scope = NewDisposeScope();
         using Fixture f = Create(kind, seed: 11);
         // Indicators 1, 0, 1: variables 0 and 3 are declared targets.
-        Tensor z = Features(f, new[] { 1.0, 0, 1 });
-        Tensor mask = f.Head.Mask(z);
+        var (mask, strength, intervention) = Declared(f, new[] { 1.0, 0, 1 });
         Assert.That(Row(mask), Is.EqualTo(new[] { 1.0, 0, 0, 1, 0, 0 }));
-        Tensor strength = f.Head.Strength(z);
         double[] r = Row(strength);
         var targets = Row(mask).Select(v => v == 1).ToArray();
-        KnownTargetIntervention intervention = f.Head.Apply(mask, strength, zeros(1, D, dtype: ScalarType.Float64), zeros(1, D, dtype: ScalarType.Float64), f.Model.Bias);
         Tensor? gain = intervention.Gain?[0];
         Assert.That(gain is null, Is.EqualTo(kind == KnownTargetKind.Shift), "only a shift leaves the inputs as they are");
 
@@ -143,9 +149,7 @@ public class KnownTargetInterventionTests
     {
         using var scope = NewDisposeScope();
         using Fixture f = Create(kind, seed: 12);
-        Tensor z = Features(f, new[] { 0.0, 1, 1 });
-        Tensor mask = f.Head.Mask(z);
-        KnownTargetIntervention iv = f.Head.Apply(mask, f.Head.Strength(z), zeros(1, D, dtype: ScalarType.Float64), zeros(1, D, dtype: ScalarType.Float64), f.Model.Bias);
+        KnownTargetIntervention iv = Declared(f, new[] { 0.0, 1, 1 }).Intervention;
         double[] g = Row(iv.Gain![0]), delta = Row(iv.Shift[0]), rho = Row(iv.LogScale![0]);
         var a = ReferenceMatrix.Identity(D);
         for (int j = 0; j < D; j++)
@@ -224,7 +228,7 @@ public class KnownTargetInterventionTests
             Tensor centred = cells[k] - means[k];
             covariances[k] = matmul(centred.t(), centred) / cells[k].shape[0];
         }
-        Tensor moments = LinearCausalModel.LogLikelihoodFromMoments(f.Model.Tensors, stack(means), stack(covariances), iv.Gain!, iv.Shift, iv.LogScale);
+        Tensor moments = LinearCausalModel.LogLikelihoodFromMoments(f.Model.Tensors, stack(means), stack(covariances), iv.Shift, iv.LogScale, iv.Gain!);
         Assert.That(moments.shape, Is.EqualTo(new long[] { 2, 3 }));
         for (int m = 0; m < 2; m++)
             for (int k = 0; k < 3; k++)
