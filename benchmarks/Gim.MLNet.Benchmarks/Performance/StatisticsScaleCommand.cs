@@ -12,14 +12,15 @@ namespace Gim.MLNet.Benchmarks.Performance;
 /// K contexts. Phases, each in its own process so that each peak (VmHWM) is its own:
 /// <c>--phase write</c> writes the file (a random sparse linear SCM per context, shifts on 1–3 targets, row groups of
 /// 10,000 cells); <c>--phase statistics</c> streams it into statistics (TableStatistics) and writes them;
-/// <c>--phase fit</c> fits GIM from them for <c>--steps</c> steps (default 5) and reports the time per step.
+/// <c>--phase fit</c> fits GIM from them for <c>--steps</c> steps (default 5; <c>--graph-rank R</c> for a factored graph,
+/// <see cref="GimOptions.GraphRank"/>) and reports the time per step.
 /// </summary>
 internal static class StatisticsScaleCommand
 {
     public static int Run(string[] args)
     {
         int cells = Args.Int(args, "--cells", 1_000_000), genes = Args.Int(args, "--genes", 2000), contexts = Args.Int(args, "--contexts", 1000);
-        int steps = Args.Int(args, "--steps", 5), folds = Args.Int(args, "--calibration-folds", 3);
+        int steps = Args.Int(args, "--steps", 5), folds = Args.Int(args, "--calibration-folds", 3), rank = Args.Int(args, "--graph-rank", 0);
         string folder = Args.String(args, "--folder") ?? Path.Combine(Path.GetTempPath(), "gim-statistics-scale");
         string phase = Args.String(args, "--phase") ?? "all";
         Directory.CreateDirectory(folder);
@@ -43,13 +44,13 @@ internal static class StatisticsScaleCommand
             {
                 PerturbationDataset data = PerturbationStatistics.Read(statistics).ToDataset();
                 double read = clock.Elapsed.TotalSeconds;
-                var options = new GimOptions { Seed = 0, MaxSteps = steps, CalibrationFolds = folds };
+                var options = new GimOptions { Seed = 0, MaxSteps = steps, CalibrationFolds = folds, GraphRank = rank };
                 using GimModel model = new GimTrainer(options).Fit(data);
-                Console.WriteLine($"read {read:F1} s; fit {steps} steps in {model.FitTime.TotalSeconds:F1} s (calibration folds {folds}); peak {PeakMemory.Bytes() / 1e9:F2} GB");
+                Console.WriteLine($"read {read:F1} s; fit {steps} steps in {model.FitTime.TotalSeconds:F1} s (calibration folds {folds}, graph rank {rank}); peak {PeakMemory.Bytes() / 1e9:F2} GB");
                 return 0;
             }
             default:
-                Console.Error.WriteLine("statistics-scale --phase write|statistics|fit [--cells N --genes D --contexts K --steps S --calibration-folds F --folder DIR]; run the phases one after another.");
+                Console.Error.WriteLine("statistics-scale --phase write|statistics|fit [--cells N --genes D --contexts K --steps S --calibration-folds F --graph-rank R --folder DIR]; run the phases one after another.");
                 return 2;
         }
     }

@@ -24,7 +24,8 @@ internal static class SciplexLikeCommand
 {
     public const string Usage =
         "usage: sciplex-like [--seeds 0 1 2 3 4] [--families linear,tanh,uninformative] [--methods M,...] [--genes 200] [--hvg 100]\n" +
-        "                    [--drugs 12] [--held-out-drugs 3] [--cell-lines 1] [--out DIR]";
+        "                    [--drugs 12] [--held-out-drugs 3] [--cell-lines 1] [--graph-rank R] [--steps N] [--out DIR]\n" +
+        "       --graph-rank R: GIM trains its graph as B = U Vᵀ of rank R (GimOptions.GraphRank; default 0, dense)";
 
     public static readonly string[] Methods = { "control", "training-mean", "linear-features", "nearest-context", "mean-shift", "conditional-gaussian", "two-stage", "gim-linear" };
 
@@ -47,6 +48,7 @@ internal static class SciplexLikeCommand
         string[] methods = (Args.String(args, "--methods") ?? string.Join(",", Methods)).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         int genes = Args.Int(args, "--genes", 200), hvg = Args.Int(args, "--hvg", 100), drugs = Args.Int(args, "--drugs", 12);
         int heldOutDrugs = Args.Int(args, "--held-out-drugs", 3), lines = Args.Int(args, "--cell-lines", 1);
+        int graphRank = Args.Int(args, "--graph-rank", 0), steps = Args.Int(args, "--steps", new GimOptions().MaxSteps);
         string output = Args.String(args, "--out") ?? "sciplex-like-results";
         if (families.FirstOrDefault(f => !Families.ContainsKey(f)) is { } family)
         {
@@ -70,7 +72,7 @@ internal static class SciplexLikeCommand
             foreach (int seed in seeds)
             {
                 var (train, tests) = Splits(seed, Families[name], genes, hvg, drugs, heldOutDrugs, lines);
-                var fits = methods.Select(m => new KeyValuePair<string, Func<PerturbationDataset, PerturbationModel>>(m, BenchmarkMethods.Fit(m, seed, new GimOptions { Seed = seed })));
+                var fits = methods.Select(m => new KeyValuePair<string, Func<PerturbationDataset, PerturbationModel>>(m, BenchmarkMethods.Fit(m, seed, new GimOptions { Seed = seed, GraphRank = graphRank, MaxSteps = steps })));
                 Leaderboard board = ModelComparison.Run(fits, train, tests, new ModelComparisonOptions
                 {
                     Seed = seed,

@@ -116,6 +116,11 @@ internal sealed partial class FitCommand
         [DefaultValue(2000)]
         public int Steps { get; init; }
 
+        [CommandOption("--graph-rank <R>")]
+        [Description("Train the causal graph as B = U Vᵀ of rank R (GimOptions.GraphRank): O(d² R) a step instead of O(d³), for thousands of genes (docs/performance.md). 0: dense.")]
+        [DefaultValue(0)]
+        public int GraphRank { get; init; }
+
         [CommandOption("--lambda-t <X>")]
         [Description("Target sparsity λ_t ≥ 0 (larger: fewer targets per perturbation).")]
         [DefaultValue(3.0)]
@@ -195,6 +200,7 @@ internal sealed partial class FitCommand
         private ValidationResult ValidateTraining()
         {
             if (Steps < 1) return ValidationResult.Error($"--steps must be ≥ 1; got {Steps}.");
+            if (GraphRank < 0) return ValidationResult.Error($"--graph-rank must be 0 (a dense graph) or a rank ≥ 1; got {GraphRank}.");
             if (!double.IsFinite(TargetSparsity) || TargetSparsity < 0)
                 return ValidationResult.Error($"--lambda-t must be a finite number ≥ 0 (larger: fewer targets per perturbation); got {TargetSparsity.ToString(CultureInfo.InvariantCulture)}.");
             return OptionValues.CheckOut(Out, "the output folder, e.g. --out fit1");

@@ -47,7 +47,7 @@ internal sealed partial class FitCommand : Command<FitCommand.Settings>
     private static GimOptions Training(Settings settings, string? doseFeature)
     {
         var training = new GimOptions { Seed = settings.Seed, MaxSteps = settings.Steps, TargetSparsity = settings.TargetSparsity, CheckpointPath = settings.Checkpoint,
-            DoseFeature = doseFeature, KnownTargets = settings.KnownTargetKind };
+            DoseFeature = doseFeature, KnownTargets = settings.KnownTargetKind, GraphRank = settings.GraphRank };
         training.Validate();
         return training;
     }

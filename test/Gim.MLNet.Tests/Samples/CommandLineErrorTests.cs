@@ -24,6 +24,7 @@ public class CommandLineErrorTests
     [TestCase("fit --data ok.csv --context drug --control DMSO --feature-prefix fp_ --known-targets crispr", "--known-targets is 'crispr'; expected shift, knockdown or hard")]
     [TestCase("fit --statistics stats --known-targets knockdown", "--known-targets cannot go with --statistics")]
     [TestCase("fit --data ok.csv --context drug --control DMSO --feature-prefix fp_ --steps 0", "--steps must be ≥ 1; got 0")]
+    [TestCase("fit --data ok.csv --context drug --control DMSO --feature-prefix fp_ --graph-rank -2", "--graph-rank must be 0 (a dense graph) or a rank ≥ 1; got -2")]
     [TestCase("fit --data ok.csv --context drug --control DMSO --feature-prefix fp_ --steps abc", "--steps: 'abc' is not a whole number")]
     [TestCase("fit --data ok.csv --context drug --control DMSO --feature-prefix fp_ --steps=abc", "--steps: 'abc' is not a whole number")]
     [TestCase("fit --data ok.csv --context drug --control DMSO --feature-prefix fp_ --lambda-t -1", "--lambda-t must be a finite number ≥ 0")]

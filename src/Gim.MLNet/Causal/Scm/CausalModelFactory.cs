@@ -7,7 +7,7 @@ internal static class CausalModelFactory
 {
     public static CausalModel Create(GimOptions options, int variables, ScalarType dtype, Device device) => options.CausalModel switch
     {
-        CausalModelKind.Linear => new LinearCausalModel(variables, dtype, device),
+        CausalModelKind.Linear => new LinearCausalModel(variables, dtype, device, options.GraphRank),
         CausalModelKind.Nonlinear => new NonlinearCausalModel(variables, options.Nonlinear, dtype, device),
         _ => throw new ArgumentOutOfRangeException(nameof(options), options.CausalModel, "Unknown GimOptions.CausalModel."),
     };

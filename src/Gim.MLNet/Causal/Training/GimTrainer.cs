@@ -96,6 +96,9 @@ public sealed class GimTrainer : PerturbationTrainer<GimOptions, GimModel>
         Device device = TorchDevices.Resolve(Options.Device, "GimOptions.Device");
         const ScalarType dtype = ScalarType.Float32;
         int d = train.VariableCount, p = train.FeatureCount;
+        if (Options.GraphRank >= d)
+            throw new ArgumentException($"GimOptions.GraphRank is {Options.GraphRank}, but the data have {d} variables: a factored graph has a rank " +
+                $"below d (1..{d - 1}); for a dense graph set it to 0.", "GimOptions.GraphRank");
 
         var modules = new List<(CausalModel Causal, InterventionEncoder Encoder)>();
         try
@@ -233,7 +236,8 @@ public sealed class GimTrainer : PerturbationTrainer<GimOptions, GimModel>
         // [block, R, 1, 1], or [block] (whole, a schedule of 10⁸ steps would be gigabytes).
         using var schedule = new TemperatureSchedule(objectives, replicas.Select(r => r.Steps).ToArray(), stacked: stack is not null, dtype, device);
         GimObjective objective = objectives[0];
-        using var loop = new AdamLoop(stack?.Parameters ?? causal.parameters().Concat(encoder.parameters()), Options.LearningRate, "GIM", Options,
+        // A factored graph's dense weights are written once, after the fit: not a parameter of the optimiser.
+        using var loop = new AdamLoop(stack?.Parameters ?? causal.parameters().Concat(encoder.parameters()).Where(p => p.requires_grad), Options.LearningRate, "GIM", Options,
             hint: ", or raise GimOptions.GraphSparsity");
         var state = new TrainingLoopState();
         string? fingerprint = Options.CheckpointPath is null ? null : TrainingFingerprint.Compute(Options, train, validation, replicas[0].Start);
@@ -292,6 +296,8 @@ public sealed class GimTrainer : PerturbationTrainer<GimOptions, GimModel>
                 for (int r = 0; r < replicas.Count; r++)
                     if (!frozen[r]) stack.CopyBack(r);
             if (state.BestState is not null) Restore(causal, encoder, state.BestState);
+            // A graph trained through factors is written out dense: the models predict, save and export as dense ones.
+            foreach (var (module, _) in modules) (module as LinearCausalModel)?.Materialize();
             // The strength of targets never declared in training: measured on the fitted ones.
             encoder.Known?.SetTypical(trainTensors.Features);
         }
@@ -397,7 +403,8 @@ public sealed class GimTrainer : PerturbationTrainer<GimOptions, GimModel>
         var (gain, shift, logScale) = KnownTargetIntervention.Of(heads, targets, encoder.Known, (causal as LinearCausalModel)?.Bias);
 
         LinearScmTensors? scm = stackedCausal ?? (causal as LinearCausalModel)?.Tensors;
-        Tensor? graph = scm?.Weights();
+        // B once for the dense likelihood and its penalty; a factored graph's likelihood never reads B.
+        Tensor? graph = scm is not null && scm.CauseFactor is null ? scm.Weights() : null;
         Tensor dataTerm;
         if (cellBatch == 0 && scm is not null && logScale is null && gain is null)
         {
@@ -418,7 +425,7 @@ public sealed class GimTrainer : PerturbationTrainer<GimOptions, GimModel>
 
         // Per replica ([R] stacked, else a number): the graph penalty and weight decay of each replica's own matrices.
         Tensor loss = objective.Loss(dataTerm, heads.Logits, fullBatch ? all.Controls : ControlTargets.Positions(perturbed), weights,
-            graph is null ? causal.SparsityPenalty() : graph.abs().sum(new long[] { -2, -1 }));
+            graph is not null ? graph.abs().sum(new long[] { -2, -1 }) : scm is not null ? scm.GraphL1() : causal.SparsityPenalty());
         if (Options.WeightDecay > 0)
             loss = loss + Options.WeightDecay * encoderTensors.DecayedWeights().Select(t => t.square().sum(new long[] { -2, -1 })).Aggregate((a, b) => a + b);
         // What progress reports is the full model's own loss; training minimises the sum over the replicas.

@@ -30,9 +30,18 @@ internal sealed class ReplicaStack : IDisposable
             for (int i = 0; i < _stacked.Length; i++)
                 _stacked[i] = new Parameter(stack(tensors.Select(t => t[i]).ToArray()).DetachFromDisposeScope(), requires_grad: tensors[0][i].requires_grad);
         LinearScmTensors causal = replicas[0].Causal.Tensors;
-        Causal = new LinearScmTensors(_stacked[0], _stacked[1], _stacked[2], causal.OffDiagonal, causal.Identity);
+        // Factored replicas (GimOptions.GraphRank) stack U and V in place of the dense B.
+        // Factored replicas (GimOptions.GraphRank) stack U and V in place of the dense B, which they do not read (the
+        // stack's RawWeights is then U, and Weights() reads the factors).
+        bool factored = causal.CauseFactor is not null;
+        int first = factored ? 1 : 0;
+        Causal = new LinearScmTensors(_stacked[0], _stacked[first + 1], _stacked[first + 2], causal.OffDiagonal, causal.Identity)
+        {
+            CauseFactor = factored ? _stacked[0] : null,
+            EffectFactor = factored ? _stacked[1] : null,
+        };
         EncoderTensors encoder = replicas[0].Encoder.Tensors;
-        int next = 5;
+        int next = first + 5;
         var hidden = new List<(Tensor, Tensor)>();
         foreach (var _ in encoder.Hidden)
         {
@@ -42,13 +51,13 @@ internal sealed class ReplicaStack : IDisposable
         Tensor? fromHidden = encoder.FromHiddenWeight is null ? null : _stacked[next++];
         Tensor? curveWeight = encoder.CurveWeight is null ? null : _stacked[next++];
         Tensor? curveBias = encoder.CurveBias is null ? null : _stacked[next++];
-        Encoder = new EncoderTensors(_stacked[3], _stacked[4], hidden, fromHidden, curveWeight, curveBias, encoder.DoseMask);
+        Encoder = new EncoderTensors(_stacked[first + 3], _stacked[first + 4], hidden, fromHidden, curveWeight, curveBias, encoder.DoseMask);
     }
 
     /// <summary>The number of replicas R.</summary>
     public int Count => _replicas.Count;
 
-    /// <summary>The stacked causal tensors ([R, d, d], [R, d]).</summary>
+    /// <summary>The stacked causal tensors ([R, d, d] or factors [R, d, r], [R, d]).</summary>
     public LinearScmTensors Causal { get; }
 
     /// <summary>The stacked encoder tensors (a leading R on each; the dose mask shared).</summary>
@@ -60,7 +69,11 @@ internal sealed class ReplicaStack : IDisposable
         if (count == Count) return (Causal, Encoder);
         Tensor N(Tensor t) => t.narrow(0, 0, count);
         Tensor? M(Tensor? t) => t is null ? null : N(t);
-        return (Causal with { RawWeights = N(Causal.RawWeights), Bias = N(Causal.Bias), LogScale = N(Causal.LogScale) },
+        return (Causal with
+            {
+                RawWeights = N(Causal.RawWeights), Bias = N(Causal.Bias), LogScale = N(Causal.LogScale),
+                CauseFactor = M(Causal.CauseFactor), EffectFactor = M(Causal.EffectFactor),
+            },
             Encoder with
             {
                 SkipWeight = N(Encoder.SkipWeight), SkipBias = N(Encoder.SkipBias), Hidden = Encoder.Hidden.Select(h => (N(h.Weight), N(h.Bias))).ToArray(),
@@ -83,9 +96,10 @@ internal sealed class ReplicaStack : IDisposable
         }
     }
 
-    /// <summary>One model's tensors in a fixed order: B, b, log s, skip weight and bias, hidden layers, MLP output, dose curve.</summary>
+    /// <summary>One model's tensors in a fixed order: B (or U and V), b, log s, skip weight and bias, hidden layers, MLP output, dose curve.</summary>
     private static Tensor[] Flatten(LinearScmTensors causal, EncoderTensors encoder) =>
-        new[] { causal.RawWeights, causal.Bias, causal.LogScale, encoder.SkipWeight, encoder.SkipBias }
+        (causal.CauseFactor is null ? new[] { causal.RawWeights } : new[] { causal.CauseFactor, causal.EffectFactor! })
+        .Concat(new[] { causal.Bias, causal.LogScale, encoder.SkipWeight, encoder.SkipBias })
             .Concat(encoder.Hidden.SelectMany(h => new[] { h.Weight, h.Bias }))
             .Concat(new[] { encoder.FromHiddenWeight, encoder.CurveWeight, encoder.CurveBias }.OfType<Tensor>())
             .ToArray();

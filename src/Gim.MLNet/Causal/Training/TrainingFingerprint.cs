@@ -26,6 +26,7 @@ internal static class TrainingFingerprint
         // Only when set, so a checkpoint written before the dose path existed still resumes.
         if (options.DoseFeature is not null) Text($"dose feature {options.DoseFeature} {options.DoseCurveFromFeatures}");
         if (options.KnownTargets != KnownTargetKind.None) Text($"known targets {options.KnownTargets}");
+        if (options.GraphRank > 0) Text($"graph rank {options.GraphRank}");
         Append(hash, train);
         if (validation is not null) Append(hash, validation);
         if (start is not null)

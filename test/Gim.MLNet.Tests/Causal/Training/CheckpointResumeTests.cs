@@ -117,6 +117,10 @@ public class CheckpointResumeTests
         Assert.That(new[] { Known(KnownTargetKind.None), Known(KnownTargetKind.Shift), Known(KnownTargetKind.Knockdown), Known(KnownTargetKind.Hard) },
             Is.Unique);
         Assert.That(Known(KnownTargetKind.None), Is.EqualTo(Of(0)), "without known targets the fingerprint is as before");
+        // So does a factored graph's rank; 0 (dense) leaves the fingerprint as before.
+        string Rank(int rank) => TrainingFingerprint.Compute(new GimOptions { GraphRank = rank }, screen.Train.Data, null, null);
+        Assert.That(new[] { Rank(0), Rank(2), Rank(3) }, Is.Unique);
+        Assert.That(Rank(0), Is.EqualTo(Of(0)));
     }
 
     [Test]
