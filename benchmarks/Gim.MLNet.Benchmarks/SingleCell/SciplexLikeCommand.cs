@@ -24,7 +24,8 @@ internal static class SciplexLikeCommand
 {
     public const string Usage =
         "usage: sciplex-like [--seeds 0 1 2 3 4] [--families linear,tanh,uninformative] [--methods M,...] [--genes 200] [--hvg 100]\n" +
-        "                    [--drugs 12] [--held-out-drugs 3] [--cell-lines 1] [--graph-rank R] [--steps N] [--out DIR]\n" +
+        "                    [--drugs 12] [--held-out-drugs 3] [--cell-lines 1] [--cells-per-condition 40] [--vehicle-cells 160]\n" +
+        "                    [--graph-rank R] [--steps N] [--out DIR]\n" +
         "       --graph-rank R: GIM trains its graph as B = U Vᵀ of rank R (GimOptions.GraphRank; default 0, dense)";
 
     public static readonly string[] Methods = { "control", "training-mean", "linear-features", "nearest-context", "mean-shift", "conditional-gaussian", "two-stage", "gim-linear" };
@@ -49,6 +50,9 @@ internal static class SciplexLikeCommand
         int genes = Args.Int(args, "--genes", 200), hvg = Args.Int(args, "--hvg", 100), drugs = Args.Int(args, "--drugs", 12);
         int heldOutDrugs = Args.Int(args, "--held-out-drugs", 3), lines = Args.Int(args, "--cell-lines", 1);
         int graphRank = Args.Int(args, "--graph-rank", 0), steps = Args.Int(args, "--steps", new GimOptions().MaxSteps);
+        var defaults = new SingleCellScreenOptions();
+        int cellsPerCondition = Args.Int(args, "--cells-per-condition", defaults.CellsPerCondition);
+        int vehicleCells = Args.Int(args, "--vehicle-cells", defaults.VehicleCellsPerLine);
         string output = Args.String(args, "--out") ?? "sciplex-like-results";
         if (families.FirstOrDefault(f => !Families.ContainsKey(f)) is { } family)
         {
@@ -71,7 +75,7 @@ internal static class SciplexLikeCommand
             var clock = Stopwatch.StartNew();
             foreach (int seed in seeds)
             {
-                var (train, tests) = Splits(seed, Families[name], genes, hvg, drugs, heldOutDrugs, lines);
+                var (train, tests) = Splits(seed, Families[name], genes, hvg, drugs, heldOutDrugs, lines, cellsPerCondition, vehicleCells);
                 var fits = methods.Select(m => new KeyValuePair<string, Func<PerturbationDataset, PerturbationModel>>(m, BenchmarkMethods.Fit(m, seed, new GimOptions { Seed = seed, GraphRank = graphRank, MaxSteps = steps })));
                 Leaderboard board = ModelComparison.Run(fits, train, tests, new ModelComparisonOptions
                 {
@@ -105,11 +109,12 @@ internal static class SciplexLikeCommand
     /// <paramref name="hvg"/> most variable genes chosen on the training split's cells; the held-out-dose and held-out-drug splits.
     /// </summary>
     private static (PerturbationDataset Train, Dictionary<string, PerturbationDataset> Tests) Splits(int seed, (MechanismKind Mechanism, double Informativeness) family,
-        int genes, int hvg, int drugs, int heldOutDrugs, int lines)
+        int genes, int hvg, int drugs, int heldOutDrugs, int lines, int cellsPerCondition, int vehicleCells)
     {
         var screen = SingleCellScreen.Generate(new SingleCellScreenOptions
         {
             Seed = seed, Genes = genes, Drugs = drugs, CellLines = lines, Mechanism = family.Mechanism, DescriptorInformativeness = family.Informativeness,
+            CellsPerCondition = cellsPerCondition, VehicleCellsPerLine = vehicleCells,
         });
         string folder = Directory.CreateTempSubdirectory("gim-sciplex-").FullName;
         PerturbationDataset counts;

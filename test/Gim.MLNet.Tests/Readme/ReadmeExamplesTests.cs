@@ -173,7 +173,11 @@ public class ReadmeExamplesTests
         // readme: counts
         var countsPipeline = mlContext.Perturbation().Transforms.NormalizeTotalLog1p("LogMeasurements", targetSum: 1e4f) // counts in, log1p(normalised) out
             .Append(mlContext.Perturbation().Transforms.SelectHighlyVariableGenes("Hvg", "LogMeasurements", count: 4)) // e.g. 2000 of 30,000 genes
-            .Append(mlContext.Perturbation().Trainers.Gim(new GimOptions { MaxSteps = 300, MeasurementsColumnName = "Hvg" }));
+            .Append(mlContext.Perturbation().Trainers.Gim(new GimOptions
+            {
+                MaxSteps = 300, MeasurementsColumnName = "Hvg",
+                GraphRank = 2,   // trains B = U Vᵀ of rank 2 (O(d² r) a step, not O(d³)): e.g. 64 for 2,000 genes; 0 = dense (default)
+            }));
         var countsModel = countsPipeline.Fit(countCells);               // saved, the .zip takes raw counts (both steps are ONNX)
         // readme: end
 

@@ -203,6 +203,9 @@ public sealed class GimTrainer : PerturbationTrainer<GimOptions, GimModel>
         return new DoseSlot(q, features.Mean[q], features.Scale[q]);
     }
 
+    /// <summary>From this many variables a dense fit's log says that a factored graph (GimOptions.GraphRank) is much faster.</summary>
+    private const int DenseGraphHintFrom = 1000;
+
     /// <summary>Trains the built modules; the caller disposes them if this throws.</summary>
     private IReadOnlyList<GimModel> TrainModules(PerturbationFit fit, IReadOnlyList<Replica> replicas,
         IReadOnlyList<(CausalModel Causal, InterventionEncoder Encoder)> modules, Device device, ScalarType dtype)
@@ -217,6 +220,10 @@ public sealed class GimTrainer : PerturbationTrainer<GimOptions, GimModel>
         // Shift-only interventions on full batches read the covariances only through each replica's weighted pool: K·d² never held.
         bool pooled = !cellMode && causal is LinearCausalModel && Options.Interventions == InterventionKind.Shift && !Options.KnownTargetsChangeInputs
                       && (Options.ContextBatchSize == 0 || Options.ContextBatchSize >= train.Contexts.Count);
+        if (pooled && Options.GraphRank == 0 && causal.Variables >= DenseGraphHintFrom)
+            Tell($"note: a dense graph over {causal.Variables} variables costs O(d³) a step (about 0.5 s at d = 2,000 on 2 cores); " +
+                 "GimOptions.GraphRank = 64 (fit --graph-rank 64) trains B = U Vᵀ in O(d² r), several times faster at some cost in accuracy " +
+                 "(docs/performance.md, \"Genes by the thousand\").");
         if (!train.HasCells && replicas.Count > 1)
             Tell("note: from statistics the calibration refits read the pooled covariance of all training contexts (its per-context parts " +
                  "are not kept), not of their own; under shift interventions every context shares that covariance.");

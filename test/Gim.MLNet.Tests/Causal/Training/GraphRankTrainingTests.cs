@@ -1,4 +1,5 @@
 using Gim.MLNet.Causal;
+using Gim.MLNet.Data;
 using Gim.MLNet.Data.Synthetic;
 using Gim.MLNet.Tests.Support;
 
@@ -118,6 +119,31 @@ public class GraphRankTrainingTests
         Assert.That(warm!.Message, Does.Contain("warm start"));
         var negative = Assert.Throws<ArgumentOutOfRangeException>(() => new GimTrainer(new GimOptions { GraphRank = -1 }));
         Assert.That(negative!.Message, Does.Contain("GraphRank"));
+    }
+
+    [Test]
+    public void ADenseFitOfAThousandVariables_LogsThatAFactoredGraphIsFaster()
+    {
+        // Random cells, a control and two perturbations; one step is enough to see the log.
+        var rng = new Random(5);
+        const int d = 1000, n = 40;
+        PerturbationContext Context(string name, float feature, bool control)
+        {
+            var cells = new float[n, d];
+            for (int i = 0; i < n; i++)
+                for (int j = 0; j < d; j++) cells[i, j] = (float)(rng.NextDouble() * 2 - 1 + feature);
+            return new PerturbationContext(name, new[] { feature }, cells, control);
+        }
+        var data = new PerturbationDataset(new[] { Context("ctrl", 0, true), Context("a", 1, false), Context("b", 2, false) },
+            Enumerable.Range(0, d).Select(j => $"g{j}").ToArray(), new[] { "f" });
+        List<string> Log(int rank)
+        {
+            var lines = new List<string>();
+            using GimModel model = new GimTrainer(new GimOptions { MaxSteps = 1, CalibrationFolds = 0, GraphRank = rank }) { Log = lines.Add }.Fit(data);
+            return lines;
+        }
+        Assert.That(Log(0), Has.Some.Contains("note: a dense graph over 1000 variables").And.Some.Contains("GraphRank = 64"));
+        Assert.That(Log(8), Has.None.Contains("note: a dense graph"));
     }
 
     private sealed class Stop(CancellationTokenSource cancel) : IProgress<GimTrainingProgress>

@@ -95,10 +95,27 @@ public class ModelFileCompatibilityTests
     }
 
     /// <summary>
+    /// The linear GIM recipes' refits are reproducible on one CPU but not across CPUs: on an AVX-512 Xeon the same code
+    /// (0.7.0 and 0.8.0 alike) refits outputs that differ from those recorded on the machine that wrote the fixtures by up to
+    /// 2.6e-3 (PredictedMean, Shift, TargetProbabilities) and 1.0e-2 (gim-marginal's Sample, whose target draws are
+    /// discrete), while every peer and the nonlinear GIM stay within 4.8e-6. The kernels of the log-determinant and
+    /// the covariance products round differently per instruction set, and Adam turns that rounding on parameters whose
+    /// gradient is near zero (graph entries held at 0 by the L1 penalty) into steps of the learning rate (0.6.0's change
+    /// of summation order alone moved them by up to 1.3e-2, Support/Fixtures/models/README.md). Tolerance: twice the worst
+    /// measured across CPUs, so this test catches changes to these recipes beyond rounding; the exact checks of the linear
+    /// GIM's training are its float64 reference tests.
+    /// </summary>
+    private static readonly Dictionary<string, double> CrossMachineRefitTolerance = new()
+    {
+        ["gim-linear"] = 2e-2, ["gim-marginal"] = 2e-2, ["gim-counterfactual"] = 2e-2, ["gim-dose-0.5.0"] = 2e-2,
+    };
+
+    /// <summary>
     /// Refitting each fixture's recipe with this version's trainers and exporters reproduces what the old file
     /// predicts: a regression in training or export (not only in loading) shows here. Measured: every output of every
-    /// model identical, except the nonlinear GIM's Monte Carlo PredictedMean (worst 6.0e-7, float rounding of its
-    /// equilibrium solves); the tolerance is 1e-5 absolute on outputs of order 1. Where a version changed training on
+    /// model identical on the machine that recorded them, except the nonlinear GIM's Monte Carlo PredictedMean (worst 6.0e-7, float rounding of its
+    /// equilibrium solves); the tolerance is 1e-5 absolute on outputs of order 1, except for the linear GIM recipes on
+    /// other CPUs (<see cref="CrossMachineRefitTolerance"/>). Where a version changed training on
     /// purpose (0.5.1: the linear GIM's step; 0.6.0: its inputs summed for statistics), the fixture records that version's refit outputs under "Refit".
     /// </summary>
     [TestCaseSource(nameof(Models))]
@@ -116,14 +133,16 @@ public class ModelFileCompatibilityTests
         // A version that changed training on purpose records what its refit predicts ("Refit", README); else the file's outputs.
         JsonElement outputs = Expected.Value.GetProperty("outputs").GetProperty(model);
         JsonElement expected = outputs.TryGetProperty("Refit", out JsonElement refit) ? refit : outputs.GetProperty("Load");
+        var worst = new Dictionary<string, double>();
         foreach (JsonProperty column in expected.EnumerateObject())
         {
             float[][] actual = output.GetColumn<float[]>(column.Name).ToArray();
             float[][] saved = column.Value.Deserialize<float[][]>()!;
-            double worst = actual.Zip(saved, (a, b) => a.Zip(b, (x, y) => (double)Math.Abs(x - y)).Max()).Max();
-            TestContext.Out.WriteLine($"{model} {column.Name}: worst difference {worst:E2}");
-            Assert.That(worst, Is.LessThanOrEqualTo(1e-5), $"{model}: {column.Name}");
+            worst[column.Name] = actual.Zip(saved, (a, b) => a.Zip(b, (x, y) => (double)Math.Abs(x - y)).Max()).Max();
+            TestContext.Out.WriteLine($"{model} {column.Name}: worst difference {worst[column.Name]:E2}");
         }
+        double tolerance = CrossMachineRefitTolerance.TryGetValue(model, out double loose) ? loose : 1e-5;
+        foreach (var (column, difference) in worst) Assert.That(difference, Is.LessThanOrEqualTo(tolerance), $"{model}: {column}");
     }
 
     private static List<Row> Rows()
