@@ -26,7 +26,7 @@ internal static class SciplexLikeCommand
         "usage: sciplex-like [--seeds 0 1 2 3 4] [--families linear,tanh,uninformative] [--methods M,...] [--genes 200] [--hvg 100]\n" +
         "                    [--drugs 12] [--held-out-drugs 3] [--cell-lines 1] [--cells-per-condition 40] [--vehicle-cells 160]\n" +
         "                    [--graph-rank R] [--steps N] [--out DIR]\n" +
-        "       --graph-rank R: GIM trains its graph as B = U Vᵀ of rank R (GimOptions.GraphRank; default 0, dense)";
+        "       --graph-rank R: gim-linear trains its graph as B = U Vᵀ of rank R (GimOptions.GraphRank; default 0, dense)";
 
     public static readonly string[] Methods = { "control", "training-mean", "linear-features", "nearest-context", "mean-shift", "conditional-gaussian", "two-stage", "gim-linear" };
 
@@ -76,7 +76,7 @@ internal static class SciplexLikeCommand
             foreach (int seed in seeds)
             {
                 var (train, tests) = Splits(seed, Families[name], genes, hvg, drugs, heldOutDrugs, lines, cellsPerCondition, vehicleCells);
-                var fits = methods.Select(m => new KeyValuePair<string, Func<PerturbationDataset, PerturbationModel>>(m, BenchmarkMethods.Fit(m, seed, new GimOptions { Seed = seed, GraphRank = graphRank, MaxSteps = steps })));
+                var fits = methods.Select(m => new KeyValuePair<string, Func<PerturbationDataset, PerturbationModel>>(m, BenchmarkMethods.Fit(m, seed, new GimOptions { Seed = seed, GraphRank = m == "gim-linear" ? graphRank : 0, MaxSteps = steps })));
                 Leaderboard board = ModelComparison.Run(fits, train, tests, new ModelComparisonOptions
                 {
                     Seed = seed,

@@ -23,6 +23,7 @@ internal sealed partial class FitCommand : Command<FitCommand.Settings>
         if (settings.KnownTargetKind != KnownTargetKind.None) data = WithIndicatorForEveryGene(data);
         // Everything training would reject is checked before the output folder exists, so a failure leaves nothing behind.
         data.Validate();
+        CheckGraphRank(settings, settings.Hvg is int kept ? Math.Min(kept, data.VariableCount) : data.VariableCount);
         GimOptions training = Training(settings, settings.Perturbation is null ? settings.Dose : settings.DoseCurve ? settings.Dose : null);
         AnsiConsole.MarkupLineInterpolated($"Loaded {data.SampleCount} cells in {data.Contexts.Count} contexts ({data.Controls.Count()} control), {data.VariableCount} variables, {data.FeatureCount} features.");
         if (settings.Perturbation is not null) DescribeDesign(data, settings);
@@ -42,6 +43,14 @@ internal sealed partial class FitCommand : Command<FitCommand.Settings>
         AnsiConsole.MarkupLineInterpolated($"--known-targets: {missing.Length} measured genes have no indicator in the training labels; each gets one (all 0 here) so the model can predict their knockdown.");
         var contexts = data.Contexts.Select(c => new PerturbationContext(c.Name, c.Features.Concat(new float[missing.Length]).ToArray(), c.Samples, c.IsControl, c.Group)).ToList();
         return new PerturbationDataset(contexts, data.VariableNames, data.FeatureNames.Concat(missing).ToArray());
+    }
+
+    /// <summary>--graph-rank must be below the number of genes the model fits (the --hvg genes kept, else all).</summary>
+    private static void CheckGraphRank(Settings settings, int genes)
+    {
+        if (settings.GraphRank >= genes && settings.GraphRank > 0)
+            throw new ArgumentException($"--graph-rank {settings.GraphRank} must be below the number of genes the model fits ({genes}): a factored graph " +
+                "has rank 1..genes − 1. Lower it, or leave it out (0: a dense graph, which is fast for a few hundred genes).");
     }
 
     private static GimOptions Training(Settings settings, string? doseFeature)

@@ -197,6 +197,16 @@ public class FitCommandTests
         Assert.That(output, Does.Contain("--log-normalized applies with --hvg"));
     }
 
+    [Test]
+    public void GraphRank_AtLeastTheGenesFitted_IsRefusedBeforeTheOutputFolder()
+    {
+        UserCells.Write(_folder);
+        var (exitCode, output) = Fit("--data", "cells.csv", "--ignore", "cell", "--hvg", "2", "--graph-rank", "2", "--out", "run");
+        Assert.That(exitCode, Is.EqualTo(1), output);
+        Assert.That(output, Does.Contain("--graph-rank 2 must be below the number of genes the model fits (2)"));
+        Assert.That(Directory.Exists(Path.Combine(_folder, "run")), Is.False);
+    }
+
     [TestCase(';', "';'-separated", "Convert the file to commas")]
     [TestCase('\t', "tab-separated", "Rename the file to .tsv")]
     public void OtherSeparator_ErrorSaysOnlyTsvIsTabSeparated(char separator, string looks, string fix)

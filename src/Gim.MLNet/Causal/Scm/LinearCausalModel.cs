@@ -180,8 +180,15 @@ internal sealed class LinearCausalModel : CausalModel
         int d = (int)means.shape[^1];
         long r = u.shape[^1];
         Tensor diagonal = 1 + (u * v).sum(-1);                                                 // D, [..., d]
-        Tensor core = eye(r, dtype: u.dtype, device: u.device) - matmul(u.transpose(-1, -2), v / diagonal.unsqueeze(-1));   // I − Uᵀ D⁻¹ V
-        Tensor logDet = diagonal.abs().log().sum(-1) + LogDeterminant.LogAbs(core);
+        Tensor logDet;
+        // The lemma divides by D, which nothing keeps away from 0 (q_j is not penalised); A itself may be far from
+        // singular there. Near it, the two terms would cancel in float32: the step reads A dense instead (O(d³), rare).
+        if (diagonal.abs().min().to_type(ScalarType.Float64).item<double>() < LemmaFloor) logDet = LogDeterminant.LogAbs(scm.SystemMatrix());
+        else
+        {
+            Tensor core = eye(r, dtype: u.dtype, device: u.device) - matmul(u.transpose(-1, -2), v / diagonal.unsqueeze(-1));   // I − Uᵀ D⁻¹ V
+            logDet = diagonal.abs().log().sum(-1) + LogDeterminant.LogAbs(core);
+        }
         Tensor covarianceU = matmul(pooledCovariance, u);                                      // C̄ U, [..., d, r]
         Tensor projected = matmul(u.transpose(-1, -2), covarianceU);                           // Uᵀ C̄ U, [..., r, r]
         Tensor pooledResidual = diagonal.square() * pooledCovariance.diagonal(0, -2, -1)
@@ -192,6 +199,9 @@ internal sealed class LinearCausalModel : CausalModel
         Tensor quadratic = ((pooledResidual + weightedSquares) * (-2 * scm.LogScale).exp()).sum(-1);
         return logDet - scm.LogScale.sum(-1) - 0.5 * quadratic - d * HalfLogTwoPi;
     }
+
+    /// <summary>Below this |1 + U_j·V_j| the factored likelihood takes log|det A| from A itself rather than by the lemma.</summary>
+    internal const double LemmaFloor = 1e-3;
 
     /// <summary>C̄ = Σ_k w_k C_k for weights [K] (or [R, K]) and covariances [K, d, d]: [d, d] (or [R, d, d]).</summary>
     public static Tensor PooledCovariance(Tensor weights, Tensor covariances)
@@ -320,7 +330,7 @@ internal sealed record LinearScmTensors(Tensor RawWeights, Tensor Bias, Tensor L
     /// <summary>
     /// ‖B‖₁ over the off-diagonal entries: a number, or [R] stacked. For factors, see <see cref="FactoredL1"/>.
     /// </summary>
-    public Tensor GraphL1() => CauseFactor is null ? Weights().abs().sum(new long[] { -2, -1 }) : FactoredL1(CauseFactor, EffectFactor!);
+    public Tensor GraphL1() => CauseFactor is null ? Weights().abs().sum(new long[] { -2, -1 }) : FactoredL1(CauseFactor, EffectFactor!, Math.Max(1, BlockEntries / CauseFactor.shape[^2]));
 
     /// <summary>Rows of B = U Vᵀ per block of <see cref="FactoredL1"/>: about 4 MB of float32 a block.</summary>
     private const long BlockEntries = 1 << 20;
@@ -331,9 +341,12 @@ internal sealed record LinearScmTensors(Tensor RawWeights, Tensor Bias, Tensor L
     /// autograd, but no d × d tensor is kept, and each block is used while it is in cache. Returned as
     /// value + ⟨U, ∂U⟩ + ⟨V, ∂V⟩ − (the same, detached), whose value is ‖B‖₁ and whose gradient is the exact one.
     /// </summary>
-    private static Tensor FactoredL1(Tensor u, Tensor v)
+    /// <param name="u">U, [..., d, r].</param>
+    /// <param name="v">V, [..., d, r].</param>
+    /// <param name="block">Rows of B per block (tests use small blocks to cover the block boundaries).</param>
+    internal static Tensor FactoredL1(Tensor u, Tensor v, long block)
     {
-        long d = u.shape[^2], block = Math.Max(1, BlockEntries / d);
+        long d = u.shape[^2];
         Tensor value, gradientU, gradientV;
         using (no_grad())
         {

@@ -50,7 +50,7 @@ public sealed class GimOptions : PerturbationOptions
     /// what makes thousands of genes trainable on a CPU (docs/performance.md, "Genes by the thousand"). After the fit B is
     /// written out dense, so the model predicts, explains, saves and exports as any linear GIM. Needs the linear causal
     /// model and no warm start. The fit is fast only where the likelihood pools covariances (Shift interventions, full
-    /// batches of contexts, no known Knockdown/Hard targets); elsewhere it reads B dense and costs what a dense fit costs.
+    /// batches of contexts and of cells, no known Knockdown/Hard targets); elsewhere it reads B dense and costs what a dense fit costs.
     /// </summary>
     public int GraphRank { get; set; }
 

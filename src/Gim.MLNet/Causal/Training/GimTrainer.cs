@@ -243,8 +243,8 @@ public sealed class GimTrainer : PerturbationTrainer<GimOptions, GimModel>
         // [block, R, 1, 1], or [block] (whole, a schedule of 10⁸ steps would be gigabytes).
         using var schedule = new TemperatureSchedule(objectives, replicas.Select(r => r.Steps).ToArray(), stacked: stack is not null, dtype, device);
         GimObjective objective = objectives[0];
-        // A factored graph's dense weights are written once, after the fit: not a parameter of the optimiser.
-        using var loop = new AdamLoop(stack?.Parameters ?? causal.parameters().Concat(encoder.parameters()).Where(p => p.requires_grad), Options.LearningRate, "GIM", Options,
+        // Frozen tensors (a factored graph's dense weights, a shared dose curve's weight) get no gradient, and Adam skips them.
+        using var loop = new AdamLoop(stack?.Parameters ?? causal.parameters().Concat(encoder.parameters()), Options.LearningRate, "GIM", Options,
             hint: ", or raise GimOptions.GraphSparsity");
         var state = new TrainingLoopState();
         string? fingerprint = Options.CheckpointPath is null ? null : TrainingFingerprint.Compute(Options, train, validation, replicas[0].Start);

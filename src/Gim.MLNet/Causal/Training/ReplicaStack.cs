@@ -30,7 +30,6 @@ internal sealed class ReplicaStack : IDisposable
             for (int i = 0; i < _stacked.Length; i++)
                 _stacked[i] = new Parameter(stack(tensors.Select(t => t[i]).ToArray()).DetachFromDisposeScope(), requires_grad: tensors[0][i].requires_grad);
         LinearScmTensors causal = replicas[0].Causal.Tensors;
-        // Factored replicas (GimOptions.GraphRank) stack U and V in place of the dense B.
         // Factored replicas (GimOptions.GraphRank) stack U and V in place of the dense B, which they do not read (the
         // stack's RawWeights is then U, and Weights() reads the factors).
         bool factored = causal.CauseFactor is not null;

@@ -100,6 +100,48 @@ public class LowRankGraphTests
             .Within(1e-12));
     }
 
+    [TestCase(1)]
+    [TestCase(3)]
+    [TestCase(4)]
+    public void GraphL1_InBlocksOfRows_IsTheOffDiagonalL1_WithItsGradient(int rowsPerBlock)
+    {
+        // Blocks of 3 rows over d = 7: rows 0–2, 3–5 and a short last block, 6; each block's diagonal sits at its own offset.
+        using var scope = NewDisposeScope();
+        var models = new[] { Create(10).Model, Create(11).Model };
+        Tensor u = stack(models.Select(m => m.Tensors.CauseFactor!).ToArray()), v = stack(models.Select(m => m.Tensors.EffectFactor!).ToArray());
+        Tensor blocked = LinearScmTensors.FactoredL1(u, v, rowsPerBlock);                           // [2]
+        Tensor masked = (matmul(u, v.transpose(-1, -2)) * models[0].Tensors.OffDiagonal).abs().sum(new long[] { -2, -1 });
+        Assert.That(blocked.data<double>().ToArray(), Is.EqualTo(masked.data<double>().ToArray()).Within(1e-12));
+        Tensor[] a = autograd.grad(new[] { blocked.sum() }, new[] { u, v }).ToArray(), b = autograd.grad(new[] { masked.sum() }, new[] { u, v }).ToArray();
+        for (int i = 0; i < 2; i++) Assert.That(a[i].data<double>().ToArray(), Is.EqualTo(b[i].data<double>().ToArray()).Within(1e-12), i == 0 ? "U" : "V");
+    }
+
+    /// <summary>
+    /// The lemma divides by D_j = 1 + U_j·V_j, which nothing keeps from 0: close to it (1e-2) the lemma still equals the dense
+    /// form; within <see cref="LinearCausalModel.LemmaFloor"/> of it the step reads A itself. Both equal the dense likelihood.
+    /// </summary>
+    [TestCase(1e-2)]
+    [TestCase(1e-4)]
+    [TestCase(0.0)]
+    public void WhereOnePlusUjVjNearsZero_TheFactoredLikelihoodStillEqualsTheDenseOne(double gap)
+    {
+        using var scope = NewDisposeScope();
+        var (model, means, pooled, weights, shift) = Create(12);
+        LinearScmTensors factored = model.Tensors;
+        using (no_grad())
+        {
+            // Move V_2 along U_2 so that U_2·V_2 = −1 + gap.
+            Tensor u2 = factored.CauseFactor![2], v2 = factored.EffectFactor![2];
+            double q = (u2 * v2).sum().item<double>(), norm = u2.square().sum().item<double>();
+            v2.add_(u2 * ((-1 + gap - q) / norm));
+        }
+        Assert.That((factored.CauseFactor![2] * factored.EffectFactor![2]).sum().item<double>(), Is.EqualTo(-1 + gap).Within(1e-12));
+        double[] low = LinearCausalModel.WeightedLogLikelihoodFromMoments(factored, means, pooled, weights, shift).data<double>().ToArray();
+        double[] dense = LinearCausalModel.WeightedLogLikelihoodFromMoments(Dense(factored), means, pooled, weights, shift).data<double>().ToArray();
+        Assert.That(low.All(double.IsFinite), Is.True);
+        Assert.That(low, Is.EqualTo(dense).Within(1e-9));
+    }
+
     [Test]
     public void StackedFactoredModels_GiveEachReplicaItsOwnLikelihood()
     {
