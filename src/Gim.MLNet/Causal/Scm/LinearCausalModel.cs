@@ -157,27 +157,30 @@ internal sealed class LinearCausalModel : CausalModel
     public static Tensor WeightedLogLikelihoodFromMoments(LinearScmTensors scm, Tensor means, Tensor pooledCovariance, Tensor weights, Tensor shift,
         Tensor? graph = null)
     {
-        if (scm.CauseFactor is not null) return WeightedLogLikelihoodLowRank(scm, means, pooledCovariance, weights, shift);
-        Tensor a = scm.SystemMatrix(graph);
+        // What A contributes — log|det A|, (A C̄ Aᵀ)_jj [..., d] and the rows A m_k [..., K, d] — from A, or from the factors.
+        var (logDet, pooledResidual, transformedMeans) = scm.CauseFactor is null
+            ? DenseSystemTerms(scm.SystemMatrix(graph), means, pooledCovariance)
+            : LowRankSystemTerms(scm, means, pooledCovariance);
         int d = (int)means.shape[^1];
-        Tensor logDet = LogDeterminant.LogAbs(a);                                                     // [...]
-        Tensor pooledResidual = (matmul(a, pooledCovariance) * a).sum(-1);                           // (A C̄ Aᵀ)_jj, [..., d]
-        Tensor meanResidual = matmul(means, a.transpose(-1, -2)) - scm.Bias.unsqueeze(-2) - shift;  // [M, ..., K, d]
+        Tensor meanResidual = transformedMeans - scm.Bias.unsqueeze(-2) - shift;                    // [M, ..., K, d]
         Tensor weightedSquares = (meanResidual.square() * weights.unsqueeze(-1)).sum(-2);           // [M, ..., d]
         Tensor quadratic = ((pooledResidual + weightedSquares) * (-2 * scm.LogScale).exp()).sum(-1);
         return logDet - scm.LogScale.sum(-1) - 0.5 * quadratic - d * HalfLogTwoPi;
     }
 
+    /// <summary>log|det A|, (A C̄ Aᵀ)_jj and the rows A m_k for a dense A: O(d³ + K d²).</summary>
+    private static (Tensor LogDet, Tensor PooledResidual, Tensor TransformedMeans) DenseSystemTerms(Tensor a, Tensor means, Tensor pooledCovariance) =>
+        (LogDeterminant.LogAbs(a), (matmul(a, pooledCovariance) * a).sum(-1), matmul(means, a.transpose(-1, -2)));
+
     /// <summary>
-    /// <see cref="WeightedLogLikelihoodFromMoments"/> for B = U Vᵀ with a zero diagonal, in O(d² r + K d r): with
-    /// q_j = U_j·V_j, A = I − Bᵀ = D − V Uᵀ for D = diag(1 + q). Then log|det A| = Σ_j log|1 + q_j| + log|det(I_r − Uᵀ D⁻¹ V)|
-    /// (the matrix determinant lemma), (A C̄ Aᵀ)_jj = D_j² C̄_jj − 2 D_j (C̄ U)_j·V_j + V_j (Uᵀ C̄ U) V_jᵀ, and
-    /// A m = D m − V (Uᵀ m). The same number as the dense form for the same B (float64 test).
+    /// The terms of <see cref="DenseSystemTerms"/> for B = U Vᵀ with a zero diagonal, in O(d² r + K d r): with q_j = U_j·V_j,
+    /// A = I − Bᵀ = D − V Uᵀ for D = diag(1 + q). Then log|det A| = Σ_j log|1 + q_j| + log|det(I_r − Uᵀ D⁻¹ V)| (the matrix
+    /// determinant lemma), (A C̄ Aᵀ)_jj = D_j² C̄_jj − 2 D_j (C̄ U)_j·V_j + V_j (Uᵀ C̄ U) V_jᵀ, and A m = D m − V (Uᵀ m). The
+    /// same numbers as the dense form for the same B (float64 test).
     /// </summary>
-    private static Tensor WeightedLogLikelihoodLowRank(LinearScmTensors scm, Tensor means, Tensor pooledCovariance, Tensor weights, Tensor shift)
+    private static (Tensor LogDet, Tensor PooledResidual, Tensor TransformedMeans) LowRankSystemTerms(LinearScmTensors scm, Tensor means, Tensor pooledCovariance)
     {
         Tensor u = scm.CauseFactor!, v = scm.EffectFactor!;                                   // [..., d, r]
-        int d = (int)means.shape[^1];
         long r = u.shape[^1];
         Tensor diagonal = 1 + (u * v).sum(-1);                                                 // D, [..., d]
         Tensor logDet;
@@ -194,10 +197,7 @@ internal sealed class LinearCausalModel : CausalModel
         Tensor pooledResidual = diagonal.square() * pooledCovariance.diagonal(0, -2, -1)
             - 2 * diagonal * (covarianceU * v).sum(-1) + (matmul(v, projected) * v).sum(-1);   // (A C̄ Aᵀ)_jj
         Tensor transformed = means * diagonal.unsqueeze(-2) - matmul(matmul(means, u), v.transpose(-1, -2));   // rows A m_k, [..., K, d]
-        Tensor meanResidual = transformed - scm.Bias.unsqueeze(-2) - shift;
-        Tensor weightedSquares = (meanResidual.square() * weights.unsqueeze(-1)).sum(-2);
-        Tensor quadratic = ((pooledResidual + weightedSquares) * (-2 * scm.LogScale).exp()).sum(-1);
-        return logDet - scm.LogScale.sum(-1) - 0.5 * quadratic - d * HalfLogTwoPi;
+        return (logDet, pooledResidual, transformed);
     }
 
     /// <summary>Below this |1 + U_j·V_j| the factored likelihood takes log|det A| from A itself rather than by the lemma.</summary>
@@ -330,7 +330,10 @@ internal sealed record LinearScmTensors(Tensor RawWeights, Tensor Bias, Tensor L
     /// <summary>
     /// ‖B‖₁ over the off-diagonal entries: a number, or [R] stacked. For factors, see <see cref="FactoredL1"/>.
     /// </summary>
-    public Tensor GraphL1() => CauseFactor is null ? Weights().abs().sum(new long[] { -2, -1 }) : FactoredL1(CauseFactor, EffectFactor!, Math.Max(1, BlockEntries / CauseFactor.shape[^2]));
+    /// <param name="graph">B = <see cref="Weights"/> of a dense model, when the caller has it already (its likelihood reads it too).</param>
+    public Tensor GraphL1(Tensor? graph = null) => CauseFactor is null
+        ? (graph ?? Weights()).abs().sum(new long[] { -2, -1 })
+        : FactoredL1(CauseFactor, EffectFactor!, Math.Max(1, BlockEntries / CauseFactor.shape[^2]));
 
     /// <summary>Rows of B = U Vᵀ per block of <see cref="FactoredL1"/>: about 4 MB of float32 a block.</summary>
     private const long BlockEntries = 1 << 20;

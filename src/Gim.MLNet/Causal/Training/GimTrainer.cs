@@ -432,7 +432,7 @@ public sealed class GimTrainer : PerturbationTrainer<GimOptions, GimModel>
 
         // Per replica ([R] stacked, else a number): the graph penalty and weight decay of each replica's own matrices.
         Tensor loss = objective.Loss(dataTerm, heads.Logits, fullBatch ? all.Controls : ControlTargets.Positions(perturbed), weights,
-            graph is not null ? graph.abs().sum(new long[] { -2, -1 }) : scm is not null ? scm.GraphL1() : causal.SparsityPenalty());
+            scm?.GraphL1(graph) ?? causal.SparsityPenalty());
         if (Options.WeightDecay > 0)
             loss = loss + Options.WeightDecay * encoderTensors.DecayedWeights().Select(t => t.square().sum(new long[] { -2, -1 })).Aggregate((a, b) => a + b);
         // What progress reports is the full model's own loss; training minimises the sum over the replicas.
