@@ -26,7 +26,7 @@ internal sealed record StepProfile(double SetupSeconds, double ForwardMs, double
         random.manual_seed(0);
         using var causal = new LinearCausalModel(d);
         using var encoder = new InterventionEncoder(p, d, 0, 64, InterventionKind.Shift, -2);
-        using var optimizer = optim.Adam(causal.parameters().Concat(encoder.parameters()), lr: options.LearningRate);
+        using var optimizer = new AdamLoop(causal.parameters().Concat(encoder.parameters()), options.LearningRate, "GIM", options);
         var objective = new GimObjective(options.TargetSparsity, options.GraphSparsity, options.ControlTargetWeight, options.InitialTemperature,
             options.FinalTemperature, options.MaxSteps, straightThrough: false);
         using Tensor pooled = LinearCausalModel.PooledCovariance(data.Weights, data.Covariances!);
@@ -41,7 +41,7 @@ internal sealed record StepProfile(double SetupSeconds, double ForwardMs, double
             long before = DisposeScopeManager.Statistics.CreatedInScopeCount;
             using var scope = NewDisposeScope();
             var clock = Stopwatch.StartNew();
-            optimizer.zero_grad();
+            optimizer.ZeroGradients();
             InterventionParameters heads = encoder.forward(data.Features);
             Tensor u = rand(new long[] { 1, data.ContextCount, d }, generator: generator);
             Tensor t = objective.Targets(heads.Logits, u, temperature, data.Perturbed);
@@ -52,7 +52,7 @@ internal sealed record StepProfile(double SetupSeconds, double ForwardMs, double
             double f = clock.Elapsed.TotalMilliseconds;
             loss.backward();
             double b = clock.Elapsed.TotalMilliseconds;
-            optimizer.step();
+            optimizer.Update();
             double o = clock.Elapsed.TotalMilliseconds;
             if (!measured) continue;
             forward += f;

@@ -31,9 +31,7 @@ internal sealed class TorchRun : IDisposable
     /// </summary>
     public static TorchRun Start(int requestedThreads, int variables, int? seed = null)
     {
-        int threads = requestedThreads > 0 ? requestedThreads
-            : variables < SingleThreadBelowVariables ? 1 : Environment.ProcessorCount;
-        var run = new TorchRun(threads);
+        var run = new TorchRun(Threads(requestedThreads, variables));
         try
         {
             if (seed is int s) random.manual_seed(s);
@@ -45,6 +43,10 @@ internal sealed class TorchRun : IDisposable
         }
         return run;
     }
+
+    /// <summary>The intra-op threads a block over <paramref name="variables"/> runs on (see <see cref="Start"/>).</summary>
+    public static int Threads(int requestedThreads, int variables) =>
+        requestedThreads > 0 ? requestedThreads : variables < SingleThreadBelowVariables ? 1 : Environment.ProcessorCount;
 
     public void Dispose()
     {

@@ -49,6 +49,24 @@ public class GarbageCollectionRaceTests
         });
     }
 
+    /// <summary>Calibrated fits train their refits on a second thread (two cores): two threads inside native calls at once.</summary>
+    [Test]
+    public void GimTrainingWithRefitsBeside_SurvivesCollectionsFromAnotherThread()
+    {
+        UnderCollections(() =>
+        {
+            for (int fit = 0; fit < 3; fit++)
+            {
+                GimOptions options = TinyLinearScm.Options(steps: 300);
+                options.CalibrationFolds = 3;
+                options.Seed = fit;
+                using GimModel model = new GimTrainer(options).Fit(TinyLinearScm.Dataset());
+                Assert.That(model.Calibration, Is.Not.Null);
+                Assert.That(model.Sample(TinyLinearScm.Features("r1", 2), 20, seed: fit).Cast<float>().All(float.IsFinite), Is.True);
+            }
+        });
+    }
+
     [Test]
     public void PeerTraining_SurvivesCollectionsFromAnotherThread()
     {
@@ -73,6 +91,68 @@ public class GarbageCollectionRaceTests
         Task<GimModel> fit = Task.Run(() => trainer.Fit(TinyLinearScm.Dataset()));
         Assert.That(fit.Wait(TimeSpan.FromMinutes(2)), Is.True, "training hung in a callback");
         fit.Result.Dispose();
+    }
+
+    /// <summary>
+    /// The same with calibration refits on a second thread (two cores): that thread holds too, so the callbacks' thread
+    /// must pause it to free the finalizers (before, the fit hung for good here).
+    /// </summary>
+    [Test]
+    public void ACallbackThatWaitsForFinalizers_DoesNotHangTraining_WithRefitsBeside()
+    {
+        GimOptions options = TinyLinearScm.Options(steps: 200);
+        options.CalibrationFolds = 3;
+        options.EvaluateEvery = 20;
+        options.Progress = new WaitingSink();
+        var lines = new List<string>();
+        var trainer = new GimTrainer(options) { Log = line => { GC.WaitForPendingFinalizers(); lines.Add(line); } };
+        Task<GimModel> fit = Task.Run(() => trainer.Fit(TinyLinearScm.Dataset()));
+        Assert.That(fit.Wait(TimeSpan.FromMinutes(2)), Is.True, "training hung in a callback");
+        using GimModel model = fit.Result;
+        Assert.That(model.Calibration, Is.Not.Null);
+        if (Environment.ProcessorCount >= 2)
+            Assert.That(lines, Has.Some.Contains("on a second thread"), string.Join("\n", lines));
+    }
+
+    /// <summary>
+    /// The nonlinear model's refits fit one after another on a second thread, each taking and ending its own hold, while
+    /// the full fit's callbacks wait for finalizers (a new hold between two refits used to re-park the finalizer thread
+    /// under a waiting callback).
+    /// </summary>
+    [Test]
+    public void ACallbackThatWaitsForFinalizers_DoesNotHangTraining_WithNonlinearRefitsBeside()
+    {
+        GimOptions options = NonlinearTestModels.Options(steps: 120);
+        options.CalibrationFolds = 3;
+        options.EvaluateEvery = 5;
+        options.Progress = new WaitingSink();
+        var trainer = new GimTrainer(options) { Log = _ => GC.WaitForPendingFinalizers() };
+        Task<GimModel> fit = Task.Run(() => trainer.Fit(TinyLinearScm.Dataset()));
+        Assert.That(fit.Wait(TimeSpan.FromMinutes(3)), Is.True, "training hung in a callback");
+        using GimModel model = fit.Result;
+        Assert.That(model.Calibration, Is.Not.Null);
+    }
+
+    /// <summary>
+    /// A callback's own cancellation (its own token, not GimOptions.CancellationToken) ends the fit with that exception,
+    /// at once: the refits on the second thread are stopped, not waited for.
+    /// </summary>
+    [Test]
+    public void ACallbacksOwnCancellation_EndsTheFitWithIt_WithRefitsBeside()
+    {
+        GimOptions options = TinyLinearScm.Options(steps: 200_000);
+        options.CalibrationFolds = 3;
+        options.EvaluateEvery = 20;
+        using var own = new CancellationTokenSource();
+        options.Progress = new StandIns.Recorder<GimTrainingProgress>(p =>
+        {
+            if (p.Step >= 40) own.Token.ThrowIfCancellationRequested();
+            if (p.Step >= 20) own.Cancel();
+        });
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var e = Assert.Throws<OperationCanceledException>(() => new GimTrainer(options).Fit(TinyLinearScm.Dataset()));
+        Assert.That(e!.CancellationToken, Is.EqualTo(own.Token));
+        Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(60)), "the refits' 100,000 steps were waited for");
     }
 
     [Test]

@@ -127,7 +127,12 @@ public sealed class GimOptions : PerturbationOptions
     /// <summary>
     /// CPU threads for TorchSharp's intra-op parallelism while training; 0 = automatic (one thread below
     /// 256 variables, where every tensor op is too small to split and extra threads only spin and wait).
-    /// Default 0.
+    /// Default 0. With 0, below 256 variables and two cores or more, the calibration refits train on a second thread
+    /// beside the main fit (unless validation data can stop it early), which takes their cost off a fit's time: a linear
+    /// GIM's stacked together, otherwise (nonlinear model, mini-batches, checkpoints) one after another as fits of their
+    /// own, except where their training draws from libtorch's global generator (a two-stage warm start, the nonlinear
+    /// model's power-series log-determinant). 1 keeps the whole fit on one core (the refits then train stacked with the
+    /// main fit, or after it).
     /// </summary>
     public int Threads { get; set; }
 
@@ -203,10 +208,11 @@ public sealed class GimOptions : PerturbationOptions
     public int CalibrationFolds { get; set; } = 3;
 
     /// <summary>
-    /// Each calibration refit runs this share of <see cref="MaxSteps"/> (at least one step), in (0, 1]: trained together
-    /// with the main fit (the default setup), its temperature schedule spans those steps and it is frozen after them (and
-    /// stops with the main fit if that stops early); refitted after the main fit (checkpoints, mini-batches, the
-    /// nonlinear model), it runs this share of the steps the main fit ran. Default 0.5: on
+    /// Each calibration refit runs this share of <see cref="MaxSteps"/> (at least one step), in (0, 1]: trained with the
+    /// main fit (the default setup: beside it on a second thread, or stacked with it, see <see cref="Threads"/>), its
+    /// temperature schedule spans those steps (stacked, it is frozen after them and stops with the main fit if that stops
+    /// early); refitted after the main fit (checkpoints, mini-batches, the nonlinear model), it runs this share of the
+    /// steps the main fit ran. Default 0.5: on
     /// the panel's development seeds, refits of 1,000 steps (of 2,000) gave the same new-drug accuracy and coverage as full
     /// refits at half their cost; 500 steps cost accuracy in two families (docs/results.md).
     /// </summary>

@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using Gim.MLNet.Data;
 using Gim.MLNet.Modeling;
 using Gim.MLNet.Runtime;
@@ -57,14 +58,26 @@ public sealed class GimTrainer : PerturbationTrainer<GimOptions, GimModel>
             foreach (CalibrationFold fold in plan!.Folds)
                 replicas.Add(new Replica(fold.Train, Standardizer.FitVectors(fold.Train.Contexts.Select(c => c.Features), train.FeatureCount),
                     plan.FoldOptions, NoveltyCalibrator.FoldSteps(Options, Options.MaxSteps), plan.FoldOptions.WarmStart?.Parameters(fold.Train, plan.FoldOptions)));
-        IReadOnlyList<GimModel> models = TrainReplicas(fit, replicas);
+        IReadOnlyList<GimModel> models;
+        IReadOnlyList<GimModel>? folds = null;
+        Device device = TorchDevices.Resolve(Options.Device, "GimOptions.Device");
+        if (plan is not null && !together && RefitsAfterOnSecondThread(plan, fit, device))
+        {
+            // Setups the stacked step does not cover: the refits, fitted on their own, run on a second thread meanwhile.
+            int steps = NoveltyCalibrator.FoldSteps(Options, Options.MaxSteps);
+            (models, folds) = Beside(token => TrainReplicas(fit, replicas, token), token => FitFolds(plan, steps, token),
+                discardFirst: DisposeAll, discardSecond: DisposeAll);
+        }
+        else models = TrainReplicas(fit, replicas, Options.CancellationToken);
         GimModel model = models[0];
         try
         {
             if (plan is null) return model;
+            if (folds is not null) Tell($"with {folds.Count} calibration refits of {folds[0].StepsRun} steps on a second thread");
             // The closed forms (and, for setups the stacked step does not cover, the refits) after this run's block.
             var clock = System.Diagnostics.Stopwatch.StartNew();
-            model.Calibration = NoveltyCalibrator.Fit(model, train, Options, plan, together ? models.Skip(1).ToList() : null, Tell);
+            model.Calibration = NoveltyCalibrator.Fit(model, train, Options, plan, together ? models.Skip(1).ToList() : folds, Tell,
+                foldsStacked: together);
             model.AddFitTime(clock.Elapsed);
             return model;
         }
@@ -75,8 +88,13 @@ public sealed class GimTrainer : PerturbationTrainer<GimOptions, GimModel>
         }
         finally
         {
-            foreach (GimModel fold in models.Skip(1)) fold.Dispose();
+            DisposeAll(models.Skip(1).Concat(folds ?? Array.Empty<GimModel>()).ToList());
         }
+    }
+
+    private static void DisposeAll(IReadOnlyList<GimModel> models)
+    {
+        foreach (GimModel model in models) model.Dispose();
     }
 
     /// <summary>
@@ -89,43 +107,54 @@ public sealed class GimTrainer : PerturbationTrainer<GimOptions, GimModel>
     /// Trains the full model (replica 0) and any calibration refits with it (<see cref="ReplicaStack"/>), in one run; the
     /// models in the same order.
     /// </summary>
-    private IReadOnlyList<GimModel> TrainReplicas(PerturbationFit fit, IReadOnlyList<Replica> replicas)
+    private IReadOnlyList<GimModel> TrainReplicas(PerturbationFit fit, IReadOnlyList<Replica> replicas, CancellationToken cancellation)
     {
         PerturbationDataset train = fit.Data;
-        using var run = TorchRun.Start(Options.Threads, train.VariableCount, Options.SeedOrDefault);
+        using var run = TorchRun.Start(Options.Threads, train.VariableCount);
         Device device = TorchDevices.Resolve(Options.Device, "GimOptions.Device");
         const ScalarType dtype = ScalarType.Float32;
         int d = train.VariableCount, p = train.FeatureCount;
         if (Options.GraphRank >= d)
             throw new ArgumentException($"GimOptions.GraphRank is {Options.GraphRank}, but the data have {d} variables: a factored graph has a rank " +
                 $"below d (1..{d - 1}); for a dense graph set it to 0.", "GimOptions.GraphRank");
+        if (replicas.Count > 1 && !train.HasCells)
+            Tell("note: from statistics the calibration refits read the pooled covariance of all training contexts (its per-context parts " +
+                 "are not kept), not of their own; under shift interventions every context shares that covariance.");
 
         var modules = new List<(CausalModel Causal, InterventionEncoder Encoder)>();
         try
         {
-            foreach (Replica replica in replicas)
+            // Building draws the initial weights from libtorch's global generator: one fit builds at a time (calibration
+            // refits may be fitting on another thread), each from its seed.
+            lock (ModuleConstruction)
             {
-                // Every replica starts where a fit of its own would: the same seed before its modules are built.
-                if (modules.Count > 0) random.manual_seed(Options.SeedOrDefault);
-                DoseSlot? dose = ResolveDose(replica.Data, modules.Count == 0 ? fit.Validation : null, replica.Features, out double initialHalfDose);
-                CausalModel causal = CausalModelFactory.Create(Options, d, dtype, device);
-                InterventionEncoder? encoder = null;
-                try
+                random.manual_seed(Options.SeedOrDefault);
+                foreach (Replica replica in replicas)
                 {
-                    encoder = new InterventionEncoder(p, d, Options.EncoderDepth, Options.EncoderWidth, Options.Interventions,
-                        Options.InitialTargetLogit, dtype, device, dose, initialHalfDose, Options.DoseCurveFromFeatures,
-                        KnownTargets(replica.Data, fit.Validation, fit.Variables, replica.Features, dtype, device));
+                    // Every replica starts where a fit of its own would: the same seed before its modules are built.
+                    if (modules.Count > 0) random.manual_seed(Options.SeedOrDefault);
+                    DoseSlot? dose = ResolveDose(replica.Data, modules.Count == 0 ? fit.Validation : null, replica.Features, out double initialHalfDose);
+                    CausalModel causal = CausalModelFactory.Create(Options, d, dtype, device);
+                    InterventionEncoder? encoder = null;
+                    try
+                    {
+                        encoder = new InterventionEncoder(p, d, Options.EncoderDepth, Options.EncoderWidth, Options.Interventions,
+                            Options.InitialTargetLogit, dtype, device, dose, initialHalfDose, Options.DoseCurveFromFeatures,
+                            KnownTargets(replica.Data, fit.Validation, fit.Variables, replica.Features, dtype, device));
+                    }
+                    catch
+                    {
+                        causal.Dispose();
+                        throw;
+                    }
+                    modules.Add((causal, encoder));
+                    if (encoder.Known is not null) ZeroConstantFeatureWeights(encoder, replica.Data);
+                    if (replica.Start is not null) LoadStart(replica.Start, causal, encoder, replica.Data, fit.Variables, replica.Features, dtype, device);
                 }
-                catch
-                {
-                    causal.Dispose();
-                    throw;
-                }
-                modules.Add((causal, encoder));
-                if (encoder.Known is not null) ZeroConstantFeatureWeights(encoder, replica.Data);
-                if (replica.Start is not null) LoadStart(replica.Start, causal, encoder, replica.Data, fit.Variables, replica.Features, dtype, device);
             }
-            return TrainModules(fit, replicas, modules, device, dtype);
+            return RefitsOnSecondThread(replicas, fit.Validation, device)
+                ? TrainBesideRefits(fit, replicas, modules, device, dtype)
+                : TrainModules(fit, replicas, modules, device, dtype, cancellation, refitsOnly: false);
         }
         catch
         {
@@ -203,14 +232,156 @@ public sealed class GimTrainer : PerturbationTrainer<GimOptions, GimModel>
         return new DoseSlot(q, features.Mean[q], features.Scale[q]);
     }
 
+    /// <summary>
+    /// Whether the calibration refits train on a second thread beside the full fit instead of stacked with it: where a
+    /// step runs on one libtorch thread (automatic threads, fewer than 256 variables) and the machine has another core, on
+    /// the CPU, and no validation data can stop the full fit early (stacked refits stop with it).
+    /// </summary>
+    private bool RefitsOnSecondThread(IReadOnlyList<Replica> replicas, PerturbationDataset? validation, Device device) =>
+        replicas.Count > 1 && Options.Threads == 0 && TorchRun.Threads(0, replicas[0].Data.VariableCount) == 1
+        && Environment.ProcessorCount >= 2 && device.type == DeviceType.CPU
+        && (validation is null || Options.EarlyStoppingPatience == 0);
+
+    /// <summary>
+    /// Trains the full fit (replica 0) on this thread and its calibration refits, stacked, on another: a step costs what
+    /// its operations cost to dispatch, so the refits' steps cost nothing on a second core where stacked they add about a
+    /// third to a fit (docs/performance.md). Both draw the same relaxation noise as the stacked run (same seed, same
+    /// draws). The modules are the caller's to dispose on failure (the models only wrap them).
+    /// </summary>
+    private IReadOnlyList<GimModel> TrainBesideRefits(PerturbationFit fit, IReadOnlyList<Replica> replicas,
+        IReadOnlyList<(CausalModel Causal, InterventionEncoder Encoder)> modules, Device device, ScalarType dtype)
+    {
+        var (full, refits) = Beside(
+            token => TrainModules(fit, replicas.Take(1).ToList(), modules.Take(1).ToList(), device, dtype, token, refitsOnly: false),
+            token =>
+            {
+                // This thread's own libtorch settings: one intra-op thread, the finalizer hold.
+                using var run = TorchRun.Start(1, fit.Data.VariableCount);
+                return TrainModules(fit, replicas.Skip(1).ToList(), modules.Skip(1).ToList(), device, dtype, token, refitsOnly: true);
+            },
+            discardFirst: _ => { }, discardSecond: _ => { });
+        Tell($"with {refits.Count} calibration refits of {replicas[1].Steps} steps on a second thread");
+        return full.Concat(refits).ToList();
+    }
+
+    /// <summary>
+    /// Whether the calibration refits that cannot train with the full fit (nonlinear model, mini-batches, checkpoints)
+    /// train on a second thread while it runs, each fitted on its own as before: the conditions of
+    /// <see cref="RefitsOnSecondThread"/>, and nothing in their training drawing from libtorch's global generator (a
+    /// two-stage warm start fits its own model; the nonlinear model's power-series log-determinant draws its probes).
+    /// </summary>
+    private bool RefitsAfterOnSecondThread(CalibrationPlan plan, PerturbationFit fit, Device device)
+    {
+        if (plan.FoldOptions.WarmStart is not null) return false;
+        if (Options.CausalModel == CausalModelKind.Nonlinear)
+        {
+            NonlinearCausalOptions nonlinear = Options.Nonlinear;
+            bool exact = nonlinear.LogDeterminant == LogDeterminantMethod.Exact
+                         || (nonlinear.LogDeterminant != LogDeterminantMethod.PowerSeries && fit.Data.VariableCount <= nonlinear.ExactLogDeterminantMaxVariables);
+            if (!exact) return false;
+        }
+        return Options.Threads == 0 && TorchRun.Threads(0, fit.Data.VariableCount) == 1 && Environment.ProcessorCount >= 2
+               && device.type == DeviceType.CPU && (fit.Validation is null || Options.EarlyStoppingPatience == 0);
+    }
+
+    /// <summary>The calibration refits, one after the other, each a fit of its own (<see cref="RefitsAfterOnSecondThread"/>).</summary>
+    private static IReadOnlyList<GimModel> FitFolds(CalibrationPlan plan, int steps, CancellationToken cancellation)
+    {
+        GimOptions options = plan.FoldOptions.Clone();
+        options.MaxSteps = steps;
+        options.CancellationToken = cancellation;
+        var models = new List<GimModel>();
+        try
+        {
+            foreach (CalibrationFold fold in plan.Folds) models.Add(new GimTrainer(options).Fit(fold.Train));
+            return models;
+        }
+        catch
+        {
+            foreach (GimModel model in models) model.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="first"/> on this thread and <paramref name="second"/> on a new one, each with a token that
+    /// the other's failure cancels; a failure of either stops the other and is what this throws (the caller's own
+    /// cancellation, or a callback's own exception, as thrown). On failure a result that did come is discarded. Waiting
+    /// for the second counts as a safe point (<see cref="FinalizerHold.AtSafePoint"/>), and adds to the first's fit time
+    /// when it is a model.
+    /// </summary>
+    private (TFirst First, TSecond Second) Beside<TFirst, TSecond>(Func<CancellationToken, TFirst> first, Func<CancellationToken, TSecond> second,
+        Action<TFirst> discardFirst, Action<TSecond> discardSecond) where TFirst : class where TSecond : class
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(Options.CancellationToken);
+        TSecond? secondResult = null;
+        ExceptionDispatchInfo? secondFailure = null;
+        var worker = new Thread(() =>
+        {
+            try
+            {
+                secondResult = second(stop.Token);
+            }
+            catch (Exception e)
+            {
+                secondFailure = ExceptionDispatchInfo.Capture(e);
+                stop.Cancel();
+            }
+        }) { IsBackground = true, Name = "GIM calibration refits" };
+        worker.Start();
+        TFirst firstResult;
+        try
+        {
+            firstResult = first(stop.Token);
+        }
+        catch (Exception e)
+        {
+            stop.Cancel();
+            FinalizerHold.AtSafePoint(worker.Join);
+            if (secondResult is not null) discardSecond(secondResult);
+            // The caller's cancellation, with the caller's token.
+            Options.CancellationToken.ThrowIfCancellationRequested();
+            // Stopped because the second failed (this one only saw the cancellation that failure caused): theirs is the
+            // error to report. Any other error of this thread (divergence, a callback's own exception) is this one's.
+            if (e is OperationCanceledException && secondFailure is { SourceException: not OperationCanceledException })
+                secondFailure.Throw();
+            throw;
+        }
+        // This thread may still hold the finalizer (its run's hold): waiting here must not keep the other from breathing.
+        var waiting = System.Diagnostics.Stopwatch.StartNew();
+        FinalizerHold.AtSafePoint(worker.Join);
+        if (secondFailure is not null)
+        {
+            discardFirst(firstResult);
+            Options.CancellationToken.ThrowIfCancellationRequested();
+            secondFailure.Throw();
+        }
+        // The fit lasts until its refits are done.
+        switch (firstResult)
+        {
+            case GimModel model: model.AddFitTime(waiting.Elapsed); break;
+            case IReadOnlyList<GimModel> models: models[0].AddFitTime(waiting.Elapsed); break;
+        }
+        return (firstResult, secondResult!);
+    }
+
+    /// <summary>Held while a fit seeds libtorch's global generator and builds its modules from it.</summary>
+    private static readonly object ModuleConstruction = new();
+
     /// <summary>From this many variables a dense fit's log says that a factored graph (GimOptions.GraphRank) is much faster.</summary>
     private const int DenseGraphHintFrom = 1000;
 
-    /// <summary>Trains the built modules; the caller disposes them if this throws.</summary>
+    /// <summary>
+    /// Trains the built modules, the full fit first, or with <paramref name="refitsOnly"/> calibration refits alone (no
+    /// validation, progress or checkpoints; the run lasts their steps); the caller disposes them if this throws.
+    /// </summary>
     private IReadOnlyList<GimModel> TrainModules(PerturbationFit fit, IReadOnlyList<Replica> replicas,
-        IReadOnlyList<(CausalModel Causal, InterventionEncoder Encoder)> modules, Device device, ScalarType dtype)
+        IReadOnlyList<(CausalModel Causal, InterventionEncoder Encoder)> modules, Device device, ScalarType dtype,
+        CancellationToken cancellation, bool refitsOnly)
     {
-        var (train, validation, variables, features, clock) = (fit.Data, fit.Validation, fit.Variables, fit.Features, fit.Clock);
+        var (train, variables, features) = (fit.Data, fit.Variables, fit.Features);
+        PerturbationDataset? validation = refitsOnly ? null : fit.Validation;
+        var clock = refitsOnly ? System.Diagnostics.Stopwatch.StartNew() : fit.Clock;
         var (causal, encoder) = modules[0];
         using var generator = new torch.Generator((ulong)Options.SeedOrDefault, device);
         bool cellMode = Options.CellBatchSize > 0 || !causal.HasMomentLikelihood;
@@ -220,14 +391,11 @@ public sealed class GimTrainer : PerturbationTrainer<GimOptions, GimModel>
         // Shift-only interventions on full batches read the covariances only through each replica's weighted pool: K·d² never held.
         bool pooled = !cellMode && causal is LinearCausalModel && Options.Interventions == InterventionKind.Shift && !Options.KnownTargetsChangeInputs
                       && (Options.ContextBatchSize == 0 || Options.ContextBatchSize >= train.Contexts.Count);
-        if (pooled && Options.GraphRank == 0 && causal.Variables >= DenseGraphHintFrom)
+        if (!refitsOnly && pooled && Options.GraphRank == 0 && causal.Variables >= DenseGraphHintFrom)
             Tell($"note: a dense graph over {causal.Variables} variables costs O(d³) a step (about 0.5 s at d = 2,000 on 2 cores); " +
                  "GimOptions.GraphRank = 64 (fit --graph-rank 64) trains B = U Vᵀ in O(d² r), several times faster at some cost in accuracy " +
                  "(docs/performance.md, \"Genes by the thousand\").");
-        if (!train.HasCells && replicas.Count > 1)
-            Tell("note: from statistics the calibration refits read the pooled covariance of all training contexts (its per-context parts " +
-                 "are not kept), not of their own; under shift interventions every context shares that covariance.");
-        if (!train.HasCells && train.PooledCovariance!.ContextNames.Count != train.Contexts.Count)
+        if (!refitsOnly && !train.HasCells && train.PooledCovariance!.ContextNames.Count != train.Contexts.Count)
             Tell($"note: the statistics' covariance is pooled over {train.PooledCovariance.ContextNames.Count} contexts and this fit trains on " +
                  $"{train.Contexts.Count}; under shift interventions every context shares one within-context covariance, so the pool estimates the same matrix.");
         using var trainTensors = ContextTensors.Create(train, variables, features, Options.Weighting,
@@ -260,14 +428,14 @@ public sealed class GimTrainer : PerturbationTrainer<GimOptions, GimModel>
         {
             double temperature = double.NaN;
             double? mainLoss = null;
-            loop.Run(state.StepsRun, Options.MaxSteps, Options.CancellationToken,
+            loop.Run(state.StepsRun, refitsOnly ? replicas.Max(r => r.Steps) : Options.MaxSteps, cancellation,
                 step =>
                 {
                     temperature = objective.Temperature(step);
                     causal.train();
                     encoder.train();
                     // Once the refits have run their steps only the full fit is computed (their slices are no longer read).
-                    int active = replicas.Skip(1).Any(r => step < r.Steps) ? replicas.Count : 1;
+                    int active = refitsOnly || replicas.Skip(1).Any(r => step < r.Steps) ? replicas.Count : 1;
                     Tensor loss = Loss(objective, causal, stack, active, encoder, data, generator, schedule.At(step), cellMode ? cellBatch : 0, out double? main);
                     mainLoss = main;
                     return loss;
@@ -276,14 +444,14 @@ public sealed class GimTrainer : PerturbationTrainer<GimOptions, GimModel>
                 {
                     state.StepsRun = stepsRun;
                     // A refit that has run its steps is frozen: its modules keep this state whatever its slices do next.
-                    for (int r = 1; r < replicas.Count; r++)
+                    for (int r = refitsOnly ? 0 : 1; r < replicas.Count; r++)
                         if (!frozen[r] && stepsRun >= replicas[r].Steps)
                         {
                             stack!.CopyBack(r);
                             frozen[r] = true;
                         }
                     bool last = stepsRun == Options.MaxSteps;
-                    bool evaluate = stepsRun % Options.EvaluateEvery == 0 || last;
+                    bool evaluate = !refitsOnly && (stepsRun % Options.EvaluateEvery == 0 || last);
                     if (evaluate)
                     {
                         stack?.CopyBack(0);
@@ -318,13 +486,14 @@ public sealed class GimTrainer : PerturbationTrainer<GimOptions, GimModel>
         // A finished run needs no checkpoint; leaving it would make the next Fit with the same path "resume" at the end.
         if (Options.CheckpointPath is not null && File.Exists(Options.CheckpointPath))
             File.Delete(Options.CheckpointPath);
-        Tell($"trained {state.StepsRun} steps in {elapsed.TotalSeconds:F2} s" +
-             (replicas.Count > 1 ? $", with {replicas.Count - 1} calibration refits of {replicas[1].Steps} steps alongside" : ""));
-        var models = new List<GimModel>
+        var models = new List<GimModel>();
+        if (!refitsOnly)
         {
-            new(causal, encoder, variables, features, train.VariableNames, train.FeatureNames, Options, state.History, state.StepsRun, elapsed, device, dtype),
-        };
-        for (int r = 1; r < replicas.Count; r++)
+            Tell($"trained {state.StepsRun} steps in {elapsed.TotalSeconds:F2} s" +
+                 (replicas.Count > 1 ? $", with {replicas.Count - 1} calibration refits of {replicas[1].Steps} steps alongside" : ""));
+            models.Add(new(causal, encoder, variables, features, train.VariableNames, train.FeatureNames, Options, state.History, state.StepsRun, elapsed, device, dtype));
+        }
+        for (int r = refitsOnly ? 0 : 1; r < replicas.Count; r++)
             models.Add(new GimModel(modules[r].Causal, modules[r].Encoder, variables, replicas[r].Features, train.VariableNames, train.FeatureNames,
                 replicas[r].Options, Array.Empty<GimTrainingProgress>(), Math.Min(state.StepsRun, replicas[r].Steps), TimeSpan.Zero, device, dtype));
         return models;

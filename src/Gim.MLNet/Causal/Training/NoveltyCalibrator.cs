@@ -70,11 +70,11 @@ internal static class NoveltyCalibrator
 
     /// <summary>
     /// The calibration of <paramref name="full"/> (fitted on <paramref name="train"/> without one) from the folds of
-    /// <paramref name="plan"/>: <paramref name="foldModels"/> when they were trained together with the full model, or
-    /// refitted here one after the other.
+    /// <paramref name="plan"/>: <paramref name="foldModels"/> when they were trained with the full model (stacked with it,
+    /// <paramref name="foldsStacked"/>, or fitted on their own beside it), or refitted here one after the other.
     /// </summary>
     public static NoveltyCalibration Fit(GimModel full, PerturbationDataset train, GimOptions options, CalibrationPlan plan,
-        IReadOnlyList<GimModel>? foldModels, Action<string> tell)
+        IReadOnlyList<GimModel>? foldModels, Action<string> tell, bool foldsStacked = true)
     {
         int folds = plan.Folds.Count, d = train.VariableCount;
         IReadOnlyList<PerturbationContext> perturbed = plan.Perturbed;
@@ -129,8 +129,9 @@ internal static class NoveltyCalibrator
                     heldOut.Add(new HeldOut(geometry.Familiarity(model.CalibrationPoints(model.FeatureStandardizer.Transform(c.Features))), observed, predicted, squaredError,
                         Applied(foldExplanation), Applied(fullExplanation[c])));
                 }
-                tell(foldModels is null
-                    ? $"calibration fold {f + 1}/{folds}: {held.Count} group(s) held out, refit in {model.FitTime.TotalSeconds:F2} s"
+                tell(foldModels is null || !foldsStacked
+                    ? $"calibration fold {f + 1}/{folds}: {held.Count} group(s) held out, refit in {model.FitTime.TotalSeconds:F2} s" +
+                      (foldModels is null ? "" : " beside the full model")
                     : $"calibration fold {f + 1}/{folds}: {held.Count} group(s) held out, trained with the full model ({model.StepsRun} steps)");
             }
             finally

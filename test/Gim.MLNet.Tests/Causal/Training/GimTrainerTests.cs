@@ -128,6 +128,33 @@ public class GimTrainerTests
         Assert.That(reports.Select(r => r.Step), Is.EqualTo(new[] { 10, 20, 30 }));
     }
 
+    /// <summary>
+    /// With calibration refits training on a second thread (automatic threads, two cores), cancelling the fit stops both:
+    /// the call throws at once and leaves no thread running (the refits would otherwise run 50,000 steps).
+    /// </summary>
+    [Test]
+    public void Fit_WithRefitsBeside_HonoursCancellation()
+    {
+        HillScreen screen = TrainingFixtures.SmallScreen();
+        using var cancellation = new CancellationTokenSource();
+        var options = Fast();
+        options.CalibrationFolds = 3;
+        options.EvaluateEvery = 10;
+        options.MaxSteps = 100_000;
+        options.CancellationToken = cancellation.Token;
+        options.Progress = new SynchronousProgress<GimTrainingProgress>(p => { if (p.Step >= 30) cancellation.Cancel(); });
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var e = Assert.Throws<OperationCanceledException>(() => new GimTrainer(options).Fit(screen.Train.Data));
+        Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(60)), "the refits' 50,000 steps were not stopped");
+        Assert.That(e!.CancellationToken, Is.EqualTo(cancellation.Token), "the exception carries the caller's token");
+        // A fit right after runs normally (nothing left holding the finalizer thread or libtorch's settings).
+        options.MaxSteps = 40;
+        options.CancellationToken = default;
+        options.Progress = null;
+        using GimModel model = new GimTrainer(options).Fit(screen.Train.Data);
+        Assert.That(model.Calibration, Is.Not.Null);
+    }
+
     [Test]
     public void Options_OutOfRange_AreRejectedWithTheirName()
     {
