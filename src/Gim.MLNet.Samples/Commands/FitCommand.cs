@@ -76,6 +76,10 @@ internal sealed partial class FitCommand : Command<FitCommand.Settings>
             statistics.ToDataset().Validate();
             AnsiConsole.MarkupLineInterpolated($"Read statistics of {statistics.CellCount} cells in {statistics.Contexts.Count} contexts ({statistics.Contexts.Count(c => c.IsControl)} control), {statistics.VariableNames.Count} variables, {statistics.FeatureNames.Count} features.");
         }
+        // The rank against the genes fitted, before the output folder: the statistics' genes, or --stream's --hvg (without
+        // it the genes are known only once the file is read; the fit itself then refuses, and the folder is removed).
+        if (statistics is not null) CheckGraphRank(settings, statistics.VariableNames.Count);
+        else if (settings.Hvg is int kept) CheckGraphRank(settings, kept);
         string? doseFeature = settings.Statistics is null
             ? settings.DoseCurve ? settings.Dose : null
             : designFile is { Dose: { } dose, DoseEncoding: nameof(DoseEncoding.Concentration) } ? dose : null;

@@ -80,6 +80,23 @@ public class StatisticsCommandTests
         Assert.That(File.Exists(Path.Combine(_folder, "fit-sql", "gim-model.zip")), Is.True);
     }
 
+    /// <summary>--graph-rank at least the genes fitted is refused before any output folder, from statistics as from cells.</summary>
+    [Test]
+    public void AGraphRankOfAllTheGenes_IsRefusedBeforeTheOutputFolder_FromStatisticsAndStream()
+    {
+        PerturbationStatistics.Compute(_cells).Write(Path.Combine(_folder, "stats-rank"));
+        var (exitCode, output) = SamplesApp.RunIn(_folder, TimeSpan.FromMinutes(3), "fit", "--statistics", "stats-rank", "--graph-rank", "12", "--out", "rank-stats");
+        Assert.That(exitCode, Is.EqualTo(1), output);
+        Assert.That(output, Does.Contain("--graph-rank 12 must be below the number of genes the model fits (12)"));
+        Assert.That(Directory.Exists(Path.Combine(_folder, "rank-stats")), Is.False);
+
+        (exitCode, output) = SamplesApp.RunIn(_folder, TimeSpan.FromMinutes(3), "fit", "--stream", "--data", "screen.h5ad", "--perturbation", "product_name",
+            "--control", "vehicle", "--dose", "dose", "--covariates", "cell_type", "--descriptors", "drugs.csv", "--hvg", "5", "--graph-rank", "5", "--out", "rank-stream");
+        Assert.That(exitCode, Is.EqualTo(1), output);
+        Assert.That(output, Does.Contain("--graph-rank 5 must be below the number of genes the model fits (5)"));
+        Assert.That(Directory.Exists(Path.Combine(_folder, "rank-stream")), Is.False);
+    }
+
     [Test]
     public void AContextTheContextsTableLacks_IsAnErrorNamingIt_AndLeavesNoFolder()
     {
