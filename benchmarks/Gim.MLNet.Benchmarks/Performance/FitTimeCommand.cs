@@ -6,10 +6,11 @@ using Gim.MLNet.Data.Synthetic;
 namespace Gim.MLNet.Benchmarks.Performance;
 
 /// <summary>
-/// `fit-time [--repeats 5] [--seed 0] [--calibration-folds 3] [--dose-feature dose]`: wall time of fitting GIM-Linear
-/// with the default options on the default Hill screen (calibration refits included; `--calibration-folds 0` times the
-/// main fit alone; `--dose-feature dose` with the saturating dose path), the analytic FLOP floor of that fit, and where
-/// the time goes.
+/// `fit-time [--repeats 5] [--seed 0] [--calibration-folds 3] [--dose-feature dose] [--threads 0]`: wall time of fitting
+/// GIM-Linear with the default options on the default Hill screen (calibration refits included; `--calibration-folds 0`
+/// times the main fit alone; `--dose-feature dose` with the saturating dose path; `--threads 1` keeps the fit on one core,
+/// its refits stacked with it), the analytic FLOP floor of that fit, where the time goes, and what one small libtorch
+/// operation costs to dispatch here.
 /// </summary>
 internal static class FitTimeCommand
 {
@@ -21,7 +22,7 @@ internal static class FitTimeCommand
         var options = new GimOptions
         {
             Seed = seed, CalibrationFolds = Args.Int(args, "--calibration-folds", new GimOptions().CalibrationFolds),
-            DoseFeature = Args.String(args, "--dose-feature"),
+            DoseFeature = Args.String(args, "--dose-feature"), Threads = Args.Int(args, "--threads", 0),
         };
         Console.WriteLine($"Default Hill screen: {train.Contexts.Count} contexts, {train.SampleCount} cells, d = {train.VariableCount}, p = {train.FeatureCount}; " +
             $"{options.MaxSteps} full-batch steps, calibration folds {options.CalibrationFolds}, dose path {options.DoseFeature ?? "none"}.");
@@ -46,6 +47,28 @@ internal static class FitTimeCommand
                           $"(total {profile.ForwardMs + profile.BackwardMs + profile.OptimizerMs:F3} ms; {profile.TensorOpsPerStep} tensors created per step)");
         Console.WriteLine($"FLOP floor: {flops / 1e6:F2} MFLOP per step (forward + backward), {flops * options.MaxSteps / 1e9:F2} GFLOP per fit " +
                           $"= {flops * options.MaxSteps / 170e9 * 1000:F0} ms at the 170 GFLOP/s a 2048² float32 matmul reaches here");
+        Console.WriteLine($"dispatch: {DispatchMicroseconds(train.Contexts.Count, train.VariableCount):F2} µs per small operation " +
+                          $"(a [{train.Contexts.Count} × {train.VariableCount}] addition, one thread, in a dispose scope)");
         return 0;
+    }
+
+    /// <summary>What one tiny libtorch operation costs from .NET here: 20,000 additions of two [k × d] tensors after a warm-up.</summary>
+    private static double DispatchMicroseconds(int k, int d)
+    {
+        TorchSharp.torch.set_num_threads(1);
+        using var scope = TorchSharp.torch.NewDisposeScope();
+        TorchSharp.torch.Tensor a = TorchSharp.torch.randn(k, d), b = TorchSharp.torch.randn(k, d);
+        void Run(int n)
+        {
+            for (int i = 0; i < n; i++)
+            {
+                using var step = TorchSharp.torch.NewDisposeScope();
+                _ = a.add(b);
+            }
+        }
+        Run(2_000);
+        var clock = Stopwatch.StartNew();
+        Run(20_000);
+        return clock.Elapsed.TotalMilliseconds * 1000 / 20_000;
     }
 }
