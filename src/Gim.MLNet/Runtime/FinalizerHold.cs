@@ -74,11 +74,7 @@ internal static class FinalizerHold
         lock (Gate)
         {
             if (_release is null || SinceParked.Elapsed < BreatheEvery) return;
-            if (OnlyHolder())
-            {
-                Breath();
-                return;
-            }
+            // Alone, this thread is every holder at a safe point: the loop below breathes at once.
             int thread = Environment.CurrentManagedThreadId;
             AtSafePoints.Add(thread);
             Monitor.PulseAll(Gate);
@@ -195,8 +191,6 @@ internal static class FinalizerHold
     private static bool Safe(int thread) => AtSafePoints.Contains(thread) || InCallbackOnly(thread);
 
     private static bool EveryHolder(Func<int, bool> condition) => HoldsByThread.Keys.All(condition);
-
-    private static bool OnlyHolder() => HoldsByThread.Count == 1 && HoldsByThread.ContainsKey(Environment.CurrentManagedThreadId);
 
     private static void Exit(int thread)
     {

@@ -86,16 +86,25 @@ public class GarbageCollectionRaceTests
         // Progress and Log run with the finalizer thread free; inside the hold this call would wait forever.
         GimOptions options = TinyLinearScm.Options(steps: 200);
         options.EvaluateEvery = 50;
-        options.Progress = new WaitingSink();
-        var trainer = new GimTrainer(options) { Log = _ => GC.WaitForPendingFinalizers() };
-        Task<GimModel> fit = Task.Run(() => trainer.Fit(TinyLinearScm.Dataset()));
-        Assert.That(fit.Wait(TimeSpan.FromMinutes(2)), Is.True, "training hung in a callback");
-        fit.Result.Dispose();
+        FitWithCallbacksThatWaitForFinalizers(options, TimeSpan.FromMinutes(2), new List<string>()).Dispose();
     }
 
     /// <summary>
-    /// The same with calibration refits on a second thread (two cores): that thread holds too, so the callbacks' thread
-    /// must pause it to free the finalizers (before, the fit hung for good here).
+    /// Fits with a progress sink and a log that wait for finalizers (collecting the log in <paramref name="lines"/>);
+    /// fails if the fit does not end within <paramref name="deadline"/>.
+    /// </summary>
+    private static GimModel FitWithCallbacksThatWaitForFinalizers(GimOptions options, TimeSpan deadline, List<string> lines)
+    {
+        options.Progress = new WaitingSink();
+        var trainer = new GimTrainer(options) { Log = line => { GC.WaitForPendingFinalizers(); lines.Add(line); } };
+        Task<GimModel> fit = Task.Run(() => trainer.Fit(TinyLinearScm.Dataset()));
+        Assert.That(fit.Wait(deadline), Is.True, "training hung in a callback");
+        return fit.Result;
+    }
+
+    /// <summary>
+    /// The same with calibration refits on a second thread (two cores): that thread holds too, so the callbacks' waits
+    /// are served by its breaths, or when it ends (before the safe points, the fit hung for good here).
     /// </summary>
     [Test]
     public void ACallbackThatWaitsForFinalizers_DoesNotHangTraining_WithRefitsBeside()
@@ -103,12 +112,8 @@ public class GarbageCollectionRaceTests
         GimOptions options = TinyLinearScm.Options(steps: 200);
         options.CalibrationFolds = 3;
         options.EvaluateEvery = 20;
-        options.Progress = new WaitingSink();
         var lines = new List<string>();
-        var trainer = new GimTrainer(options) { Log = line => { GC.WaitForPendingFinalizers(); lines.Add(line); } };
-        Task<GimModel> fit = Task.Run(() => trainer.Fit(TinyLinearScm.Dataset()));
-        Assert.That(fit.Wait(TimeSpan.FromMinutes(2)), Is.True, "training hung in a callback");
-        using GimModel model = fit.Result;
+        using GimModel model = FitWithCallbacksThatWaitForFinalizers(options, TimeSpan.FromMinutes(2), lines);
         Assert.That(model.Calibration, Is.Not.Null);
         if (Environment.ProcessorCount >= 2)
             Assert.That(lines, Has.Some.Contains("on a second thread"), string.Join("\n", lines));
@@ -125,11 +130,7 @@ public class GarbageCollectionRaceTests
         GimOptions options = NonlinearTestModels.Options(steps: 120);
         options.CalibrationFolds = 3;
         options.EvaluateEvery = 5;
-        options.Progress = new WaitingSink();
-        var trainer = new GimTrainer(options) { Log = _ => GC.WaitForPendingFinalizers() };
-        Task<GimModel> fit = Task.Run(() => trainer.Fit(TinyLinearScm.Dataset()));
-        Assert.That(fit.Wait(TimeSpan.FromMinutes(3)), Is.True, "training hung in a callback");
-        using GimModel model = fit.Result;
+        using GimModel model = FitWithCallbacksThatWaitForFinalizers(options, TimeSpan.FromMinutes(3), new List<string>());
         Assert.That(model.Calibration, Is.Not.Null);
     }
 

@@ -65,10 +65,10 @@ public sealed class GimTrainer : PerturbationTrainer<GimOptions, GimModel>
         {
             // Setups the stacked step does not cover: the refits, fitted on their own, run on a second thread meanwhile.
             int steps = NoveltyCalibrator.FoldSteps(Options, Options.MaxSteps);
-            (models, folds) = Beside(token => TrainReplicas(fit, replicas, token), token => FitFolds(plan, steps, token),
-                discardFirst: DisposeAll, discardSecond: DisposeAll);
+            (models, folds) = Beside(token => TrainReplicas(fit, replicas, device, token), token => FitFolds(plan, steps, token),
+                disposeOnFailure: true);
         }
-        else models = TrainReplicas(fit, replicas, Options.CancellationToken);
+        else models = TrainReplicas(fit, replicas, device, Options.CancellationToken);
         GimModel model = models[0];
         try
         {
@@ -107,11 +107,10 @@ public sealed class GimTrainer : PerturbationTrainer<GimOptions, GimModel>
     /// Trains the full model (replica 0) and any calibration refits with it (<see cref="ReplicaStack"/>), in one run; the
     /// models in the same order.
     /// </summary>
-    private IReadOnlyList<GimModel> TrainReplicas(PerturbationFit fit, IReadOnlyList<Replica> replicas, CancellationToken cancellation)
+    private IReadOnlyList<GimModel> TrainReplicas(PerturbationFit fit, IReadOnlyList<Replica> replicas, Device device, CancellationToken cancellation)
     {
         PerturbationDataset train = fit.Data;
         using var run = TorchRun.Start(Options.Threads, train.VariableCount);
-        Device device = TorchDevices.Resolve(Options.Device, "GimOptions.Device");
         const ScalarType dtype = ScalarType.Float32;
         int d = train.VariableCount, p = train.FeatureCount;
         if (Options.GraphRank >= d)
@@ -152,7 +151,7 @@ public sealed class GimTrainer : PerturbationTrainer<GimOptions, GimModel>
                     if (replica.Start is not null) LoadStart(replica.Start, causal, encoder, replica.Data, fit.Variables, replica.Features, dtype, device);
                 }
             }
-            return RefitsOnSecondThread(replicas, fit.Validation, device)
+            return replicas.Count > 1 && SecondCoreForRefits(fit, device)
                 ? TrainBesideRefits(fit, replicas, modules, device, dtype)
                 : TrainModules(fit, replicas, modules, device, dtype, cancellation, refitsOnly: false);
         }
@@ -233,14 +232,14 @@ public sealed class GimTrainer : PerturbationTrainer<GimOptions, GimModel>
     }
 
     /// <summary>
-    /// Whether the calibration refits train on a second thread beside the full fit instead of stacked with it: where a
-    /// step runs on one libtorch thread (automatic threads, fewer than 256 variables) and the machine has another core, on
-    /// the CPU, and no validation data can stop the full fit early (stacked refits stop with it).
+    /// Whether calibration refits may train on a second thread beside the full fit: where a step runs on one libtorch
+    /// thread (automatic threads, fewer than 256 variables) and the machine has another core, on the CPU, and no
+    /// validation data can stop the full fit early (stacked refits stop with it; refits after it run its share of the
+    /// steps it ran).
     /// </summary>
-    private bool RefitsOnSecondThread(IReadOnlyList<Replica> replicas, PerturbationDataset? validation, Device device) =>
-        replicas.Count > 1 && Options.Threads == 0 && TorchRun.Threads(0, replicas[0].Data.VariableCount) == 1
-        && Environment.ProcessorCount >= 2 && device.type == DeviceType.CPU
-        && (validation is null || Options.EarlyStoppingPatience == 0);
+    private bool SecondCoreForRefits(PerturbationFit fit, Device device) =>
+        Options.Threads == 0 && TorchRun.Threads(0, fit.Data.VariableCount) == 1 && Environment.ProcessorCount >= 2
+        && device.type == DeviceType.CPU && (fit.Validation is null || Options.EarlyStoppingPatience == 0);
 
     /// <summary>
     /// Trains the full fit (replica 0) on this thread and its calibration refits, stacked, on another: a step costs what
@@ -259,16 +258,16 @@ public sealed class GimTrainer : PerturbationTrainer<GimOptions, GimModel>
                 using var run = TorchRun.Start(1, fit.Data.VariableCount);
                 return TrainModules(fit, replicas.Skip(1).ToList(), modules.Skip(1).ToList(), device, dtype, token, refitsOnly: true);
             },
-            discardFirst: _ => { }, discardSecond: _ => { });
+            disposeOnFailure: false);
         Tell($"with {refits.Count} calibration refits of {replicas[1].Steps} steps on a second thread");
         return full.Concat(refits).ToList();
     }
 
     /// <summary>
     /// Whether the calibration refits that cannot train with the full fit (nonlinear model, mini-batches, checkpoints)
-    /// train on a second thread while it runs, each fitted on its own as before: the conditions of
-    /// <see cref="RefitsOnSecondThread"/>, and nothing in their training drawing from libtorch's global generator (a
-    /// two-stage warm start fits its own model; the nonlinear model's power-series log-determinant draws its probes).
+    /// train on a second thread while it runs, each fitted on its own as before: <see cref="SecondCoreForRefits"/>, and
+    /// nothing in their training drawing from libtorch's global generator (a two-stage warm start fits its own model; the
+    /// nonlinear model's power-series log-determinant draws its probes).
     /// </summary>
     private bool RefitsAfterOnSecondThread(CalibrationPlan plan, PerturbationFit fit, Device device)
     {
@@ -280,8 +279,7 @@ public sealed class GimTrainer : PerturbationTrainer<GimOptions, GimModel>
                          || (nonlinear.LogDeterminant != LogDeterminantMethod.PowerSeries && fit.Data.VariableCount <= nonlinear.ExactLogDeterminantMaxVariables);
             if (!exact) return false;
         }
-        return Options.Threads == 0 && TorchRun.Threads(0, fit.Data.VariableCount) == 1 && Environment.ProcessorCount >= 2
-               && device.type == DeviceType.CPU && (fit.Validation is null || Options.EarlyStoppingPatience == 0);
+        return SecondCoreForRefits(fit, device);
     }
 
     /// <summary>The calibration refits, one after the other, each a fit of its own (<see cref="RefitsAfterOnSecondThread"/>).</summary>
@@ -298,23 +296,24 @@ public sealed class GimTrainer : PerturbationTrainer<GimOptions, GimModel>
         }
         catch
         {
-            foreach (GimModel model in models) model.Dispose();
+            DisposeAll(models);
             throw;
         }
     }
 
     /// <summary>
-    /// Runs <paramref name="first"/> on this thread and <paramref name="second"/> on a new one, each with a token that
-    /// the other's failure cancels; a failure of either stops the other and is what this throws (the caller's own
-    /// cancellation, or a callback's own exception, as thrown). On failure a result that did come is discarded. Waiting
-    /// for the second counts as a safe point (<see cref="FinalizerHold.AtSafePoint"/>), and adds to the first's fit time
-    /// when it is a model.
+    /// Trains <paramref name="first"/> (the full fit first) on this thread and <paramref name="second"/> (refits) on a new
+    /// one, each with a token that the other's failure cancels; a failure of either stops the other and is what this
+    /// throws (the caller's own cancellation, or a callback's own exception, as thrown). On failure the models that did
+    /// come are disposed when <paramref name="disposeOnFailure"/> (otherwise their modules are the caller's to dispose).
+    /// Waiting for the second counts as a safe point (<see cref="FinalizerHold.AtSafePoint"/>) and adds to the full fit's
+    /// time.
     /// </summary>
-    private (TFirst First, TSecond Second) Beside<TFirst, TSecond>(Func<CancellationToken, TFirst> first, Func<CancellationToken, TSecond> second,
-        Action<TFirst> discardFirst, Action<TSecond> discardSecond) where TFirst : class where TSecond : class
+    private (IReadOnlyList<GimModel> First, IReadOnlyList<GimModel> Second) Beside(Func<CancellationToken, IReadOnlyList<GimModel>> first,
+        Func<CancellationToken, IReadOnlyList<GimModel>> second, bool disposeOnFailure)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(Options.CancellationToken);
-        TSecond? secondResult = null;
+        IReadOnlyList<GimModel>? secondResult = null;
         ExceptionDispatchInfo? secondFailure = null;
         var worker = new Thread(() =>
         {
@@ -329,7 +328,7 @@ public sealed class GimTrainer : PerturbationTrainer<GimOptions, GimModel>
             }
         }) { IsBackground = true, Name = "GIM calibration refits" };
         worker.Start();
-        TFirst firstResult;
+        IReadOnlyList<GimModel> firstResult;
         try
         {
             firstResult = first(stop.Token);
@@ -338,7 +337,7 @@ public sealed class GimTrainer : PerturbationTrainer<GimOptions, GimModel>
         {
             stop.Cancel();
             FinalizerHold.AtSafePoint(worker.Join);
-            if (secondResult is not null) discardSecond(secondResult);
+            if (disposeOnFailure && secondResult is not null) DisposeAll(secondResult);
             // The caller's cancellation, with the caller's token.
             Options.CancellationToken.ThrowIfCancellationRequested();
             // Stopped because the second failed (this one only saw the cancellation that failure caused): theirs is the
@@ -352,16 +351,12 @@ public sealed class GimTrainer : PerturbationTrainer<GimOptions, GimModel>
         FinalizerHold.AtSafePoint(worker.Join);
         if (secondFailure is not null)
         {
-            discardFirst(firstResult);
+            if (disposeOnFailure) DisposeAll(firstResult);
             Options.CancellationToken.ThrowIfCancellationRequested();
             secondFailure.Throw();
         }
         // The fit lasts until its refits are done.
-        switch (firstResult)
-        {
-            case GimModel model: model.AddFitTime(waiting.Elapsed); break;
-            case IReadOnlyList<GimModel> models: models[0].AddFitTime(waiting.Elapsed); break;
-        }
+        firstResult[0].AddFitTime(waiting.Elapsed);
         return (firstResult, secondResult!);
     }
 
