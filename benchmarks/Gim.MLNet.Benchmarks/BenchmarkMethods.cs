@@ -23,14 +23,19 @@ internal static class BenchmarkMethods
     /// </summary>
     public static readonly string[] Experimental = { "gim-linear-cv", "gim-linear-shrink", "gim-linear-gated", "additive" };
 
-    /// <summary>How to fit method <paramref name="name"/> for a seed; <paramref name="gim"/> configures gim-linear and gim-nonlinear.</summary>
-    public static Func<PerturbationDataset, PerturbationModel> Fit(string name, int seed, GimOptions gim, Action<string>? log = null) => name switch
+    /// <summary>
+    /// How to fit method <paramref name="name"/> for a seed; <paramref name="gim"/> configures gim-linear and gim-nonlinear;
+    /// <paramref name="covariates"/> (e.g. the cell-line indicators) make the simple baselines draw from, and measure
+    /// shifts from, each level's own control (Control, TrainingMean and LinearFeatures' <c>CovariateFeatures</c>).
+    /// </summary>
+    public static Func<PerturbationDataset, PerturbationModel> Fit(string name, int seed, GimOptions gim, Action<string>? log = null,
+        IReadOnlyList<string>? covariates = null) => name switch
     {
-        "control" => data => new ControlTrainer().Fit(data),
-        "training-mean" => data => new TrainingMeanTrainer().Fit(data),
+        "control" => data => new ControlTrainer(new ControlOptions { CovariateFeatures = covariates }).Fit(data),
+        "training-mean" => data => new TrainingMeanTrainer(new TrainingMeanOptions { CovariateFeatures = covariates }).Fit(data),
         // The combination baseline (issue 20): on the Hill panel, whose contexts all have several active features, it predicts the control.
         "additive" => data => new AdditiveTrainer(new AdditiveOptions { Seed = seed }).Fit(data),
-        "linear-features" => data => new LinearFeaturesTrainer(new LinearFeaturesOptions { Seed = seed }).Fit(data),
+        "linear-features" => data => new LinearFeaturesTrainer(new LinearFeaturesOptions { Seed = seed, CovariateFeatures = covariates }).Fit(data),
         "nearest-context" => data => new NearestContextTrainer().Fit(data),
         "mean-shift" => data => new MeanShiftTrainer(new MeanShiftOptions { Seed = seed }).Fit(data),
         "conditional-gaussian" => data => new ConditionalGaussianTrainer(new ConditionalGaussianOptions { Seed = seed }).Fit(data),

@@ -17,16 +17,18 @@ namespace Gim.MLNet.Benchmarks.SingleCell;
 /// the most variable genes chosen on the training cells only, then two splits — held-out doses (every drug's highest dose,
 /// the GIM paper's split) and held-out drugs (the last drugs, every dose) — every method fitted on the training contexts
 /// and scored by the library's comparison (MMD, E-distance in PCA space, Pearson Δ over the top-20 shifted genes...), the
-/// seeds summarised with paired 95% t intervals. One cell line by default: the comparison measures every context against
-/// the training controls, so a second line's contexts would be scored mostly on the line's own shift.
+/// seeds summarised with paired 95% t intervals. With several cell lines (<c>--cell-lines 2</c>) every context is scored
+/// against its own line's vehicle cells and the simple baselines predict from them (<see cref="CovariateLevels"/>).
 /// </summary>
 internal static class SciplexLikeCommand
 {
     public const string Usage =
         "usage: sciplex-like [--seeds 0 1 2 3 4] [--families linear,tanh,uninformative] [--methods M,...] [--genes 200] [--hvg 100]\n" +
         "                    [--drugs 12] [--held-out-drugs 3] [--cell-lines 1] [--cells-per-condition 40] [--vehicle-cells 160]\n" +
-        "                    [--graph-rank R] [--steps N] [--out DIR]\n" +
-        "       --graph-rank R: gim-linear trains its graph as B = U Vᵀ of rank R (GimOptions.GraphRank; default 0, dense)";
+        "                    [--graph-rank R] [--steps N] [--progress] [--out DIR]\n" +
+        "       --graph-rank R: gim-linear trains its graph as B = U Vᵀ of rank R (GimOptions.GraphRank; default 0, dense)\n" +
+        "       --cell-lines 2: every context is scored against its own line's vehicle, and the simple baselines predict from it\n" +
+        "       --progress: a line as each method's fit and each split's scoring start and end";
 
     public static readonly string[] Methods = { "control", "training-mean", "linear-features", "nearest-context", "mean-shift", "conditional-gaussian", "two-stage", "gim-linear" };
 
@@ -54,6 +56,7 @@ internal static class SciplexLikeCommand
         int cellsPerCondition = Args.Int(args, "--cells-per-condition", defaults.CellsPerCondition);
         int vehicleCells = Args.Int(args, "--vehicle-cells", defaults.VehicleCellsPerLine);
         string output = Args.String(args, "--out") ?? "sciplex-like-results";
+        bool progress = args.Contains("--progress");
         if (families.FirstOrDefault(f => !Families.ContainsKey(f)) is { } family)
         {
             Console.Error.WriteLine($"sciplex-like: unknown family '{family}'; known: {string.Join(", ", Families.Keys)}\n{Usage}");
@@ -75,12 +78,16 @@ internal static class SciplexLikeCommand
             var clock = Stopwatch.StartNew();
             foreach (int seed in seeds)
             {
-                var (train, tests) = Splits(seed, Families[name], genes, hvg, drugs, heldOutDrugs, lines, cellsPerCondition, vehicleCells);
-                var fits = methods.Select(m => new KeyValuePair<string, Func<PerturbationDataset, PerturbationModel>>(m, BenchmarkMethods.Fit(m, seed, new GimOptions { Seed = seed, GraphRank = m == "gim-linear" ? graphRank : 0, MaxSteps = steps })));
+                var (train, tests, covariates) = Splits(seed, Families[name], genes, hvg, drugs, heldOutDrugs, lines, cellsPerCondition, vehicleCells);
+                var fits = methods.Select(m => new KeyValuePair<string, Func<PerturbationDataset, PerturbationModel>>(m, BenchmarkMethods.Fit(m, seed,
+                    new GimOptions { Seed = seed, GraphRank = m == "gim-linear" ? graphRank : 0, MaxSteps = steps }, covariates: covariates)));
+                var seedClock = Stopwatch.StartNew();
                 Leaderboard board = ModelComparison.Run(fits, train, tests, new ModelComparisonOptions
                 {
                     Seed = seed,
                     Scoring = new ScoringOptions { TopK = 20, PcaComponents = 50 },
+                    CovariateFeatures = covariates,
+                    Log = progress ? line => Console.WriteLine($"  [{seedClock.Elapsed:mm\\:ss}] {line}") : null,
                 });
                 runs.Add((seed, board));
                 foreach (LeaderboardRow row in board.Rows)
@@ -108,7 +115,7 @@ internal static class SciplexLikeCommand
     /// One screen: its counts through an .h5ad and the screen design into contexts, normalised and log1p'd per cell, the
     /// <paramref name="hvg"/> most variable genes chosen on the training split's cells; the held-out-dose and held-out-drug splits.
     /// </summary>
-    private static (PerturbationDataset Train, Dictionary<string, PerturbationDataset> Tests) Splits(int seed, (MechanismKind Mechanism, double Informativeness) family,
+    private static (PerturbationDataset Train, Dictionary<string, PerturbationDataset> Tests, IReadOnlyList<string>? Covariates) Splits(int seed, (MechanismKind Mechanism, double Informativeness) family,
         int genes, int hvg, int drugs, int heldOutDrugs, int lines, int cellsPerCondition, int vehicleCells)
     {
         var screen = SingleCellScreen.Generate(new SingleCellScreenOptions
@@ -118,6 +125,7 @@ internal static class SciplexLikeCommand
         });
         string folder = Directory.CreateTempSubdirectory("gim-sciplex-").FullName;
         PerturbationDataset counts;
+        IReadOnlyList<string>? covariates;
         try
         {
             string h5ad = Path.Combine(folder, "screen.h5ad"), descriptors = Path.Combine(folder, "drugs.csv");
@@ -128,6 +136,7 @@ internal static class SciplexLikeCommand
                 DoseColumn = "dose", Covariates = lines > 1 ? new[] { "cell_type" } : Array.Empty<string>(), Descriptors = DescriptorTable.Read(descriptors),
             };
             counts = AnnDataReader.Read(h5ad).ToPerturbationDataset(design);
+            covariates = lines > 1 ? design.CovariateFeatureNames(counts.FeatureNames) : null;
         }
         finally
         {
@@ -146,7 +155,7 @@ internal static class SciplexLikeCommand
             ["heldout-drugs"] = Subset(c => !c.IsControl && newDrugs.Contains(c.Group)),
         };
         string[] kept = HighlyVariable(train, hvg);
-        return (Select(train, kept), tests.ToDictionary(e => e.Key, e => Select(e.Value, kept)));
+        return (Select(train, kept), tests.ToDictionary(e => e.Key, e => Select(e.Value, kept)), covariates);
     }
 
     /// <summary>The most variable genes of the training cells (the library's SelectHighlyVariableGenes).</summary>

@@ -123,6 +123,14 @@ public abstract class PerturbationOptions
     /// <summary>A copy (settings that are objects of their own, such as GIM's nonlinear settings, are copied too; the token and sinks are shared).</summary>
     public virtual PerturbationOptions Clone() => (PerturbationOptions)MemberwiseClone();
 
+    /// <summary>Checks a list of covariate feature names (the baselines' <c>CovariateFeatures</c>): null, or distinct non-blank names.</summary>
+    internal void RequireCovariateNames(IReadOnlyList<string>? names, string property)
+    {
+        if (names is null) return;
+        Require(names.All(n => !string.IsNullOrWhiteSpace(n)), property, string.Join(", ", names.Select(n => n is null ? "null" : $"'{n}'")), "feature names, none blank");
+        Require(names.Distinct(StringComparer.Ordinal).Count() == names.Count, property, string.Join(", ", names), "distinct feature names");
+    }
+
     /// <summary>Throws naming this options class, the setting, its value and what was expected.</summary>
     internal void Require(bool ok, string name, object value, string expected)
     {

@@ -8,15 +8,47 @@ namespace Gim.MLNet.Peers;
 /// A peer that predicts a perturbation's cells as the training control cells moved by a predicted shift of the mean,
 /// x = x₀ + s(γ)⊙σ_ctrl, with x₀ resampled from the pooled controls: MeanShift (an MLP s), LinearFeatures (a ridge map),
 /// TrainingMean (one shift for every perturbation) and Additive (the sum of the singles' effects). It keeps the control's
-/// covariance and has no notion of targets.
+/// covariance and has no notion of targets. Fitted with covariate features (<c>CovariateFeatures</c> of Control,
+/// TrainingMean, LinearFeatures), x₀ is resampled from the perturbation's own covariate level's control cells (its
+/// line's vehicle) and moved by the shift beyond that level's control mean.
 /// </summary>
 public abstract class ControlShiftModel : PerturbationModel
 {
-    private protected ControlShiftModel(PerturbationDataset train, Standardizer variables, Standardizer features, CellTable controls, TimeSpan fitTime)
-        : base(train, variables, features, fitTime) => Controls = controls;
+    private protected ControlShiftModel(PerturbationDataset train, Standardizer variables, Standardizer features, CellTable controls, TimeSpan fitTime,
+        ControlLevels? levels = null, double[][]? levelShifts = null)
+        : base(train, variables, features, fitTime)
+    {
+        Controls = controls;
+        Levels = levels;
+        LevelShifts = levels is null ? null : levelShifts ?? levels.Offsets;
+    }
 
-    /// <summary>The pooled control cells that predictions move.</summary>
+    /// <summary>The control cells that predictions move: one block, or one per covariate level.</summary>
     internal CellTable Controls { get; }
+
+    /// <summary>The covariate levels whose own control cells the predictions move; null when the controls are pooled.</summary>
+    internal ControlLevels? Levels { get; }
+
+    /// <summary>
+    /// With covariate levels, the shift each level adds to the map's (standardised units, one row per level): its
+    /// control's offset for Control and LinearFeatures, that plus its perturbations' mean shift for TrainingMean.
+    /// </summary>
+    internal double[][]? LevelShifts { get; }
+
+    /// <summary>The covariate features the model draws its control cells by (empty when the controls are pooled).</summary>
+    public IReadOnlyList<string> CovariateFeatures => Levels?.Features ?? Array.Empty<string>();
+
+    /// <summary>
+    /// <paramref name="mapShift"/> plus the shift of the features' covariate level (unchanged without levels); a level the
+    /// training data did not have is refused, naming it.
+    /// </summary>
+    private protected float[] PlusLevelShift(float[] features, float[] mapShift)
+    {
+        if (Levels is null) return mapShift;
+        double[] level = LevelShifts![Levels.BlockOf(features)];
+        for (int j = 0; j < mapShift.Length; j++) mapShift[j] = (float)(mapShift[j] + level[j]);
+        return mapShift;
+    }
 
     /// <summary>The method's name in the exported graph's description.</summary>
     internal abstract string Description { get; }
@@ -37,10 +69,13 @@ public abstract class ControlShiftModel : PerturbationModel
     {
         CheckCount(count);
         float[] shift = MeanShift(features);
-        float[,] cells = Controls.Resample(0, count, seed);
+        int block = Levels?.BlockOf(features) ?? 0;
+        float[,] cells = Controls.Resample(block, count, seed);
+        // The level's control cells already carry its offset from the pooled control: move them by the rest.
+        double[]? offset = Levels?.Offsets[block];
         for (int i = 0; i < count; i++)
             for (int j = 0; j < VariableCount; j++)
-                cells[i, j] += (float)(shift[j] * VariableStandardizer.Scale[j]);
+                cells[i, j] += (float)((shift[j] - (offset?[j] ?? 0)) * VariableStandardizer.Scale[j]);
         return cells;
     }
 

@@ -22,6 +22,18 @@ public sealed class ModelComparisonOptions
     /// <summary>|B_ij| above this counts as an edge for the SHD. Default 0.3, as GIM's graph read-out (docs/method.md).</summary>
     public double GraphThreshold { get; set; } = 0.3;
 
+    /// <summary>
+    /// Names of the features that encode covariates such as the cell line (<c>cell_type=LineB</c>, ...). With them each
+    /// test context's shifts (Pearson delta, the top-k most shifted variables) are measured from the control of its own
+    /// covariate level in the training data — that line's vehicle cells (<see cref="CovariateLevels"/>; it sets
+    /// <see cref="ScoringOptions.CovariateControls"/> where that is null) — instead of the pooled control, so a drug in
+    /// line B is scored on the drug's effect, not the line's; a test context of a level the training data lack is refused
+    /// before any fit. Give the same names to the
+    /// baselines (<c>ControlOptions.CovariateFeatures</c>, TrainingMean's, LinearFeatures') so that they predict from that
+    /// control too. Null (default): every context against the pooled control.
+    /// </summary>
+    public IReadOnlyList<string>? CovariateFeatures { get; set; }
+
     /// <summary>Optional sink for progress: one report when each fit and each split starts and ends.</summary>
     public IProgress<ComparisonProgress>? Progress { get; set; }
 
@@ -81,6 +93,28 @@ public static class ModelComparison
             throw new ArgumentOutOfRangeException("options.GraphThreshold", options.GraphThreshold, "Compare: options.GraphThreshold must be a finite value ≥ 0.");
 
         ScoringOptions scoring = options.Scoring.Clone();
+        if (options.CovariateFeatures is { Count: > 0 } covariates)
+        {
+            try
+            {
+                scoring.CovariateControls ??= CovariateControls.FromData(train, covariates);
+            }
+            catch (ArgumentException e)
+            {
+                throw new ArgumentException($"Compare: options.CovariateFeatures: {e.Message}", e);
+            }
+            // A test context whose level the training data lack fails here, before any fit.
+            foreach (var (name, data) in splits)
+                foreach (PerturbationContext context in data.Contexts.Where(c => !c.IsControl))
+                    try
+                    {
+                        scoring.CovariateControls.ReferenceOf(context.Features, context.Name);
+                    }
+                    catch (ArgumentException e)
+                    {
+                        throw new ArgumentException($"Compare: split '{name}': {e.Message}", e);
+                    }
+        }
         scoring.CancellationToken = options.CancellationToken;
         scoring.Validate();
         scoring.ControlStatistics ??= ControlStatistics.FromControls(train);
@@ -157,7 +191,8 @@ public static class ModelComparison
             double[]? pi = model.TargetProbabilities(context.Features)?.Select(p => (double)p).ToArray();
             double[]? sd = model.PredictMeanStandardDeviation(context.Features)?.Select(v => (double)v).ToArray();
             double[]? mean = sd is null ? null : model.PredictMean(context.Features).Select(v => (double)v).ToArray();
-            contexts.Add(new ScoredContext(context.Name, context.IsControl, context.Samples, predicted, pi, PredictedMean: mean, MeanStandardDeviation: sd));
+            contexts.Add(new ScoredContext(context.Name, context.IsControl, context.Samples, predicted, pi, PredictedMean: mean, MeanStandardDeviation: sd,
+                Features: context.Features));
         }
         return contexts;
     }

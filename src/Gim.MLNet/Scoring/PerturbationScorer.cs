@@ -21,6 +21,14 @@ public static class PerturbationScorer
             throw new ArgumentException("The evaluated data has no rows.");
         int d = contexts[0].Observed.GetLength(1);
         foreach (ScoredContext c in contexts) Check(c, d);
+        // With covariate controls, each context's reference is its level's control mean (unless it brings its own).
+        if (options.CovariateControls is { } levels)
+            contexts = contexts.Select(c => c.Reference is not null || c.IsControl ? c : c with
+            {
+                Reference = levels.ReferenceOf(c.Features ?? throw new ArgumentException(
+                    $"Context '{c.Name}': {options.GetType().Name}.CovariateControls finds each context's level by its features, and this context has none " +
+                    "(set ScoredContext.Features; the ML.NET evaluation reads them from PerturbationEvaluationOptions.FeatureColumnName)."), c.Name),
+            }).ToList();
         ControlStatistics statistics = options.ControlStatistics ?? FromControls(contexts, d)
             ?? throw new ArgumentException("The evaluated data has no control rows, and no ControlStatistics were given. " +
                 "Evaluation works in units standardised by the control cells: include control rows, or set " +
@@ -88,7 +96,10 @@ public static class PerturbationScorer
         float[,] p = statistics.Standardize(context.Predicted), q = statistics.Standardize(context.Observed);
         int rows = q.GetLength(0);
         var (mmd, mmdUnbiased, energy) = DistributionDistances.MmdAndEnergy(p, q, options.MmdGammas);
-        var controlMean = new double[statistics.Count];
+        // The origin of the shifts: the context's own control (its line's vehicle) where given, else the space's control mean.
+        double[] controlMean = context.Reference is { } reference
+            ? Enumerable.Range(0, statistics.Count).Select(j => (reference[j] - statistics.Mean[j]) / statistics.Scale[j]).ToArray()
+            : new double[statistics.Count];
         double[] predictedMean = MeanMetrics.ColumnMeans(p), observedMean = MeanMetrics.ColumnMeans(q);
         int[]? topK = context.IsControl ? null : MeanMetrics.TopKMostShifted(observedMean, controlMean, k);
         return new ContextEvaluation(
@@ -181,6 +192,8 @@ public static class PerturbationScorer
             throw new ArgumentException($"Context '{context.Name}': the observed cells have {context.Observed.GetLength(1)} variables and the predicted draws {context.Predicted.GetLength(1)}; the contexts have {d}.");
         if (context.LogDensities is { } logDensity && logDensity.Length != context.Observed.GetLength(0))
             throw new ArgumentException($"Context '{context.Name}': {logDensity.Length} log densities for {context.Observed.GetLength(0)} observed cells.");
+        if (context.Reference is { } reference && (reference.Length != d || reference.Any(v => !double.IsFinite(v))))
+            throw new ArgumentException($"Context '{context.Name}': its reference (own control mean) has {reference.Length} values{(reference.Length == d ? " and a non-finite one" : "")}; expected {d} finite values, one per variable.");
         if (context.TargetProbabilities is { } pi && pi.Length != d)
             throw new ArgumentException($"Context '{context.Name}': {pi.Length} target probabilities; expected one per variable ({d}).");
     }

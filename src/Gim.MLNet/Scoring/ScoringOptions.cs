@@ -15,6 +15,16 @@ public class ScoringOptions
     public ControlStatistics? ControlStatistics { get; set; }
 
     /// <summary>
+    /// With several cell lines: the control mean of each covariate level of the training data
+    /// (<see cref="Scoring.CovariateControls.FromData"/>). Each scored context's shifts (Pearson delta, the top-k most
+    /// shifted variables) are then measured from its own level's control — found by the covariate values of its
+    /// features, which the scored contexts must then carry — instead of from the control mean of the space. A context's
+    /// own <see cref="ScoredContext.Reference"/>, where given, comes first. Null (default): every context from the
+    /// control mean.
+    /// </summary>
+    public CovariateControls? CovariateControls { get; set; }
+
+    /// <summary>
     /// Optional true targets per context (context name → one flag per variable). With them, and target probabilities
     /// from the method, the target metrics are computed; every non-control context scored must then have an entry.
     /// Default null.
@@ -66,7 +76,7 @@ public class ScoringOptions
     /// <summary>Stops the scoring between contexts (and the reading of rows) with <see cref="OperationCanceledException"/>.</summary>
     public CancellationToken CancellationToken { get; set; }
 
-    /// <summary>A shallow copy (the copies share <see cref="ControlStatistics"/>, <see cref="TrueTargets"/> and <see cref="MmdGammas"/>).</summary>
+    /// <summary>A shallow copy (the copies share <see cref="ControlStatistics"/>, <see cref="CovariateControls"/>, <see cref="TrueTargets"/> and <see cref="MmdGammas"/>).</summary>
     public virtual ScoringOptions Clone() => (ScoringOptions)MemberwiseClone();
 
     /// <summary>Checks the settings; throws <see cref="ArgumentException"/> naming the first one that is wrong.</summary>

@@ -2,6 +2,7 @@ using Gim.MLNet.Causal;
 using Gim.MLNet.Data;
 using Gim.MLNet.Data.AnnData;
 using Gim.MLNet.Data.Synthetic;
+using Gim.MLNet.Modeling;
 using Gim.MLNet.Peers;
 using Gim.MLNet.Scoring;
 using Microsoft.Data.Analysis;
@@ -207,6 +208,49 @@ public class ReadmeExamplesTests
         float[] control = knockdowns.Model.PredictMean(new float[crisprScreen.Train.FeatureCount]);
         Assert.That(unseen[j], Is.LessThan(control[j]), "the knocked-down gene goes down");
         knockdowns.Dispose();
+    }
+
+    [Test]
+    public void SeveralCellLines()
+    {
+        // A small two-line screen, as a user's .h5ad would be read: drug x dose x cell line contexts, log-normalised.
+        var screen = SingleCellScreen.Generate(new SingleCellScreenOptions { Seed = 1, Genes = 30, Drugs = 6, CellsPerCondition = 20, VehicleCellsPerLine = 80 });
+        string h5ad = Path.Combine(_folder, "screen.h5ad"), drugs = Path.Combine(_folder, "drugs.csv");
+        screen.WriteH5ad(h5ad);
+        screen.WriteDescriptors(drugs);
+        var design = new ScreenDesign("product_name", "vehicle") { DoseColumn = "dose", Covariates = new[] { "cell_type" }, Descriptors = DescriptorTable.Read(drugs) };
+        PerturbationDataset screenCells = CountNormalization.NormalizeTotalLog1p(AnnDataReader.Read(h5ad).ToPerturbationDataset(design));
+        string newDrug = screen.DrugNames[^1];
+        var trainCells = new PerturbationDataset(screenCells.Contexts.Where(c => c.Group != newDrug).ToList(), screenCells.VariableNames, screenCells.FeatureNames);
+        var newDrugCells = new PerturbationDataset(screenCells.Contexts.Where(c => c.Group == newDrug).ToList(), screenCells.VariableNames, screenCells.FeatureNames);
+        var mlContext = new MLContext(seed: 0);
+        IDataView trainView = trainCells.ToDataView(mlContext), newDrugView = newDrugCells.ToDataView(mlContext);
+
+        // readme: lines
+        IReadOnlyList<string> lines = design.CovariateFeatureNames(screenCells.FeatureNames);   // ["cell_type=LineB"]
+        Leaderboard byLine = ModelComparison.Run(new Dictionary<string, Func<PerturbationDataset, PerturbationModel>>
+        {
+            ["Control"] = d => new ControlTrainer(new ControlOptions { CovariateFeatures = lines }).Fit(d),   // each line's own vehicle cells
+            ["TrainingMean"] = d => new TrainingMeanTrainer(new TrainingMeanOptions { CovariateFeatures = lines }).Fit(d),
+            ["GIM"] = d => new GimTrainer(new GimOptions { MaxSteps = 300 }).Fit(d),
+        }, trainCells, new Dictionary<string, PerturbationDataset> { ["new drug"] = newDrugCells },
+            new ModelComparisonOptions { CovariateFeatures = lines });   // each context's shifts measured from its own line's vehicle
+        byLine.Select(PerturbationMetrics.Mmd, PerturbationMetrics.PearsonDelta).Print(Console.Out);
+        // Through ML.NET estimators: the lines' controls from the training rows (the features' slot names name the covariates).
+        Leaderboard viaMlNet = mlContext.Perturbation().Compare(new Dictionary<string, IEstimator<ITransformer>>
+        {
+            ["Control"] = mlContext.Perturbation().Trainers.Control(new ControlOptions { CovariateFeatures = lines }),
+        }, trainView, new Dictionary<string, IDataView> { ["new drug"] = newDrugView },
+            new ComparisonOptions { Evaluation = { CovariateControls = CovariateControls.FromData(trainView, lines) } });
+        // readme: end
+
+        Assert.That(lines, Is.EqualTo(new[] { "cell_type=LineB" }));
+        Assert.That(byLine.Rows.Concat(viaMlNet.Rows).All(r => r.Succeeded), Is.True, string.Join("; ", byLine.Rows.Concat(viaMlNet.Rows).Select(r => r.Error)));
+        // The new drug's line-B contexts are predicted by line B's vehicle: the control's predicted mean there is that vehicle's mean.
+        var control = new ControlTrainer(new ControlOptions { CovariateFeatures = lines }).Fit(trainCells);
+        PerturbationContext lineB = newDrugCells.Contexts.First(c => c.Features[^1] == 1);
+        PerturbationContext vehicleB = trainCells.Contexts.Single(c => c.Name == "vehicle|cell_type=LineB");
+        Assert.That(control.PredictMean(lineB.Features), Is.EqualTo(MeanMetrics.ColumnMeans(vehicleB.Samples)).Within(1e-4));
     }
 
     [Test]

@@ -17,6 +17,7 @@ public class ReadmeSnippetTests
     [TestCase("additive")]
     [TestCase("known")]
     [TestCase("counts")]
+    [TestCase("lines")]
     public void ReadmeBlock_IsVerbatim(string block)
     {
         string directory = Path.GetDirectoryName(ThisFile())!;

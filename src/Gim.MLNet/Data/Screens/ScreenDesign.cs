@@ -185,6 +185,19 @@ public sealed class ScreenDesign
     }
 
     /// <summary>
+    /// The features that encode this design's covariates among <paramref name="featureNames"/> (its <c>column=level</c>
+    /// indicators, in feature order): what the baselines' and the comparison's <c>CovariateFeatures</c> take, so that
+    /// each line is measured from, and predicted by, its own vehicle cells (<see cref="CovariateLevels"/>). Empty
+    /// without covariates.
+    /// </summary>
+    /// <param name="featureNames">The data's (or the model's) feature names.</param>
+    public IReadOnlyList<string> CovariateFeatureNames(IReadOnlyList<string> featureNames)
+    {
+        ArgumentNullException.ThrowIfNull(featureNames);
+        return featureNames.Where(name => Covariates.Any(c => name.StartsWith(c + "=", StringComparison.Ordinal))).ToArray();
+    }
+
+    /// <summary>
     /// The covariate levels of the control of <paramref name="data"/>, read with this design (the levels
     /// <see cref="ReferenceLevels"/> gave, or those of the first vehicle cell): what a prediction needs to tell the
     /// reference level from a level the model never saw. Empty without covariates.

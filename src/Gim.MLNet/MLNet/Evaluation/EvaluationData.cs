@@ -91,6 +91,16 @@ internal sealed class EvaluationData
             columns.Add(sdc);
         }
 
+        // With covariate controls each context's level is found by its features (the first row's: a context's rows share them).
+        DataViewSchema.Column? features = null;
+        int featureCount = 0;
+        if (readPredictions && options.CovariateControls is not null)
+        {
+            features = Require(schema, options.FeatureColumnName, "features (PerturbationEvaluationOptions.CovariateControls finds each context's covariate level by them)");
+            featureCount = FloatVectorSize(features.Value, "features");
+            columns.Add(features.Value);
+        }
+
         DataViewSchema.Column? trueTargets = null;
         if (readPredictions && options.TrueTargetsColumnName is string targetName)
         {
@@ -116,6 +126,7 @@ internal sealed class EvaluationData
             Func<bool[]>? getTrueTargets = trueTargets is DataViewSchema.Column tc ? TargetReader(cursor, tc, d) : null;
             var getMean = meanColumn is DataViewSchema.Column mcc ? cursor.GetGetter<VBuffer<float>>(mcc) : null;
             var getSd = sdColumn is DataViewSchema.Column scc ? cursor.GetGetter<VBuffer<float>>(scc) : null;
+            var getFeatures = features is DataViewSchema.Column fc ? cursor.GetGetter<VBuffer<float>>(fc) : null;
             VBuffer<float> buffer = default;
             bool isControl = false;
             long row = 0;
@@ -134,6 +145,11 @@ internal sealed class EvaluationData
                 else if (group.IsControl != isControl)
                     throw new ArgumentException($"Context '{name}': row {row} has {controlDescription} = {isControl} but row {group.FirstRow} has {group.IsControl}; a context is either control or not.");
 
+                if (getFeatures is not null && group.Features is null)
+                {
+                    getFeatures(ref buffer);
+                    group.Features = Dense(buffer, featureCount, features!.Value.Name, name, row, allowNaN: true);
+                }
                 getObserved(ref buffer);
                 group.Observed.Add(Dense(buffer, d, observed.Name, name, row));
                 if (getPredicted is not null)
@@ -272,11 +288,15 @@ internal sealed class ContextGroup(string name, bool isControl, int variables, l
     public float[,] ObservedCells() => Stack(Observed);
 
     /// <summary>The context as the scorer takes it: mean target probabilities over its rows when the data has them.</summary>
+    /// <summary>The context's features (its first row's), read only where the evaluation needs them.</summary>
+    public float[]? Features { get; set; }
+
     public ScoredContext ToScored(bool hasTargetProbabilities) => new(Name, IsControl, ObservedCells(), Stack(Predicted),
         hasTargetProbabilities ? TargetProbabilitySum.Select(s => s / Observed.Count).ToArray() : null, TrueTargets,
         // The context's rows share its features, so their means and standard deviations are one value each (averaged).
         PredictedMean: _meanSum is null || _sdUnknown ? null : _meanSum.Select(s => s / Observed.Count).ToArray(),
-        MeanStandardDeviation: _sdSum is null || _sdUnknown ? null : _sdSum.Select(s => s / Observed.Count).ToArray());
+        MeanStandardDeviation: _sdSum is null || _sdUnknown ? null : _sdSum.Select(s => s / Observed.Count).ToArray(),
+        Features: Features);
 
     private static float[,] Stack(List<float[]> rows)
     {

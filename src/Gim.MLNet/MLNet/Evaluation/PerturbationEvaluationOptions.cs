@@ -18,6 +18,12 @@ public sealed class PerturbationEvaluationOptions : ScoringOptions
     /// <summary>The context of each row: a key, string or integer column. Default "Context".</summary>
     public string ContextColumnName { get; set; } = "Context";
 
+    /// <summary>
+    /// The perturbation features (a known-size vector of Single), read only with <see cref="ScoringOptions.CovariateControls"/>:
+    /// each context's covariate level is found by its features. Default "Features".
+    /// </summary>
+    public string FeatureColumnName { get; set; } = "Features";
+
     /// <summary>The predicted draws: a known-size vector of Single (a transformer's Sample column). Default "Sample".</summary>
     public string SampleColumnName { get; set; } = "Sample";
 
@@ -66,7 +72,7 @@ public sealed class PerturbationEvaluationOptions : ScoringOptions
         foreach (var (value, name) in new[] {
             (ContextColumnName, nameof(ContextColumnName)),
             (SampleColumnName, nameof(SampleColumnName)),
-            (MeasurementsColumnName, nameof(MeasurementsColumnName)) })
+            (MeasurementsColumnName, nameof(MeasurementsColumnName)), (FeatureColumnName, nameof(FeatureColumnName)) })
             if (string.IsNullOrWhiteSpace(value))
                 throw new ArgumentException($"PerturbationEvaluationOptions.{name} must name a column.");
         base.Validate();

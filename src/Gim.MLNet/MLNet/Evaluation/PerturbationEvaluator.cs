@@ -57,3 +57,32 @@ public static class ControlStatisticsData
         }
     }
 }
+
+/// <summary><c>CovariateControls.FromData(trainingData, covariateFeatures)</c>: each covariate level's control mean from one-row-per-cell data.</summary>
+public static class CovariateControlsData
+{
+    extension(CovariateControls)
+    {
+        /// <summary>
+        /// Finds each covariate level of <paramref name="data"/> (typically the training data) and its own control's mean
+        /// (<see cref="Data.CovariateLevels"/>), for <see cref="ScoringOptions.CovariateControls"/> in Evaluate and Compare.
+        /// </summary>
+        /// <param name="data">One row per cell, with the features (slot names naming them), measurements, context and control columns.</param>
+        /// <param name="covariateFeatures">The feature slots that encode the covariates, e.g. <c>design.CovariateFeatureNames(...)</c>.</param>
+        /// <param name="options">Column names (features, measurements, context, control); null = defaults.</param>
+        /// <exception cref="ArgumentException">A column is missing or mistyped, an unknown covariate feature, no control, or a level without its own control.</exception>
+        public static CovariateControls FromData(IDataView data, IReadOnlyList<string> covariateFeatures, PerturbationEvaluationOptions? options = null)
+        {
+            ArgumentNullException.ThrowIfNull(data);
+            ArgumentNullException.ThrowIfNull(covariateFeatures);
+            options ??= new PerturbationEvaluationOptions();
+            var columns = new Peers.ControlOptions
+            {
+                FeatureColumnName = options.FeatureColumnName, MeasurementsColumnName = options.MeasurementsColumnName,
+                ContextColumnName = options.ContextColumnName, ControlColumnName = options.ControlColumnName, ControlContextValue = options.ControlContextValue,
+            };
+            PerturbationInputColumns.Check(data.Schema, columns, "CovariateControls.FromData", nameof(data));
+            return CovariateControls.FromData(PerturbationDataReader.Read(data, columns, options.CancellationToken), covariateFeatures);
+        }
+    }
+}

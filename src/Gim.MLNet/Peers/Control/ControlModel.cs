@@ -1,40 +1,33 @@
 using Gim.MLNet.Data;
-using Gim.MLNet.Modeling;
-using Gim.MLNet.Onnx;
 
 namespace Gim.MLNet.Peers;
 
 /// <summary>
-/// The Control peer: predicts the control distribution whatever the features (resampled control
-/// cells). What "no effect" scores; every method must beat it on perturbations with an effect.
+/// The Control peer: predicts the control distribution whatever the perturbation (resampled control cells). What "no
+/// effect" scores; every method must beat it on perturbations with an effect. With
+/// <see cref="ControlOptions.CovariateFeatures"/> "no effect" is relative to the perturbation's own covariate level:
+/// a drug in line B is predicted by line B's vehicle cells.
 /// </summary>
-public sealed class ControlModel : PerturbationModel
+public sealed class ControlModel : ControlShiftModel
 {
-    internal ControlModel(PerturbationDataset train, Standardizer variables, Standardizer features, CellTable controls, TimeSpan fitTime)
-        : base(train, variables, features, fitTime) => Controls = controls;
-
-    /// <summary>The pooled control cells (one block).</summary>
-    internal CellTable Controls { get; }
-
-    /// <summary>Number of control cells it resamples.</summary>
-    public int ControlCellCount => Controls.Counts[0];
-
-    /// <inheritdoc />
-    public override float[,] Sample(float[] features, int count, int seed)
+    internal ControlModel(PerturbationDataset train, Standardizer variables, Standardizer features, CellTable controls, ControlLevels? levels, TimeSpan fitTime)
+        : base(train, variables, features, controls, fitTime, levels)
     {
-        StandardizeFeatures(features);
-        CheckCount(count);
-        return Controls.Resample(0, count, seed);
     }
 
-    /// <inheritdoc />
-    public override float[] PredictMean(float[] features)
+    internal override string Description => "Control peer";
+
+    /// <summary>Number of cells it resamples: the control's, and with covariates every level's own control cells (other lines' vehicles) too.</summary>
+    public int ControlCellCount => Controls.Counts.Sum();
+
+    /// <summary>No shift; with covariates, the shift of the perturbation's level's control from the control (control standard deviations).</summary>
+    /// <param name="features">The perturbation's raw features.</param>
+    public override float[] MeanShift(float[] features)
     {
         StandardizeFeatures(features);
-        return Controls.Mean(0);
+        return PlusLevelShift(features, new float[VariableCount]);
     }
 
-    /// <summary>The peer as an ONNX graph (<see cref="ControlGraph"/>): Sample, PredictedMean and Shift.</summary>
-    /// <param name="options">Input/output names, seed and layout; null for the defaults.</param>
-    public override byte[] ExportOnnx(OnnxExportOptions? options = null) => PeerGraph.Export(this, options, g => ControlGraph.Build(g, this));
+    /// <summary>A map with zero weights and bias: the graph passes on a non-finite feature as NaN.</summary>
+    internal override MlpParameters ShiftMap() => new(Array.Empty<(float[,], float[])>(), new float[VariableCount, FeatureCount], new float[VariableCount]);
 }

@@ -12,8 +12,8 @@ public sealed class LinearFeaturesModel : ControlShiftModel
     private readonly double[] _intercept;
 
     internal LinearFeaturesModel(PerturbationDataset train, Standardizer variables, Standardizer features, double[,] weight, double[] intercept,
-        double penalty, IReadOnlyDictionary<double, double> heldOutErrors, CellTable controls, TimeSpan fitTime)
-        : base(train, variables, features, controls, fitTime)
+        double penalty, IReadOnlyDictionary<double, double> heldOutErrors, CellTable controls, ControlLevels? levels, TimeSpan fitTime)
+        : base(train, variables, features, controls, fitTime, levels)
     {
         _weight = weight;
         _intercept = intercept;
@@ -29,7 +29,7 @@ public sealed class LinearFeaturesModel : ControlShiftModel
     /// <summary>Each penalty tried and its held-out squared error per context and variable (empty when there was nothing to hold out).</summary>
     public IReadOnlyDictionary<double, double> HeldOutErrors { get; }
 
-    /// <summary>Wᵀz + b: the predicted mean shift in control standard deviations.</summary>
+    /// <summary>Wᵀz + b: the predicted mean shift in control standard deviations (with covariates, plus the level's control offset).</summary>
     /// <param name="features">The perturbation's raw features.</param>
     public override float[] MeanShift(float[] features)
     {
@@ -41,9 +41,10 @@ public sealed class LinearFeaturesModel : ControlShiftModel
             for (int a = 0; a < FeatureCount; a++) s += z[a] * _weight[a, j];
             shift[j] = (float)s;
         }
-        return shift;
+        return PlusLevelShift(features, shift);
     }
 
+    /// <summary>The ridge map (the graph adds the level's offset with covariates).</summary>
     internal override MlpParameters ShiftMap()
     {
         var weight = new float[VariableCount, FeatureCount];

@@ -24,20 +24,31 @@ public sealed class LinearFeaturesOptions : PerturbationOptions
     /// </summary>
     public int Folds { get; set; } = 5;
 
+    /// <summary>
+    /// Names of the features that encode covariates such as the cell line (with a <c>ScreenDesign</c>,
+    /// <c>cell_type=LineB</c>, ...). With them, each training context's shift is measured from its own covariate
+    /// level's control (its line's vehicle; <see cref="Data.CovariateLevels"/>), the ridge map (on every feature,
+    /// covariates included) is fitted to those shifts, and a prediction is the level's own control cells moved by it.
+    /// Null (default): shifts from the pooled control, and the pooled control cells for every prediction.
+    /// </summary>
+    public IReadOnlyList<string>? CovariateFeatures { get; set; }
+
     /// <inheritdoc />
     public override void Validate()
     {
         base.Validate();
+        RequireCovariateNames(CovariateFeatures, nameof(CovariateFeatures));
         Require(Penalties is { Count: > 0 } && Penalties.All(l => l > 0 && double.IsFinite(l)), nameof(Penalties),
             Penalties is null ? "null" : string.Join(", ", Penalties), "at least one finite value > 0");
         Require(Folds >= 2, nameof(Folds), Folds, "≥ 2");
     }
 
-    /// <summary>A copy with its own penalty list, so the trainer's validated copy cannot change after validation.</summary>
+    /// <summary>A copy with its own penalty and covariate lists, so the trainer's validated copy cannot change after validation.</summary>
     public override LinearFeaturesOptions Clone()
     {
         var copy = (LinearFeaturesOptions)MemberwiseClone();
         copy.Penalties = Penalties?.ToArray()!;
+        copy.CovariateFeatures = CovariateFeatures?.ToArray();
         return copy;
     }
 }

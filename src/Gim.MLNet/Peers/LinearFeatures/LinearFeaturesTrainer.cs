@@ -8,7 +8,8 @@ namespace Gim.MLNet.Peers;
 /// Fits the LinearFeatures peer: ridge regression of every training context's mean shift (its mean cell in control
 /// standard deviations; controls included, whose shift is zero) on its standardised features. λ is the penalty with
 /// the least squared error on held-out perturbation groups (<see cref="LinearFeaturesOptions.Folds"/>), then the map
-/// is refitted on every training context.
+/// is refitted on every training context. With <see cref="LinearFeaturesOptions.CovariateFeatures"/> the shifts are
+/// measured from each context's own covariate level's control, and the level's offset is added back at prediction.
 /// </summary>
 /// <param name="options">Settings, validated here; null for the defaults.</param>
 public sealed class LinearFeaturesTrainer(LinearFeaturesOptions? options = null) : PerturbationTrainer<LinearFeaturesOptions, LinearFeaturesModel>(options)
@@ -18,10 +19,17 @@ public sealed class LinearFeaturesTrainer(LinearFeaturesOptions? options = null)
         PerturbationDataset data = fit.Data;
         ContextSummaries summaries = ContextSummaries.Create(data, fit.Variables, fit.Features);
         double[,] x = summaries.Features, y = summaries.Means;
+        var (cells, levels, covariates) = ControlLevels.Fit(fit, Options.CovariateFeatures);
+        if (levels is not null && covariates is not null)
+        {
+            // Each context's shift from its own level's control; the prediction adds the level's offset back.
+            for (int c = 0; c < data.Contexts.Count; c++)
+                for (int j = 0; j < y.GetLength(1); j++) y[c, j] -= levels.Offsets[covariates.LevelOfContext(c)][j];
+        }
         var (penalty, errors) = ChoosePenalty(data, x, y);
         Tell($"LinearFeatures: λ = {penalty:G3} (held-out squared error per context and variable: {string.Join(", ", errors.Select(e => $"λ {e.Key:G3} → {e.Value:G4}"))})");
         var (weight, intercept) = RidgeRegression.Fit(x, y, penalty);
-        return new LinearFeaturesModel(data, fit.Variables, fit.Features, weight, intercept, penalty, errors, fit.Controls(), fit.Clock.Elapsed);
+        return new LinearFeaturesModel(data, fit.Variables, fit.Features, weight, intercept, penalty, errors, cells, levels, fit.Clock.Elapsed);
     }
 
     /// <summary>The penalty with the least held-out error (the larger on a tie), and every penalty's error.</summary>
