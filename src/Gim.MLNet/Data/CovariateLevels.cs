@@ -58,6 +58,9 @@ public sealed class CovariateLevels
     /// <summary>The levels' values as a lookup (what the baselines and the scoring keep).</summary>
     internal CovariateKeys Keys { get; }
 
+    /// <summary>The features of the data's control contexts (what a level's own control shares outside the covariates).</summary>
+    internal IReadOnlyList<float[]> ControlFeatures => _data.Controls.Select(c => c.Features).ToList();
+
     /// <summary>Finds the levels of <paramref name="data"/> over the named covariate features.</summary>
     /// <param name="data">Data with a control context and, for each level, the level's own control.</param>
     /// <param name="covariateFeatures">Names of the covariate features (at least one, each a feature of the data).</param>

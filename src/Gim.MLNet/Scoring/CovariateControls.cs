@@ -13,12 +13,20 @@ public sealed class CovariateControls
 {
     private readonly CovariateKeys _keys;
     private readonly double[][] _means;
+    private readonly int[] _others;
+    private readonly float[][] _controlOthers;
 
-    private CovariateControls(CovariateKeys keys, double[][] means)
+    private CovariateControls(CovariateKeys keys, double[][] means, IReadOnlyList<float[]> controlFeatures)
     {
         _keys = keys;
         _means = means;
+        VariableCount = means[0].Length;
+        _others = Enumerable.Range(0, keys.FeatureCount).Except(keys.Columns).ToArray();
+        _controlOthers = controlFeatures.Select(f => _others.Select(a => f[a]).ToArray()).ToArray();
     }
+
+    /// <summary>The number of variables of the control means (the evaluated cells must have as many).</summary>
+    public int VariableCount { get; }
 
     /// <summary>The covariate features, by name.</summary>
     public IReadOnlyList<string> Features => _keys.Features;
@@ -36,7 +44,17 @@ public sealed class CovariateControls
     public static CovariateControls FromData(PerturbationDataset train, IReadOnlyList<string> covariateFeatures)
     {
         CovariateLevels levels = CovariateLevels.Of(train, covariateFeatures);
-        return new CovariateControls(levels.Keys, Enumerable.Range(0, levels.Count).Select(levels.ControlMean).ToArray());
+        return new CovariateControls(levels.Keys, Enumerable.Range(0, levels.Count).Select(levels.ControlMean).ToArray(), levels.ControlFeatures);
+    }
+
+    /// <summary>
+    /// Whether features are those of a level's own control: a control's outside the covariates (another line's vehicle).
+    /// Scored with these controls, such a context counts as a control (no shift of its own to measure).
+    /// </summary>
+    public bool IsLevelControl(float[] features)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        return features.Length == FeatureCount && _controlOthers.Any(c => _others.Select((a, i) => features[a].Equals(c[i])).All(same => same));
     }
 
     /// <summary>The control mean (original units) of the level of a context's features; an error names the context and the levels there are.</summary>

@@ -21,14 +21,22 @@ public static class PerturbationScorer
             throw new ArgumentException("The evaluated data has no rows.");
         int d = contexts[0].Observed.GetLength(1);
         foreach (ScoredContext c in contexts) Check(c, d);
-        // With covariate controls, each context's reference is its level's control mean (unless it brings its own).
+        // With covariate controls, each context's reference is its level's control mean (unless it brings its own), and a
+        // level's own control (another line's vehicle) counts as a control: it has no shift of its own to measure.
         if (options.CovariateControls is { } levels)
-            contexts = contexts.Select(c => c.Reference is not null || c.IsControl ? c : c with
+        {
+            if (levels.VariableCount != d)
+                throw new ArgumentException($"{options.GetType().Name}.CovariateControls describe {levels.VariableCount} variables but the cells have {d}: " +
+                    "find them on the training data in the evaluated space (after the same gene selection).");
+            contexts = contexts.Select(c =>
             {
-                Reference = levels.ReferenceOf(c.Features ?? throw new ArgumentException(
+                if (c.Reference is not null || c.IsControl) return c;
+                float[] features = c.Features ?? throw new ArgumentException(
                     $"Context '{c.Name}': {options.GetType().Name}.CovariateControls finds each context's level by its features, and this context has none " +
-                    "(set ScoredContext.Features; the ML.NET evaluation reads them from PerturbationEvaluationOptions.FeatureColumnName)."), c.Name),
+                    "(set ScoredContext.Features; the ML.NET evaluation reads them from PerturbationEvaluationOptions.FeatureColumnName).");
+                return c with { Reference = levels.ReferenceOf(features, c.Name), IsControl = levels.IsLevelControl(features) };
             }).ToList();
+        }
         ControlStatistics statistics = options.ControlStatistics ?? FromControls(contexts, d)
             ?? throw new ArgumentException("The evaluated data has no control rows, and no ControlStatistics were given. " +
                 "Evaluation works in units standardised by the control cells: include control rows, or set " +

@@ -262,6 +262,26 @@ public class CovariateBaselineTests
     }
 
     [Test]
+    public void Scorer_WithCovariateControls_CountsAnotherLinesVehicleAsAControl_AndChecksTheWidth()
+    {
+        PerturbationDataset data = Screen();
+        CovariateControls controls = CovariateControls.FromData(data, Lines);
+        ScoredContext Scored(string name) => new(name, false, data.Contexts.Single(c => c.Name == name).Samples, data.Contexts.Single(c => c.Name == name).Samples,
+            Features: FeaturesOf(data, name));
+        PerturbationEvaluation evaluation = PerturbationScorer.Score(new[] { Scored("vehicle|B"), Scored("d1|B") },
+            new ScoringOptions { ControlStatistics = ControlStatistics.FromControls(data), CovariateControls = controls, TopK = 2 });
+        // Line B's vehicle has no shift of its own from itself: a control (no Pearson delta), while the drug is scored.
+        Assert.That(evaluation.PerContext[0].IsControl && double.IsNaN(evaluation.PerContext[0].PearsonDelta), Is.True);
+        Assert.That(evaluation.PerContext[1].IsControl, Is.False);
+        Assert.That(evaluation.PerContext[1].PearsonDelta, Is.EqualTo(1).Within(1e-9), "predicted = observed");
+
+        var narrow = new ScoredContext("d1|B", false, new float[5, 2], new float[5, 2], Features: FeaturesOf(data, "d1|B"));
+        Assert.That(Assert.Throws<ArgumentException>(() => PerturbationScorer.Score(new[] { narrow },
+            new ScoringOptions { ControlStatistics = new ControlStatistics(new double[2], new[] { 1.0, 1 }), CovariateControls = controls }))!.Message,
+            Does.Contain("CovariateControls describe 3 variables but the cells have 2"));
+    }
+
+    [Test]
     public void Scorer_RefusesAReferenceOfTheWrongLength()
     {
         float[,] cells = SampleData.Gaussian(20, 3, 1);

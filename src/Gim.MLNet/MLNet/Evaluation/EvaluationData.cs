@@ -287,10 +287,10 @@ internal sealed class ContextGroup(string name, bool isControl, int variables, l
 
     public float[,] ObservedCells() => Stack(Observed);
 
-    /// <summary>The context as the scorer takes it: mean target probabilities over its rows when the data has them.</summary>
     /// <summary>The context's features (its first row's), read only where the evaluation needs them.</summary>
     public float[]? Features { get; set; }
 
+    /// <summary>The context as the scorer takes it: mean target probabilities over its rows when the data has them.</summary>
     public ScoredContext ToScored(bool hasTargetProbabilities) => new(Name, IsControl, ObservedCells(), Stack(Predicted),
         hasTargetProbabilities ? TargetProbabilitySum.Select(s => s / Observed.Count).ToArray() : null, TrueTargets,
         // The context's rows share its features, so their means and standard deviations are one value each (averaged).

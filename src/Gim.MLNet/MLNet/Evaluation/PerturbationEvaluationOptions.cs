@@ -64,7 +64,7 @@ public sealed class PerturbationEvaluationOptions : ScoringOptions
     /// </summary>
     public string? TrueTargetsColumnName { get; set; }
 
-    /// <summary>A shallow copy (the copies share <see cref="ScoringOptions.ControlStatistics"/>, <see cref="ScoringOptions.TrueTargets"/> and <see cref="ScoringOptions.MmdGammas"/>).</summary>
+    /// <summary>A shallow copy (the copies share <see cref="ScoringOptions.ControlStatistics"/>, <see cref="ScoringOptions.CovariateControls"/>, <see cref="ScoringOptions.TrueTargets"/> and <see cref="ScoringOptions.MmdGammas"/>).</summary>
     public override PerturbationEvaluationOptions Clone() => (PerturbationEvaluationOptions)MemberwiseClone();
 
     internal override void Validate()
@@ -72,9 +72,11 @@ public sealed class PerturbationEvaluationOptions : ScoringOptions
         foreach (var (value, name) in new[] {
             (ContextColumnName, nameof(ContextColumnName)),
             (SampleColumnName, nameof(SampleColumnName)),
-            (MeasurementsColumnName, nameof(MeasurementsColumnName)), (FeatureColumnName, nameof(FeatureColumnName)) })
+            (MeasurementsColumnName, nameof(MeasurementsColumnName)) })
             if (string.IsNullOrWhiteSpace(value))
                 throw new ArgumentException($"PerturbationEvaluationOptions.{name} must name a column.");
+        if (CovariateControls is not null && string.IsNullOrWhiteSpace(FeatureColumnName))
+            throw new ArgumentException("PerturbationEvaluationOptions.FeatureColumnName must name a column: CovariateControls finds each context's level by its features.");
         base.Validate();
     }
 }

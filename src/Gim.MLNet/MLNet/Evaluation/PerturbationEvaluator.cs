@@ -76,6 +76,9 @@ public static class CovariateControlsData
             ArgumentNullException.ThrowIfNull(data);
             ArgumentNullException.ThrowIfNull(covariateFeatures);
             options ??= new PerturbationEvaluationOptions();
+            if (options.ControlContextValue is null && string.IsNullOrWhiteSpace(options.ControlColumnName))
+                throw new ArgumentException("CovariateControls.FromData: set PerturbationEvaluationOptions.ControlColumnName (or ControlContextValue): " +
+                    "each covariate level's control is found from the control rows.", nameof(options));
             var columns = new Peers.ControlOptions
             {
                 FeatureColumnName = options.FeatureColumnName, MeasurementsColumnName = options.MeasurementsColumnName,
