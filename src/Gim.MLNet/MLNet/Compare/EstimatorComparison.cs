@@ -39,6 +39,17 @@ internal static class EstimatorComparison
             evaluation.PerturbedReference ??= train.PerturbedMean();
         }
 
+        // With covariate controls, every split's contexts must be of a training level: checked here, before any fit.
+        foreach (var (name, split) in splits)
+            try
+            {
+                EvaluationData.CheckCovariateLevels(split, evaluation);
+            }
+            catch (ArgumentException e)
+            {
+                throw new ArgumentException($"Compare: split '{name}': {e.Message}", e);
+            }
+
         IHost host = ((IHostEnvironment)mlContext).Register("Compare");
         using IChannel channel = host.Start("Compare");
         var compared = methods.Select(m => new ComparisonEngine.Method<ITransformer>(m.Name, () => m.Create().Fit(trainingData))).ToList();

@@ -186,6 +186,42 @@ internal sealed class EvaluationData
         return new EvaluationData(d, order, probabilities is not null, controlDescription);
     }
 
+    /// <summary>
+    /// Checks, without running anything upstream of the data, that every non-control context of <paramref name="data"/> has
+    /// features of a level <see cref="ScoringOptions.CovariateControls"/> knows (Compare does this for each split before any
+    /// fit); an error names the context and the levels there are.
+    /// </summary>
+    public static void CheckCovariateLevels(IDataView data, PerturbationEvaluationOptions options)
+    {
+        if (options.CovariateControls is not { } levels) return;
+        DataViewSchema schema = data.Schema;
+        DataViewSchema.Column context = Require(schema, options.ContextColumnName, "context");
+        DataViewSchema.Column features = Require(schema, options.FeatureColumnName, "features (PerturbationEvaluationOptions.CovariateControls finds each context's covariate level by them)");
+        int p = FloatVectorSize(features, "features");
+        var (control, _) = ControlColumn(schema, options);
+        var columns = new List<DataViewSchema.Column> { context, features };
+        if (control is DataViewSchema.Column c) columns.Add(c);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        using DataViewRowCursor cursor = data.GetRowCursor(columns);
+        Func<long, string> getContext = ContextReader.Create(cursor, context);
+        var getFeatures = cursor.GetGetter<VBuffer<float>>(features);
+        var getControl = control is DataViewSchema.Column cc ? cursor.GetGetter<bool>(cc) : null;
+        VBuffer<float> buffer = default;
+        bool isControl = false;
+        for (long row = 0; cursor.MoveNext(); row++)
+        {
+            if ((row & 1023) == 0) options.CancellationToken.ThrowIfCancellationRequested();
+            string name = getContext(row);
+            if (!seen.Add(name)) continue;
+            getControl?.Invoke(ref isControl);
+            if (options.ControlContextValue is string value) isControl = string.Equals(name, value, StringComparison.Ordinal);
+            if (isControl) continue;
+            getFeatures(ref buffer);
+            float[] f = Dense(buffer, p, features.Name, name, row, allowNaN: true);
+            if (!levels.IsLevelControl(f)) levels.ReferenceOf(f, name);
+        }
+    }
+
     private static (DataViewSchema.Column? Column, string Description) ControlColumn(DataViewSchema schema, PerturbationEvaluationOptions options)
     {
         if (options.ControlContextValue is string value)

@@ -48,7 +48,7 @@ public class CovariateCompareTests
     }
 
     [Test]
-    public void Compare_WithCovariateControls_ScoresEveryEstimator_AndRefusesAnUnseenLevel()
+    public void Compare_WithCovariateControls_ScoresEveryEstimator_AndRefusesAnUnseenLevelBeforeFitting()
     {
         var (train, test, _, mlContext) = Views();
         var options = new ComparisonOptions { Evaluation = { CovariateControls = CovariateControls.FromData(train, CovariateBaselineTests.Lines) } };
@@ -75,10 +75,11 @@ public class CovariateCompareTests
         var mlContext2 = new MLContext(seed: 0);
         var unseen = new PerturbationDataset(new[] { new PerturbationContext("d1|D", new[] { 1f, 1, 0.5f, 0 }, CovariateBaselineTests.Screen().Contexts[1].Samples) },
             new[] { "g1", "g2", "g3" }, new[] { "desc", "dose", "line=B", "line=C" }).ToDataView(mlContext2);
-        Leaderboard failed = mlContext.Perturbation().Compare(new Dictionary<string, IEstimator<ITransformer>>
+        // Refused before any fit, naming the split and the context.
+        Assert.That(Assert.Throws<ArgumentException>(() => mlContext.Perturbation().Compare(new Dictionary<string, IEstimator<ITransformer>>
         {
             ["Control"] = mlContext.Perturbation().Trainers.Control(),
-        }, train, new Dictionary<string, IDataView> { ["new"] = unseen }, options);
-        Assert.That(failed["Control"].SplitErrors["new"], Does.Contain("Context 'd1|D': its covariates (line=B = 0.5, line=C = 0) are no level"));
+        }, train, new Dictionary<string, IDataView> { ["new"] = unseen }, options))!.Message,
+            Does.Contain("Compare: split 'new': Context 'd1|D': its covariates (line=B = 0.5, line=C = 0) are no level"));
     }
 }
