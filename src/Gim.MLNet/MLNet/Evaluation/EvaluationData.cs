@@ -194,6 +194,26 @@ internal sealed class EvaluationData
     public static void CheckCovariateLevels(IDataView data, PerturbationEvaluationOptions options)
     {
         if (options.CovariateControls is not { } levels) return;
+        foreach (var (name, isControl, features) in ContextFeatures(data, options))
+            if (!isControl && !levels.IsLevelControl(features)) levels.ReferenceOf(features, name);
+    }
+
+    /// <summary>
+    /// The non-control contexts of <paramref name="data"/> that are a covariate level's own control (another line's vehicle)
+    /// by <see cref="ScoringOptions.CovariateControls"/>; empty without them. Cross-validation keeps them in every training fold.
+    /// </summary>
+    public static HashSet<string> LevelControlContexts(IDataView data, PerturbationEvaluationOptions options)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        if (options.CovariateControls is not { } levels) return names;
+        foreach (var (name, isControl, features) in ContextFeatures(data, options))
+            if (!isControl && levels.IsLevelControl(features)) names.Add(name);
+        return names;
+    }
+
+    /// <summary>Each context's name, control flag and features (its first row's), reading only those columns.</summary>
+    private static List<(string Name, bool IsControl, float[] Features)> ContextFeatures(IDataView data, PerturbationEvaluationOptions options)
+    {
         DataViewSchema schema = data.Schema;
         DataViewSchema.Column context = Require(schema, options.ContextColumnName, "context");
         DataViewSchema.Column features = Require(schema, options.FeatureColumnName, "features (PerturbationEvaluationOptions.CovariateControls finds each context's covariate level by them)");
@@ -202,6 +222,7 @@ internal sealed class EvaluationData
         var columns = new List<DataViewSchema.Column> { context, features };
         if (control is DataViewSchema.Column c) columns.Add(c);
         var seen = new HashSet<string>(StringComparer.Ordinal);
+        var result = new List<(string, bool, float[])>();
         using DataViewRowCursor cursor = data.GetRowCursor(columns);
         Func<long, string> getContext = ContextReader.Create(cursor, context);
         var getFeatures = cursor.GetGetter<VBuffer<float>>(features);
@@ -215,11 +236,10 @@ internal sealed class EvaluationData
             if (!seen.Add(name)) continue;
             getControl?.Invoke(ref isControl);
             if (options.ControlContextValue is string value) isControl = string.Equals(name, value, StringComparison.Ordinal);
-            if (isControl) continue;
             getFeatures(ref buffer);
-            float[] f = Dense(buffer, p, features.Name, name, row, allowNaN: true);
-            if (!levels.IsLevelControl(f)) levels.ReferenceOf(f, name);
+            result.Add((name, isControl, Dense(buffer, p, features.Name, name, row, allowNaN: true)));
         }
+        return result;
     }
 
     private static (DataViewSchema.Column? Column, string Description) ControlColumn(DataViewSchema schema, PerturbationEvaluationOptions options)

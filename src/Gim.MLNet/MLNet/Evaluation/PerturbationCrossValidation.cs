@@ -50,10 +50,14 @@ internal static class PerturbationCrossValidator
         groupColumnName ??= IPerturbationEstimator.Find(estimator)?.GroupColumnName;
         var (contextColumn, contexts) = ContextSplitter.ReadContexts(data, evaluation.ContextColumnName, evaluation.ControlColumnName,
             evaluation.ControlContextValue, groupColumnName);
-        var controls = contexts.Where(c => c.IsControl).Select(c => c.Name).ToList();
-        if (controls.Count == 0)
+        if (!contexts.Any(c => c.IsControl))
             throw new ArgumentException("CrossValidate: the data have no control rows; every training fold keeps the control cells, which define the evaluation space.");
-        var groups = contexts.Where(c => !c.IsControl).Select(c => c.Group).Distinct(StringComparer.Ordinal).ToList();
+        // With covariate controls, each level's own control (another line's vehicle) stays in every training fold too:
+        // the covariate-aware baselines need it, and it is no perturbation to hold out.
+        HashSet<string> levelControls = EvaluationData.LevelControlContexts(data, evaluation);
+        bool Kept(ContextSplitter.ContextInfo c) => c.IsControl || levelControls.Contains(c.Name);
+        var controls = contexts.Where(Kept).Select(c => c.Name).ToList();
+        var groups = contexts.Where(c => !Kept(c)).Select(c => c.Group).Distinct(StringComparer.Ordinal).ToList();
         IReadOnlyDictionary<string, int> groupFolds = PerturbationSplits.AssignFolds(groups, folds, seed);
 
         // The evaluation space and the training perturbations, read once: every fold's training controls are all the
@@ -81,8 +85,8 @@ internal static class PerturbationCrossValidator
         void RunFold(int fold)
         {
             evaluation.CancellationToken.ThrowIfCancellationRequested();
-            var held = contexts.Where(c => !c.IsControl && groupFolds[c.Group] == fold).ToList();
-            var trainContexts = controls.Concat(contexts.Where(c => !c.IsControl && groupFolds[c.Group] != fold).Select(c => c.Name)).ToList();
+            var held = contexts.Where(c => !Kept(c) && groupFolds[c.Group] == fold).ToList();
+            var trainContexts = controls.Concat(contexts.Where(c => !Kept(c) && groupFolds[c.Group] != fold).Select(c => c.Name)).ToList();
             IDataView train = new ContextFilterView(data, contextColumn, trainContexts);
             IDataView test = new ContextFilterView(data, contextColumn, held.Select(c => c.Name));
 

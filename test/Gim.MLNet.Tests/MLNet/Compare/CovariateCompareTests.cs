@@ -82,4 +82,25 @@ public class CovariateCompareTests
         }, train, new Dictionary<string, IDataView> { ["new"] = unseen }, options))!.Message,
             Does.Contain("Compare: split 'new': Context 'd1|D': its covariates (line=B = 0.5, line=C = 0) are no level"));
     }
+
+    /// <summary>
+    /// The screen's vehicles share one group ("vehicle"); without covariate controls a fold holds out lines B's and C's
+    /// vehicles and the covariate-aware baseline cannot fit it. With them those vehicles stay in every training fold.
+    /// </summary>
+    [Test]
+    public void CrossValidate_WithCovariateControls_KeepsEveryLinesVehicleInTraining()
+    {
+        var mlContext = new MLContext(seed: 0);
+        IDataView data = CovariateBaselineTests.Screen().ToDataView(mlContext);
+        var estimator = mlContext.Perturbation().Trainers.TrainingMean(new TrainingMeanOptions { CovariateFeatures = CovariateBaselineTests.Lines, GroupColumnName = "Group" });
+        var options = new PerturbationEvaluationOptions { CovariateControls = CovariateControls.FromData(data, CovariateBaselineTests.Lines) };
+
+        PerturbationCrossValidation result = mlContext.Perturbation().CrossValidate(data, estimator, folds: 2, options: options, seed: 1);
+        var held = result.Folds.SelectMany(f => f.HeldOutContexts).ToList();
+        Assert.That(held, Does.Not.Contain("vehicle|B").And.Not.Contain("vehicle|C"));
+        Assert.That(held, Is.EquivalentTo(new[] { "d1|A", "d2|A", "d3|A", "d1|B", "d2|B" }));
+
+        Assert.That(Assert.Throws<ArgumentException>(() => mlContext.Perturbation().CrossValidate(data, estimator, folds: 4, seed: 1))!.Message,
+            Does.Contain("no control of its own"), "without them, the fold holding out the vehicles cannot be fitted");
+    }
 }
