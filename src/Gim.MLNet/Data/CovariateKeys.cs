@@ -3,18 +3,36 @@ namespace Gim.MLNet.Data;
 /// <summary>
 /// The covariate levels' values as a lookup (what <see cref="CovariateLevels"/>, the covariate-aware baselines and the
 /// scoring's covariate controls keep after the data are gone): the covariate features, their columns, and each level's
-/// values; a feature vector's level is the one whose values it has exactly.
+/// values; a feature vector's level is the one whose values it has exactly, and it is a level's own control where it
+/// has a control's values in every other feature.
 /// </summary>
 internal sealed class CovariateKeys
 {
     private readonly List<float[]> _values = new();
+    private readonly float[][] _controlOthers;
 
-    public CovariateKeys(IReadOnlyList<string> features, int[] columns, int featureCount)
+    /// <param name="features">The covariate features' names.</param>
+    /// <param name="columns">Their columns.</param>
+    /// <param name="featureCount">The length of the feature vectors.</param>
+    /// <param name="controlFeatures">The features of the data's control contexts.</param>
+    public CovariateKeys(IReadOnlyList<string> features, int[] columns, int featureCount, IEnumerable<float[]> controlFeatures)
     {
         Features = features;
         Columns = columns;
         FeatureCount = featureCount;
+        OtherColumns = Enumerable.Range(0, featureCount).Except(columns).ToArray();
+        _controlOthers = controlFeatures.Select(f => OtherColumns.Select(a => f[a]).ToArray()).ToArray();
     }
+
+    /// <summary>The columns of every feature that is not a covariate.</summary>
+    public int[] OtherColumns { get; }
+
+    /// <summary>The controls' values in <see cref="OtherColumns"/>, one row per control context.</summary>
+    public IReadOnlyList<float[]> ControlOthers => _controlOthers;
+
+    /// <summary>Whether a feature vector has some control's values in every non-covariate feature: its level's own control (a line's vehicle).</summary>
+    public bool IsControlFeatures(float[] features) =>
+        _controlOthers.Any(control => OtherColumns.Select((a, i) => features[a].Equals(control[i])).All(same => same));
 
     /// <summary>The covariate features, by name.</summary>
     public IReadOnlyList<string> Features { get; }

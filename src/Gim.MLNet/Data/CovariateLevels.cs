@@ -18,12 +18,10 @@ public sealed class CovariateLevels
     private CovariateLevels(PerturbationDataset data, int[] columns, IReadOnlyList<string> features)
     {
         _data = data;
-        Keys = new CovariateKeys(features, columns, data.FeatureCount);
         var controls = data.Controls.ToList();
         if (controls.Count == 0)
             throw new ArgumentException("Covariate levels: the data have no control context; each level's control is found from the control's features.");
-        var covariate = new HashSet<int>(columns);
-        int[] others = Enumerable.Range(0, data.FeatureCount).Where(a => !covariate.Contains(a)).ToArray();
+        Keys = new CovariateKeys(features, columns, data.FeatureCount, controls.Select(c => c.Features));
         _levelOfContext = new int[data.Contexts.Count];
         for (int c = 0; c < data.Contexts.Count; c++)
         {
@@ -31,8 +29,7 @@ public sealed class CovariateLevels
             int level = Keys.FindOrAdd(context.Features);
             if (level == _controls.Count) _controls.Add(new List<int>());
             _levelOfContext[c] = level;
-            bool ownControl = context.IsControl || controls.Any(control => others.All(a => context.Features[a].Equals(control.Features[a])));
-            if (ownControl) _controls[level].Add(c);
+            if (context.IsControl || Keys.IsControlFeatures(context.Features)) _controls[level].Add(c);
         }
         // A level that has a control context is controlled by its control contexts alone (a context there with a control's
         // features that is not marked as control is a perturbation the features cannot tell apart, not a second control).
@@ -41,7 +38,7 @@ public sealed class CovariateLevels
         var missing = Enumerable.Range(0, Keys.Count).Where(l => _controls[l].Count == 0).ToList();
         if (missing.Count > 0)
         {
-            var vehicles = controls.Select(control => string.Join(", ", others.Select(a => $"{data.FeatureNames[a]} = {control.Features[a]}"))).Distinct().ToList();
+            var vehicles = Keys.ControlOthers.Select(control => string.Join(", ", Keys.OtherColumns.Select((a, i) => $"{data.FeatureNames[a]} = {control[i]}"))).Distinct().ToList();
             throw new ArgumentException($"Covariate levels: {string.Join("; ", missing.Select(l => Keys.Describe(Keys.Values(l))))} " +
                 $"{(missing.Count == 1 ? "has" : "have")} no control of {(missing.Count == 1 ? "its" : "their")} own: no context there has a control's other features " +
                 $"({string.Join(" or ", vehicles.Select(v => v.Length == 0 ? "none" : v))}). Each covariate level needs its vehicle cells " +
@@ -57,9 +54,6 @@ public sealed class CovariateLevels
 
     /// <summary>The levels' values as a lookup (what the baselines and the scoring keep).</summary>
     internal CovariateKeys Keys { get; }
-
-    /// <summary>The features of the data's control contexts (what a level's own control shares outside the covariates).</summary>
-    internal IReadOnlyList<float[]> ControlFeatures => _data.Controls.Select(c => c.Features).ToList();
 
     /// <summary>Finds the levels of <paramref name="data"/> over the named covariate features.</summary>
     /// <param name="data">Data with a control context and, for each level, the level's own control.</param>

@@ -13,16 +13,12 @@ public sealed class CovariateControls
 {
     private readonly CovariateKeys _keys;
     private readonly double[][] _means;
-    private readonly int[] _others;
-    private readonly float[][] _controlOthers;
 
-    private CovariateControls(CovariateKeys keys, double[][] means, IReadOnlyList<float[]> controlFeatures)
+    private CovariateControls(CovariateKeys keys, double[][] means)
     {
         _keys = keys;
         _means = means;
         VariableCount = means[0].Length;
-        _others = Enumerable.Range(0, keys.FeatureCount).Except(keys.Columns).ToArray();
-        _controlOthers = controlFeatures.Select(f => _others.Select(a => f[a]).ToArray()).ToArray();
     }
 
     /// <summary>The number of variables of the control means (the evaluated cells must have as many).</summary>
@@ -44,7 +40,7 @@ public sealed class CovariateControls
     public static CovariateControls FromData(PerturbationDataset train, IReadOnlyList<string> covariateFeatures)
     {
         CovariateLevels levels = CovariateLevels.Of(train, covariateFeatures);
-        return new CovariateControls(levels.Keys, Enumerable.Range(0, levels.Count).Select(levels.ControlMean).ToArray(), levels.ControlFeatures);
+        return new CovariateControls(levels.Keys, Enumerable.Range(0, levels.Count).Select(levels.ControlMean).ToArray());
     }
 
     /// <summary>
@@ -54,7 +50,7 @@ public sealed class CovariateControls
     public bool IsLevelControl(float[] features)
     {
         ArgumentNullException.ThrowIfNull(features);
-        return features.Length == FeatureCount && _controlOthers.Any(c => _others.Select((a, i) => features[a].Equals(c[i])).All(same => same));
+        return features.Length == FeatureCount && _keys.IsControlFeatures(features);
     }
 
     /// <summary>The control mean (original units) of the level of a context's features; an error names the context and the levels there are.</summary>

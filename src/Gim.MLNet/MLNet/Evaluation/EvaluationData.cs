@@ -188,14 +188,14 @@ internal sealed class EvaluationData
 
     /// <summary>
     /// Checks, without running anything upstream of the data, that every non-control context of <paramref name="data"/> has
-    /// features of a level <see cref="ScoringOptions.CovariateControls"/> knows (Compare does this for each split before any
-    /// fit); an error names the context and the levels there are.
+    /// features of a level <see cref="ScoringOptions.CovariateControls"/> knows, as the scorer will need (Compare does this
+    /// for each split before any fit); an error names the context and the levels there are.
     /// </summary>
     public static void CheckCovariateLevels(IDataView data, PerturbationEvaluationOptions options)
     {
         if (options.CovariateControls is not { } levels) return;
         foreach (var (name, isControl, features) in ContextFeatures(data, options))
-            if (!isControl && !levels.IsLevelControl(features)) levels.ReferenceOf(features, name);
+            if (!isControl) levels.ReferenceOf(features, name);
     }
 
     /// <summary>

@@ -11,15 +11,10 @@ namespace Gim.MLNet.Peers;
 public sealed class TrainingMeanModel : ControlShiftModel
 {
     private readonly float[] _shift;
-    private readonly bool _perLevel;
 
     internal TrainingMeanModel(PerturbationDataset train, Standardizer variables, Standardizer features, float[] shift, CellTable controls, TimeSpan fitTime,
         ControlLevels? levels = null, double[][]? levelShifts = null)
-        : base(train, variables, features, controls, fitTime, levels, levelShifts)
-    {
-        _shift = shift;
-        _perLevel = levels is not null;
-    }
+        : base(train, variables, features, controls, fitTime, levels, levelShifts) => _shift = shift;
 
     internal override string Description => "TrainingMean peer";
 
@@ -34,10 +29,10 @@ public sealed class TrainingMeanModel : ControlShiftModel
     public override float[] MeanShift(float[] features)
     {
         StandardizeFeatures(features);
-        return _perLevel ? PlusLevelShift(features, new float[VariableCount]) : (float[])_shift.Clone();
+        return Levels is not null ? PlusLevelShift(features, new float[VariableCount]) : (float[])_shift.Clone();
     }
 
     /// <summary>A map with zero weights and the shift as bias (zero with covariates: the levels carry it): a non-finite feature passes on as NaN.</summary>
     internal override MlpParameters ShiftMap() =>
-        new(Array.Empty<(float[,], float[])>(), new float[VariableCount, FeatureCount], _perLevel ? new float[VariableCount] : (float[])_shift.Clone());
+        new(Array.Empty<(float[,], float[])>(), new float[VariableCount, FeatureCount], Levels is not null ? new float[VariableCount] : (float[])_shift.Clone());
 }
