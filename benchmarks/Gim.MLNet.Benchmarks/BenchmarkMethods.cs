@@ -147,6 +147,7 @@ internal static class BenchmarkMethods
             FeatureMean = p.FeatureMean, FeatureScale = p.FeatureScale, Bias = p.Bias, LogScale = p.LogScale, Graph = p.Graph,
             Interventions = p.Interventions, SkipWeight = Rows(p.SkipWeight), SkipBias = bias, HiddenLayers = p.HiddenLayers,
             FromHiddenWeight = p.FromHiddenWeight is null ? null : Rows(p.FromHiddenWeight), DoseResponse = p.DoseResponse,
+            KnownTargets = p.KnownTargets, CovariateShift = p.CovariateShift,
         };
     }
 

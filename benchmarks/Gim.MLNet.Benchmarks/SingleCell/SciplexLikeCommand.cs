@@ -25,9 +25,12 @@ internal static class SciplexLikeCommand
     public const string Usage =
         "usage: sciplex-like [--seeds 0 1 2 3 4] [--families linear,tanh,uninformative] [--methods M,...] [--genes 200] [--hvg 100]\n" +
         "                    [--drugs 12] [--held-out-drugs 3] [--cell-lines 1] [--cells-per-condition 40] [--vehicle-cells 160]\n" +
-        "                    [--graph-rank R] [--steps N] [--progress] [--out DIR]\n" +
+        "                    [--graph-rank R] [--steps N] [--gim-dose curve|linear] [--gim-covariates on|off] [--progress] [--out DIR]\n" +
         "       --graph-rank R: gim-linear trains its graph as B = U Vᵀ of rank R (GimOptions.GraphRank; default 0, dense)\n" +
         "       --cell-lines 2: every context is scored against its own line's vehicle, and the simple baselines predict from it\n" +
+        "       --gim-dose: GIM's shifts follow its saturating dose curve of the log10(1+dose) feature (curve, GimOptions.DoseFeature\n" +
+        "                   with DoseEncoding Log10OnePlus), or move linearly with that feature as every other method's do (linear)\n" +
+        "       --gim-covariates: with several lines, GIM's CovariateFeatures are the line indicators (on) or unset (off)\n" +
         "       --progress: a line as each method's fit and each split's scoring start and end";
 
     public static readonly string[] Methods = { "control", "training-mean", "linear-features", "nearest-context", "mean-shift", "conditional-gaussian", "two-stage", "gim-linear" };
@@ -57,6 +60,18 @@ internal static class SciplexLikeCommand
         int vehicleCells = Args.Int(args, "--vehicle-cells", defaults.VehicleCellsPerLine);
         string output = Args.String(args, "--out") ?? "sciplex-like-results";
         bool progress = args.Contains("--progress");
+        string gimDose = Args.String(args, "--gim-dose") ?? "curve", gimCovariates = Args.String(args, "--gim-covariates") ?? "on";
+        if (gimDose is not ("curve" or "linear") || gimCovariates is not ("on" or "off"))
+        {
+            Console.Error.WriteLine($"sciplex-like: --gim-dose takes curve or linear, --gim-covariates on or off\n{Usage}");
+            return 2;
+        }
+        if (lines > 1 && gimDose == "curve" && gimCovariates == "off")
+        {
+            Console.Error.WriteLine("sciplex-like: with several lines, --gim-dose curve needs --gim-covariates on (another line's vehicle, at dose 0, " +
+                "keeps its line's difference only through the covariates); for 0.9.0's GIM use --gim-dose linear --gim-covariates off.");
+            return 2;
+        }
         if (families.FirstOrDefault(f => !Families.ContainsKey(f)) is { } family)
         {
             Console.Error.WriteLine($"sciplex-like: unknown family '{family}'; known: {string.Join(", ", Families.Keys)}\n{Usage}");
@@ -79,8 +94,14 @@ internal static class SciplexLikeCommand
             foreach (int seed in seeds)
             {
                 var (train, tests, covariates) = Splits(seed, Families[name], genes, hvg, drugs, heldOutDrugs, lines, cellsPerCondition, vehicleCells);
+                var gim = new GimOptions
+                {
+                    Seed = seed, MaxSteps = steps,
+                    DoseFeature = gimDose == "curve" ? DoseFeature : null, DoseEncoding = DoseEncoding.Log10OnePlus,
+                    CovariateFeatures = gimCovariates == "on" ? covariates : null,
+                };
                 var fits = methods.Select(m => new KeyValuePair<string, Func<PerturbationDataset, PerturbationModel>>(m, BenchmarkMethods.Fit(m, seed,
-                    new GimOptions { Seed = seed, GraphRank = m == "gim-linear" ? graphRank : 0, MaxSteps = steps }, covariates: covariates)));
+                    WithRank(gim, m == "gim-linear" ? graphRank : 0), covariates: covariates)));
                 var seedClock = Stopwatch.StartNew();
                 Leaderboard board = ModelComparison.Run(fits, train, tests, new ModelComparisonOptions
                 {
@@ -109,6 +130,16 @@ internal static class SciplexLikeCommand
         AtomicFile.WriteAllText(Path.Combine(output, "results.md"), string.Join("\n", markdown) + "\n");
         Console.WriteLine($"done in {total.Elapsed.TotalMinutes:F1} min; wrote {output}/results.md, paired.csv and one CSV per family");
         return 0;
+    }
+
+    /// <summary>The dose feature the screen design writes (log10(1 + dose), ScreenDesign's default encoding).</summary>
+    private const string DoseFeature = "log10(1+dose)";
+
+    private static GimOptions WithRank(GimOptions options, int rank)
+    {
+        GimOptions copy = options.Clone();
+        copy.GraphRank = rank;
+        return copy;
     }
 
     /// <summary>

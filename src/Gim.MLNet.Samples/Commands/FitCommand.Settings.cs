@@ -44,7 +44,7 @@ internal sealed partial class FitCommand
         public string? DescriptorKey { get; init; }
 
         [CommandOption("--dose-as <curve|log>")]
-        [Description("With --perturbation and --dose: curve = GIM's saturating dose path on the concentration (the default without --covariates); log = log10(1 + dose) as a plain feature (the default, and the only choice, with --covariates).")]
+        [Description("With --perturbation and --dose: curve = GIM's saturating dose path on the concentration (the default; with --covariates each level's own difference is not scaled by it, GimOptions.CovariateFeatures); log = log10(1 + dose) as a plain feature.")]
         public string? DoseAs { get; init; }
 
         [CommandOption("--features <COLUMNS>")]
@@ -247,8 +247,6 @@ internal sealed partial class FitCommand
                 return ValidationResult.Error($"--dose-as is '{DoseAs}'; expected curve or log.");
             if (DoseAs is not null && Dose is null)
                 return ValidationResult.Error("--dose-as says how to read the dose; add --dose COLUMN.");
-            if (DoseAs == "curve" && Covariates is not null)
-                return ValidationResult.Error("--dose-as curve cannot go with --covariates: another level's vehicle is a perturbed context at dose 0, which the dose curve cannot move; use --dose-as log.");
             if (Dose is not null && Features is not null && OptionValues.Split(Features).Contains(Dose))
                 return ValidationResult.Error($"--dose '{Dose}' is also in --features; with --perturbation the dose becomes a feature by itself (see --dose-as).");
             if (Descriptors is null && Dose is null && Covariates is null && Features is null && Combinations is null)
@@ -266,7 +264,7 @@ internal sealed partial class FitCommand
             _ => KnownTargetKind.None,
         };
 
-        public bool DoseCurve => Perturbation is not null && Dose is not null && (DoseAs ?? (Covariates is null ? "curve" : "log")) == "curve";
+        public bool DoseCurve => Perturbation is not null && Dose is not null && (DoseAs ?? "curve") == "curve";
 
         private ValidationResult ValidateCsvFlags()
         {

@@ -45,6 +45,18 @@ internal sealed partial class FitCommand : Command<FitCommand.Settings>
         return new PerturbationDataset(contexts, data.VariableNames, data.FeatureNames.Concat(missing).ToArray());
     }
 
+    /// <summary>
+    /// GIM's covariate features: the --covariates columns' level indicators (GimOptions.CovariateFeatures: each level's
+    /// difference from the reference moves every mechanism, not scaled by the dose curve); null without covariates, and
+    /// with --known-targets (covariates with known targets are not built: the indicators stay plain features, as in 0.9.0).
+    /// </summary>
+    private static IReadOnlyList<string>? CovariateFeatures(Settings settings, IReadOnlyList<string> columns, IReadOnlyList<string> featureNames)
+    {
+        if (settings.KnownTargetKind != KnownTargetKind.None) return null;
+        IReadOnlyList<string> names = ScreenDesign.CovariateFeatureNames(columns, featureNames);
+        return names.Count == 0 ? null : names;
+    }
+
     /// <summary>--graph-rank must be below the number of genes the model fits (the --hvg genes kept, else all).</summary>
     private static void CheckGraphRank(Settings settings, int genes)
     {
@@ -119,6 +131,7 @@ internal sealed partial class FitCommand : Command<FitCommand.Settings>
             var mlContext = new MLContext(settings.Seed);
             GimOptions options2 = training.Clone();
             options2.CancellationToken = cancellationToken;
+            options2.CovariateFeatures = CovariateFeatures(settings, designFile?.Covariates.Keys.ToArray() ?? OptionValues.Split(settings.Covariates), data.FeatureNames);
             using GimTransformer gim = TrainingProgressView.Run("Fitting GIM", settings.Steps, progress =>
             {
                 options2.Progress = progress;
@@ -137,6 +150,7 @@ internal sealed partial class FitCommand : Command<FitCommand.Settings>
         IDataView cells = data.ToDataView(mlContext);
         GimOptions options = training.Clone();
         options.CancellationToken = cancellationToken;
+        options.CovariateFeatures = CovariateFeatures(settings, OptionValues.Split(settings.Covariates), data.FeatureNames);
         // Preprocessing steps go into the saved pipeline, so it takes the measurements as the data has them (raw counts).
         IEstimator<ITransformer> pipeline = new EstimatorChain<ITransformer>();
         string measurements = "Measurements";

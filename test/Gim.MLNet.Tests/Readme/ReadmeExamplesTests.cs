@@ -232,7 +232,10 @@ public class ReadmeExamplesTests
         {
             ["Control"] = d => new ControlTrainer(new ControlOptions { CovariateFeatures = lines }).Fit(d),   // each line's own vehicle cells
             ["TrainingMean"] = d => new TrainingMeanTrainer(new TrainingMeanOptions { CovariateFeatures = lines }).Fit(d),
-            ["GIM"] = d => new GimTrainer(new GimOptions { MaxSteps = 300 }).Fit(d),
+            ["GIM"] = d => new GimTrainer(new GimOptions   // its dose curve on the design's log10(1+dose); the lines' own differences
+            {
+                MaxSteps = 300, DoseFeature = design.DoseFeatureName, DoseEncoding = design.DoseEncoding, CovariateFeatures = lines,
+            }).Fit(d),
         }, trainCells, new Dictionary<string, PerturbationDataset> { ["new drug"] = newDrugCells },
             new ModelComparisonOptions { CovariateFeatures = lines });   // each context's shifts measured from its own line's vehicle
         byLine.Select(PerturbationMetrics.Mmd, PerturbationMetrics.PearsonDelta).Print(Console.Out);
@@ -251,6 +254,14 @@ public class ReadmeExamplesTests
         PerturbationContext lineB = newDrugCells.Contexts.First(c => c.Features[^1] == 1);
         PerturbationContext vehicleB = trainCells.Contexts.Single(c => c.Name == "vehicle|cell_type=LineB");
         Assert.That(control.PredictMean(lineB.Features), Is.EqualTo(MeanMetrics.ColumnMeans(vehicleB.Samples)).Within(1e-4));
+        // GIM's line-B vehicle: dose 0, so no share of any drug's shift, and all of its difference from line A the covariates'.
+        using GimModel gim = new GimTrainer(new GimOptions
+        {
+            MaxSteps = 300, DoseFeature = design.DoseFeatureName, DoseEncoding = design.DoseEncoding, CovariateFeatures = lines,
+        }).Fit(trainCells);
+        InterventionExplanation vehicle = gim.Explain(vehicleB.Features);
+        Assert.That(vehicle.Dose!.Fraction, Is.EqualTo(0));
+        Assert.That(vehicle.CovariateEffect, Is.EqualTo(vehicle.TotalEffect).Within(1e-4));
     }
 
     [Test]

@@ -1,22 +1,36 @@
+using Gim.MLNet.Data;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace Gim.MLNet.Causal;
 
 /// <summary>
-/// Where the dose is among the features, in the units the model sees it: the raw dose of a row is c = z_q·Scale + Mean
-/// for its standardised features z (slot q = <see cref="Index"/>).
+/// Where the dose is among the features, in the units the model sees it: the raw dose feature of a row is v = z_q·Scale +
+/// Mean for its standardised features z (slot q = <see cref="Index"/>), and its concentration c = v, or c = 10^v − 1
+/// when the feature holds log10(1 + c) (<see cref="Encoding"/>).
 /// </summary>
 /// <param name="Index">The dose feature's index q.</param>
 /// <param name="Mean">The dose feature's training mean (standardisation).</param>
 /// <param name="Scale">The dose feature's training standard deviation (standardisation).</param>
-internal sealed record DoseSlot(int Index, double Mean, double Scale)
+/// <param name="Encoding">How the feature holds the concentration (<see cref="GimOptions.DoseEncoding"/>).</param>
+internal sealed record DoseSlot(int Index, double Mean, double Scale, DoseEncoding Encoding = DoseEncoding.Concentration)
 {
+    /// <summary>ln 10, float32 as the graph and the model compute with it.</summary>
+    public const float Ln10 = 2.30258509f;
+
+    /// <summary>The concentration c for raw dose-feature values v (a tensor of any shape): v, or exp(v·ln 10) − 1.</summary>
+    public Tensor Concentration(Tensor value) => Encoding == DoseEncoding.Log10OnePlus ? (value * Ln10).exp() - 1 : value;
+
+    /// <summary>The concentration of one raw dose-feature value (as <see cref="Concentration(Tensor)"/>, in double).</summary>
+    public double Concentration(double value) => Encoding == DoseEncoding.Log10OnePlus ? Math.Pow(10, value) - 1 : value;
+
     /// <summary>
-    /// The smallest dose the curve is evaluated at, 10⁻⁶ of the dose feature's spread: a vehicle (c = 0) then gets
-    /// H ≈ 0 with finite gradients, in whatever unit the doses are given.
+    /// The smallest concentration the curve is evaluated at, 10⁻⁶ of the dose feature's spread (for a log10(1 + c)
+    /// feature of spread s, 10⁻⁶·(10^s − 1), the concentration that spread stands for): a vehicle (c = 0) then gets H ≈ 0
+    /// with finite gradients, in whatever unit the doses are given. (exp(v·ln 10) − 1 in float32 keeps about 1% of c at
+    /// c ≈ 10⁻⁵ of the unit: give tiny concentrations in a smaller unit.)
     /// </summary>
-    public double Floor => 1e-6 * Scale;
+    public double Floor => 1e-6 * (Encoding == DoseEncoding.Log10OnePlus ? Math.Pow(10, Scale) - 1 : Scale);
 
     /// <summary>1 for every feature but the dose, 0 for the dose: z' = z ⊙ mask, what the encoder's heads read.</summary>
     public float[] Mask(int features)
@@ -93,7 +107,7 @@ internal sealed class DoseResponse : nn.Module<Tensor, Tensor, Tensor>
     }
 
     /// <summary>The dose of each row of standardised features, as the curve reads it: log max(c, floor) and [c > floor].</summary>
-    public DoseInput Input(Tensor features) => DoseInput.Of(features.narrow(-1, Slot.Index, 1) * Slot.Scale + Slot.Mean, Slot.Floor);
+    public DoseInput Input(Tensor features) => DoseInput.Of(Slot.Concentration(features.narrow(-1, Slot.Index, 1) * Slot.Scale + Slot.Mean), Slot.Floor);
 
     /// <summary>
     /// H(c), log K and n per row: the one place the curve is computed (log K stays a log: training needs no K), for the

@@ -26,13 +26,20 @@ internal sealed class InterventionEncoder : nn.Module<Tensor, InterventionParame
     private readonly DoseResponse? _dose;
     private readonly Tensor? _doseMask;
     private readonly KnownTargetHead? _known;
+    private readonly CovariateShift? _covariates;
 
     public InterventionEncoder(int features, int variables, int depth, int width, InterventionKind kind,
         double initialLogit, ScalarType dtype = ScalarType.Float32, Device? device = null, DoseSlot? dose = null, double initialHalfDose = 1,
-        bool doseCurveFromFeatures = true, KnownTargetHead? known = null)
+        bool doseCurveFromFeatures = true, KnownTargetHead? known = null, CovariateSlots? covariates = null)
         : base(nameof(InterventionEncoder))
     {
         _known = known;
+        if (covariates is not null)
+        {
+            if (covariates.Indices.Length == 0 || covariates.Indices.Any(q => q < 0 || q >= features) || covariates.Indices.Contains(dose?.Index ?? -1))
+                throw new ArgumentOutOfRangeException(nameof(covariates), "The covariate slots must be some of the features, not the dose.");
+            _covariates = new CovariateShift(variables, covariates, dtype, device);
+        }
         _variables = variables;
         Kind = kind;
         _heads = kind == InterventionKind.ShiftScale ? 3 : 2;
@@ -80,7 +87,14 @@ internal sealed class InterventionEncoder : nn.Module<Tensor, InterventionParame
 
     /// <summary>The tensors <see cref="Heads"/> reads, this encoder's own.</summary>
     public EncoderTensors Tensors => new(_skip.weight!, _skip.bias!, _hiddenLinears.Select(l => ((Tensor)l.weight!, (Tensor)l.bias!)).ToArray(),
-        _fromHidden?.weight, _dose is { FromFeatures: true } ? _dose.Curve.weight : null, _dose?.Curve.bias, _doseMask);
+        _fromHidden?.weight, _dose is { FromFeatures: true } ? _dose.Curve.weight : null, _dose?.Curve.bias, _doseMask)
+    {
+        CovariateWeight = _covariates?.Map.weight,
+        Covariates = _covariates?.Input,
+    };
+
+    /// <summary>The covariates' intercept shift β (<see cref="GimOptions.CovariateFeatures"/>), or null.</summary>
+    public CovariateShift? Covariates => _covariates;
 
     /// <summary>The known-target head (<see cref="GimOptions.KnownTargets"/>), or null.</summary>
     public KnownTargetHead? Known => _known;
@@ -96,7 +110,8 @@ internal sealed class InterventionEncoder : nn.Module<Tensor, InterventionParame
     /// The encoder's equations, for one encoder's tensors (<paramref name="features"/> [K, p] → heads [K, d]) or for R
     /// stacked ones (weights with a leading replica dimension, <paramref name="features"/> [R, K, p] → [R, K, d]): the skip
     /// path plus the MLP on z' (z with the dose slot zeroed), split into logits, shifts and log-scale changes; with a dose,
-    /// shifts and log-scale changes times H(c) (<see cref="DoseResponse.Compute"/>).
+    /// shifts and log-scale changes times H(c) (<see cref="DoseResponse.Compute"/>); with covariates, their intercept shift β
+    /// (<see cref="CovariateShift.Compute"/>) beside them, unscaled.
     /// </summary>
     public static InterventionParameters Heads(EncoderTensors w, Tensor features, DoseInput? dose, int variables, InterventionKind kind)
     {
@@ -117,7 +132,10 @@ internal sealed class InterventionEncoder : nn.Module<Tensor, InterventionParame
             shift = shift * curve;
             logScale = logScale is null ? null : logScale * curve;
         }
-        return new InterventionParameters(heads[0], shift, logScale);
+        return new InterventionParameters(heads[0], shift, logScale)
+        {
+            Baseline = w.Covariates is null ? null : CovariateShift.Compute(w.Covariates, features, w.CovariateWeight!),
+        };
     }
 
     /// <summary>x Wᵀ + b for one layer's weight [out, in] (x [..., in]) or R stacked ones ([R, out, in], x [R, K, in]).</summary>
@@ -150,7 +168,13 @@ internal sealed class InterventionEncoder : nn.Module<Tensor, InterventionParame
 internal sealed record EncoderTensors(Tensor SkipWeight, Tensor SkipBias, IReadOnlyList<(Tensor Weight, Tensor Bias)> Hidden,
     Tensor? FromHiddenWeight, Tensor? CurveWeight, Tensor? CurveBias, Tensor? DoseMask)
 {
-    /// <summary>The weight matrices the weight decay applies to: the skip path's, the MLP's and the dose curve's (when it has one).</summary>
+    /// <summary>U of the covariates' intercept shift ([d, c], or [R, d, c] stacked), or null without covariates.</summary>
+    public Tensor? CovariateWeight { get; init; }
+
+    /// <summary>The covariate slots U reads (shared by stacked replicas), or null.</summary>
+    public CovariateInput? Covariates { get; init; }
+
+    /// <summary>The weight matrices the weight decay applies to: the skip path's, the MLP's, the dose curve's and the covariates' (when there are).</summary>
     public IEnumerable<Tensor> DecayedWeights() =>
-        new[] { SkipWeight }.Concat(Hidden.Select(h => h.Weight)).Concat(new[] { FromHiddenWeight, CurveWeight }.OfType<Tensor>());
+        new[] { SkipWeight }.Concat(Hidden.Select(h => h.Weight)).Concat(new[] { FromHiddenWeight, CurveWeight, CovariateWeight }.OfType<Tensor>());
 }

@@ -34,8 +34,19 @@ public sealed class InterventionExplanation
     /// <summary>ρ_j(γ): log-scale change of mechanism j's noise if targeted (ShiftScale only).</summary>
     public float[]? LogScaleChange { get; }
 
-    /// <summary>E[x | γ] − E[x | control] under MAP targets, in the variables' original units.</summary>
+    /// <summary>
+    /// E[x | γ] − E[x | control] under MAP targets, in the variables' original units. With covariates
+    /// (<see cref="GimOptions.CovariateFeatures"/>) the control is the reference level's, so this includes
+    /// <see cref="CovariateEffect"/>; TotalEffect − CovariateEffect is the perturbation's effect within its own level.
+    /// </summary>
     public float[] TotalEffect { get; }
+
+    /// <summary>
+    /// E[x | the covariates alone] − E[x | control], original units: how the cells of this feature vector's covariate level
+    /// (its cell line's vehicle) differ from the reference level's control, the part of <see cref="TotalEffect"/> that is
+    /// not the perturbation's; null for a model without <see cref="GimOptions.CovariateFeatures"/>.
+    /// </summary>
+    public float[]? CovariateEffect { get; internal init; }
 
     /// <summary>
     /// w(γ) ∈ (0, 1]: how close the features are to a training perturbation's (1 on the training data, → 0 far from it);
@@ -87,6 +98,7 @@ public sealed class InterventionExplanation
 
 /// <summary>A perturbation's learned Hill curve H(c) = cⁿ/(Kⁿ + cⁿ) and where one dose sits on it (docs/method.md, "Dose").</summary>
 /// <param name="Fraction">H(c) ∈ [0, 1]: the share of the perturbation's maximal shifts reached at this dose.</param>
-/// <param name="HalfEffectDose">K: the dose of half the maximal effect (EC50), in the dose feature's unit.</param>
+/// <param name="HalfEffectDose">K: the dose of half the maximal effect (EC50), as a concentration in the dose's unit (for a
+/// log10(1 + c) dose feature, <see cref="GimOptions.DoseEncoding"/>, in c's unit, not the feature's).</param>
 /// <param name="HillExponent">n: the curve's steepness (Hill coefficient).</param>
 public sealed record DoseCurvePoint(double Fraction, double HalfEffectDose, double HillExponent);

@@ -13,6 +13,12 @@ internal sealed record InterventionParameters(Tensor Logits, Tensor Shift, Tenso
     /// <summary>The declared targets, 0/1 [..., d], with <see cref="GimOptions.KnownTargets"/>; else null.</summary>
     public Tensor? KnownMask { get; init; }
 
+    /// <summary>
+    /// β [..., d], the covariates' intercept shift (<see cref="CovariateShift"/>; <see cref="GimOptions.CovariateFeatures"/>),
+    /// added to every variable whatever the targets and never scaled by the dose curve or α(γ); null without covariates.
+    /// </summary>
+    public Tensor? Baseline { get; init; }
+
     /// <summary>The declared targets' strengths r(γ) [..., d] (<see cref="KnownTargetHead"/>); null without known targets.</summary>
     public Tensor? Strength { get; init; }
 }

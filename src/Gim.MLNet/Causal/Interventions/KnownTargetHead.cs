@@ -130,9 +130,13 @@ internal sealed record KnownTargetIntervention(Tensor? Gain, Tensor Shift, Tenso
     /// (<see cref="KnownTargetHead.Apply"/>; <paramref name="heads"/> then carry the mask and strengths, <paramref name="bias"/>
     /// is the model's intercepts). What training and every prediction read.
     /// </summary>
-    public static KnownTargetIntervention Of(InterventionParameters heads, Tensor targets, KnownTargetHead? known, Tensor? bias) =>
-        known is null
+    public static KnownTargetIntervention Of(InterventionParameters heads, Tensor targets, KnownTargetHead? known, Tensor? bias)
+    {
+        KnownTargetIntervention applied = known is null
             ? new KnownTargetIntervention(null, targets * heads.Shift, heads.LogScale is null ? null : targets * heads.LogScale)
             : known.Apply(heads.KnownMask!, heads.Strength!, targets, heads.Shift,
                 bias ?? throw new ArgumentNullException(nameof(bias), "Known targets need the linear model's intercepts."));
+        // The covariates' β on every variable, targeted or not (GimOptions.CovariateFeatures; never with known targets).
+        return heads.Baseline is null ? applied : applied with { Shift = applied.Shift + heads.Baseline };
+    }
 }

@@ -1,3 +1,5 @@
+using Gim.MLNet.Data;
+
 namespace Gim.MLNet.Causal;
 
 /// <summary>
@@ -18,12 +20,19 @@ public sealed class DoseResponseParameters
     /// <summary>[b_K; b_n]: the log half-effect dose and log steepness of a perturbation whose other features are at their training means.</summary>
     public required float[] Bias { get; init; }
 
+    /// <summary>
+    /// How the dose feature holds the concentration c (<see cref="GimOptions.DoseEncoding"/>): c itself (the default, and
+    /// every model saved before 0.10.0), or log10(1 + c), whence c = 10^v − 1.
+    /// </summary>
+    public DoseEncoding Encoding { get; init; } = DoseEncoding.Concentration;
+
     /// <summary>Throws through <paramref name="check"/> when the shapes do not fit p features.</summary>
     internal void Validate(int features, Action<bool, string> check)
     {
         check(FeatureIndex >= 0 && FeatureIndex < features, $"DoseResponse.FeatureIndex {FeatureIndex} must name one of the p features");
         check(Weight is not null && Weight.GetLength(0) == 2 && Weight.GetLength(1) == features, "DoseResponse.Weight must be 2 × p");
         check(Bias is not null && Bias.Length == 2, "DoseResponse.Bias must have 2 entries");
+        check(Enum.IsDefined(Encoding), "DoseResponse.Encoding must be Concentration or Log10OnePlus");
         check(Weight is not null && Bias is not null && Weight.Cast<float>().Concat(Bias).All(float.IsFinite), "the dose response must be finite");
     }
 }

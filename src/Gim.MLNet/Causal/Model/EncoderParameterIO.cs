@@ -1,3 +1,4 @@
+using Gim.MLNet.Data;
 using Gim.MLNet.Runtime;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -8,7 +9,7 @@ namespace Gim.MLNet.Causal;
 internal static class EncoderParameterIO
 {
     public sealed record Arrays(float[,] SkipWeight, float[] SkipBias, IReadOnlyList<(float[,] Weight, float[] Bias)> HiddenLayers, float[,]? FromHiddenWeight,
-        DoseResponseParameters? DoseResponse, KnownTargetParameters? KnownTargets);
+        DoseResponseParameters? DoseResponse, KnownTargetParameters? KnownTargets, CovariateShiftParameters? CovariateShift);
 
     public static Arrays Export(InterventionEncoder encoder) => new(
         TensorArrays.ToMatrix(encoder.Skip.weight!),
@@ -20,6 +21,7 @@ internal static class EncoderParameterIO
             FeatureIndex = dose.Slot.Index,
             Weight = TensorArrays.ToMatrix(dose.Curve.weight!),
             Bias = TensorArrays.ToVector(dose.Curve.bias!),
+            Encoding = dose.Slot.Encoding,
         },
         encoder.Known is not { } known ? null : new KnownTargetParameters
         {
@@ -29,6 +31,11 @@ internal static class EncoderParameterIO
             Typical = known.Typical.cpu().item<float>(),
             Weight = TensorArrays.ToMatrix(known.Map.weight!),
             Bias = TensorArrays.ToVector(known.Map.bias!),
+        },
+        encoder.Covariates is not { } covariates ? null : new CovariateShiftParameters
+        {
+            FeatureIndices = covariates.Slots.Indices.ToArray(),
+            Weight = TensorArrays.ToMatrix(covariates.Map.weight!),
         });
 
     /// <summary>Whether the stored dose curve reads the features (any non-zero weight), as GimOptions.DoseCurveFromFeatures.</summary>
@@ -36,19 +43,26 @@ internal static class EncoderParameterIO
 
     /// <summary>The encoder's dose slot for parameters <paramref name="p"/> (its standardisation from p's), or null.</summary>
     public static DoseSlot? Slot(GimParameters p) => p.DoseResponse is not { } dose ? null
-        : new DoseSlot(dose.FeatureIndex, p.FeatureMean[dose.FeatureIndex], p.FeatureScale[dose.FeatureIndex]);
+        : new DoseSlot(dose.FeatureIndex, p.FeatureMean[dose.FeatureIndex], p.FeatureScale[dose.FeatureIndex], dose.Encoding);
+
+    /// <summary>The encoder's covariate slots for parameters <paramref name="p"/> (their standardisation from p's), or null.</summary>
+    public static CovariateSlots? Covariates(GimParameters p) => p.CovariateShift is not { } c ? null
+        : new CovariateSlots(c.FeatureIndices.ToArray(), c.FeatureIndices.Select(q => p.FeatureMean[q]).ToArray(), c.FeatureIndices.Select(q => p.FeatureScale[q]).ToArray());
 
     /// <summary>An encoder shaped like <paramref name="p"/>'s (not yet loaded), for an import.</summary>
     public static InterventionEncoder CreateEncoder(GimParameters p, int depth, int width, GimOptions options, ScalarType dtype, Device device) =>
         new(p.FeatureCount, p.VariableCount, depth, width, p.Interventions, options.InitialTargetLogit, dtype, device, Slot(p), 1, CurveFromFeatures(p),
             p.KnownTargets is not { } k ? null
-                : new KnownTargetHead(k.Kind, k.FeatureOfVariable, k.Seen, p.FeatureMean, p.FeatureScale, p.VariableMean, p.VariableScale, dtype, device));
+                : new KnownTargetHead(k.Kind, k.FeatureOfVariable, k.Seen, p.FeatureMean, p.FeatureScale, p.VariableMean, p.VariableScale, dtype, device),
+            Covariates(p));
 
-    /// <summary>The options an imported model reports for its encoder's dose path.</summary>
+    /// <summary>The options an imported model reports for its encoder's dose path and covariates.</summary>
     public static void DescribeDose(GimParameters p, GimOptions modelOptions)
     {
         modelOptions.DoseFeature = p.DoseResponse is { } dose ? p.FeatureNames[dose.FeatureIndex] : null;
         modelOptions.DoseCurveFromFeatures = CurveFromFeatures(p);
+        modelOptions.DoseEncoding = p.DoseResponse?.Encoding ?? DoseEncoding.Concentration;
+        modelOptions.CovariateFeatures = p.CovariateShift?.FeatureIndices.Select(q => p.FeatureNames[q]).ToArray();
     }
 
     /// <summary>Copies the encoder's numbers into a freshly built encoder of matching shape (no grad, caller's scope).</summary>
@@ -78,6 +92,14 @@ internal static class EncoderParameterIO
             encoder.Dose!.Curve.weight!.copy_(TensorArrays.FromMatrix(dose.Weight, dtype, device));
             encoder.Dose.Curve.bias!.copy_(TensorArrays.FromVector(dose.Bias, dtype, device));
         }
+        if (p.DoseResponse is { } encoded && encoded.Encoding != encoder.Dose!.Slot.Encoding)
+            throw new ArgumentException($"The warm start reads its dose as {encoded.Encoding}; GimOptions.DoseEncoding is {encoder.Dose.Slot.Encoding}.", "GimOptions.WarmStart");
+        // A start without covariates leaves U at zero (where a cold fit starts it); one with covariates must have the same.
+        if (p.CovariateShift is { } startCovariates && !startCovariates.FeatureIndices.SequenceEqual(encoder.Covariates?.Slots.Indices ?? Array.Empty<int>()))
+            throw new ArgumentException("The warm start's covariate features differ from GimOptions.CovariateFeatures: start from a fit with the same covariates, or none.",
+                "GimOptions.WarmStart");
+        if (p.CovariateShift is { } covariates)
+            encoder.Covariates!.Map.weight!.copy_(TensorArrays.FromMatrix(covariates.Weight, dtype, device));
         if ((p.KnownTargets is null) != (encoder.Known is null))
             throw new ArgumentException("The warm start's known targets differ from GimOptions.KnownTargets.", "GimOptions.WarmStart");
         if (p.KnownTargets is { } known)
@@ -114,6 +136,10 @@ internal static class EncoderParameterIO
         p.Calibration?.Validate(d, f, check);
         p.DoseResponse?.Validate(f, check);
         p.KnownTargets?.Validate(d, f, check);
+        p.CovariateShift?.Validate(d, f, check);
+        check(p.CovariateShift is null || p.DoseResponse is null || !p.CovariateShift.FeatureIndices.Contains(p.DoseResponse.FeatureIndex),
+            "the dose feature cannot be a covariate");
+        check(p.CovariateShift is null || p.KnownTargets is null, "covariates with known targets are not built");
         check(p.KnownTargets is null || p is LinearGimParameters && p.Interventions == InterventionKind.Shift && p.DoseResponse is null,
             "known targets go with the linear model, Shift off-targets and no dose response");
     }

@@ -103,6 +103,7 @@ public sealed class GimModel : PerturbationModel
                 fraction = TensorArrays.ToMatrix(where(declared > 0.5, logFraction.exp(), full_like(logFraction, float.NaN)));
         }
         float[,] total = TensorArrays.ToMatrix(effect);
+        float[,]? covariate = heads.Baseline is null ? null : TensorArrays.ToMatrix(_causal.Mean(heads.Baseline, null) - _causal.Mean(zeros_like(heads.Shift), null));
         float[,]? dose = DoseCurve(input);
         var result = new List<InterventionExplanation>(features.Count);
         for (int r = 0; r < features.Count; r++)
@@ -113,7 +114,10 @@ public sealed class GimModel : PerturbationModel
             double? w = heads.Familiarity?[r];
             result.Add(new InterventionExplanation(Row(pi, r), Row(shift, r), rho is null ? null : Row(rho, r), effectRow, VariableNames,
                 w, w is double familiarity ? Calibration!.ShiftSd(familiarity) : null,
-                dose is null ? null : new DoseCurvePoint(dose[r, 0], dose[r, 1], dose[r, 2]), fraction is null ? null : Row(fraction, r)));
+                dose is null ? null : new DoseCurvePoint(dose[r, 0], dose[r, 1], dose[r, 2]), fraction is null ? null : Row(fraction, r))
+            {
+                CovariateEffect = covariate is null ? null : Enumerable.Range(0, VariableCount).Select(j => (float)(covariate[r, j] * VariableStandardizer.Scale[j])).ToArray(),
+            });
         }
         return result;
     }
@@ -471,7 +475,8 @@ public sealed class GimModel : PerturbationModel
                     throw new ArgumentException($"Feature vector {r}: feature '{FeatureNames[j]}' is {row[j]}; features must be finite.", nameof(features));
             if (_encoder.Dose is { } dose && row[dose.Slot.Index] < 0)
                 throw new ArgumentException($"Feature vector {r}: dose feature '{FeatureNames[dose.Slot.Index]}' is {row[dose.Slot.Index]}; the model's dose " +
-                    "path expects a concentration ≥ 0 (0 for the vehicle), in the unit it was fitted with, not its logarithm.", nameof(features));
+                    (dose.Slot.Encoding == DoseEncoding.Log10OnePlus ? "path expects log10(1 + concentration) ≥ 0 (0 for the vehicle), as it was fitted."
+                        : "path expects a concentration ≥ 0 (0 for the vehicle), in the unit it was fitted with, not its logarithm."), nameof(features));
             Array.Copy(FeatureStandardizer.Transform(row), 0, flat, r * FeatureCount, FeatureCount);
         }
         return flat;

@@ -1,4 +1,5 @@
 using System.Text;
+using Gim.MLNet.Data;
 using Google.Protobuf;
 using Onnx;
 
@@ -14,8 +15,9 @@ namespace Gim.MLNet.Causal;
 /// <remarks>
 /// Layout, little-endian (BinaryWriter): "GIMP", format version (int32), kind (byte: 0 linear, 1 nonlinear), the
 /// names, the standardisation (float64 arrays), intercepts, noise scales and graph (float32), the intervention kind,
-/// the encoder, then the nonlinear mechanisms, the novelty calibration (flag-prefixed, version ≥ 2) and the dose response
-/// (flag-prefixed, version ≥ 3). Arrays are length-prefixed, matrices rows- and columns-prefixed,
+/// the encoder, then the nonlinear mechanisms, the novelty calibration (flag-prefixed, version ≥ 2), the dose response
+/// (flag-prefixed, version ≥ 3), the known targets (flag-prefixed, version ≥ 4), the covariate shift (flag-prefixed) and
+/// the dose response's encoding (int32, only with a dose response; both version ≥ 5). Arrays are length-prefixed, matrices rows- and columns-prefixed,
 /// nullable matrices flag-prefixed. Reading checks every length against what is left, so damaged bytes give an
 /// <see cref="InvalidDataException"/> rather than an allocation of a garbage size.
 /// </remarks>
@@ -31,9 +33,10 @@ public static class GimParameterFormat
     private const int MaxFixedPointIterations = 100_000, MaxMeanSamples = 1 << 20;
     /// <summary>
     /// Version 2 (0.4.0) adds the optional novelty calibration at the end, version 3 (0.5.0) the optional dose response
-    /// after it, version 4 (0.7.0) the optional known targets after that; versions 1 to 3 are still read.
+    /// after it, version 4 (0.7.0) the optional known targets after that, version 5 (0.10.0) the optional covariate shift
+    /// and, with a dose response, its dose encoding after those; versions 1 to 4 are still read.
     /// </summary>
-    private const int Version = 4;
+    private const int Version = 5;
 
     /// <summary>The parameters as bytes.</summary>
     /// <param name="parameters">A linear or nonlinear model's parameters.</param>
@@ -107,6 +110,14 @@ public static class GimParameterFormat
                 Matrix(w, known.Weight);
                 Floats(w, known.Bias);
             }
+            w.Write(parameters.CovariateShift is not null);
+            if (parameters.CovariateShift is CovariateShiftParameters covariates)
+            {
+                w.Write(covariates.FeatureIndices.Length);
+                foreach (int q in covariates.FeatureIndices) w.Write(q);
+                Matrix(w, covariates.Weight);
+            }
+            if (parameters.DoseResponse is DoseResponseParameters encoded) w.Write((int)encoded.Encoding);
         }
         return stream.ToArray();
     }
@@ -230,7 +241,21 @@ public static class GimParameterFormat
                 ? new DoseResponseParameters { FeatureIndex = r.ReadInt32(), Weight = Matrix(r), Bias = Floats(r) }
                 : null;
             KnownTargetParameters? known = version >= 4 && Flag(r, "known targets") ? KnownTargets(r, source) : null;
-            if (calibration is not null || dose is not null || known is not null) parameters = With(parameters, calibration, dose, known);
+            CovariateShiftParameters? covariates = null;
+            if (version >= 5 && Flag(r, "covariate shift"))
+            {
+                var indices = new int[Count(r, 4)];
+                for (int k = 0; k < indices.Length; k++) indices[k] = r.ReadInt32();
+                covariates = new CovariateShiftParameters { FeatureIndices = indices, Weight = Matrix(r) };
+            }
+            if (version >= 5 && dose is not null)
+            {
+                int encoding = r.ReadInt32();
+                if (!Enum.IsDefined(typeof(DoseEncoding), encoding)) throw new InvalidDataException($"{source}: unknown dose encoding {encoding}.");
+                dose = new DoseResponseParameters { FeatureIndex = dose.FeatureIndex, Weight = dose.Weight, Bias = dose.Bias, Encoding = (DoseEncoding)encoding };
+            }
+            if (calibration is not null || dose is not null || known is not null || covariates is not null)
+                parameters = With(parameters, calibration, dose, known, covariates);
             if (parameters is NonlinearGimParameters loops && (loops.FixedPointIterations > MaxFixedPointIterations || loops.MeanSamples > MaxMeanSamples))
                 throw new InvalidDataException($"{source}: {loops.FixedPointIterations} fixed-point iterations and {loops.MeanSamples} mean samples; at most {MaxFixedPointIterations} and {MaxMeanSamples} are read (the parameters are damaged).");
             if (r.BaseStream.Position != bytes.Length)
@@ -262,7 +287,7 @@ public static class GimParameterFormat
     }
 
     /// <summary>The same parameters with <paramref name="calibration"/> (init-only properties: a copy).</summary>
-    internal static GimParameters WithCalibration(GimParameters p, NoveltyCalibration? calibration) => With(p, calibration, p.DoseResponse, p.KnownTargets);
+    internal static GimParameters WithCalibration(GimParameters p, NoveltyCalibration? calibration) => With(p, calibration, p.DoseResponse, p.KnownTargets, p.CovariateShift);
 
     /// <summary>The known targets as <see cref="Write"/> wrote them (version 4).</summary>
     private static KnownTargetParameters KnownTargets(BinaryReader r, string source)
@@ -280,15 +305,16 @@ public static class GimParameterFormat
         };
     }
 
-    /// <summary>The same parameters with <paramref name="calibration"/>, <paramref name="dose"/> and <paramref name="known"/> (a copy).</summary>
-    private static GimParameters With(GimParameters p, NoveltyCalibration? calibration, DoseResponseParameters? dose, KnownTargetParameters? known) => p switch
+    /// <summary>The same parameters with <paramref name="calibration"/>, <paramref name="dose"/>, <paramref name="known"/> and <paramref name="covariates"/> (a copy).</summary>
+    private static GimParameters With(GimParameters p, NoveltyCalibration? calibration, DoseResponseParameters? dose, KnownTargetParameters? known,
+        CovariateShiftParameters? covariates) => p switch
     {
         LinearGimParameters l => new LinearGimParameters
         {
             VariableNames = l.VariableNames, FeatureNames = l.FeatureNames, VariableMean = l.VariableMean, VariableScale = l.VariableScale,
             FeatureMean = l.FeatureMean, FeatureScale = l.FeatureScale, Bias = l.Bias, LogScale = l.LogScale, Graph = l.Graph,
             Interventions = l.Interventions, SkipWeight = l.SkipWeight, SkipBias = l.SkipBias, HiddenLayers = l.HiddenLayers,
-            FromHiddenWeight = l.FromHiddenWeight, Calibration = calibration, DoseResponse = dose, KnownTargets = known,
+            FromHiddenWeight = l.FromHiddenWeight, Calibration = calibration, DoseResponse = dose, KnownTargets = known, CovariateShift = covariates,
         },
         NonlinearGimParameters n => new NonlinearGimParameters
         {
@@ -298,7 +324,7 @@ public static class GimParameterFormat
             FromHiddenWeight = n.FromHiddenWeight, FirstWeight = n.FirstWeight, FirstBias = n.FirstBias, OutputWeight = n.OutputWeight,
             LinearWeight = n.LinearWeight, NormWeight = n.NormWeight, ContractionFactor = n.ContractionFactor,
             FixedPointIterations = n.FixedPointIterations, MeanSamples = n.MeanSamples, MeanSeed = n.MeanSeed, Calibration = calibration,
-            DoseResponse = dose, KnownTargets = known,
+            DoseResponse = dose, KnownTargets = known, CovariateShift = covariates,
         },
         _ => throw new ArgumentException($"parameters of an unknown kind {p.GetType().Name}"),
     };

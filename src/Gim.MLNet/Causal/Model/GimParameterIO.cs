@@ -33,6 +33,7 @@ internal static class GimParameterIO
             FromHiddenWeight = encoderArrays.FromHiddenWeight,
             Calibration = model.Calibration,
             DoseResponse = encoderArrays.DoseResponse,
+            CovariateShift = encoderArrays.CovariateShift,
             KnownTargets = encoderArrays.KnownTargets,
         };
     }

@@ -9,7 +9,8 @@ namespace Gim.MLNet.Causal;
 /// Encoder, for raw features γ: z = (γ − FeatureMean) / FeatureScale; h = SiLU layers of z;
 /// heads = SkipWeight·z + SkipBias (+ FromHiddenWeight·h); heads split into [logits | shift | logScale] of d each.
 /// With a <see cref="DoseResponse"/>, z is replaced by z' (the dose slot zeroed) in the heads, and shift and logScale are
-/// multiplied by the dose curve H(c).
+/// multiplied by the dose curve H(c). With a <see cref="CovariateShift"/>, every variable's intercept also moves by
+/// β = U·x_cov, whatever the targets.
 /// The causal model works in standardised units; its output x maps back as x·VariableScale + VariableMean.
 /// </remarks>
 public abstract class GimParameters
@@ -82,6 +83,12 @@ public abstract class GimParameters
     /// saved before 0.7.0.
     /// </summary>
     public KnownTargetParameters? KnownTargets { get; init; }
+
+    /// <summary>
+    /// The covariates' intercept shift (<see cref="GimOptions.CovariateFeatures"/>); null for a model fitted without
+    /// covariates or saved before 0.10.0.
+    /// </summary>
+    public CovariateShiftParameters? CovariateShift { get; init; }
 
     /// <summary>Number of variables d.</summary>
     public int VariableCount => VariableNames.Length;

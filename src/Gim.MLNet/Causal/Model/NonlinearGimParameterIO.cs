@@ -44,6 +44,7 @@ internal static class NonlinearGimParameterIO
             FromHiddenWeight = encoderArrays.FromHiddenWeight,
             Calibration = model.Calibration,
             DoseResponse = encoderArrays.DoseResponse,
+            CovariateShift = encoderArrays.CovariateShift,
         };
     }
 

@@ -21,7 +21,7 @@ internal static class GimOnnxGraph
         if (options.PredictedMeanSdOutputName is string sdName) g.Reserve(sdName);
 
         g.Input(options.FeaturesInputName, f);
-        var (logits, shift, rho, familiarity, standardized) = OnnxEncoder.Build(g, p, options.FeaturesInputName, options.ShiftOutputName);
+        var (logits, shift, rho, familiarity, standardized, baseline) = OnnxEncoder.Build(g, p, options.FeaturesInputName, options.ShiftOutputName);
         // Known targets: declared targets read as hit (π = 1) and carry their kind's intervention; off-targets keep t⊙ψ.
         KnownTargetNodes? known = p.KnownTargets is { } k ? KnownTargetNodes.Build(g, p, k, options.FeaturesInputName, standardized) : null;
         string probabilities = known is null
@@ -32,6 +32,9 @@ internal static class GimOnnxGraph
 
         IOnnxCausalModel causal = causalModel(g, known);
         string bias = g.Constant("bias", p.Bias, d);
+        // The intercepts the intervention adds to: b, plus the covariates' β per row (the counterfactual abducts with b
+        // alone, as GimModel.Counterfactual does: its control cells are the reference level's).
+        string intercepts = baseline is null ? bias : g.Node("Add", new[] { bias, baseline });
         string? logScale = null; // created on first use: the linear counterfactual graph never reads it
         string varScale = g.Constant("variable_scale", p.VariableScale.Select(v => (float)v).ToArray(), d);
         string varMean = g.Constant("variable_mean", p.VariableMean.Select(v => (float)v).ToArray(), d);
@@ -39,8 +42,8 @@ internal static class GimOnnxGraph
         string Intercept(string targets) => InterceptOf(targets, shift);
         string? offTargets = known is null ? null : g.Node("Sub", new[] { g.Constant("one", new[] { 1f }, 1), known.Mask });
         string InterceptOf(string targets, string applied) => known is null
-            ? g.Node("Add", new[] { bias, g.Node("Mul", new[] { targets, applied }) })                                  // b + t⊙ψ
-            : g.Node("Add", new[] { g.Node("Add", new[] { bias, g.Node("Mul", new[] { g.Node("Mul", new[] { targets, offTargets! }), applied }) }), known.Change });
+            ? g.Node("Add", new[] { intercepts, g.Node("Mul", new[] { targets, applied }) })                            // b (+ β) + t⊙ψ
+            : g.Node("Add", new[] { g.Node("Add", new[] { intercepts, g.Node("Mul", new[] { g.Node("Mul", new[] { targets, offTargets! }), applied }) }), known.Change });
         string? LogScaleChange(string targets)                                                                           // t⊙ρ (+ mask⊙log h)
         {
             string? change = rho is null ? null : g.Node("Mul", new[] { targets, rho });

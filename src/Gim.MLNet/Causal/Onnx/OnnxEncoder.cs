@@ -1,3 +1,4 @@
+using Gim.MLNet.Data;
 using Gim.MLNet.Onnx;
 using Onnx;
 using static Gim.MLNet.Onnx.OnnxGraphBuilder;
@@ -14,9 +15,10 @@ internal static class OnnxEncoder
     /// Returns the logits, shift and (ShiftScale only) log-scale heads, [N, d] each, and for a calibrated model the
     /// familiarity w(γ) [N, 1], with the shift and log-scale already scaled by α(γ) (<see cref="NoveltyCalibration"/>)
     /// and, with a dose path, by the dose curve H(c) (<see cref="DoseResponseParameters"/>); and the standardised features z
-    /// [N, p] the heads start from (the known-target strengths read them too).
+    /// [N, p] the heads start from (the known-target strengths read them too); and with covariates their intercept shift
+    /// β [N, d] (<see cref="CovariateShiftParameters"/>), which neither H(c) nor α scales.
     /// </summary>
-    public static (string Logits, string Shift, string? LogScale, string? Familiarity, string Standardized) Build(OnnxGraphBuilder g, GimParameters p,
+    public static (string Logits, string Shift, string? LogScale, string? Familiarity, string Standardized, string? Baseline) Build(OnnxGraphBuilder g, GimParameters p,
         string features, string shiftName)
     {
         int f = p.FeatureCount;
@@ -31,6 +33,7 @@ internal static class OnnxEncoder
             identity = g.Node("Mul", new[] { z, g.Constant("dose_mask", slot.Mask(f), f) });
             curve = DoseCurve(g, f, dose, slot, z, identity);
         }
+        string? baseline = p.CovariateShift is { } covariates ? CovariateShift(g, p, covariates, z) : null;
         string? hidden = null;
         if (p.HiddenLayers.Count > 0)
         {
@@ -53,7 +56,7 @@ internal static class OnnxEncoder
         // Shift and log-scale heads times H(c) when there is a dose path (named here when nothing scales them after).
         string Scaled(int k, string? name) => curve is null ? Head(k, name) : g.Node("Mul", new[] { Head(k, null), curve }, name);
         if (p.Calibration is not NoveltyCalibration calibration)
-            return (Head(0, null), Scaled(1, shiftName), p.HeadCount == 3 ? Scaled(2, null) : null, null, z);
+            return (Head(0, null), Scaled(1, shiftName), p.HeadCount == 3 ? Scaled(2, null) : null, null, z, baseline);
         // Measured on z' (the dose slot zeroed) when there is a dose path, as GimModel.CalibrationPoints does.
         string familiarity = Familiarity(g, calibration, identity);
         // α = α_far + (1 − α_far)·w
@@ -63,12 +66,27 @@ internal static class OnnxEncoder
         string logits = Head(0, null);
         string shift = g.Node("Mul", new[] { Scaled(1, null), alpha }, shiftName);
         string? logScale = p.HeadCount == 3 ? g.Node("Mul", new[] { Scaled(2, null), alpha }) : null;
-        return (logits, shift, logScale, familiarity, z);
+        return (logits, shift, logScale, familiarity, z, baseline);
+    }
+
+    /// <summary>β = x_cov·Uᵀ, [N, d], with x_cov = z[slots]·scale + mean as <see cref="Causal.CovariateShift.Compute"/> computes it.</summary>
+    private static string CovariateShift(OnnxGraphBuilder g, GimParameters p, CovariateShiftParameters covariates, string z)
+    {
+        int[] slots = covariates.FeatureIndices;
+        int c = slots.Length, d = p.VariableCount;
+        string picked = g.Node("Gather", new[] { z, g.Int64Constant("covariate_slots", slots.Select(q => (long)q).ToArray()) }, null, Int("axis", 1));
+        string raw = g.Node("Add", new[] {
+            g.Node("Mul", new[] { picked, g.Constant("covariate_scale", slots.Select(q => (float)p.FeatureScale[q]).ToArray(), c) }),
+            g.Constant("covariate_mean", slots.Select(q => (float)p.FeatureMean[q]).ToArray(), c) });
+        var transposed = new float[c, d];
+        for (int j = 0; j < d; j++)
+            for (int k = 0; k < c; k++) transposed[k, j] = covariates.Weight[j, k];
+        return g.Node("MatMul", new[] { raw, g.Constant("covariate_weight_t", transposed) });
     }
 
     /// <summary>
     /// H(c) = σ(n·(log max(c, floor) − log K))·[c &gt; floor], [N, 1], as <see cref="DoseResponse"/> computes it: c = z_q·scale_q +
-    /// mean_q (z_q picked by a one-hot product, exact), log K and log n from z', log n clipped to ±<see cref="DoseResponse.LogSteepnessLimit"/>.
+    /// mean_q (z_q picked by a one-hot product, exact; then 10^v − 1 for a log10(1 + c) feature), log K and log n from z', log n clipped to ±<see cref="DoseResponse.LogSteepnessLimit"/>.
     /// </summary>
     private static string DoseCurve(OnnxGraphBuilder g, int f, DoseResponseParameters dose, DoseSlot slot, string z, string identity)
     {
@@ -77,6 +95,10 @@ internal static class OnnxEncoder
         string doseValue = g.Node("Add", new[] {
             g.Node("Mul", new[] { g.Node("MatMul", new[] { z, g.Constant("dose_pick", pick) }), g.Constant("dose_scale", new[] { (float)slot.Scale }, 1) }),
             g.Constant("dose_mean", new[] { (float)slot.Mean }, 1) });
+        // A log10(1 + c) feature back to its concentration: exp(v·ln 10) − 1 (DoseSlot.Concentration).
+        if (slot.Encoding == DoseEncoding.Log10OnePlus)
+            doseValue = g.Node("Sub", new[] { g.Node("Exp", new[] { g.Node("Mul", new[] { doseValue, g.Constant("ln10", new[] { DoseSlot.Ln10 }, 1) }) }),
+                g.Constant("one", new[] { 1f }, 1) });
         string floor = g.Constant("dose_floor", new[] { (float)slot.Floor }, 1);
         string logDose = g.Node("Log", new[] { g.Node("Max", new[] { doseValue, floor }) });
         string Row(int k, string name) => g.Node("Gemm", new[] { identity, g.Constant(name + "_w", Rows(dose.Weight, k, 1)), g.Constant(name + "_b", new[] { dose.Bias[k] }, 1) },

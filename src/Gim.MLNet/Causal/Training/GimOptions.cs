@@ -1,3 +1,4 @@
+using Gim.MLNet.Data;
 using Gim.MLNet.Modeling;
 
 namespace Gim.MLNet.Causal;
@@ -103,6 +104,27 @@ public sealed class GimOptions : PerturbationOptions
     /// few (docs/results.md, "Dose response"); four doses per drug identify little more than one K and n.
     /// </summary>
     public bool DoseCurveFromFeatures { get; set; }
+
+    /// <summary>
+    /// How <see cref="DoseFeature"/> holds the dose: the concentration itself (<see cref="DoseEncoding.Concentration"/>,
+    /// the default, as before 0.10.0) or log10(1 + concentration) (<see cref="DoseEncoding.Log10OnePlus"/>, what
+    /// <see cref="ScreenDesign"/> writes by default): the dose curve reads the concentration either way, so the same
+    /// screen read with the design's defaults can have a saturating dose path and still give the simple baselines the
+    /// log-dose they fit linearly.
+    /// </summary>
+    public DoseEncoding DoseEncoding { get; set; } = DoseEncoding.Concentration;
+
+    /// <summary>
+    /// The features that describe the cells rather than the perturbation: the covariate indicators of a screen with several
+    /// cell lines (or donors, batches), e.g. <c>ScreenDesign.CovariateFeatureNames(data.FeatureNames)</c>; null (the default)
+    /// for none. Each moves every mechanism's intercept by its own learned amount, β = U·x_cov on the raw feature values
+    /// (0 at the reference level), whatever the perturbation's targets (docs/method.md, "Covariates"). β is not scaled by
+    /// the dose curve, so a line's vehicle (dose 0, a perturbed context of its own) keeps its line's difference with
+    /// <see cref="DoseFeature"/> set; and the novelty calibration does not shrink it, so a new drug in a known line is
+    /// predicted from that line's baseline. The heads still read the covariates, so a drug's effect can differ by line.
+    /// Default null: a feature table carries no mark of which features are covariates.
+    /// </summary>
+    public IReadOnlyList<string>? CovariateFeatures { get; set; }
 
     /// <summary>Contexts per step; 0 = all (full batch). Default 0.</summary>
     public int ContextBatchSize { get; set; }
@@ -281,6 +303,18 @@ public sealed class GimOptions : PerturbationOptions
         if (DoseCurveFromFeatures && DoseFeature is null)
             throw new ArgumentException("GimOptions.DoseCurveFromFeatures shapes the dose curve of GimOptions.DoseFeature, which is unset: name the dose feature too.",
                 nameof(DoseCurveFromFeatures));
+        if (!Enum.IsDefined(DoseEncoding))
+            throw new ArgumentOutOfRangeException(nameof(DoseEncoding), DoseEncoding, "GimOptions.DoseEncoding must be Concentration or Log10OnePlus.");
+        if (CovariateFeatures is not null)
+        {
+            if (CovariateFeatures.Count == 0 || CovariateFeatures.Any(string.IsNullOrWhiteSpace))
+                throw new ArgumentException("GimOptions.CovariateFeatures must name at least one feature, each non-empty (or be null for none).", nameof(CovariateFeatures));
+            if (CovariateFeatures.GroupBy(n => n, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } twice)
+                throw new ArgumentException($"GimOptions.CovariateFeatures names '{twice.Key}' twice.", nameof(CovariateFeatures));
+            if (DoseFeature is not null && CovariateFeatures.Contains(DoseFeature, StringComparer.Ordinal))
+                throw new ArgumentException($"GimOptions.CovariateFeatures names the dose feature '{DoseFeature}'; the dose drives the dose curve, covariates describe the cells.",
+                    nameof(CovariateFeatures));
+        }
         if (!Enum.IsDefined(KnownTargets))
             throw new ArgumentOutOfRangeException(nameof(KnownTargets), KnownTargets, "GimOptions.KnownTargets must be None, Shift, Knockdown or Hard.");
         if (KnownTargets != KnownTargetKind.None)
@@ -288,6 +322,7 @@ public sealed class GimOptions : PerturbationOptions
             string? why = CausalModel != CausalModelKind.Linear ? $"the {CausalModel} causal model"
                 : CellBatchSize > 0 ? "GimOptions.CellBatchSize (known targets train on each context's moments)"
                 : DoseFeature is not null ? "GimOptions.DoseFeature (a dose path for known targets is not built)"
+                : CovariateFeatures is not null ? "GimOptions.CovariateFeatures (covariates with known targets are not built)"
                 : WarmStart is not null ? "GimOptions.WarmStart"
                 : Interventions != InterventionKind.Shift ? $"{Interventions} off-target interventions (use Shift)"
                 : null;
@@ -303,6 +338,7 @@ public sealed class GimOptions : PerturbationOptions
     {
         var copy = (GimOptions)MemberwiseClone();
         copy.Nonlinear = Nonlinear?.Clone()!;
+        copy.CovariateFeatures = CovariateFeatures?.ToArray();
         return copy;
     }
 }

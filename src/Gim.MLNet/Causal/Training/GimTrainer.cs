@@ -132,14 +132,15 @@ public sealed class GimTrainer : PerturbationTrainer<GimOptions, GimModel>
                 {
                     // Every replica starts where a fit of its own would: the same seed before its modules are built.
                     if (modules.Count > 0) random.manual_seed(Options.SeedOrDefault);
-                    DoseSlot? dose = ResolveDose(replica.Data, modules.Count == 0 ? fit.Validation : null, replica.Features, out double initialHalfDose);
+                    CovariateSlots? covariates = ResolveCovariates(replica.Data, replica.Features);
+                    DoseSlot? dose = ResolveDose(replica.Data, modules.Count == 0 ? fit.Validation : null, replica.Features, covariates, out double initialHalfDose);
                     CausalModel causal = CausalModelFactory.Create(Options, d, dtype, device);
                     InterventionEncoder? encoder = null;
                     try
                     {
                         encoder = new InterventionEncoder(p, d, Options.EncoderDepth, Options.EncoderWidth, Options.Interventions,
                             Options.InitialTargetLogit, dtype, device, dose, initialHalfDose, Options.DoseCurveFromFeatures,
-                            KnownTargets(replica.Data, fit.Validation, fit.Variables, replica.Features, dtype, device));
+                            KnownTargets(replica.Data, fit.Validation, fit.Variables, replica.Features, dtype, device), covariates);
                     }
                     catch
                     {
@@ -204,11 +205,29 @@ public sealed class GimTrainer : PerturbationTrainer<GimOptions, GimModel>
     }
 
     /// <summary>
-    /// The dose slot of <see cref="GimOptions.DoseFeature"/> (null when none is named) in <paramref name="features"/>' units
-    /// and the curve's starting K, the median dose of the perturbed training contexts; throws naming the option, context
-    /// or value that does not fit.
+    /// The covariate slots of <see cref="GimOptions.CovariateFeatures"/> (null when none are named) in <paramref name="features"/>'
+    /// units; throws naming a feature that is not among the data's.
     /// </summary>
-    private DoseSlot? ResolveDose(PerturbationDataset train, PerturbationDataset? validation, Standardizer features, out double initialHalfDose)
+    private CovariateSlots? ResolveCovariates(PerturbationDataset train, Standardizer features)
+    {
+        if (Options.CovariateFeatures is not { } names) return null;
+        var index = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int q = 0; q < train.FeatureCount; q++) index.TryAdd(train.FeatureNames[q], q);
+        int[] slots = names.Select(n => index.TryGetValue(n, out int q) ? q
+            : throw new ArgumentException($"GimOptions.CovariateFeatures names '{n}', which is not one of the {train.FeatureCount} features " +
+                $"({string.Join(", ", train.FeatureNames.Take(8))}{(train.FeatureCount > 8 ? ", ..." : "")}). ScreenDesign.CovariateFeatureNames(data.FeatureNames) " +
+                "gives a screen's covariate indicators.", "GimOptions.CovariateFeatures")).ToArray();
+        return new CovariateSlots(slots, slots.Select(q => features.Mean[q]).ToArray(), slots.Select(q => features.Scale[q]).ToArray());
+    }
+
+    /// <summary>
+    /// The dose slot of <see cref="GimOptions.DoseFeature"/> (null when none is named) in <paramref name="features"/>' units
+    /// and the curve's starting K, the median concentration of the dosed training contexts; throws naming the option,
+    /// context or value that does not fit. With <paramref name="covariates"/>, a perturbed context at dose 0 is a covariate
+    /// level's vehicle (another cell line's) when it has a covariate; without one it is an error.
+    /// </summary>
+    private DoseSlot? ResolveDose(PerturbationDataset train, PerturbationDataset? validation, Standardizer features, CovariateSlots? covariates,
+        out double initialHalfDose)
     {
         initialHalfDose = 1;
         if (Options.DoseFeature is not { } name) return null;
@@ -216,19 +235,27 @@ public sealed class GimTrainer : PerturbationTrainer<GimOptions, GimModel>
         if (q < 0)
             throw new ArgumentException($"GimOptions.DoseFeature is '{name}', which is not one of the {train.FeatureCount} features " +
                 $"({string.Join(", ", train.FeatureNames.Take(8))}{(train.FeatureCount > 8 ? ", ..." : "")}).", "GimOptions.DoseFeature");
+        bool logEncoded = Options.DoseEncoding == DoseEncoding.Log10OnePlus;
         foreach (var (data, role) in new[] { (train, "training"), (validation, "validation") })
             foreach (PerturbationContext c in data?.Contexts ?? Enumerable.Empty<PerturbationContext>())
                 if (!(c.Features[q] >= 0) || float.IsInfinity(c.Features[q]))
                     throw new ArgumentException($"{role} context '{c.Name}' has dose feature '{name}' = {c.Features[q]}; GimOptions.DoseFeature expects " +
-                        "a finite concentration ≥ 0 (0 for the vehicle). Give the dose itself, not its logarithm.", "GimOptions.DoseFeature");
-        List<PerturbationContext> undosed = train.Contexts.Where(c => !c.IsControl && c.Features[q] == 0).ToList();
+                        (logEncoded ? "log10(1 + concentration), finite and ≥ 0 (0 for the vehicle), as GimOptions.DoseEncoding = Log10OnePlus says."
+                            : "a finite concentration ≥ 0 (0 for the vehicle). Give the dose itself, not its logarithm, or set GimOptions.DoseEncoding."),
+                        "GimOptions.DoseFeature");
+        bool LevelVehicle(PerturbationContext c) => covariates is not null && covariates.Indices.Any(k => c.Features[k] != 0);
+        List<PerturbationContext> undosed = train.Contexts.Where(c => !c.IsControl && c.Features[q] == 0 && !LevelVehicle(c)).ToList();
         if (undosed.Count > 0)
             throw new ArgumentException($"{undosed.Count} perturbed training context(s) have dose feature '{name}' = 0 (first: '{undosed[0].Name}'); with a " +
-                "dose path a perturbation at dose 0 does nothing. Mark vehicle contexts as controls, give each perturbation its dose, or leave " +
-                "GimOptions.DoseFeature unset if some perturbations have none.", "GimOptions.DoseFeature");
-        double[] doses = train.Contexts.Where(c => !c.IsControl).Select(c => (double)c.Features[q]).Order().ToArray();
+                "dose path a perturbation at dose 0 does nothing. Mark vehicle contexts as controls (or, for another cell line's vehicle, name its " +
+                "indicators in GimOptions.CovariateFeatures), give each perturbation its dose, or leave GimOptions.DoseFeature unset if some perturbations have none.",
+                "GimOptions.DoseFeature");
+        var slot = new DoseSlot(q, features.Mean[q], features.Scale[q], Options.DoseEncoding);
+        double[] doses = train.Contexts.Where(c => !c.IsControl && c.Features[q] > 0).Select(c => slot.Concentration(c.Features[q])).Order().ToArray();
+        if (doses.Length == 0)
+            throw new ArgumentException($"No perturbed training context has a dose > 0 in feature '{name}': the dose curve has nothing to learn from.", "GimOptions.DoseFeature");
         initialHalfDose = doses[doses.Length / 2];
-        return new DoseSlot(q, features.Mean[q], features.Scale[q]);
+        return slot;
     }
 
     /// <summary>

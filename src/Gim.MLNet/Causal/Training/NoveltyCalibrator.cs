@@ -121,10 +121,14 @@ internal static class NoveltyCalibrator
                     InterventionExplanation foldExplanation = foldExplanations[i];
                     var (observed, squaredError) = Observed(c, model.VariableStandardizer);
                     var predicted = new double[d];
+                    // What α scales is the perturbation's effect within its covariate level: the level's own difference
+                    // (CovariateEffect, with GimOptions.CovariateFeatures) is neither predicted nor shrunk here.
+                    float[]? level = foldExplanation.CovariateEffect;
                     for (int j = 0; j < d; j++)
                     {
-                        predicted[j] = foldExplanation.TotalEffect[j] / model.VariableStandardizer.Scale[j];
-                        observed[j] -= baseline[j];
+                        double own = (level?[j] ?? 0) / model.VariableStandardizer.Scale[j];
+                        predicted[j] = foldExplanation.TotalEffect[j] / model.VariableStandardizer.Scale[j] - own;
+                        observed[j] -= baseline[j] + own;
                     }
                     heldOut.Add(new HeldOut(geometry.Familiarity(model.CalibrationPoints(model.FeatureStandardizer.Transform(c.Features))), observed, predicted, squaredError,
                         Applied(foldExplanation), Applied(fullExplanation[c])));

@@ -18,6 +18,7 @@ internal sealed class ReplicaStack : IDisposable
 {
     private readonly IReadOnlyList<(LinearCausalModel Causal, InterventionEncoder Encoder)> _replicas;
     private readonly Parameter[] _stacked;
+    private readonly Tensor[] _covariateStandardisation = Array.Empty<Tensor>();
 
     /// <param name="replicas">The modules, all with the same shapes (variables, features, encoder, dose path).</param>
     public ReplicaStack(IReadOnlyList<(LinearCausalModel Causal, InterventionEncoder Encoder)> replicas)
@@ -50,7 +51,24 @@ internal sealed class ReplicaStack : IDisposable
         Tensor? fromHidden = encoder.FromHiddenWeight is null ? null : _stacked[next++];
         Tensor? curveWeight = encoder.CurveWeight is null ? null : _stacked[next++];
         Tensor? curveBias = encoder.CurveBias is null ? null : _stacked[next++];
-        Encoder = new EncoderTensors(_stacked[first + 3], _stacked[first + 4], hidden, fromHidden, curveWeight, curveBias, encoder.DoseMask);
+        Tensor? covariateWeight = encoder.CovariateWeight is null ? null : _stacked[next++];
+        // Each replica undoes its own standardisation of the covariate slots ([R, 1, c]; the slots are the same).
+        CovariateInput? covariates = null;
+        if (encoder.Covariates is { } slots)
+        {
+            // The stacks are the scope's; only their [R, 1, c] views are kept.
+            using (NewDisposeScope())
+                _covariateStandardisation = new[]
+                {
+                    stack(replicas.Select(r => r.Encoder.Covariates!.Input.Mean).ToArray()).unsqueeze(1).DetachFromDisposeScope(),
+                    stack(replicas.Select(r => r.Encoder.Covariates!.Input.Scale).ToArray()).unsqueeze(1).DetachFromDisposeScope(),
+                };
+            covariates = new CovariateInput(slots.Index, _covariateStandardisation[0], _covariateStandardisation[1]);
+        }
+        Encoder = new EncoderTensors(_stacked[first + 3], _stacked[first + 4], hidden, fromHidden, curveWeight, curveBias, encoder.DoseMask)
+        {
+            CovariateWeight = covariateWeight, Covariates = covariates,
+        };
     }
 
     /// <summary>The number of replicas R.</summary>
@@ -77,6 +95,8 @@ internal sealed class ReplicaStack : IDisposable
             {
                 SkipWeight = N(Encoder.SkipWeight), SkipBias = N(Encoder.SkipBias), Hidden = Encoder.Hidden.Select(h => (N(h.Weight), N(h.Bias))).ToArray(),
                 FromHiddenWeight = M(Encoder.FromHiddenWeight), CurveWeight = M(Encoder.CurveWeight), CurveBias = M(Encoder.CurveBias),
+                CovariateWeight = M(Encoder.CovariateWeight),
+                Covariates = Encoder.Covariates is { } c ? c with { Mean = N(c.Mean), Scale = N(c.Scale) } : null,
             });
     }
 
@@ -95,16 +115,17 @@ internal sealed class ReplicaStack : IDisposable
         }
     }
 
-    /// <summary>One model's tensors in a fixed order: B (or U and V), b, log s, skip weight and bias, hidden layers, MLP output, dose curve.</summary>
+    /// <summary>One model's tensors in a fixed order: B (or U and V), b, log s, skip weight and bias, hidden layers, MLP output, dose curve, covariates' U.</summary>
     private static Tensor[] Flatten(LinearScmTensors causal, EncoderTensors encoder) =>
         (causal.CauseFactor is null ? new[] { causal.RawWeights } : new[] { causal.CauseFactor, causal.EffectFactor! })
         .Concat(new[] { causal.Bias, causal.LogScale, encoder.SkipWeight, encoder.SkipBias })
             .Concat(encoder.Hidden.SelectMany(h => new[] { h.Weight, h.Bias }))
-            .Concat(new[] { encoder.FromHiddenWeight, encoder.CurveWeight, encoder.CurveBias }.OfType<Tensor>())
+            .Concat(new[] { encoder.FromHiddenWeight, encoder.CurveWeight, encoder.CurveBias, encoder.CovariateWeight }.OfType<Tensor>())
             .ToArray();
 
     public void Dispose()
     {
         foreach (Parameter p in _stacked) p.Dispose();
+        foreach (Tensor t in _covariateStandardisation) t.Dispose();
     }
 }

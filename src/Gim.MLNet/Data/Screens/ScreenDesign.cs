@@ -191,10 +191,16 @@ public sealed class ScreenDesign
     /// without covariates.
     /// </summary>
     /// <param name="featureNames">The data's (or the model's) feature names.</param>
-    public IReadOnlyList<string> CovariateFeatureNames(IReadOnlyList<string> featureNames)
+    public IReadOnlyList<string> CovariateFeatureNames(IReadOnlyList<string> featureNames) => CovariateFeatureNames(Covariates, featureNames);
+
+    /// <summary>The <c>column=level</c> indicators of the covariate columns <paramref name="covariates"/> among <paramref name="featureNames"/>, in feature order.</summary>
+    /// <param name="covariates">Covariate column names, as <see cref="Covariates"/>.</param>
+    /// <param name="featureNames">The data's (or the model's) feature names.</param>
+    public static IReadOnlyList<string> CovariateFeatureNames(IReadOnlyList<string> covariates, IReadOnlyList<string> featureNames)
     {
+        ArgumentNullException.ThrowIfNull(covariates);
         ArgumentNullException.ThrowIfNull(featureNames);
-        return featureNames.Where(name => Covariates.Any(c => name.StartsWith(c + "=", StringComparison.Ordinal))).ToArray();
+        return featureNames.Where(name => covariates.Any(c => name.StartsWith(c + "=", StringComparison.Ordinal))).ToArray();
     }
 
     /// <summary>

@@ -176,26 +176,31 @@ public class DoseResponseTests
         Assert.That(worstShift, Is.LessThan(1e-4));
     }
 
-    /// <summary>A version-2 file (0.4.0: no dose block after the calibration) still reads, as the same parameters.</summary>
+    /// <summary>Files of versions 2 to 4 (0.4.0: no dose block after the calibration, ... 0.7.0: no covariate block) still read, as the same parameters.</summary>
     [Test]
-    public void Version2And3Files_StillRead()
+    public void Version2To4Files_StillRead()
     {
         byte[] current = GimParameterFormat.Write(_linear.ExportParameters());
-        Assert.That(BitConverter.ToInt32(current, 4), Is.EqualTo(4), "the format version follows the 'GIMP' magic");
-        Assert.That(current[^2..], Is.EqualTo(new byte[] { 0, 0 }), "no dose response, no known targets: the last bytes are their flags");
-        foreach (int version in new[] { 2, 3 })
+        Assert.That(BitConverter.ToInt32(current, 4), Is.EqualTo(5), "the format version follows the 'GIMP' magic");
+        Assert.That(current[^3..], Is.EqualTo(new byte[] { 0, 0, 0 }), "no dose response, no known targets, no covariates: the last bytes are their flags");
+        foreach (int version in new[] { 2, 3, 4 })
         {
-            // Version 3 (0.5.0) ends with the dose flag, version 2 (0.4.0) before it.
-            byte[] older = current[..^(4 - version)];
+            // Version 4 (0.7.0) ends with the known-target flag, version 3 (0.5.0) with the dose flag, version 2 (0.4.0) before it.
+            byte[] older = current[..^(5 - version)];
             BitConverter.GetBytes(version).CopyTo(older, 4);
             GimParameters read = GimParameterFormat.Read(older, $"version {version} model");
             Assert.That(read.DoseResponse, Is.Null);
             Assert.That(read.KnownTargets, Is.Null);
             Assert.That(GimParameterFormat.Write(read), Is.EqualTo(current));
         }
-        // The dose block is followed by the known-target flag: flag, feature index, the 2 × p weights (shape-prefixed), the 2 biases (length-prefixed), flag.
+        // The dose block (flag, feature index, the 2 × p weights (shape-prefixed), the 2 biases (length-prefixed)) is followed by the
+        // known-target and covariate flags and the dose encoding (int32, version 5).
         byte[] withDose = GimParameterFormat.Write(_dose.ExportParameters());
-        int p = _dose.FeatureCount, indexAt = withDose.Length - 1 - (4 + 2 * 4) - (8 + 2 * p * 4) - 4;
+        int p = _dose.FeatureCount, indexAt = withDose.Length - 4 - 1 - 1 - (4 + 2 * 4) - (8 + 2 * p * 4) - 4;
+        Assert.That(BitConverter.ToInt32(withDose, withDose.Length - 4), Is.EqualTo((int)DoseEncoding.Concentration));
+        byte[] unknownEncoding = (byte[])withDose.Clone();
+        BitConverter.GetBytes(7).CopyTo(unknownEncoding, withDose.Length - 4);
+        Assert.That(() => GimParameterFormat.Read(unknownEncoding, "model.zip"), Throws.InstanceOf<InvalidDataException>().With.Message.Contains("unknown dose encoding 7"));
         Assert.That(BitConverter.ToInt32(withDose, indexAt), Is.EqualTo(_doseIndex));
         byte[] damaged = (byte[])withDose.Clone();
         BitConverter.GetBytes(p + 5).CopyTo(damaged, indexAt);

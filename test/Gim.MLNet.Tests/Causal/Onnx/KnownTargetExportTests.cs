@@ -43,15 +43,16 @@ public class KnownTargetExportTests
         }
     }
 
-    /// <summary>The known-target block (format version 4) refuses damage with a message naming the source and what is wrong.</summary>
+    /// <summary>The known-target block (format version 4 on) refuses damage with a message naming the source and what is wrong.</summary>
     [Test]
     public void ADamagedKnownTargetBlock_IsRefusedClearly()
     {
         using GimModel model = new GimTrainer(new GimOptions { Seed = 9, KnownTargets = KnownTargetKind.Hard, CalibrationFolds = 0, MaxSteps = 5 }).Fit(Screen.Train);
         byte[] bytes = GimParameterFormat.Write(model.ExportParameters());
         int d = model.VariableCount, p = model.FeatureCount;
-        // The block ends the file: kind, d feature indices (length-prefixed), d seen flags (length-prefixed), r̄, W (shape-prefixed), u (length-prefixed).
-        int kindAt = bytes.Length - (4 + 4 * d) - (8 + 4 * d * p) - 4 - (4 + d) - (4 + 4 * d) - 4;
+        // The block comes last but for the covariate flag (version 5): kind, d feature indices (length-prefixed), d seen flags
+        // (length-prefixed), r̄, W (shape-prefixed), u (length-prefixed).
+        int kindAt = bytes.Length - 1 - (4 + 4 * d) - (8 + 4 * d * p) - 4 - (4 + d) - (4 + 4 * d) - 4;
         Assert.That(BitConverter.ToInt32(bytes, kindAt), Is.EqualTo((int)KnownTargetKind.Hard));
         byte[] unknownKind = (byte[])bytes.Clone();
         BitConverter.GetBytes(0).CopyTo(unknownKind, kindAt);

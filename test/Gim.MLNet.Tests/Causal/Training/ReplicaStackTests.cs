@@ -13,15 +13,19 @@ namespace Gim.MLNet.Tests.Causal.Training;
 /// </summary>
 public class ReplicaStackTests
 {
-    private const int D = 5, P = 4, Q = 2; // variables, features, the dose slot
+    private const int D = 5, P = 4, Q = 2, C = 3; // variables, features, the dose slot, the covariate slot
 
-    /// <summary>Replica <paramref name="r"/>: a float64 linear GIM with a hidden layer, ShiftScale heads and a per-drug dose curve, randomised.</summary>
+    /// <summary>
+    /// Replica <paramref name="r"/>: a float64 linear GIM with a hidden layer, ShiftScale heads, a per-drug dose curve and a
+    /// covariate shift (each replica its own standardisation of the slots), randomised.
+    /// </summary>
     private static (LinearCausalModel Causal, InterventionEncoder Encoder) Replica(int r)
     {
         manual_seed(100 + r);
         var causal = new LinearCausalModel(D, ScalarType.Float64);
         var encoder = new InterventionEncoder(P, D, depth: 1, width: 3, InterventionKind.ShiftScale, initialLogit: -1, ScalarType.Float64, CPU,
-            new DoseSlot(Q, Mean: 1.0 + r, Scale: 0.5 + 0.25 * r), initialHalfDose: 2, doseCurveFromFeatures: true);
+            new DoseSlot(Q, Mean: 1.0 + r, Scale: 0.5 + 0.25 * r), initialHalfDose: 2, doseCurveFromFeatures: true,
+            covariates: new CovariateSlots(new[] { C }, new[] { 0.2 + 0.1 * r }, new[] { 0.4 + 0.1 * r }));
         using (no_grad())
             foreach (var p in causal.parameters().Concat(encoder.parameters()))
                 p.copy_(randn(p.shape, dtype: ScalarType.Float64) * 0.3);
@@ -44,7 +48,8 @@ public class ReplicaStackTests
         for (int r = 0; r < 3; r++)
         {
             InterventionParameters alone = replicas[r].Encoder.forward(features[r]);
-            foreach (var (name, a, b) in new[] { ("logits", alone.Logits, together.Logits[r]), ("shift", alone.Shift, together.Shift[r]), ("log scale", alone.LogScale!, together.LogScale![r]) })
+            foreach (var (name, a, b) in new[] { ("logits", alone.Logits, together.Logits[r]), ("shift", alone.Shift, together.Shift[r]), ("log scale", alone.LogScale!, together.LogScale![r]),
+                ("covariate shift", alone.Baseline!, together.Baseline![r]) })
                 Assert.That(b.flatten().data<double>().ToArray(), Is.EqualTo(a.flatten().data<double>().ToArray()).Within(1e-12), $"replica {r}: {name}");
         }
 
@@ -57,6 +62,7 @@ public class ReplicaStackTests
         Assert.That(replicas[1].Causal.Bias[0].item<double>(), Is.EqualTo(replicaStack.Causal.Bias[1, 0].item<double>()));
         Assert.That(replicas[1].Encoder.Skip.weight![2, 1].item<double>(), Is.EqualTo(replicaStack.Encoder.SkipWeight[1, 2, 1].item<double>()));
         Assert.That(replicas[1].Encoder.Dose!.Curve.weight![0, 3].item<double>(), Is.EqualTo(replicaStack.Encoder.CurveWeight![1, 0, 3].item<double>()));
+        Assert.That(replicas[1].Encoder.Covariates!.Map.weight![4, 0].item<double>(), Is.EqualTo(replicaStack.Encoder.CovariateWeight![1, 4, 0].item<double>()));
         Assert.That(replicas[0].Causal.Bias[0].item<double>(), Is.EqualTo(before0), "replica 0 was not copied back");
         foreach (var (c, e) in replicas)
         {
