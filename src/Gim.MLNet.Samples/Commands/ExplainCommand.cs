@@ -68,9 +68,10 @@ internal sealed class ExplainCommand : Command<ExplainCommand.Settings>
         InterventionExplanation[] explanations = queries.Select(model.Explain).ToArray();
 
         string R(float v) => v.ToString("R", CultureInfo.InvariantCulture);
-        // familiarity..shift_upper_90 are empty for a model fitted without calibration (GimOptions.CalibrationFolds = 0), the
-        // last three for a model without a dose path (GimOptions.DoseFeature unset).
-        var csv = new StringBuilder("query,variable,target_probability,map_target,shift,log_scale_change,total_effect,familiarity,shift_sd,shift_lower_90,shift_upper_90,dose_fraction,half_effect_dose,hill_exponent\n");
+        // familiarity..shift_upper_90 are empty for a model fitted without calibration (GimOptions.CalibrationFolds = 0),
+        // dose_fraction..hill_exponent for a model without a dose path (GimOptions.DoseFeature unset), covariate_effect (the
+        // part of total_effect that is the query's cell line's own, GimOptions.CovariateFeatures) for one without covariates.
+        var csv = new StringBuilder("query,variable,target_probability,map_target,shift,log_scale_change,total_effect,familiarity,shift_sd,shift_lower_90,shift_upper_90,dose_fraction,half_effect_dose,hill_exponent,covariate_effect\n");
         for (int q = 0; q < explanations.Length; q++)
         {
             InterventionExplanation e = explanations[q];
@@ -83,6 +84,7 @@ internal sealed class ExplainCommand : Command<ExplainCommand.Settings>
                    .Append(e.ShiftStandardDeviation is { } sd ? R(sd[j]) : "").Append(',')
                    .Append(intervals is null ? "" : R(intervals[j].Lower)).Append(',').Append(intervals is null ? "" : R(intervals[j].Upper)).Append(',')
                    .Append(e.Dose is { } dose ? string.Join(',', new[] { dose.Fraction, dose.HalfEffectDose, dose.HillExponent }.Select(v => v.ToString("R", CultureInfo.InvariantCulture))) : ",,")
+                   .Append(',').Append(e.CovariateEffect is { } level ? R(level[j]) : "")
                    .Append('\n');
         }
         AtomicFile.WriteAllText(output, csv.ToString());

@@ -190,15 +190,18 @@ internal sealed partial class FitCommand : Command<FitCommand.Settings>
     {
         string zip = Path.Combine(folder, "gim-model.zip");
         mlContext.Model.SaveAtomically(model, inputSchema, zip);
+        // Every perturbed context explained once, in one batch (targets.csv, dose-curves.csv and the table read them).
+        List<PerturbationContext> perturbed = data.Contexts.Where(c => !c.IsControl).ToList();
+        IReadOnlyList<InterventionExplanation> explained = gim.Model.Explain(perturbed.Select(c => c.Features).ToList());
         string targets = Path.Combine(folder, "targets.csv");
-        WriteTargets(targets, data, gim);
+        WriteTargets(targets, perturbed, explained, gim);
         string graph = Path.Combine(folder, "graph.csv");
         GraphCsv.Write(graph, gim.Graph(), gim.VariableNames);
         string curve = Path.Combine(folder, "training-curve.png");
         Figures.TrainingCurve(curve, gim.Model.History);
         bool doses = training.DoseFeature is not null;
-        if (doses) WriteDoseCurves(Path.Combine(folder, "dose-curves.csv"), data, gim);
-        ShowTopTargets(data, gim);
+        if (doses) WriteDoseCurves(Path.Combine(folder, "dose-curves.csv"), data, perturbed, explained, gim);
+        ShowTopTargets(perturbed, explained);
         design &= saveDesign is not null;
         if (design) saveDesign!(Path.Combine(folder, ScreenDesignFile.FileName));
 
@@ -230,37 +233,39 @@ internal sealed partial class FitCommand : Command<FitCommand.Settings>
     }
 
     /// <summary>Per perturbed context: the dose, the share of the maximal shift reached there, and the curve's K and n.</summary>
-    private static void WriteDoseCurves(string path, PerturbationDataset data, GimTransformer gim)
+    private static void WriteDoseCurves(string path, PerturbationDataset data, IReadOnlyList<PerturbationContext> perturbed,
+        IReadOnlyList<InterventionExplanation> explained, GimTransformer gim)
     {
         int q = data.FeatureNames.ToList().IndexOf(gim.Model.Options.DoseFeature!);
         var sb = new StringBuilder("context,dose,dose_fraction,half_effect_dose,hill_exponent\n");
-        foreach (PerturbationContext c in data.Contexts.Where(c => !c.IsControl))
+        for (int i = 0; i < perturbed.Count; i++)
         {
-            DoseCurvePoint point = gim.Model.Explain(c.Features).Dose!;
+            PerturbationContext c = perturbed[i];
+            DoseCurvePoint point = explained[i].Dose!;
             sb.Append(CsvField.Quote(c.Name)).Append(',').AppendJoin(',', new double[] { c.Features[q], point.Fraction, point.HalfEffectDose, point.HillExponent }
                 .Select(v => v.ToString("R", CultureInfo.InvariantCulture))).Append('\n');
         }
         AtomicFile.WriteAllText(path, sb.ToString());
     }
 
-    private static void WriteTargets(string path, PerturbationDataset data, GimTransformer gim)
+    private static void WriteTargets(string path, IReadOnlyList<PerturbationContext> perturbed, IReadOnlyList<InterventionExplanation> explained, GimTransformer gim)
     {
         var sb = new StringBuilder("context," + CsvField.Join(gim.VariableNames) + "\n");
-        foreach (PerturbationContext c in data.Contexts.Where(c => !c.IsControl))
+        for (int i = 0; i < perturbed.Count; i++)
         {
-            float[] pi = gim.Model.Explain(c.Features).TargetProbabilities;
-            sb.Append(CsvField.Quote(c.Name)).Append(',').AppendJoin(',', pi.Select(v => v.ToString("R", CultureInfo.InvariantCulture))).Append('\n');
+            float[] pi = explained[i].TargetProbabilities;
+            sb.Append(CsvField.Quote(perturbed[i].Name)).Append(',').AppendJoin(',', pi.Select(v => v.ToString("R", CultureInfo.InvariantCulture))).Append('\n');
         }
         AtomicFile.WriteAllText(path, sb.ToString());
     }
 
-    private static void ShowTopTargets(PerturbationDataset data, GimTransformer gim)
+    private static void ShowTopTargets(IReadOnlyList<PerturbationContext> perturbed, IReadOnlyList<InterventionExplanation> explained)
     {
         var table = new Table().Title("Most likely targets per perturbation").AddColumns("context", "targets (P)");
-        foreach (PerturbationContext c in data.Contexts.Where(c => !c.IsControl).Take(30))
+        for (int i = 0; i < Math.Min(30, perturbed.Count); i++)
         {
-            var ranked = gim.Model.Explain(c.Features).RankedTargets().Take(3).Select(t => $"{t.Variable} ({t.Probability:F2})");
-            table.AddRow(Markup.Escape(c.Name), Markup.Escape(string.Join(", ", ranked)));
+            var ranked = explained[i].RankedTargets().Take(3).Select(t => $"{t.Variable} ({t.Probability:F2})");
+            table.AddRow(Markup.Escape(perturbed[i].Name), Markup.Escape(string.Join(", ", ranked)));
         }
         AnsiConsole.Write(table);
     }

@@ -31,7 +31,7 @@ public class ExplainCommandTests
         Assert.That(exitCode, Is.EqualTo(0), output);
         Assert.That(output, Does.Contain("Query 1: most likely targets").And.Contain("Strongest edges"));
         string[] lines = File.ReadAllLines(Path.Combine(dir.Path, "e.csv"));
-        Assert.That(lines[0], Is.EqualTo("query,variable,target_probability,map_target,shift,log_scale_change,total_effect,familiarity,shift_sd,shift_lower_90,shift_upper_90,dose_fraction,half_effect_dose,hill_exponent"));
+        Assert.That(lines[0], Is.EqualTo("query,variable,target_probability,map_target,shift,log_scale_change,total_effect,familiarity,shift_sd,shift_lower_90,shift_upper_90,dose_fraction,half_effect_dose,hill_exponent,covariate_effect"));
         Assert.That(lines, Has.Length.EqualTo(1 + queries.Length * TinyLinearScm.Variables));
         for (int q = 0; q < queries.Length; q++)
         {
@@ -39,7 +39,7 @@ public class ExplainCommandTests
             for (int j = 0; j < TinyLinearScm.Variables; j++)
             {
                 string[] f = lines[1 + q * TinyLinearScm.Variables + j].Split(',');
-                Assert.That(f, Has.Length.EqualTo(14), "every line has the header's columns");
+                Assert.That(f, Has.Length.EqualTo(15), "every line has the header's columns");
                 Assert.That(f[1], Is.EqualTo(fitted.VariableNames[j]));
                 Assert.That(float.Parse(f[2], CultureInfo.InvariantCulture), Is.EqualTo(expected.TargetProbabilities[j]), $"query {q}, {f[1]}: P(target)");
                 Assert.That(float.Parse(f[4], CultureInfo.InvariantCulture), Is.EqualTo(expected.Shift[j]), $"query {q}, {f[1]}: shift");
@@ -50,9 +50,10 @@ public class ExplainCommandTests
                 Assert.That(float.Parse(f[9], CultureInfo.InvariantCulture), Is.EqualTo(expected.ShiftIntervals()![j].Lower), $"query {q}, {f[1]}: lower");
                 Assert.That(float.Parse(f[10], CultureInfo.InvariantCulture), Is.EqualTo(expected.ShiftIntervals()![j].Upper), $"query {q}, {f[1]}: upper");
                 if (dosePath)
-                    Assert.That(f.Skip(11).Select(v => double.Parse(v, CultureInfo.InvariantCulture)),
+                    Assert.That(f.Skip(11).Take(3).Select(v => double.Parse(v, CultureInfo.InvariantCulture)),
                         Is.EqualTo(new[] { expected.Dose!.Fraction, expected.Dose.HalfEffectDose, expected.Dose.HillExponent }), $"query {q}, {f[1]}: dose curve");
-                else Assert.That(f.Skip(11), Is.All.Empty, "no dose path, no curve");
+                else Assert.That(f.Skip(11).Take(3), Is.All.Empty, "no dose path, no curve");
+                Assert.That(f[14], Is.Empty, "no covariates, no covariate effect");
             }
         }
         double[,] graph = fitted.Graph();

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Diagnostics;
 using Gim.MLNet.Tests.Support;
 
@@ -127,6 +128,11 @@ public class FitCommandTests
         Assert.That(targets.Skip(1).Select(l => l.Split(',')[0]), Does.Contain("drugA|dose=1000|cell_type=MCF7").And.Contain("vehicle|cell_type=MCF7"));
         Assert.That(File.ReadAllLines(Path.Combine(_folder, "run", "dose-curves.csv")).Skip(1).Single(l => l.StartsWith("vehicle|cell_type=MCF7,", StringComparison.Ordinal)),
             Does.StartWith("vehicle|cell_type=MCF7,0,0,"), "the other line's vehicle: dose 0, no share of any drug's shift");
+        // explain: all of that vehicle's effect (from the A549 control) is its line's own (features logP, dose, cell_type=MCF7).
+        (exitCode, output) = SamplesApp.RunIn(_folder, Timeout, "explain", "--model", "run/gim-model.zip", "--features", "0,0,1", "-o", "vehicle.csv");
+        Assert.That(exitCode, Is.EqualTo(0), output);
+        foreach (string[] f in File.ReadAllLines(Path.Combine(_folder, "vehicle.csv")).Skip(1).Select(l => l.Split(',')))
+            Assert.That(double.Parse(f[14], CultureInfo.InvariantCulture), Is.EqualTo(double.Parse(f[6], CultureInfo.InvariantCulture)).Within(1e-4), $"{f[1]}: covariate effect = total effect");
 
         // Without covariates the dose goes to GIM's saturating curve by default (both lines' cells pool into one context per drug and dose).
         (exitCode, output) = SamplesApp.RunIn(_folder, Timeout, Screen("--ignore", "cell_type", "--out", "run2"));
