@@ -25,11 +25,12 @@ internal static class SciplexLikeCommand
     public const string Usage =
         "usage: sciplex-like [--seeds 0 1 2 3 4] [--families linear,tanh,uninformative] [--methods M,...] [--genes 200] [--hvg 100]\n" +
         "                    [--drugs 12] [--held-out-drugs 3] [--cell-lines 1] [--cells-per-condition 40] [--vehicle-cells 160]\n" +
-        "                    [--graph-rank R] [--steps N] [--gim-dose curve|linear] [--gim-covariates on|off] [--progress] [--out DIR]\n" +
+        "                    [--graph-rank R] [--steps N] [--gim-dose curve|per-drug|linear] [--gim-covariates on|off] [--progress] [--out DIR]\n" +
         "       --graph-rank R: gim-linear trains its graph as B = U Vᵀ of rank R (GimOptions.GraphRank; default 0, dense)\n" +
         "       --cell-lines 2: every context is scored against its own line's vehicle, and the simple baselines predict from it\n" +
         "       --gim-dose: GIM's shifts follow its saturating dose curve of the log10(1+dose) feature (curve, GimOptions.DoseFeature\n" +
-        "                   with DoseEncoding Log10OnePlus), or move linearly with that feature as every other method's do (linear)\n" +
+        "                   with DoseEncoding Log10OnePlus), one curve per drug from its descriptors (per-drug, DoseCurveFromFeatures),\n" +
+        "                   or move linearly with that feature as every other method's do (linear)\n" +
         "       --gim-covariates: with several lines, GIM's CovariateFeatures are the line indicators (on) or unset (off)\n" +
         "       --progress: a line as each method's fit and each split's scoring start and end";
 
@@ -61,12 +62,12 @@ internal static class SciplexLikeCommand
         string output = Args.String(args, "--out") ?? "sciplex-like-results";
         bool progress = args.Contains("--progress");
         string gimDose = Args.String(args, "--gim-dose") ?? "curve", gimCovariates = Args.String(args, "--gim-covariates") ?? "on";
-        if (gimDose is not ("curve" or "linear") || gimCovariates is not ("on" or "off"))
+        if (gimDose is not ("curve" or "per-drug" or "linear") || gimCovariates is not ("on" or "off"))
         {
-            Console.Error.WriteLine($"sciplex-like: --gim-dose takes curve or linear, --gim-covariates on or off\n{Usage}");
+            Console.Error.WriteLine($"sciplex-like: --gim-dose takes curve, per-drug or linear, --gim-covariates on or off\n{Usage}");
             return 2;
         }
-        if (lines > 1 && gimDose == "curve" && gimCovariates == "off")
+        if (lines > 1 && gimDose != "linear" && gimCovariates == "off")
         {
             Console.Error.WriteLine("sciplex-like: with several lines, --gim-dose curve needs --gim-covariates on (another line's vehicle, at dose 0, " +
                 "keeps its line's difference only through the covariates); for 0.9.0's GIM use --gim-dose linear --gim-covariates off.");
@@ -97,7 +98,7 @@ internal static class SciplexLikeCommand
                 var gim = new GimOptions
                 {
                     Seed = seed, MaxSteps = steps,
-                    DoseFeature = gimDose == "curve" ? DoseFeature : null, DoseEncoding = DoseEncoding.Log10OnePlus,
+                    DoseFeature = gimDose == "linear" ? null : DoseFeature, DoseEncoding = DoseEncoding.Log10OnePlus, DoseCurveFromFeatures = gimDose == "per-drug",
                     CovariateFeatures = gimCovariates == "on" ? covariates : null,
                 };
                 var fits = methods.Select(m => new KeyValuePair<string, Func<PerturbationDataset, PerturbationModel>>(m, BenchmarkMethods.Fit(m, seed,
