@@ -69,7 +69,7 @@ internal static class SciplexLikeCommand
         }
         if (lines > 1 && gimDose != "linear" && gimCovariates == "off")
         {
-            Console.Error.WriteLine("sciplex-like: with several lines, --gim-dose curve needs --gim-covariates on (another line's vehicle, at dose 0, " +
+            Console.Error.WriteLine("sciplex-like: with several lines, --gim-dose curve or per-drug needs --gim-covariates on (another line's vehicle, at dose 0, " +
                 "keeps its line's difference only through the covariates); for 0.9.0's GIM use --gim-dose linear --gim-covariates off.");
             return 2;
         }
@@ -95,14 +95,12 @@ internal static class SciplexLikeCommand
             foreach (int seed in seeds)
             {
                 var (train, tests, covariates) = Splits(seed, Families[name], genes, hvg, drugs, heldOutDrugs, lines, cellsPerCondition, vehicleCells);
-                var gim = new GimOptions
+                var fits = methods.Select(m => new KeyValuePair<string, Func<PerturbationDataset, PerturbationModel>>(m, BenchmarkMethods.Fit(m, seed, new GimOptions
                 {
-                    Seed = seed, MaxSteps = steps,
+                    Seed = seed, MaxSteps = steps, GraphRank = m == "gim-linear" ? graphRank : 0,
                     DoseFeature = gimDose == "linear" ? null : DoseFeature, DoseEncoding = DoseEncoding.Log10OnePlus, DoseCurveFromFeatures = gimDose == "per-drug",
                     CovariateFeatures = gimCovariates == "on" ? covariates : null,
-                };
-                var fits = methods.Select(m => new KeyValuePair<string, Func<PerturbationDataset, PerturbationModel>>(m, BenchmarkMethods.Fit(m, seed,
-                    WithRank(gim, m == "gim-linear" ? graphRank : 0), covariates: covariates)));
+                }, covariates: covariates)));
                 var seedClock = Stopwatch.StartNew();
                 Leaderboard board = ModelComparison.Run(fits, train, tests, new ModelComparisonOptions
                 {
@@ -135,13 +133,6 @@ internal static class SciplexLikeCommand
 
     /// <summary>The dose feature the screen design writes (log10(1 + dose), ScreenDesign's default encoding).</summary>
     private const string DoseFeature = "log10(1+dose)";
-
-    private static GimOptions WithRank(GimOptions options, int rank)
-    {
-        GimOptions copy = options.Clone();
-        copy.GraphRank = rank;
-        return copy;
-    }
 
     /// <summary>
     /// One screen: its counts through an .h5ad and the screen design into contexts, normalised and log1p'd per cell, the

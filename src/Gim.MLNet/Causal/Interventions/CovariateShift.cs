@@ -7,7 +7,12 @@ namespace Gim.MLNet.Causal;
 /// Where the covariate features are among the features (<see cref="GimOptions.CovariateFeatures"/>), with their training
 /// standardisation: the raw value of covariate k is x_k = z_q·Scale[k] + Mean[k] for slot q = Indices[k].
 /// </summary>
-internal sealed record CovariateSlots(int[] Indices, double[] Mean, double[] Scale);
+internal sealed record CovariateSlots(int[] Indices, double[] Mean, double[] Scale)
+{
+    /// <summary>The slots <paramref name="indices"/> with their entries of a feature standardisation (<paramref name="mean"/>, <paramref name="scale"/>, p each).</summary>
+    public static CovariateSlots At(int[] indices, IReadOnlyList<double> mean, IReadOnlyList<double> scale) =>
+        new(indices.ToArray(), indices.Select(q => mean[q]).ToArray(), indices.Select(q => scale[q]).ToArray());
+}
 
 /// <summary>
 /// The cells' own context, as docs/method.md ("Covariates") writes it: a cell line (or donor, batch) moves every
@@ -44,7 +49,7 @@ internal sealed class CovariateShift : nn.Module<Tensor, Tensor>
     /// <summary>U, [d, c].</summary>
     public Linear Map => _map;
 
-    /// <summary>What <see cref="Compute"/> reads besides U (shared by stacked replicas: their standardisations are equal per slot only for equal data, so each replica has its own module).</summary>
+    /// <summary>What <see cref="Compute"/> reads besides U: the slots and this module's standardisation of them (stacked replicas stack each one's own).</summary>
     public CovariateInput Input => new(_index, _mean, _scale);
 
     /// <summary>β per row, [..., d], for standardised features [..., p].</summary>

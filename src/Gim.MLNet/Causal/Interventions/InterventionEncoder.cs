@@ -171,7 +171,7 @@ internal sealed record EncoderTensors(Tensor SkipWeight, Tensor SkipBias, IReadO
     /// <summary>U of the covariates' intercept shift ([d, c], or [R, d, c] stacked), or null without covariates.</summary>
     public Tensor? CovariateWeight { get; init; }
 
-    /// <summary>The covariate slots U reads (shared by stacked replicas), or null.</summary>
+    /// <summary>The covariate slots U reads and the standardisation to undo (stacked: [R, 1, c], each replica's own), or null.</summary>
     public CovariateInput? Covariates { get; init; }
 
     /// <summary>The weight matrices the weight decay applies to: the skip path's, the MLP's, the dose curve's and the covariates' (when there are).</summary>

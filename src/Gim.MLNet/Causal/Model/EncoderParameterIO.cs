@@ -46,8 +46,7 @@ internal static class EncoderParameterIO
         : new DoseSlot(dose.FeatureIndex, p.FeatureMean[dose.FeatureIndex], p.FeatureScale[dose.FeatureIndex], dose.Encoding);
 
     /// <summary>The encoder's covariate slots for parameters <paramref name="p"/> (their standardisation from p's), or null.</summary>
-    public static CovariateSlots? Covariates(GimParameters p) => p.CovariateShift is not { } c ? null
-        : new CovariateSlots(c.FeatureIndices.ToArray(), c.FeatureIndices.Select(q => p.FeatureMean[q]).ToArray(), c.FeatureIndices.Select(q => p.FeatureScale[q]).ToArray());
+    public static CovariateSlots? Covariates(GimParameters p) => p.CovariateShift is not { } c ? null : CovariateSlots.At(c.FeatureIndices, p.FeatureMean, p.FeatureScale);
 
     /// <summary>An encoder shaped like <paramref name="p"/>'s (not yet loaded), for an import.</summary>
     public static InterventionEncoder CreateEncoder(GimParameters p, int depth, int width, GimOptions options, ScalarType dtype, Device device) =>

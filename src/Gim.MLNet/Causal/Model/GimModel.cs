@@ -90,7 +90,8 @@ public sealed class GimModel : PerturbationModel
         Tensor probabilities = KnownOrLearnedProbabilities(heads);
         Tensor map = (probabilities > 0.5).to_type(_dtype);
         KnownTargetIntervention applied = Intervene(heads, map);
-        Tensor effect = Mean(applied) - _causal.Mean(zeros_like(heads.Shift), null);
+        Tensor unperturbed = _causal.Mean(zeros_like(heads.Shift), null);
+        Tensor effect = Mean(applied) - unperturbed;
         float[,] pi = TensorArrays.ToMatrix(probabilities);
         float[,] shift = TensorArrays.ToMatrix(heads.Shift);
         float[,]? rho = heads.LogScale is null ? null : TensorArrays.ToMatrix(heads.LogScale);
@@ -103,7 +104,7 @@ public sealed class GimModel : PerturbationModel
                 fraction = TensorArrays.ToMatrix(where(declared > 0.5, logFraction.exp(), full_like(logFraction, float.NaN)));
         }
         float[,] total = TensorArrays.ToMatrix(effect);
-        float[,]? covariate = heads.Baseline is null ? null : TensorArrays.ToMatrix(_causal.Mean(heads.Baseline, null) - _causal.Mean(zeros_like(heads.Shift), null));
+        float[,]? covariate = heads.Baseline is null ? null : TensorArrays.ToMatrix(_causal.Mean(heads.Baseline, null) - unperturbed);
         float[,]? dose = DoseCurve(input);
         var result = new List<InterventionExplanation>(features.Count);
         for (int r = 0; r < features.Count; r++)

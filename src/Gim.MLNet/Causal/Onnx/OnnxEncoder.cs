@@ -69,19 +69,16 @@ internal static class OnnxEncoder
         return (logits, shift, logScale, familiarity, z, baseline);
     }
 
-    /// <summary>β = x_cov·Uᵀ, [N, d], with x_cov = z[slots]·scale + mean as <see cref="Causal.CovariateShift.Compute"/> computes it.</summary>
+    /// <summary>β = x_cov·Uᵀ, [N, d] (a Gemm with transB, as the heads), with x_cov = z[slots]·scale + mean as <see cref="Causal.CovariateShift.Compute"/> computes it.</summary>
     private static string CovariateShift(OnnxGraphBuilder g, GimParameters p, CovariateShiftParameters covariates, string z)
     {
         int[] slots = covariates.FeatureIndices;
-        int c = slots.Length, d = p.VariableCount;
+        int c = slots.Length;
         string picked = g.Node("Gather", new[] { z, g.Int64Constant("covariate_slots", slots.Select(q => (long)q).ToArray()) }, null, Int("axis", 1));
         string raw = g.Node("Add", new[] {
             g.Node("Mul", new[] { picked, g.Constant("covariate_scale", slots.Select(q => (float)p.FeatureScale[q]).ToArray(), c) }),
             g.Constant("covariate_mean", slots.Select(q => (float)p.FeatureMean[q]).ToArray(), c) });
-        var transposed = new float[c, d];
-        for (int j = 0; j < d; j++)
-            for (int k = 0; k < c; k++) transposed[k, j] = covariates.Weight[j, k];
-        return g.Node("MatMul", new[] { raw, g.Constant("covariate_weight_t", transposed) });
+        return g.Node("Gemm", new[] { raw, g.Constant("covariate_weight", covariates.Weight) }, null, Int("transB", 1));
     }
 
     /// <summary>

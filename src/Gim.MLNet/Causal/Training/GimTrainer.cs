@@ -214,11 +214,14 @@ public sealed class GimTrainer : PerturbationTrainer<GimOptions, GimModel>
         var index = new Dictionary<string, int>(StringComparer.Ordinal);
         for (int q = 0; q < train.FeatureCount; q++) index.TryAdd(train.FeatureNames[q], q);
         int[] slots = names.Select(n => index.TryGetValue(n, out int q) ? q
-            : throw new ArgumentException($"GimOptions.CovariateFeatures names '{n}', which is not one of the {train.FeatureCount} features " +
-                $"({string.Join(", ", train.FeatureNames.Take(8))}{(train.FeatureCount > 8 ? ", ..." : "")}). ScreenDesign.CovariateFeatureNames(data.FeatureNames) " +
-                "gives a screen's covariate indicators.", "GimOptions.CovariateFeatures")).ToArray();
-        return new CovariateSlots(slots, slots.Select(q => features.Mean[q]).ToArray(), slots.Select(q => features.Scale[q]).ToArray());
+            : throw new ArgumentException($"GimOptions.CovariateFeatures names '{n}', which is not one of the {FeatureList(train)}. " +
+                "ScreenDesign.CovariateFeatureNames(data.FeatureNames) gives a screen's covariate indicators.", "GimOptions.CovariateFeatures")).ToArray();
+        return CovariateSlots.At(slots, features.Mean, features.Scale);
     }
+
+    /// <summary>"p features (first, second, ...)": the data's features as the option errors list them.</summary>
+    private static string FeatureList(PerturbationDataset train) =>
+        $"{train.FeatureCount} features ({string.Join(", ", train.FeatureNames.Take(8))}{(train.FeatureCount > 8 ? ", ..." : "")})";
 
     /// <summary>
     /// The dose slot of <see cref="GimOptions.DoseFeature"/> (null when none is named) in <paramref name="features"/>' units
@@ -233,8 +236,7 @@ public sealed class GimTrainer : PerturbationTrainer<GimOptions, GimModel>
         if (Options.DoseFeature is not { } name) return null;
         int q = train.FeatureNames.ToList().IndexOf(name);
         if (q < 0)
-            throw new ArgumentException($"GimOptions.DoseFeature is '{name}', which is not one of the {train.FeatureCount} features " +
-                $"({string.Join(", ", train.FeatureNames.Take(8))}{(train.FeatureCount > 8 ? ", ..." : "")}).", "GimOptions.DoseFeature");
+            throw new ArgumentException($"GimOptions.DoseFeature is '{name}', which is not one of the {FeatureList(train)}.", "GimOptions.DoseFeature");
         bool logEncoded = Options.DoseEncoding == DoseEncoding.Log10OnePlus;
         foreach (var (data, role) in new[] { (train, "training"), (validation, "validation") })
             foreach (PerturbationContext c in data?.Contexts ?? Enumerable.Empty<PerturbationContext>())
