@@ -21,7 +21,7 @@ internal static class BenchmarkMethods
     /// Run only when --methods names them: experiments (docs/results.md, "Development-seed experiments") and methods for
     /// other kinds of screens (additive: combinations of perturbations, issue 20).
     /// </summary>
-    public static readonly string[] Experimental = { "gim-linear-cv", "gim-linear-shrink", "gim-linear-gated", "additive" };
+    public static readonly string[] Experimental = { "gim-linear-cv", "gim-linear-shrink", "gim-linear-gated", "additive", "gim-linear-cf" };
 
     /// <summary>
     /// How to fit method <paramref name="name"/> for a seed; <paramref name="gim"/> configures gim-linear and gim-nonlinear;
@@ -42,6 +42,7 @@ internal static class BenchmarkMethods
         "two-stage" => data => new TwoStageCausalTrainer(new TwoStageCausalOptions { Seed = seed }).Fit(data),
         "gim-linear" => data => new GimTrainer(gim) { Log = log }.Fit(data),
         "gim-nonlinear" => data => new GimTrainer(Nonlinear(gim)) { Log = log }.Fit(data),
+        "gim-linear-cf" => data => new ControlTransportGim(new GimTrainer(gim) { Log = log }.Fit(data), data, covariates),
         // The 0.3.0 experiments, as recorded (docs/results.md): GIM without its 0.4.0 calibration, which they replace.
         "gim-linear-cv" => data => FitWithInnerCv(data, Uncalibrated(gim), seed, log),
         "gim-linear-shrink" => data => FitWithShrinkage(data, Uncalibrated(gim), seed, log, gated: false),

@@ -25,6 +25,8 @@ internal sealed class CompareArguments
         "                              [--dose-curve-from-features] (K and n per drug from its features; default one shared curve)\n" +
         "               gim-nonlinear: [--no-linear-term] [--hidden-width N] [--cell-batch N] [--contraction X]\n" +
         "               [--log] (print GIM's training progress)\n" +
+        "               [--identity-features] (experiment: every method's features gain a 0/1 indicator per training drug;\n" +
+        "                              a new drug has none, a known drug at a new dose keeps its own)\n" +
         "       compare --panel [--families F,F,...] [--seeds ...] [--methods ...] --out DIR\n" +
         "               every method on every family of HillScreenPanel (default: all nine); gim-nonlinear, about 40 s a fit,\n" +
         "               runs on the nonlinear family only unless --methods names it. Writes DIR/<family>/results.csv|md,\n" +
@@ -36,6 +38,7 @@ internal sealed class CompareArguments
     public bool Sinkhorn { get; private set; }
     public bool WarmStart { get; private set; }
     public bool Log { get; private set; }
+    public bool IdentityFeatures { get; private set; }
     public bool Panel { get; private set; }
     public bool MethodsGiven { get; private set; }
     public List<string> Families { get; } = new();
@@ -132,6 +135,7 @@ internal sealed class CompareArguments
                 case "--no-dose-feature": a._noDoseFeature = true; break;
                 case "--dose-curve-from-features": a._gim["dose-curve-from-features"] = "1"; break;
                 case "--log": a.Log = true; break;
+                case "--identity-features": a.IdentityFeatures = true; break;
                 case "--panel": a.Panel = true; break;
                 case "--families":
                     foreach (string family in Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))

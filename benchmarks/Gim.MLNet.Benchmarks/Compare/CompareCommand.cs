@@ -76,10 +76,22 @@ internal static class CompareCommand
             new KeyValuePair<string, Func<PerturbationDataset, PerturbationModel>>(name, BenchmarkMethods.Fit(name, seed, arguments.GimOptions(seed), log)));
         ScoringOptions scoring = Scoring(arguments);
         scoring.TrueTargets = screen.PartialOod.Truth.Concat(screen.FullOod.Truth).ToDictionary(t => t.Name, t => t.Targets);
-        return ModelComparison.Run(methods, screen.Train.Data,
-            new Dictionary<string, PerturbationDataset> { [PartialOod] = screen.PartialOod.Data, [FullOod] = screen.FullOod.Data },
+        PerturbationDataset train = screen.Train.Data, partial = screen.PartialOod.Data, full = screen.FullOod.Data;
+        if (arguments.IdentityFeatures)
+        {
+            string[] groups = train.Contexts.Where(c => !c.IsControl).Select(c => c.Group).Distinct().ToArray();
+            (train, partial, full) = (WithIdentity(train, groups), WithIdentity(partial, groups), WithIdentity(full, groups));
+        }
+        return ModelComparison.Run(methods, train,
+            new Dictionary<string, PerturbationDataset> { [PartialOod] = partial, [FullOod] = full },
             new ModelComparisonOptions { Seed = seed, Scoring = scoring, TrueGraph = screen.TrueGraph, GraphThreshold = arguments.GraphThreshold });
     }
+
+    /// <summary>Experiment (--identity-features): the data with one 0/1 feature per training group appended (1 on that group's contexts).</summary>
+    private static PerturbationDataset WithIdentity(PerturbationDataset data, string[] groups) => new(
+        data.Contexts.Select(c => new PerturbationContext(c.Name, c.Features.Concat(groups.Select(g => !c.IsControl && c.Group == g ? 1f : 0f)).ToArray(),
+            c.Samples, c.IsControl, c.Group)).ToList(),
+        data.VariableNames, data.FeatureNames.Concat(groups.Select(g => $"id={g}")).ToList());
 
     /// <summary>Prints one line per method (fit time, MMD and target AUROC per split) and any failure; true when one failed.</summary>
     public static bool Report(Leaderboard board, string prefix)

@@ -25,13 +25,17 @@ internal static class SciplexLikeCommand
     public const string Usage =
         "usage: sciplex-like [--seeds 0 1 2 3 4] [--families linear,tanh,uninformative] [--methods M,...] [--genes 200] [--hvg 100]\n" +
         "                    [--drugs 12] [--held-out-drugs 3] [--cell-lines 1] [--cells-per-condition 40] [--vehicle-cells 160]\n" +
-        "                    [--graph-rank R] [--steps N] [--gim-dose curve|per-drug|linear] [--gim-covariates on|off] [--progress] [--out DIR]\n" +
+        "                    [--graph-rank R] [--steps N] [--gim-dose curve|per-drug|linear] [--gim-covariates on|off]\n" +
+        "                    [--perturbation-indicators on|off] [--progress] [--out DIR]\n" +
         "       --graph-rank R: gim-linear trains its graph as B = U Vᵀ of rank R (GimOptions.GraphRank; default 0, dense)\n" +
         "       --cell-lines 2: every context is scored against its own line's vehicle, and the simple baselines predict from it\n" +
-        "       --gim-dose: GIM's shifts follow its saturating dose curve of the log10(1+dose) feature (curve, GimOptions.DoseFeature\n" +
-        "                   with DoseEncoding Log10OnePlus), one curve per drug from its descriptors (per-drug, DoseCurveFromFeatures),\n" +
-        "                   or move linearly with that feature as every other method's do (linear)\n" +
+        "       --gim-dose: GIM's shifts follow its saturating dose curve of the log10(1+dose) feature (GimOptions.DoseFeature with\n" +
+        "                   DoseEncoding Log10OnePlus), one curve per drug from its features (per-drug, DoseCurveFromFeatures: the default\n" +
+        "                   since 0.11.0) or one shared by all drugs (curve, 0.10.0's), or move linearly with that feature as every\n" +
+        "                   other method's do (linear)\n" +
         "       --gim-covariates: with several lines, GIM's CovariateFeatures are the line indicators (on) or unset (off)\n" +
+        "       --perturbation-indicators: every method's features include a 0/1 indicator per training drug besides its descriptors\n" +
+        "                   (ScreenDesign.PerturbationIndicators; on, the default) or only the descriptors (off, 0.10.0's features)\n" +
         "       --progress: a line as each method's fit and each split's scoring start and end";
 
     public static readonly string[] Methods = { "control", "training-mean", "linear-features", "nearest-context", "mean-shift", "conditional-gaussian", "two-stage", "gim-linear" };
@@ -61,10 +65,11 @@ internal static class SciplexLikeCommand
         int vehicleCells = Args.Int(args, "--vehicle-cells", defaults.VehicleCellsPerLine);
         string output = Args.String(args, "--out") ?? "sciplex-like-results";
         bool progress = args.Contains("--progress");
-        string gimDose = Args.String(args, "--gim-dose") ?? "curve", gimCovariates = Args.String(args, "--gim-covariates") ?? "on";
-        if (gimDose is not ("curve" or "per-drug" or "linear") || gimCovariates is not ("on" or "off"))
+        string gimDose = Args.String(args, "--gim-dose") ?? "per-drug", gimCovariates = Args.String(args, "--gim-covariates") ?? "on";
+        string indicators = Args.String(args, "--perturbation-indicators") ?? "on";
+        if (gimDose is not ("curve" or "per-drug" or "linear") || gimCovariates is not ("on" or "off") || indicators is not ("on" or "off"))
         {
-            Console.Error.WriteLine($"sciplex-like: --gim-dose takes curve, per-drug or linear, --gim-covariates on or off\n{Usage}");
+            Console.Error.WriteLine($"sciplex-like: --gim-dose takes curve, per-drug or linear, --gim-covariates and --perturbation-indicators on or off\n{Usage}");
             return 2;
         }
         if (lines > 1 && gimDose != "linear" && gimCovariates == "off")
@@ -94,10 +99,11 @@ internal static class SciplexLikeCommand
             var clock = Stopwatch.StartNew();
             foreach (int seed in seeds)
             {
-                var (train, tests, covariates) = Splits(seed, Families[name], genes, hvg, drugs, heldOutDrugs, lines, cellsPerCondition, vehicleCells);
+                var (train, tests, covariates) = Splits(seed, Families[name], genes, hvg, drugs, heldOutDrugs, lines, cellsPerCondition, vehicleCells,
+                    indicators == "on");
                 var fits = methods.Select(m => new KeyValuePair<string, Func<PerturbationDataset, PerturbationModel>>(m, BenchmarkMethods.Fit(m, seed, new GimOptions
                 {
-                    Seed = seed, MaxSteps = steps, GraphRank = m == "gim-linear" ? graphRank : 0,
+                    Seed = seed, MaxSteps = steps, GraphRank = m.StartsWith("gim-linear", StringComparison.Ordinal) ? graphRank : 0,
                     DoseFeature = gimDose == "linear" ? null : DoseFeature, DoseEncoding = DoseEncoding.Log10OnePlus, DoseCurveFromFeatures = gimDose == "per-drug",
                     CovariateFeatures = gimCovariates == "on" ? covariates : null,
                 }, covariates: covariates)));
@@ -112,7 +118,7 @@ internal static class SciplexLikeCommand
                 runs.Add((seed, board));
                 foreach (LeaderboardRow row in board.Rows)
                     Console.WriteLine($"{name} seed {seed} {row.Method,-20} fit {row.FitSeconds ?? double.NaN,6:F2} s  " + string.Join("  ", tests.Keys.Select(split =>
-                        $"{split}: mmd={row.Value(split, PerturbationMetrics.Mmd):F4} edist={row.Value(split, PerturbationMetrics.EnergyPca):F3} pΔ20={row.Value(split, PerturbationMetrics.PearsonDeltaTopK):F3}")));
+                        $"{split}: mmd={row.Value(split, PerturbationMetrics.Mmd):F4} mmdM={row.Value(split, PerturbationMetrics.MmdMedian):F5} mmdMu={row.Value(split, PerturbationMetrics.MmdMedianUnbiased):F5} edist={row.Value(split, PerturbationMetrics.EnergyPca):F3} pΔ20={row.Value(split, PerturbationMetrics.PearsonDeltaTopK):F3}")));
             }
             SeedSummary summary = SeedSummary.FromLeaderboards(runs, topK: 20);
             summary.SaveCsv(Path.Combine(output, $"{name}.csv"));
@@ -139,7 +145,7 @@ internal static class SciplexLikeCommand
     /// <paramref name="hvg"/> most variable genes chosen on the training split's cells; the held-out-dose and held-out-drug splits.
     /// </summary>
     private static (PerturbationDataset Train, Dictionary<string, PerturbationDataset> Tests, IReadOnlyList<string>? Covariates) Splits(int seed, (MechanismKind Mechanism, double Informativeness) family,
-        int genes, int hvg, int drugs, int heldOutDrugs, int lines, int cellsPerCondition, int vehicleCells)
+        int genes, int hvg, int drugs, int heldOutDrugs, int lines, int cellsPerCondition, int vehicleCells, bool indicators)
     {
         var screen = SingleCellScreen.Generate(new SingleCellScreenOptions
         {
@@ -157,6 +163,7 @@ internal static class SciplexLikeCommand
             var design = new ScreenDesign("product_name", "vehicle")
             {
                 DoseColumn = "dose", Covariates = lines > 1 ? new[] { "cell_type" } : Array.Empty<string>(), Descriptors = DescriptorTable.Read(descriptors),
+                PerturbationIndicators = indicators,
             };
             counts = AnnDataReader.Read(h5ad).ToPerturbationDataset(design);
             covariates = lines > 1 ? design.CovariateFeatureNames(counts.FeatureNames) : null;
@@ -177,8 +184,10 @@ internal static class SciplexLikeCommand
             ["heldout-dose"] = Subset(c => !newDrugs.Contains(c.Group) && IsTopDose(c)),
             ["heldout-drugs"] = Subset(c => !c.IsControl && newDrugs.Contains(c.Group)),
         };
+        // A user fits on the training drugs' cells only, so the model has no indicator for a held-out drug (its descriptors alone).
+        string[] features = all.FeatureNames.Where(f => !newDrugs.Contains(f)).ToArray();
         string[] kept = HighlyVariable(train, hvg);
-        return (Select(train, kept), tests.ToDictionary(e => e.Key, e => Select(e.Value, kept)), covariates);
+        return (Select(train, kept, features), tests.ToDictionary(e => e.Key, e => Select(e.Value, kept, features)), covariates);
     }
 
     /// <summary>The most variable genes of the training cells (the library's SelectHighlyVariableGenes).</summary>
@@ -189,15 +198,17 @@ internal static class SciplexLikeCommand
         return mlContext.Perturbation().Transforms.SelectHighlyVariableGenes("Hvg", "Measurements", count).Fit(train.ToDataView(mlContext)).KeptGenes.ToArray();
     }
 
-    private static PerturbationDataset Select(PerturbationDataset data, string[] genes)
+    /// <summary>The data over <paramref name="genes"/> and <paramref name="features"/> (by name, in these orders).</summary>
+    private static PerturbationDataset Select(PerturbationDataset data, string[] genes, string[] features)
     {
         int[] at = genes.Select(g => data.VariableNames.ToList().IndexOf(g)).ToArray();
+        int[] featureAt = features.Select(f => data.FeatureNames.ToList().IndexOf(f)).ToArray();
         return new PerturbationDataset(data.Contexts.Select(c =>
         {
             var x = new float[c.SampleCount, at.Length];
             for (int i = 0; i < c.SampleCount; i++)
                 for (int k = 0; k < at.Length; k++) x[i, k] = c.Samples[i, at[k]];
-            return new PerturbationContext(c.Name, c.Features, x, c.IsControl, c.Group);
-        }).ToList(), genes, data.FeatureNames);
+            return new PerturbationContext(c.Name, featureAt.Select(q => c.Features[q]).ToArray(), x, c.IsControl, c.Group);
+        }).ToList(), genes, features);
     }
 }

@@ -43,6 +43,10 @@ internal sealed partial class FitCommand
         [Description("The key column of --descriptors (default: its first column).")]
         public string? DescriptorKey { get; init; }
 
+        [CommandOption("--per-drug-curve")]
+        [Description("With a dose read by GIM's saturating curve: each perturbation its own half-effect dose and steepness, learned from its features other than the dose (GimOptions.DoseCurveFromFeatures; with --perturbation-indicators each drug's own, with --covariates each line's too), instead of one curve shape for all.")]
+        public bool PerDrugCurve { get; init; }
+
         [CommandOption("--dose-as <curve|log>")]
         [Description("With --perturbation and --dose: curve = GIM's saturating dose path on the concentration (the default; with --covariates each level's own difference is not scaled by it, GimOptions.CovariateFeatures); log = log10(1 + dose) as a plain feature.")]
         public string? DoseAs { get; init; }
@@ -82,6 +86,10 @@ internal sealed partial class FitCommand
         [CommandOption("--combinations <SEPARATOR>")]
         [Description("Context labels name combinations of perturbations joined by SEPARATOR (+ for \"A+B\", \"A+ctrl\", as in Perturb-seq condition columns): each perturbation becomes a 0/1 feature, before any --features columns (which become optional).")]
         public string? Combinations { get; init; }
+
+        [CommandOption("--perturbation-indicators")]
+        [Description("With --perturbation: every perturbation the data names also gets a 0/1 feature of its own, besides its descriptors, so what a measured drug does beyond what its descriptors say is learned for it (kept at new doses and in other lines); a drug the model has no indicator for is predicted from its descriptors (ScreenDesign.PerturbationIndicators).")]
+        public bool PerturbationIndicators { get; init; }
 
         [CommandOption("--non-targeting <VALUES>")]
         [Description("With --combinations: label parts that are no perturbation (non-targeting guides), comma-separated; default ctrl (\"A+ctrl\" is A alone).")]
@@ -187,6 +195,8 @@ internal sealed partial class FitCommand
                 if (FeaturePrefix is not null && !Dose.StartsWith(FeaturePrefix, StringComparison.Ordinal))
                     return ValidationResult.Error($"--dose '{Dose}' does not start with --feature-prefix '{FeaturePrefix}'; the dose must also be a feature.");
             }
+            if (PerDrugCurve && (Dose is null || DoseAs == "log"))
+                return ValidationResult.Error("--per-drug-curve shapes GIM's dose curve; it needs --dose (read as a curve, not --dose-as log).");
             if (Hvg is < 1) return ValidationResult.Error($"--hvg must be ≥ 1 (the number of genes to keep); got {Hvg}.");
             if (LogNormalized && Hvg is null) return ValidationResult.Error("--log-normalized applies with --hvg (it skips the normalisation --hvg does first).");
             if (LogNormalized && Normalize) return ValidationResult.Error("give either --normalize (raw counts) or --log-normalized (already normalised), not both.");
@@ -215,6 +225,7 @@ internal sealed partial class FitCommand
                 ("--descriptors", Descriptors), ("--descriptor-key", DescriptorKey), ("--dose-as", DoseAs), ("--features", Features),
                 ("--feature-prefix", FeaturePrefix), ("--measurements", Measurements), ("--measurement-prefix", MeasurementPrefix), ("--ignore", Ignore),
                 ("--layer", Layer), ("--variables", Variables), ("--dose", Dose), ("--combinations", Combinations), ("--non-targeting", NonTargeting),
+                ("--perturbation-indicators", PerturbationIndicators ? true : null),
                 ("--hvg", Hvg), ("--normalize", Normalize ? true : null), ("--log-normalized", LogNormalized ? true : null), ("--stream", Stream ? true : null),
             };
             if (dataFlags.FirstOrDefault(f => f.Value is not null) is { Flag: not null } given)
@@ -227,7 +238,7 @@ internal sealed partial class FitCommand
         private ValidationResult ValidateContextFlags()
         {
             string? designOnly = Covariates is not null ? "--covariates" : Descriptors is not null ? "--descriptors" : DescriptorKey is not null ? "--descriptor-key"
-                : DoseAs is not null ? "--dose-as" : null;
+                : DoseAs is not null ? "--dose-as" : PerturbationIndicators ? "--perturbation-indicators" : null;
             return designOnly is null ? ValidationResult.Success()
                 : ValidationResult.Error($"{designOnly} applies with --perturbation (a context made of perturbation, dose and covariate columns); with --context, the context column says it all.");
         }
@@ -249,8 +260,10 @@ internal sealed partial class FitCommand
                 return ValidationResult.Error("--dose-as says how to read the dose; add --dose COLUMN.");
             if (Dose is not null && Features is not null && OptionValues.Split(Features).Contains(Dose))
                 return ValidationResult.Error($"--dose '{Dose}' is also in --features; with --perturbation the dose becomes a feature by itself (see --dose-as).");
-            if (Descriptors is null && Dose is null && Covariates is null && Features is null && Combinations is null)
-                return ValidationResult.Error("nothing describes the perturbations: add --descriptors FILE (per-perturbation features), --dose, --covariates, --features or --combinations.");
+            if (PerturbationIndicators && Combinations is not null)
+                return ValidationResult.Error("--perturbation-indicators: combination labels (--combinations) already give every perturbation an indicator; leave one out.");
+            if (Descriptors is null && Dose is null && Covariates is null && Features is null && Combinations is null && !PerturbationIndicators)
+                return ValidationResult.Error("nothing describes the perturbations: add --descriptors FILE (per-perturbation features), --perturbation-indicators, --dose, --covariates, --features or --combinations.");
             return ValidationResult.Success();
         }
 

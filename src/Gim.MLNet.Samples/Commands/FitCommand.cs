@@ -67,8 +67,12 @@ internal sealed partial class FitCommand : Command<FitCommand.Settings>
 
     private static GimOptions Training(Settings settings, string? doseFeature)
     {
+        if (settings.PerDrugCurve && doseFeature is null)
+            throw new ArgumentException("--per-drug-curve shapes GIM's dose curve, and this fit has no dose read by it (give --dose, read as a curve; " +
+                "a statistics folder needs a dose feature in concentration units).");
         var training = new GimOptions { Seed = settings.Seed, MaxSteps = settings.Steps, TargetSparsity = settings.TargetSparsity, CheckpointPath = settings.Checkpoint,
-            DoseFeature = doseFeature, KnownTargets = settings.KnownTargetKind, GraphRank = settings.GraphRank };
+            DoseFeature = doseFeature, DoseCurveFromFeatures = settings.PerDrugCurve, KnownTargets = settings.KnownTargetKind,
+            GraphRank = settings.GraphRank };
         training.Validate();
         return training;
     }
@@ -227,7 +231,13 @@ internal sealed partial class FitCommand : Command<FitCommand.Settings>
         string parts = string.Join(" × ", new[] { settings.Perturbation! }.Concat(settings.Dose is null ? Array.Empty<string>() : new[] { settings.Dose })
             .Concat(OptionValues.Split(settings.Covariates)));
         AnsiConsole.MarkupLineInterpolated($"Contexts are {parts}; control: {string.Join(", ", data.Controls.Select(c => c.Name))}; {data.Contexts.Select(c => c.Group).Distinct().Count()} perturbation groups.");
-        AnsiConsole.MarkupLineInterpolated($"Features: {string.Join(", ", data.FeatureNames.Take(12))}{(data.FeatureCount > 12 ? ", ..." : "")}.");
+        // With --perturbation-indicators the first features are the drugs' names: say how many, then show the rest.
+        var drugs = data.Contexts.Where(c => !c.IsControl).Select(c => c.Group).ToHashSet(StringComparer.Ordinal);
+        string[] indicators = settings.PerturbationIndicators ? data.FeatureNames.TakeWhile(drugs.Contains).ToArray() : Array.Empty<string>();
+        IEnumerable<string> rest = data.FeatureNames.Skip(indicators.Length);
+        string head = indicators.Length == 0 ? ""
+            : $"{indicators.Length} perturbation indicators ({string.Join(", ", indicators.Take(3))}{(indicators.Length > 3 ? $", ..., {indicators[^1]}" : "")}), ";
+        AnsiConsole.MarkupLineInterpolated($"Features: {head}{string.Join(", ", rest.Take(12))}{(rest.Count() > 12 ? ", ..." : "")}.");
         if (settings.Dose is not null)
             AnsiConsole.MarkupLineInterpolated($"Dose: {(settings.DoseCurve ? $"'{settings.Dose}' read by GIM's saturating dose curve" : $"log10(1 + {settings.Dose}) as a feature")} (--dose-as).");
     }

@@ -13,7 +13,7 @@ namespace Gim.MLNet.Samples.Commands;
 /// </summary>
 internal sealed record ScreenDesignFile(string Perturbation, string[] Controls, string? Dose, string DoseEncoding, Dictionary<string, string> Covariates,
     string? Descriptors, string? DescriptorKey, string? CombinationSeparator, string[]? NonTargeting, string[] FeatureColumns,
-    string MeasurementsColumn = "Measurements", double? NormalizedTotal = null, int? NormalizedOverGenes = null)
+    string MeasurementsColumn = "Measurements", double? NormalizedTotal = null, int? NormalizedOverGenes = null, bool PerturbationIndicators = false)
 {
     public const string FileName = "screen-design.json";
 
@@ -23,7 +23,8 @@ internal sealed record ScreenDesignFile(string Perturbation, string[] Controls, 
     public static ScreenDesignFile From(ScreenDesign design, PerturbationDataset data, string? descriptorsPath, string? descriptorKey, string measurementsColumn) => new(
         design.PerturbationColumn, design.ControlValues.ToArray(), design.DoseColumn, design.DoseEncoding.ToString(),
         new Dictionary<string, string>(design.ReferenceLevelsOf(data)), descriptorsPath is null ? null : Path.GetFullPath(descriptorsPath), descriptorKey,
-        design.Combinations?.Separator, design.Combinations?.NonTargeting.ToArray(), design.FeatureColumns.ToArray(), measurementsColumn);
+        design.Combinations?.Separator, design.Combinations?.NonTargeting.ToArray(), design.FeatureColumns.ToArray(), measurementsColumn,
+        PerturbationIndicators: design.PerturbationIndicators);
 
     public void Save(string path) => AtomicFile.WriteAllText(path, JsonSerializer.Serialize(this, Json));
 
@@ -55,6 +56,7 @@ internal sealed record ScreenDesignFile(string Perturbation, string[] Controls, 
         ReferenceLevels = Covariates,
         Descriptors = (descriptorsOverride ?? Descriptors) is string path ? DescriptorTable.Read(path, DescriptorKey) : null,
         Combinations = CombinationSeparator is null ? null : new CombinationLabels { Separator = CombinationSeparator, NonTargeting = NonTargeting ?? new[] { "ctrl" } },
+        PerturbationIndicators = PerturbationIndicators,
         FeatureColumns = FeatureColumns,
     };
 }

@@ -63,6 +63,7 @@ internal static class UserDataLoader
         Covariates = OptionValues.Split(s.Covariates),
         Descriptors = s.Descriptors is null ? null : DescriptorTable.Read(s.Descriptors, s.DescriptorKey),
         Combinations = combinations,
+        PerturbationIndicators = s.PerturbationIndicators,
         FeatureColumns = OptionValues.Split(s.Features),
     };
 

@@ -25,6 +25,15 @@ public sealed class CombinationLabels
     /// </summary>
     public IReadOnlyList<string>? Perturbations { get; init; }
 
+    /// <summary>Each label one perturbation, unsplit (ScreenDesign.PerturbationIndicators: plain drug names, which may hold the separator).</summary>
+    internal static CombinationLabels WholeLabels { get; } = new() { NonTargeting = Array.Empty<string>(), _whole = true };
+
+    private bool _whole;
+
+    /// <summary>A label's parts, trimmed: split at <see cref="Separator"/>, or the whole label for <see cref="WholeLabels"/>.</summary>
+    /// <remarks>A whole label is not trimmed: "drugA" and "drugA " are two contexts, so they are two perturbations.</remarks>
+    private IEnumerable<string> Split(string label) => _whole ? new[] { label } : label.Split(Separator).Select(p => p.Trim());
+
     /// <summary>
     /// The indicator features of <paramref name="labels"/> (one per distinct perturbation, in order of first appearance)
     /// followed by <paramref name="features"/>' columns. A control value, as a label or a part of one, is no perturbation.
@@ -33,6 +42,24 @@ public sealed class CombinationLabels
     /// </summary>
     internal (float[,] Features, string[] Names) Prepend(string source, string column, IReadOnlyList<string?> labels, Func<int, string> rowLabel,
         float[,] features, IReadOnlyList<string> featureNames, IReadOnlyCollection<string> controlValues)
+    {
+        var (parts, names) = Index(source, column, labels, rowLabel, featureNames, controlValues);
+        int n = labels.Count, p = featureNames.Count, m = names.Length - p;
+        var result = new float[n, m + p];
+        for (int i = 0; i < n; i++)
+        {
+            foreach (int q in parts[i] ?? Array.Empty<int>()) result[i, q] = 1;
+            for (int j = 0; j < p; j++) result[i, m + j] = features[i, j];
+        }
+        return (result, names);
+    }
+
+    /// <summary>
+    /// <see cref="Prepend"/>'s checks and names without its matrix: the indicator names (then <paramref name="featureNames"/>)
+    /// and each row's indicator positions (null for a missing label).
+    /// </summary>
+    internal (int[]?[] Parts, string[] Names) Index(string source, string column, IReadOnlyList<string?> labels, Func<int, string> rowLabel,
+        IReadOnlyList<string> featureNames, IReadOnlyCollection<string> controlValues)
     {
         if (string.IsNullOrEmpty(Separator))
             throw new ArgumentException("CombinationLabels.Separator must not be empty (e.g. \"+\").", nameof(Separator));
@@ -45,7 +72,7 @@ public sealed class CombinationLabels
                 throw new ArgumentException($"CombinationLabels.Perturbations names '{name}', which is also a feature column; rename one of them.", nameof(Perturbations));
             if (!nonTargeting.Contains(name)) index.TryAdd(name, index.Count);
         }
-        var parts = new int[labels.Count][];
+        var parts = new int[]?[labels.Count];
         var cache = new Dictionary<string, int[]>(StringComparer.Ordinal);
         for (int i = 0; i < labels.Count; i++)
         {
@@ -54,9 +81,8 @@ public sealed class CombinationLabels
             if (!cache.TryGetValue(label, out int[]? positions))
             {
                 var found = new List<int>();
-                foreach (string raw in label.Split(Separator))
+                foreach (string part in Split(label))
                 {
-                    string part = raw.Trim();
                     if (part.Length == 0)
                         throw new DataFileException(source, column, null,
                             $"{rowLabel(i)} has context '{label}', with an empty part between '{Separator}' separators; give each perturbation a name (or mark a non-targeting guide, e.g. 'A{Separator}ctrl').");
@@ -68,7 +94,7 @@ public sealed class CombinationLabels
                                 $"{rowLabel(i)} has context '{label}', whose perturbation '{part}' is not one of CombinationLabels.Perturbations ({Perturbations.Count} names).");
                         if (featureNames.Contains(part))
                             throw new DataFileException(source, column, null,
-                                $"perturbation '{part}' (from context '{label}') is also the name of a feature column; rename one of them.");
+                                $"perturbation '{part}' (from context '{label}') is also the name of another feature (a descriptor, the dose, a covariate level or a feature column); rename one of them.");
                         index[part] = q = index.Count;
                     }
                     if (!found.Contains(q)) found.Add(q);
@@ -81,21 +107,13 @@ public sealed class CombinationLabels
             }
             parts[i] = positions;
         }
-        int n = labels.Count, m = index.Count, p = featureNames.Count;
-        var result = new float[n, m + p];
-        for (int i = 0; i < n; i++)
-        {
-            foreach (int q in parts[i] ?? Array.Empty<int>()) result[i, q] = 1;
-            for (int j = 0; j < p; j++) result[i, m + j] = features[i, j];
-        }
-        string[] names = index.OrderBy(e => e.Value).Select(e => e.Key).Concat(featureNames).ToArray();
-        return (result, names);
+        return (parts, index.OrderBy(e => e.Value).Select(e => e.Key).Concat(featureNames).ToArray());
     }
 
     /// <summary>The perturbations <paramref name="label"/> names: its parts, trimmed, without non-targeting parts or control values.</summary>
     internal string[] Parts(string label, IReadOnlyCollection<string> controlValues)
     {
         var nonTargeting = new HashSet<string>((NonTargeting ?? Array.Empty<string>()).Concat(controlValues), StringComparer.Ordinal);
-        return label.Split(Separator).Select(p => p.Trim()).Where(p => p.Length > 0 && !nonTargeting.Contains(p)).Distinct(StringComparer.Ordinal).ToArray();
+        return Split(label).Where(p => p.Length > 0 && !nonTargeting.Contains(p)).Distinct(StringComparer.Ordinal).ToArray();
     }
 }

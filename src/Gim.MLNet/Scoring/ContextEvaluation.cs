@@ -20,10 +20,12 @@ namespace Gim.MLNet.Scoring;
 /// <param name="Nlpd">Negative log predictive density per observed cell (control-standardised space); NaN for a method without a density.</param>
 /// <param name="Coverage90">Share of variables whose observed mean lies in the method's 90% interval; NaN for a method without a predictive standard deviation.</param>
 /// <param name="EnergyPca">E-distance (squared Euclidean) between predicted and observed cells in PCA space (<see cref="ScoringOptions.PcaComponents"/>); NaN when not computed.</param>
+/// <param name="MmdMedianUnbiased">Median-heuristic MMD², unbiased (the bandwidth of <paramref name="MmdMedian"/>); NaN when not computed.</param>
 /// <param name="PearsonDeltaTopK">Pearson Δ over the top-k most shifted variables only (CPA's and chemCPA's "top-k DEGs"); NaN for a control context.</param>
 public sealed record ContextEvaluation(string Context, bool IsControl, int Rows, double Mmd, double MmdUnbiased, double MmdMedian,
     double Energy, double Sinkhorn, double MeanRmse, double RSquared, double RSquaredTopK, double PearsonDelta,
-    double PearsonDeltaPerturbed = double.NaN, double Nlpd = double.NaN, double Coverage90 = double.NaN, double PearsonDeltaTopK = double.NaN, double EnergyPca = double.NaN)
+    double PearsonDeltaPerturbed = double.NaN, double Nlpd = double.NaN, double Coverage90 = double.NaN, double PearsonDeltaTopK = double.NaN, double EnergyPca = double.NaN,
+    double MmdMedianUnbiased = double.NaN)
 {
     /// <summary>The value of a metric by its <see cref="PerturbationMetrics"/> name; NaN for a pooled (target) metric.</summary>
     /// <param name="metric">A metric name.</param>
@@ -32,6 +34,7 @@ public sealed record ContextEvaluation(string Context, bool IsControl, int Rows,
         PerturbationMetrics.Mmd => Mmd,
         PerturbationMetrics.MmdUnbiased => MmdUnbiased,
         PerturbationMetrics.MmdMedian => MmdMedian,
+        PerturbationMetrics.MmdMedianUnbiased => MmdMedianUnbiased,
         PerturbationMetrics.Energy => Energy,
         PerturbationMetrics.EnergyPca => EnergyPca,
         PerturbationMetrics.Sinkhorn => Sinkhorn,

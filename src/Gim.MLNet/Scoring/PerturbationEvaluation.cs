@@ -51,6 +51,9 @@ public sealed class PerturbationEvaluation
     /// <summary>Average median-heuristic MMD²; NaN when not computed.</summary>
     public double MmdMedian => Get(PerturbationMetrics.MmdMedian);
 
+    /// <summary>Average median-heuristic MMD² (unbiased); NaN when not computed.</summary>
+    public double MmdMedianUnbiased => Get(PerturbationMetrics.MmdMedianUnbiased);
+
     /// <summary>Average energy distance.</summary>
     public double Energy => Get(PerturbationMetrics.Energy);
 

@@ -65,7 +65,8 @@ public static class PerturbationScorer
         foreach (string metric in PerturbationMetrics.PerContext)
         {
             if (metric == PerturbationMetrics.MmdUnbiased && !options.UnbiasedMmd) continue;
-            if (metric == PerturbationMetrics.MmdMedian && !options.MedianHeuristicMmd) continue;
+            if (metric is PerturbationMetrics.MmdMedian or PerturbationMetrics.MmdMedianUnbiased && !options.MedianHeuristicMmd) continue;
+            if (metric == PerturbationMetrics.MmdMedianUnbiased && !options.UnbiasedMmd) continue;
             if (metric == PerturbationMetrics.Sinkhorn && options.SinkhornEpsilon is null) continue;
             if (metric == PerturbationMetrics.EnergyPca && pca is null) continue;
             if (metric == PerturbationMetrics.PearsonDeltaPerturbed && perturbedMean is null) continue;
@@ -110,11 +111,13 @@ public static class PerturbationScorer
             : new double[statistics.Count];
         double[] predictedMean = MeanMetrics.ColumnMeans(p), observedMean = MeanMetrics.ColumnMeans(q);
         int[]? topK = context.IsControl ? null : MeanMetrics.TopKMostShifted(observedMean, controlMean, k);
+        var (mmdMedian, mmdMedianUnbiased) = options.MedianHeuristicMmd ? DistributionDistances.MmdMedianHeuristicBoth(p, q) : (double.NaN, double.NaN);
         return new ContextEvaluation(
             context.Name, context.IsControl, rows,
             Mmd: mmd,
             MmdUnbiased: options.UnbiasedMmd ? mmdUnbiased : double.NaN,
-            MmdMedian: options.MedianHeuristicMmd ? DistributionDistances.MmdMedianHeuristic(p, q) : double.NaN,
+            MmdMedian: mmdMedian,
+            MmdMedianUnbiased: options.UnbiasedMmd ? mmdMedianUnbiased : double.NaN,
             Energy: energy,
             Sinkhorn: options.SinkhornEpsilon is double epsilon ? DistributionDistances.Sinkhorn(p, q, epsilon) : double.NaN,
             MeanRmse: MeanMetrics.Rmse(predictedMean, observedMean),

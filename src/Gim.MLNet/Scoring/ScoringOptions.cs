@@ -41,10 +41,10 @@ public class ScoringOptions
     /// <summary>RBF bandwidths γ of the multi-scale MMD. Default <see cref="DistributionDistances.DefaultGammas"/>.</summary>
     public IReadOnlyList<double> MmdGammas { get; set; } = DistributionDistances.DefaultGammas;
 
-    /// <summary>Also compute the unbiased (U-statistic) multi-scale MMD ("mmd_unbiased"). Default true.</summary>
+    /// <summary>Also compute the unbiased (U-statistic) MMDs: multi-scale ("mmd_unbiased") and, with <see cref="MedianHeuristicMmd"/>, at the median bandwidth ("mmd_median_unbiased"). Default true.</summary>
     public bool UnbiasedMmd { get; set; } = true;
 
-    /// <summary>Also compute the MMD with the median-heuristic bandwidth ("mmd_median"). Default true.</summary>
+    /// <summary>Also compute the MMD with the median-heuristic bandwidth ("mmd_median"; and "mmd_median_unbiased" with <see cref="UnbiasedMmd"/>). Default true.</summary>
     public bool MedianHeuristicMmd { get; set; } = true;
 
     /// <summary>

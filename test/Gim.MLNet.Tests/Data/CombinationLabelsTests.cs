@@ -91,7 +91,7 @@ public class CombinationLabelsTests
 
     [TestCase("A+", "empty part")]
     [TestCase("+B", "empty part")]
-    [TestCase("moi+B", "also the name of a feature column")]
+    [TestCase("moi+B", "also the name of another feature")]
     public void ABadLabel_IsAnErrorNamingTheLineAndLabel(string label, string expected)
     {
         string path = Write("ctrl", label);

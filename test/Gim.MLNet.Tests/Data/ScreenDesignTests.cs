@@ -295,6 +295,77 @@ public class ScreenDesignTests
     }
 
     [Test]
+    public void PerturbationIndicators_GiveEachDrugItsOwnFeature_AndANewDrugItsDescriptorsAlone()
+    {
+        ScreenDesign design = new("product_name", "vehicle")
+        {
+            DoseColumn = "dose", Covariates = new[] { "cell_type" }, Descriptors = Table(), PerturbationIndicators = true,
+        };
+        PerturbationDataset data = Read().ToPerturbationDataset(design);
+
+        Assert.That(data.FeatureNames, Is.EqualTo(new[] { "drugA", "drugB", "logP", "weight", "log10(1+dose)", "cell_type=MCF7" }));
+        float[] Features(string name) => data.Contexts.Single(c => c.Name == name).Features;
+        Assert.That(Features("drugA|dose=100|cell_type=A549"), Is.EqualTo(new[] { 1f, 0f, 1.5f, 300f, (float)Math.Log10(101), 0f }));
+        Assert.That(Features("drugB|dose=10|cell_type=A549"), Is.EqualTo(new[] { 0f, 1f, -0.5f, 250f, (float)Math.Log10(11), 0f }));
+        Assert.That(Features("vehicle|cell_type=MCF7"), Is.EqualTo(new[] { 0f, 0f, 0f, 0f, 0f, 1f }), "the vehicle names no perturbation");
+        Assert.That(data.Contexts.Select(c => c.Group).Distinct().Count(), Is.EqualTo(4), "groups are unchanged: drugA, drugB and the two vehicles");
+
+        // A model fitted on these features: drugC, which the data never named, has no indicator of its own and keeps its descriptors.
+        ScreenDesign predicting = new("product_name", "vehicle")
+        {
+            DoseColumn = "dose", Covariates = new[] { "cell_type" }, Descriptors = Table(), PerturbationIndicators = true,
+            ReferenceLevels = new Dictionary<string, string> { ["cell_type"] = "A549" },
+        };
+        var line = new Dictionary<string, string> { ["cell_type"] = "MCF7" };
+        Assert.That(predicting.FeaturesFor(data.FeatureNames, "drugC", 10, line), Is.EqualTo(new[] { 0f, 0f, 2f, 100f, (float)Math.Log10(11), 1f }));
+        Assert.That(predicting.FeaturesFor(data.FeatureNames, "drugB", 1000, line), Is.EqualTo(new[] { 0f, 1f, -0.5f, 250f, (float)Math.Log10(1001), 1f }),
+            "a measured drug keeps its indicator at a new dose and in another line");
+
+        // Without descriptors a drug the model has no indicator for cannot be told from the control: an error names it.
+        ScreenDesign bare = new("product_name", "vehicle") { PerturbationIndicators = true };
+        Assert.That(Assert.Throws<ArgumentException>(() => bare.FeaturesFor(new[] { "drugA", "drugB" }, "drugC", 0))!.Message,
+            Does.Contain("'drugC' has no indicator among the model's features and no descriptors"));
+    }
+
+    [Test]
+    public void PerturbationIndicators_KeepAPlainNameWhole_AndRefuseANameThatIsADescriptor()
+    {
+        const string cells = """
+            product_name,g0
+            vehicle,0
+            vehicle,0.1
+            drug+X,1
+            drug+X,1.1
+            logP,2
+            logP,2.1
+            """;
+        CsvPerturbationTable table = CsvPerturbationReader.Read(Utf8(cells), "plus.csv", new CsvColumnRoles("product_name", "vehicle") { FeatureColumns = Array.Empty<string>() });
+        PerturbationDataset plain = table.ToPerturbationDataset(new ScreenDesign("product_name", "vehicle") { PerturbationIndicators = true });
+        Assert.That(plain.FeatureNames, Is.EqualTo(new[] { "drug+X", "logP" }), "a plain name is one perturbation, whatever it holds");
+        Assert.That(plain.Contexts.Single(c => c.Name == "drug+X").Features, Is.EqualTo(new[] { 1f, 0f }));
+
+        const string clash = """
+            product_name,cell_type,g0
+            vehicle,A549,0
+            vehicle,A549,0.1
+            cell_type=A549,A549,1
+            cell_type=A549,A549,1.1
+            """;
+        CsvPerturbationTable clashing = CsvPerturbationReader.Read(Utf8(clash), "clash.csv", new CsvColumnRoles("product_name", "vehicle")
+        {
+            FeatureColumns = Array.Empty<string>(), TextColumns = new[] { "cell_type" },
+        });
+        Assert.That(Assert.Throws<DataFileException>(() => clashing.ToPerturbationDataset(new ScreenDesign("product_name", "vehicle")
+        {
+            Covariates = new[] { "cell_type" }, PerturbationIndicators = true,
+        }))!.Message, Does.Contain("perturbation 'cell_type=A549' is named like a level of covariate 'cell_type'"));
+
+        var descriptors = Table("drug,logP\ndrug+X,1\nlogP,2\n");
+        Assert.That(Assert.Throws<DataFileException>(() => table.ToPerturbationDataset(new ScreenDesign("product_name", "vehicle") { Descriptors = descriptors, PerturbationIndicators = true }))!.Message,
+            Does.Contain("perturbation 'logP'").And.Contain("is also the name of another feature"));
+    }
+
+    [Test]
     public void ADescriptorTable_RefusesBadRowsNamingLineAndColumn()
     {
         Assert.That(Assert.Throws<DataFileException>(() => Table("drug,logP\ndrugA,1\ndrugA,2\n"))!.Message,

@@ -262,6 +262,38 @@ public class ReadmeExamplesTests
         InterventionExplanation vehicle = gim.Explain(vehicleB.Features);
         Assert.That(vehicle.Dose!.Fraction, Is.EqualTo(0));
         Assert.That(vehicle.CovariateEffect, Is.EqualTo(vehicle.TotalEffect).Within(1e-4));
+
+        // The screened drugs' cells only, as a user's training file would hold them (the last drug, Drug06, never screened).
+        string screenedH5ad = Path.Combine(_folder, "screened.h5ad");
+        screen.WriteH5ad(screenedH5ad, i => screen.Perturbation[i] != newDrug);
+        Assert.That(newDrug, Is.EqualTo("Drug06"));
+
+        // readme: indicators
+        var perDrugDesign = new ScreenDesign("product_name", "vehicle")
+        {
+            DoseColumn = "dose", Covariates = new[] { "cell_type" }, Descriptors = DescriptorTable.Read(drugs),
+            PerturbationIndicators = true,   // features: Drug01, ..., Drug05 (the screened drugs), their descriptors, dose, line
+        };
+        PerturbationDataset screened = CountNormalization.NormalizeTotalLog1p(AnnDataReader.Read(screenedH5ad).ToPerturbationDataset(perDrugDesign));
+        using GimModel perDrug = new GimTrainer(new GimOptions
+        {
+            MaxSteps = 300, DoseFeature = perDrugDesign.DoseFeatureName, DoseEncoding = perDrugDesign.DoseEncoding,
+            CovariateFeatures = perDrugDesign.CovariateFeatureNames(screened.FeatureNames),
+        }).Fit(screened);
+        float[] unscreened = perDrugDesign.FeaturesFor(screened.FeatureNames, "Drug06", 1000,   // no indicator of its own: its
+            new Dictionary<string, string> { ["cell_type"] = "LineB" });                        // descriptors, dose and line
+        float[] predicted = perDrug.PredictMean(unscreened);
+        // readme: end
+
+        string[] screenedDrugs = screen.DrugNames.Take(5).ToArray();
+        Assert.That(screened.FeatureNames.Take(5), Is.EqualTo(screenedDrugs), "one indicator per screened drug, first");
+        Assert.That(screened.FeatureNames.Skip(5), Is.EqualTo(screenCells.FeatureNames), "then the features the design made without them");
+        Assert.That(unscreened.Take(5), Is.All.EqualTo(0f), "the unscreened drug has no indicator");
+        float[] asBefore = newDrugCells.Contexts.Single(c => c.Name == "Drug06|dose=1000|cell_type=LineB").Features;
+        Assert.That(unscreened.Skip(5), Is.EqualTo(asBefore), "its descriptors, dose and line as without indicators");
+        Assert.That(predicted, Has.Length.EqualTo(screened.VariableCount).And.All.Not.NaN);
+        float[] screenedDrug = perDrugDesign.FeaturesFor(screened.FeatureNames, "Drug02", 1000, new Dictionary<string, string> { ["cell_type"] = "LineB" });
+        Assert.That(screenedDrug.Take(5), Is.EqualTo(new float[] { 0, 1, 0, 0, 0 }), "a screened drug keeps its indicator at a new dose");
     }
 
     [Test]

@@ -18,6 +18,7 @@ public class ReadmeSnippetTests
     [TestCase("known")]
     [TestCase("counts")]
     [TestCase("lines")]
+    [TestCase("indicators")]
     public void ReadmeBlock_IsVerbatim(string block)
     {
         string directory = Path.GetDirectoryName(ThisFile())!;

@@ -145,6 +145,39 @@ public class FitCommandTests
         Assert.That(exitCode, Is.EqualTo(0), output);
         Assert.That(System.Text.RegularExpressions.Regex.Replace(output, @"\s+", " "), Does.Contain("Features: logP, log10(1+dose), cell_type=MCF7").And.Contain("log10(1 + dose) as a feature"));
 
+        // --perturbation-indicators: each drug its own feature besides logP; screen-design.json keeps it, so predict makes
+        // the same features by name, and a drug the fit never saw (drugC) gets no indicator, only its descriptors.
+        (exitCode, output) = SamplesApp.RunIn(_folder, Timeout, Screen("--covariates", "cell_type", "--perturbation-indicators", "--per-drug-curve", "--out", "run5"));
+        Assert.That(exitCode, Is.EqualTo(0), output);
+        // --per-drug-curve: each drug its own half-effect dose (from its features but the dose: its indicator, logP, its line).
+        double HalfEffect(string context) => double.Parse(File.ReadAllLines(Path.Combine(_folder, "run5", "dose-curves.csv"))
+            .Single(l => l.StartsWith(context + ",", StringComparison.Ordinal)).Split(',')[3], CultureInfo.InvariantCulture);
+        Assert.That(HalfEffect("drugA|dose=10|cell_type=A549"), Is.Not.EqualTo(HalfEffect("drugB|dose=10|cell_type=A549")).Within(1e-6));
+        Assert.That(HalfEffect("drugA|dose=10|cell_type=A549"), Is.EqualTo(HalfEffect("drugA|dose=1000|cell_type=A549")).Within(1e-6),
+            "one curve per drug and line (the curve reads every feature but the dose)");
+        Assert.That(System.Text.RegularExpressions.Regex.Replace(output, @"\s+", " "), Does.Contain("Features: 2 perturbation indicators (drugA, drugB), logP, dose, cell_type=MCF7"));
+        Assert.That(File.ReadAllText(Path.Combine(_folder, "run5", "screen-design.json")), Does.Contain("\"perturbationIndicators\": true"));
+        File.WriteAllLines(Path.Combine(_folder, "drugs2.csv"), new[] { "drug,logP", "drugA,1.5", "drugB,-0.5", "drugC,0.5" });
+        (exitCode, output) = SamplesApp.RunIn(_folder, Timeout, "predict", "--model", "run5/gim-model.zip", "--perturbation", "drugC,drugA", "--dose", "100",
+            "--covariates", "cell_type=MCF7", "--descriptors", "drugs2.csv", "--count", "3", "-o", "pred5.csv");
+        Assert.That(exitCode, Is.EqualTo(0), output);
+        Assert.That(File.ReadAllLines(Path.Combine(_folder, "pred5.csv")), Has.Length.EqualTo(7), "a header and three cells for each drug");
+        // A 0.10.0 screen-design.json has no perturbationIndicators: it reads as without them.
+        string designFile = Path.Combine(_folder, "run", "screen-design.json");
+        string withField = File.ReadAllText(designFile);
+        string withoutField = System.Text.RegularExpressions.Regex.Replace(withField, @",\s*""perturbationIndicators"": false", "");
+        Assert.That(withoutField, Is.Not.EqualTo(withField));
+        File.WriteAllText(designFile, withoutField);
+        (exitCode, output) = SamplesApp.RunIn(_folder, Timeout, "predict", "--model", "run/gim-model.zip", "--perturbation", "drugA", "--dose", "100",
+            "--covariates", "cell_type=MCF7", "--count", "2", "-o", "pred0.csv");
+        Assert.That(exitCode, Is.EqualTo(0), output);
+        (exitCode, output) = SamplesApp.RunIn(_folder, Timeout, Screen("--perturbation-indicators", "--combinations", "+", "--out", "run6"));
+        Assert.That(exitCode, Is.Not.EqualTo(0), output);
+        Assert.That(output, Does.Contain("--combinations) already give every perturbation an indicator"));
+        (exitCode, output) = SamplesApp.RunIn(_folder, Timeout, Screen("--dose-as", "log", "--per-drug-curve", "--out", "run6"));
+        Assert.That(exitCode, Is.Not.EqualTo(0), output);
+        Assert.That(output, Does.Contain("--per-drug-curve shapes GIM's dose curve"));
+
         File.WriteAllLines(Path.Combine(_folder, "drugs.csv"), new[] { "drug,logP", "drugA,1.5" });
         (exitCode, output) = SamplesApp.RunIn(_folder, Timeout, Screen("--covariates", "cell_type", "--out", "run4"));
         Assert.That(exitCode, Is.Not.EqualTo(0), output);

@@ -36,6 +36,33 @@ public class ScorerTests
     }
 
     /// <summary>
+    /// The median-bandwidth MMD both ways: the unbiased value is the U-statistic at the biased one's bandwidth (so, for one
+    /// sample against a shifted copy of itself, below the biased value by exactly the within-set diagonal terms); a 1-row
+    /// context has no U-statistic (NaN, left out of the average); either option off drops it.
+    /// </summary>
+    [Test]
+    public void MmdMedianUnbiased_IsTheUStatisticAtTheMedianBandwidth()
+    {
+        float[,] observed = Rows(new[] { 0f, 0, 0 }, new[] { 1f, 0, 1 }, new[] { 0f, 2, 1 }, new[] { 1f, 1, 1 });
+        float[,] predicted = Rows(new[] { 0.5f, 0, 0 }, new[] { 1.5f, 0, 1 }, new[] { 0.5f, 2, 1 }, new[] { 1.5f, 1, 1 });
+        var context = new ScoredContext("drug", false, observed, predicted);
+        PerturbationEvaluation e = PerturbationScorer.Score(new[] { context }, new ScoringOptions { ControlStatistics = Unit });
+        Assert.That(e.MmdMedian, Is.EqualTo(DistributionDistances.MmdMedianHeuristic(predicted, observed)).Within(1e-12));
+        Assert.That(e.MmdMedianUnbiased, Is.EqualTo(DistributionDistances.MmdMedianHeuristic(predicted, observed, unbiased: true)).Within(1e-12));
+        // n = m = 4 and k(x, x) = 1: the V-statistic's diagonal adds (1/n)(1 − mean within-set kernel off the diagonal), per set.
+        Assert.That(e.MmdMedianUnbiased, Is.LessThan(e.MmdMedian));
+
+        var single = new ScoredContext("one", false, Rows(new[] { 0f, 0, 0 }), Rows(new[] { 1f, 0, 0 }));
+        PerturbationEvaluation both = PerturbationScorer.Score(new[] { context, single }, new ScoringOptions { ControlStatistics = Unit });
+        Assert.That(both.PerContext[1].MmdMedianUnbiased, Is.NaN, "one row has no U-statistic");
+        Assert.That(both.MmdMedianUnbiased, Is.EqualTo(e.MmdMedianUnbiased).Within(1e-12), "left out of the average");
+        Assert.That(PerturbationScorer.Score(new[] { context }, new ScoringOptions { ControlStatistics = Unit, UnbiasedMmd = false }).Metrics,
+            Does.ContainKey(PerturbationMetrics.MmdMedian).And.Not.ContainKey(PerturbationMetrics.MmdMedianUnbiased));
+        Assert.That(PerturbationScorer.Score(new[] { context }, new ScoringOptions { ControlStatistics = Unit, MedianHeuristicMmd = false }).Metrics,
+            Does.ContainKey(PerturbationMetrics.MmdUnbiased).And.Not.ContainKey(PerturbationMetrics.MmdMedianUnbiased));
+    }
+
+    /// <summary>
     /// Observed cells (0, 0, 0) and (2, 2, 2): mean 1 on every variable, standard error √(2/2) = 1 (units of the control
     /// scale 2: observed 0.5 ± 0.5). Predicted means 1, 2.5 and 5 with standard deviations 0 (standardised 0.5, 1.25, 2.5;
     /// 90% half-width 1.645·0.5 = 0.82 with the standard error alone): the first is inside, the second is inside

@@ -24,15 +24,17 @@ public enum DoseEncoding
 /// <c>CsvPerturbationTable.ToPerturbationDataset(ScreenDesign)</c>.
 /// </summary>
 /// <remarks>
-/// <para>Features, in this order: one 0/1 indicator per perturbation when <see cref="Combinations"/> is set; the
+/// <para>Features, in this order: one 0/1 indicator per perturbation when <see cref="Combinations"/> or
+/// <see cref="PerturbationIndicators"/> is set; the
 /// descriptors (summed over the perturbations of a combination; zero for the vehicle); the dose feature; one 0/1
 /// indicator per covariate level other than the reference (named <c>column=level</c>); <see cref="FeatureColumns"/>.</para>
 /// <para>Controls: GIM has one causal model of the unperturbed cells, so exactly one covariate level's vehicle cells are
 /// the control: those at the <see cref="ReferenceLevels"/> (by default the levels of the first vehicle cell). The vehicle
 /// cells of another level (another cell line) form a context of their own, perturbed by that level: the model learns
 /// the cell line's difference from the reference as it learns a drug's, from the covariate indicators, and a drug's
-/// context in that line gets both. Such a vehicle context has dose 0, which GIM's saturating dose path cannot represent
-/// (it scales every shift by the dose curve): with covariates, read the dose as <see cref="DoseEncoding.Log10OnePlus"/>.</para>
+/// context in that line gets both. Such a vehicle context has dose 0, which GIM's saturating dose path zeroes: give GIM
+/// the covariate indicators as <c>GimOptions.CovariateFeatures</c> too, so the line's difference does not go through the
+/// dose curve (docs/method.md, "Covariates").</para>
 /// <para>Groups: every context of one perturbation (all its doses and covariate levels) shares the group named by the
 /// perturbation, so a split by perturbation holds out a drug with all its doses.</para>
 /// </remarks>
@@ -85,6 +87,19 @@ public sealed class ScreenDesign
     /// <summary>When the perturbation column holds combination labels ("A+B"): how to read them. Default null (plain names).</summary>
     public CombinationLabels? Combinations { get; init; }
 
+    /// <summary>
+    /// When true, every perturbation the data names gets a 0/1 indicator feature of its own (named by the perturbation),
+    /// besides its descriptors: what a drug does beyond what its descriptors say can then be learned for the drugs that were
+    /// measured (at a dose or in a cell line not measured, the drug keeps it), while a perturbation the model has no
+    /// indicator for (a new drug) is predicted from its descriptors alone (its indicators are all 0). Needs
+    /// <see cref="Descriptors"/> for new perturbations to be predictable. Combination labels (<see cref="Combinations"/>)
+    /// always have these indicators. Default false (sciplex-like chose true on development seeds: docs/single-cell.md).
+    /// </summary>
+    public bool PerturbationIndicators { get; init; }
+
+    /// <summary>How labels become indicator features: the combinations', each whole label with <see cref="PerturbationIndicators"/>, or none.</summary>
+    internal CombinationLabels? Indicators => Combinations ?? (PerturbationIndicators ? CombinationLabels.WholeLabels : null);
+
     /// <summary>Numeric per-cell columns that are features too, identical within a context. Default none.</summary>
     public IReadOnlyList<string> FeatureColumns { get; init; } = Array.Empty<string>();
 
@@ -127,7 +142,7 @@ public sealed class ScreenDesign
         ArgumentException.ThrowIfNullOrEmpty(perturbation);
         covariates ??= new Dictionary<string, string>();
         bool vehicle = ControlValues.Contains(perturbation);
-        string[] parts = vehicle ? Array.Empty<string>() : Combinations is { } combinations ? combinations.Parts(perturbation, ControlValues) : new[] { perturbation };
+        string[] parts = vehicle ? Array.Empty<string>() : Indicators is { } labels ? labels.Parts(perturbation, ControlValues) : new[] { perturbation };
         foreach (string column in Covariates)
         {
             if (!covariates.TryGetValue(column, out string? level))
@@ -171,13 +186,13 @@ public sealed class ScreenDesign
                 values[q] = vehicle ? 0 : DoseEncoding == DoseEncoding.Concentration ? (float)dose : (float)Math.Log10(1 + dose);
             else if (covariate is not null)
                 values[q] = covariates[covariate] == name[(covariate.Length + 1)..] ? 1 : 0;
-            else if (Combinations is not null)
+            else if (Indicators is not null)
                 values[q] = parts.Contains(name) ? 1 : 0;
             else
                 throw new ArgumentException($"The model's feature '{name}' is not a descriptor, the dose or a covariate level of this design; " +
-                    "it cannot be made from a perturbation's name (was the model fitted with other descriptors or feature columns?).", nameof(featureNames));
+                    "it cannot be made from a perturbation's name (was the model fitted with other descriptors or feature columns, or with PerturbationIndicators?).", nameof(featureNames));
         }
-        if (Combinations is not null)
+        if (Indicators is not null)
             foreach (string part in parts)
                 if (!featureNames.Contains(part) && Descriptors is null)
                     throw new ArgumentException($"Perturbation '{part}' has no indicator among the model's features and no descriptors; the model cannot tell it from the control.", nameof(perturbation));

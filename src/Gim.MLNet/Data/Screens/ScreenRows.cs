@@ -70,9 +70,17 @@ internal sealed record ScreenRows(string Source, int RowCount, Func<int, string>
             throw new DataFileException(Source, perturbationAt, null,
                 $"no vehicle cells have the reference levels ({string.Join(", ", design.Covariates.Select((c, k) => $"{c}={reference[k]}"))}); the control must be measured: " +
                 "choose ScreenDesign.ReferenceLevels among the levels that have vehicle cells.");
-        if (implied is not null && design.Combinations is { } combinations)
-            // One 0/1 indicator per perturbation the labels name, before the other features (Prepend checks the labels).
-            implied = combinations.Prepend(Source, perturbationAt, perturbation, RowLabel, new float[n, implied.Length], implied, design.ControlValues.ToArray()).Names;
+        if (implied is not null && design.Indicators is { } indicators)
+        {
+            // One 0/1 indicator per perturbation the labels name, before the other features (Index checks the labels; the
+            // values come from ScreenDesign.MakeFeatures below, per context).
+            string[] withIndicators = indicators.Index(Source, perturbationAt, perturbation, RowLabel, implied, design.ControlValues.ToArray()).Names;
+            // A name like a covariate's reference level ("cell_type=A549") is no feature yet, but MakeFeatures would read it as that level.
+            if (withIndicators.Take(withIndicators.Length - implied.Length).FirstOrDefault(f => design.Covariates.Any(c => f.StartsWith(c + "=", StringComparison.Ordinal))) is string clash)
+                throw new DataFileException(Source, perturbationAt, null,
+                    $"perturbation '{clash}' is named like a level of covariate '{design.Covariates.First(c => clash.StartsWith(c + "=", StringComparison.Ordinal))}'; rename it.");
+            implied = withIndicators;
+        }
         IReadOnlyList<string> featureNames = design.FeatureNames ?? implied!;
         // Every feature value comes from ScreenDesign.FeaturesFor, what a prediction by name uses too; against the model's
         // names the reference level must be the design's own, against the implied names it is the one resolved here.
@@ -106,7 +114,7 @@ internal sealed record ScreenRows(string Source, int RowCount, Func<int, string>
     {
         var missing = new List<string>();
         foreach (string label in perturbation.Where((_, i) => !vehicle[i]).Distinct(StringComparer.Ordinal))
-            foreach (string part in design.Combinations is { } combinations ? combinations.Parts(label, design.ControlValues) : [label])
+            foreach (string part in design.Indicators is { } indicators ? indicators.Parts(label, design.ControlValues) : [label])
                 if (!descriptors.Contains(part) && !missing.Contains(part)) missing.Add(part);
         if (missing.Count > 0)
             throw new DataFileException(descriptors.Source, descriptors.KeyColumn, null,

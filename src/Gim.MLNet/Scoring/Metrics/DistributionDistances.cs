@@ -69,6 +69,19 @@ public static partial class DistributionDistances
     }
 
     /// <summary>
+    /// <see cref="MmdMedianHeuristic"/> both ways from one bandwidth and one pass over the kernel sums: the biased
+    /// V-statistic and the unbiased U-statistic (NaN when either set has fewer than 2 rows).
+    /// </summary>
+    internal static (double Biased, double Unbiased) MmdMedianHeuristicBoth(float[,] p, float[,] q)
+    {
+        var (x, y) = RowMatrix.Pair(p, q);
+        double[] gamma = [MedianHeuristicGamma(x, y)];
+        var sums = new TwoSampleSums(x.Rows, y.Rows, PairwiseSums.RbfWithin(x, gamma), PairwiseSums.RbfWithin(y, gamma),
+            PairwiseSums.RbfBetween(x, y, gamma), 0, 0, 0);
+        return (sums.Mmd(unbiased: false), x.Rows < 2 || y.Rows < 2 ? double.NaN : sums.Mmd(unbiased: true));
+    }
+
+    /// <summary>
     /// The median-heuristic bandwidth: γ = 1 / median{‖z_i − z_j‖² : i &lt; j} over the pooled sample
     /// Z = P ∪ Q (N = n + m rows, N(N − 1)/2 distinct pairs, the mean of the two middle values when that
     /// count is even). Note the convention: γ = 1/median of <em>squared</em> distances, so

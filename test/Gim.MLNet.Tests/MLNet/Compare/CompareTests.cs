@@ -62,7 +62,7 @@ public class CompareTests
     {
         Assert.That(_board.Rows.Select(r => r.Method), Is.EqualTo(new[] { "GIM", "Oracle", "Broken", "WrongSize", "Control", "TwoStageCausal" }));
         Assert.That(_board.Splits, Is.EqualTo(new[] { "partial-ood", "full-ood" }));
-        Assert.That(_board.Metrics, Is.EqualTo(new[] { "mmd", "mmd_unbiased", "mmd_median", "energy", "mean_rmse", "r2", "r2_topk", "pearson_delta", "pearson_delta_topk", "pearson_delta_pert",
+        Assert.That(_board.Metrics, Is.EqualTo(new[] { "mmd", "mmd_unbiased", "mmd_median", "mmd_median_unbiased", "energy", "mean_rmse", "r2", "r2_topk", "pearson_delta", "pearson_delta_topk", "pearson_delta_pert",
             "coverage90", "target_auroc", "target_auprc", "target_f1" }));
         Assert.That(_board.Columns.Select(c => c.Name), Does.Contain("fit_seconds").And.Contain("partial-ood/mmd").And.Contain("full-ood/predict_seconds"));
         Assert.That(_board.Columns, Has.Count.EqualTo(1 + 2 * (_board.Metrics.Count + 1)));

@@ -86,6 +86,7 @@ public class EvaluateTests
                 Assert.That(c.Mmd, Is.EqualTo(DistributionDistances.MmdMultiScale(p, q)).Within(1e-12), "mmd");
                 Assert.That(c.MmdUnbiased, Is.EqualTo(DistributionDistances.MmdMultiScale(p, q, unbiased: true)).Within(1e-12), "mmd_unbiased");
                 Assert.That(c.MmdMedian, Is.EqualTo(DistributionDistances.MmdMedianHeuristic(p, q)).Within(1e-12), "mmd_median");
+                Assert.That(c.MmdMedianUnbiased, Is.EqualTo(DistributionDistances.MmdMedianHeuristic(p, q, unbiased: true)).Within(1e-12), "mmd_median_unbiased");
                 Assert.That(c.Energy, Is.EqualTo(DistributionDistances.Energy(p, q)).Within(1e-12), "energy");
                 Assert.That(c.Sinkhorn, Is.EqualTo(DistributionDistances.Sinkhorn(p, q, 10)).Within(1e-12), "sinkhorn");
                 Assert.That(c.MeanRmse, Is.EqualTo(MeanMetrics.Rmse(pm, qm)).Within(1e-12), "mean_rmse");
@@ -105,7 +106,7 @@ public class EvaluateTests
                 }
             });
         }
-        foreach (string metric in new[] { "mmd", "mmd_unbiased", "mmd_median", "energy", "sinkhorn", "mean_rmse", "r2" })
+        foreach (string metric in new[] { "mmd", "mmd_unbiased", "mmd_median", "mmd_median_unbiased", "energy", "sinkhorn", "mean_rmse", "r2" })
             Assert.That(evaluation.Metrics[metric], Is.EqualTo(evaluation.PerContext.Average(c => c[metric])).Within(1e-12), metric);
         foreach (string metric in new[] { "r2_topk", "pearson_delta", "pearson_delta_topk" })
             Assert.That(evaluation.Metrics[metric], Is.EqualTo(evaluation.PerContext.Where(c => !c.IsControl).Average(c => c[metric])).Within(1e-12),
@@ -195,7 +196,7 @@ public class EvaluateTests
         Assert.That(evaluation.Metrics.Keys, Is.EqualTo(new[] { "mmd", "energy", "mean_rmse", "r2", "r2_topk", "pearson_delta", "pearson_delta_topk" }));
         Assert.That(evaluation.MmdUnbiased, Is.NaN);
         Assert.That(evaluation.Sinkhorn, Is.NaN);
-        Assert.That(evaluation.PerContext.All(c => double.IsNaN(c.MmdMedian)), Is.True);
+        Assert.That(evaluation.PerContext.All(c => double.IsNaN(c.MmdMedian) && double.IsNaN(c.MmdMedianUnbiased)), Is.True);
     }
 
     [TestCase("Sample", "predicted samples")]
