@@ -93,7 +93,9 @@ public sealed class ScreenDesign
     /// measured (at a dose or in a cell line not measured, the drug keeps it), while a perturbation the model has no
     /// indicator for (a new drug) is predicted from its descriptors alone (its indicators are all 0). Needs
     /// <see cref="Descriptors"/> for new perturbations to be predictable. Combination labels (<see cref="Combinations"/>)
-    /// always have these indicators. Default false (sciplex-like chose true on development seeds: docs/single-cell.md).
+    /// always have these indicators. Default false: on development seeds it helped on the sciplex-like screen (noisy
+    /// descriptors, many cells) and hurt new drugs on the Hill panel (descriptors that determine the effect, few cells);
+    /// docs/data.md.
     /// </summary>
     public bool PerturbationIndicators { get; init; }
 
