@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using Gim.MLNet.Causal;
 using Gim.MLNet.Data;
 using Gim.MLNet.Modeling;
+using Gim.MLNet.Peers;
 
 namespace Gim.MLNet.Benchmarks;
 
@@ -12,58 +14,36 @@ internal sealed class ControlTransportGim : PerturbationModel
 {
     private readonly GimModel _model;
     private readonly CovariateLevels? _levels;
-    private readonly List<(float[] Features, float[,] Cells)> _blocks = new();
+    private readonly CellTable _controls;
+    private readonly float[][] _vehicles;
 
     public ControlTransportGim(GimModel model, PerturbationDataset train, IReadOnlyList<string>? covariates)
         : base(model.VariableNames, model.FeatureNames, model.VariableStandardizer, model.FeatureStandardizer, model.FitTime)
     {
         _model = model;
-        if (covariates is { Count: > 0 })
-        {
-            _levels = CovariateLevels.Of(train, covariates);
-            for (int l = 0; l < _levels.Count; l++)
-            {
-                var controls = _levels.ControlsOf(l);
-                _blocks.Add((controls[0].Features, new CellTable(controls.Select(c => c.Samples).ToList(), train.VariableCount).Cells));
-            }
-        }
-        else
-        {
-            var controls = train.Contexts.Where(c => c.IsControl).ToList();
-            _blocks.Add((controls[0].Features, new CellTable(controls.Select(c => c.Samples).ToList(), train.VariableCount).Cells));
-        }
+        // The control cells the covariate-aware baselines resample: one block per covariate level (its line's vehicle), or the pooled controls.
+        (_controls, _, _levels) = ControlLevels.Fit(new PerturbationFit(train, null, model.VariableStandardizer, model.FeatureStandardizer, new Stopwatch()), covariates);
+        _vehicles = _levels is null ? new[] { train.Controls.First().Features }
+            : Enumerable.Range(0, _levels.Count).Select(l => _levels.ControlsOf(l)[0].Features).ToArray();
     }
+
+    private int Block(float[] features) => _levels?.Find(features) ?? 0;
 
     public override float[,] Sample(float[] features, int count, int seed)
     {
-        int block = _levels is null ? 0 : _levels.Find(features);
-        var (vehicle, cells) = _blocks[block];
-        var random = new Random(seed);
-        int d = VariableCount, n = cells.GetLength(0);
-        var x0 = new float[count, d];
+        int block = Block(features);
+        float[,] x0 = _controls.Resample(block, count, seed);
+        float[,] to = _model.Counterfactual(features, x0), from = _model.Counterfactual(_vehicles[block], x0);
         for (int i = 0; i < count; i++)
-        {
-            int r = random.Next(n);
-            for (int j = 0; j < d; j++) x0[i, j] = cells[r, j];
-        }
-        float[,] to = _model.Counterfactual(features, x0), from = _model.Counterfactual(vehicle, x0);
-        for (int i = 0; i < count; i++)
-            for (int j = 0; j < d; j++) x0[i, j] += to[i, j] - from[i, j];
+            for (int j = 0; j < VariableCount; j++) x0[i, j] += to[i, j] - from[i, j];
         return x0;
     }
 
     public override float[] PredictMean(float[] features)
     {
-        float[] a = _model.PredictMean(features), b = _model.PredictMean(_blocks[_levels is null ? 0 : _levels.Find(features)].Features);
-        var mean = new float[VariableCount];
-        var (_, cells) = _blocks[_levels is null ? 0 : _levels.Find(features)];
-        for (int j = 0; j < VariableCount; j++)
-        {
-            double m = 0;
-            for (int i = 0; i < cells.GetLength(0); i++) m += cells[i, j];
-            mean[j] = (float)(m / cells.GetLength(0) + a[j] - b[j]);
-        }
-        return mean;
+        int block = Block(features);
+        float[] a = _model.PredictMean(features), b = _model.PredictMean(_vehicles[block]);
+        return _controls.Means[block].Select((m, j) => (float)(m + a[j] - b[j])).ToArray();
     }
 
     public override bool HasTargets => true;

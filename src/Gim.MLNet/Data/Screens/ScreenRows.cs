@@ -76,9 +76,9 @@ internal sealed record ScreenRows(string Source, int RowCount, Func<int, string>
             // values come from ScreenDesign.MakeFeatures below, per context).
             string[] withIndicators = indicators.Index(Source, perturbationAt, perturbation, RowLabel, implied, design.ControlValues.ToArray()).Names;
             // A name like a covariate's reference level ("cell_type=A549") is no feature yet, but MakeFeatures would read it as that level.
-            if (withIndicators.Take(withIndicators.Length - implied.Length).FirstOrDefault(f => design.Covariates.Any(c => f.StartsWith(c + "=", StringComparison.Ordinal))) is string clash)
-                throw new DataFileException(Source, perturbationAt, null,
-                    $"perturbation '{clash}' is named like a level of covariate '{design.Covariates.First(c => clash.StartsWith(c + "=", StringComparison.Ordinal))}'; rename it.");
+            foreach (string name in withIndicators.Take(withIndicators.Length - implied.Length))
+                if (design.Covariates.FirstOrDefault(c => name.StartsWith(c + "=", StringComparison.Ordinal)) is string covariate)
+                    throw new DataFileException(Source, perturbationAt, null, $"perturbation '{name}' is named like a level of covariate '{covariate}'; rename it.");
             implied = withIndicators;
         }
         IReadOnlyList<string> featureNames = design.FeatureNames ?? implied!;

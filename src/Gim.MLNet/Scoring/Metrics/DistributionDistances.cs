@@ -75,9 +75,7 @@ public static partial class DistributionDistances
     internal static (double Biased, double Unbiased) MmdMedianHeuristicBoth(float[,] p, float[,] q)
     {
         var (x, y) = RowMatrix.Pair(p, q);
-        double[] gamma = [MedianHeuristicGamma(x, y)];
-        var sums = new TwoSampleSums(x.Rows, y.Rows, PairwiseSums.RbfWithin(x, gamma), PairwiseSums.RbfWithin(y, gamma),
-            PairwiseSums.RbfBetween(x, y, gamma), 0, 0, 0);
+        TwoSampleSums sums = RbfSums(x, y, [MedianHeuristicGamma(x, y)]);
         return (sums.Mmd(unbiased: false), x.Rows < 2 || y.Rows < 2 ? double.NaN : sums.Mmd(unbiased: true));
     }
 
@@ -118,9 +116,12 @@ public static partial class DistributionDistances
             throw new ArgumentException(
                 $"The unbiased MMD needs at least 2 samples in each set; got {n} in 'p' and {m} in 'q'.",
                 n < 2 ? "p" : "q");
-        return new TwoSampleSums(n, m, PairwiseSums.RbfWithin(x, gammas), PairwiseSums.RbfWithin(y, gammas),
-            PairwiseSums.RbfBetween(x, y, gammas), 0, 0, 0).Mmd(unbiased);
+        return RbfSums(x, y, gammas).Mmd(unbiased);
     }
+
+    /// <summary>The RBF kernel sums within and between two sets at <paramref name="gammas"/> (no distance sums).</summary>
+    private static TwoSampleSums RbfSums(RowMatrix x, RowMatrix y, double[] gammas) =>
+        new(x.Rows, y.Rows, PairwiseSums.RbfWithin(x, gammas), PairwiseSums.RbfWithin(y, gammas), PairwiseSums.RbfBetween(x, y, gammas), 0, 0, 0);
 
     /// <summary>
     /// The multi-scale MMD² (biased and, when both sets have two rows or more, unbiased) and the energy distance of one
