@@ -21,7 +21,7 @@ internal static class BenchmarkMethods
     /// Run only when --methods names them: experiments (docs/results.md, "Development-seed experiments") and methods for
     /// other kinds of screens (additive: combinations of perturbations, issue 20).
     /// </summary>
-    public static readonly string[] Experimental = { "gim-linear-cv", "gim-linear-shrink", "gim-linear-gated", "additive", "gim-linear-cf" };
+    public static readonly string[] Experimental = { "gim-linear-cv", "gim-linear-shrink", "gim-linear-gated", "additive", "gim-linear-cf", "gim-linear-untempered" };
 
     /// <summary>
     /// How to fit method <paramref name="name"/> for a seed; <paramref name="gim"/> configures gim-linear and gim-nonlinear;
@@ -42,6 +42,8 @@ internal static class BenchmarkMethods
         "two-stage" => data => new TwoStageCausalTrainer(new TwoStageCausalOptions { Seed = seed }).Fit(data),
         "gim-linear" => data => new GimTrainer(gim) { Log = log }.Fit(data),
         "gim-nonlinear" => data => new GimTrainer(Nonlinear(gim)) { Log = log }.Fit(data),
+        // 0.11.0's calibration, for comparison: target probabilities as the heads give them (GimOptions.CalibrateTargets off).
+        "gim-linear-untempered" => data => new GimTrainer(Untempered(gim)) { Log = log }.Fit(data),
         "gim-linear-cf" => data => new ControlTransportGim(new GimTrainer(gim) { Log = log }.Fit(data), data, covariates),
         // The 0.3.0 experiments, as recorded (docs/results.md): GIM without its 0.4.0 calibration, which they replace.
         "gim-linear-cv" => data => FitWithInnerCv(data, Uncalibrated(gim), seed, log),
@@ -49,6 +51,13 @@ internal static class BenchmarkMethods
         "gim-linear-gated" => data => FitWithShrinkage(data, Uncalibrated(gim), seed, log, gated: true),
         _ => throw new ArgumentException($"unknown method '{name}'; known: {string.Join(", ", All.Concat(Experimental))}"),
     };
+
+    private static GimOptions Untempered(GimOptions gim)
+    {
+        GimOptions copy = gim.Clone();
+        copy.CalibrateTargets = false;
+        return copy;
+    }
 
     /// <summary>The weight-decay grid the experimental gim-linear-cv chooses from (issue 18: regularisation chosen inside Fit).</summary>
     private static readonly double[] WeightDecayGrid = { 1e-3, 1e-2, 1e-1, 1 };

@@ -381,6 +381,14 @@ public sealed class GimModel : PerturbationModel
             var other => throw new InvalidDataException($"{source}: parameters of an unknown kind {other.GetType().Name}."),
         };
 
+    /// <summary>The target logits a(γ) of feature vectors (τ(γ)·a(γ) for a calibrated model), one row each: what the calibration refits' target temperature is fitted on.</summary>
+    internal float[,] TargetLogits(IReadOnlyList<float[]> features)
+    {
+        using var scope = TorchScope.Enter();
+        using var _ = no_grad();
+        return TensorArrays.ToMatrix(Encode(features).Logits);
+    }
+
     internal InterventionParameters Encode(IReadOnlyList<float[]> features)
     {
         (Tensor input, float[] standardized) = StandardizedInput(features);
@@ -433,7 +441,7 @@ public sealed class GimModel : PerturbationModel
         return change is null ? extra : change + extra;
     }
 
-    /// <summary>The heads with ψ and ρ scaled by α(γ) of each row's standardised features (NoveltyCalibration).</summary>
+    /// <summary>The heads with ψ and ρ scaled by α(γ), and the target logits by τ(γ), of each row's standardised features (NoveltyCalibration).</summary>
     private InterventionParameters Calibrate(InterventionParameters heads, float[] standardized, int rows)
     {
         NoveltyCalibration calibration = Calibration!;
@@ -446,7 +454,13 @@ public sealed class GimModel : PerturbationModel
             alpha[r] = (float)calibration.Shrinkage(familiarity[r]);
         }
         Tensor a = tensor(alpha, new long[] { rows, 1 }).to(_dtype, _device);
-        return heads with { Shift = heads.Shift * a, LogScale = heads.LogScale is null ? null : heads.LogScale * a, Familiarity = familiarity };
+        Tensor logits = heads.Logits;
+        if (calibration.TargetTemperature < 1)
+        {
+            float[] tau = familiarity.Select(w => (float)calibration.TargetScale(w)).ToArray();
+            logits = logits * tensor(tau, new long[] { rows, 1 }).to(_dtype, _device);
+        }
+        return heads with { Logits = logits, Shift = heads.Shift * a, LogScale = heads.LogScale is null ? null : heads.LogScale * a, Familiarity = familiarity };
     }
 
     /// <summary>

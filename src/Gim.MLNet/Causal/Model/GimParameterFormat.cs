@@ -17,7 +17,8 @@ namespace Gim.MLNet.Causal;
 /// names, the standardisation (float64 arrays), intercepts, noise scales and graph (float32), the intervention kind,
 /// the encoder, then the nonlinear mechanisms, the novelty calibration (flag-prefixed, version ≥ 2), the dose response
 /// (flag-prefixed, version ≥ 3), the known targets (flag-prefixed, version ≥ 4), the covariate shift (flag-prefixed) and
-/// the dose response's encoding (int32, only with a dose response; both version ≥ 5). Arrays are length-prefixed, matrices rows- and columns-prefixed,
+/// the dose response's encoding (int32, only with a dose response; both version ≥ 5), and with a calibration its target
+/// temperature (float64, version ≥ 6). Arrays are length-prefixed, matrices rows- and columns-prefixed,
 /// nullable matrices flag-prefixed. Reading checks every length against what is left, so damaged bytes give an
 /// <see cref="InvalidDataException"/> rather than an allocation of a garbage size.
 /// </remarks>
@@ -34,9 +35,10 @@ public static class GimParameterFormat
     /// <summary>
     /// Version 2 (0.4.0) adds the optional novelty calibration at the end, version 3 (0.5.0) the optional dose response
     /// after it, version 4 (0.7.0) the optional known targets after that, version 5 (0.10.0) the optional covariate shift
-    /// and, with a dose response, its dose encoding after those; versions 1 to 4 are still read.
+    /// and, with a dose response, its dose encoding after those, version 6 (0.12.0) the calibration's target temperature
+    /// (<see cref="NoveltyCalibration.TargetTemperature"/>) at the end; versions 1 to 5 are still read (as τ_far = 1).
     /// </summary>
-    private const int Version = 5;
+    private const int Version = 6;
 
     /// <summary>The parameters as bytes.</summary>
     /// <param name="parameters">A linear or nonlinear model's parameters.</param>
@@ -118,6 +120,7 @@ public static class GimParameterFormat
                 Matrix(w, covariates.Weight);
             }
             if (parameters.DoseResponse is DoseResponseParameters encoded) w.Write((int)encoded.Encoding);
+            if (parameters.Calibration is NoveltyCalibration tempered) w.Write(tempered.TargetTemperature);
         }
         return stream.ToArray();
     }
@@ -253,6 +256,13 @@ public static class GimParameterFormat
                 int encoding = r.ReadInt32();
                 if (!Enum.IsDefined(typeof(DoseEncoding), encoding)) throw new InvalidDataException($"{source}: unknown dose encoding {encoding}.");
                 dose = new DoseResponseParameters { FeatureIndex = dose.FeatureIndex, Weight = dose.Weight, Bias = dose.Bias, Encoding = (DoseEncoding)encoding };
+            }
+            if (version >= 6 && calibration is not null)
+            {
+                double temperature = r.ReadDouble();
+                if (!(temperature is >= NoveltyCalibration.MinimumTargetTemperature and <= 1))
+                    throw new InvalidDataException($"{source}: calibration target temperature {temperature} must lie in [{NoveltyCalibration.MinimumTargetTemperature}, 1].");
+                calibration = calibration.WithTargetTemperature(temperature);
             }
             if (calibration is not null || dose is not null || known is not null || covariates is not null)
                 parameters = With(parameters, calibration, dose, known, covariates);

@@ -22,7 +22,10 @@ namespace Gim.MLNet.Causal;
 /// <item>the standard deviation of the applied shift of mechanism j: sdψ_j(γ)² = (1 − w)·<see cref="ShiftSdFar"/>_j²
 /// (zero at the training contexts' own features, small near them, e.g. a seen drug at a new dose: the uncertainty a new
 /// perturbation adds; with <see cref="SampleShiftUncertainty"/>, sampled cells draw their targeted shifts from
-/// N(α·ψ, sdψ²), so that one cell's predictive distribution includes it).</item>
+/// N(α·ψ, sdψ²), so that one cell's predictive distribution includes it);</item>
+/// <item>the target logits a(γ) tempered toward 0 (π toward ½): τ(γ)·a(γ), τ(γ) = τ_far + (1 − τ_far)·w(γ), τ_far =
+/// <see cref="TargetTemperature"/>: an unfamiliar perturbation's target probabilities say how sure the refits were of
+/// held-out drugs' targets; the MAP targets (π &gt; ½, a &gt; 0) are unchanged.</item>
 /// </list>
 /// </remarks>
 public sealed class NoveltyCalibration
@@ -50,6 +53,30 @@ public sealed class NoveltyCalibration
     /// at fit time; kept here so that a reloaded model and its ONNX graph sample as the fitted one did).
     /// </summary>
     public bool SampleShiftUncertainty { get; init; } = true;
+
+    /// <summary>
+    /// τ_far ∈ [<see cref="MinimumTargetTemperature"/>, 1]: how much of a target logit is kept far from the training data
+    /// (<see cref="GimOptions.CalibrateTargets"/>); 1 (the default, and every model before 0.12.0) leaves the target
+    /// probabilities as the heads give them.
+    /// </summary>
+    public double TargetTemperature { get; init; } = 1;
+
+    /// <summary>
+    /// The least τ_far a calibration holds (and the refits choose): a positive factor keeps each logit's sign, so the MAP
+    /// targets, but float32 rounds σ(x) to ½ for x below about 6e-8, so a tiny factor could drop a target whose logit is
+    /// barely positive; at 0.05 that takes a logit below about 1.2e-6.
+    /// </summary>
+    public const double MinimumTargetTemperature = 0.05;
+
+    /// <summary>τ(w) = τ_far + (1 − τ_far)·w: the share of a target logit kept at familiarity w.</summary>
+    public double TargetScale(double familiarity) => TargetTemperature + (1 - TargetTemperature) * familiarity;
+
+    /// <summary>This calibration with τ_far = <paramref name="temperature"/> (a copy).</summary>
+    internal NoveltyCalibration WithTargetTemperature(double temperature) => new()
+    {
+        TrainingFeatures = TrainingFeatures, LengthScale = LengthScale, FarShrinkage = FarShrinkage, MeanSdNear = MeanSdNear, MeanSdFar = MeanSdFar,
+        ShiftSdFar = ShiftSdFar, SampleShiftUncertainty = SampleShiftUncertainty, TargetTemperature = temperature,
+    };
 
     /// <summary>Number of training contexts m.</summary>
     public int ContextCount => TrainingFeatures.GetLength(0);
@@ -131,5 +158,6 @@ public sealed class NoveltyCalibration
             check(array is not null && array.Length == variables && array.All(v => float.IsFinite(v) && v >= 0), $"calibration {name} must be {variables} finite values ≥ 0");
         foreach (float v in TrainingFeatures!)
             check(float.IsFinite(v), "calibration training features must be finite");
+        check(TargetTemperature is >= MinimumTargetTemperature and <= 1, $"calibration target temperature {TargetTemperature} must lie in [{MinimumTargetTemperature}, 1]");
     }
 }

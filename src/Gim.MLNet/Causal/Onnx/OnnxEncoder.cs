@@ -13,7 +13,7 @@ internal static class OnnxEncoder
 {
     /// <summary>
     /// Returns the logits, shift and (ShiftScale only) log-scale heads, [N, d] each, and for a calibrated model the
-    /// familiarity w(γ) [N, 1], with the shift and log-scale already scaled by α(γ) (<see cref="NoveltyCalibration"/>)
+    /// familiarity w(γ) [N, 1], with the shift and log-scale already scaled by α(γ) and the logits by τ(γ) (<see cref="NoveltyCalibration"/>)
     /// and, with a dose path, by the dose curve H(c) (<see cref="DoseResponseParameters"/>); and the standardised features z
     /// [N, p] the heads start from (the known-target strengths read them too); and with covariates their intercept shift
     /// β [N, d] (<see cref="CovariateShiftParameters"/>), which neither H(c) nor α scales.
@@ -64,6 +64,14 @@ internal static class OnnxEncoder
             g.Node("Mul", new[] { familiarity, g.Constant("one_minus_far_shrinkage", new[] { (float)(1 - calibration.FarShrinkage) }, 1) }),
             g.Constant("far_shrinkage", new[] { (float)calibration.FarShrinkage }, 1) });
         string logits = Head(0, null);
+        if (calibration.TargetTemperature < 1)
+        {
+            // τ = τ_far + (1 − τ_far)·w: the logits tempered toward 0 (their signs, the MAP targets, unchanged).
+            string tau = g.Node("Add", new[] {
+                g.Node("Mul", new[] { familiarity, g.Constant("one_minus_target_temperature", new[] { (float)(1 - calibration.TargetTemperature) }, 1) }),
+                g.Constant("target_temperature", new[] { (float)calibration.TargetTemperature }, 1) });
+            logits = g.Node("Mul", new[] { logits, tau });
+        }
         string shift = g.Node("Mul", new[] { Scaled(1, null), alpha }, shiftName);
         string? logScale = p.HeadCount == 3 ? g.Node("Mul", new[] { Scaled(2, null), alpha }) : null;
         return (logits, shift, logScale, familiarity, z, baseline);

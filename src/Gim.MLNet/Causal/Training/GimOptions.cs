@@ -241,6 +241,16 @@ public sealed class GimOptions : PerturbationOptions
     public double CalibrationStepFraction { get; set; } = 0.5;
 
     /// <summary>
+    /// Whether the novelty calibration also tempers an unfamiliar perturbation's target logits toward 0 (its target
+    /// probabilities toward ½), τ(γ)·a(γ) with τ = τ_far + (1 − τ_far)·w(γ) (<see cref="NoveltyCalibration.TargetTemperature"/>):
+    /// the refits choose τ_far so that held-out drugs' probabilities match the targets the full model gives them
+    /// (Bernoulli log-likelihood). The MAP targets, so MAP predictions, are unchanged; the probabilities (Explain, the
+    /// TargetProbabilities column, Marginal sampling) say how sure the model can be far from its training drugs. Default
+    /// true (docs/results.md, chosen on development seeds). No effect without calibration.
+    /// </summary>
+    public bool CalibrateTargets { get; set; } = true;
+
+    /// <summary>
     /// Whether sampled cells carry the intervention's uncertainty: each cell's targeted shifts drawn from N(α·ψ, sdψ²)
     /// (<see cref="NoveltyCalibration"/>) rather than all cells sharing α·ψ. Default true: the predictive distribution
     /// includes what the model does not know, and on the panel's development seeds it lowered new-drug MMD a little in

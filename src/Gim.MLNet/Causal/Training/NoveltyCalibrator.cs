@@ -13,7 +13,11 @@ namespace Gim.MLNet.Causal;
 internal static class NoveltyCalibrator
 {
     /// <summary>One held-out context: familiarity under its fold's model and the numbers compared (standardised units).</summary>
-    private sealed record HeldOut(double Familiarity, double[] Observed, double[] Predicted, double[] SquaredError, double[] FoldShift, double[] FullShift);
+    private sealed record HeldOut(double Familiarity, double[] Observed, double[] Predicted, double[] SquaredError, double[] FoldShift, double[] FullShift,
+        float[] FoldLogits, bool[] FullTargets);
+
+    /// <summary>The candidate τ_far (<see cref="NoveltyCalibration.TargetTemperature"/>), 1 down to <see cref="NoveltyCalibration.MinimumTargetTemperature"/> by 0.05.</summary>
+    private static readonly double[] TargetTemperatures = Enumerable.Range(1, 20).Select(k => (21 - k) / 20.0).ToArray();
 
     /// <summary>
     /// How the calibration refits (before any training: it depends only on the data and the options): the perturbation
@@ -114,6 +118,7 @@ internal static class NoveltyCalibrator
                 NoveltyCalibration geometry = Geometry(model, foldTrain, near: new float[d], far: new float[d], shift: new float[d], farShrinkage: 0);
                 List<PerturbationContext> contexts = perturbed.Where(c => held.Contains(perturbation[c])).ToList();
                 IReadOnlyList<InterventionExplanation> foldExplanations = model.Explain(contexts.Select(c => c.Features).ToList());
+                float[,] foldLogits = model.TargetLogits(contexts.Select(c => c.Features).ToList());
                 double[] baseline = Baseline(model);
                 for (int i = 0; i < contexts.Count; i++)
                 {
@@ -131,7 +136,7 @@ internal static class NoveltyCalibrator
                         observed[j] -= baseline[j] + own;
                     }
                     heldOut.Add(new HeldOut(geometry.Familiarity(model.CalibrationPoints(model.FeatureStandardizer.Transform(c.Features))), observed, predicted, squaredError,
-                        Applied(foldExplanation), Applied(fullExplanation[c])));
+                        Applied(foldExplanation), Applied(fullExplanation[c]), Row(foldLogits, i), fullExplanation[c].MapTargets));
                 }
                 tell(foldModels is null || !foldsStacked
                     ? $"calibration fold {f + 1}/{folds}: {held.Count} group(s) held out, refit in {model.FitTime.TotalSeconds:F2} s" +
@@ -175,11 +180,46 @@ internal static class NoveltyCalibrator
             far2[j] = weight > 1e-12 ? Math.Max(near2[j], far2[j] / weight) : near2[j];
             shift2[j] = weight > 1e-12 ? Math.Max(0, shift2[j] / weight) : 0;
         }
-        NoveltyCalibration calibration = Geometry(full, train, Sqrt(near2), Sqrt(far2), Sqrt(shift2), farShrinkage, options.SampleShiftUncertainty);
-        tell($"calibration: α_far {farShrinkage:F3}, length scale {calibration.LengthScale:F3}, mean SD near {Average(near2):F3} / far {Average(far2):F3}, " +
+        double temperature = options.CalibrateTargets ? TargetTemperature(heldOut.Select(h => (h.Familiarity, h.FoldLogits, h.FullTargets)).ToList()) : 1;
+        NoveltyCalibration calibration = Geometry(full, train, Sqrt(near2), Sqrt(far2), Sqrt(shift2), farShrinkage, options.SampleShiftUncertainty)
+            .WithTargetTemperature(temperature);
+        tell($"calibration: α_far {farShrinkage:F3}, " + (options.CalibrateTargets ? $"τ_far {temperature:F2}, " : "") + $"length scale {calibration.LengthScale:F3}, mean SD near {Average(near2):F3} / far {Average(far2):F3}, " +
              $"shift SD far {Average(shift2):F3} (control SDs; {heldOut.Count} held-out contexts)");
         return calibration;
     }
+
+    /// <summary>
+    /// τ_far: the candidate whose tempered probabilities σ(τ·a), τ = τ_far + (1 − τ_far)·w, of the held-out contexts' fold
+    /// logits a (the refits' own, uncalibrated) give the full model's MAP targets there (what the model, fitted on those
+    /// drugs too, says they hit; the true targets are not observed) the highest Bernoulli log-likelihood; ties keep the
+    /// larger τ_far (1, untempered, first).
+    /// </summary>
+    /// <param name="heldOut">Each held-out context's familiarity under its refit, the refit's logits there and the targets to fit.</param>
+    internal static double TargetTemperature(IReadOnlyList<(double Familiarity, float[] Logits, bool[] Targets)> heldOut)
+    {
+        double best = 1, bestLogLikelihood = double.NegativeInfinity;
+        foreach (double candidate in TargetTemperatures)
+        {
+            double logLikelihood = 0;
+            foreach (var (familiarity, logits, targets) in heldOut)
+            {
+                double tau = candidate + (1 - candidate) * familiarity;
+                for (int j = 0; j < targets.Length; j++)
+                {
+                    double logit = logits[j] * tau;
+                    // log σ(x) = −log(1 + e^(−x)), log(1 − σ(x)) = −log(1 + e^x).
+                    logLikelihood -= targets[j] ? Softplus(-logit) : Softplus(logit);
+                }
+            }
+            if (logLikelihood > bestLogLikelihood) (best, bestLogLikelihood) = (candidate, logLikelihood);
+        }
+        return best;
+    }
+
+    /// <summary>log(1 + eˣ), without overflow.</summary>
+    private static double Softplus(double x) => x > 30 ? x : double.LogP1(Math.Exp(x));
+
+    private static float[] Row(float[,] m, int r) => Enumerable.Range(0, m.GetLength(1)).Select(j => m[r, j]).ToArray();
 
     /// <summary>A calibration with the model's own standardisation of the data's perturbed contexts and the given numbers.</summary>
     private static NoveltyCalibration Geometry(GimModel model, PerturbationDataset data, float[] near, float[] far, float[] shift, double farShrinkage,

@@ -176,30 +176,38 @@ public class DoseResponseTests
         Assert.That(worstShift, Is.LessThan(1e-4));
     }
 
-    /// <summary>Files of versions 2 to 4 (0.4.0: no dose block after the calibration, ... 0.7.0: no covariate block) still read, as the same parameters.</summary>
+    /// <summary>
+    /// Files of versions 2 to 5 (0.4.0: no dose block after the calibration, ... 0.7.0: no covariate block, 0.10.0: no
+    /// target temperature) still read, as the same parameters (untempered targets).
+    /// </summary>
     [Test]
-    public void Version2To4Files_StillRead()
+    public void Version2To5Files_StillRead()
     {
-        byte[] current = GimParameterFormat.Write(_linear.ExportParameters());
-        Assert.That(BitConverter.ToInt32(current, 4), Is.EqualTo(5), "the format version follows the 'GIMP' magic");
-        Assert.That(current[^3..], Is.EqualTo(new byte[] { 0, 0, 0 }), "no dose response, no known targets, no covariates: the last bytes are their flags");
-        foreach (int version in new[] { 2, 3, 4 })
+        LinearGimParameters untempered = (LinearGimParameters)GimParameterFormat.WithCalibration(_linear.ExportParameters(),
+            _linear.Calibration!.WithTargetTemperature(1));
+        byte[] current = GimParameterFormat.Write(untempered);
+        Assert.That(BitConverter.ToInt32(current, 4), Is.EqualTo(6), "the format version follows the 'GIMP' magic");
+        Assert.That(BitConverter.ToDouble(current, current.Length - 8), Is.EqualTo(1.0), "a calibration's target temperature (version 6) comes last");
+        Assert.That(current[^11..^8], Is.EqualTo(new byte[] { 0, 0, 0 }), "no dose response, no known targets, no covariates: their flags before it");
+        foreach (int version in new[] { 2, 3, 4, 5 })
         {
-            // Version 4 (0.7.0) ends with the known-target flag, version 3 (0.5.0) with the dose flag, version 2 (0.4.0) before it.
-            byte[] older = current[..^(5 - version)];
+            // Version 5 (0.10.0) ends with the covariate flag, version 4 (0.7.0) with the known-target flag, version 3
+            // (0.5.0) with the dose flag, version 2 (0.4.0) before it.
+            byte[] older = current[..^(8 + 5 - version)];
             BitConverter.GetBytes(version).CopyTo(older, 4);
             GimParameters read = GimParameterFormat.Read(older, $"version {version} model");
             Assert.That(read.DoseResponse, Is.Null);
             Assert.That(read.KnownTargets, Is.Null);
+            Assert.That(read.Calibration!.TargetTemperature, Is.EqualTo(1.0));
             Assert.That(GimParameterFormat.Write(read), Is.EqualTo(current));
         }
         // The dose block (flag, feature index, the 2 × p weights (shape-prefixed), the 2 biases (length-prefixed)) is followed by the
-        // known-target and covariate flags and the dose encoding (int32, version 5).
+        // known-target and covariate flags and the dose encoding (int32, version 5), then the calibration's target temperature (version 6).
         byte[] withDose = GimParameterFormat.Write(_dose.ExportParameters());
-        int p = _dose.FeatureCount, indexAt = withDose.Length - 4 - 1 - 1 - (4 + 2 * 4) - (8 + 2 * p * 4) - 4;
-        Assert.That(BitConverter.ToInt32(withDose, withDose.Length - 4), Is.EqualTo((int)DoseEncoding.Concentration));
+        int p = _dose.FeatureCount, encodingAt = withDose.Length - 8 - 4, indexAt = encodingAt - 1 - 1 - (4 + 2 * 4) - (8 + 2 * p * 4) - 4;
+        Assert.That(BitConverter.ToInt32(withDose, encodingAt), Is.EqualTo((int)DoseEncoding.Concentration));
         byte[] unknownEncoding = (byte[])withDose.Clone();
-        BitConverter.GetBytes(7).CopyTo(unknownEncoding, withDose.Length - 4);
+        BitConverter.GetBytes(7).CopyTo(unknownEncoding, encodingAt);
         Assert.That(() => GimParameterFormat.Read(unknownEncoding, "model.zip"), Throws.InstanceOf<InvalidDataException>().With.Message.Contains("unknown dose encoding 7"));
         Assert.That(BitConverter.ToInt32(withDose, indexAt), Is.EqualTo(_doseIndex));
         byte[] damaged = (byte[])withDose.Clone();
