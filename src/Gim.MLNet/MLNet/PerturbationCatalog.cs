@@ -100,10 +100,17 @@ public sealed class PerturbationCatalog
     /// The perturbation of each row's context (key, string or integer; e.g. the drug of a drug-at-dose context), so a
     /// drug is never in training at one dose and held out at another. Null (default): each context is its own group.
     /// </param>
+    /// <param name="keepInTraining">
+    /// Contexts that always stay in training, as the controls do: on a screen of several cell lines, each line's own
+    /// vehicle context (a perturbed context of GIM's, at dose 0), which is no perturbation to hold out and without which
+    /// that line's baseline cannot be learned. Null (default): none. A name that is no context of the data is an error.
+    /// </param>
     /// <returns>Lazy training and validation views and their context lists.</returns>
     public ContextSplit SplitByContext(IDataView data, double validationFraction = 0.2, string contextColumnName = "Context",
-        string? controlColumnName = "IsControl", string? controlContextValue = null, int? seed = null, string? groupColumnName = null) =>
-        ContextSplitter.Split(data, validationFraction, contextColumnName, controlColumnName, controlContextValue, seed ?? NextSeed(), groupColumnName);
+        string? controlColumnName = "IsControl", string? controlContextValue = null, int? seed = null, string? groupColumnName = null,
+        IEnumerable<string>? keepInTraining = null) =>
+        ContextSplitter.Split(data, validationFraction, contextColumnName, controlColumnName, controlContextValue, seed ?? NextSeed(), groupColumnName,
+            keepInTraining);
 
     /// <summary>
     /// Cross-validation by perturbation, as ML.NET's <c>CrossValidate</c> with a sampling key: the perturbation groups
@@ -129,7 +136,9 @@ public sealed class PerturbationCatalog
     /// <summary>
     /// Grid or random hyper-parameter search: holds out validation contexts from <paramref name="data"/>
     /// (<see cref="SplitByContext"/>), fits one estimator per candidate on the rest, scores each on the held-out
-    /// contexts and returns the best candidate with the full trial table. Failed trials stay in the table.
+    /// contexts and returns the best candidate with the full trial table. Failed trials stay in the table. With
+    /// <c>options.Evaluation.CovariateControls</c> each cell line's own vehicle context stays in training, as in
+    /// <see cref="CrossValidate"/>.
     /// </summary>
     /// <typeparam name="TParams">The candidate type: a <see cref="ParameterSet"/> from a <see cref="ParameterGrid"/>, a record, a number...</typeparam>
     /// <param name="data">The training rows (with control rows).</param>

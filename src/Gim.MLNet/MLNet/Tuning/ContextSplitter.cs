@@ -72,14 +72,22 @@ internal static class ContextSplitter
         return (context, contexts);
     }
 
+    /// <summary>
+    /// The split of <see cref="PerturbationCatalog.SplitByContext"/> (its parameters); <paramref name="keepInTraining"/>:
+    /// contexts that stay in training like the controls (e.g. each cell line's own vehicle context), each a context of the data.
+    /// </summary>
     public static ContextSplit Split(IDataView data, double validationFraction, string contextColumnName, string? controlColumnName,
-        string? controlContextValue, int seed, string? groupColumnName = null)
+        string? controlContextValue, int seed, string? groupColumnName = null, IEnumerable<string>? keepInTraining = null)
     {
         if (!(validationFraction > 0 && validationFraction < 1))
             throw new ArgumentOutOfRangeException(nameof(validationFraction), validationFraction, "The validation fraction must be in (0, 1).");
         var (context, contexts) = ReadContexts(data, contextColumnName, controlColumnName, controlContextValue, groupColumnName);
-        var controls = contexts.Where(c => c.IsControl).Select(c => c.Name).ToList();
-        var perturbed = contexts.Where(c => !c.IsControl).ToList();
+        var kept = new HashSet<string>(keepInTraining ?? Array.Empty<string>(), StringComparer.Ordinal);
+        if (kept.FirstOrDefault(name => !contexts.Any(c => c.Name == name)) is { } unknown)
+            throw new ArgumentException($"SplitByContext: keepInTraining names '{unknown}', which is no context of column '{contextColumnName}'.", nameof(keepInTraining));
+        bool Kept(ContextInfo c) => c.IsControl || kept.Contains(c.Name);
+        var controls = contexts.Where(Kept).Select(c => c.Name).ToList();
+        var perturbed = contexts.Where(c => !Kept(c)).ToList();
         var groups = perturbed.Select(c => c.Group).Distinct(StringComparer.Ordinal).ToList();
         string unit = groupColumnName is null ? "non-control context(s)" : $"perturbation group(s) in column '{groupColumnName}'";
         if (groups.Count < 2)

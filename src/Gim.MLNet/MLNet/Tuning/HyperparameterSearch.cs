@@ -29,8 +29,10 @@ internal static class HyperparameterSearch
         List<TParams> trials = Choose(candidates.ToList(), options, seed);
 
         PerturbationEvaluationOptions evaluation = options.Evaluation;
+        // With covariate controls, each level's own control (another line's vehicle) stays in training, as CrossValidate keeps it.
         ContextSplit split = ContextSplitter.Split(data, options.ValidationFraction, evaluation.ContextColumnName,
-            evaluation.ControlColumnName, evaluation.ControlContextValue, seed, options.GroupColumnName);
+            evaluation.ControlColumnName, evaluation.ControlContextValue, seed, options.GroupColumnName,
+            EvaluationData.LevelControlContexts(data, evaluation));
         var methods = trials.Select((candidate, i) => new EstimatorComparison.Method(
             string.Create(CultureInfo.InvariantCulture, $"#{i} {candidate}"), () => createEstimator(candidate))).ToList();
         Leaderboard table = EstimatorComparison.Run(mlContext, methods, split.Train,

@@ -103,4 +103,41 @@ public class CovariateCompareTests
         Assert.That(Assert.Throws<ArgumentException>(() => mlContext.Perturbation().CrossValidate(data, estimator, folds: 4, seed: 1))!.Message,
             Does.Contain("no control of its own"), "without them, the fold holding out the vehicles cannot be fitted");
     }
+
+    /// <summary>
+    /// SplitByContext keeps the contexts it is told to in training, and SearchHyperparameters with covariate controls
+    /// keeps every line's vehicle there by itself; without either, some seeds hold out the vehicles' group.
+    /// </summary>
+    [Test]
+    public void SplitByContext_AndSearchHyperparameters_KeepEveryLinesVehicleInTraining()
+    {
+        var mlContext = new MLContext(seed: 0);
+        IDataView data = CovariateBaselineTests.Screen().ToDataView(mlContext);
+        string[] vehicles = { "vehicle|B", "vehicle|C" };
+        int heldWithout = 0;
+        for (int seed = 0; seed < 20; seed++)
+        {
+            ContextSplit plain = mlContext.Perturbation().SplitByContext(data, validationFraction: 0.4, seed: seed, groupColumnName: "Group");
+            if (plain.ValidationContexts.Intersect(vehicles).Any()) heldWithout++;
+            ContextSplit kept = mlContext.Perturbation().SplitByContext(data, validationFraction: 0.4, seed: seed, groupColumnName: "Group", keepInTraining: vehicles);
+            Assert.That(kept.ValidationContexts, Has.None.AnyOf(vehicles), $"seed {seed}");
+            Assert.That(kept.TrainContexts, Is.SupersetOf(vehicles), $"seed {seed}");
+            Assert.That(kept.ValidationContexts, Is.Not.Empty);
+        }
+        TestContext.Out.WriteLine($"without keepInTraining the vehicles were held out in {heldWithout} of 20 splits");
+        Assert.That(heldWithout, Is.GreaterThan(0), "the vehicles' group is a group like any other without it");
+        Assert.That(() => mlContext.Perturbation().SplitByContext(data, keepInTraining: new[] { "vehicle|Z" }),
+            Throws.ArgumentException.With.Message.Contains("keepInTraining names 'vehicle|Z', which is no context of column 'Context'"));
+
+        var grid = new ParameterGrid { { "Fraction", 0.4 } };
+        var options = new PerturbationEvaluationOptions { CovariateControls = CovariateControls.FromData(data, CovariateBaselineTests.Lines) };
+        for (int seed = 0; seed < 20; seed++)
+        {
+            HyperparameterSearchResult<ParameterSet> search = mlContext.Perturbation().SearchHyperparameters(data, grid,
+                _ => mlContext.Perturbation().Trainers.TrainingMean(new TrainingMeanOptions { CovariateFeatures = CovariateBaselineTests.Lines }),
+                new HyperparameterSearchOptions { Evaluation = options, ValidationFraction = 0.4, GroupColumnName = "Group", Seed = seed });
+            Assert.That(search.Split.ValidationContexts, Has.None.AnyOf(vehicles), $"seed {seed}");
+            Assert.That(search.Best.Error, Is.Null, $"seed {seed}: the covariate-aware baseline fits, every line's vehicle in training");
+        }
+    }
 }
