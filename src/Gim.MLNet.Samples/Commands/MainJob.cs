@@ -41,6 +41,11 @@ internal sealed class MainJob(int seed, bool quick, string folder, CancellationT
         });
         GimTransformer gim = model.LastTransformer;
         AnsiConsole.MarkupLineInterpolated($"GIM trained {gim.Model.StepsRun} steps in {gim.Model.FitTime.TotalSeconds:F1} s.");
+        if (gim.Model.Calibration is { } calibration)
+            // What the leave-drugs-out refits measured (docs/method.md, "Novelty"): far from every training drug a prediction keeps
+            // α_far of its shift, and its target logits are multiplied by τ_far (probabilities toward ½; MAP targets unchanged).
+            AnsiConsole.MarkupLineInterpolated(
+                $"Novelty calibration: a drug unlike every training drug keeps α_far = {calibration.FarShrinkage:F2} of its shift and τ_far = {calibration.TargetTemperature:F2} of its target logits.");
 
         string zip = Path.Combine(folder, "gim-pipeline.zip");
         mlContext.Model.SaveAtomically(model, train.Schema, zip);

@@ -47,7 +47,13 @@ public class MainJobTests
             Assert.That(File.Exists(Path.Combine(folder, "leaderboard.md")), Is.True);
             Assert.That(output, Does.Contain(folder), "the app says where everything went");
             // The quick screen has 8 new drugs (the text used to say 20 whatever the screen); the console may wrap lines.
-            Assert.That(System.Text.RegularExpressions.Regex.Replace(output, @"\s+", " "), Does.Contain("true vs inferred targets of the 8 new drugs"));
+            string flat = System.Text.RegularExpressions.Regex.Replace(output, @"\s+", " ");
+            Assert.That(flat, Does.Contain("true vs inferred targets of the 8 new drugs"));
+            // The calibration's two far-away numbers, each in its range (α_far in [0, 1], τ_far in [0.05, 1]).
+            var calibration = System.Text.RegularExpressions.Regex.Match(flat, @"keeps α_far = ([0-9.]+) of its shift and τ_far = ([0-9.]+) of its target logits");
+            Assert.That(calibration.Success, Is.True, output);
+            Assert.That(double.Parse(calibration.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), Is.InRange(0.0, 1.0));
+            Assert.That(double.Parse(calibration.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture), Is.InRange(0.05, 1.0));
         }
         finally
         {
