@@ -16,6 +16,15 @@ internal static class TensorArrays
         return m;
     }
 
+    /// <summary>Row <paramref name="r"/> of <paramref name="m"/>, copied.</summary>
+    public static float[] Row(float[,] m, int r)
+    {
+        int cols = m.GetLength(1);
+        var row = new float[cols];
+        Buffer.BlockCopy(m, r * cols * sizeof(float), row, 0, cols * sizeof(float));
+        return row;
+    }
+
     public static Tensor FromMatrix(float[,] m, ScalarType dtype, Device device)
     {
         var flat = new float[m.Length];

@@ -113,9 +113,9 @@ public sealed class GimModel : PerturbationModel
             for (int j = 0; j < VariableCount; j++)
                 effectRow[j] = (float)(total[r, j] * VariableStandardizer.Scale[j]);
             double? w = heads.Familiarity?[r];
-            result.Add(new InterventionExplanation(Row(pi, r), Row(shift, r), rho is null ? null : Row(rho, r), effectRow, VariableNames,
+            result.Add(new InterventionExplanation(TensorArrays.Row(pi, r), TensorArrays.Row(shift, r), rho is null ? null : TensorArrays.Row(rho, r), effectRow, VariableNames,
                 w, w is double familiarity ? Calibration!.ShiftSd(familiarity) : null,
-                dose is null ? null : new DoseCurvePoint(dose[r, 0], dose[r, 1], dose[r, 2]), fraction is null ? null : Row(fraction, r))
+                dose is null ? null : new DoseCurvePoint(dose[r, 0], dose[r, 1], dose[r, 2]), fraction is null ? null : TensorArrays.Row(fraction, r))
             {
                 CovariateEffect = covariate is null ? null : Enumerable.Range(0, VariableCount).Select(j => (float)(covariate[r, j] * VariableStandardizer.Scale[j])).ToArray(),
             });
@@ -495,14 +495,6 @@ public sealed class GimModel : PerturbationModel
             Array.Copy(FeatureStandardizer.Transform(row), 0, flat, r * FeatureCount, FeatureCount);
         }
         return flat;
-    }
-
-    private static float[] Row(float[,] m, int r)
-    {
-        int cols = m.GetLength(1);
-        var row = new float[cols];
-        for (int j = 0; j < cols; j++) row[j] = m[r, j];
-        return row;
     }
 
     /// <summary>

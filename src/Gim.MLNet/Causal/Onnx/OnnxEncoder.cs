@@ -59,19 +59,14 @@ internal static class OnnxEncoder
             return (Head(0, null), Scaled(1, shiftName), p.HeadCount == 3 ? Scaled(2, null) : null, null, z, baseline);
         // Measured on z' (the dose slot zeroed) when there is a dose path, as GimModel.CalibrationPoints does.
         string familiarity = Familiarity(g, calibration, identity);
-        // α = α_far + (1 − α_far)·w
-        string alpha = g.Node("Add", new[] {
-            g.Node("Mul", new[] { familiarity, g.Constant("one_minus_far_shrinkage", new[] { (float)(1 - calibration.FarShrinkage) }, 1) }),
-            g.Constant("far_shrinkage", new[] { (float)calibration.FarShrinkage }, 1) });
+        // far + (1 − far)·w: what is kept at familiarity w of a quantity that keeps the share `far` far away.
+        string Kept(string name, double far) => g.Node("Add", new[] {
+            g.Node("Mul", new[] { familiarity, g.Constant("one_minus_" + name, new[] { (float)(1 - far) }, 1) }),
+            g.Constant(name, new[] { (float)far }, 1) });
+        string alpha = Kept("far_shrinkage", calibration.FarShrinkage); // α = α_far + (1 − α_far)·w
         string logits = Head(0, null);
-        if (calibration.TargetTemperature < 1)
-        {
-            // τ = τ_far + (1 − τ_far)·w: the logits tempered toward 0 (their signs, the MAP targets, unchanged).
-            string tau = g.Node("Add", new[] {
-                g.Node("Mul", new[] { familiarity, g.Constant("one_minus_target_temperature", new[] { (float)(1 - calibration.TargetTemperature) }, 1) }),
-                g.Constant("target_temperature", new[] { (float)calibration.TargetTemperature }, 1) });
-            logits = g.Node("Mul", new[] { logits, tau });
-        }
+        // τ = τ_far + (1 − τ_far)·w: the logits tempered toward 0 (their signs, the MAP targets, unchanged).
+        if (calibration.TargetTemperature < 1) logits = g.Node("Mul", new[] { logits, Kept("target_temperature", calibration.TargetTemperature) });
         string shift = g.Node("Mul", new[] { Scaled(1, null), alpha }, shiftName);
         string? logScale = p.HeadCount == 3 ? g.Node("Mul", new[] { Scaled(2, null), alpha }) : null;
         return (logits, shift, logScale, familiarity, z, baseline);

@@ -1,4 +1,5 @@
 using Gim.MLNet.Data;
+using Gim.MLNet.Runtime;
 
 namespace Gim.MLNet.Causal;
 
@@ -136,7 +137,7 @@ internal static class NoveltyCalibrator
                         observed[j] -= baseline[j] + own;
                     }
                     heldOut.Add(new HeldOut(geometry.Familiarity(model.CalibrationPoints(model.FeatureStandardizer.Transform(c.Features))), observed, predicted, squaredError,
-                        Applied(foldExplanation), Applied(fullExplanation[c]), Row(foldLogits, i), fullExplanation[c].MapTargets));
+                        Applied(foldExplanation), Applied(fullExplanation[c]), TensorArrays.Row(foldLogits, i), fullExplanation[c].MapTargets));
                 }
                 tell(foldModels is null || !foldsStacked
                     ? $"calibration fold {f + 1}/{folds}: {held.Count} group(s) held out, refit in {model.FitTime.TotalSeconds:F2} s" +
@@ -218,8 +219,6 @@ internal static class NoveltyCalibrator
 
     /// <summary>log(1 + eˣ), without overflow.</summary>
     private static double Softplus(double x) => x > 30 ? x : double.LogP1(Math.Exp(x));
-
-    private static float[] Row(float[,] m, int r) => Enumerable.Range(0, m.GetLength(1)).Select(j => m[r, j]).ToArray();
 
     /// <summary>A calibration with the model's own standardisation of the data's perturbed contexts and the given numbers.</summary>
     private static NoveltyCalibration Geometry(GimModel model, PerturbationDataset data, float[] near, float[] far, float[] shift, double farShrinkage,

@@ -45,7 +45,7 @@ public sealed class TwoStageCausalTrainer(TwoStageCausalOptions? options = null)
         LinearGimParameters parameters = Stage2(train, variables, features, logits, shifts, graph, bias, logScale);
         GimModel gim = GimModel.FromParameters(parameters);
         var stage1 = Enumerable.Range(0, k).Select(c => new ContextIntervention(train.Contexts[c].Name, train.Contexts[c].IsControl,
-            Row(logits, c).Select(a => 1f / (1f + MathF.Exp(-a))).ToArray(), Row(shifts, c))).ToArray();
+            TensorArrays.Row(logits, c).Select(a => 1f / (1f + MathF.Exp(-a))).ToArray(), TensorArrays.Row(shifts, c))).ToArray();
         return new TwoStageCausalModel(train, variables, features, gim, parameters, stage1, fit.Clock.Elapsed);
     }
 
@@ -101,5 +101,4 @@ public sealed class TwoStageCausalTrainer(TwoStageCausalOptions? options = null)
         };
     }
 
-    private static float[] Row(float[,] m, int r) => Enumerable.Range(0, m.GetLength(1)).Select(j => m[r, j]).ToArray();
 }
