@@ -16,7 +16,7 @@ internal sealed class CompareArguments
         "                        on request: additive (a combination = control + its singles' effects; on the Hill screens,\n" +
         "                        whose contexts all have several active features, it predicts the control)\n" +
         "               [--graph-threshold 0.3] [--variables 20] [--nonlinear] [--cyclic]\n" +
-        "               GIM overrides: [--lambda-t X] [--control-target-weight X] [--lambda-b X] [--depth N] [--width N] [--lr X] [--steps N]\n" +
+        "               GIM overrides: [--lambda-t X] [--control-target-weight X] [--lambda-b X] [--initial-target-logit X] [--depth N] [--width N] [--lr X] [--steps N]\n" +
         "                              [--weight-decay X] [--draws N] [--straight-through] [--shift-scale]\n" +
         "                              [--calibration-folds N] (0 = off; default 3) [--calibration-step-fraction X] [--no-shift-sampling]\n" +
         "                              [--warm-start] (gim-linear: start from the two-stage solution; no dose path)\n" +
@@ -68,6 +68,7 @@ internal sealed class CompareArguments
             {
                 case "lambda-t": o.TargetSparsity = v; break;
                 case "lambda-b": o.GraphSparsity = v; break;
+                case "initial-target-logit": o.InitialTargetLogit = v; break;
                 case "depth": o.EncoderDepth = (int)v; break;
                 case "width": o.EncoderWidth = (int)v; break;
                 case "lr": o.LearningRate = v; break;
@@ -170,6 +171,11 @@ internal sealed class CompareArguments
                     string value = Next();
                     Number(arg, value, v => v >= 0, "a number ≥ 0");
                     a._gim[arg[2..]] = value;
+                    break;
+                case "--initial-target-logit":
+                    string logit = Next();
+                    Number(arg, logit, double.IsFinite, "a finite number");
+                    a._gim["initial-target-logit"] = logit;
                     break;
                 default: throw new ArgumentException($"unknown argument '{arg}'");
             }

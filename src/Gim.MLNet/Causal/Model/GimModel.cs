@@ -295,11 +295,20 @@ public sealed class GimModel : PerturbationModel
         return logLikelihood.to(ScalarType.Float64).cpu().data<double>().Select(v => v - change).ToArray();
     }
 
-    /// <summary>Mean log-likelihood per cell (standardised units) of a data set's contexts under MAP interventions.</summary>
+    /// <summary>
+    /// Mean log-likelihood per cell (standardised units) of a data set's contexts under MAP interventions, each context
+    /// weighing the same: the mean over contexts of <see cref="LogDensity"/>'s per-cell mean, plus the log of the
+    /// variables' scales. For a calibrated model that samples its shifts' uncertainty (the default), that density includes
+    /// it, so the data must hold cells; statistics (one pooled covariance) are refused with an error that says so.
+    /// </summary>
+    /// <param name="data">Contexts with the model's variables and features.</param>
     public double MeanLogLikelihood(PerturbationDataset data)
     {
         ArgumentNullException.ThrowIfNull(data);
-        using var tensors = ScoringTensors(data, _causal, Options, VariableStandardizer, FeatureStandardizer, _dtype, _device);
+        // A calibrated model that samples its shifts' uncertainty widens each targeted variable's noise per context, which
+        // one pooled covariance cannot express: read each context's own.
+        bool perContextNoise = Calibration is { SampleShiftUncertainty: true };
+        using var tensors = ScoringTensors(data, _causal, Options, VariableStandardizer, FeatureStandardizer, _dtype, _device, perContextNoise);
         return MapLogLikelihood(tensors);
     }
 
@@ -309,15 +318,18 @@ public sealed class GimModel : PerturbationModel
     /// cells for a model without a moment likelihood.
     /// </summary>
     internal static ContextTensors ScoringTensors(PerturbationDataset data, CausalModel causal, GimOptions options, Standardizer variables,
-        Standardizer features, ScalarType dtype, Device device)
+        Standardizer features, ScalarType dtype, Device device, bool perContextNoise = false)
     {
         InterventionKind interventions = options.Interventions;
         ContextStorage storage = !causal.HasMomentLikelihood ? ContextStorage.Cells
-            : causal is LinearCausalModel && interventions == InterventionKind.Shift && !options.KnownTargetsChangeInputs ? ContextStorage.Pooled : ContextStorage.Covariances;
+            : causal is LinearCausalModel && interventions == InterventionKind.Shift && !options.KnownTargetsChangeInputs && !perContextNoise
+                ? ContextStorage.Pooled : ContextStorage.Covariances;
         if (!data.HasCells && storage != ContextStorage.Pooled)
             throw new NotSupportedException($"The data hold statistics, not cells; scoring them needs the linear causal model with shift interventions " +
                 $"(this model: {causal.GetType().Name.Replace("CausalModel", "")}, {interventions}" +
-                (options.KnownTargetsChangeInputs ? $", {options.KnownTargets} known targets" : "") + ").");
+                (options.KnownTargetsChangeInputs ? $", {options.KnownTargets} known targets" : "") +
+                (perContextNoise ? ", and a calibration that samples the shifts' uncertainty: each context's noise widens by its own amount; " +
+                    "fit with GimOptions.SampleShiftUncertainty = false to score statistics" : "") + ").");
         return ContextTensors.Create(data, variables, features, ContextWeighting.Equal, storage, null, dtype, device);
     }
 

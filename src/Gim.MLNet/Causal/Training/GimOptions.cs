@@ -41,7 +41,12 @@ public sealed class GimOptions : PerturbationOptions
     /// </summary>
     public double ControlTargetWeight { get; set; } = 1;
 
-    /// <summary>λ_B: weight of the L1 norm of the graph B. Default 0.01.</summary>
+    /// <summary>
+    /// λ_B: weight of the L1 norm of the graph B. Default 0.01. Raise it (0.05 did on the Hill panel's development seeds)
+    /// when the targets a fit names for its own training perturbations contradict what is known of them: a fit can settle
+    /// on spare edges that explain a drug through the wrong mechanisms. It is not the default because the same value made
+    /// Sachs and low-count screens worse (docs/results.md, development-seed experiments, 0.12.1).
+    /// </summary>
     public double GraphSparsity { get; set; } = 0.01;
 
     /// <summary>

@@ -247,6 +247,27 @@ public class NoveltyCalibrationTests
         }
     }
 
+    /// <summary>
+    /// MeanLogLikelihood of a calibrated model (the default) is the mean over contexts of each context's mean LogDensity,
+    /// in standardised units: new drugs' noise widens by their own sdψ², so it reads each context's covariance (the
+    /// pooled one cannot hold that; it threw a NullReferenceException until 0.12.1). Statistics, which hold only the pooled
+    /// covariance, get an error that names the option to turn off.
+    /// </summary>
+    [Test]
+    public void MeanLogLikelihood_IsTheMeanOfTheContextsLogDensities_WithTheShiftUncertainty()
+    {
+        PerturbationDataset data = _uninformative.FullOod.Data;
+        double logScaleSum = _shuffled.ExportParameters().VariableScale.Sum(Math.Log);
+        double expected = data.Contexts.Average(c => _shuffled.LogDensity(c.Features, c.Samples).Average() + logScaleSum);
+        double actual = _shuffled.MeanLogLikelihood(data);
+        TestContext.Out.WriteLine($"MeanLogLikelihood {actual:F6}, mean of the log densities {expected:F6}");
+        Assert.That(actual, Is.EqualTo(expected).Within(1e-4 * Math.Abs(expected)));
+
+        PerturbationDataset statistics = PerturbationStatistics.Compute(data).ToDataset();
+        Assert.That(() => _shuffled.MeanLogLikelihood(statistics), Throws.TypeOf<NotSupportedException>()
+            .With.Message.Contains("statistics").And.Message.Contains("SampleShiftUncertainty = false"));
+    }
+
     [Test]
     public void AFixedWarmStart_IsNotReusedByTheRefits()
     {
