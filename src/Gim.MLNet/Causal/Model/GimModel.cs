@@ -297,39 +297,45 @@ public sealed class GimModel : PerturbationModel
 
     /// <summary>
     /// Mean log-likelihood per cell (standardised units) of a data set's contexts under MAP interventions, each context
-    /// weighing the same: the mean over contexts of <see cref="LogDensity"/>'s per-cell mean, plus the log of the
-    /// variables' scales. For a calibrated model that samples its shifts' uncertainty (the default), that density includes
-    /// it, so the data must hold cells; statistics (one pooled covariance) are refused with an error that says so.
+    /// weighing the same. For the linear model and perturbed contexts, each context's term is <see cref="LogDensity"/>'s
+    /// per-cell mean plus the log of the variables' scales: for a calibrated model that samples its shifts' uncertainty
+    /// (the default) it includes that uncertainty, so the data must hold cells; statistics (one pooled covariance) are
+    /// refused with an error that says so.
     /// </summary>
     /// <param name="data">Contexts with the model's variables and features.</param>
     public double MeanLogLikelihood(PerturbationDataset data)
     {
         ArgumentNullException.ThrowIfNull(data);
-        // A calibrated model that samples its shifts' uncertainty widens each targeted variable's noise per context, which
-        // one pooled covariance cannot express: read each context's own.
-        bool perContextNoise = Calibration is { SampleShiftUncertainty: true };
-        using var tensors = ScoringTensors(data, _causal, Options, VariableStandardizer, FeatureStandardizer, _dtype, _device, perContextNoise);
+        using var tensors = ScoringTensors(data, _causal, Options, VariableStandardizer, FeatureStandardizer, _dtype, _device,
+            perContextNoise: Calibration is { SampleShiftUncertainty: true });
         return MapLogLikelihood(tensors);
     }
 
     /// <summary>
     /// The tensors that scoring a data set under a model reads (contexts equally weighted): the pooled covariance for the
     /// linear model with shift interventions (also the only form statistics have), else each context's covariance, or the
-    /// cells for a model without a moment likelihood.
+    /// cells for a model without a moment likelihood. <paramref name="perContextNoise"/>: the model widens each context's
+    /// noise by its own amount (a calibration that samples the shifts' uncertainty), which one pooled covariance cannot
+    /// express; the linear shift model then reads each context's covariance, or its cells where they take less memory
+    /// (N·d numbers against K·d²).
     /// </summary>
     internal static ContextTensors ScoringTensors(PerturbationDataset data, CausalModel causal, GimOptions options, Standardizer variables,
         Standardizer features, ScalarType dtype, Device device, bool perContextNoise = false)
     {
         InterventionKind interventions = options.Interventions;
+        bool poolable = causal is LinearCausalModel && interventions == InterventionKind.Shift && !options.KnownTargetsChangeInputs;
         ContextStorage storage = !causal.HasMomentLikelihood ? ContextStorage.Cells
-            : causal is LinearCausalModel && interventions == InterventionKind.Shift && !options.KnownTargetsChangeInputs && !perContextNoise
-                ? ContextStorage.Pooled : ContextStorage.Covariances;
+            : poolable && !perContextNoise ? ContextStorage.Pooled
+            : poolable && data.HasCells && (long)data.SampleCount < (long)data.Contexts.Count * data.VariableCount ? ContextStorage.Cells
+            : ContextStorage.Covariances;
         if (!data.HasCells && storage != ContextStorage.Pooled)
-            throw new NotSupportedException($"The data hold statistics, not cells; scoring them needs the linear causal model with shift interventions " +
-                $"(this model: {causal.GetType().Name.Replace("CausalModel", "")}, {interventions}" +
-                (options.KnownTargetsChangeInputs ? $", {options.KnownTargets} known targets" : "") +
-                (perContextNoise ? ", and a calibration that samples the shifts' uncertainty: each context's noise widens by its own amount; " +
-                    "fit with GimOptions.SampleShiftUncertainty = false to score statistics" : "") + ").");
+            throw new NotSupportedException(poolable
+                ? "The data hold statistics, not cells, and this model's calibration samples the shifts' uncertainty: each context's " +
+                  "noise widens by its own amount, which the statistics' one pooled covariance cannot express. Score cells, or fit with " +
+                  "GimOptions.SampleShiftUncertainty = false to score statistics."
+                : $"The data hold statistics, not cells; scoring them needs the linear causal model with shift interventions " +
+                  $"(this model: {causal.GetType().Name.Replace("CausalModel", "")}, {interventions}" +
+                  (options.KnownTargetsChangeInputs ? $", {options.KnownTargets} known targets" : "") + ").");
         return ContextTensors.Create(data, variables, features, ContextWeighting.Equal, storage, null, dtype, device);
     }
 
@@ -347,8 +353,11 @@ public sealed class GimModel : PerturbationModel
         Tensor shift = intervention.Shift;
         Tensor? gain = intervention.Gain;
         Tensor? logScale = NoiseLogScaleChange(heads, targets, intervention.LogScale);
-        if (tensors.Pooled is not null && logScale is null && gain is null)
-            return LinearCausalModel.WeightedLogLikelihoodFromMoments(Linear("Scoring").Tensors, tensors.Means, tensors.Pooled[0], tensors.Weights, shift).ToDouble();
+        if (tensors.Pooled is not null)
+            return logScale is null && gain is null
+                ? LinearCausalModel.WeightedLogLikelihoodFromMoments(Linear("Scoring").Tensors, tensors.Means, tensors.Pooled[0], tensors.Weights, shift).ToDouble()
+                : throw new InvalidOperationException("Scoring read the pooled covariance, but this model changes each context's noise " +
+                    "(a calibration that samples the shifts' uncertainty, or scale interventions): ScoringTensors needs perContextNoise.");
         if (tensors.Covariances is not null)
             return (gain is null ? _causal.LogLikelihoodFromMoments(tensors.Means, tensors.Covariances, shift, logScale)
                 : LinearCausalModel.LogLikelihoodFromMoments(Linear("Scoring").Tensors, tensors.Means, tensors.Covariances, shift, logScale, gain)).mean().ToDouble();

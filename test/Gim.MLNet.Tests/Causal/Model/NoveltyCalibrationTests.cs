@@ -249,23 +249,51 @@ public class NoveltyCalibrationTests
 
     /// <summary>
     /// MeanLogLikelihood of a calibrated model (the default) is the mean over contexts of each context's mean LogDensity,
-    /// in standardised units: new drugs' noise widens by their own sdψ², so it reads each context's covariance (the
-    /// pooled one cannot hold that; it threw a NullReferenceException until 0.12.1). Statistics, which hold only the pooled
-    /// covariance, get an error that names the option to turn off.
+    /// in standardised units: new drugs' noise widens by their own sdψ², so it reads each context's covariance, or its
+    /// cells where they are fewer numbers (the pooled covariance cannot hold that; it threw a NullReferenceException until
+    /// 0.12.1). The shift uncertainty counts: the same model without it scores differently. Statistics, which hold only
+    /// the pooled covariance, get an error that names the option to turn off.
     /// </summary>
     [Test]
     public void MeanLogLikelihood_IsTheMeanOfTheContextsLogDensities_WithTheShiftUncertainty()
     {
         PerturbationDataset data = _uninformative.FullOod.Data;
-        double logScaleSum = _shuffled.ExportParameters().VariableScale.Sum(Math.Log);
-        double expected = data.Contexts.Average(c => _shuffled.LogDensity(c.Features, c.Samples).Average() + logScaleSum);
-        double actual = _shuffled.MeanLogLikelihood(data);
-        TestContext.Out.WriteLine($"MeanLogLikelihood {actual:F6}, mean of the log densities {expected:F6}");
-        Assert.That(actual, Is.EqualTo(expected).Within(1e-4 * Math.Abs(expected)));
+        // Five cells a context: fewer numbers than the per-context covariances, so these are scored from the cells.
+        var fewCells = new PerturbationDataset(data.Contexts.Select(c => new PerturbationContext(c.Name, c.Features, FirstRows(c.Samples, 5),
+            c.IsControl, c.Group)).ToList(), data.VariableNames, data.FeatureNames);
+        LinearGimParameters p = _shuffled.ExportParameters();
+        double logScaleSum = p.VariableScale.Sum(Math.Log);
+        NoveltyCalibration c = p.Calibration!;
+        using GimModel withoutUncertainty = GimModel.FromParameters((LinearGimParameters)GimParameterFormat.WithCalibration(p, new NoveltyCalibration
+        {
+            TrainingFeatures = c.TrainingFeatures, LengthScale = c.LengthScale, FarShrinkage = c.FarShrinkage,
+            MeanSdNear = c.MeanSdNear, MeanSdFar = c.MeanSdFar, ShiftSdFar = c.ShiftSdFar, TargetTemperature = c.TargetTemperature,
+            SampleShiftUncertainty = false,
+        }));
+        foreach (PerturbationDataset scored in new[] { data, fewCells })
+        {
+            Assert.That(scored.SampleCount < scored.Contexts.Count * scored.VariableCount, Is.EqualTo(scored == fewCells));
+            double expected = scored.Contexts.Average(x => _shuffled.LogDensity(x.Features, x.Samples).Average() + logScaleSum);
+            double actual = _shuffled.MeanLogLikelihood(scored);
+            double without = withoutUncertainty.MeanLogLikelihood(scored);
+            TestContext.Out.WriteLine($"{scored.SampleCount} cells: MeanLogLikelihood {actual:F6}, mean of the log densities {expected:F6}, without the shift uncertainty {without:F6}");
+            Assert.That(actual, Is.EqualTo(expected).Within(1e-4 * Math.Abs(expected)));
+            Assert.That(Math.Abs(actual - without), Is.GreaterThan(1e-3 * Math.Abs(expected)), "the shift uncertainty must count");
+        }
 
         PerturbationDataset statistics = PerturbationStatistics.Compute(data).ToDataset();
         Assert.That(() => _shuffled.MeanLogLikelihood(statistics), Throws.TypeOf<NotSupportedException>()
             .With.Message.Contains("statistics").And.Message.Contains("SampleShiftUncertainty = false"));
+        Assert.That(withoutUncertainty.MeanLogLikelihood(statistics), Is.EqualTo(withoutUncertainty.MeanLogLikelihood(data)).Within(1e-4),
+            "without the shift uncertainty, statistics score as the cells do");
+    }
+
+    private static float[,] FirstRows(float[,] cells, int rows)
+    {
+        var result = new float[rows, cells.GetLength(1)];
+        for (int i = 0; i < rows; i++)
+            for (int j = 0; j < cells.GetLength(1); j++) result[i, j] = cells[i, j];
+        return result;
     }
 
     [Test]
