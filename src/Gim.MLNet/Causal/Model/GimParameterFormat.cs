@@ -262,7 +262,7 @@ public static class GimParameterFormat
                 double temperature = r.ReadDouble();
                 if (!(temperature is >= NoveltyCalibration.MinimumTargetTemperature and <= 1))
                     throw new InvalidDataException($"{source}: calibration target temperature {temperature} must lie in [{NoveltyCalibration.MinimumTargetTemperature}, 1].");
-                calibration = calibration.WithTargetTemperature(temperature);
+                calibration = calibration.With(targetTemperature: temperature);
             }
             if (calibration is not null || dose is not null || known is not null || covariates is not null)
                 parameters = With(parameters, calibration, dose, known, covariates);

@@ -69,13 +69,20 @@ public sealed class NoveltyCalibration
     public const double MinimumTargetTemperature = 0.05;
 
     /// <summary>τ(w) = τ_far + (1 − τ_far)·w: the share of a target logit kept at familiarity w.</summary>
-    public double TargetScale(double familiarity) => TargetTemperature + (1 - TargetTemperature) * familiarity;
+    public double TargetScale(double familiarity) => Kept(TargetTemperature, familiarity);
 
-    /// <summary>This calibration with τ_far = <paramref name="temperature"/> (a copy).</summary>
-    internal NoveltyCalibration WithTargetTemperature(double temperature) => new()
+    /// <summary>
+    /// far + (1 − far)·w: the share kept at familiarity w of a quantity that keeps the share <paramref name="far"/> far from
+    /// every training perturbation (α and τ; the calibrator's candidates for them).
+    /// </summary>
+    internal static double Kept(double far, double familiarity) => far + (1 - far) * familiarity;
+
+    /// <summary>This calibration (a copy) with τ_far and/or <see cref="SampleShiftUncertainty"/> replaced where given.</summary>
+    internal NoveltyCalibration With(double? targetTemperature = null, bool? sampleShiftUncertainty = null) => new()
     {
         TrainingFeatures = TrainingFeatures, LengthScale = LengthScale, FarShrinkage = FarShrinkage, MeanSdNear = MeanSdNear, MeanSdFar = MeanSdFar,
-        ShiftSdFar = ShiftSdFar, SampleShiftUncertainty = SampleShiftUncertainty, TargetTemperature = temperature,
+        ShiftSdFar = ShiftSdFar, SampleShiftUncertainty = sampleShiftUncertainty ?? SampleShiftUncertainty,
+        TargetTemperature = targetTemperature ?? TargetTemperature,
     };
 
     /// <summary>Number of training contexts m.</summary>
@@ -94,7 +101,7 @@ public sealed class NoveltyCalibration
     }
 
     /// <summary>α(γ) = α_far + (1 − α_far)·w.</summary>
-    public double Shrinkage(double familiarity) => FarShrinkage + (1 - FarShrinkage) * familiarity;
+    public double Shrinkage(double familiarity) => Kept(FarShrinkage, familiarity);
 
     /// <summary>sd_j of the predicted mean (control SDs) at familiarity w.</summary>
     public float[] MeanSd(double familiarity)

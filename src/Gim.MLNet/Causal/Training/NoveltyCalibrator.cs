@@ -183,7 +183,7 @@ internal static class NoveltyCalibrator
         }
         double temperature = options.CalibrateTargets ? TargetTemperature(heldOut.Select(h => (h.Familiarity, h.FoldLogits, h.FullTargets)).ToList()) : 1;
         NoveltyCalibration calibration = Geometry(full, train, Sqrt(near2), Sqrt(far2), Sqrt(shift2), farShrinkage, options.SampleShiftUncertainty)
-            .WithTargetTemperature(temperature);
+            .With(targetTemperature: temperature);
         tell($"calibration: α_far {farShrinkage:F3}, " + (options.CalibrateTargets ? $"τ_far {temperature:F2}, " : "") + $"length scale {calibration.LengthScale:F3}, mean SD near {Average(near2):F3} / far {Average(far2):F3}, " +
              $"shift SD far {Average(shift2):F3} (control SDs; {heldOut.Count} held-out contexts)");
         return calibration;
@@ -204,7 +204,7 @@ internal static class NoveltyCalibrator
             double logLikelihood = 0;
             foreach (var (familiarity, logits, targets) in heldOut)
             {
-                double tau = candidate + (1 - candidate) * familiarity;
+                double tau = NoveltyCalibration.Kept(candidate, familiarity);
                 for (int j = 0; j < targets.Length; j++)
                 {
                     double logit = logits[j] * tau;

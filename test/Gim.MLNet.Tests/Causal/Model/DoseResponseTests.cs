@@ -184,7 +184,7 @@ public class DoseResponseTests
     public void Version2To5Files_StillRead()
     {
         LinearGimParameters untempered = (LinearGimParameters)GimParameterFormat.WithCalibration(_linear.ExportParameters(),
-            _linear.Calibration!.WithTargetTemperature(1));
+            _linear.Calibration!.With(targetTemperature: 1));
         byte[] current = GimParameterFormat.Write(untempered);
         Assert.That(BitConverter.ToInt32(current, 4), Is.EqualTo(6), "the format version follows the 'GIMP' magic");
         Assert.That(BitConverter.ToDouble(current, current.Length - 8), Is.EqualTo(1.0), "a calibration's target temperature (version 6) comes last");

@@ -1,6 +1,7 @@
 using Gim.MLNet.Causal;
 using Gim.MLNet.Data;
 using Gim.MLNet.Data.Synthetic;
+using Gim.MLNet.Runtime;
 using Gim.MLNet.Tests.Support;
 
 namespace Gim.MLNet.Tests.Causal.Model;
@@ -199,12 +200,7 @@ public class NoveltyCalibrationTests
     {
         float[] features = FarDrugWithTargets(_shuffled, _uninformative);
         LinearGimParameters p = _shuffled.ExportParameters();
-        NoveltyCalibration c = p.Calibration!;
-        var noSampling = (LinearGimParameters)GimParameterFormat.WithCalibration(p, new NoveltyCalibration
-        {
-            TrainingFeatures = c.TrainingFeatures, LengthScale = c.LengthScale, FarShrinkage = c.FarShrinkage,
-            MeanSdNear = c.MeanSdNear, MeanSdFar = c.MeanSdFar, ShiftSdFar = c.ShiftSdFar, SampleShiftUncertainty = false,
-        });
+        var noSampling = (LinearGimParameters)GimParameterFormat.WithCalibration(p, p.Calibration!.With(sampleShiftUncertainty: false));
         var reloaded = (LinearGimParameters)GimParameterFormat.Read(GimParameterFormat.Write(noSampling), "test");
         Assert.That(reloaded.Calibration!.SampleShiftUncertainty, Is.False, "the setting travels with the model");
         using GimModel model = GimModel.FromParameters(reloaded);
@@ -259,17 +255,13 @@ public class NoveltyCalibrationTests
     {
         PerturbationDataset data = _uninformative.FullOod.Data;
         // Five cells a context: fewer numbers than the per-context covariances, so these are scored from the cells.
-        var fewCells = new PerturbationDataset(data.Contexts.Select(c => new PerturbationContext(c.Name, c.Features, FirstRows(c.Samples, 5),
-            c.IsControl, c.Group)).ToList(), data.VariableNames, data.FeatureNames);
+        var fewCells = new PerturbationDataset(data.Contexts.Select(c => new PerturbationContext(c.Name, c.Features,
+            SampleData.Rows(Enumerable.Range(0, 5).Select(i => TensorArrays.Row(c.Samples, i)).ToArray()), c.IsControl, c.Group)).ToList(),
+            data.VariableNames, data.FeatureNames);
         LinearGimParameters p = _shuffled.ExportParameters();
         double logScaleSum = p.VariableScale.Sum(Math.Log);
-        NoveltyCalibration c = p.Calibration!;
-        using GimModel withoutUncertainty = GimModel.FromParameters((LinearGimParameters)GimParameterFormat.WithCalibration(p, new NoveltyCalibration
-        {
-            TrainingFeatures = c.TrainingFeatures, LengthScale = c.LengthScale, FarShrinkage = c.FarShrinkage,
-            MeanSdNear = c.MeanSdNear, MeanSdFar = c.MeanSdFar, ShiftSdFar = c.ShiftSdFar, TargetTemperature = c.TargetTemperature,
-            SampleShiftUncertainty = false,
-        }));
+        using GimModel withoutUncertainty = GimModel.FromParameters((LinearGimParameters)GimParameterFormat.WithCalibration(p,
+            p.Calibration!.With(sampleShiftUncertainty: false)));
         foreach (PerturbationDataset scored in new[] { data, fewCells })
         {
             Assert.That(scored.SampleCount < scored.Contexts.Count * scored.VariableCount, Is.EqualTo(scored == fewCells));
@@ -286,14 +278,6 @@ public class NoveltyCalibrationTests
             .With.Message.Contains("statistics").And.Message.Contains("SampleShiftUncertainty = false"));
         Assert.That(withoutUncertainty.MeanLogLikelihood(statistics), Is.EqualTo(withoutUncertainty.MeanLogLikelihood(data)).Within(1e-4),
             "without the shift uncertainty, statistics score as the cells do");
-    }
-
-    private static float[,] FirstRows(float[,] cells, int rows)
-    {
-        var result = new float[rows, cells.GetLength(1)];
-        for (int i = 0; i < rows; i++)
-            for (int j = 0; j < cells.GetLength(1); j++) result[i, j] = cells[i, j];
-        return result;
     }
 
     [Test]

@@ -23,8 +23,8 @@ public class TargetTemperatureTests
         _screen = NoveltyCalibrationTests.Screen(uninformative: 0, seed: 3);
         _fitted = new GimTrainer(NoveltyCalibrationTests.Options()).Fit(_screen.Train.Data);
         LinearGimParameters p = _fitted.ExportParameters();
-        _tempered = GimModel.FromParameters((LinearGimParameters)GimParameterFormat.WithCalibration(p, p.Calibration!.WithTargetTemperature(0.3)));
-        _untempered = GimModel.FromParameters((LinearGimParameters)GimParameterFormat.WithCalibration(p, p.Calibration!.WithTargetTemperature(1)));
+        _tempered = GimModel.FromParameters((LinearGimParameters)GimParameterFormat.WithCalibration(p, p.Calibration!.With(targetTemperature: 0.3)));
+        _untempered = GimModel.FromParameters((LinearGimParameters)GimParameterFormat.WithCalibration(p, p.Calibration!.With(targetTemperature: 1)));
     }
 
     [OneTimeTearDown]
@@ -141,7 +141,7 @@ public class TargetTemperatureTests
         Assert.That(() => GimParameterFormat.Read(bytes, "model.zip"), Throws.InstanceOf<InvalidDataException>()
             .With.Message.EqualTo($"model.zip: calibration target temperature {temperature} must lie in [0.05, 1]."));
         Assert.That(() => GimModel.FromParameters((LinearGimParameters)GimParameterFormat.WithCalibration(_fitted.ExportParameters(),
-            _fitted.Calibration!.WithTargetTemperature(temperature))), Throws.ArgumentException.With.Message.Contains("target temperature"));
+            _fitted.Calibration!.With(targetTemperature: temperature))), Throws.ArgumentException.With.Message.Contains("target temperature"));
     }
 
     /// <summary>
@@ -161,7 +161,7 @@ public class TargetTemperatureTests
         TestContext.Out.WriteLine(log.Last(l => l.StartsWith("calibration:", StringComparison.Ordinal)));
         NoveltyCalibration c = model.Calibration!;
         Assert.That(c.TargetTemperature, Is.LessThan(1));
-        using GimModel untempered = GimModel.FromParameters((LinearGimParameters)GimParameterFormat.WithCalibration(model.ExportParameters(), c.WithTargetTemperature(1)));
+        using GimModel untempered = GimModel.FromParameters((LinearGimParameters)GimParameterFormat.WithCalibration(model.ExportParameters(), c.With(targetTemperature: 1)));
         double tempered = 0, plain = 0;
         for (int i = 0; i < screen.FullOod.Data.Contexts.Count; i++)
         {
