@@ -4,8 +4,10 @@ namespace Gim.MLNet.Runtime;
 
 /// <summary>
 /// What a block of TorchSharp work that spans many operations holds for its duration (a training run, a
-/// nonlinear model's fixed-point solve): libtorch's intra-op thread count, set for the block and restored after;
-/// the <see cref="FinalizerHold"/>; and, for training, the seed of libtorch's global generator.
+/// nonlinear model's fixed-point solve): libtorch's intra-op thread count, set for the block and restored after; and
+/// the <see cref="FinalizerHold"/>. Work that seeds libtorch's global generator and draws from it (building modules
+/// with random initial weights) goes through <see cref="Seeded{T}"/>, so that fits on different threads cannot draw
+/// from, or reseed, each other's sequence.
 /// </summary>
 /// <remarks>
 /// Measured here (2 cores, default Hill screen, d = 20): with libtorch's default two threads, steps
@@ -27,21 +29,26 @@ internal sealed class TorchRun : IDisposable
 
     /// <summary>
     /// Starts a block: <paramref name="requestedThreads"/> threads (0 = automatic: one below 256 variables, all
-    /// cores from there), and, when <paramref name="seed"/> is given, libtorch's global generator seeded with it.
+    /// cores from there).
     /// </summary>
-    public static TorchRun Start(int requestedThreads, int variables, int? seed = null)
+    public static TorchRun Start(int requestedThreads, int variables) => new(Threads(requestedThreads, variables));
+
+    /// <summary>
+    /// Held while libtorch's global generator is seeded and drawn from: it is one per process, so two fits building
+    /// their modules at once (a GIM's calibration refits on a second thread, or a user's fits on several threads) would
+    /// otherwise interleave their draws, or one would reseed the other's, and neither would be its seed's fit.
+    /// Everything that draws from the global generator during training draws from a generator of its own instead.
+    /// </summary>
+    internal static readonly object GlobalGenerator = new();
+
+    /// <summary><paramref name="build"/>'s result, built with libtorch's global generator seeded with <paramref name="seed"/>, under <see cref="GlobalGenerator"/>.</summary>
+    public static T Seeded<T>(int seed, Func<T> build)
     {
-        var run = new TorchRun(Threads(requestedThreads, variables));
-        try
+        lock (GlobalGenerator)
         {
-            if (seed is int s) random.manual_seed(s);
+            random.manual_seed(seed);
+            return build();
         }
-        catch
-        {
-            run.Dispose(); // a hold left open would keep the finalizer thread parked for good
-            throw;
-        }
-        return run;
     }
 
     /// <summary>The intra-op threads a block over <paramref name="variables"/> runs on (see <see cref="Start"/>).</summary>

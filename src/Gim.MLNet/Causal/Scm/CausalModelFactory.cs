@@ -8,7 +8,7 @@ internal static class CausalModelFactory
     public static CausalModel Create(GimOptions options, int variables, ScalarType dtype, Device device) => options.CausalModel switch
     {
         CausalModelKind.Linear => new LinearCausalModel(variables, dtype, device, options.GraphRank),
-        CausalModelKind.Nonlinear => new NonlinearCausalModel(variables, options.Nonlinear, dtype, device),
+        CausalModelKind.Nonlinear => new NonlinearCausalModel(variables, options.Nonlinear, dtype, device, options.SeedOrDefault),
         _ => throw new ArgumentOutOfRangeException(nameof(options), options.CausalModel, "Unknown GimOptions.CausalModel."),
     };
 }

@@ -17,12 +17,13 @@ internal static class LogDeterminantEstimators
     /// log det(I − J) = −Σ_{k≥1} tr(J^k)/k, truncated after <paramref name="terms"/> terms, each trace by
     /// Hutchinson's estimator E[vᵀ J^k v] with Rademacher probes v (shared across k, as is usual, so one
     /// chain of matrix-vector products serves every term). Cost O(n·probes·terms·d²) instead of O(n d³);
-    /// unbiased for the truncated sum, whose truncation error is at most d κ^(K+1) / ((K+1)(1 − κ)).
+    /// unbiased for the truncated sum, whose truncation error is at most d κ^(K+1) / ((K+1)(1 − κ)). The probes come from
+    /// <paramref name="generator"/> (libtorch's global generator when null).
     /// </summary>
-    public static Tensor PowerSeries(Tensor jacobian, int terms, int probes)
+    public static Tensor PowerSeries(Tensor jacobian, int terms, int probes, Generator? generator = null)
     {
         long n = jacobian.shape[0], d = jacobian.shape[^1];
-        Tensor v = randint(0, 2, new long[] { n, probes, d }, dtype: jacobian.dtype, device: jacobian.device) * 2 - 1;
+        Tensor v = randint(0, 2, new long[] { n, probes, d }, generator: generator, dtype: jacobian.dtype, device: jacobian.device) * 2 - 1;
         Tensor jt = jacobian.transpose(-1, -2);
         Tensor y = v;
         Tensor total = zeros(n, dtype: jacobian.dtype, device: jacobian.device);

@@ -22,7 +22,19 @@ internal sealed class NonlinearCausalModel : CausalModel
     private readonly NonlinearMechanisms _mechanisms;
     private readonly NonlinearCausalOptions _options;
 
-    public NonlinearCausalModel(int variables, NonlinearCausalOptions options, ScalarType dtype = ScalarType.Float32, Device? device = null)
+    /// <summary>
+    /// The power-series log-determinant's probes (<see cref="LogDeterminant"/>): a generator of the model's own, so that a
+    /// fit draws the same probes whatever else runs on other threads.
+    /// </summary>
+    private readonly Generator _probes;
+
+    /// <summary>Creates the model; its initial weights come from libtorch's global generator (seed it first, under <see cref="TorchRun.GlobalGenerator"/>).</summary>
+    /// <param name="variables">d.</param>
+    /// <param name="options">The settings (copied).</param>
+    /// <param name="dtype">Element type of the parameters.</param>
+    /// <param name="device">Device of the parameters (CPU when null).</param>
+    /// <param name="probeSeed">Seed of the power-series probes' generator (the fit's seed).</param>
+    public NonlinearCausalModel(int variables, NonlinearCausalOptions options, ScalarType dtype = ScalarType.Float32, Device? device = null, int probeSeed = 0)
         : base(nameof(NonlinearCausalModel), variables)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -32,6 +44,7 @@ internal sealed class NonlinearCausalModel : CausalModel
         _bias = new Parameter(zeros(variables, dtype: dtype, device: device));
         _logScale = new Parameter(zeros(variables, dtype: dtype, device: device));
         _mechanisms = new NonlinearMechanisms(variables, options.HiddenWidth, options.ContractionFactor, options.LinearTerm, dtype, device);
+        _probes = new Generator((ulong)probeSeed, device);
         RegisterComponents();
     }
 
@@ -88,7 +101,7 @@ internal sealed class NonlinearCausalModel : CausalModel
             LogDeterminantMethod.PowerSeries => false,
             _ => Variables <= _options.ExactLogDeterminantMaxVariables,
         };
-        return exact ? LogDeterminantEstimators.Exact(jacobian) : LogDeterminantEstimators.PowerSeries(jacobian, _options.SeriesTerms, _options.SeriesProbes);
+        return exact ? LogDeterminantEstimators.Exact(jacobian) : LogDeterminantEstimators.PowerSeries(jacobian, _options.SeriesTerms, _options.SeriesProbes, _probes);
     }
 
     /// <summary>Samples x = x*(b + t⊙ψ + s'⊙z) for standard-normal <paramref name="z"/> [..., d].</summary>
@@ -129,4 +142,10 @@ internal sealed class NonlinearCausalModel : CausalModel
 
     private Tensor NoiseScale(Tensor? logScaleChange) =>
         logScaleChange is null ? _logScale.exp() : (_logScale + logScaleChange).exp();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) _probes.Dispose();
+        base.Dispose(disposing);
+    }
 }

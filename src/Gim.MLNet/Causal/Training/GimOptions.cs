@@ -157,8 +157,7 @@ public sealed class GimOptions : PerturbationOptions
     /// Default 0. With 0, below 256 variables and two cores or more, the calibration refits train on a second thread
     /// beside the main fit (unless validation data can stop it early), which takes their cost off a fit's time: a linear
     /// GIM's stacked together, otherwise (nonlinear model, mini-batches, checkpoints) one after another as fits of their
-    /// own, except where their training draws from libtorch's global generator (a two-stage warm start, the nonlinear
-    /// model's power-series log-determinant). 1 keeps the whole fit on one core (the refits then train stacked with the
+    /// own (each the same fit on either thread). 1 keeps the whole fit on one core (the refits then train stacked with the
     /// main fit, or after it).
     /// </summary>
     public int Threads { get; set; }

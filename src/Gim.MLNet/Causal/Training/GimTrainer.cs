@@ -61,9 +61,12 @@ public sealed class GimTrainer : PerturbationTrainer<GimOptions, GimModel>
         IReadOnlyList<GimModel> models;
         IReadOnlyList<GimModel>? folds = null;
         Device device = TorchDevices.Resolve(Options.Device, "GimOptions.Device");
-        if (plan is not null && !together && RefitsAfterOnSecondThread(plan, fit, device))
+        if (plan is not null && !together && SecondCoreForRefits(fit, device))
         {
-            // Setups the stacked step does not cover: the refits, fitted on their own, run on a second thread meanwhile.
+            // Setups the stacked step does not cover (nonlinear model, mini-batches, checkpoints): the refits, each fitted on
+            // its own as after the main fit, run one after another on a second thread meanwhile. Each is the same fit on
+            // either thread: modules are built under TorchRun.GlobalGenerator, and what draws during training (relaxation
+            // noise, power-series probes, a two-stage warm start's stage 1) draws from a generator of its own.
             int steps = NoveltyCalibrator.FoldSteps(Options, Options.MaxSteps);
             (models, folds) = Beside(token => TrainReplicas(fit, replicas, device, token), token => FitFolds(plan, steps, token),
                 disposeOnFailure: true);
@@ -123,9 +126,9 @@ public sealed class GimTrainer : PerturbationTrainer<GimOptions, GimModel>
         var modules = new List<(CausalModel Causal, InterventionEncoder Encoder)>();
         try
         {
-            // Building draws the initial weights from libtorch's global generator: one fit builds at a time (calibration
-            // refits may be fitting on another thread), each from its seed.
-            lock (ModuleConstruction)
+            // Building draws the initial weights from libtorch's global generator: one fit (or peer) builds at a time
+            // (calibration refits may be fitting on another thread), each from its seed.
+            lock (TorchRun.GlobalGenerator)
             {
                 random.manual_seed(Options.SeedOrDefault);
                 foreach (Replica replica in replicas)
@@ -292,26 +295,7 @@ public sealed class GimTrainer : PerturbationTrainer<GimOptions, GimModel>
         return full.Concat(refits).ToList();
     }
 
-    /// <summary>
-    /// Whether the calibration refits that cannot train with the full fit (nonlinear model, mini-batches, checkpoints)
-    /// train on a second thread while it runs, each fitted on its own as before: <see cref="SecondCoreForRefits"/>, and
-    /// nothing in their training drawing from libtorch's global generator (a two-stage warm start fits its own model; the
-    /// nonlinear model's power-series log-determinant draws its probes).
-    /// </summary>
-    private bool RefitsAfterOnSecondThread(CalibrationPlan plan, PerturbationFit fit, Device device)
-    {
-        if (plan.FoldOptions.WarmStart is not null) return false;
-        if (Options.CausalModel == CausalModelKind.Nonlinear)
-        {
-            NonlinearCausalOptions nonlinear = Options.Nonlinear;
-            bool exact = nonlinear.LogDeterminant == LogDeterminantMethod.Exact
-                         || (nonlinear.LogDeterminant != LogDeterminantMethod.PowerSeries && fit.Data.VariableCount <= nonlinear.ExactLogDeterminantMaxVariables);
-            if (!exact) return false;
-        }
-        return SecondCoreForRefits(fit, device);
-    }
-
-    /// <summary>The calibration refits, one after the other, each a fit of its own (<see cref="RefitsAfterOnSecondThread"/>).</summary>
+    /// <summary>The calibration refits, one after the other, each a fit of its own, on a second thread beside the main fit (<see cref="SecondCoreForRefits"/>).</summary>
     private static IReadOnlyList<GimModel> FitFolds(CalibrationPlan plan, int steps, CancellationToken cancellation)
     {
         GimOptions options = plan.FoldOptions.Clone();
@@ -388,9 +372,6 @@ public sealed class GimTrainer : PerturbationTrainer<GimOptions, GimModel>
         firstResult[0].AddFitTime(waiting.Elapsed);
         return (firstResult, secondResult!);
     }
-
-    /// <summary>Held while a fit seeds libtorch's global generator and builds its modules from it.</summary>
-    private static readonly object ModuleConstruction = new();
 
     /// <summary>From this many variables a dense fit's log says that a factored graph (GimOptions.GraphRank) is much faster.</summary>
     private const int DenseGraphHintFrom = 1000;

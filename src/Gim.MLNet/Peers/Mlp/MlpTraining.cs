@@ -12,8 +12,8 @@ internal static class MlpTraining
 {
     public static FeatureMlp Fit(PerturbationFit fit, MlpOptions options, int outputs, Func<FeatureMlp, ContextMomentTensors, Tensor> loss, string method)
     {
-        using var run = TorchRun.Start(options.Threads, fit.Data.VariableCount, options.SeedOrDefault);
-        var mlp = new FeatureMlp(fit.Data.FeatureCount, outputs, options.Depth, options.Width);
+        using var run = TorchRun.Start(options.Threads, fit.Data.VariableCount);
+        FeatureMlp mlp = TorchRun.Seeded(options.SeedOrDefault, () => new FeatureMlp(fit.Data.FeatureCount, outputs, options.Depth, options.Width));
         try
         {
             using var moments = ContextMomentTensors.Create(fit.Data, fit.Variables, fit.Features);

@@ -25,7 +25,8 @@ public sealed class TwoStageCausalTrainer(TwoStageCausalOptions? options = null)
         float[] bias, logScale;
         var objective = new GimObjective(Options.TargetSparsity, Options.GraphSparsity, Options.ControlTargetWeight,
             Options.InitialTemperature, Options.FinalTemperature, Options.MaxSteps, straightThrough: false);
-        using (TorchRun.Start(Options.Threads, d, Options.SeedOrDefault))
+        // Nothing here draws from libtorch's global generator (the modules start at zero; the relaxation noise has its own).
+        using (TorchRun.Start(Options.Threads, d))
         using (var data = ContextTensors.Create(train, variables, features, ContextWeighting.Equal, keepCells: false, ScalarType.Float32, CPU))
         using (var causal = new LinearCausalModel(d))
         using (var free = new FreeInterventions(k, d, Options.InitialTargetLogit))
