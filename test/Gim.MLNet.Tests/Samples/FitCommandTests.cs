@@ -101,6 +101,41 @@ public class FitCommandTests
     }
 
     /// <summary>
+    /// The same screen as an AnnData file in Norman et al.'s layout, read with `--perturbation condition --combinations +`:
+    /// `fit` records the design, so `predict --perturbation` takes labels — a pair, and a gene that no training label names —
+    /// and a knockdown pulls the knocked-down gene's predicted level toward zero (its mechanism scaled by the remaining fraction).
+    /// </summary>
+    [Test]
+    public void KnownTargets_FromAnH5adScreen_PredictByLabel_IncludingAGeneNeverPerturbed()
+    {
+        var screen = Gim.MLNet.Data.Synthetic.PerturbSeqScreen.Generate(new Gim.MLNet.Data.Synthetic.PerturbSeqScreenOptions { Seed = 9, ControlCells = 60, CellsPerCondition = 30 });
+        screen.WriteH5ad(Path.Combine(_folder, "train.h5ad"));
+        string unseen = screen.UnseenSingle!.Contexts[0].Name.Split('+')[0];
+        string seenPair = screen.Train.Contexts.First(c => !c.IsControl && !c.Name.Contains("ctrl", StringComparison.Ordinal)).Name;
+        Assert.That(screen.Train.Contexts.Any(c => c.Name.Split('+').Contains(unseen)), Is.False, $"{unseen} is in no training label");
+
+        var (exitCode, output) = SamplesApp.RunIn(_folder, Timeout, "fit", "--data", "train.h5ad", "--perturbation", "condition", "--control", "ctrl",
+            "--combinations", "+", "--known-targets", "knockdown", "--steps", "200", "--out", "run");
+        Assert.That(exitCode, Is.EqualTo(0), output);
+        Assert.That(File.Exists(Path.Combine(_folder, "run", "screen-design.json")), Is.True, output);
+
+        (exitCode, output) = SamplesApp.RunIn(_folder, Timeout, "predict", "--model", "run/gim-model.zip", "--perturbation", $"ctrl,{unseen},{seenPair}",
+            "--count", "200", "-o", "predicted.csv");
+        Assert.That(exitCode, Is.EqualTo(0), output);
+        string[] header = File.ReadLines(Path.Combine(_folder, "predicted.csv")).First().Split(',');
+        double[][] cells = File.ReadLines(Path.Combine(_folder, "predicted.csv")).Skip(1)
+            .Select(l => l.Split(',').Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray()).ToArray();
+        double Mean(int query, string gene) => cells.Where(r => r[0] == query).Average(r => r[Array.IndexOf(header, gene)]);
+        Assert.That(cells.Length, Is.EqualTo(600), "200 cells for each of the three labels");
+        foreach (var (query, gene) in new[] { (1, unseen) }.Concat(seenPair.Split('+').Select(g => (2, g))))
+        {
+            TestContext.Out.WriteLine($"{gene}: control {Mean(0, gene):F3}, knocked down ({(query == 1 ? unseen : seenPair)}) {Mean(query, gene):F3}");
+            Assert.That(Math.Abs(Mean(query, gene)), Is.LessThan(Math.Abs(Mean(0, gene))),
+                $"{gene}: the knockdown's predicted mean {Mean(query, gene):F3} is not nearer 0 than the control's {Mean(0, gene):F3}");
+        }
+    }
+
+    /// <summary>
     /// `--perturbation` with `--dose`, `--covariates` and `--descriptors`: a drug × dose × cell-line screen goes in as
     /// biologists keep it (the condition over three columns, drug descriptors in a second table).
     /// </summary>
