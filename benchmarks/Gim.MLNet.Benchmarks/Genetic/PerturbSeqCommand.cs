@@ -25,6 +25,8 @@ internal static class PerturbSeqCommand
         "                gim-known-shift, gim-knockdown, gim-hard (default: all)\n" +
         "       --nonlinear: saturating tanh regulation around each regulator's baseline; default linear\n" +
         "       --counts: negative-binomial counts of the levels, normalised (normalize_total to 10^4, log1p) before every method\n" +
+        "       --counts-read normalize|log1p: how --counts are read: normalize_total + log1p (default), or log1p of the raw counts\n" +
+        "                   (a diagnostic: with 20 genes, normalising to a total couples every gene to every knockdown)\n" +
         "       --via-h5ad: each split written as a Norman-layout .h5ad (obs condition \"g3+g7\") and read back with AnnDataReader + CombinationLabels";
 
     public static readonly string[] Methods = { "control", "training-mean", "linear-features", "additive", "additive-mean", "two-stage", "gim-linear", "gim-known-shift", "gim-knockdown", "gim-hard" };
@@ -48,6 +50,12 @@ internal static class PerturbSeqCommand
         bool nonlinear = args.Contains("--nonlinear");
         bool counts = args.Contains("--counts");
         bool viaH5ad = args.Contains("--via-h5ad");
+        string countsRead = Args.String(args, "--counts-read") ?? "normalize";
+        if (countsRead is not ("normalize" or "log1p"))
+        {
+            Console.Error.WriteLine($"perturbseq: --counts-read takes normalize or log1p\n{Usage}");
+            return 2;
+        }
         string output = Args.String(args, "--out") ?? "perturbseq-results";
 
         var runs = new List<(int Seed, Leaderboard Board)>();
@@ -64,9 +72,13 @@ internal static class PerturbSeqCommand
             PerturbSeqScreen screen = PerturbSeqScreen.Generate(options);
             // Counts go through the single-cell preprocessing every method then reads (as a scanpy user would run it).
             PerturbationDataset Read(string split) => viaH5ad ? ThroughH5ad(screen, split) : split == "train" ? screen.Train : screen.Tests[split];
-            PerturbationDataset train = counts ? CountNormalization.NormalizeTotalLog1p(Read("train")) : Read("train");
-            IReadOnlyDictionary<string, PerturbationDataset> tests = screen.Tests.ToDictionary(t => t.Key,
-                t => counts ? CountNormalization.NormalizeTotalLog1p(Read(t.Key)) : Read(t.Key));
+            PerturbationDataset Preprocess(PerturbationDataset raw) => !counts ? raw : countsRead switch
+            {
+                "log1p" => Log1p(raw),
+                _ => CountNormalization.NormalizeTotalLog1p(raw),
+            };
+            PerturbationDataset train = Preprocess(Read("train"));
+            IReadOnlyDictionary<string, PerturbationDataset> tests = screen.Tests.ToDictionary(t => t.Key, t => Preprocess(Read(t.Key)));
             var fits = methods.Select(name => new KeyValuePair<string, Func<PerturbationDataset, PerturbationModel>>(name, Fit(name, seed)));
             Leaderboard board = ModelComparison.Run(fits, train, tests, new ModelComparisonOptions
             {
@@ -135,4 +147,13 @@ internal static class PerturbSeqCommand
         "additive-mean" => data => new Peers.AdditiveTrainer(new Peers.AdditiveOptions { Seed = seed, Unseen = Peers.AdditiveUnseen.SingleMean }).Fit(data),
         _ => BenchmarkMethods.Fit(name, seed, new GimOptions { Seed = seed }),
     };
+
+    /// <summary>log1p of every count, no normalisation (<c>--counts-read log1p</c>).</summary>
+    private static PerturbationDataset Log1p(PerturbationDataset counts) => new(counts.Contexts.Select(c =>
+    {
+        var x = new float[c.SampleCount, counts.VariableCount];
+        for (int i = 0; i < c.SampleCount; i++)
+            for (int j = 0; j < counts.VariableCount; j++) x[i, j] = MathF.Log(1 + c.Samples[i, j]);
+        return new PerturbationContext(c.Name, c.Features, x, c.IsControl, c.Group);
+    }).ToList(), counts.VariableNames, counts.FeatureNames);
 }
