@@ -179,6 +179,31 @@ public class ScreenDesignTests
             Does.Contain("has no column 'g9'"));
     }
 
+    /// <summary>
+    /// A covariate's missing value is an error naming the row, not a level: a numeric column's NaN (which formats as
+    /// "NaN") and pandas' "nan" text alike, so no cell is silently put in a "batch=NaN" line of its own.
+    /// </summary>
+    [Test]
+    public void ACovariatesNaN_IsAMissingValue_NamedWithItsRow()
+    {
+        string[][] rows = Cells.Split('\n').Skip(1).Select(l => l.Split(',')).ToArray();
+        Microsoft.Data.Analysis.DataFrame Frame(Microsoft.Data.Analysis.DataFrameColumn batch) => new(
+            new Microsoft.Data.Analysis.StringDataFrameColumn("product_name", rows.Select(r => r[0])),
+            new Microsoft.Data.Analysis.StringDataFrameColumn("cell_type", rows.Select(r => r[2])),
+            batch,
+            new Microsoft.Data.Analysis.SingleDataFrameColumn("g0", rows.Select(r => (float?)float.Parse(r[3], System.Globalization.CultureInfo.InvariantCulture))));
+        var design = new ScreenDesign("product_name", "vehicle") { Covariates = new[] { "cell_type", "batch" }, PerturbationIndicators = true };
+
+        var numeric = Frame(new Microsoft.Data.Analysis.DoubleDataFrameColumn("batch", rows.Select((_, i) => (double?)(i == 3 ? double.NaN : i % 2))));
+        Assert.That(Assert.Throws<DataFileException>(() => numeric.ToPerturbationDataset(design, new[] { "g0" }))!.Message,
+            Does.Contain("row 3 has 'batch' = NaN, a missing value rather than a level"));
+        var text = Frame(new Microsoft.Data.Analysis.StringDataFrameColumn("batch", rows.Select((_, i) => i == 5 ? "nan" : $"b{i % 2}")));
+        Assert.That(Assert.Throws<DataFileException>(() => text.ToPerturbationDataset(design, new[] { "g0" }))!.Message,
+            Does.Contain("row 5 has 'batch' = nan, a missing value"));
+        var complete = Frame(new Microsoft.Data.Analysis.DoubleDataFrameColumn("batch", rows.Select((_, i) => (double?)(i % 2))));
+        Assert.That(complete.ToPerturbationDataset(design, new[] { "g0" }).FeatureNames, Does.Contain("batch=1"), "a numeric covariate's levels are its values");
+    }
+
     private sealed class ScreenCell
     {
         public string product_name { get; set; } = "";

@@ -167,7 +167,10 @@ internal sealed record ScreenRows(string Source, int RowCount, Func<int, string>
         }
     }
 
-    /// <summary>Each covariate's level on every row (as text); a missing one is an error naming the row.</summary>
+    /// <summary>
+    /// Each covariate's level on every row (as text); a missing one is an error naming the row. "NaN" (any case: a numeric
+    /// column's missing value, or pandas' text for one) is missing too, not a level of its own.
+    /// </summary>
     private List<string[]> CovariateValues(ScreenDesign design)
     {
         var values = new List<string[]>();
@@ -176,8 +179,15 @@ internal sealed record ScreenRows(string Source, int RowCount, Func<int, string>
             Func<int, string?> text = Text(column);
             var level = new string[RowCount];
             for (int i = 0; i < RowCount; i++)
-                level[i] = text(i) is { Length: > 0 } value ? value
-                    : throw new DataFileException(Source, Location(column), null, $"{RowLabel(i)} has no '{column}' value (missing or empty); every cell needs its covariates.");
+            {
+                string? value = text(i);
+                if (value is not { Length: > 0 })
+                    throw new DataFileException(Source, Location(column), null, $"{RowLabel(i)} has no '{column}' value (missing or empty); every cell needs its covariates.");
+                if (value.Equals("NaN", StringComparison.OrdinalIgnoreCase))
+                    throw new DataFileException(Source, Location(column), null,
+                        $"{RowLabel(i)} has '{column}' = {value}, a missing value rather than a level; every cell needs its covariates (drop such cells, or give them a level).");
+                level[i] = value;
+            }
             values.Add(level);
         }
         return values;
