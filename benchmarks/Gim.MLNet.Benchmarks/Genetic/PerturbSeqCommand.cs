@@ -50,7 +50,12 @@ internal static class PerturbSeqCommand
         bool nonlinear = args.Contains("--nonlinear");
         bool counts = args.Contains("--counts");
         bool viaH5ad = args.Contains("--via-h5ad");
-        string countsRead = Args.String(args, "--counts-read") ?? "normalize";
+        string countsRead = Args.String(args, "--counts-read") ?? (args.Contains("--counts-read") ? "" : "normalize");
+        if (args.Contains("--counts-read") && !counts)
+        {
+            Console.Error.WriteLine($"perturbseq: --counts-read says how --counts are read; add --counts\n{Usage}");
+            return 2;
+        }
         if (countsRead is not ("normalize" or "log1p"))
         {
             Console.Error.WriteLine($"perturbseq: --counts-read takes normalize or log1p\n{Usage}");

@@ -37,6 +37,51 @@ public class GlobalGeneratorTests
     }
 
     /// <summary>
+    /// Importing a fitted model (<c>GimModel.FromParameters</c>, what loading a saved model and the two-stage peer
+    /// do) builds modules whose constructors draw initial weights, overwritten at once, from the global generator: under
+    /// its lock, so a peer fitted while another thread imports models over and over is still its seed's model. (Before,
+    /// those draws could land between the peer's seed and its initial weights.)
+    /// </summary>
+    [Test]
+    public void Peer_FittedWhileAnotherThreadImportsModels_IsTheSameModelAsFittedAlone()
+    {
+        var data = TinyLinearScm.Dataset(cellsPerContext: 40);
+        LinearGimParameters parameters;
+        using (GimModel fitted = new GimTrainer(TinyLinearScm.Options(steps: 5)).Fit(data)) parameters = fitted.ExportParameters();
+        float[] features = TinyLinearScm.Features("r2", 1);
+        float[] Fit()
+        {
+            using MeanShiftModel model = new MeanShiftTrainer(new MeanShiftOptions { Seed = 5, MaxSteps = 20, Width = 16 }).Fit(data);
+            return model.PredictMean(features);
+        }
+
+        float[] alone = Fit();
+        using var stop = new CancellationTokenSource();
+        long imports = 0;
+        var other = new Thread(() =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                using (GimModel.FromParameters(parameters)) Interlocked.Increment(ref imports);
+                FinalizerHold.Breathe();
+            }
+        });
+        other.Start();
+        try
+        {
+            for (int i = 0; i < 5; i++)
+                Assert.That(Fit(), Is.EqualTo(alone), $"fit {i + 1} beside another thread's imports");
+        }
+        finally
+        {
+            stop.Cancel();
+            other.Join();
+        }
+        TestContext.Out.WriteLine($"the other thread imported {Interlocked.Read(ref imports)} models");
+        Assert.That(Interlocked.Read(ref imports), Is.GreaterThan(10), "the other thread must have run alongside the fits");
+    }
+
+    /// <summary>
     /// A peer built while another thread keeps seeding the global generator and drawing from it (as fits building their
     /// modules do, under the lock) is still its seed's model: the same predictions, to the bit, as fitted alone. Before,
     /// the peers seeded the generator outside the lock, so another fit's seed could land between their seed and their

@@ -361,12 +361,18 @@ public sealed class GimModel : PerturbationModel
         if (tensors.Covariances is not null)
             return (gain is null ? _causal.LogLikelihoodFromMoments(tensors.Means, tensors.Covariances, shift, logScale)
                 : LinearCausalModel.LogLikelihoodFromMoments(Linear("Scoring").Tensors, tensors.Means, tensors.Covariances, shift, logScale, gain)).mean().ToDouble();
-        // Cells kept instead of moments: average each context's per-cell likelihood, then the contexts.
+        // Cells kept instead of moments: average each context's per-cell likelihood, then the contexts. A nonlinear model's
+        // power-series log-determinant (above 50 variables by default) draws its probes from a generator of this call's,
+        // seeded the same every time: the number repeats, whatever ran before and on whichever thread.
         double total = 0;
+        using var probes = _causal is NonlinearCausalModel ? new Generator(0) : null;
         for (int k = 0; k < tensors.ContextCount; k++)
         {
             Tensor cells = tensors.Cells!.narrow(0, tensors.Offsets[k], tensors.Counts[k]);
-            total += (gain is null ? _causal.LogLikelihood(cells, shift[k], logScale?[k]) : Linear("Scoring").LogLikelihood(cells, shift[k], logScale?[k], gain[k])).mean().ToDouble();
+            Tensor perCell = gain is not null ? Linear("Scoring").LogLikelihood(cells, shift[k], logScale?[k], gain[k])
+                : _causal is NonlinearCausalModel nonlinear ? nonlinear.LogLikelihood(cells, shift[k], logScale?[k], exactLogDeterminant: false, probes)
+                : _causal.LogLikelihood(cells, shift[k], logScale?[k]);
+            total += perCell.mean().ToDouble();
         }
         return total / tensors.ContextCount;
     }

@@ -48,8 +48,15 @@ internal static class GimParameterIO
         const ScalarType dtype = ScalarType.Float32;
         int depth = p.HiddenLayers.Count;
         int width = depth > 0 ? p.HiddenLayers[0].Weight.GetLength(0) : options.EncoderWidth;
-        var causal = new LinearCausalModel(p.VariableCount, dtype, device);
-        var encoder = EncoderParameterIO.CreateEncoder(p, depth, width, options, dtype, device);
+        // The modules' constructors draw initial weights (overwritten below) from libtorch's global generator: under its
+        // lock, so that an import never lands between another thread's seed and its draws (TorchRun.GlobalGenerator).
+        LinearCausalModel causal;
+        InterventionEncoder encoder;
+        lock (TorchRun.GlobalGenerator)
+        {
+            causal = new LinearCausalModel(p.VariableCount, dtype, device);
+            encoder = EncoderParameterIO.CreateEncoder(p, depth, width, options, dtype, device);
+        }
         Load(p, causal, encoder, dtype, device);
         var modelOptions = options.Clone();
         modelOptions.Interventions = p.Interventions;

@@ -70,8 +70,14 @@ internal static class NonlinearGimParameterIO
         modelOptions.Nonlinear.FixedPointIterations = p.FixedPointIterations;
         modelOptions.Nonlinear.MeanSamples = p.MeanSamples;
         modelOptions.Nonlinear.MeanSeed = p.MeanSeed;
-        var causal = new NonlinearCausalModel(d, modelOptions.Nonlinear, dtype, device);
-        var encoder = EncoderParameterIO.CreateEncoder(p, depth, width, options, dtype, device);
+        // Built under the global generator's lock: their constructors draw initial weights (overwritten below) from it.
+        NonlinearCausalModel causal;
+        InterventionEncoder encoder;
+        lock (TorchRun.GlobalGenerator)
+        {
+            causal = new NonlinearCausalModel(d, modelOptions.Nonlinear, dtype, device);
+            encoder = EncoderParameterIO.CreateEncoder(p, depth, width, options, dtype, device);
+        }
         using (no_grad())
         using (TorchScope.Enter())
         {

@@ -28,6 +28,9 @@ internal sealed class NonlinearCausalModel : CausalModel
     /// </summary>
     private readonly Generator _probes;
 
+    /// <summary>The power-series probes' generator (its state travels in training checkpoints).</summary>
+    internal Generator ProbeGenerator => _probes;
+
     /// <summary>Creates the model; its initial weights come from libtorch's global generator (seed it first, under <see cref="TorchRun.GlobalGenerator"/>).</summary>
     /// <param name="variables">d.</param>
     /// <param name="options">The settings (copied).</param>
@@ -78,22 +81,26 @@ internal sealed class NonlinearCausalModel : CausalModel
     /// <summary>
     /// Log-likelihood of each cell, with the exact log-determinant when <paramref name="exactLogDeterminant"/> is set
     /// (evaluation: a reported density must not be a truncated, randomly probed estimate) and otherwise as
-    /// <see cref="NonlinearCausalOptions.LogDeterminant"/> chooses (training).
+    /// <see cref="NonlinearCausalOptions.LogDeterminant"/> chooses (training; a power series draws its probes from
+    /// <paramref name="probes"/>, or the model's own generator when null).
     /// </summary>
-    public Tensor LogLikelihood(Tensor x, Tensor shift, Tensor? logScaleChange, bool exactLogDeterminant)
+    public Tensor LogLikelihood(Tensor x, Tensor shift, Tensor? logScaleChange, bool exactLogDeterminant, Generator? probes = null)
     {
         long[] leading = x.shape.Take((int)x.dim() - 1).ToArray();
         Tensor flat = x.reshape(-1, Variables);
         var (f, jacobian) = _mechanisms.ForwardWithJacobian(flat);
-        Tensor logDet = (exactLogDeterminant ? LogDeterminantEstimators.Exact(jacobian) : LogDeterminant(jacobian)).reshape(leading);
+        Tensor logDet = (exactLogDeterminant ? LogDeterminantEstimators.Exact(jacobian) : LogDeterminant(jacobian, probes)).reshape(leading);
         Tensor residual = x - f.reshape(x.shape) - _bias - shift;
         Tensor logScale = logScaleChange is null ? _logScale.expand_as(residual) : _logScale + logScaleChange;
         Tensor quadratic = (residual * (-logScale).exp()).square().sum(-1);
         return logDet - logScale.sum(-1) - 0.5 * quadratic - Variables * HalfLogTwoPi;
     }
 
-    /// <summary>log|det(I − J_f(x))| per cell, exact or by the power series (<see cref="NonlinearCausalOptions.LogDeterminant"/>).</summary>
-    public Tensor LogDeterminant(Tensor jacobian)
+    /// <summary>
+    /// log|det(I − J_f(x))| per cell, exact or by the power series (<see cref="NonlinearCausalOptions.LogDeterminant"/>), whose
+    /// probes come from <paramref name="probes"/> (the model's own generator when null).
+    /// </summary>
+    public Tensor LogDeterminant(Tensor jacobian, Generator? probes = null)
     {
         bool exact = _options.LogDeterminant switch
         {
@@ -101,7 +108,7 @@ internal sealed class NonlinearCausalModel : CausalModel
             LogDeterminantMethod.PowerSeries => false,
             _ => Variables <= _options.ExactLogDeterminantMaxVariables,
         };
-        return exact ? LogDeterminantEstimators.Exact(jacobian) : LogDeterminantEstimators.PowerSeries(jacobian, _options.SeriesTerms, _options.SeriesProbes, _probes);
+        return exact ? LogDeterminantEstimators.Exact(jacobian) : LogDeterminantEstimators.PowerSeries(jacobian, _options.SeriesTerms, _options.SeriesProbes, probes ?? _probes);
     }
 
     /// <summary>Samples x = x*(b + t⊙ψ + s'⊙z) for standard-normal <paramref name="z"/> [..., d].</summary>

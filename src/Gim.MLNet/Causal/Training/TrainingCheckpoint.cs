@@ -20,7 +20,9 @@ internal static class TrainingCheckpoint
     private const string Magic = "GIM-CHECKPOINT";
     // 2: the objective gained the controls' "no target" term and nonlinear mechanisms a linear term, so a
     // version-1 checkpoint belongs to a different model; say so rather than "different data or options".
-    private const int FormatVersion = 2;
+    // 3 (0.12.2): the nonlinear model's power-series probes have a generator of their own, whose state follows the
+    // relaxation noise's; a version-2 checkpoint (no such state) still resumes, its probes restarting from the seed.
+    private const int FormatVersion = 3;
 
     public static void Save(string path, string fingerprint, TrainingLoopState state, CausalModel causal,
         InterventionEncoder encoder, optim.Optimizer optimizer, torch.Generator generator) =>
@@ -36,6 +38,10 @@ internal static class TrainingCheckpoint
             ((OptimizerHelper)optimizer).save_state_dict(writer);
             using (Tensor generatorState = generator.get_state())
                 WriteBytes(writer, generatorState);
+            writer.Write(causal is NonlinearCausalModel);
+            if (causal is NonlinearCausalModel nonlinear)
+                using (Tensor probeState = nonlinear.ProbeGenerator.get_state())
+                    WriteBytes(writer, probeState);
             writer.Write(state.BestState is not null);
             if (state.BestState is not null)
             {
@@ -59,8 +65,8 @@ internal static class TrainingCheckpoint
             if (reader.ReadString() != Magic)
                 throw new InvalidDataException($"'{path}' is not a GIM training checkpoint.");
             int version = reader.ReadInt32();
-            if (version != FormatVersion)
-                throw new InvalidDataException($"Checkpoint '{path}' has format version {version}; this version of Gim.MLNet reads version {FormatVersion}.");
+            if (version is not (2 or FormatVersion))
+                throw new InvalidDataException($"Checkpoint '{path}' has format version {version}; this version of Gim.MLNet reads versions 2 and {FormatVersion}.");
             string stored = reader.ReadString();
             if (stored != fingerprint)
                 throw new InvalidOperationException(
@@ -72,6 +78,13 @@ internal static class TrainingCheckpoint
             ((OptimizerHelper)optimizer).load_state_dict(reader);
             using (Tensor generatorState = ReadBytes(reader))
                 generator.set_state(generatorState);
+            if (version >= 3 && reader.ReadBoolean())
+            {
+                using Tensor probeState = ReadBytes(reader);
+                if (causal is not NonlinearCausalModel nonlinear)
+                    throw new InvalidDataException("it holds a nonlinear model's probe state, but this run trains another model");
+                nonlinear.ProbeGenerator.set_state(probeState);
+            }
             if (reader.ReadBoolean())
             {
                 int count = reader.ReadInt32();

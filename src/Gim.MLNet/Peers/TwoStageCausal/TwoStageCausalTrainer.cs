@@ -25,7 +25,8 @@ public sealed class TwoStageCausalTrainer(TwoStageCausalOptions? options = null)
         float[] bias, logScale;
         var objective = new GimObjective(Options.TargetSparsity, Options.GraphSparsity, Options.ControlTargetWeight,
             Options.InitialTemperature, Options.FinalTemperature, Options.MaxSteps, straightThrough: false);
-        // Nothing here draws from libtorch's global generator (the modules start at zero; the relaxation noise has its own).
+        // Stage 1 neither seeds nor draws from libtorch's global generator (the modules start at zero; the relaxation noise has
+        // its own); the linear GIM built from the result below draws its overwritten initial weights under its lock.
         using (TorchRun.Start(Options.Threads, d))
         using (var data = ContextTensors.Create(train, variables, features, ContextWeighting.Equal, keepCells: false, ScalarType.Float32, CPU))
         using (var causal = new LinearCausalModel(d))
