@@ -202,6 +202,11 @@ public class ScreenDesignTests
             Does.Contain("row 5 has 'batch' = nan, a missing value"));
         var complete = Frame(new Microsoft.Data.Analysis.DoubleDataFrameColumn("batch", rows.Select((_, i) => (double?)(i % 2))));
         Assert.That(complete.ToPerturbationDataset(design, new[] { "g0" }).FeatureNames, Does.Contain("batch=1"), "a numeric covariate's levels are its values");
+
+        // The perturbation column alike: pandas' "nan" is a missing value, not a drug named "nan".
+        string missingDrug = Cells.Replace("drugB,10,A549,-1.1,0.1", "nan,10,A549,-1.1,0.1");
+        Assert.That(Assert.Throws<DataFileException>(() => Read(missingDrug).ToPerturbationDataset(Design()))!.Message,
+            Does.Contain("line 9 has perturbation 'nan', a missing value rather than a name"));
     }
 
     private sealed class ScreenCell

@@ -37,8 +37,15 @@ internal sealed record ScreenRows(string Source, int RowCount, Func<int, string>
         Func<int, string?> perturbationOf = Text(design.PerturbationColumn);
         var perturbation = new string[n];
         for (int i = 0; i < n; i++)
-            perturbation[i] = perturbationOf(i) is { Length: > 0 } value ? value
-                : throw new DataFileException(Source, perturbationAt, null, $"{RowLabel(i)} has no perturbation value (missing or empty); drop or label such cells first.");
+        {
+            string? value = perturbationOf(i);
+            if (value is not { Length: > 0 })
+                throw new DataFileException(Source, perturbationAt, null, $"{RowLabel(i)} has no perturbation value (missing or empty); drop or label such cells first.");
+            // "NaN" (a numeric column's missing value, or pandas' text for one) is no perturbation's name, unless it is the control's.
+            if (value.Equals("NaN", StringComparison.OrdinalIgnoreCase) && !design.ControlValues.Contains(value))
+                throw new DataFileException(Source, perturbationAt, null, $"{RowLabel(i)} has perturbation '{value}', a missing value rather than a name; drop or label such cells first.");
+            perturbation[i] = value;
+        }
         var vehicles = new HashSet<string>(design.ControlValues, StringComparer.Ordinal);
         bool[] vehicle = perturbation.Select(vehicles.Contains).ToArray();
         foreach (string control in design.ControlValues)
