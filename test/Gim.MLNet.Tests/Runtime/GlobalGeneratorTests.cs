@@ -45,40 +45,13 @@ public class GlobalGeneratorTests
     [Test]
     public void Peer_FittedWhileAnotherThreadImportsModels_IsTheSameModelAsFittedAlone()
     {
-        var data = TinyLinearScm.Dataset(cellsPerContext: 40);
         LinearGimParameters parameters;
-        using (GimModel fitted = new GimTrainer(TinyLinearScm.Options(steps: 5)).Fit(data)) parameters = fitted.ExportParameters();
-        float[] features = TinyLinearScm.Features("r2", 1);
-        float[] Fit()
+        using (GimModel fitted = new GimTrainer(TinyLinearScm.Options(steps: 5)).Fit(TinyLinearScm.Dataset(cellsPerContext: 40)))
+            parameters = fitted.ExportParameters();
+        AssertPeerFitsAsAlone("imported models", _ =>
         {
-            using MeanShiftModel model = new MeanShiftTrainer(new MeanShiftOptions { Seed = 5, MaxSteps = 20, Width = 16 }).Fit(data);
-            return model.PredictMean(features);
-        }
-
-        float[] alone = Fit();
-        using var stop = new CancellationTokenSource();
-        long imports = 0;
-        var other = new Thread(() =>
-        {
-            while (!stop.IsCancellationRequested)
-            {
-                using (GimModel.FromParameters(parameters)) Interlocked.Increment(ref imports);
-                FinalizerHold.Breathe();
-            }
+            using (GimModel.FromParameters(parameters)) { }
         });
-        other.Start();
-        try
-        {
-            for (int i = 0; i < 5; i++)
-                Assert.That(Fit(), Is.EqualTo(alone), $"fit {i + 1} beside another thread's imports");
-        }
-        finally
-        {
-            stop.Cancel();
-            other.Join();
-        }
-        TestContext.Out.WriteLine($"the other thread imported {Interlocked.Read(ref imports)} models");
-        Assert.That(Interlocked.Read(ref imports), Is.GreaterThan(10), "the other thread must have run alongside the fits");
     }
 
     /// <summary>
@@ -88,7 +61,19 @@ public class GlobalGeneratorTests
     /// initial weights.
     /// </summary>
     [Test]
-    public void Peer_FittedWhileAnotherThreadSeedsAndDraws_IsTheSameModelAsFittedAlone()
+    public void Peer_FittedWhileAnotherThreadSeedsAndDraws_IsTheSameModelAsFittedAlone() =>
+        AssertPeerFitsAsAlone("seeded draws", seed => TorchRun.Seeded(seed, () =>
+        {
+            using Tensor t = rand(64);
+            return 0;
+        }), () => TorchRun.Start(1, 5));
+
+    /// <summary>
+    /// Fits a MeanShift peer alone, then five times while another thread runs <paramref name="iteration"/> over and over
+    /// (inside <paramref name="setup"/>'s block when given); each fit must predict the same as the one fitted alone, and
+    /// the other thread must have run more than 10 iterations alongside.
+    /// </summary>
+    private static void AssertPeerFitsAsAlone(string what, Action<int> iteration, Func<IDisposable>? setup = null)
     {
         var data = TinyLinearScm.Dataset(cellsPerContext: 40);
         float[] features = TinyLinearScm.Features("r2", 1);
@@ -100,18 +85,14 @@ public class GlobalGeneratorTests
 
         float[] alone = Fit();
         using var stop = new CancellationTokenSource();
-        long draws = 0;
+        long iterations = 0;
         var other = new Thread(() =>
         {
-            using TorchRun run = TorchRun.Start(1, 5);
-            for (int seed = 0; !stop.IsCancellationRequested; seed++)
+            using IDisposable? block = setup?.Invoke();
+            for (int i = 0; !stop.IsCancellationRequested; i++)
             {
-                TorchRun.Seeded(seed, () =>
-                {
-                    using Tensor t = rand(64);
-                    return 0;
-                });
-                Interlocked.Increment(ref draws);
+                iteration(i);
+                Interlocked.Increment(ref iterations);
                 FinalizerHold.Breathe();
             }
         });
@@ -119,14 +100,14 @@ public class GlobalGeneratorTests
         try
         {
             for (int i = 0; i < 5; i++)
-                Assert.That(Fit(), Is.EqualTo(alone), $"fit {i + 1} beside another thread's seeded draws");
+                Assert.That(Fit(), Is.EqualTo(alone), $"fit {i + 1} beside another thread's {what}");
         }
         finally
         {
             stop.Cancel();
             other.Join();
         }
-        TestContext.Out.WriteLine($"the other thread seeded and drew {Interlocked.Read(ref draws)} times");
-        Assert.That(Interlocked.Read(ref draws), Is.GreaterThan(10), "the other thread must have run alongside the fits");
+        TestContext.Out.WriteLine($"the other thread ran {Interlocked.Read(ref iterations)} times ({what})");
+        Assert.That(Interlocked.Read(ref iterations), Is.GreaterThan(10), "the other thread must have run alongside the fits");
     }
 }

@@ -41,8 +41,8 @@ internal sealed record ScreenRows(string Source, int RowCount, Func<int, string>
             string? value = perturbationOf(i);
             if (value is not { Length: > 0 })
                 throw new DataFileException(Source, perturbationAt, null, $"{RowLabel(i)} has no perturbation value (missing or empty); drop or label such cells first.");
-            // "NaN" (a numeric column's missing value, or pandas' text for one) is no perturbation's name, unless it is the control's.
-            if (value.Equals("NaN", StringComparison.OrdinalIgnoreCase) && !design.ControlValues.Contains(value))
+            // A missing value's text is no perturbation's name, unless it is the control's.
+            if (IsMissingText(value) && !design.ControlValues.Contains(value))
                 throw new DataFileException(Source, perturbationAt, null, $"{RowLabel(i)} has perturbation '{value}', a missing value rather than a name; drop or label such cells first.");
             perturbation[i] = value;
         }
@@ -175,8 +175,13 @@ internal sealed record ScreenRows(string Source, int RowCount, Func<int, string>
     }
 
     /// <summary>
-    /// Each covariate's level on every row (as text); a missing one is an error naming the row. "NaN" (any case: a numeric
-    /// column's missing value, or pandas' text for one) is missing too, not a level of its own.
+    /// "NaN" in any case: a numeric column's missing value as text, or pandas' text for one; missing, not a name or level.
+    /// </summary>
+    private static bool IsMissingText(string value) => value.Equals("NaN", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// Each covariate's level on every row (as text); a missing one (empty, or <see cref="IsMissingText"/>) is an error
+    /// naming the row, not a level of its own.
     /// </summary>
     private List<string[]> CovariateValues(ScreenDesign design)
     {
@@ -190,7 +195,7 @@ internal sealed record ScreenRows(string Source, int RowCount, Func<int, string>
                 string? value = text(i);
                 if (value is not { Length: > 0 })
                     throw new DataFileException(Source, Location(column), null, $"{RowLabel(i)} has no '{column}' value (missing or empty); every cell needs its covariates.");
-                if (value.Equals("NaN", StringComparison.OrdinalIgnoreCase))
+                if (IsMissingText(value))
                     throw new DataFileException(Source, Location(column), null,
                         $"{RowLabel(i)} has '{column}' = {value}, a missing value rather than a level; every cell needs its covariates (drop such cells, or give them a level).");
                 level[i] = value;
