@@ -19,6 +19,7 @@ internal sealed class CompareArguments
         "               GIM overrides: [--lambda-t X] [--control-target-weight X] [--lambda-b X] [--initial-target-logit X] [--depth N] [--width N] [--lr X] [--steps N]\n" +
         "                              [--weight-decay X] [--draws N] [--straight-through] [--shift-scale]\n" +
         "                              [--calibration-folds N] (0 = off; default 3) [--calibration-step-fraction X] [--no-shift-sampling]\n" +
+        "                              [--free-phase X] (share of the steps whose first half trains each context's intervention freely; 0 = off)\n" +
         "                              [--warm-start] (gim-linear: start from the two-stage solution; no dose path)\n" +
         "                              [--no-dose-feature] (the dose as a plain feature, as before 0.5.0; default: the screens'\n" +
         "                              'dose' feature drives GIM's saturating dose path, GimOptions.DoseFeature)\n" +
@@ -78,6 +79,7 @@ internal sealed class CompareArguments
                 case "control-target-weight": o.ControlTargetWeight = v; break;
                 case "calibration-folds": o.CalibrationFolds = (int)v; break;
                 case "calibration-step-fraction": o.CalibrationStepFraction = v; break;
+                case "free-phase": o.FreePhase = v; break;
             }
         }
         if (_gim.ContainsKey("straight-through")) o.StraightThrough = true;
@@ -171,6 +173,11 @@ internal sealed class CompareArguments
                     string value = Next();
                     Number(arg, value, v => v >= 0, "a number ≥ 0");
                     a._gim[arg[2..]] = value;
+                    break;
+                case "--free-phase":
+                    string freeShare = Next();
+                    Number(arg, freeShare, f => f >= 0 && f < 1, "a share of the steps in [0, 1)");
+                    a._gim["free-phase"] = freeShare;
                     break;
                 case "--initial-target-logit":
                     string logit = Next();

@@ -12,7 +12,7 @@ internal sealed class SachsArguments
         "usage: sachs [--seeds 0 1 2 3 4] [--out DIR] [--methods M,M,...] [--graph-threshold 0.3] [--loco-seeds 3]\n" +
         "             methods: " + "control, training-mean, linear-features, nearest-context, mean-shift, conditional-gaussian, two-stage,\n" +
         "                      gim-linear (default: all)\n" +
-        "             GIM overrides: [--lambda-t X] [--control-target-weight X] [--steps N] [--lr X]\n" +
+        "             GIM overrides: [--lambda-t X] [--control-target-weight X] [--steps N] [--lr X] [--free-phase X]\n" +
         "                            [--warm-start] (start gim-linear from the two-stage solution)";
 
     public List<int> Seeds { get; } = new();
@@ -27,7 +27,7 @@ internal sealed class SachsArguments
     public bool Help { get; private set; }
     public bool WarmStart { get; private set; }
     public string CommandLine { get; private set; } = "";
-    private double? _lambdaT, _lr, _controlTargetWeight;
+    private double? _lambdaT, _lr, _controlTargetWeight, _freePhase;
     private int? _steps;
 
     /// <summary>GIM's options on Sachs: <see cref="SachsTasks.GimOptions"/> unless overridden on the command line.</summary>
@@ -38,6 +38,7 @@ internal sealed class SachsArguments
         if (_controlTargetWeight is double c) o.ControlTargetWeight = c;
         if (_steps is int s) o.MaxSteps = s;
         if (_lr is double lr) o.LearningRate = lr;
+        if (_freePhase is double f) o.FreePhase = f;
         if (WarmStart) o.WarmStart = new TwoStageWarmStart();
         return o;
     }
@@ -68,6 +69,10 @@ internal sealed class SachsArguments
                 case "--lambda-t": a._lambdaT = Number(); break;
                 case "--control-target-weight": a._controlTargetWeight = Number(); break;
                 case "--lr": a._lr = Number(); break;
+                case "--free-phase":
+                    a._freePhase = Number();
+                    if (!(a._freePhase >= 0 && a._freePhase < 1)) throw new ArgumentException($"--free-phase expects a share of the steps in [0, 1), got '{args[i]}'");
+                    break;
                 case "--warm-start": a.WarmStart = true; break;
                 case "--steps": a._steps = (int)Number(); break;
                 default: throw new ArgumentException($"unknown argument '{arg}'");

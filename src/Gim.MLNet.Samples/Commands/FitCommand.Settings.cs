@@ -131,8 +131,13 @@ internal sealed partial class FitCommand
 
         [CommandOption("--lambda-t <X>")]
         [Description("Target sparsity λ_t ≥ 0 (larger: fewer targets per perturbation).")]
-        [DefaultValue(3.0)]
+        [DefaultValue(1.0)]
         public double TargetSparsity { get; init; }
+
+        [CommandOption("--free-phase <X>")]
+        [Description("Share of the steps, in [0, 1), whose first half trains each training perturbation's targets and shifts freely before the encoder takes them over (GimOptions.FreePhase); 0: off.")]
+        [DefaultValue(0.5)]
+        public double FreePhase { get; init; }
 
         [CommandOption("--seed <SEED>")]
         [DefaultValue(0)]
@@ -213,6 +218,8 @@ internal sealed partial class FitCommand
             if (GraphRank < 0) return ValidationResult.Error($"--graph-rank must be 0 (a dense graph) or a rank ≥ 1; got {GraphRank}.");
             if (!double.IsFinite(TargetSparsity) || TargetSparsity < 0)
                 return ValidationResult.Error($"--lambda-t must be a finite number ≥ 0 (larger: fewer targets per perturbation); got {TargetSparsity.ToString(CultureInfo.InvariantCulture)}.");
+            if (!(FreePhase >= 0 && FreePhase < 1))
+                return ValidationResult.Error($"--free-phase must be a share of the steps in [0, 1) (0: off); got {FreePhase.ToString(CultureInfo.InvariantCulture)}.");
             return OptionValues.CheckOut(Out, "the output folder, e.g. --out fit1");
         }
 

@@ -70,7 +70,7 @@ internal sealed partial class FitCommand : Command<FitCommand.Settings>
         if (settings.PerDrugCurve && doseFeature is null)
             throw new ArgumentException("--per-drug-curve shapes GIM's dose curve, and this fit has no dose read by it (give --dose, read as a curve; " +
                 "a statistics folder needs a dose feature in concentration units).");
-        var training = new GimOptions { Seed = settings.Seed, MaxSteps = settings.Steps, TargetSparsity = settings.TargetSparsity, CheckpointPath = settings.Checkpoint,
+        var training = new GimOptions { Seed = settings.Seed, MaxSteps = settings.Steps, TargetSparsity = settings.TargetSparsity, FreePhase = settings.FreePhase, CheckpointPath = settings.Checkpoint,
             DoseFeature = doseFeature, DoseCurveFromFeatures = settings.PerDrugCurve, KnownTargets = settings.KnownTargetKind,
             GraphRank = settings.GraphRank };
         training.Validate();

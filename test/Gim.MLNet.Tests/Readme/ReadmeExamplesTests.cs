@@ -45,7 +45,7 @@ public class ReadmeExamplesTests
         var pipeline = mlContext.Transforms.NormalizeMeanVariance("Features")   // any ML.NET featurizer can come first
             .Append(mlContext.Perturbation().Trainers.Gim(new GimOptions
             {
-                MaxSteps = 1000, TargetSparsity = 3,
+                MaxSteps = 1000, TargetSparsity = 1,
             }));
         TransformerChain<GimTransformer> model = pipeline.Fit(train);
 

@@ -29,6 +29,7 @@ public class CommandLineErrorTests
     [TestCase("fit --data ok.csv --context drug --control DMSO --feature-prefix fp_ --steps=abc", "--steps: 'abc' is not a whole number")]
     [TestCase("fit --data ok.csv --context drug --control DMSO --feature-prefix fp_ --lambda-t -1", "--lambda-t must be a finite number ≥ 0")]
     [TestCase("fit --data ok.csv --context drug --control DMSO --feature-prefix fp_ --lambda-t x", "--lambda-t: 'x' is not a number")]
+    [TestCase("fit --data ok.csv --context drug --control DMSO --feature-prefix fp_ --free-phase 1", "--free-phase must be a share of the steps in [0, 1)")]
     [TestCase("fit --data ok.csv --context drug --control DMSO", "--features COL1,COL2 or --feature-prefix PREFIX")]
     [TestCase("fit --data ok.csv --context drug --control DMSO --features fp_dose --feature-prefix fp_", "either --features or --feature-prefix, not both")]
     [TestCase("fit --data ok.csv --context drug --control DMSO --feature-prefix fp_ --measurements g0 --measurement-prefix g", "either --measurements or --measurement-prefix, not both")]

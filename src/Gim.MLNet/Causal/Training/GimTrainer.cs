@@ -414,16 +414,21 @@ public sealed class GimTrainer : PerturbationTrainer<GimOptions, GimModel>
             Options.InitialTemperature, Options.FinalTemperature, r.Steps, Options.StraightThrough)).ToArray();
         // Every step's temperature, per replica (a refit's schedule ends at its own step count), a block of steps at a time:
         // [block, R, 1, 1], or [block] (whole, a schedule of 10⁸ steps would be gigabytes).
-        using var schedule = new TemperatureSchedule(objectives, replicas.Select(r => r.Steps).ToArray(), stacked: stack is not null, dtype, device);
+        using var schedule = StepSchedule.Temperatures(objectives, replicas.Select(r => r.Steps).ToArray(), stacked: stack is not null, dtype, device);
         GimObjective objective = objectives[0];
+        // Every training context's own intervention for the first part of the steps (a replica with a warm start has none).
+        using var free = FreePhase.Create(Options.FreePhase, replicas.Select(r => r.Steps).ToList(), replicas.Select(r => r.Start is not null).ToList(),
+            trainTensors.ContextCount, causal.Variables, dtype, device);
+        using var freeWeights = free is null ? null
+            : new StepSchedule((i, s) => FreePhase.Weight(s, free.Length(i)), replicas.Count, stacked: stack is not null, dtype, device);
         // Frozen tensors (a factored graph's dense weights, a shared dose curve's weight) get no gradient, and Adam skips them.
-        using var loop = new AdamLoop(stack?.Parameters ?? causal.parameters().Concat(encoder.parameters()), Options.LearningRate, "GIM", Options,
-            hint: ", or raise GimOptions.GraphSparsity");
+        using var loop = new AdamLoop((stack?.Parameters ?? causal.parameters().Concat(encoder.parameters())).Concat(free?.Parameters ?? Enumerable.Empty<TorchSharp.Modules.Parameter>()),
+            Options.LearningRate, "GIM", Options, hint: ", or raise GimOptions.GraphSparsity");
         var state = new TrainingLoopState();
         string? fingerprint = Options.CheckpointPath is null ? null : TrainingFingerprint.Compute(Options, train, validation, replicas[0].Start);
         if (Options.CheckpointPath is not null && File.Exists(Options.CheckpointPath))
         {
-            state = TrainingCheckpoint.Load(Options.CheckpointPath, fingerprint!, causal, encoder, loop.Optimizer, generator);
+            state = TrainingCheckpoint.Load(Options.CheckpointPath, fingerprint!, causal, encoder, loop.Optimizer, generator, free);
             Tell($"resumed from checkpoint '{Options.CheckpointPath}' at step {state.StepsRun}");
         }
         var model = new GimModel(causal, encoder, variables, features, train.VariableNames, train.FeatureNames, Options,
@@ -441,7 +446,9 @@ public sealed class GimTrainer : PerturbationTrainer<GimOptions, GimModel>
                     encoder.train();
                     // Once the refits have run their steps only the full fit is computed (their slices are no longer read).
                     int active = refitsOnly || replicas.Skip(1).Any(r => step < r.Steps) ? replicas.Count : 1;
-                    Tensor loss = Loss(objective, causal, stack, active, encoder, data, generator, schedule.At(step), cellMode ? cellBatch : 0, out double? main);
+                    Tensor? freeWeight = free is not null && step < free.End ? freeWeights!.At(step) : null;
+                    Tensor loss = Loss(objective, causal, stack, active, encoder, data, generator, schedule.At(step), free, freeWeight,
+                        cellMode ? cellBatch : 0, out double? main);
                     mainLoss = main;
                     return loss;
                 },
@@ -462,13 +469,16 @@ public sealed class GimTrainer : PerturbationTrainer<GimOptions, GimModel>
                         stack?.CopyBack(0);
                         // Targets never declared in training read r̄ of the current strengths, in validation as after the fit.
                         encoder.Known?.SetTypical(trainTensors.Features);
-                        if (Evaluate(state, model, validationTensors, mainLoss ?? loss, temperature, clock.Elapsed, causal, encoder)) return true;
+                        // While a free phase lasts (the full fit's or a stacked refit's: a warm-started full fit has none, its
+                        // refits may) the heads are not yet what the fits predict with: no early stop, no best state.
+                        bool settled = free is null || stepsRun >= free.End;
+                        if (Evaluate(state, model, validationTensors, mainLoss ?? loss, temperature, clock.Elapsed, causal, encoder, settled)) return true;
                     }
                     if (Options.CheckpointPath is not null && stepsRun % Options.CheckpointEvery == 0)
                     {
                         state.ElapsedBefore += clock.Elapsed;
                         clock.Restart();
-                        TrainingCheckpoint.Save(Options.CheckpointPath, fingerprint!, state, causal, encoder, loop.Optimizer, generator);
+                        TrainingCheckpoint.Save(Options.CheckpointPath, fingerprint!, state, causal, encoder, loop.Optimizer, generator, free);
                     }
                     return false;
                 });
@@ -527,15 +537,15 @@ public sealed class GimTrainer : PerturbationTrainer<GimOptions, GimModel>
 
     /// <summary>Records progress and handles early stopping; true when training should stop.</summary>
     private bool Evaluate(TrainingLoopState state, GimModel model, ContextTensors? validation, double loss, double temperature,
-        TimeSpan sinceStart, CausalModel causal, InterventionEncoder encoder)
+        TimeSpan sinceStart, CausalModel causal, InterventionEncoder encoder, bool settled)
     {
         double? validationLl = validation is null ? null : model.MapLogLikelihood(validation);
         var progress = new GimTrainingProgress(state.StepsRun, Options.MaxSteps, loss, validationLl, temperature, state.ElapsedBefore + sinceStart);
         state.History.Add(progress);
         if (Options.Progress is { } sink) FinalizerHold.Outside(() => sink.Report(progress));
         Tell($"step {state.StepsRun}/{Options.MaxSteps}: loss {loss:F4}" +
-            (validationLl is null ? "" : $", validation log-likelihood {validationLl:F4}") + $", temperature {temperature:F3}");
-        if (validationLl is not double v || Options.EarlyStoppingPatience == 0) return false;
+            (validationLl is null ? "" : $", validation log-likelihood {validationLl:F4}") + $", temperature {temperature:F3}" + (settled ? "" : " (free phase)"));
+        if (validationLl is not double v || Options.EarlyStoppingPatience == 0 || !settled) return false;
         if (v > state.BestValidation + 1e-4)
         {
             state.BestValidation = v;
@@ -552,10 +562,11 @@ public sealed class GimTrainer : PerturbationTrainer<GimOptions, GimModel>
     /// <summary>
     /// One step's loss: the relaxed draw, the weighted log-likelihood of the batch (moments, pooled where the interventions
     /// only shift; or sampled cells), the objective, the weight decay; for every replica of <paramref name="stack"/> at once
-    /// when there is one (full batch, moments), else for the modules.
+    /// when there is one (full batch, moments), else for the modules. In the free phase (<paramref name="freeWeight"/> m, null
+    /// after it) the heads are blended with <paramref name="free"/>'s interventions.
     /// </summary>
     private Tensor Loss(GimObjective objective, CausalModel causal, ReplicaStack? stack, int active, InterventionEncoder encoder, StepData all,
-        torch.Generator generator, Tensor temperature, int cellBatch, out double? mainLoss)
+        torch.Generator generator, Tensor temperature, FreePhase? free, Tensor? freeWeight, int cellBatch, out double? mainLoss)
     {
         ContextTensors tensors = all.Tensors;
         StepData.Inputs data = all.First(active);
@@ -570,11 +581,16 @@ public sealed class GimTrainer : PerturbationTrainer<GimOptions, GimModel>
         Tensor weights = fullBatch ? data.Weights : Select(data.Weights) / Select(data.Weights).sum();
         Tensor perturbed = Select(tensors.Perturbed);
         DoseInput? dose = data.Dose is null ? null : new DoseInput(Select(data.Dose.LogDose), Select(data.Dose.Dosed));
-        if (stack is not null && active < stack.Count) temperature = temperature.narrow(0, 0, active);
+        if (stack is not null && active < stack.Count)
+        {
+            temperature = temperature.narrow(0, 0, active);
+            freeWeight = freeWeight?.narrow(0, 0, active);
+        }
 
         var (stackedCausal, stackedEncoder) = stack?.First(active) ?? default;
         EncoderTensors encoderTensors = stackedEncoder ?? encoder.Tensors;
         InterventionParameters heads = InterventionEncoder.Heads(encoderTensors, Select(data.Features), dose, d, encoder.Kind);
+        if (freeWeight is not null) heads = free!.Blend(heads, freeWeight, contexts);
         Tensor uniform = rand(new long[] { Options.RelaxationDraws, batch, d }, generator: generator, dtype: heads.Logits.dtype, device: heads.Logits.device);
         // Replicas share the draws (each fit of its own would use the same seed).
         if (stack is not null) uniform = uniform.unsqueeze(1);
@@ -683,38 +699,48 @@ public sealed class GimTrainer : PerturbationTrainer<GimOptions, GimModel>
 }
 
 /// <summary>
-/// The relaxation temperature of every replica at a step (<see cref="GimObjective.Temperature"/>, a refit's frozen after its
-/// own steps), computed a block of 4,096 steps at a time into one tensor whose rows the steps read.
+/// A per-replica value of every step (the relaxation temperature, <see cref="GimObjective.Temperature"/>, a refit's frozen
+/// after its own steps; the free phase's weight, <see cref="FreePhase.Weight"/>), computed a block of 4,096 steps at a time
+/// into one tensor whose rows the steps read.
 /// </summary>
-internal sealed class TemperatureSchedule : IDisposable
+internal sealed class StepSchedule : IDisposable
 {
     private const int Block = 4096;
-    private readonly GimObjective[] _objectives;
-    private readonly int[] _steps;
+    private readonly Func<int, int, double> _value;
+    private readonly int _replicas;
     private readonly bool _stacked;
     private readonly ScalarType _dtype;
     private readonly Device _device;
     private Tensor? _block;
     private int _first = -1;
 
-    public TemperatureSchedule(GimObjective[] objectives, int[] steps, bool stacked, ScalarType dtype, Device device)
+    /// <param name="value">Replica, step → value.</param>
+    /// <param name="replicas">The number of replicas R.</param>
+    /// <param name="stacked">Whether the replicas train stacked (values [R, 1, 1]; else one replica, a scalar).</param>
+    /// <param name="dtype">The values' type.</param>
+    /// <param name="device">Where they live.</param>
+    public StepSchedule(Func<int, int, double> value, int replicas, bool stacked, ScalarType dtype, Device device)
     {
-        (_objectives, _steps, _stacked, _dtype, _device) = (objectives, steps, stacked, dtype, device);
+        (_value, _replicas, _stacked, _dtype, _device) = (value, replicas, stacked, dtype, device);
     }
 
-    /// <summary>The temperatures at <paramref name="step"/>: a view, [R, 1, 1] stacked or a scalar.</summary>
+    /// <summary>The temperatures of <paramref name="objectives"/> with <paramref name="steps"/> steps each (a replica's frozen after its own).</summary>
+    public static StepSchedule Temperatures(GimObjective[] objectives, int[] steps, bool stacked, ScalarType dtype, Device device) =>
+        new((i, s) => objectives[i].Temperature(Math.Min(s, steps[i] - 1)), objectives.Length, stacked, dtype, device);
+
+    /// <summary>The values at <paramref name="step"/>: a view, [R, 1, 1] stacked or a scalar.</summary>
     public Tensor At(int step)
     {
         if (_block is null || step < _first || step >= _first + Block)
         {
             _block?.Dispose();
             _first = step - step % Block;
-            int r = _objectives.Length;
-            var taus = new float[Block * r];
+            int r = _replicas;
+            var values = new float[Block * r];
             for (int s = 0; s < Block; s++)
                 for (int i = 0; i < r; i++)
-                    taus[s * r + i] = (float)_objectives[i].Temperature(Math.Min(_first + s, _steps[i] - 1));
-            _block = tensor(taus, _stacked ? new long[] { Block, r, 1, 1 } : new long[] { Block }, dtype: _dtype, device: _device).DetachFromDisposeScope();
+                    values[s * r + i] = (float)_value(i, _first + s);
+            _block = tensor(values, _stacked ? new long[] { Block, r, 1, 1 } : new long[] { Block }, dtype: _dtype, device: _device).DetachFromDisposeScope();
         }
         return _block[step - _first];
     }

@@ -22,10 +22,13 @@ internal static class TrainingCheckpoint
     // version-1 checkpoint belongs to a different model; say so rather than "different data or options".
     // 3 (0.12.2): the nonlinear model's power-series probes have a generator of their own, whose state follows the
     // relaxation noise's; a version-2 checkpoint (no such state) still resumes, its probes restarting from the seed.
-    private const int FormatVersion = 3;
+    // 4 (0.13.0): the free phase's per-context interventions (GimOptions.FreePhase) follow the probes' state; a version-2
+    // or -3 checkpoint has none (its run had no free phase: the fingerprint of one with a free phase differs).
+    private const int FormatVersion = 4;
 
+    /// <summary>Writes a checkpoint (atomically) of the run's state, modules, optimiser, generators and free phase (null: none).</summary>
     public static void Save(string path, string fingerprint, TrainingLoopState state, CausalModel causal,
-        InterventionEncoder encoder, optim.Optimizer optimizer, torch.Generator generator) =>
+        InterventionEncoder encoder, optim.Optimizer optimizer, torch.Generator generator, FreePhase? free) =>
         AtomicFile.Write(path, stream =>
         {
             using var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
@@ -42,6 +45,12 @@ internal static class TrainingCheckpoint
             if (causal is NonlinearCausalModel nonlinear)
                 using (Tensor probeState = nonlinear.ProbeGenerator.get_state())
                     WriteBytes(writer, probeState);
+            writer.Write(free is not null);
+            if (free is not null)
+            {
+                WriteFloats(writer, free.Logits);
+                WriteFloats(writer, free.Shift);
+            }
             writer.Write(state.BestState is not null);
             if (state.BestState is not null)
             {
@@ -54,9 +63,9 @@ internal static class TrainingCheckpoint
             }
         });
 
-    /// <summary>Restores a checkpoint into the given objects; returns the loop state.</summary>
+    /// <summary>Restores a checkpoint into the given objects (and the free phase's interventions, when the run has one); returns the loop state.</summary>
     public static TrainingLoopState Load(string path, string fingerprint, CausalModel causal, InterventionEncoder encoder,
-        optim.Optimizer optimizer, torch.Generator generator)
+        optim.Optimizer optimizer, torch.Generator generator, FreePhase? free)
     {
         try
         {
@@ -65,8 +74,8 @@ internal static class TrainingCheckpoint
             if (reader.ReadString() != Magic)
                 throw new InvalidDataException($"'{path}' is not a GIM training checkpoint.");
             int version = reader.ReadInt32();
-            if (version is not (2 or FormatVersion))
-                throw new InvalidDataException($"Checkpoint '{path}' has format version {version}; this version of Gim.MLNet reads versions 2 and {FormatVersion}.");
+            if (version is < 2 or > FormatVersion)
+                throw new InvalidDataException($"Checkpoint '{path}' has format version {version}; this version of Gim.MLNet reads versions 2 to {FormatVersion}.");
             string stored = reader.ReadString();
             if (stored != fingerprint)
                 throw new InvalidOperationException(
@@ -84,6 +93,20 @@ internal static class TrainingCheckpoint
                 if (causal is not NonlinearCausalModel nonlinear)
                     throw new InvalidDataException("it holds a nonlinear model's probe state, but this run trains another model");
                 nonlinear.ProbeGenerator.set_state(probeState);
+            }
+            bool hasFree = version >= 4 && reader.ReadBoolean();
+            if (hasFree != (free is not null))
+                throw new InvalidDataException(hasFree ? "it holds a free phase's interventions, but this run has none" : "it holds no free phase's interventions, but this run has one");
+            if (free is not null)
+            {
+                using var _ = no_grad();
+                foreach (Parameter target in free.Parameters)
+                {
+                    using Tensor saved = ReadFloats(reader);
+                    if (!saved.shape.SequenceEqual(target.shape))
+                        throw new InvalidDataException($"its free-phase tensor has shape [{string.Join(", ", saved.shape)}], this run's [{string.Join(", ", target.shape)}]");
+                    target.copy_(saved);
+                }
             }
             if (reader.ReadBoolean())
             {

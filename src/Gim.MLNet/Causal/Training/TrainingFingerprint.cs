@@ -27,6 +27,7 @@ internal static class TrainingFingerprint
         if (options.DoseFeature is not null) Text($"dose feature {options.DoseFeature} {options.DoseCurveFromFeatures}");
         if (options.KnownTargets != KnownTargetKind.None) Text($"known targets {options.KnownTargets}");
         if (options.GraphRank > 0) Text($"graph rank {options.GraphRank}");
+        if (options.FreePhase > 0) Text($"free phase {R(options.FreePhase)}");
         if (options.DoseFeature is not null && options.DoseEncoding != Data.DoseEncoding.Concentration) Text($"dose encoding {options.DoseEncoding}");
         if (options.CovariateFeatures is { } covariates) Text($"covariates {string.Join('\u001f', covariates)}");
         Append(hash, train);

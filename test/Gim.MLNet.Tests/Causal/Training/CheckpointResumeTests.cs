@@ -162,6 +162,40 @@ public class CheckpointResumeTests
         Assert.That(mean, Is.EqualTo(uninterrupted.Mean), "the resumed run's predicted mean");
     }
 
+    /// <summary>
+    /// A fit with a free phase (<see cref="GimOptions.FreePhase"/>), stopped inside it (step 10 of its 20), resumes with its
+    /// free interventions and their Adam moments where they were (checkpoint format 4) and ends exactly where the
+    /// uninterrupted run does; free interventions restarted from zero would end elsewhere.
+    /// </summary>
+    [Test]
+    public void AFitStoppedInItsFreePhase_ResumesToTheUninterruptedParameters()
+    {
+        HillScreen screen = TrainingFixtures.SmallScreen();
+        float[] features = screen.FullOod.Data.Contexts[1].Features;
+        GimOptions Options(string checkpoint) => new()
+        {
+            Seed = 4, MaxSteps = 40, FreePhase = 0.5, CheckpointPath = checkpoint, CheckpointEvery = 5, EvaluateEvery = 10, CalibrationFolds = 0,
+        };
+        (double[,] Graph, float[] Mean) Result(GimModel model) => (model.Graph(), model.PredictMean(features));
+        (double[,] Graph, float[] Mean) uninterrupted;
+        using (GimModel model = new GimTrainer(Options(Path.Combine(_folder, "whole.ckpt"))).Fit(screen.Train.Data)) uninterrupted = Result(model);
+
+        string checkpoint = Path.Combine(_folder, "free.ckpt");
+        GimOptions first = Options(checkpoint);
+        using var cancel = new CancellationTokenSource();
+        first.CancellationToken = cancel.Token;
+        first.Progress = new Stop(cancel);
+        Assert.Throws<OperationCanceledException>(() => new GimTrainer(first).Fit(screen.Train.Data));
+        Assert.That(File.Exists(checkpoint), Is.True, "a cancelled run keeps its checkpoint");
+        var lines = new List<string>();
+        using GimModel resumed = new GimTrainer(Options(checkpoint)) { Log = lines.Add }.Fit(screen.Train.Data);
+        Assert.That(lines, Has.Some.Contains("resumed from checkpoint"));
+        Assert.That(resumed.StepsRun, Is.EqualTo(40));
+        var (graph, mean) = Result(resumed);
+        Assert.That(graph, Is.EqualTo(uninterrupted.Graph), "the resumed run's graph");
+        Assert.That(mean, Is.EqualTo(uninterrupted.Mean), "the resumed run's predicted mean");
+    }
+
     [Test]
     public void DamagedCheckpoint_GivesAClearError()
     {

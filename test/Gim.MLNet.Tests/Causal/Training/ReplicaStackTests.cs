@@ -77,11 +77,14 @@ public class ReplicaStackTests
     /// hidden layer, pooled likelihood) with a dose curve; and noise-scale changes with a hidden layer and per-drug dose
     /// curves (the per-context likelihood and every stacked tensor kind). One thread (<see cref="GimOptions.Threads"/> = 1)
     /// stacks the refits with the full fit, as a one-core machine does; automatic threads on two cores train them on a
-    /// second thread instead (<see cref="RefitsOnASecondThread_GiveTheCalibrationOfStackedRefits"/>).
+    /// second thread instead (<see cref="RefitsOnASecondThread_GiveTheCalibrationOfStackedRefits"/>). With a free phase
+    /// (<see cref="GimOptions.FreePhase"/>) each replica has free interventions of its own ([R, K, d]) and its own phase
+    /// (the full fit's 20 steps, the refits' 10).
     /// </summary>
-    [TestCase(InterventionKind.Shift, 0, false)]
-    [TestCase(InterventionKind.ShiftScale, 1, true)]
-    public void FullModel_TrainedWithItsCalibrationRefits_EqualsTheOneTrainedAlone(InterventionKind kind, int depth, bool curveFromFeatures)
+    [TestCase(InterventionKind.Shift, 0, false, 0.0)]
+    [TestCase(InterventionKind.ShiftScale, 1, true, 0.0)]
+    [TestCase(InterventionKind.Shift, 0, false, 0.5)]
+    public void FullModel_TrainedWithItsCalibrationRefits_EqualsTheOneTrainedAlone(InterventionKind kind, int depth, bool curveFromFeatures, double freePhase)
     {
         const int threads = 1;
         HillScreen screen = TrainingFixtures.SmallScreen();
@@ -89,6 +92,7 @@ public class ReplicaStackTests
         {
             Seed = 3, MaxSteps = 40, EvaluateEvery = 10, CalibrationFolds = folds, DoseFeature = "dose",
             Interventions = kind, EncoderDepth = depth, EncoderWidth = 8, DoseCurveFromFeatures = curveFromFeatures, Threads = threads,
+            FreePhase = freePhase,
         };
         var lines = new List<string>();
         using GimModel withRefits = new GimTrainer(Options(3)) { Log = lines.Add }.Fit(screen.Train.Data);
@@ -120,13 +124,16 @@ public class ReplicaStackTests
     /// The refits trained on a second thread (automatic threads, two cores or more) draw the same relaxation noise as when
     /// stacked with the full fit (same seed, same draws), so the calibration is the same up to the float rounding of
     /// batched against single products; a one-core machine stacks both ways and the test then checks nothing new.
-    /// Measured here: the largest difference of any calibration number 9e-8, float32 rounding (tolerance 1e-5).
+    /// Measured here: the largest difference of any calibration number 9e-8, float32 rounding (tolerance 1e-5). With a free
+    /// phase the refits sit at positions 0–2 of their own stack on the second thread and 1–3 beside the full fit: each reads
+    /// its own free interventions and phase either way.
     /// </summary>
-    [Test]
-    public void RefitsOnASecondThread_GiveTheCalibrationOfStackedRefits()
+    [TestCase(0.0)]
+    [TestCase(0.5)]
+    public void RefitsOnASecondThread_GiveTheCalibrationOfStackedRefits(double freePhase)
     {
         HillScreen screen = TrainingFixtures.SmallScreen();
-        GimOptions Options(int threads) => new() { Seed = 5, MaxSteps = 60, EvaluateEvery = 20, DoseFeature = "dose", Threads = threads };
+        GimOptions Options(int threads) => new() { Seed = 5, MaxSteps = 60, EvaluateEvery = 20, DoseFeature = "dose", Threads = threads, FreePhase = freePhase };
         var lines = new List<string>();
         using GimModel beside = new GimTrainer(Options(0)) { Log = lines.Add }.Fit(screen.Train.Data);
         using GimModel stacked = new GimTrainer(Options(1)).Fit(screen.Train.Data);

@@ -79,17 +79,18 @@ public class ModelFileCompatibilityTests
         var t = mlContext.Perturbation().Trainers;
         return model switch
         {
-            "gim-linear" => t.Gim(new GimOptions { Seed = 1, MaxSteps = 200, CalibrationFolds = 0 }),
-            "gim-marginal" => t.Gim(new GimOptions { Seed = 2, MaxSteps = 200, Mode = PredictionMode.Marginal, CalibrationFolds = 0 }),
-            "gim-counterfactual" => t.Gim(new GimOptions { Seed = 3, MaxSteps = 200, Counterfactual = true, CalibrationFolds = 0 }),
-            "gim-nonlinear" => t.Gim(new GimOptions { Seed = 4, MaxSteps = 60, CausalModel = CausalModelKind.Nonlinear, CalibrationFolds = 0 }),
+            // The GIM recipes name 0.12's training defaults (λ_t = 3, no free phase), which the files were fitted with.
+            "gim-linear" => t.Gim(new GimOptions { Seed = 1, MaxSteps = 200, CalibrationFolds = 0, TargetSparsity = 3, FreePhase = 0 }),
+            "gim-marginal" => t.Gim(new GimOptions { Seed = 2, MaxSteps = 200, Mode = PredictionMode.Marginal, CalibrationFolds = 0, TargetSparsity = 3, FreePhase = 0 }),
+            "gim-counterfactual" => t.Gim(new GimOptions { Seed = 3, MaxSteps = 200, Counterfactual = true, CalibrationFolds = 0, TargetSparsity = 3, FreePhase = 0 }),
+            "gim-nonlinear" => t.Gim(new GimOptions { Seed = 4, MaxSteps = 60, CausalModel = CausalModelKind.Nonlinear, CalibrationFolds = 0, TargetSparsity = 3, FreePhase = 0 }),
             "control" => t.Control(new ControlOptions { Seed = 5 }),
             "nearest-context" => t.NearestContext(new NearestContextOptions { Seed = 6 }),
             "mean-shift" => t.MeanShift(new MeanShiftOptions { Seed = 7, MaxSteps = 100 }),
             "conditional-gaussian" => t.ConditionalGaussian(new ConditionalGaussianOptions { Seed = 8, MaxSteps = 100 }),
             "two-stage" => t.TwoStageCausal(new TwoStageCausalOptions { Seed = 9, MaxSteps = 200 }),
             // Saved by 0.5.0: calibrated (PredictedMeanSd, parameter format 3) with the dose path.
-            "gim-dose-0.5.0" => t.Gim(new GimOptions { Seed = 10, MaxSteps = 200, DoseFeature = "dose" }),
+            "gim-dose-0.5.0" => t.Gim(new GimOptions { Seed = 10, MaxSteps = 200, DoseFeature = "dose", TargetSparsity = 3, FreePhase = 0 }),
             _ => throw new ArgumentException(model),
         };
     }
