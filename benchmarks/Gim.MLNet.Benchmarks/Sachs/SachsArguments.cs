@@ -12,7 +12,7 @@ internal sealed class SachsArguments
         "usage: sachs [--seeds 0 1 2 3 4] [--out DIR] [--methods M,M,...] [--graph-threshold 0.3] [--loco-seeds 3]\n" +
         "             methods: " + "control, training-mean, linear-features, nearest-context, mean-shift, conditional-gaussian, two-stage,\n" +
         "                      gim-linear (default: all)\n" +
-        "             GIM overrides: [--lambda-t X] [--control-target-weight X] [--steps N] [--lr X] [--free-phase X]\n" +
+        "             GIM overrides: [--lambda-t X] [--control-target-weight X] [--steps N] [--lr X] [--free-phase X] [--lambda-b X]\n" +
         "                            [--warm-start] (start gim-linear from the two-stage solution)";
 
     public List<int> Seeds { get; } = new();
@@ -27,7 +27,7 @@ internal sealed class SachsArguments
     public bool Help { get; private set; }
     public bool WarmStart { get; private set; }
     public string CommandLine { get; private set; } = "";
-    private double? _lambdaT, _lr, _controlTargetWeight, _freePhase;
+    private double? _lambdaT, _lr, _controlTargetWeight, _freePhase, _lambdaB;
     private int? _steps;
 
     /// <summary>GIM's options on Sachs: <see cref="SachsTasks.GimOptions"/> unless overridden on the command line.</summary>
@@ -39,6 +39,7 @@ internal sealed class SachsArguments
         if (_steps is int s) o.MaxSteps = s;
         if (_lr is double lr) o.LearningRate = lr;
         if (_freePhase is double f) o.FreePhase = f;
+        if (_lambdaB is double b) o.GraphSparsity = b;
         if (WarmStart) o.WarmStart = new TwoStageWarmStart();
         return o;
     }
@@ -69,6 +70,7 @@ internal sealed class SachsArguments
                 case "--lambda-t": a._lambdaT = Number(); break;
                 case "--control-target-weight": a._controlTargetWeight = Number(); break;
                 case "--lr": a._lr = Number(); break;
+                case "--lambda-b": a._lambdaB = Number(); break;
                 case "--free-phase":
                     a._freePhase = Number();
                     if (!(a._freePhase >= 0 && a._freePhase < 1)) throw new ArgumentException($"--free-phase expects a share of the steps in [0, 1), got '{args[i]}'");
