@@ -21,10 +21,12 @@ namespace Gim.MLNet.Causal;
 internal sealed class FreePhase : IDisposable
 {
     private readonly int[] _lengths;
+    private readonly StepSchedule _weights;
 
     private FreePhase(long[] shape, int[] lengths, ScalarType dtype, Device device)
     {
         _lengths = lengths;
+        _weights = new StepSchedule((i, s) => Weight(s, lengths[i]), lengths.Length, stacked: lengths.Length > 1, dtype, device);
         using var scope = TorchScope.Enter();
         Logits = new Parameter(zeros(shape, dtype: dtype, device: device).DetachFromDisposeScope());
         Shift = new Parameter(zeros(shape, dtype: dtype, device: device).DetachFromDisposeScope());
@@ -44,6 +46,12 @@ internal sealed class FreePhase : IDisposable
 
     /// <summary>The phase's length in steps of replica <paramref name="replica"/>.</summary>
     public int Length(int replica) => _lengths[replica];
+
+    /// <summary>
+    /// m of every replica at <paramref name="step"/> (a view: a scalar, or [R, 1, 1] stacked), or null from <see cref="End"/>
+    /// on, when every replica reads its heads alone.
+    /// </summary>
+    public Tensor? WeightsAt(int step) => step < End ? _weights.At(step) : null;
 
     /// <summary>
     /// The free phase for replicas with <paramref name="steps"/> steps each, a <paramref name="fraction"/> of them (0 for a
@@ -99,6 +107,7 @@ internal sealed class FreePhase : IDisposable
 
     public void Dispose()
     {
+        _weights.Dispose();
         Logits.Dispose();
         Shift.Dispose();
     }

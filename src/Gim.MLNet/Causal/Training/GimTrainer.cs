@@ -419,8 +419,6 @@ public sealed class GimTrainer : PerturbationTrainer<GimOptions, GimModel>
         // Every training context's own intervention for the first part of the steps (a replica with a warm start has none).
         using var free = FreePhase.Create(Options.FreePhase, replicas.Select(r => r.Steps).ToList(), replicas.Select(r => r.Start is not null).ToList(),
             trainTensors.ContextCount, causal.Variables, dtype, device);
-        using var freeWeights = free is null ? null
-            : new StepSchedule((i, s) => FreePhase.Weight(s, free.Length(i)), replicas.Count, stacked: stack is not null, dtype, device);
         // Frozen tensors (a factored graph's dense weights, a shared dose curve's weight) get no gradient, and Adam skips them.
         using var loop = new AdamLoop((stack?.Parameters ?? causal.parameters().Concat(encoder.parameters())).Concat(free?.Parameters ?? Enumerable.Empty<TorchSharp.Modules.Parameter>()),
             Options.LearningRate, "GIM", Options, hint: ", or raise GimOptions.GraphSparsity");
@@ -446,8 +444,7 @@ public sealed class GimTrainer : PerturbationTrainer<GimOptions, GimModel>
                     encoder.train();
                     // Once the refits have run their steps only the full fit is computed (their slices are no longer read).
                     int active = refitsOnly || replicas.Skip(1).Any(r => step < r.Steps) ? replicas.Count : 1;
-                    Tensor? freeWeight = free is not null && step < free.End ? freeWeights!.At(step) : null;
-                    Tensor loss = Loss(objective, causal, stack, active, encoder, data, generator, schedule.At(step), free, freeWeight,
+                    Tensor loss = Loss(objective, causal, stack, active, encoder, data, generator, schedule.At(step), free, free?.WeightsAt(step),
                         cellMode ? cellBatch : 0, out double? main);
                     mainLoss = main;
                     return loss;

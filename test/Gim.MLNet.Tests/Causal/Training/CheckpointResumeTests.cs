@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Reflection;
 using Gim.MLNet.Causal;
+using Gim.MLNet.Data;
 using Gim.MLNet.Data.Synthetic;
 using Gim.MLNet.Peers;
 using Gim.MLNet.Tests.Support;
@@ -144,22 +145,7 @@ public class CheckpointResumeTests
             return o;
         }
 
-        (double[,] Graph, float[] Mean) Result(GimModel model) => (model.Graph(), model.PredictMean(features));
-        (double[,] Graph, float[] Mean) uninterrupted;
-        using (GimModel model = new GimTrainer(Options(Path.Combine(_folder, "whole.ckpt"))).Fit(data)) uninterrupted = Result(model);
-
-        string checkpoint = Path.Combine(_folder, "resumed.ckpt");
-        GimOptions first = Options(checkpoint);
-        using var cancel = new CancellationTokenSource();
-        first.CancellationToken = cancel.Token;
-        first.Progress = new Stop(cancel);
-        Assert.Throws<OperationCanceledException>(() => new GimTrainer(first).Fit(data));
-        Assert.That(File.Exists(checkpoint), Is.True, "a cancelled run keeps its checkpoint");
-        using GimModel resumed = new GimTrainer(Options(checkpoint)).Fit(data);
-        Assert.That(resumed.StepsRun, Is.EqualTo(40));
-        var (graph, mean) = Result(resumed);
-        Assert.That(graph, Is.EqualTo(uninterrupted.Graph), "the resumed run's graph");
-        Assert.That(mean, Is.EqualTo(uninterrupted.Mean), "the resumed run's predicted mean");
+        AssertACancelledRunResumesToTheUninterruptedOne(Options, data, features);
     }
 
     /// <summary>
@@ -176,19 +162,29 @@ public class CheckpointResumeTests
         {
             Seed = 4, MaxSteps = 40, FreePhase = 0.5, CheckpointPath = checkpoint, CheckpointEvery = 5, EvaluateEvery = 10, CalibrationFolds = 0,
         };
+        AssertACancelledRunResumesToTheUninterruptedOne(Options, screen.Train.Data, features);
+    }
+
+    /// <summary>
+    /// Fits <paramref name="options"/> (a 40-step run, given its checkpoint path) once straight through; then cancels a run
+    /// at its first progress report (after a checkpoint), resumes it, and checks that it says so and ends with exactly the
+    /// uninterrupted run's graph and predicted mean at <paramref name="features"/>.
+    /// </summary>
+    private void AssertACancelledRunResumesToTheUninterruptedOne(Func<string, GimOptions> options, PerturbationDataset data, float[] features)
+    {
         (double[,] Graph, float[] Mean) Result(GimModel model) => (model.Graph(), model.PredictMean(features));
         (double[,] Graph, float[] Mean) uninterrupted;
-        using (GimModel model = new GimTrainer(Options(Path.Combine(_folder, "whole.ckpt"))).Fit(screen.Train.Data)) uninterrupted = Result(model);
+        using (GimModel model = new GimTrainer(options(Path.Combine(_folder, "whole.ckpt"))).Fit(data)) uninterrupted = Result(model);
 
-        string checkpoint = Path.Combine(_folder, "free.ckpt");
-        GimOptions first = Options(checkpoint);
+        string checkpoint = Path.Combine(_folder, "resumed.ckpt");
+        GimOptions first = options(checkpoint);
         using var cancel = new CancellationTokenSource();
         first.CancellationToken = cancel.Token;
         first.Progress = new Stop(cancel);
-        Assert.Throws<OperationCanceledException>(() => new GimTrainer(first).Fit(screen.Train.Data));
+        Assert.Throws<OperationCanceledException>(() => new GimTrainer(first).Fit(data));
         Assert.That(File.Exists(checkpoint), Is.True, "a cancelled run keeps its checkpoint");
         var lines = new List<string>();
-        using GimModel resumed = new GimTrainer(Options(checkpoint)) { Log = lines.Add }.Fit(screen.Train.Data);
+        using GimModel resumed = new GimTrainer(options(checkpoint)) { Log = lines.Add }.Fit(data);
         Assert.That(lines, Has.Some.Contains("resumed from checkpoint"));
         Assert.That(resumed.StepsRun, Is.EqualTo(40));
         var (graph, mean) = Result(resumed);
