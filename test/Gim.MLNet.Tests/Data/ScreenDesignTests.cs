@@ -209,6 +209,35 @@ public class ScreenDesignTests
             Does.Contain("line 9 has perturbation 'nan', a missing value rather than a name"));
     }
 
+    /// <summary>
+    /// The other texts pandas, R and JSON write for a missing value ("NA", "N/A", "&lt;NA&gt;", "None", "null", any case)
+    /// are missing too, in a covariate and in the perturbation column; a control value spelled like one stays the control.
+    /// </summary>
+    [TestCase("NA")]
+    [TestCase("n/a")]
+    [TestCase("<NA>")]
+    [TestCase("None")]
+    [TestCase("NULL")]
+    public void OtherMissingValueTexts_AreMissing_NotLevelsOrNames(string missing)
+    {
+        string line = Cells.Replace("drugA,100,A549,1.5,2.5", $"drugA,100,{missing},1.5,2.5");
+        Assert.That(Assert.Throws<DataFileException>(() => Read(line).ToPerturbationDataset(Design()))!.Message,
+            Does.Contain($"line 6 has 'cell_type' = {missing}, a missing value rather than a level").And.Contain("NA, N/A, <NA>, None, null"));
+
+        string drug = Cells.Replace("drugB,10,A549,-1.1,0.1", $"{missing},10,A549,-1.1,0.1");
+        Assert.That(Assert.Throws<DataFileException>(() => Read(drug).ToPerturbationDataset(Design()))!.Message,
+            Does.Contain($"line 9 has perturbation '{missing}', a missing value rather than a name"));
+
+        // Named as the control value, the same text is the vehicle's label.
+        string vehicle = Cells.Replace("vehicle,", $"{missing},");
+        var roles = new CsvColumnRoles("product_name", missing) { FeatureColumns = Array.Empty<string>(), TextColumns = new[] { "dose", "cell_type" } };
+        var design = new ScreenDesign("product_name", missing) { DoseColumn = "dose", Covariates = new[] { "cell_type" }, Descriptors = Table() };
+        PerturbationDataset data = CsvPerturbationReader.Read(Utf8(vehicle), "cells.csv", roles).ToPerturbationDataset(design);
+        PerturbationDataset usual = Read().ToPerturbationDataset(Design());
+        Assert.That(data.FeatureNames, Is.EqualTo(usual.FeatureNames));
+        Assert.That(data.Contexts.Select(c => c.IsControl), Is.EqualTo(usual.Contexts.Select(c => c.IsControl)));
+    }
+
     private sealed class ScreenCell
     {
         public string product_name { get; set; } = "";

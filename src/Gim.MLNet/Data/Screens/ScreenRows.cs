@@ -43,7 +43,8 @@ internal sealed record ScreenRows(string Source, int RowCount, Func<int, string>
                 throw new DataFileException(Source, perturbationAt, null, $"{RowLabel(i)} has no perturbation value (missing or empty); drop or label such cells first.");
             // A missing value's text is no perturbation's name, unless it is the control's.
             if (IsMissingText(value) && !design.ControlValues.Contains(value))
-                throw new DataFileException(Source, perturbationAt, null, $"{RowLabel(i)} has perturbation '{value}', a missing value rather than a name; drop or label such cells first.");
+                throw new DataFileException(Source, perturbationAt, null, $"{RowLabel(i)} has perturbation '{value}', a missing value rather than a name; " +
+                    $"drop or label such cells first (if '{value}' labels the control cells, name it as the control value).");
             perturbation[i] = value;
         }
         var vehicles = new HashSet<string>(design.ControlValues, StringComparer.Ordinal);
@@ -175,9 +176,14 @@ internal sealed record ScreenRows(string Source, int RowCount, Func<int, string>
     }
 
     /// <summary>
-    /// "NaN" in any case: a numeric column's missing value as text, or pandas' text for one; missing, not a name or level.
+    /// The texts that stand for a missing value, in any case: "NaN" (a numeric column's missing value as text, or
+    /// pandas' text for one), "NA" and "N/A" (R's, and spreadsheets'), "&lt;NA&gt;" (pandas' <c>pd.NA</c> as text), "None"
+    /// (Python's <c>None</c> as text, e.g. an object column written with <c>astype(str)</c>) and "null" (JSON's).
     /// </summary>
-    private static bool IsMissingText(string value) => value.Equals("NaN", StringComparison.OrdinalIgnoreCase);
+    internal static readonly IReadOnlyList<string> MissingTexts = new[] { "NaN", "NA", "N/A", "<NA>", "None", "null" };
+
+    /// <summary>Whether <paramref name="value"/> is one of <see cref="MissingTexts"/> (any case): missing, not a name or level.</summary>
+    private static bool IsMissingText(string value) => MissingTexts.Any(m => value.Equals(m, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>
     /// Each covariate's level on every row (as text); a missing one (empty, or <see cref="IsMissingText"/>) is an error
@@ -197,7 +203,8 @@ internal sealed record ScreenRows(string Source, int RowCount, Func<int, string>
                     throw new DataFileException(Source, Location(column), null, $"{RowLabel(i)} has no '{column}' value (missing or empty); every cell needs its covariates.");
                 if (IsMissingText(value))
                     throw new DataFileException(Source, Location(column), null,
-                        $"{RowLabel(i)} has '{column}' = {value}, a missing value rather than a level; every cell needs its covariates (drop such cells, or give them a level).");
+                        $"{RowLabel(i)} has '{column}' = {value}, a missing value rather than a level; every cell needs its covariates " +
+                        $"(drop such cells, or give them a level; the texts read as missing are {string.Join(", ", MissingTexts)}, in any case).");
                 level[i] = value;
             }
             values.Add(level);
