@@ -11,6 +11,12 @@ internal static class Args
         return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
     }
 
+    public static double Double(string[] args, string name, double fallback)
+    {
+        int i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? double.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
+    }
+
     public static string? String(string[] args, string name)
     {
         int i = Array.IndexOf(args, name);

@@ -6,10 +6,10 @@ using Gim.MLNet.Data.Synthetic;
 namespace Gim.MLNet.Benchmarks.Performance;
 
 /// <summary>
-/// `fit-time [--repeats 5] [--seed 0] [--calibration-folds 3] [--dose-feature dose] [--threads 0]`: wall time of fitting
+/// `fit-time [--repeats 5] [--seed 0] [--calibration-folds 3] [--dose-feature dose] [--threads 0] [--free-phase 0.5]`: wall time of fitting
 /// GIM-Linear with the default options on the default Hill screen (calibration refits included; `--calibration-folds 0`
 /// times the main fit alone; `--dose-feature dose` with the saturating dose path; `--threads 1` keeps the fit on one core,
-/// its refits stacked with it), the analytic FLOP floor of that fit, where the time goes, and what one small libtorch
+/// its refits stacked with it; `--free-phase 0` without the free phase), the analytic FLOP floor of that fit, where the time goes, and what one small libtorch
 /// operation costs to dispatch here.
 /// </summary>
 internal static class FitTimeCommand
@@ -23,9 +23,10 @@ internal static class FitTimeCommand
         {
             Seed = seed, CalibrationFolds = Args.Int(args, "--calibration-folds", new GimOptions().CalibrationFolds),
             DoseFeature = Args.String(args, "--dose-feature"), Threads = Args.Int(args, "--threads", 0),
+            FreePhase = Args.Double(args, "--free-phase", new GimOptions().FreePhase),
         };
         Console.WriteLine($"Default Hill screen: {train.Contexts.Count} contexts, {train.SampleCount} cells, d = {train.VariableCount}, p = {train.FeatureCount}; " +
-            $"{options.MaxSteps} full-batch steps, calibration folds {options.CalibrationFolds}, dose path {options.DoseFeature ?? "none"}.");
+            $"{options.MaxSteps} full-batch steps, calibration folds {options.CalibrationFolds}, dose path {options.DoseFeature ?? "none"}, free phase {options.FreePhase}.");
 
         // One fit to warm up the JIT and libtorch's allocator, then the measured ones.
         new GimTrainer(options).Fit(train).Dispose();
