@@ -210,19 +210,18 @@ public class ScreenDesignTests
     }
 
     /// <summary>
-    /// The other texts pandas, R and JSON write for a missing value ("NA", "N/A", "&lt;NA&gt;", "None", "null", any case)
-    /// are missing too, in a covariate and in the perturbation column; a control value spelled like one stays the control.
+    /// The other texts pandas, R and JSON write for a missing value ("NA", "N/A", "&lt;NA&gt;", "null", any case) are
+    /// missing too, in a covariate and in the perturbation column; a control value spelled like one stays the control.
     /// </summary>
     [TestCase("NA")]
     [TestCase("n/a")]
     [TestCase("<NA>")]
-    [TestCase("None")]
     [TestCase("NULL")]
     public void OtherMissingValueTexts_AreMissing_NotLevelsOrNames(string missing)
     {
         string line = Cells.Replace("drugA,100,A549,1.5,2.5", $"drugA,100,{missing},1.5,2.5");
         Assert.That(Assert.Throws<DataFileException>(() => Read(line).ToPerturbationDataset(Design()))!.Message,
-            Does.Contain($"line 6 has 'cell_type' = {missing}, a missing value rather than a level").And.Contain("NA, N/A, <NA>, None, null"));
+            Does.Contain($"line 6 has 'cell_type' = {missing}, a missing value rather than a level").And.Contain("NA, N/A, <NA>, null"));
 
         string drug = Cells.Replace("drugB,10,A549,-1.1,0.1", $"{missing},10,A549,-1.1,0.1");
         Assert.That(Assert.Throws<DataFileException>(() => Read(drug).ToPerturbationDataset(Design()))!.Message,
@@ -236,6 +235,21 @@ public class ScreenDesignTests
         PerturbationDataset usual = Read().ToPerturbationDataset(Design());
         Assert.That(data.FeatureNames, Is.EqualTo(usual.FeatureNames));
         Assert.That(data.Contexts.Select(c => c.IsControl), Is.EqualTo(usual.Contexts.Select(c => c.IsControl)));
+    }
+
+    /// <summary>
+    /// "None" (Python's None as text) names no perturbation, but it is a real covariate level (a co-treatment of "None").
+    /// </summary>
+    [Test]
+    public void None_IsAMissingPerturbation_ButACovariateLevel()
+    {
+        string drug = Cells.Replace("drugB,10,A549,-1.1,0.1", "None,10,A549,-1.1,0.1");
+        Assert.That(Assert.Throws<DataFileException>(() => Read(drug).ToPerturbationDataset(Design()))!.Message,
+            Does.Contain("line 9 has perturbation 'None', a missing value rather than a name"));
+
+        PerturbationDataset data = Read(Cells.Replace(",MCF7,", ",None,")).ToPerturbationDataset(Design());
+        Assert.That(data.FeatureNames, Does.Contain("cell_type=None"));
+        Assert.That(data.FeatureNames, Has.Count.EqualTo(Read().ToPerturbationDataset(Design()).FeatureNames.Count));
     }
 
     private sealed class ScreenCell

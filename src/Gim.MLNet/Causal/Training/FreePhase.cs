@@ -71,8 +71,9 @@ internal sealed class FreePhase : IDisposable
     public static int StepsOf(int steps, double fraction) => (int)Math.Round(fraction * steps, MidpointRounding.AwayFromZero);
 
     /// <summary>
-    /// m at step <paramref name="step"/> (0-based) of a phase of <paramref name="length"/> steps: 1 for the first half
-    /// (⌊length/2⌋ steps), then (length − step)/(length − ⌊length/2⌋), falling linearly to 0 at <paramref name="length"/>; 0 after.
+    /// m at step <paramref name="step"/> (0-based) of a phase of <paramref name="length"/> steps: 1 up to step ⌊length/2⌋
+    /// (its first ⌊length/2⌋ + 1 steps, the formula below giving 1 at ⌊length/2⌋ itself), then (length − step)/(length − ⌊length/2⌋),
+    /// falling linearly toward 0 at <paramref name="length"/>; 0 from there on.
     /// </summary>
     public static double Weight(int step, int length)
     {

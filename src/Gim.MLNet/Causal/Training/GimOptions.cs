@@ -49,15 +49,16 @@ public sealed class GimOptions : PerturbationOptions
     /// blended linearly into the heads, which alone remain after it. The causal model and the contexts' targets first
     /// settle as the two-stage peer's first stage does; the encoder then learns, through the blend, what they found.
     /// Calibration refits run the same share of their own steps. 0 turns it off; a warm start (<see cref="WarmStart"/>)
-    /// has none (it already is a fit's). Evaluations on validation data during the phase are reported but neither stop
-    /// the fit early nor become its best state. While the heads get no gradient from the data (the first half), the
+    /// has none (it already is a fit's). Evaluations on validation data during the fit's phase are reported but neither stop
+    /// the fit early nor become its best state; a fit stacked with calibration refits still in their own phase (a warm
+    /// start's refits have one) keeps the best state it would keep alone and stops once their phase ends. While the heads get no gradient from the data (the first half), the
     /// weight decay still pulls the encoder's weights toward 0, so the encoder enters the blend near "no effect". The free
     /// interventions and their Adam moments take 8·K·d numbers per fit (K training contexts, d variables; each stacked
     /// calibration refit as many again) until the fit ends. Default 0.5 (with <see cref="TargetSparsity"/> = 1; 0.13.0): on the panel's
     /// development seeds the targets named for known drugs at new doses went from AUROC 0.966 to 0.983, other measures
     /// level; on Sachs' development splits the nominal targets from 0.61 to 0.68 with better held-out cells; 0.75 was no
     /// better (docs/results.md, "Free phase", which also says where it costs: graph recovery on Sachs and the Perturb-seq
-    /// screens, and about 0.9 s more per calibrated fit on this project's 2-core machine).
+    /// screens; its time is within a few percent of a fit without it, docs/performance.md).
     /// </summary>
     public double FreePhase { get; set; } = 0.5;
 

@@ -466,10 +466,13 @@ public sealed class GimTrainer : PerturbationTrainer<GimOptions, GimModel>
                         stack?.CopyBack(0);
                         // Targets never declared in training read r̄ of the current strengths, in validation as after the fit.
                         encoder.Known?.SetTypical(trainTensors.Features);
-                        // While a free phase lasts (the full fit's or a stacked refit's: a warm-started full fit has none, its
-                        // refits may) the heads are not yet what the fits predict with: no early stop, no best state.
-                        bool settled = free is null || stepsRun >= free.End;
-                        if (Evaluate(state, model, validationTensors, mainLoss ?? loss, temperature, clock.Elapsed, causal, encoder, settled)) return true;
+                        // While the full fit's own free phase lasts its heads are not yet what it predicts with: no best state, no
+                        // early stop. While a stacked refit's lasts (a warm-started full fit has none, its refits may), the full
+                        // fit keeps or decides its best state as it would alone, but training goes on until the refits' phases end.
+                        bool ownPhaseOver = free is null || stepsRun >= free.Length(0);
+                        bool refitPhasesOver = free is null || stepsRun >= free.End;
+                        if (Evaluate(state, model, validationTensors, mainLoss ?? loss, temperature, clock.Elapsed, causal, encoder, ownPhaseOver, refitPhasesOver))
+                            return true;
                     }
                     if (Options.CheckpointPath is not null && stepsRun % Options.CheckpointEvery == 0)
                     {
@@ -532,26 +535,43 @@ public sealed class GimTrainer : PerturbationTrainer<GimOptions, GimModel>
         GimParameterIO.Load(start, linear, encoder, dtype, device);
     }
 
-    /// <summary>Records progress and handles early stopping; true when training should stop.</summary>
+    /// <summary>
+    /// Records progress and handles early stopping; true when training should stop. <paramref name="ownPhaseOver"/>: the
+    /// full fit's free phase is over (before, no best state and no stop); <paramref name="refitPhasesOver"/>: the stacked
+    /// refits' phases are over too (before, a full fit that has run out of patience keeps its best state and waits for them).
+    /// </summary>
     private bool Evaluate(TrainingLoopState state, GimModel model, ContextTensors? validation, double loss, double temperature,
-        TimeSpan sinceStart, CausalModel causal, InterventionEncoder encoder, bool settled)
+        TimeSpan sinceStart, CausalModel causal, InterventionEncoder encoder, bool ownPhaseOver, bool refitPhasesOver)
     {
         double? validationLl = validation is null ? null : model.MapLogLikelihood(validation);
         var progress = new GimTrainingProgress(state.StepsRun, Options.MaxSteps, loss, validationLl, temperature, state.ElapsedBefore + sinceStart);
         state.History.Add(progress);
         if (Options.Progress is { } sink) FinalizerHold.Outside(() => sink.Report(progress));
         Tell($"step {state.StepsRun}/{Options.MaxSteps}: loss {loss:F4}" +
-            (validationLl is null ? "" : $", validation log-likelihood {validationLl:F4}") + $", temperature {temperature:F3}" + (settled ? "" : " (free phase)"));
-        if (validationLl is not double v || Options.EarlyStoppingPatience == 0 || !settled) return false;
-        if (v > state.BestValidation + 1e-4)
+            (validationLl is null ? "" : $", validation log-likelihood {validationLl:F4}") + $", temperature {temperature:F3}" + (ownPhaseOver ? "" : " (free phase)"));
+        if (validationLl is not double v || Options.EarlyStoppingPatience == 0 || !ownPhaseOver) return false;
+        // Once out of patience the full fit's result is decided (its best state), as it would be fitted alone: later
+        // evaluations, while stacked refits finish their free phase, change nothing.
+        bool decided = state.EvaluationsWithoutImprovement >= Options.EarlyStoppingPatience;
+        if (!decided)
         {
-            state.BestValidation = v;
-            state.EvaluationsWithoutImprovement = 0;
-            DisposeState(state.BestState);
-            state.BestState = Snapshot(causal, encoder);
+            if (v > state.BestValidation + 1e-4)
+            {
+                state.BestValidation = v;
+                state.EvaluationsWithoutImprovement = 0;
+                DisposeState(state.BestState);
+                state.BestState = Snapshot(causal, encoder);
+                return false;
+            }
+            if (++state.EvaluationsWithoutImprovement < Options.EarlyStoppingPatience) return false;
+        }
+        if (!refitPhasesOver)
+        {
+            if (!decided)
+                Tell($"no validation improvement in {Options.EarlyStoppingPatience} evaluations at step {state.StepsRun}: the fit keeps its best state " +
+                     "and stops when the calibration refits trained with it have ended their free phase");
             return false;
         }
-        if (++state.EvaluationsWithoutImprovement < Options.EarlyStoppingPatience) return false;
         Tell($"early stop at step {state.StepsRun}: no validation improvement in {Options.EarlyStoppingPatience} evaluations");
         return true;
     }

@@ -80,7 +80,11 @@ internal static class TrainingCheckpoint
             if (stored != fingerprint)
                 throw new InvalidOperationException(
                     $"Checkpoint '{path}' was written by a run with different data or options, so it cannot be resumed. " +
-                    "Delete it to start afresh, or point GimOptions.CheckpointPath elsewhere.");
+                    (version < 4
+                        ? $"It was written by a version before 0.13.0 (checkpoint format {version}), whose training defaults were TargetSparsity = 3 and no " +
+                          "free phase: if the run used those defaults, set GimOptions.TargetSparsity = 3 and FreePhase = 0 to resume it " +
+                          "(docs/architecture.md, \"Upgrading from 0.12.2\"). Otherwise delete it to start afresh, or point GimOptions.CheckpointPath elsewhere."
+                        : "Delete it to start afresh, or point GimOptions.CheckpointPath elsewhere."));
             TrainingLoopState state = TrainingLoopState.Read(reader);
             causal.load(reader);
             encoder.load(reader);

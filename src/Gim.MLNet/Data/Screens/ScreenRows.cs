@@ -42,7 +42,7 @@ internal sealed record ScreenRows(string Source, int RowCount, Func<int, string>
             if (value is not { Length: > 0 })
                 throw new DataFileException(Source, perturbationAt, null, $"{RowLabel(i)} has no perturbation value (missing or empty); drop or label such cells first.");
             // A missing value's text is no perturbation's name, unless it is the control's.
-            if (IsMissingText(value) && !design.ControlValues.Contains(value))
+            if (IsMissingText(value, MissingPerturbationTexts) && !design.ControlValues.Contains(value))
                 throw new DataFileException(Source, perturbationAt, null, $"{RowLabel(i)} has perturbation '{value}', a missing value rather than a name; " +
                     $"drop or label such cells first (if '{value}' labels the control cells, name it as the control value).");
             perturbation[i] = value;
@@ -176,17 +176,23 @@ internal sealed record ScreenRows(string Source, int RowCount, Func<int, string>
     }
 
     /// <summary>
-    /// The texts that stand for a missing value, in any case: "NaN" (a numeric column's missing value as text, or
-    /// pandas' text for one), "NA" and "N/A" (R's, and spreadsheets'), "&lt;NA&gt;" (pandas' <c>pd.NA</c> as text), "None"
-    /// (Python's <c>None</c> as text, e.g. an object column written with <c>astype(str)</c>) and "null" (JSON's).
+    /// The texts that stand for a missing covariate level, in any case: "NaN" (a numeric column's missing value as text,
+    /// or pandas' text for one), "NA" and "N/A" (R's, and spreadsheets'), "&lt;NA&gt;" (pandas' <c>pd.NA</c> as text) and
+    /// "null" (JSON's). Not "None": a covariate such as a co-treatment has a real level "None".
     /// </summary>
-    internal static readonly IReadOnlyList<string> MissingTexts = new[] { "NaN", "NA", "N/A", "<NA>", "None", "null" };
-
-    /// <summary>Whether <paramref name="value"/> is one of <see cref="MissingTexts"/> (any case): missing, not a name or level.</summary>
-    private static bool IsMissingText(string value) => MissingTexts.Any(m => value.Equals(m, StringComparison.OrdinalIgnoreCase));
+    internal static readonly IReadOnlyList<string> MissingTexts = new[] { "NaN", "NA", "N/A", "<NA>", "null" };
 
     /// <summary>
-    /// Each covariate's level on every row (as text); a missing one (empty, or <see cref="IsMissingText"/>) is an error
+    /// The texts that stand for a missing perturbation: <see cref="MissingTexts"/> and "None" (Python's <c>None</c> as text,
+    /// e.g. an object column written with <c>astype(str)</c>), which names no perturbation unless it is the control value.
+    /// </summary>
+    internal static readonly IReadOnlyList<string> MissingPerturbationTexts = MissingTexts.Append("None").ToArray();
+
+    /// <summary>Whether <paramref name="value"/> is one of <paramref name="texts"/> (any case): missing, not a name or level.</summary>
+    private static bool IsMissingText(string value, IReadOnlyList<string> texts) => texts.Any(m => value.Equals(m, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>
+    /// Each covariate's level on every row (as text); a missing one (empty, or one of <see cref="MissingTexts"/>) is an error
     /// naming the row, not a level of its own.
     /// </summary>
     private List<string[]> CovariateValues(ScreenDesign design)
@@ -201,7 +207,7 @@ internal sealed record ScreenRows(string Source, int RowCount, Func<int, string>
                 string? value = text(i);
                 if (value is not { Length: > 0 })
                     throw new DataFileException(Source, Location(column), null, $"{RowLabel(i)} has no '{column}' value (missing or empty); every cell needs its covariates.");
-                if (IsMissingText(value))
+                if (IsMissingText(value, MissingTexts))
                     throw new DataFileException(Source, Location(column), null,
                         $"{RowLabel(i)} has '{column}' = {value}, a missing value rather than a level; every cell needs its covariates " +
                         $"(drop such cells, or give them a level; the texts read as missing are {string.Join(", ", MissingTexts)}, in any case).");

@@ -56,6 +56,47 @@ public class FreePhaseTests
             "the returned parameters are the best validated ones after the phase");
     }
 
+    /// <summary>
+    /// A warm-started fit has no free phase, but its stacked calibration refits (cold starts) have one. The fit keeps its
+    /// best state from its first evaluation, as it would alone; out of patience inside the refits' phase, it keeps that
+    /// state and stops once the phase ends. With a checkpoint path the refits are not stacked and nothing waits: the two
+    /// runs return the same model (to the rounding that stacking changes).
+    /// </summary>
+    [Test]
+    public void AWarmStartWithStackedRefitsInTheirPhase_KeepsTheBestStateItWouldKeepAlone()
+    {
+        HillScreen screen = TrainingFixtures.SmallScreen();
+        PerturbationDataset train = screen.Train.Data, validation = screen.PartialOod.Data;
+        GimOptions Options(string? checkpoint)
+        {
+            var o = new GimOptions
+            {
+                Seed = 0, MaxSteps = 400, EvaluateEvery = 10, EarlyStoppingPatience = 1, FreePhase = 0.5, CalibrationFolds = 3, LearningRate = 0.02,
+                CheckpointPath = checkpoint, CheckpointEvery = 1000,
+            };
+            o.WarmStart = GimWarmStart.From(new TwoStageWarmStart().Parameters(train, new GimOptions { Seed = 0, MaxSteps = 200 }));
+            return o;
+        }
+
+        var stackedLog = new List<string>();
+        using GimModel stacked = new GimTrainer(Options(null)) { Log = stackedLog.Add }.Fit(train, validation);
+        using var folder = new FixtureFiles.TempDir();
+        var aloneLog = new List<string>();
+        using GimModel alone = new GimTrainer(Options(folder.File("run.ckpt"))) { Log = aloneLog.Add }.Fit(train, validation);
+
+        string log = string.Join("\n", stackedLog);
+        Assert.That(stackedLog, Has.None.EndsWith("(free phase)"), "the warm-started fit itself has no phase: " + log);
+        Assert.That(aloneLog, Has.Some.StartsWith("early stop at step"), string.Join("\n", aloneLog));
+        Assert.That(alone.StepsRun, Is.LessThan(100), "alone, it stops inside what would be the refits' phase");
+        Assert.That(stackedLog, Has.Some.Contains("stops when the calibration refits trained with it have ended their free phase"), log);
+        Assert.That(stacked.StepsRun, Is.EqualTo(100), "stacked, it stops at the end of the refits' 100-step phase");
+        Assert.That(stacked.History.Count(h => h.Step <= alone.StepsRun), Is.EqualTo(alone.History.Count));
+        // The main fit's own parameters (the calibration differs: stacked refits stop with the main fit, after 100 of their 200 steps).
+        Assert.That(stacked.Graph(), Is.EqualTo(alone.Graph()).Within(1e-5), "the same best state as alone");
+        Assert.That(stacked.History.Where(h => h.Step <= alone.StepsRun).Max(h => h.ValidationLogLikelihood!.Value),
+            Is.EqualTo(alone.History.Max(h => h.ValidationLogLikelihood!.Value)).Within(1e-5), "the same evaluations up to the alone fit's stop");
+    }
+
     /// <summary>A warm start already is a fit's: it gets no free phase (the free interventions would start from zero and pull it away).</summary>
     [Test]
     public void AWarmStartedFit_HasNoFreePhase_WhereAFitFromScratchDoes()
