@@ -105,7 +105,12 @@ public sealed class GimOptions : PerturbationOptions
     /// <summary>M: relaxed target draws per context and step. Default 1.</summary>
     public int RelaxationDraws { get; set; } = 1;
 
-    /// <summary>Initial target logit (−2 gives a prior target rate of about 0.12). Default −2.</summary>
+    /// <summary>
+    /// Initial target logit of the encoder's heads (−2 gives a prior target rate of about 0.12). Default −2. The free
+    /// phase's per-context logits (<see cref="FreePhase"/>) start at 0 whatever this is, so while they stand in for the
+    /// heads this setting has no effect; starting them at −2 instead was within noise on the panel's development seeds
+    /// (pood target AUROC 0.981 against 0.983; docs/results/dev-seeds/free-phase-0.13.0).
+    /// </summary>
     public double InitialTargetLogit { get; set; } = -2.0;
 
     /// <summary>How contexts are weighted in the objective. Default <see cref="ContextWeighting.Equal"/>.</summary>
