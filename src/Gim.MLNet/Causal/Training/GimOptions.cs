@@ -50,8 +50,8 @@ public sealed class GimOptions : PerturbationOptions
     /// settle as the two-stage peer's first stage does; the encoder then learns, through the blend, what they found.
     /// Calibration refits run the same share of their own steps. 0 turns it off; a warm start (<see cref="WarmStart"/>)
     /// has none (it already is a fit's). Evaluations on validation data during the fit's phase are reported but neither stop
-    /// the fit early nor become its best state; a fit stacked with calibration refits still in their own phase (a warm
-    /// start's refits have one) keeps the best state it would keep alone and stops once their phase ends. While the heads get no gradient from the data (the first half), the
+    /// the fit early nor become its best state; a fit stacked with calibration refits that have not yet run their steps
+    /// keeps the best state it would keep alone and stops once they have. While the heads get no gradient from the data (the first half), the
     /// weight decay still pulls the encoder's weights toward 0, so the encoder enters the blend near "no effect". The free
     /// interventions and their Adam moments take 8·K·d numbers per fit (K training contexts, d variables; each stacked
     /// calibration refit as many again) until the fit ends. Default 0.5 (with <see cref="TargetSparsity"/> = 1; 0.13.0): on the panel's

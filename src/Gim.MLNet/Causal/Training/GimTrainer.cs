@@ -467,11 +467,12 @@ public sealed class GimTrainer : PerturbationTrainer<GimOptions, GimModel>
                         // Targets never declared in training read r̄ of the current strengths, in validation as after the fit.
                         encoder.Known?.SetTypical(trainTensors.Features);
                         // While the full fit's own free phase lasts its heads are not yet what it predicts with: no best state, no
-                        // early stop. While a stacked refit's lasts (a warm-started full fit has none, its refits may), the full
-                        // fit keeps or decides its best state as it would alone, but training goes on until the refits' phases end.
+                        // early stop. Stacked calibration refits that have not run their steps (a warm-started full fit's refits
+                        // have a free phase of their own) keep training: the full fit keeps or decides its best state as it
+                        // would alone, and stops once they are done, so its refits are the ones a fit without stacking trains.
                         bool ownPhaseOver = free is null || stepsRun >= free.Length(0);
-                        bool refitPhasesOver = free is null || stepsRun >= free.End;
-                        if (Evaluate(state, model, validationTensors, mainLoss ?? loss, temperature, clock.Elapsed, causal, encoder, ownPhaseOver, refitPhasesOver))
+                        bool refitsDone = replicas.Skip(1).All(r => stepsRun >= r.Steps);
+                        if (Evaluate(state, model, validationTensors, mainLoss ?? loss, temperature, clock.Elapsed, causal, encoder, ownPhaseOver, refitsDone))
                             return true;
                     }
                     if (Options.CheckpointPath is not null && stepsRun % Options.CheckpointEvery == 0)
@@ -537,11 +538,11 @@ public sealed class GimTrainer : PerturbationTrainer<GimOptions, GimModel>
 
     /// <summary>
     /// Records progress and handles early stopping; true when training should stop. <paramref name="ownPhaseOver"/>: the
-    /// full fit's free phase is over (before, no best state and no stop); <paramref name="refitPhasesOver"/>: the stacked
-    /// refits' phases are over too (before, a full fit that has run out of patience keeps its best state and waits for them).
+    /// full fit's free phase is over (before, no best state and no stop); <paramref name="refitsDone"/>: the stacked
+    /// calibration refits have run their steps (before, a full fit that has run out of patience keeps its best state and waits for them).
     /// </summary>
     private bool Evaluate(TrainingLoopState state, GimModel model, ContextTensors? validation, double loss, double temperature,
-        TimeSpan sinceStart, CausalModel causal, InterventionEncoder encoder, bool ownPhaseOver, bool refitPhasesOver)
+        TimeSpan sinceStart, CausalModel causal, InterventionEncoder encoder, bool ownPhaseOver, bool refitsDone)
     {
         double? validationLl = validation is null ? null : model.MapLogLikelihood(validation);
         var progress = new GimTrainingProgress(state.StepsRun, Options.MaxSteps, loss, validationLl, temperature, state.ElapsedBefore + sinceStart);
@@ -565,11 +566,11 @@ public sealed class GimTrainer : PerturbationTrainer<GimOptions, GimModel>
             }
             if (++state.EvaluationsWithoutImprovement < Options.EarlyStoppingPatience) return false;
         }
-        if (!refitPhasesOver)
+        if (!refitsDone)
         {
             if (!decided)
                 Tell($"no validation improvement in {Options.EarlyStoppingPatience} evaluations at step {state.StepsRun}: the fit keeps its best state " +
-                     "and stops when the calibration refits trained with it have ended their free phase");
+                     "and stops when the calibration refits trained with it have run their steps");
             return false;
         }
         Tell($"early stop at step {state.StepsRun}: no validation improvement in {Options.EarlyStoppingPatience} evaluations");
