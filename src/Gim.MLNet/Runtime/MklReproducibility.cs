@@ -46,19 +46,13 @@ internal static class MklReproducibility
     {
         try
         {
+            if (!TryLoadCRuntime(out IntPtr crt)) return false;
             if (OperatingSystem.IsWindows())
-            {
                 // The C runtime's own copy of the environment, which MKL reads; .NET's SetEnvironmentVariable does not reach it.
-                if (!NativeLibrary.TryLoad("ucrtbase.dll", out IntPtr ucrt)) return false;
-                if (!NativeLibrary.TryGetExport(ucrt, "getenv", out IntPtr getWindows) || !NativeLibrary.TryGetExport(ucrt, "_putenv_s", out IntPtr put)) return false;
-                if (Marshal.GetDelegateForFunctionPointer<GetEnv>(getWindows)(name) != IntPtr.Zero) return true;
-                return Marshal.GetDelegateForFunctionPointer<PutEnvS>(put)(name, value) == 0;
-            }
+                return NativeValue(name) is not null
+                    || (NativeLibrary.TryGetExport(crt, "_putenv_s", out IntPtr put) && Marshal.GetDelegateForFunctionPointer<PutEnvS>(put)(name, value) == 0);
             // On Unix .NET keeps a copy of the environment of its own: setenv here is what getenv in native code sees.
-            string library = OperatingSystem.IsMacOS() ? "/usr/lib/libSystem.B.dylib" : "libc.so.6";
-            if (!NativeLibrary.TryLoad(library, out IntPtr libc)) return false;
-            if (!NativeLibrary.TryGetExport(libc, "setenv", out IntPtr set)) return false;
-            return Marshal.GetDelegateForFunctionPointer<SetEnv>(set)(name, value, 0) == 0;
+            return NativeLibrary.TryGetExport(crt, "setenv", out IntPtr set) && Marshal.GetDelegateForFunctionPointer<SetEnv>(set)(name, value, 0) == 0;
         }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException or MarshalDirectiveException)
         {
@@ -69,11 +63,14 @@ internal static class MklReproducibility
     /// <summary>The native environment's value of <paramref name="name"/>, or null (for tests and diagnostics).</summary>
     internal static string? NativeValue(string name)
     {
-        string library = OperatingSystem.IsWindows() ? "ucrtbase.dll" : OperatingSystem.IsMacOS() ? "/usr/lib/libSystem.B.dylib" : "libc.so.6";
-        if (!NativeLibrary.TryLoad(library, out IntPtr handle) || !NativeLibrary.TryGetExport(handle, "getenv", out IntPtr get)) return null;
+        if (!TryLoadCRuntime(out IntPtr crt) || !NativeLibrary.TryGetExport(crt, "getenv", out IntPtr get)) return null;
         IntPtr result = Marshal.GetDelegateForFunctionPointer<GetEnv>(get)(name);
         return result == IntPtr.Zero ? null : Marshal.PtrToStringUTF8(result);
     }
+
+    /// <summary>The C runtime whose environment native libraries read: the UCRT on Windows, libSystem on macOS, glibc elsewhere.</summary>
+    private static bool TryLoadCRuntime(out IntPtr handle) => NativeLibrary.TryLoad(
+        OperatingSystem.IsWindows() ? "ucrtbase.dll" : OperatingSystem.IsMacOS() ? "/usr/lib/libSystem.B.dylib" : "libc.so.6", out handle);
 
     [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
     private delegate int SetEnv([MarshalAs(UnmanagedType.LPUTF8Str)] string name, [MarshalAs(UnmanagedType.LPUTF8Str)] string value, int overwrite);

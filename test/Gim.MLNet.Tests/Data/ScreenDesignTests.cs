@@ -43,8 +43,8 @@ public class ScreenDesignTests
 
     private static Stream Utf8(string text) => new MemoryStream(Encoding.UTF8.GetBytes(text));
 
-    private static CsvPerturbationTable Read(string cells = Cells) =>
-        CsvPerturbationReader.Read(Utf8(cells), "cells.csv", new CsvColumnRoles("product_name", "vehicle")
+    private static CsvPerturbationTable Read(string cells = Cells, string control = "vehicle") =>
+        CsvPerturbationReader.Read(Utf8(cells), "cells.csv", new CsvColumnRoles("product_name", control)
         {
             FeatureColumns = Array.Empty<string>(),
             TextColumns = new[] { "dose", "cell_type" },
@@ -229,9 +229,8 @@ public class ScreenDesignTests
 
         // Named as the control value, the same text is the vehicle's label.
         string vehicle = Cells.Replace("vehicle,", $"{missing},");
-        var roles = new CsvColumnRoles("product_name", missing) { FeatureColumns = Array.Empty<string>(), TextColumns = new[] { "dose", "cell_type" } };
         var design = new ScreenDesign("product_name", missing) { DoseColumn = "dose", Covariates = new[] { "cell_type" }, Descriptors = Table() };
-        PerturbationDataset data = CsvPerturbationReader.Read(Utf8(vehicle), "cells.csv", roles).ToPerturbationDataset(design);
+        PerturbationDataset data = Read(vehicle, control: missing).ToPerturbationDataset(design);
         PerturbationDataset usual = Read().ToPerturbationDataset(Design());
         Assert.That(data.FeatureNames, Is.EqualTo(usual.FeatureNames));
         Assert.That(data.Contexts.Select(c => c.IsControl), Is.EqualTo(usual.Contexts.Select(c => c.IsControl)));

@@ -13,6 +13,9 @@ internal static class FixtureFiles
     /// <summary>A file of Fixtures/models: model files saved by an earlier version (see its README).</summary>
     public static string Model(string name) => Path.Combine(AppContext.BaseDirectory, "Fixtures", "models", name);
 
+    /// <summary>A file of Fixtures/checkpoints: training checkpoints written by an earlier version (see its README).</summary>
+    public static string Checkpoint(string name) => Path.Combine(AppContext.BaseDirectory, "Fixtures", "checkpoints", name);
+
     /// <summary>The entry of expected.json for one fixture (written by Fixtures/make_h5ad_fixtures.py).</summary>
     public static JsonElement ExpectedFor(string name) => Expected.Value.GetProperty(name);
 

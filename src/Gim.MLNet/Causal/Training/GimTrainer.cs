@@ -471,7 +471,7 @@ public sealed class GimTrainer : PerturbationTrainer<GimOptions, GimModel>
                         // have a free phase of their own) keep training: the full fit keeps or decides its best state as it
                         // would alone, and stops once they are done, so its refits are the ones a fit without stacking trains.
                         bool ownPhaseOver = free is null || stepsRun >= free.Length(0);
-                        bool refitsDone = replicas.Skip(1).All(r => stepsRun >= r.Steps);
+                        bool refitsDone = frozen.Skip(1).All(f => f);
                         if (Evaluate(state, model, validationTensors, mainLoss ?? loss, temperature, clock.Elapsed, causal, encoder, ownPhaseOver, refitsDone))
                             return true;
                     }

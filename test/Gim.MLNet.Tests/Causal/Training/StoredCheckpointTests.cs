@@ -69,7 +69,7 @@ public class StoredCheckpointTests
     }
 
     private static List<(string Kind, string Name, double[] Values)> Reference() =>
-        File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "Fixtures", "checkpoints", "reference.csv")).Select(line =>
+        File.ReadAllLines(FixtureFiles.Checkpoint("reference.csv")).Select(line =>
         {
             string[] parts = line.Split(',');
             return (parts[0], parts[1], parts.Skip(2).Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray());
@@ -81,7 +81,7 @@ public class StoredCheckpointTests
     {
         using var folder = new FixtureFiles.TempDir();
         string checkpoint = folder.File("run.ckpt");
-        File.Copy(Path.Combine(AppContext.BaseDirectory, "Fixtures", "checkpoints", file), checkpoint);
+        File.Copy(FixtureFiles.Checkpoint(file), checkpoint);
         var log = new List<string>();
         PerturbationDataset data = Data();
 
@@ -89,12 +89,7 @@ public class StoredCheckpointTests
 
         Assert.That(log, Has.Some.Contains($"resumed from checkpoint '{checkpoint}' at step 40"));
         Assert.That(File.Exists(checkpoint), Is.False, "a finished run deletes its checkpoint");
-        var expected = Reference();
-        var actual = Outputs(model, data);
-        Assert.That(actual.Select(r => (r.Kind, r.Name)), Is.EqualTo(expected.Select(r => (r.Kind, r.Name))));
-        // Float32 training; the old and the current code run the same operations, so the numbers agree to rounding.
-        for (int r = 0; r < expected.Count; r++)
-            Assert.That(actual[r].Values, Is.EqualTo(expected[r].Values).Within(1e-6), $"{expected[r].Kind} {expected[r].Name}");
+        AssertMatchesTheReference(model, data);
     }
 
     /// <summary>With today's defaults (λ_t = 1, a free phase) an old run's checkpoint is another run's; the refusal says how to resume it.</summary>
@@ -103,7 +98,7 @@ public class StoredCheckpointTests
     {
         using var folder = new FixtureFiles.TempDir();
         string checkpoint = folder.File("run.ckpt");
-        File.Copy(Path.Combine(AppContext.BaseDirectory, "Fixtures", "checkpoints", "format3-0.12.2.ckpt"), checkpoint);
+        File.Copy(FixtureFiles.Checkpoint("format3-0.12.2.ckpt"), checkpoint);
         var options = new GimOptions { Seed = 0, MaxSteps = 60, CalibrationFolds = 0, EvaluateEvery = 40, CheckpointEvery = 20, CheckpointPath = checkpoint };
 
         var e = Assert.Throws<InvalidOperationException>(() => new GimTrainer(options).Fit(Data()));
@@ -119,8 +114,16 @@ public class StoredCheckpointTests
     {
         PerturbationDataset data = Data();
         using GimModel model = new GimTrainer(Options(null)).Fit(data);
+        AssertMatchesTheReference(model, data);
+    }
+
+    /// <summary>The model's outputs are reference.csv's rows, in its order, each value to 1e-6.</summary>
+    private static void AssertMatchesTheReference(GimModel model, PerturbationDataset data)
+    {
         var expected = Reference();
         var actual = Outputs(model, data);
+        Assert.That(actual.Select(r => (r.Kind, r.Name)), Is.EqualTo(expected.Select(r => (r.Kind, r.Name))));
+        // Float32 training; the old and the current code run the same operations, so the numbers agree to rounding.
         for (int r = 0; r < expected.Count; r++)
             Assert.That(actual[r].Values, Is.EqualTo(expected[r].Values).Within(1e-6), $"{expected[r].Kind} {expected[r].Name}");
     }
