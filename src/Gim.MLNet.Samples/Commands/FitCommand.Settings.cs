@@ -91,6 +91,10 @@ internal sealed partial class FitCommand
         [Description("With --perturbation: every perturbation the data names also gets a 0/1 feature of its own, besides its descriptors, so what a measured drug does beyond what its descriptors say is learned for it (kept at new doses and in other lines); a drug the model has no indicator for is predicted from its descriptors (ScreenDesign.PerturbationIndicators).")]
         public bool PerturbationIndicators { get; init; }
 
+        [CommandOption("--guide <COLUMN>")]
+        [Description("With --perturbation, for CRISPR screens that name the targeted gene(s) in the perturbation column and the guide in this one: each guide's cells are a context of their own (grouped under its gene) with a 0/1 feature per guide, so each guide's strength can be learned; the vehicle cells' guides are not read (they pool into the control). Without it a gene's guides pool (ScreenDesign.GuideColumn).")]
+        public string? Guide { get; init; }
+
         [CommandOption("--non-targeting <VALUES>")]
         [Description("With --combinations: label parts that are no perturbation (non-targeting guides), comma-separated; default ctrl (\"A+ctrl\" is A alone).")]
         public string? NonTargeting { get; init; }
@@ -232,7 +236,7 @@ internal sealed partial class FitCommand
                 ("--descriptors", Descriptors), ("--descriptor-key", DescriptorKey), ("--dose-as", DoseAs), ("--features", Features),
                 ("--feature-prefix", FeaturePrefix), ("--measurements", Measurements), ("--measurement-prefix", MeasurementPrefix), ("--ignore", Ignore),
                 ("--layer", Layer), ("--variables", Variables), ("--dose", Dose), ("--combinations", Combinations), ("--non-targeting", NonTargeting),
-                ("--perturbation-indicators", PerturbationIndicators ? true : null),
+                ("--perturbation-indicators", PerturbationIndicators ? true : null), ("--guide", Guide),
                 ("--hvg", Hvg), ("--normalize", Normalize ? true : null), ("--log-normalized", LogNormalized ? true : null), ("--stream", Stream ? true : null),
             };
             if (dataFlags.FirstOrDefault(f => f.Value is not null) is { Flag: not null } given)
@@ -245,7 +249,7 @@ internal sealed partial class FitCommand
         private ValidationResult ValidateContextFlags()
         {
             string? designOnly = Covariates is not null ? "--covariates" : Descriptors is not null ? "--descriptors" : DescriptorKey is not null ? "--descriptor-key"
-                : DoseAs is not null ? "--dose-as" : PerturbationIndicators ? "--perturbation-indicators" : null;
+                : DoseAs is not null ? "--dose-as" : PerturbationIndicators ? "--perturbation-indicators" : Guide is not null ? "--guide" : null;
             return designOnly is null ? ValidationResult.Success()
                 : ValidationResult.Error($"{designOnly} applies with --perturbation (a context made of perturbation, dose and covariate columns); with --context, the context column says it all.");
         }
@@ -267,6 +271,10 @@ internal sealed partial class FitCommand
                 return ValidationResult.Error("--dose-as says how to read the dose; add --dose COLUMN.");
             if (Dose is not null && Features is not null && OptionValues.Split(Features).Contains(Dose))
                 return ValidationResult.Error($"--dose '{Dose}' is also in --features; with --perturbation the dose becomes a feature by itself (see --dose-as).");
+            if (Guide is not null && string.IsNullOrWhiteSpace(Guide))
+                return ValidationResult.Error("--guide is empty; give the column naming each cell's guide, e.g. --guide guide_id.");
+            if (Guide is not null && (Guide == Perturbation || Guide == Dose || OptionValues.Split(Covariates).Contains(Guide) || OptionValues.Split(Features).Contains(Guide)))
+                return ValidationResult.Error($"--guide '{Guide}' is also the --perturbation, --dose, a --covariates or a --features column; name the guide column once.");
             if (PerturbationIndicators && Combinations is not null)
                 return ValidationResult.Error("--perturbation-indicators: combination labels (--combinations) already give every perturbation an indicator; leave one out.");
             if (Descriptors is null && Dose is null && Covariates is null && Features is null && Combinations is null && !PerturbationIndicators)

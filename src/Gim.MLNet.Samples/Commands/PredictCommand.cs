@@ -41,6 +41,10 @@ internal sealed class PredictCommand : Command<PredictCommand.Settings>
         [Description("With --perturbation: the covariate levels, e.g. cell_type=A549.")]
         public string? Covariates { get; init; }
 
+        [CommandOption("--guide <NAME>")]
+        [Description("With --perturbation, for a model fitted with `fit --guide`: the guide whose cells to predict (its indicator feature set); without it, or for a guide the model never saw, every guide indicator is 0.")]
+        public string? Guide { get; init; }
+
         [CommandOption("--design <JSON>")]
         [Description("With --perturbation: the screen-design.json fit wrote (default: the one beside --model).")]
         public string? Design { get; init; }
@@ -67,8 +71,10 @@ internal sealed class PredictCommand : Command<PredictCommand.Settings>
             if (string.IsNullOrWhiteSpace(Model)) return ValidationResult.Error("--model is required.");
             if (new[] { Features, Input, Perturbation }.Count(v => v is not null) != 1)
                 return ValidationResult.Error("Give exactly one of --features, --input or --perturbation.");
-            if (Perturbation is null && (Dose is not null || Covariates is not null || Design is not null || Descriptors is not null))
-                return ValidationResult.Error("--dose, --covariates, --design and --descriptors go with --perturbation.");
+            if (Perturbation is null && (Dose is not null || Covariates is not null || Design is not null || Descriptors is not null || Guide is not null))
+                return ValidationResult.Error("--dose, --covariates, --guide, --design and --descriptors go with --perturbation.");
+            if (Guide is not null && string.IsNullOrWhiteSpace(Guide))
+                return ValidationResult.Error("--guide is empty; give the guide's name as the training data wrote it.");
             if (Perturbation is not null && OptionValues.Split(Perturbation).Length == 0)
                 return ValidationResult.Error("--perturbation names no perturbation; give one or more names, comma-separated.");
             if (Dose is double dose && !(dose >= 0 && double.IsFinite(dose)))
@@ -143,10 +149,16 @@ internal sealed class PredictCommand : Command<PredictCommand.Settings>
         if (design.DoseColumn is not null && settings.Dose is null && names.Any(n => !design.ControlValues.Contains(n)))
             throw new ArgumentException($"--dose is required: the model reads the dose ('{design.DoseColumn}').");
         double dose = settings.Dose ?? 0;
+        if (settings.Guide is not null && design.GuideColumn is null)
+            throw new ArgumentException("--guide: the model was fitted without `fit --guide` (its design has no guide column); leave --guide out.");
         return names.Select(name =>
         {
-            float[] features = design.FeaturesFor(featureNames, name, dose, covariates);
-            string label = name + (design.DoseColumn is null || design.ControlValues.Contains(name) ? "" : $"|{design.DoseColumn}={dose.ToString("R", CultureInfo.InvariantCulture)}")
+            float[] features = design.FeaturesFor(featureNames, name, dose, covariates, guide: settings.Guide);
+            bool vehicle = design.ControlValues.Contains(name);
+            if (settings.Guide is not null && !vehicle && !featureNames.Where((f, q) => f.StartsWith(design.GuideColumn + "=", StringComparison.Ordinal) && features[q] == 1).Any())
+                AnsiConsole.MarkupLineInterpolated($"[yellow]note:[/] guide '{settings.Guide}' is not one the model was fitted on; '{name}' is predicted as for a guide never measured (every guide indicator 0).");
+            string label = name + (design.DoseColumn is null || vehicle ? "" : $"|{design.DoseColumn}={dose.ToString("R", CultureInfo.InvariantCulture)}")
+                + (settings.Guide is null || vehicle ? "" : $"|{design.GuideColumn}={settings.Guide}")
                 + string.Concat(design.Covariates.Select(c => $"|{c}={covariates[c]}"));
             return (label, (string?)name, design.ControlValues.Contains(name) || design.DoseColumn is null ? 0.0 : dose, features);
         }).ToList();

@@ -13,7 +13,8 @@ namespace Gim.MLNet.Samples.Commands;
 /// </summary>
 internal sealed record ScreenDesignFile(string Perturbation, string[] Controls, string? Dose, string DoseEncoding, Dictionary<string, string> Covariates,
     string? Descriptors, string? DescriptorKey, string? CombinationSeparator, string[]? NonTargeting, string[] FeatureColumns,
-    string MeasurementsColumn = "Measurements", double? NormalizedTotal = null, int? NormalizedOverGenes = null, bool PerturbationIndicators = false)
+    string MeasurementsColumn = "Measurements", double? NormalizedTotal = null, int? NormalizedOverGenes = null, bool PerturbationIndicators = false,
+    string? Guide = null)
 {
     public const string FileName = "screen-design.json";
 
@@ -24,7 +25,7 @@ internal sealed record ScreenDesignFile(string Perturbation, string[] Controls, 
         design.PerturbationColumn, design.ControlValues.ToArray(), design.DoseColumn, design.DoseEncoding.ToString(),
         new Dictionary<string, string>(design.ReferenceLevelsOf(data)), descriptorsPath is null ? null : Path.GetFullPath(descriptorsPath), descriptorKey,
         design.Combinations?.Separator, design.Combinations?.NonTargeting.ToArray(), design.FeatureColumns.ToArray(), measurementsColumn,
-        PerturbationIndicators: design.PerturbationIndicators);
+        PerturbationIndicators: design.PerturbationIndicators, Guide: design.GuideColumn);
 
     public void Save(string path) => AtomicFile.WriteAllText(path, JsonSerializer.Serialize(this, Json));
 
@@ -57,6 +58,7 @@ internal sealed record ScreenDesignFile(string Perturbation, string[] Controls, 
         Descriptors = (descriptorsOverride ?? Descriptors) is string path ? DescriptorTable.Read(path, DescriptorKey) : null,
         Combinations = CombinationSeparator is null ? null : new CombinationLabels { Separator = CombinationSeparator, NonTargeting = NonTargeting ?? new[] { "ctrl" } },
         PerturbationIndicators = PerturbationIndicators,
+        GuideColumn = Guide,
         FeatureColumns = FeatureColumns,
     };
 }

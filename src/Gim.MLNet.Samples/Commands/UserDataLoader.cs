@@ -64,6 +64,7 @@ internal static class UserDataLoader
         Descriptors = s.Descriptors is null ? null : DescriptorTable.Read(s.Descriptors, s.DescriptorKey),
         Combinations = combinations,
         PerturbationIndicators = s.PerturbationIndicators,
+        GuideColumn = s.Guide,
         FeatureColumns = OptionValues.Split(s.Features),
     };
 
@@ -75,8 +76,7 @@ internal static class UserDataLoader
     public static PerturbationDataset ReadScreen(string path, bool annData, ScreenDesign design, string? layer, string[]? variables,
         string[]? measurements = null, string? measurementPrefix = null, string[]? ignore = null)
     {
-        string[] columns = new[] { design.PerturbationColumn }.Concat(design.Covariates).Concat(design.FeatureColumns)
-            .Concat(design.DoseColumn is null ? Array.Empty<string>() : new[] { design.DoseColumn }).Distinct().ToArray();
+        string[] columns = design.Columns.ToArray();
         if (annData)
         {
             var options = new AnnDataReadOptions { Layer = layer, Variables = variables, ObsColumns = columns };

@@ -27,7 +27,8 @@ public enum DoseEncoding
 /// <para>Features, in this order: one 0/1 indicator per perturbation when <see cref="Combinations"/> or
 /// <see cref="PerturbationIndicators"/> is set; the
 /// descriptors (summed over the perturbations of a combination; zero for the vehicle); the dose feature; one 0/1
-/// indicator per covariate level other than the reference (named <c>column=level</c>); <see cref="FeatureColumns"/>.</para>
+/// indicator per guide with <see cref="GuideColumn"/>; one 0/1 indicator per covariate level other than the reference
+/// (named <c>column=level</c>); <see cref="FeatureColumns"/>.</para>
 /// <para>Controls: GIM has one causal model of the unperturbed cells, so exactly one covariate level's vehicle cells are
 /// the control: those at the <see cref="ReferenceLevels"/> (by default the levels of the first vehicle cell). The vehicle
 /// cells of another level (another cell line) form a context of their own, perturbed by that level: the model learns
@@ -102,6 +103,26 @@ public sealed class ScreenDesign
     /// <summary>How labels become indicator features: the combinations', each whole label with <see cref="PerturbationIndicators"/>, or none.</summary>
     internal CombinationLabels? Indicators => Combinations ?? (PerturbationIndicators ? CombinationLabels.WholeLabels : null);
 
+    /// <summary>
+    /// The column naming each perturbed cell's CRISPR guide, for genetic screens that record the targeted gene in
+    /// <see cref="PerturbationColumn"/> and the guide beside it (obs <c>perturbation</c> = "GENE", <c>guide_id</c> =
+    /// "GENE_sg1"). Default null: a gene's guides pool into one context. When set:
+    /// <list type="bullet">
+    /// <item>each guide's cells are a context of their own, named <c>GENE|guide_id=GENE_sg1</c> (after any dose, before the
+    /// covariates), in the group of its gene: a split by perturbation holds out a gene with all its guides;</item>
+    /// <item>each guide gets a 0/1 indicator feature named <c>guide_id=GENE_sg1</c> (after the dose, before the covariates), so
+    /// a model can learn how strongly each guide hits its gene (GIM's known-target strength is read from the features,
+    /// <c>GimOptions.KnownTargets</c>). With <see cref="Combinations"/>, a guide value is split like the labels
+    /// ("sgA_1+sgB_2" sets two indicators, dropping non-targeting parts), so a pair's guides share the singles' indicators;</item>
+    /// <item>the vehicle cells' guides (non-targeting guides) are not read: they pool into the control, or into their
+    /// covariate level's vehicle context;</item>
+    /// <item>a guide the model has no indicator for (every guide of a gene never measured, or a query by the gene's name alone,
+    /// <see cref="FeaturesFor"/> without a guide) has all guide indicators 0.</item>
+    /// </list>
+    /// A perturbed cell without a guide value is an error naming the row.
+    /// </summary>
+    public string? GuideColumn { get; init; }
+
     /// <summary>Numeric per-cell columns that are features too, identical within a context. Default none.</summary>
     public IReadOnlyList<string> FeatureColumns { get; init; } = Array.Empty<string>();
 
@@ -112,6 +133,13 @@ public sealed class ScreenDesign
     /// implies. With covariates, set <see cref="ReferenceLevels"/> too.
     /// </summary>
     public IReadOnlyList<string>? FeatureNames { get; init; }
+
+    /// <summary>
+    /// Every column this design reads, once each: the perturbation column, then the covariates, the feature columns, the
+    /// dose column and the guide column (where set). What a reader must load, and what is not a measurement.
+    /// </summary>
+    public IReadOnlyList<string> Columns => new[] { PerturbationColumn }.Concat(Covariates).Concat(FeatureColumns)
+        .Concat(new[] { DoseColumn, GuideColumn }.OfType<string>()).Distinct(StringComparer.Ordinal).ToArray();
 
     /// <summary>The dose feature's name: the dose column's for <see cref="DoseEncoding.Concentration"/>, else <c>log10(1+COLUMN)</c>; null without a dose.</summary>
     public string? DoseFeatureName => DoseColumn is null ? null : DoseEncoding == DoseEncoding.Concentration ? DoseColumn : $"log10(1+{DoseColumn})";
@@ -129,22 +157,25 @@ public sealed class ScreenDesign
     /// <param name="dose">Its dose (ignored for a control value; required ≥ 0 when the model has a dose feature).</param>
     /// <param name="covariates">The level of each covariate, by column.</param>
     /// <param name="featureColumns">The values of <see cref="FeatureColumns"/> (per-cell features a name cannot give), by column.</param>
+    /// <param name="guide">With <see cref="GuideColumn"/>: the guide (its indicator set when the model has one); null or a
+    /// guide the model never saw: every guide indicator 0.</param>
     public float[] FeaturesFor(IReadOnlyList<string> featureNames, string perturbation, double dose, IReadOnlyDictionary<string, string>? covariates = null,
-        IReadOnlyDictionary<string, float>? featureColumns = null) =>
-        MakeFeatures(featureNames, perturbation, dose, covariates, featureColumns, ReferenceLevels);
+        IReadOnlyDictionary<string, float>? featureColumns = null, string? guide = null) =>
+        MakeFeatures(featureNames, perturbation, dose, covariates, featureColumns, ReferenceLevels, guide);
 
     /// <summary>
     /// <see cref="FeaturesFor"/> with the reference levels given (reading data, the ones resolved from its first vehicle
     /// cell): the one place a context's feature values are made.
     /// </summary>
     internal float[] MakeFeatures(IReadOnlyList<string> featureNames, string perturbation, double dose, IReadOnlyDictionary<string, string>? covariates,
-        IReadOnlyDictionary<string, float>? featureColumns, IReadOnlyDictionary<string, string>? referenceLevels)
+        IReadOnlyDictionary<string, float>? featureColumns, IReadOnlyDictionary<string, string>? referenceLevels, string? guide)
     {
         ArgumentNullException.ThrowIfNull(featureNames);
         ArgumentException.ThrowIfNullOrEmpty(perturbation);
         covariates ??= new Dictionary<string, string>();
         bool vehicle = ControlValues.Contains(perturbation);
         string[] parts = vehicle ? Array.Empty<string>() : Indicators is { } labels ? labels.Parts(perturbation, ControlValues) : new[] { perturbation };
+        string[] guides = vehicle || guide is null ? Array.Empty<string>() : GuideParts(guide);
         foreach (string column in Covariates)
         {
             if (!covariates.TryGetValue(column, out string? level))
@@ -186,6 +217,8 @@ public sealed class ScreenDesign
             }
             else if (name == DoseFeatureName)
                 values[q] = vehicle ? 0 : DoseEncoding == DoseEncoding.Concentration ? (float)dose : (float)Math.Log10(1 + dose);
+            else if (IsGuideFeature(name))
+                values[q] = guides.Contains(name[(GuideColumn!.Length + 1)..]) ? 1 : 0;
             else if (covariate is not null)
                 values[q] = covariates[covariate] == name[(covariate.Length + 1)..] ? 1 : 0;
             else if (Indicators is not null)
@@ -200,6 +233,15 @@ public sealed class ScreenDesign
                     throw new ArgumentException($"Perturbation '{part}' has no indicator among the model's features and no descriptors; the model cannot tell it from the control.", nameof(perturbation));
         return values;
     }
+
+    /// <summary>The guides a guide value names: its parts split like <see cref="Combinations"/>' labels (without non-targeting parts), or the value itself.</summary>
+    internal string[] GuideParts(string guide) => Combinations?.Parts(guide, Array.Empty<string>()) ?? new[] { guide };
+
+    /// <summary>Whether <paramref name="featureName"/> is a guide's indicator (<c>GUIDE_COLUMN=guide</c>).</summary>
+    internal bool IsGuideFeature(string featureName) => GuideColumn is not null && featureName.StartsWith(GuideColumn + "=", StringComparison.Ordinal);
+
+    /// <summary>The name of <paramref name="guide"/>'s indicator feature.</summary>
+    internal string GuideFeatureName(string guide) => $"{GuideColumn}={guide}";
 
     /// <summary>
     /// The features that encode this design's covariates among <paramref name="featureNames"/> (its <c>column=level</c>
@@ -236,7 +278,7 @@ public sealed class ScreenDesign
 
     /// <summary>
     /// The perturbation and covariate levels of a context this design named ("drugA|dose=10|cell_type=A549"): the levels
-    /// are read from the end (each after the last "|column=" of its covariate), then the dose part is dropped.
+    /// are read from the end (each after the last "|column=" of its covariate), then the guide part and the dose part are dropped.
     /// </summary>
     /// <param name="contextName">A context name made by this design.</param>
     public (string Perturbation, IReadOnlyDictionary<string, string> Levels) Parse(string contextName)
@@ -252,6 +294,8 @@ public sealed class ScreenDesign
             levels[Covariates[c]] = head[(at + marker.Length)..];
             head = head[..at];
         }
+        if (GuideColumn is not null && !ControlValues.Contains(head) && head.LastIndexOf($"|{GuideColumn}=", StringComparison.Ordinal) is int guide and >= 0)
+            head = head[..guide];
         if (DoseColumn is not null && !ControlValues.Contains(head) && head.LastIndexOf($"|{DoseColumn}=", StringComparison.Ordinal) is int dose and >= 0)
             head = head[..dose];
         return (head, Covariates.ToDictionary(c => c, c => levels[c], StringComparer.Ordinal));

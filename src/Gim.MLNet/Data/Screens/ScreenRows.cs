@@ -58,6 +58,7 @@ internal sealed record ScreenRows(string Source, int RowCount, Func<int, string>
         string[] doseText = new string[n];
         var rawDose = new double[n];
         if (design.DoseColumn is { } doseColumn) ReadDoses(doseColumn, vehicle, doseText, rawDose);
+        string?[] guide = Guides(design, vehicle);
         List<string[]> covariateValues = CovariateValues(design);
         string[] reference = ReferenceLevels(design, vehicle, covariateValues);
         var featureColumnValues = design.FeatureColumns.ToDictionary(c => c, c => NumericColumn(c, "feature", _ => true), StringComparer.Ordinal);
@@ -65,12 +66,12 @@ internal sealed record ScreenRows(string Source, int RowCount, Func<int, string>
         var labels = new string[n];
         for (int i = 0; i < n; i++)
         {
-            string label = perturbation[i] + doseText[i];
+            string label = perturbation[i] + doseText[i] + (guide[i] is { } g ? $"|{design.GuideColumn}={g}" : "");
             for (int c = 0; c < design.Covariates.Count; c++) label += $"|{design.Covariates[c]}={covariateValues[c][i]}";
             labels[i] = label;
         }
         // The features the data implies, unless a fitted model's are asked for (FeatureNames).
-        string[]? implied = design.FeatureNames is null ? ImpliedFeatureNames(design, covariateValues, reference) : null;
+        string[]? implied = design.FeatureNames is null ? ImpliedFeatureNames(design, guide, covariateValues, reference) : null;
         var controlLabels = new HashSet<string>(StringComparer.Ordinal);
         for (int i = 0; i < n; i++)
             if (vehicle[i] && Enumerable.Range(0, reference.Length).All(c => covariateValues[c][i] == reference[c])) controlLabels.Add(labels[i]);
@@ -85,8 +86,12 @@ internal sealed record ScreenRows(string Source, int RowCount, Func<int, string>
             string[] withIndicators = indicators.Index(Source, perturbationAt, perturbation, RowLabel, implied, design.ControlValues.ToArray()).Names;
             // A name like a covariate's reference level ("cell_type=A549") is no feature yet, but MakeFeatures would read it as that level.
             foreach (string name in withIndicators.Take(withIndicators.Length - implied.Length))
+            {
                 if (design.Covariates.FirstOrDefault(c => name.StartsWith(c + "=", StringComparison.Ordinal)) is string covariate)
                     throw new DataFileException(Source, perturbationAt, null, $"perturbation '{name}' is named like a level of covariate '{covariate}'; rename it.");
+                if (design.IsGuideFeature(name))
+                    throw new DataFileException(Source, perturbationAt, null, $"perturbation '{name}' is named like a guide's indicator ('{design.GuideColumn}=...'); rename it.");
+            }
             implied = withIndicators;
         }
         IReadOnlyList<string> featureNames = design.FeatureNames ?? implied!;
@@ -95,20 +100,22 @@ internal sealed record ScreenRows(string Source, int RowCount, Func<int, string>
         IReadOnlyDictionary<string, string>? referenceLevels = design.FeatureNames is null
             ? design.Covariates.Select((c, k) => (c, reference[k])).ToDictionary(e => e.c, e => e.Item2, StringComparer.Ordinal)
             : design.ReferenceLevels;
-        float[,] features = Features(design, featureNames, referenceLevels, labels, perturbation, rawDose, covariateValues, featureColumnValues);
+        float[,] features = Features(design, featureNames, referenceLevels, labels, perturbation, rawDose, guide, covariateValues, featureColumnValues);
         var groupOf = new Dictionary<string, string>(StringComparer.Ordinal);
         for (int i = 0; i < n; i++) groupOf.TryAdd(labels[i], vehicle[i] ? labels[i] : perturbation[i]);
         return new ScreenLayout(perturbationAt, labels, features, controlLabels, featureNames, label => groupOf[label]);
     }
 
     /// <summary>
-    /// The features the data implies: the descriptors, the dose feature, one indicator per covariate level other than the
-    /// reference (in order of appearance), the feature columns; throws when two would share a name.
+    /// The features the data implies: the descriptors, the dose feature, one indicator per guide (in order of appearance),
+    /// one indicator per covariate level other than the reference (in order of appearance), the feature columns; throws
+    /// when two would share a name.
     /// </summary>
-    private static string[] ImpliedFeatureNames(ScreenDesign design, List<string[]> covariateValues, string[] reference)
+    private static string[] ImpliedFeatureNames(ScreenDesign design, string?[] guide, List<string[]> covariateValues, string[] reference)
     {
         var names = new List<string>(design.Descriptors?.FeatureNames ?? Array.Empty<string>());
         if (design.DoseFeatureName is { } dose) names.Add(dose);
+        names.AddRange(guide.OfType<string>().Distinct(StringComparer.Ordinal).SelectMany(design.GuideParts).Distinct(StringComparer.Ordinal).Select(design.GuideFeatureName));
         for (int c = 0; c < covariateValues.Count; c++)
             names.AddRange(covariateValues[c].Distinct(StringComparer.Ordinal).Where(l => l != reference[c]).Select(l => $"{design.Covariates[c]}={l}"));
         names.AddRange(design.FeatureColumns);
@@ -132,7 +139,7 @@ internal sealed record ScreenRows(string Source, int RowCount, Func<int, string>
 
     /// <summary>Each row's features under <paramref name="names"/> (<see cref="ScreenDesign.FeaturesFor"/>), once per context.</summary>
     private float[,] Features(ScreenDesign design, IReadOnlyList<string> names, IReadOnlyDictionary<string, string>? referenceLevels, string[] labels,
-        string[] perturbation, double[] dose, List<string[]> covariateValues, Dictionary<string, float[]> featureColumns)
+        string[] perturbation, double[] dose, string?[] guide, List<string[]> covariateValues, Dictionary<string, float[]> featureColumns)
     {
         var features = new float[RowCount, names.Count];
         var cache = new Dictionary<string, float[]>(StringComparer.Ordinal);
@@ -145,7 +152,7 @@ internal sealed record ScreenRows(string Source, int RowCount, Func<int, string>
                 try
                 {
                     cache[labels[i]] = row = design.MakeFeatures(names, perturbation[i], dose[i], levels,
-                        featureColumns.ToDictionary(e => e.Key, e => e.Value[i], StringComparer.Ordinal), referenceLevels);
+                        featureColumns.ToDictionary(e => e.Key, e => e.Value[i], StringComparer.Ordinal), referenceLevels, guide[i]);
                 }
                 catch (Exception e) when (e is ArgumentException or KeyNotFoundException)
                 {
@@ -173,6 +180,32 @@ internal sealed record ScreenRows(string Source, int RowCount, Func<int, string>
             doseText[i] = $"|{column}={raw[i].ToString("R", CultureInfo.InvariantCulture)}";
             rawDose[i] = raw[i];
         }
+    }
+
+    /// <summary>
+    /// Each perturbed row's guide (<see cref="ScreenDesign.GuideColumn"/>; null on vehicle rows and without the column); a
+    /// perturbed row without one (empty, or one of <see cref="MissingTexts"/>) is an error naming the row.
+    /// </summary>
+    private string?[] Guides(ScreenDesign design, bool[] vehicle)
+    {
+        var guides = new string?[RowCount];
+        if (design.GuideColumn is not { } column) return guides;
+        if (column == design.PerturbationColumn || column == design.DoseColumn || design.Covariates.Contains(column) || design.FeatureColumns.Contains(column))
+            throw new ArgumentException($"ScreenDesign.GuideColumn '{column}' is also the design's perturbation, dose, covariate or feature column; name the guide column once.", nameof(design));
+        Func<int, string?> text = Text(column);
+        for (int i = 0; i < RowCount; i++)
+        {
+            if (vehicle[i]) continue;
+            string? value = text(i);
+            if (value is not { Length: > 0 } || IsMissingText(value, MissingTexts))
+                throw new DataFileException(Source, Location(column), null,
+                    $"{RowLabel(i)} has {(value is { Length: > 0 } ? $"guide '{value}', a missing value" : "no guide (missing or empty)")}; every perturbed cell needs " +
+                    "its guide (drop such cells, or give them a guide; a vehicle cell's guide is not read).");
+            if (design.GuideParts(value).Length == 0)
+                throw new DataFileException(Source, Location(column), null, $"{RowLabel(i)} has guide '{value}', which names only non-targeting parts; a perturbed cell needs its guide.");
+            guides[i] = value;
+        }
+        return guides;
     }
 
     /// <summary>

@@ -55,8 +55,7 @@ public static class TableStatistics
             ".tsv" => new CsvTable(path, options.Delimiter ?? '\t'),
             var other => throw new ArgumentException($"'{path}' has extension '{other}'; expected .parquet, .csv, .tsv or .txt.", nameof(path)),
         };
-        string[] designColumns = new[] { design.PerturbationColumn }.Concat(design.Covariates).Concat(design.FeatureColumns)
-            .Concat(design.DoseColumn is null ? Array.Empty<string>() : new[] { design.DoseColumn }).Distinct().ToArray();
+        string[] designColumns = design.Columns.ToArray();
         foreach (string column in designColumns)
             if (!table.Columns.Contains(column))
                 throw new DataFileException(path, column, null, $"no column '{column}' (the design names it); the columns are {string.Join(", ", table.Columns.Take(12).Select(c => $"'{c}'"))}{(table.Columns.Count > 12 ? ", ..." : "")}.");

@@ -12,8 +12,8 @@ namespace Gim.MLNet;
 public static class ScreenDataViewExtensions
 {
     /// <summary>
-    /// Groups the rows into contexts by the columns of <paramref name="design"/> (perturbation, dose, covariates), with the
-    /// features it makes (descriptors, dose, covariate levels, feature columns). The design's columns may be text
+    /// Groups the rows into contexts by the columns of <paramref name="design"/> (perturbation, dose, guide, covariates), with
+    /// the features it makes (descriptors, dose, guides, covariate levels, feature columns). The design's columns may be text
     /// (<see cref="TextDataViewType"/>; empty is missing) or numeric scalars (single, double, integers, boolean); the
     /// measurements are one known-size float vector column whose slot names (when present) name the variables.
     /// </summary>
@@ -38,8 +38,7 @@ public static class ScreenDataViewExtensions
         int d = vector.Size;
         string[] variables = PerturbationDataReader.SlotNames(measurements, "measurements", d)
             ?? Enumerable.Range(0, d).Select(j => "x" + j.ToString(CultureInfo.InvariantCulture)).ToArray();
-        string[] names = new[] { design.PerturbationColumn }.Concat(design.Covariates).Concat(design.FeatureColumns)
-            .Concat(design.DoseColumn is null ? Array.Empty<string>() : new[] { design.DoseColumn }).Distinct(StringComparer.Ordinal).ToArray();
+        string[] names = design.Columns.ToArray();
         DataViewSchema.Column[] columns = names.Select(Find).ToArray();
         foreach (DataViewSchema.Column column in columns)
             if (column.Type is not TextDataViewType && column.Type is not BooleanDataViewType && !(column.Type is NumberDataViewType number && IsReadable(number.RawType)))
