@@ -25,6 +25,7 @@ internal static class Program
         if (args.Length > 0 && args[0] == "sachs") return Sachs.SachsCommand.Run(args[1..]);
         if (args.Length > 0 && args[0] == "sciplex-like") return SingleCell.SciplexLikeCommand.Run(args[1..]);
         if (args.Length > 0 && args[0] == "perturbseq") return Genetic.PerturbSeqCommand.Run(args[1..]);
+        if (args.Length > 0 && args[0] == "perturbseq-scale") return Genetic.PerturbSeqScaleCommand.Run(args[1..]);
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
         return 0;
     }

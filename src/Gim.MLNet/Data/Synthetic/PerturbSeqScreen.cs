@@ -228,6 +228,13 @@ public sealed class PerturbSeqScreen
         var cells = new float[count, d];
         var m = new double[d];
         for (int j = 0; j < d; j++) m[j] = knocked[j] ? 1 - knockdown[j] : 1;
+        // Each gene's regulators and weights, in order (the graph is sparse: a fixed-point sweep costs its edges, not d²).
+        var parents = new (int[] Index, double[] Weight)[d];
+        for (int j = 0; j < d; j++)
+        {
+            int[] index = Enumerable.Range(0, d).Where(i => b[i, j] != 0).ToArray();
+            parents[j] = (index, index.Select(i => b[i, j]).ToArray());
+        }
         var u = new double[d];
         var x = new double[d];
         var next = new double[d];
@@ -244,8 +251,12 @@ public sealed class PerturbSeqScreen
                 for (int j = 0; j < d; j++)
                 {
                     double s = u[j];
-                    for (int i = 0; i < d; i++)
-                        if (b[i, j] != 0) s += b[i, j] * (mechanism == MechanismKind.Linear ? x[i] : Math.Tanh(x[i] - baseline[i]));
+                    var (index, weight) = parents[j];
+                    for (int e = 0; e < index.Length; e++)
+                    {
+                        int i = index[e];
+                        s += weight[e] * (mechanism == MechanismKind.Linear ? x[i] : Math.Tanh(x[i] - baseline[i]));
+                    }
                     next[j] = m[j] * s;
                     change = Math.Max(change, Math.Abs(next[j] - x[j]));
                 }
