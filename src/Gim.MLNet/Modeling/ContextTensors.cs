@@ -21,6 +21,23 @@ internal sealed record ContextTensors(Tensor Features, Tensor Perturbed, Tensor 
         Create(data, variables, features, weighting, keepCells ? ContextStorage.Cells : ContextStorage.Covariances, null, dtype, device);
 
     /// <summary>
+    /// Refuses per-context covariances that cannot fit, before anything is allocated: K·d² numbers, summed in float64 and
+    /// held as the tensor's type (12 bytes each in float32), must stay under 80% of <paramref name="availableBytes"/> (0:
+    /// unknown, not checked) and within a .NET array. The message says which fits read them and what to reduce.
+    /// </summary>
+    internal static void CheckCovarianceMemory(int contexts, int variables, long availableBytes)
+    {
+        double count = (double)contexts * variables * variables, needed = 12 * count;
+        if (count <= Array.MaxLength && (availableBytes <= 0 || needed <= 0.8 * availableBytes)) return;
+        throw new InvalidOperationException(
+            $"{contexts:N0} contexts × {variables:N0}² variables: each context's own covariance (read by known Knockdown or Hard targets, " +
+            $"scale interventions, and mini-batches of contexts) needs about {needed / 1e9:F1} GB" +
+            (availableBytes > 0 ? $", and this machine has {availableBytes / 1e9:F1} GB" : "") +
+            (count > Array.MaxLength ? $" ({count:N0} numbers, more than one array holds)" : "") +
+            ". Choose fewer variables (the most variable genes) or fewer contexts; shift interventions on full batches read one pooled covariance instead.");
+    }
+
+    /// <summary>
     /// The tensors of <paramref name="data"/>. With <see cref="ContextStorage.Pooled"/>, <paramref name="poolWeights"/> gives
     /// one weight vector over the contexts per pool (each summing to 1; null: <see cref="Weights"/>), and <see cref="Pooled"/>
     /// is [R, d, d] = Σ_k w_rk C_k, summed in float64 one context at a time. A data set made from statistics has only its
@@ -33,6 +50,7 @@ internal sealed record ContextTensors(Tensor Features, Tensor Perturbed, Tensor 
             throw new NotSupportedException($"This needs {(storage == ContextStorage.Cells ? "the cells" : "each context's own covariance")}; the data " +
                 "hold statistics (per-context moments and one pooled covariance), which serve the linear model with shift interventions only.");
         int k = data.Contexts.Count, d = data.VariableCount, p = data.FeatureCount;
+        if (storage == ContextStorage.Covariances) CheckCovarianceMemory(k, d, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes);
         var featureData = new float[k * p];
         var perturbed = new float[k];
         var weights = new float[k];

@@ -86,6 +86,20 @@ public class KnownTargetTrainingTests
     }
 
     /// <summary>
+    /// Known Knockdown and Hard targets read each context's covariance (K·d² numbers); a screen whose covariances cannot
+    /// fit is refused before anything is allocated, with the sizes and what to reduce, instead of an out-of-memory crash.
+    /// </summary>
+    [Test]
+    public void PerContextCovariancesThatCannotFit_AreRefusedUpFront()
+    {
+        Assert.DoesNotThrow(() => Gim.MLNet.Modeling.ContextTensors.CheckCovarianceMemory(107, 512, 24_000_000_000));
+        string message = Assert.Throws<InvalidOperationException>(() => Gim.MLNet.Modeling.ContextTensors.CheckCovarianceMemory(1000, 1000, 8_000_000_000))!.Message;
+        Assert.That(message, Does.Contain("1,000 contexts × 1,000² variables").And.Contain("12.0 GB").And.Contain("8.0 GB").And.Contain("fewer variables"));
+        Assert.That(Assert.Throws<InvalidOperationException>(() => Gim.MLNet.Modeling.ContextTensors.CheckCovarianceMemory(1000, 2000, 0))!.Message,
+            Does.Contain("more than one array holds"));
+    }
+
+    /// <summary>
     /// A Norman-layout .h5ad (obs condition "g3+g7", dense X) goes in as a user's file does: read with AnnDataReader and
     /// CombinationLabels over the guides' genes, it is the screen itself (names, features, cells bit for bit), and the
     /// knockdown GIM fitted from it predicts the genes never knocked down in training from the held-out file.
