@@ -277,8 +277,8 @@ internal sealed partial class FitCommand
                 return ValidationResult.Error($"--guide '{Guide}' is also the --perturbation, --dose, a --covariates or a --features column; name the guide column once.");
             if (PerturbationIndicators && Combinations is not null)
                 return ValidationResult.Error("--perturbation-indicators: combination labels (--combinations) already give every perturbation an indicator; leave one out.");
-            if (Descriptors is null && Dose is null && Covariates is null && Features is null && Combinations is null && !PerturbationIndicators)
-                return ValidationResult.Error("nothing describes the perturbations: add --descriptors FILE (per-perturbation features), --perturbation-indicators, --dose, --covariates, --features or --combinations.");
+            if (Descriptors is null && Dose is null && Covariates is null && Features is null && Combinations is null && !PerturbationIndicators && Guide is null)
+                return ValidationResult.Error("nothing describes the perturbations: add --descriptors FILE (per-perturbation features), --perturbation-indicators, --dose, --covariates, --features, --combinations or --guide.");
             return ValidationResult.Success();
         }
 

@@ -42,7 +42,7 @@ internal sealed class PredictCommand : Command<PredictCommand.Settings>
         public string? Covariates { get; init; }
 
         [CommandOption("--guide <NAME>")]
-        [Description("With --perturbation, for a model fitted with `fit --guide`: the guide whose cells to predict (its indicator feature set); without it, or for a guide the model never saw, every guide indicator is 0.")]
+        [Description("With a single --perturbation, for a model fitted with `fit --guide`: that perturbation's guide whose cells to predict (its indicator feature set); without it, or for a guide the model never saw, every guide indicator is 0, which no training context had (each had one guide's): a guide not measured, not an average of the measured ones.")]
         public string? Guide { get; init; }
 
         [CommandOption("--design <JSON>")]
@@ -75,6 +75,8 @@ internal sealed class PredictCommand : Command<PredictCommand.Settings>
                 return ValidationResult.Error("--dose, --covariates, --guide, --design and --descriptors go with --perturbation.");
             if (Guide is not null && string.IsNullOrWhiteSpace(Guide))
                 return ValidationResult.Error("--guide is empty; give the guide's name as the training data wrote it.");
+            if (Guide is not null && OptionValues.Split(Perturbation).Length != 1)
+                return ValidationResult.Error("--guide is one guide of one perturbation; give a single --perturbation with it (predict once per perturbation).");
             if (Perturbation is not null && OptionValues.Split(Perturbation).Length == 0)
                 return ValidationResult.Error("--perturbation names no perturbation; give one or more names, comma-separated.");
             if (Dose is double dose && !(dose >= 0 && double.IsFinite(dose)))

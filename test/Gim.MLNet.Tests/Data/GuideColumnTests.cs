@@ -119,6 +119,11 @@ public class GuideColumnTests
         PerturbationDataset vehicleWithout = Read(Cells.Replace("non-targeting,NT_2,", "non-targeting,,")).ToPerturbationDataset(Design());
         Assert.That(vehicleWithout.Contexts[0].SampleCount, Is.EqualTo(2));
 
+        // Guide names reused across genes ("sg1" for A and for B) would share one feature: refused, naming both rows.
+        string shared = Cells.Replace("A_sg1", "sg1").Replace("B_sg1", "sg1");
+        Assert.That(Assert.Throws<DataFileException>(() => Read(shared).ToPerturbationDataset(Design()))!.Message,
+            Does.Contain("line 8 has guide 'sg1' with perturbation 'B', and line 4 has it with 'A'").And.Contain("shares no gene"));
+
         var noColumn = new ScreenDesign("perturbation", "non-targeting") { Combinations = new CombinationLabels(), GuideColumn = "sgRNA" };
         Assert.That(Assert.Catch(() => Read().ToPerturbationDataset(noColumn))!.Message, Does.Contain("sgRNA"));
         var twice = new ScreenDesign("perturbation", "non-targeting") { Combinations = new CombinationLabels(), GuideColumn = "perturbation" };
@@ -200,7 +205,7 @@ public class GuideColumnTests
             // end
 
             Assert.That(screen.Contexts.Select(c => c.Name), Does.Contain("g0|guide_id=g0_sg2"));
-            Assert.That(secondGuide[0], Is.GreaterThan(newGuide[0]), "the weaker guide leaves more of g0 than the typical one");
+            Assert.That(secondGuide[0], Is.GreaterThan(newGuide[0]), "the weaker guide leaves more of g0 than a guide never measured (2.1 against 1.4 on this screen)");
             string root = AppContext.BaseDirectory;
             while (!File.Exists(Path.Combine(root, "Directory.Packages.props"))) root = Path.GetDirectoryName(root)!;
             string source = File.ReadAllText(Path.Combine(root, "test", "Gim.MLNet.Tests", "Data", "GuideColumnTests.cs")).Replace("\r\n", "\n");

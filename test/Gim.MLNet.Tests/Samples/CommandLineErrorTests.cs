@@ -55,6 +55,7 @@ public class CommandLineErrorTests
     [TestCase("fit --data ok.csv --perturbation drug --control DMSO --dose dose --dose-as hill", "--dose-as is 'hill'; expected curve or log")]
     [TestCase("fit --data ok.csv --perturbation drug --control DMSO --dose dose --guide drug", "--guide 'drug' is also the --perturbation")]
     [TestCase("predict --model m.zip --features 1 --guide sg1", "--guide, --design and --descriptors go with --perturbation")]
+    [TestCase("predict --model m.zip --perturbation g0,g1 --guide g0_sg1", "give a single --perturbation with it")]
     [TestCase("fit --data ok.csv --perturbation drug --control DMSO --dose dose --hvg 0", "--hvg must be ≥ 1")]
     [TestCase("fit --data ok.csv --perturbation drug --control DMSO --dose dose --stream", "--stream reads an .h5ad screen")]
     [TestCase("fit --data ok.h5ad --perturbation drug --control DMSO --dose dose --stream --hvg 10 --variables g0", "give --hvg or --variables, not both")]

@@ -358,13 +358,12 @@ public sealed class GimModel : PerturbationModel
                 ? LinearCausalModel.WeightedLogLikelihoodFromMoments(Linear("Scoring").Tensors, tensors.Means, tensors.Pooled[0], tensors.Weights, shift).ToDouble()
                 : throw new InvalidOperationException("Scoring read the pooled covariance, but this model changes each context's noise " +
                     "(a calibration that samples the shifts' uncertainty, or scale interventions): ScoringTensors needs perContextNoise.");
-        if (tensors.Covariances is not null && gain is not null && heads.KnownMask is { } declared && ReferenceEquals(logScale, intervention.LogScale)
-            && tensors.Means.shape[^1] >= LinearCausalModel.TargetLemmaFrom)
+        if (tensors.Covariances is not null && gain is not null && logScale is not null && Options.ReadsTargetsByLemma((int)tensors.Means.shape[^1]))
         {
             // Known Knockdown or Hard targets: the mean over the contexts by the lemma (O(d³ + K r d²)), as training reads it.
             Tensor equal = full(tensors.ContextCount, 1.0 / tensors.ContextCount, dtype: _dtype, device: tensors.Means.device);
             return LinearCausalModel.WeightedLogLikelihoodWithTargets(Linear("Scoring").Tensors, tensors.Means, tensors.Covariances, equal, shift,
-                logScale!, gain, declared).ToDouble();
+                logScale, gain).ToDouble();
         }
         if (tensors.Covariances is not null)
             return (gain is null ? _causal.LogLikelihoodFromMoments(tensors.Means, tensors.Covariances, shift, logScale)

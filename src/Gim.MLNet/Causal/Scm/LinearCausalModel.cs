@@ -169,9 +169,9 @@ internal sealed class LinearCausalModel : CausalModel
     }
 
     /// <summary>
-    /// Σ_k w_k ℓ_k for known Knockdown or Hard targets (<see cref="KnownTargetHead"/>): gains <paramref name="gain"/> and
-    /// noise-scale changes <paramref name="logScaleChange"/> that differ from 1 and 0 only on each group's declared targets
-    /// <paramref name="mask"/> ([K, d] 0/1, at most r per group). Then A_k = I − diag(g_k) Bᵀ = A + diag(δ_k) Bᵀ (A = I − Bᵀ,
+    /// Σ_k w_k ℓ_k for known Knockdown or Hard targets (<see cref="KnownTargetHead"/>), whose gains <paramref name="gain"/>
+    /// and noise-scale changes <paramref name="logScaleChange"/> differ from 1 and 0 only on a few variables of each group,
+    /// its targets T (read from them here: at most r per group). Then A_k = I − diag(g_k) Bᵀ = A + diag(δ_k) Bᵀ (A = I − Bᵀ,
     /// δ_k = 1 − g_k) differs from A in r rows, so
     /// <list type="bullet">
     /// <item>log|det A_k| = log|det A| + log|det(I_r + (Bᵀ)_{T,:} A⁻¹ E_T diag(δ_T))| (the matrix determinant lemma; E_T the
@@ -189,14 +189,15 @@ internal sealed class LinearCausalModel : CausalModel
     /// <param name="covariances">[K, d, d] group covariances.</param>
     /// <param name="weights">[K] group weights.</param>
     /// <param name="shift">[M, K, d] intercept changes δ (targets' and off-targets').</param>
-    /// <param name="logScaleChange">[K, d] log noise-scale changes, zero off the targets.</param>
-    /// <param name="gain">[K, d] gains on the mechanisms' inputs, 1 off the targets.</param>
-    /// <param name="mask">[K, d] the declared targets (1), whose gains and noise scales may differ.</param>
+    /// <param name="logScaleChange">[K, d] log noise-scale changes (zero off the targets).</param>
+    /// <param name="gain">[K, d] gains on the mechanisms' inputs (1 off the targets).</param>
     /// <param name="graph">B = <see cref="LinearScmTensors.Weights"/>, when the caller has it already.</param>
     /// <returns>[M] the weighted mean log-likelihood per cell of each draw.</returns>
     public static Tensor WeightedLogLikelihoodWithTargets(LinearScmTensors scm, Tensor means, Tensor covariances, Tensor weights, Tensor shift,
-        Tensor logScaleChange, Tensor gain, Tensor mask, Tensor? graph = null)
+        Tensor logScaleChange, Tensor gain, Tensor? graph = null)
     {
+        // The rows where a group's system or noise differs: read from the numbers themselves, so the form is exact for any input.
+        Tensor mask = ((gain != 1) | (logScaleChange != 0)).to_type(means.dtype);
         Tensor b = graph ?? scm.Weights();                                                    // [d, d]
         Tensor a = scm.SystemMatrix(b);                                                       // A = I − Bᵀ
         long k = means.shape[0], d = means.shape[^1];

@@ -233,6 +233,12 @@ public sealed class GimOptions : PerturbationOptions
     /// <summary>Whether declared targets change their mechanisms' inputs (Knockdown, Hard): each context then has its own system matrix.</summary>
     internal bool KnownTargetsChangeInputs => KnownTargets is KnownTargetKind.Knockdown or KnownTargetKind.Hard;
 
+    /// <summary>Tests only: known targets always through the per-context form (K·d³), to compare fits with the lemma's.</summary>
+    internal bool PerContextKnownTargets { get; set; }
+
+    /// <summary>Whether a model over <paramref name="variables"/> variables reads known targets by the lemma (<see cref="LinearCausalModel.TargetLemmaFrom"/>).</summary>
+    internal bool ReadsTargetsByLemma(int variables) => !PerContextKnownTargets && variables >= LinearCausalModel.TargetLemmaFrom;
+
     /// <summary>
     /// How the ML.NET transformer's samples pick their targets: <see cref="PredictionMode.Map"/> (default) or
     /// <see cref="PredictionMode.Marginal"/>. Ignored when <see cref="Counterfactual"/> is true. (In process,

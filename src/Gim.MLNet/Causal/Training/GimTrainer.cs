@@ -626,11 +626,11 @@ public sealed class GimTrainer : PerturbationTrainer<GimOptions, GimModel>
             Tensor pooled = fullBatch ? data.PooledCovariance! : LinearCausalModel.PooledCovariance(weights, Select(tensors.Covariances!));
             dataTerm = LinearCausalModel.WeightedLogLikelihoodFromMoments(scm, Select(tensors.Means), pooled, weights, shift, graph).mean(new long[] { 0 });
         }
-        else if (cellBatch == 0 && scm is not null && gain is not null && heads.KnownMask is { } declared && d >= LinearCausalModel.TargetLemmaFrom)
+        else if (cellBatch == 0 && scm is not null && gain is not null && logScale is not null && Options.ReadsTargetsByLemma(d))
         {
             // Known Knockdown or Hard targets change r rows of each context's system: O(d³ + K r d²) by the lemma, not K·d³.
             dataTerm = LinearCausalModel.WeightedLogLikelihoodWithTargets(scm, Select(tensors.Means), Select(tensors.Covariances!), weights, shift,
-                logScale!, gain, declared, graph).mean(new long[] { 0 });
+                logScale, gain, graph).mean(new long[] { 0 });
         }
         else if (cellBatch == 0)
         {

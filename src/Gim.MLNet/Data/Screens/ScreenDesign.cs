@@ -113,11 +113,14 @@ public sealed class ScreenDesign
     /// <item>each guide gets a 0/1 indicator feature named <c>guide_id=GENE_sg1</c> (after the dose, before the covariates), so
     /// a model can learn how strongly each guide hits its gene (GIM's known-target strength is read from the features,
     /// <c>GimOptions.KnownTargets</c>). With <see cref="Combinations"/>, a guide value is split like the labels
-    /// ("sgA_1+sgB_2" sets two indicators, dropping non-targeting parts), so a pair's guides share the singles' indicators;</item>
+    /// ("sgA_1+sgB_2" sets two indicators; parts named in <see cref="CombinationLabels.NonTargeting"/> are dropped), so a
+    /// pair's guides share the singles' indicators. A guide name must belong to one gene: one found under perturbations
+    /// that share no gene is an error naming both rows;</item>
     /// <item>the vehicle cells' guides (non-targeting guides) are not read: they pool into the control, or into their
     /// covariate level's vehicle context;</item>
     /// <item>a guide the model has no indicator for (every guide of a gene never measured, or a query by the gene's name alone,
-    /// <see cref="FeaturesFor"/> without a guide) has all guide indicators 0.</item>
+    /// <see cref="FeaturesFor"/> without a guide) has all guide indicators 0. No training context had that (each had one
+    /// guide's), so for a measured gene it is an extrapolation: a guide not measured, not an average of the gene's guides.</item>
     /// </list>
     /// A perturbed cell without a guide value is an error naming the row.
     /// </summary>

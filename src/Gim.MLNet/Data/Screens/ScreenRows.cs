@@ -58,7 +58,7 @@ internal sealed record ScreenRows(string Source, int RowCount, Func<int, string>
         string[] doseText = new string[n];
         var rawDose = new double[n];
         if (design.DoseColumn is { } doseColumn) ReadDoses(doseColumn, vehicle, doseText, rawDose);
-        string?[] guide = Guides(design, vehicle);
+        string?[] guide = Guides(design, vehicle, perturbation);
         List<string[]> covariateValues = CovariateValues(design);
         string[] reference = ReferenceLevels(design, vehicle, covariateValues);
         var featureColumnValues = design.FeatureColumns.ToDictionary(c => c, c => NumericColumn(c, "feature", _ => true), StringComparer.Ordinal);
@@ -184,15 +184,18 @@ internal sealed record ScreenRows(string Source, int RowCount, Func<int, string>
 
     /// <summary>
     /// Each perturbed row's guide (<see cref="ScreenDesign.GuideColumn"/>; null on vehicle rows and without the column); a
-    /// perturbed row without one (empty, or one of <see cref="MissingTexts"/>) is an error naming the row.
+    /// perturbed row without one (empty, or one of <see cref="MissingTexts"/>) is an error naming the row, and so is a guide
+    /// name found under perturbations that share no gene ("sg1" for gene A and for gene B): a guide's feature would mix them.
     /// </summary>
-    private string?[] Guides(ScreenDesign design, bool[] vehicle)
+    private string?[] Guides(ScreenDesign design, bool[] vehicle, string[] perturbation)
     {
         var guides = new string?[RowCount];
         if (design.GuideColumn is not { } column) return guides;
         if (column == design.PerturbationColumn || column == design.DoseColumn || design.Covariates.Contains(column) || design.FeatureColumns.Contains(column))
             throw new ArgumentException($"ScreenDesign.GuideColumn '{column}' is also the design's perturbation, dose, covariate or feature column; name the guide column once.", nameof(design));
         Func<int, string?> text = Text(column);
+        var pairs = new HashSet<(string, string)>();
+        var genesOf = new Dictionary<string, (HashSet<string> Genes, int Row)>(StringComparer.Ordinal);
         for (int i = 0; i < RowCount; i++)
         {
             if (vehicle[i]) continue;
@@ -204,6 +207,22 @@ internal sealed record ScreenRows(string Source, int RowCount, Func<int, string>
             if (design.GuideParts(value).Length == 0)
                 throw new DataFileException(Source, Location(column), null, $"{RowLabel(i)} has guide '{value}', which names only non-targeting parts; a perturbed cell needs its guide.");
             guides[i] = value;
+            if (!pairs.Add((perturbation[i], value))) continue;
+            // Each guide belongs to the genes every perturbation it appears under names (a pair's guide to both of its genes).
+            string[] genes = design.Indicators is { } labels ? labels.Parts(perturbation[i], design.ControlValues) : new[] { perturbation[i] };
+            foreach (string part in design.GuideParts(value))
+            {
+                if (!genesOf.TryGetValue(part, out var seen))
+                {
+                    genesOf[part] = (new HashSet<string>(genes, StringComparer.Ordinal), i);
+                    continue;
+                }
+                seen.Genes.IntersectWith(genes);
+                if (seen.Genes.Count == 0)
+                    throw new DataFileException(Source, Location(column), null,
+                        $"{RowLabel(i)} has guide '{part}' with perturbation '{perturbation[i]}', and {RowLabel(seen.Row)} has it with '{perturbation[seen.Row]}', " +
+                        $"which shares no gene with it; a guide hits one gene, so its feature would mix them. Give guides names of their own per gene (e.g. '{genes[0]}_{part}').");
+            }
         }
         return guides;
     }

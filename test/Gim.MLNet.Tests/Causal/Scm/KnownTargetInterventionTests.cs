@@ -278,7 +278,7 @@ public class KnownTargetInterventionTests
             foreach (Tensor p in parameters) p.grad?.zero_();
             KnownTargetIntervention iv = f.Head.Apply(mask, f.Head.Strength(z), off, shift, f.Model.Bias);
             Tensor value = lemma
-                ? LinearCausalModel.WeightedLogLikelihoodWithTargets(f.Model.Tensors, stack(means), stack(covariances), weights, iv.Shift, iv.LogScale!, iv.Gain!, mask).mean()
+                ? LinearCausalModel.WeightedLogLikelihoodWithTargets(f.Model.Tensors, stack(means), stack(covariances), weights, iv.Shift, iv.LogScale!, iv.Gain!).mean()
                 : GimObjective.DataTerm(LinearCausalModel.LogLikelihoodFromMoments(f.Model.Tensors, stack(means), stack(covariances), iv.Shift, iv.LogScale, iv.Gain!), weights);
             value.backward();
             double[] gradient = parameters.SelectMany(p => Row(p.grad!.flatten())).ToArray();
