@@ -27,7 +27,10 @@ internal static class PerturbSeqCommand
         "       --counts: negative-binomial counts of the levels, normalised (normalize_total to 10^4, log1p) before every method\n" +
         "       --counts-read normalize|log1p: how --counts are read: normalize_total + log1p (default), or log1p of the raw counts\n" +
         "                   (a diagnostic: with 20 genes, normalising to a total couples every gene to every knockdown)\n" +
-        "       --via-h5ad: each split written as a Norman-layout .h5ad (obs condition \"g3+g7\") and read back with AnnDataReader + CombinationLabels";
+        "       --via-h5ad: each split written as a Norman-layout .h5ad (obs condition \"g3+g7\") and read back with AnnDataReader + CombinationLabels\n" +
+        "       --guides G: G guides per gene, each its own efficiency (PerturbSeqScreenOptions.GuidesPerGene); the splits go through .h5ad files with\n" +
+        "                   a guide column, read with ScreenDesign.GuideColumn: every held-out split per guide, the training split per guide too\n" +
+        "                   (each guide a context with its own feature) unless --pool-guides (each condition one context, its guides pooled)";
 
     public static readonly string[] Methods = { "control", "training-mean", "linear-features", "additive", "additive-mean", "two-stage", "gim-linear", "gim-known-shift", "gim-knockdown", "gim-hard" };
 
@@ -50,6 +53,18 @@ internal static class PerturbSeqCommand
         bool nonlinear = args.Contains("--nonlinear");
         bool counts = args.Contains("--counts");
         bool viaH5ad = args.Contains("--via-h5ad");
+        int guides = Args.Int(args, "--guides", 1);
+        bool poolGuides = args.Contains("--pool-guides");
+        if (guides < 1 || guides > 10 || (poolGuides && guides == 1) || (guides > 1 && viaH5ad))
+        {
+            Console.Error.WriteLine($"perturbseq: --guides takes 1 to 10 (with more than one the splits always go through .h5ad files; --pool-guides needs --guides 2 or more)\n{Usage}");
+            return 2;
+        }
+        if (guides > 1 && !poolGuides && methods.FirstOrDefault(m => m.StartsWith("additive", StringComparison.Ordinal)) is string additive)
+        {
+            Console.Error.WriteLine($"perturbseq: {additive} reads one 0/1 feature per single perturbation; trained per guide (a gene's and its guide's features) it has no singles. Run it with --pool-guides.");
+            return 2;
+        }
         string countsRead = Args.String(args, "--counts-read") ?? (args.Contains("--counts-read") ? "" : "normalize");
         if (args.Contains("--counts-read") && !counts)
         {
@@ -73,6 +88,7 @@ internal static class PerturbSeqCommand
                 Seed = seed,
                 Mechanism = nonlinear ? MechanismKind.Nonlinear : MechanismKind.Linear,
                 ReadOut = counts ? PerturbSeqReadOut.Counts : PerturbSeqReadOut.Gaussian,
+                GuidesPerGene = guides,
             };
             PerturbSeqScreen screen = PerturbSeqScreen.Generate(options);
             // Counts go through the single-cell preprocessing every method then reads (as a scanpy user would run it).
@@ -82,13 +98,28 @@ internal static class PerturbSeqCommand
                 "log1p" => Log1p(raw),
                 _ => CountNormalization.NormalizeTotalLog1p(raw),
             };
-            PerturbationDataset train = Preprocess(Read("train"));
-            IReadOnlyDictionary<string, PerturbationDataset> tests = screen.Tests.ToDictionary(t => t.Key, t => Preprocess(Read(t.Key)));
+            PerturbationDataset train, rawTrain;
+            IReadOnlyDictionary<string, PerturbationDataset> tests;
+            IReadOnlyDictionary<string, bool[]> truth = screen.Targets;
+            if (guides > 1)
+            {
+                rawTrain = ThroughGuides(screen, "train", pool: poolGuides, null);
+                train = Preprocess(rawTrain);
+                tests = screen.Tests.ToDictionary(t => t.Key, t => Preprocess(ThroughGuides(screen, t.Key, pool: false, rawTrain.FeatureNames)));
+                // The true targets by context name: a guide's context ("g3+ctrl|guide=g3_sg2") has its condition's.
+                truth = train.Contexts.Concat(tests.Values.SelectMany(t => t.Contexts)).Select(c => c.Name).Distinct()
+                    .ToDictionary(name => name, name => screen.Targets[name.Split('|')[0]], StringComparer.Ordinal);
+            }
+            else
+            {
+                train = Preprocess(Read("train"));
+                tests = screen.Tests.ToDictionary(t => t.Key, t => Preprocess(Read(t.Key)));
+            }
             var fits = methods.Select(name => new KeyValuePair<string, Func<PerturbationDataset, PerturbationModel>>(name, Fit(name, seed)));
             Leaderboard board = ModelComparison.Run(fits, train, tests, new ModelComparisonOptions
             {
                 Seed = seed,
-                Scoring = new ScoringOptions { MedianHeuristicMmd = false, TrueTargets = screen.Targets },
+                Scoring = new ScoringOptions { MedianHeuristicMmd = false, TrueTargets = truth },
                 TrueGraph = screen.TrueGraph,
             });
             runs.Add((seed, board));
@@ -135,6 +166,34 @@ internal static class PerturbSeqCommand
             PerturbationDataset read = Data.AnnData.AnnDataReader.Read(path).ToPerturbationDataset("condition", new[] { "ctrl" }, Array.Empty<string>(),
                 new CombinationLabels { Perturbations = screen.TargetedGenes.ToArray() });
             // A held-out file carries the control cells too; the split scored is its perturbations.
+            return split == "train" ? read : new PerturbationDataset(read.Contexts.Where(c => !c.IsControl).ToList(), read.VariableNames, read.FeatureNames);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    /// <summary>
+    /// A split of a screen with several guides a gene, as a user's file gives it: written as an .h5ad with obs condition and
+    /// guide, read back with a <see cref="ScreenDesign"/> over the condition labels (every targeted gene an indicator), per
+    /// guide (<see cref="ScreenDesign.GuideColumn"/>: each guide a context with its own feature) or, with
+    /// <paramref name="pool"/>, per condition; a held-out split with the training split's <paramref name="featureNames"/>
+    /// (a model fitted on pooled conditions has no guide features: its guides' contexts then differ only in their cells).
+    /// </summary>
+    private static PerturbationDataset ThroughGuides(PerturbSeqScreen screen, string split, bool pool, IReadOnlyList<string>? featureNames)
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"gim-perturbseq-{Guid.NewGuid():N}.h5ad");
+        try
+        {
+            screen.WriteH5ad(path, split);
+            var design = new ScreenDesign("condition", "ctrl")
+            {
+                Combinations = new CombinationLabels { Perturbations = screen.TargetedGenes.ToArray() },
+                GuideColumn = pool ? null : "guide",
+                FeatureNames = featureNames,
+            };
+            PerturbationDataset read = Data.AnnData.AnnDataReader.Read(path).ToPerturbationDataset(design);
             return split == "train" ? read : new PerturbationDataset(read.Contexts.Where(c => !c.IsControl).ToList(), read.VariableNames, read.FeatureNames);
         }
         finally

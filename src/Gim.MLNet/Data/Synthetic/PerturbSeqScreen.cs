@@ -22,11 +22,14 @@ namespace Gim.MLNet.Data.Synthetic;
 /// </remarks>
 public sealed class PerturbSeqScreen
 {
-    private const ulong GraphStream = 1, GeneStream = 2, PairStream = 3, CellStream = 10, CountStream = 11;
+    private const ulong GraphStream = 1, GeneStream = 2, PairStream = 3, GuideStream = 4, CellStream = 10, CountStream = 11;
 
     private PerturbSeqScreen(PerturbSeqScreenOptions options, double[,] graph, double[] knockdown, string[] targeted, string[] unseen,
-        IReadOnlyDictionary<string, bool[]> targets, PerturbationDataset train, IReadOnlyDictionary<string, PerturbationDataset> tests)
+        IReadOnlyDictionary<string, bool[]> targets, PerturbationDataset train, IReadOnlyDictionary<string, PerturbationDataset> tests,
+        IReadOnlyDictionary<string, double>? guideKnockdown, IReadOnlyDictionary<string, string[]>? cellGuides)
     {
+        GuideKnockdown = guideKnockdown;
+        CellGuides = cellGuides;
         Options = options;
         TrueGraph = graph;
         Knockdown = knockdown;
@@ -36,6 +39,18 @@ public sealed class PerturbSeqScreen
         Train = train;
         Tests = tests;
     }
+
+    /// <summary>
+    /// With <see cref="PerturbSeqScreenOptions.GuidesPerGene"/> &gt; 1: each guide's efficiency, by name ("g3_sg2": gene g3's
+    /// second guide); null with one guide per gene (<see cref="Knockdown"/> then says it).
+    /// </summary>
+    public IReadOnlyDictionary<string, double>? GuideKnockdown { get; }
+
+    /// <summary>
+    /// With <see cref="PerturbSeqScreenOptions.GuidesPerGene"/> &gt; 1: each perturbed context's cells' guides, by context name
+    /// (one per knocked-down gene, joined by "+", e.g. "g3_sg2+g7_sg1"); null with one guide per gene.
+    /// </summary>
+    public IReadOnlyDictionary<string, string[]>? CellGuides { get; }
 
     /// <summary>The names of the held-out splits, in this order.</summary>
     public static readonly string[] SplitNames = { "unseen_single", "pairs_seen2", "pairs_seen1", "pairs_seen0" };
@@ -106,11 +121,20 @@ public sealed class PerturbSeqScreen
         List<(int, int)> mixedPairs = Pairs(seen, unseen, pairRng, o.PairsSeen1);
         List<(int, int)> unseenPairs = Pairs(unseen, unseen, pairRng, o.PairsSeen0);
 
+        // Each guide's own efficiency, from a stream of its own (one guide per gene: the gene's κ, nothing drawn).
+        int guides = o.GuidesPerGene;
+        var guideKnockdown = new double[d, guides];
+        var guideRng = new SeededRandom(o.Seed, GuideStream);
+        foreach (int j in targeted)
+            for (int g = 0; g < guides; g++) guideKnockdown[j, g] = guides == 1 ? knockdown[j] : guideRng.Uniform(o.KnockdownMin, o.KnockdownMax);
+        var cellGuides = new Dictionary<string, string[]>(StringComparer.Ordinal);
+
         var featureIndex = targeted.Select((gene, q) => (gene, q)).ToDictionary(x => x.gene, x => x.q);
         var targets = new Dictionary<string, bool[]>(StringComparer.Ordinal);
         ulong index = 0;
         PerturbationContext Condition(int[] knocked, int cells)
         {
+            if (guides > 1 && knocked.Length > 0) return GuidedCondition(knocked, cells);
             string name = knocked.Length == 0 ? "ctrl" : knocked.Length == 1 ? $"{genes[knocked[0]]}+ctrl" : string.Join("+", knocked.Select(j => genes[j]));
             var features = new float[targeted.Length];
             var mask = new bool[d];
@@ -123,6 +147,47 @@ public sealed class PerturbSeqScreen
             float[,] samples = Sample(b, baseline, sigma, knockdown, mask, o.Mechanism, cells, new SeededRandom(o.Seed, CellStream, ++index));
             if (o.ReadOut == PerturbSeqReadOut.Counts) Count(samples, o, new SeededRandom(o.Seed, CountStream, index));
             return new PerturbationContext(name, features, samples, isControl: knocked.Length == 0);
+        }
+
+        // Several guides a gene: the cells take the guide combinations in turn, each combination's cells drawn with its
+        // guides' efficiencies; the condition pools them (one context), and CellGuides says which cell had which.
+        PerturbationContext GuidedCondition(int[] knocked, int cells)
+        {
+            string name = knocked.Length == 1 ? $"{genes[knocked[0]]}+ctrl" : string.Join("+", knocked.Select(j => genes[j]));
+            var features = new float[targeted.Length];
+            var mask = new bool[d];
+            foreach (int j in knocked)
+            {
+                features[featureIndex[j]] = 1;
+                mask[j] = true;
+            }
+            targets[name] = mask;
+            int combinations = (int)Math.Pow(guides, knocked.Length);
+            var rng = new SeededRandom(o.Seed, CellStream, ++index);
+            var samples = new float[cells, d];
+            var labels = new string[cells];
+            int row = 0;
+            for (int combination = 0; combination < combinations; combination++)
+            {
+                int count = cells / combinations + (combination < cells % combinations ? 1 : 0);
+                if (count == 0) continue;
+                var efficiency = (double[])knockdown.Clone();
+                var parts = new string[knocked.Length];
+                for (int q = 0, code = combination; q < knocked.Length; q++, code /= guides)
+                {
+                    efficiency[knocked[q]] = guideKnockdown[knocked[q], code % guides];
+                    parts[q] = $"{genes[knocked[q]]}_sg{code % guides + 1}";
+                }
+                float[,] drawn = Sample(b, baseline, sigma, efficiency, mask, o.Mechanism, count, rng);
+                for (int i = 0; i < count; i++, row++)
+                {
+                    for (int j = 0; j < d; j++) samples[row, j] = drawn[i, j];
+                    labels[row] = string.Join("+", parts);
+                }
+            }
+            if (o.ReadOut == PerturbSeqReadOut.Counts) Count(samples, o, new SeededRandom(o.Seed, CountStream, index));
+            cellGuides[name] = labels;
+            return new PerturbationContext(name, features, samples, isControl: false);
         }
 
         string[] featureNames = targeted.Select(j => genes[j]).ToArray();
@@ -139,13 +204,17 @@ public sealed class PerturbSeqScreen
         Split("pairs_seen2", seenPairs.Skip(o.TrainPairs).Select(p => new[] { p.Item1, p.Item2 }));
         Split("pairs_seen1", mixedPairs.Select(p => new[] { p.Item1, p.Item2 }));
         Split("pairs_seen0", unseenPairs.Select(p => new[] { p.Item1, p.Item2 }));
+        Dictionary<string, double>? guideEfficiency = guides == 1 ? null
+            : targeted.SelectMany(j => Enumerable.Range(0, guides).Select(g => ($"{genes[j]}_sg{g + 1}", guideKnockdown[j, g])))
+                .ToDictionary(e => e.Item1, e => e.Item2, StringComparer.Ordinal);
         return new PerturbSeqScreen(o, b, knockdown, featureNames, unseen.Select(j => genes[j]).ToArray(), targets,
-            new PerturbationDataset(trainContexts, genes, featureNames), tests);
+            new PerturbationDataset(trainContexts, genes, featureNames), tests, guideEfficiency, guides == 1 ? null : cellGuides);
     }
 
     /// <summary>
     /// Writes one split as an .h5ad in the layout of Norman et al. 2019's files: dense X (cells × genes, the levels or the
-    /// counts), var names the genes, obs <c>condition</c> (categorical: "ctrl", "g3+ctrl", "g3+g7") and obs names
+    /// counts), var names the genes, obs <c>condition</c> (categorical: "ctrl", "g3+ctrl", "g3+g7"; with several guides a
+    /// gene, obs <c>guide</c> too: "g3_sg2", "g3_sg1+g7_sg2", "non-targeting" for the controls) and obs names
     /// "cell0", "cell1", .... A held-out split's file starts with the training control cells, as a screen's files do (a
     /// reader needs its control). Read it back with <c>AnnDataReader</c> and <see cref="CombinationLabels"/> (with
     /// <c>Perturbations = </c><see cref="TargetedGenes"/>, so genes no label of the split names keep their indicator).
@@ -161,14 +230,17 @@ public sealed class PerturbSeqScreen
         int n = contexts.Sum(c => c.SampleCount), d = data.VariableCount, row = 0;
         var x = new float[n, d];
         var condition = new string?[n];
+        var guide = new string?[n];
         foreach (PerturbationContext c in contexts)
             for (int i = 0; i < c.SampleCount; i++, row++)
             {
                 for (int j = 0; j < d; j++) x[row, j] = c.Samples[i, j];
                 condition[row] = c.Name;
+                guide[row] = c.IsControl ? "non-targeting" : CellGuides?[c.Name][i];
             }
-        AnnData.AnnDataWriter.Write(path, x, Enumerable.Range(0, n).Select(i => $"cell{i}").ToArray(), data.VariableNames.ToArray(),
-            new[] { AnnData.AnnDataWriteColumn.Categorical("condition", condition) });
+        var obs = new List<AnnData.AnnDataWriteColumn> { AnnData.AnnDataWriteColumn.Categorical("condition", condition) };
+        if (CellGuides is not null) obs.Add(AnnData.AnnDataWriteColumn.Categorical("guide", guide));
+        AnnData.AnnDataWriter.Write(path, x, Enumerable.Range(0, n).Select(i => $"cell{i}").ToArray(), data.VariableNames.ToArray(), obs);
     }
 
     /// <summary><paramref name="count"/> distinct unordered pairs (a, b), a from <paramref name="first"/>, b from <paramref name="second"/>, a ≠ b; the lower index first.</summary>

@@ -58,6 +58,15 @@ public sealed class PerturbSeqScreenOptions
     /// <summary>See <see cref="BaselineMin"/>. Default 4.</summary>
     public double BaselineMax { get; set; } = 4;
 
+    /// <summary>
+    /// Guides per targeted gene. Default 1: a gene's guide removes κ_j of it. With G &gt; 1 each guide has an efficiency of
+    /// its own, κ_js ~ U(KnockdownMin, KnockdownMax) (drawn from a stream of its own, so a screen with G = 1 is the same
+    /// screen as before), and the cells of a condition carry one guide per knocked-down gene, the combinations in turn
+    /// (<see cref="PerturbSeqScreen.CellGuides"/>): a condition pools its guides, as a screen read without its guide
+    /// column does. At most 10.
+    /// </summary>
+    public int GuidesPerGene { get; set; } = 1;
+
     /// <summary>Control cells (non-targeting guides). Default 800.</summary>
     public int ControlCells { get; set; } = 800;
 
@@ -108,6 +117,7 @@ public sealed class PerturbSeqScreenOptions
         Require(KnockdownMin > 0 && KnockdownMin <= 1, nameof(KnockdownMin), KnockdownMin, "in (0, 1]");
         Require(KnockdownMax >= KnockdownMin && KnockdownMax <= 1, nameof(KnockdownMax), KnockdownMax, $"in [KnockdownMin ({KnockdownMin}), 1]");
         Require(BaselineMax >= BaselineMin, nameof(BaselineMax), BaselineMax, $"≥ BaselineMin ({BaselineMin})");
+        Require(GuidesPerGene >= 1 && GuidesPerGene <= 10, nameof(GuidesPerGene), GuidesPerGene, "between 1 and 10");
         Require(ControlCells >= 2, nameof(ControlCells), ControlCells, "≥ 2");
         Require(CellsPerCondition >= 2, nameof(CellsPerCondition), CellsPerCondition, "≥ 2");
         Require(Enum.IsDefined(ReadOut), nameof(ReadOut), ReadOut, "Gaussian or Counts");
