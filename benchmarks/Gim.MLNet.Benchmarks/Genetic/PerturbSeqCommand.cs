@@ -55,9 +55,13 @@ internal static class PerturbSeqCommand
         bool viaH5ad = args.Contains("--via-h5ad");
         int guides = Args.Int(args, "--guides", 1);
         bool poolGuides = args.Contains("--pool-guides");
-        if (guides < 1 || guides > 10 || (poolGuides && guides == 1) || (guides > 1 && viaH5ad))
+        string? guideError = guides is < 1 or > 10 ? "--guides takes 1 to 10"
+            : poolGuides && guides == 1 ? "--pool-guides needs --guides 2 or more"
+            : guides > 1 && viaH5ad ? "--guides already reads every split through .h5ad files (with their guide column); leave --via-h5ad out"
+            : null;
+        if (guideError is not null)
         {
-            Console.Error.WriteLine($"perturbseq: --guides takes 1 to 10 (with more than one the splits always go through .h5ad files; --pool-guides needs --guides 2 or more)\n{Usage}");
+            Console.Error.WriteLine($"perturbseq: {guideError}\n{Usage}");
             return 2;
         }
         if (guides > 1 && !poolGuides && methods.FirstOrDefault(m => m.StartsWith("additive", StringComparison.Ordinal)) is string additive)

@@ -21,20 +21,24 @@ internal sealed record ContextTensors(Tensor Features, Tensor Perturbed, Tensor 
         Create(data, variables, features, weighting, keepCells ? ContextStorage.Cells : ContextStorage.Covariances, null, dtype, device);
 
     /// <summary>
-    /// Refuses per-context covariances that cannot fit, before anything is allocated: K·d² numbers, summed in float64 and
-    /// held as the tensor's type (12 bytes each in float32), must stay under 80% of <paramref name="availableBytes"/> (0:
-    /// unknown, not checked) and within a .NET array. The message says which fits read them and what to reduce.
+    /// Refuses per-context covariances that cannot fit, before anything is allocated: K·d² numbers, summed in float64, copied
+    /// by TorchSharp into a float64 tensor and converted to the tensor's type (up to 20 bytes each while they are built),
+    /// must stay under 80% of the machine's memory <paramref name="totalBytes"/> (<c>GCMemoryInfo.TotalAvailableMemoryBytes</c>;
+    /// 0: unknown, not checked) and within a .NET array. It catches sizes that cannot work at all (it does not see what else
+    /// is in memory); the message says which fits read them and what to reduce.
     /// </summary>
-    internal static void CheckCovarianceMemory(int contexts, int variables, long availableBytes)
+    internal static void CheckCovarianceMemory(int contexts, int variables, long totalBytes)
     {
-        double count = (double)contexts * variables * variables, needed = 12 * count;
-        if (count <= Array.MaxLength && (availableBytes <= 0 || needed <= 0.8 * availableBytes)) return;
+        double count = (double)contexts * variables * variables, needed = 20 * count;
+        if (count <= Array.MaxLength && (totalBytes <= 0 || needed <= 0.8 * totalBytes)) return;
+        var invariant = System.Globalization.CultureInfo.InvariantCulture;
         throw new InvalidOperationException(
-            $"{contexts:N0} contexts × {variables:N0}² variables: each context's own covariance (read by known Knockdown or Hard targets, " +
-            $"scale interventions, and mini-batches of contexts) needs about {needed / 1e9:F1} GB" +
-            (availableBytes > 0 ? $", and this machine has {availableBytes / 1e9:F1} GB" : "") +
-            (count > Array.MaxLength ? $" ({count:N0} numbers, more than one array holds)" : "") +
-            ". Choose fewer variables (the most variable genes) or fewer contexts; shift interventions on full batches read one pooled covariance instead.");
+            string.Create(invariant, $"{contexts:N0} contexts × {variables:N0}² variables: each context's own covariance ") +
+            "(read by GIM's known Knockdown or Hard targets, scale interventions and mini-batches of contexts, and by the two-stage peer) " +
+            string.Create(invariant, $"needs about {needed / 1e9:F1} GB while it is built") +
+            (totalBytes > 0 ? string.Create(invariant, $", and this machine has {totalBytes / 1e9:F1} GB in all") : "") +
+            (count > Array.MaxLength ? string.Create(invariant, $" ({count:N0} numbers, more than one array holds)") : "") +
+            ". Choose fewer variables (the most variable genes) or fewer contexts; a linear GIM with shift interventions on full batches reads one pooled covariance instead.");
     }
 
     /// <summary>

@@ -61,7 +61,10 @@ public sealed class PerturbSeqScreen
     /// <summary>B[regulator, target] (d × d, zero diagonal), after the rescaling to a contraction.</summary>
     public double[,] TrueGraph { get; }
 
-    /// <summary>κ_j: the fraction of gene j's expression its guide removes (0 for genes without a guide).</summary>
+    /// <summary>
+    /// κ_j: the fraction of gene j's expression its guide removes (0 for genes without a guide). With several guides a gene
+    /// (<see cref="PerturbSeqScreenOptions.GuidesPerGene"/>) no cell uses it: <see cref="GuideKnockdown"/> gives each guide's.
+    /// </summary>
     public IReadOnlyList<double> Knockdown { get; }
 
     /// <summary>The genes with a guide (the features, in this order).</summary>

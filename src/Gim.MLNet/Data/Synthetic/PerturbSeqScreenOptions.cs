@@ -119,7 +119,8 @@ public sealed class PerturbSeqScreenOptions
         Require(BaselineMax >= BaselineMin, nameof(BaselineMax), BaselineMax, $"≥ BaselineMin ({BaselineMin})");
         Require(GuidesPerGene >= 1 && GuidesPerGene <= 10, nameof(GuidesPerGene), GuidesPerGene, "between 1 and 10");
         Require(ControlCells >= 2, nameof(ControlCells), ControlCells, "≥ 2");
-        Require(CellsPerCondition >= 2, nameof(CellsPerCondition), CellsPerCondition, "≥ 2");
+        Require(CellsPerCondition >= 2 && CellsPerCondition >= GuidesPerGene * GuidesPerGene, nameof(CellsPerCondition), CellsPerCondition,
+            $"≥ 2 and ≥ GuidesPerGene² ({GuidesPerGene * GuidesPerGene}: a cell for every guide pair)");
         Require(Enum.IsDefined(ReadOut), nameof(ReadOut), ReadOut, "Gaussian or Counts");
         Require(CountScale > 0 && double.IsFinite(CountScale), nameof(CountScale), CountScale, "a finite value > 0");
         Require(CountDispersion > 0, nameof(CountDispersion), CountDispersion, "> 0 (∞: Poisson)");

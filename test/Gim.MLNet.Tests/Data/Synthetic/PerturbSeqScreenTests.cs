@@ -177,6 +177,8 @@ public class PerturbSeqScreenTests
         string stronger = guided.GuideKnockdown[$"{gene}_sg1"] > guided.GuideKnockdown[$"{gene}_sg2"] ? $"{gene}_sg1" : $"{gene}_sg2";
         Assert.That(means[stronger], Is.EqualTo(means.Values.Min()), "the stronger guide leaves less of its gene");
         Assert.Throws<ArgumentException>(() => PerturbSeqScreen.Generate(new PerturbSeqScreenOptions { GuidesPerGene = 0 }));
+        Assert.That(Assert.Throws<ArgumentException>(() => PerturbSeqScreen.Generate(new PerturbSeqScreenOptions { GuidesPerGene = 3, CellsPerCondition = 8 }))!.Message,
+            Does.Contain("CellsPerCondition is 8").And.Contain("a cell for every guide pair"));
     }
 
     private static double[] Mean(float[,] cells)
