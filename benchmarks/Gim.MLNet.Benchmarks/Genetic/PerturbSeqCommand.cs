@@ -161,22 +161,8 @@ internal static class PerturbSeqCommand
     /// The split as a user's file gives it: written as a Norman-layout .h5ad, read back with <see cref="Data.AnnData.AnnDataReader"/>
     /// and <see cref="CombinationLabels"/> (every targeted gene an indicator, in the screen's order).
     /// </summary>
-    private static PerturbationDataset ThroughH5ad(PerturbSeqScreen screen, string split)
-    {
-        string path = Path.Combine(Path.GetTempPath(), $"gim-perturbseq-{Guid.NewGuid():N}.h5ad");
-        try
-        {
-            screen.WriteH5ad(path, split);
-            PerturbationDataset read = Data.AnnData.AnnDataReader.Read(path).ToPerturbationDataset("condition", new[] { "ctrl" }, Array.Empty<string>(),
-                new CombinationLabels { Perturbations = screen.TargetedGenes.ToArray() });
-            // A held-out file carries the control cells too; the split scored is its perturbations.
-            return split == "train" ? read : new PerturbationDataset(read.Contexts.Where(c => !c.IsControl).ToList(), read.VariableNames, read.FeatureNames);
-        }
-        finally
-        {
-            File.Delete(path);
-        }
-    }
+    private static PerturbationDataset ThroughH5ad(PerturbSeqScreen screen, string split) => ThroughFile(screen, split,
+        table => table.ToPerturbationDataset("condition", new[] { "ctrl" }, Array.Empty<string>(), new CombinationLabels { Perturbations = screen.TargetedGenes.ToArray() }));
 
     /// <summary>
     /// A split of a screen with several guides a gene, as a user's file gives it: written as an .h5ad with obs condition and
@@ -185,20 +171,26 @@ internal static class PerturbSeqCommand
     /// <paramref name="pool"/>, per condition; a held-out split with the training split's <paramref name="featureNames"/>
     /// (a model fitted on pooled conditions has no guide features: its guides' contexts then differ only in their cells).
     /// </summary>
-    private static PerturbationDataset ThroughGuides(PerturbSeqScreen screen, string split, bool pool, IReadOnlyList<string>? featureNames)
+    private static PerturbationDataset ThroughGuides(PerturbSeqScreen screen, string split, bool pool, IReadOnlyList<string>? featureNames) =>
+        ThroughFile(screen, split, table => table.ToPerturbationDataset(new ScreenDesign("condition", "ctrl")
+        {
+            Combinations = new CombinationLabels { Perturbations = screen.TargetedGenes.ToArray() },
+            GuideColumn = pool ? null : "guide",
+            FeatureNames = featureNames,
+        }));
+
+    /// <summary>
+    /// <see cref="PerturbSeqScreen.WriteH5ad"/>'s file of <paramref name="split"/>, read back by <paramref name="read"/>; a
+    /// held-out file carries the control cells too, and the split scored is its perturbations.
+    /// </summary>
+    private static PerturbationDataset ThroughFile(PerturbSeqScreen screen, string split, Func<Data.AnnData.AnnDataTable, PerturbationDataset> read)
     {
         string path = Path.Combine(Path.GetTempPath(), $"gim-perturbseq-{Guid.NewGuid():N}.h5ad");
         try
         {
             screen.WriteH5ad(path, split);
-            var design = new ScreenDesign("condition", "ctrl")
-            {
-                Combinations = new CombinationLabels { Perturbations = screen.TargetedGenes.ToArray() },
-                GuideColumn = pool ? null : "guide",
-                FeatureNames = featureNames,
-            };
-            PerturbationDataset read = Data.AnnData.AnnDataReader.Read(path).ToPerturbationDataset(design);
-            return split == "train" ? read : new PerturbationDataset(read.Contexts.Where(c => !c.IsControl).ToList(), read.VariableNames, read.FeatureNames);
+            PerturbationDataset data = read(Data.AnnData.AnnDataReader.Read(path));
+            return split == "train" ? data : new PerturbationDataset(data.Contexts.Where(c => !c.IsControl).ToList(), data.VariableNames, data.FeatureNames);
         }
         finally
         {

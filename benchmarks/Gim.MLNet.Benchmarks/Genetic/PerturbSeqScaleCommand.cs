@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using Gim.MLNet.Benchmarks.Performance;
 using Gim.MLNet.Causal;
-using Gim.MLNet.Data;
 using Gim.MLNet.Data.Synthetic;
+using Gim.MLNet.Scoring;
 
 namespace Gim.MLNet.Benchmarks.Genetic;
 
@@ -55,26 +55,11 @@ internal static class PerturbSeqScaleCommand
         return 0;
     }
 
-    /// <summary>Pearson Δ against the control, averaged over the unseen genes' single knockdowns.</summary>
+    /// <summary>Pearson Δ against the control (<see cref="MeanMetrics.PearsonDelta(double[], double[], double[])"/>), averaged over the unseen genes' single knockdowns.</summary>
     private static double UnseenPearsonDelta(PerturbSeqScreen screen, GimModel model)
     {
-        double[] control = Means(screen.Train.Contexts.First(c => c.IsControl));
+        double[] control = screen.Train.Contexts.First(c => c.IsControl).Moments.Mean;
         return screen.UnseenSingle!.Contexts.Average(c =>
-        {
-            double[] observed = Means(c).Select((v, j) => v - control[j]).ToArray();
-            double[] predicted = model.PredictMean(c.Features).Select((v, j) => v - control[j]).ToArray();
-            double mo = observed.Average(), mp = predicted.Average();
-            double cov = observed.Zip(predicted).Sum(x => (x.First - mo) * (x.Second - mp));
-            return cov / Math.Sqrt(observed.Sum(x => (x - mo) * (x - mo)) * predicted.Sum(x => (x - mp) * (x - mp)));
-        });
-    }
-
-    private static double[] Means(PerturbationContext context)
-    {
-        int n = context.SampleCount, d = context.Samples.GetLength(1);
-        var mean = new double[d];
-        for (int i = 0; i < n; i++)
-            for (int j = 0; j < d; j++) mean[j] += context.Samples[i, j] / n;
-        return mean;
+            MeanMetrics.PearsonDelta(model.PredictMean(c.Features).Select(v => (double)v).ToArray(), c.Moments.Mean, control));
     }
 }

@@ -83,13 +83,7 @@ public class GuideColumnTests
             new Microsoft.Data.Analysis.SingleDataFrameColumn("g1", rows.Select(r => (float?)float.Parse(r[3], CultureInfo.InvariantCulture))));
         PerturbationDataset fromFrame = frame.ToPerturbationDataset(Design(), new[] { "g0", "g1" });
         PerturbationDataset fromCsv = Read().ToPerturbationDataset(Design());
-        Assert.That(fromFrame.FeatureNames, Is.EqualTo(fromCsv.FeatureNames));
-        Assert.That(fromFrame.Contexts.Select(c => (c.Name, c.IsControl, c.Group)), Is.EqualTo(fromCsv.Contexts.Select(c => (c.Name, c.IsControl, c.Group))));
-        foreach (var (a, b) in fromFrame.Contexts.Zip(fromCsv.Contexts))
-        {
-            Assert.That(a.Features, Is.EqualTo(b.Features), a.Name);
-            Assert.That(a.Samples, Is.EqualTo(b.Samples), a.Name);
-        }
+        DatasetAssert.Same(fromFrame, fromCsv);
     }
 
     [Test]
@@ -192,7 +186,7 @@ public class GuideColumnTests
             });
             string[] genes = { "g0", "g1", "g2" };
 
-            // docs:guides
+            // docs: guides
             var design = new ScreenDesign("perturbation", "non-targeting")    // obs: the targeted gene(s), "GENE" or "GENE1+GENE2"
             {
                 GuideColumn = "guide_id",                                       // each guide its own context and 0/1 feature
@@ -202,17 +196,11 @@ public class GuideColumnTests
             using GimModel model = new GimTrainer(new GimOptions { KnownTargets = KnownTargetKind.Knockdown }).Fit(screen);
             float[] secondGuide = model.PredictMean(design.FeaturesFor(screen.FeatureNames, "g0", 0, guide: "g0_sg2"));
             float[] newGuide = model.PredictMean(design.FeaturesFor(screen.FeatureNames, "g0", 0));  // a guide never measured
-            // end
+            // docs: end
 
             Assert.That(screen.Contexts.Select(c => c.Name), Does.Contain("g0|guide_id=g0_sg2"));
             Assert.That(secondGuide[0], Is.GreaterThan(newGuide[0]), "the weaker guide leaves more of g0 than a guide never measured (2.1 against 1.4 on this screen)");
-            string root = AppContext.BaseDirectory;
-            while (!File.Exists(Path.Combine(root, "Directory.Packages.props"))) root = Path.GetDirectoryName(root)!;
-            string source = File.ReadAllText(Path.Combine(root, "test", "Gim.MLNet.Tests", "Data", "GuideColumnTests.cs")).Replace("\r\n", "\n");
-            int start = source.IndexOf("// docs:guides\n", StringComparison.Ordinal) + "// docs:guides\n".Length;
-            string code = source[start..source.IndexOf("            // end", start, StringComparison.Ordinal)];
-            string shown = string.Join("\n", code.Split('\n').Select(l => l.Length >= 12 ? l[12..] : l.TrimStart())).TrimEnd();
-            Assert.That(File.ReadAllText(Path.Combine(root, "docs", "genetic.md")).Replace("\r\n", "\n"), Does.Contain(shown));
+            DocsSnippet.AssertShownIn("docs/genetic.md", "Data/GuideColumnTests.cs", "guides");
         }
         finally
         {

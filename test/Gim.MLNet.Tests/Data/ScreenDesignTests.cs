@@ -168,13 +168,7 @@ public class ScreenDesignTests
             new Microsoft.Data.Analysis.SingleDataFrameColumn("g1", rows.Select(r => (float?)float.Parse(r[4], System.Globalization.CultureInfo.InvariantCulture))));
         PerturbationDataset fromFrame = frame.ToPerturbationDataset(Design(), new[] { "g0", "g1" });
         PerturbationDataset fromCsv = Read().ToPerturbationDataset(Design());
-        Assert.That(fromFrame.FeatureNames, Is.EqualTo(fromCsv.FeatureNames));
-        Assert.That(fromFrame.Contexts.Select(c => (c.Name, c.IsControl, c.Group)), Is.EqualTo(fromCsv.Contexts.Select(c => (c.Name, c.IsControl, c.Group))));
-        foreach (var (a, b) in fromFrame.Contexts.Zip(fromCsv.Contexts))
-        {
-            Assert.That(a.Features, Is.EqualTo(b.Features), a.Name);
-            Assert.That(a.Samples, Is.EqualTo(b.Samples), a.Name);
-        }
+        DatasetAssert.Same(fromFrame, fromCsv);
         Assert.That(Assert.Throws<DataFileException>(() => frame.ToPerturbationDataset(Design(), new[] { "g0", "g9" }))!.Message,
             Does.Contain("has no column 'g9'"));
     }
@@ -278,13 +272,7 @@ public class ScreenDesignTests
         PerturbationDataset fromView = view.ToPerturbationDataset(Design());
         PerturbationDataset fromCsv = Read().ToPerturbationDataset(Design());
         Assert.That(fromView.VariableNames, Is.EqualTo(new[] { "g0", "g1" }));
-        Assert.That(fromView.FeatureNames, Is.EqualTo(fromCsv.FeatureNames));
-        Assert.That(fromView.Contexts.Select(c => (c.Name, c.IsControl, c.Group)), Is.EqualTo(fromCsv.Contexts.Select(c => (c.Name, c.IsControl, c.Group))));
-        foreach (var (a, b) in fromView.Contexts.Zip(fromCsv.Contexts))
-        {
-            Assert.That(a.Features, Is.EqualTo(b.Features), a.Name);
-            Assert.That(a.Samples, Is.EqualTo(b.Samples), a.Name);
-        }
+        DatasetAssert.Same(fromView, fromCsv);
         Assert.That(Assert.Throws<DataFileException>(() => view.ToPerturbationDataset(Design(), "Cells"))!.Message, Does.Contain("has no column 'Cells'"));
         Assert.That(Assert.Throws<DataFileException>(() => view.ToPerturbationDataset(Design(), "dose"))!.Message,
             Does.Contain("the measurements must be a known-size vector of Single"));

@@ -177,7 +177,7 @@ public sealed class ScreenDesign
         ArgumentException.ThrowIfNullOrEmpty(perturbation);
         covariates ??= new Dictionary<string, string>();
         bool vehicle = ControlValues.Contains(perturbation);
-        string[] parts = vehicle ? Array.Empty<string>() : Indicators is { } labels ? labels.Parts(perturbation, ControlValues) : new[] { perturbation };
+        string[] parts = vehicle ? Array.Empty<string>() : PerturbationParts(perturbation);
         string[] guides = vehicle || guide is null ? Array.Empty<string>() : GuideParts(guide);
         foreach (string column in Covariates)
         {
@@ -236,6 +236,9 @@ public sealed class ScreenDesign
                     throw new ArgumentException($"Perturbation '{part}' has no indicator among the model's features and no descriptors; the model cannot tell it from the control.", nameof(perturbation));
         return values;
     }
+
+    /// <summary>The perturbations a perturbed cell's label names: its parts with <see cref="Combinations"/> or <see cref="PerturbationIndicators"/>, or the label itself.</summary>
+    internal string[] PerturbationParts(string label) => Indicators is { } labels ? labels.Parts(label, ControlValues) : new[] { label };
 
     /// <summary>The guides a guide value names: its parts split like <see cref="Combinations"/>' labels (without non-targeting parts), or the value itself.</summary>
     internal string[] GuideParts(string guide) => Combinations?.Parts(guide, Array.Empty<string>()) ?? new[] { guide };

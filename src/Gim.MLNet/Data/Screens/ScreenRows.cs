@@ -129,7 +129,7 @@ internal sealed record ScreenRows(string Source, int RowCount, Func<int, string>
     {
         var missing = new List<string>();
         foreach (string label in perturbation.Where((_, i) => !vehicle[i]).Distinct(StringComparer.Ordinal))
-            foreach (string part in design.Indicators is { } indicators ? indicators.Parts(label, design.ControlValues) : [label])
+            foreach (string part in design.PerturbationParts(label))
                 if (!descriptors.Contains(part) && !missing.Contains(part)) missing.Add(part);
         if (missing.Count > 0)
             throw new DataFileException(descriptors.Source, descriptors.KeyColumn, null,
@@ -209,7 +209,7 @@ internal sealed record ScreenRows(string Source, int RowCount, Func<int, string>
             guides[i] = value;
             if (!pairs.Add((perturbation[i], value))) continue;
             // Each guide belongs to the genes every perturbation it appears under names (a pair's guide to both of its genes).
-            string[] genes = design.Indicators is { } labels ? labels.Parts(perturbation[i], design.ControlValues) : new[] { perturbation[i] };
+            string[] genes = design.PerturbationParts(perturbation[i]);
             foreach (string part in design.GuideParts(value))
             {
                 if (!genesOf.TryGetValue(part, out var seen))

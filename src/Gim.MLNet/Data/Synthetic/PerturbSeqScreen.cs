@@ -137,7 +137,6 @@ public sealed class PerturbSeqScreen
         ulong index = 0;
         PerturbationContext Condition(int[] knocked, int cells)
         {
-            if (guides > 1 && knocked.Length > 0) return GuidedCondition(knocked, cells);
             string name = knocked.Length == 0 ? "ctrl" : knocked.Length == 1 ? $"{genes[knocked[0]]}+ctrl" : string.Join("+", knocked.Select(j => genes[j]));
             var features = new float[targeted.Length];
             var mask = new bool[d];
@@ -147,26 +146,18 @@ public sealed class PerturbSeqScreen
                 mask[j] = true;
             }
             targets[name] = mask;
-            float[,] samples = Sample(b, baseline, sigma, knockdown, mask, o.Mechanism, cells, new SeededRandom(o.Seed, CellStream, ++index));
+            var rng = new SeededRandom(o.Seed, CellStream, ++index);
+            float[,] samples = guides > 1 && knocked.Length > 0 ? GuidedSamples(name, knocked, mask, cells, rng)
+                : Sample(b, baseline, sigma, knockdown, mask, o.Mechanism, cells, rng);
             if (o.ReadOut == PerturbSeqReadOut.Counts) Count(samples, o, new SeededRandom(o.Seed, CountStream, index));
             return new PerturbationContext(name, features, samples, isControl: knocked.Length == 0);
         }
 
         // Several guides a gene: the cells take the guide combinations in turn, each combination's cells drawn with its
         // guides' efficiencies; the condition pools them (one context), and CellGuides says which cell had which.
-        PerturbationContext GuidedCondition(int[] knocked, int cells)
+        float[,] GuidedSamples(string name, int[] knocked, bool[] mask, int cells, SeededRandom rng)
         {
-            string name = knocked.Length == 1 ? $"{genes[knocked[0]]}+ctrl" : string.Join("+", knocked.Select(j => genes[j]));
-            var features = new float[targeted.Length];
-            var mask = new bool[d];
-            foreach (int j in knocked)
-            {
-                features[featureIndex[j]] = 1;
-                mask[j] = true;
-            }
-            targets[name] = mask;
             int combinations = (int)Math.Pow(guides, knocked.Length);
-            var rng = new SeededRandom(o.Seed, CellStream, ++index);
             var samples = new float[cells, d];
             var labels = new string[cells];
             int row = 0;
@@ -188,9 +179,8 @@ public sealed class PerturbSeqScreen
                     labels[row] = string.Join("+", parts);
                 }
             }
-            if (o.ReadOut == PerturbSeqReadOut.Counts) Count(samples, o, new SeededRandom(o.Seed, CountStream, index));
             cellGuides[name] = labels;
-            return new PerturbationContext(name, features, samples, isControl: false);
+            return samples;
         }
 
         string[] featureNames = targeted.Select(j => genes[j]).ToArray();

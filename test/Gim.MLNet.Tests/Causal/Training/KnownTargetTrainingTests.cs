@@ -170,20 +170,14 @@ public class KnownTargetTrainingTests
     [Test]
     public void TheDocsExample_Runs()
     {
-        // docs:genetic
+        // docs: genetic
         var screen = PerturbSeqScreen.Generate(new PerturbSeqScreenOptions { Seed = 1 }); // or AnnDataReader + CombinationLabels
         var options = new GimOptions { KnownTargets = KnownTargetKind.Knockdown };   // features named like genes = guides
         using GimModel model = new GimTrainer(options).Fit(screen.Train);           // a note: no calibration with known targets
         float[] unseen = model.PredictMean(screen.UnseenSingle!.Contexts[0].Features); // a gene never knocked down in training
-        // end
+        // docs: end
         Assert.That(unseen, Has.Length.EqualTo(20).And.All.Matches<float>(float.IsFinite));
-        string root = AppContext.BaseDirectory;
-        while (!File.Exists(Path.Combine(root, "Directory.Packages.props"))) root = Path.GetDirectoryName(root)!;
-        string source = File.ReadAllText(Path.Combine(root, "test", "Gim.MLNet.Tests", "Causal", "Training", "KnownTargetTrainingTests.cs")).Replace("\r\n", "\n");
-        int start = source.IndexOf("// docs:genetic\n", StringComparison.Ordinal) + "// docs:genetic\n".Length;
-        string code = source[start..source.IndexOf("        // end", start, StringComparison.Ordinal)];
-        string shown = string.Join("\n", code.Split('\n').Select(l => l.Length >= 8 ? l[8..] : l.TrimStart())).TrimEnd();
-        Assert.That(File.ReadAllText(Path.Combine(root, "docs", "genetic.md")).Replace("\r\n", "\n"), Does.Contain(shown));
+        DocsSnippet.AssertShownIn("docs/genetic.md", "Causal/Training/KnownTargetTrainingTests.cs", "genetic");
     }
 
     /// <summary>Samples, their density, the covariance and counterfactuals of a known-target model agree with its mean.</summary>
