@@ -34,7 +34,7 @@ internal static class BenchmarkMethods
         "control" => data => new ControlTrainer(new ControlOptions { CovariateFeatures = covariates }).Fit(data),
         "training-mean" => data => new TrainingMeanTrainer(new TrainingMeanOptions { CovariateFeatures = covariates }).Fit(data),
         // The combination baseline (issue 20): on the Hill panel, whose contexts all have several active features, it predicts the control.
-        "additive" => data => new AdditiveTrainer(new AdditiveOptions { Seed = seed }).Fit(data),
+        "additive" => data => new AdditiveTrainer(new AdditiveOptions { Seed = seed, CovariateFeatures = covariates }).Fit(data),
         "linear-features" => data => new LinearFeaturesTrainer(new LinearFeaturesOptions { Seed = seed, CovariateFeatures = covariates }).Fit(data),
         "nearest-context" => data => new NearestContextTrainer().Fit(data),
         "mean-shift" => data => new MeanShiftTrainer(new MeanShiftOptions { Seed = seed }).Fit(data),

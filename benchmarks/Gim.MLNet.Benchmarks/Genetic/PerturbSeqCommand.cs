@@ -30,7 +30,11 @@ internal static class PerturbSeqCommand
         "       --via-h5ad: each split written as a Norman-layout .h5ad (obs condition \"g3+g7\") and read back with AnnDataReader + CombinationLabels\n" +
         "       --guides G: G guides per gene, each its own efficiency (PerturbSeqScreenOptions.GuidesPerGene); the splits go through .h5ad files with\n" +
         "                   a guide column, read with ScreenDesign.GuideColumn: every held-out split per guide, the training split per guide too\n" +
-        "                   (each guide a context with its own feature) unless --pool-guides (each condition one context, its guides pooled)";
+        "                   (each guide a context with its own feature) unless --pool-guides (each condition one context, its guides pooled)\n" +
+        "       --cell-lines L: every condition in L cell lines (PerturbSeqScreenOptions.CellLines), each line's baselines moved by N(0, s²)\n" +
+        "                   (--line-shift s, default 1) and its edge weights by the factor 1 + N(0, c²) (--line-rewiring c, default 0);\n" +
+        "                   the baselines draw from and measure shifts from each line's own control (their CovariateFeatures), and so\n" +
+        "                   does the scoring; GIM's CovariateFeatures are the line indicators unless --gim-covariates off (plain features)";
 
     public static readonly string[] Methods = { "control", "training-mean", "linear-features", "additive", "additive-mean", "two-stage", "gim-linear", "gim-known-shift", "gim-knockdown", "gim-hard" };
 
@@ -80,6 +84,20 @@ internal static class PerturbSeqCommand
             Console.Error.WriteLine($"perturbseq: --counts-read takes normalize or log1p\n{Usage}");
             return 2;
         }
+        int cellLines = Args.Int(args, "--cell-lines", 1);
+        double lineShift = Args.Double(args, "--line-shift", 1);
+        double lineRewiring = Args.Double(args, "--line-rewiring", 0);
+        string gimCovariates = Args.String(args, "--gim-covariates") ?? "on";
+        string? lineError = cellLines is < 1 or > 10 ? "--cell-lines takes 1 to 10"
+            : cellLines > 1 && (viaH5ad || guides > 1) ? "--cell-lines runs in memory only: leave out --via-h5ad and --guides"
+            : cellLines == 1 && (args.Contains("--line-shift") || args.Contains("--line-rewiring") || args.Contains("--gim-covariates")) ? "--line-shift, --line-rewiring and --gim-covariates need --cell-lines 2 or more"
+            : gimCovariates is not ("on" or "off") ? "--gim-covariates takes on or off"
+            : null;
+        if (lineError is not null)
+        {
+            Console.Error.WriteLine($"perturbseq: {lineError}\n{Usage}");
+            return 2;
+        }
         string output = Args.String(args, "--out") ?? "perturbseq-results";
 
         var runs = new List<(int Seed, Leaderboard Board)>();
@@ -93,6 +111,9 @@ internal static class PerturbSeqCommand
                 Mechanism = nonlinear ? MechanismKind.Nonlinear : MechanismKind.Linear,
                 ReadOut = counts ? PerturbSeqReadOut.Counts : PerturbSeqReadOut.Gaussian,
                 GuidesPerGene = guides,
+                CellLines = cellLines,
+                CellLineShift = lineShift,
+                CellLineRewiring = lineRewiring,
             };
             PerturbSeqScreen screen = PerturbSeqScreen.Generate(options);
             // Counts go through the single-cell preprocessing every method then reads (as a scanpy user would run it).
@@ -119,10 +140,14 @@ internal static class PerturbSeqCommand
                 train = Preprocess(Read("train"));
                 tests = screen.Tests.ToDictionary(t => t.Key, t => Preprocess(Read(t.Key)));
             }
-            var fits = methods.Select(name => new KeyValuePair<string, Func<PerturbationDataset, PerturbationModel>>(name, Fit(name, seed)));
+            // With several lines: the line indicators are every baseline's covariates (and GIM's unless --gim-covariates off).
+            IReadOnlyList<string>? lines = cellLines > 1 ? screen.LineFeatures : null;
+            var fits = methods.Select(name => new KeyValuePair<string, Func<PerturbationDataset, PerturbationModel>>(name,
+                Fit(name, seed, lines, gimCovariates == "on" ? lines : null)));
             Leaderboard board = ModelComparison.Run(fits, train, tests, new ModelComparisonOptions
             {
                 Seed = seed,
+                CovariateFeatures = lines,
                 Scoring = new ScoringOptions { MedianHeuristicMmd = false, TrueTargets = truth },
                 TrueGraph = screen.TrueGraph,
             });
@@ -198,15 +223,21 @@ internal static class PerturbSeqCommand
         }
     }
 
-    /// <summary>How to fit a method: the library's trainers with their defaults and the seed (GIM: its library defaults).</summary>
-    private static Func<PerturbationDataset, PerturbationModel> Fit(string name, int seed) => name switch
+    /// <summary>
+    /// How to fit a method: the library's trainers with their defaults and the seed (GIM: its library defaults); the
+    /// baselines with <paramref name="covariates"/> as their CovariateFeatures, GIM with <paramref name="gimCovariates"/>.
+    /// </summary>
+    private static Func<PerturbationDataset, PerturbationModel> Fit(string name, int seed, IReadOnlyList<string>? covariates, IReadOnlyList<string>? gimCovariates) => name switch
     {
-        "gim-known-shift" => data => new GimTrainer(new GimOptions { Seed = seed, KnownTargets = KnownTargetKind.Shift, CalibrationFolds = 0 }).Fit(data),
-        "gim-knockdown" => data => new GimTrainer(new GimOptions { Seed = seed, KnownTargets = KnownTargetKind.Knockdown, CalibrationFolds = 0 }).Fit(data),
-        "gim-hard" => data => new GimTrainer(new GimOptions { Seed = seed, KnownTargets = KnownTargetKind.Hard, CalibrationFolds = 0 }).Fit(data),
-        "additive-mean" => data => new Peers.AdditiveTrainer(new Peers.AdditiveOptions { Seed = seed, Unseen = Peers.AdditiveUnseen.SingleMean }).Fit(data),
-        _ => BenchmarkMethods.Fit(name, seed, new GimOptions { Seed = seed }),
+        "gim-known-shift" => data => new GimTrainer(Known(seed, KnownTargetKind.Shift, gimCovariates)).Fit(data),
+        "gim-knockdown" => data => new GimTrainer(Known(seed, KnownTargetKind.Knockdown, gimCovariates)).Fit(data),
+        "gim-hard" => data => new GimTrainer(Known(seed, KnownTargetKind.Hard, gimCovariates)).Fit(data),
+        "additive-mean" => data => new Peers.AdditiveTrainer(new Peers.AdditiveOptions { Seed = seed, Unseen = Peers.AdditiveUnseen.SingleMean, CovariateFeatures = covariates }).Fit(data),
+        _ => BenchmarkMethods.Fit(name, seed, new GimOptions { Seed = seed, CovariateFeatures = gimCovariates }, covariates: covariates),
     };
+
+    private static GimOptions Known(int seed, KnownTargetKind kind, IReadOnlyList<string>? covariates) =>
+        new() { Seed = seed, KnownTargets = kind, CalibrationFolds = 0, CovariateFeatures = covariates };
 
     /// <summary>log1p of every count, no normalisation (<c>--counts-read log1p</c>).</summary>
     private static PerturbationDataset Log1p(PerturbationDataset counts) => new(counts.Contexts.Select(c =>

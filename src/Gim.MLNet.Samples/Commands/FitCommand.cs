@@ -47,12 +47,11 @@ internal sealed partial class FitCommand : Command<FitCommand.Settings>
 
     /// <summary>
     /// GIM's covariate features: the --covariates columns' level indicators (GimOptions.CovariateFeatures: each level's
-    /// difference from the reference moves every mechanism, not scaled by the dose curve); null without covariates, and
-    /// with --known-targets (covariates with known targets are not built: the indicators stay plain features, as in 0.9.0).
+    /// difference from the reference moves every mechanism, not scaled by the dose curve; with --known-targets a declared
+    /// target's kind acts on its line's mechanism, since 0.15.0); null without covariates.
     /// </summary>
-    private static IReadOnlyList<string>? CovariateFeatures(Settings settings, IReadOnlyList<string> columns, IReadOnlyList<string> featureNames)
+    private static IReadOnlyList<string>? CovariateFeatures(IReadOnlyList<string> columns, IReadOnlyList<string> featureNames)
     {
-        if (settings.KnownTargetKind != KnownTargetKind.None) return null;
         IReadOnlyList<string> names = ScreenDesign.CovariateFeatureNames(columns, featureNames);
         return names.Count == 0 ? null : names;
     }
@@ -135,7 +134,7 @@ internal sealed partial class FitCommand : Command<FitCommand.Settings>
             var mlContext = new MLContext(settings.Seed);
             GimOptions options2 = training.Clone();
             options2.CancellationToken = cancellationToken;
-            options2.CovariateFeatures = CovariateFeatures(settings, designFile?.Covariates.Keys.ToArray() ?? OptionValues.Split(settings.Covariates), data.FeatureNames);
+            options2.CovariateFeatures = CovariateFeatures(designFile?.Covariates.Keys.ToArray() ?? OptionValues.Split(settings.Covariates), data.FeatureNames);
             using GimTransformer gim = TrainingProgressView.Run("Fitting GIM", settings.Steps, progress =>
             {
                 options2.Progress = progress;
@@ -154,7 +153,9 @@ internal sealed partial class FitCommand : Command<FitCommand.Settings>
         IDataView cells = data.ToDataView(mlContext);
         GimOptions options = training.Clone();
         options.CancellationToken = cancellationToken;
-        options.CovariateFeatures = CovariateFeatures(settings, OptionValues.Split(settings.Covariates), data.FeatureNames);
+        options.CovariateFeatures = CovariateFeatures(OptionValues.Split(settings.Covariates), data.FeatureNames);
+        if (options.CovariateFeatures is { } covariates)
+            AnsiConsole.MarkupLineInterpolated($"GIM covariates: {string.Join(", ", covariates)}: each level moves every gene's intercept{(options.KnownTargets != KnownTargetKind.None ? ", and a declared target's kind acts on its own line's mechanism" : "")}.");
         // Preprocessing steps go into the saved pipeline, so it takes the measurements as the data has them (raw counts).
         IEstimator<ITransformer> pipeline = new EstimatorChain<ITransformer>();
         string measurements = "Measurements";

@@ -52,7 +52,19 @@ internal static class ControlShiftGraph
         string flat = g.G.Node("Reshape", new[] { nearest, g.G.Int64Constant("flat", -1) });
         string Row(string hint, float[,] table) => g.G.Node("Gather", new[] { g.G.Constant(hint, table), flat }, null, Int("axis", 0)); // [N, d]
 
-        string total = g.G.Node("Add", new[] { g.Mlp(model.ShiftMap()), Row("level_shift", shifts) }, g.Options.ShiftOutputName);
+        string map = g.Mlp(model.ShiftMap());
+        if (model.LevelWeights is { } levelWeights)
+        {
+            // The level's own weights: z [N, 1, p] times the gathered [N, p, d].
+            var table = new float[count * p, d];
+            for (int l = 0; l < count; l++)
+                for (int q = 0; q < p; q++)
+                    for (int j = 0; j < d; j++) table[l * p + q, j] = levelWeights[l][q, j];
+            string weights = g.G.Node("Reshape", new[] { g.G.Constant("level_weights", table), g.G.Int64Constant("level_weights_shape", new long[] { count, p, d }) });
+            string own = g.G.Node("MatMul", new[] { z, g.G.Node("Gather", new[] { weights, flat }, null, Int("axis", 0)) });              // [N, 1, d]
+            map = g.G.Node("Add", new[] { map, g.G.Node("Reshape", new[] { own, g.G.Int64Constant("rows_by_variables", new long[] { -1, d }) }) });
+        }
+        string total = g.G.Node("Add", new[] { map, Row("level_shift", shifts) }, g.Options.ShiftOutputName);
         g.Destandardize(total, g.Options.PredictedMeanOutputName);
         string blockOffsets = g.G.Node("Gather", new[] { g.G.Int64Constant("level_offsets", controls.Offsets), nearest }, null, Int("axis", 0));
         string blockCounts = g.G.Node("Gather", new[] { g.G.Constant("level_counts", controls.Counts.Select(n => (float)n).ToArray(), count), nearest }, null, Int("axis", 0));

@@ -82,6 +82,13 @@ public abstract class ControlShiftModel : PerturbationModel
     /// <summary>The map from standardised features to the shift, as an MLP (no hidden layer for a linear map).</summary>
     internal abstract MlpParameters ShiftMap();
 
+    /// <summary>
+    /// With covariate levels, a map of the standardised features of each level's own ([level][feature, variable]) that the
+    /// graph adds to <see cref="ShiftMap"/> and the level's shift (Additive, whose singles' effects are per level); null
+    /// (the default) when the map is one for every level.
+    /// </summary>
+    internal virtual float[][,]? LevelWeights => null;
+
     /// <summary>The peer as an ONNX graph (<see cref="ControlShiftGraph"/>): Sample, PredictedMean and Shift.</summary>
     /// <param name="options">Input/output names, seed and layout; null for the defaults.</param>
     public override byte[] ExportOnnx(OnnxExportOptions? options = null) => PeerGraph.Export(this, options, g => ControlShiftGraph.Build(g, this));

@@ -86,6 +86,73 @@ public class AdditiveTests
         for (int j = 0; j < D; j++) Assert.That(pair[j], Is.EqualTo(effects[1, j] + mean[j]).Within(1e-5));
     }
 
+    /// <summary>
+    /// Two lines, features [A, B, C, line=L1]: line 0 has the control and singles A (+2 on x0) and B (−1.5 on x1); line 1 its
+    /// vehicle (+3 on x2), single A at half the effect (+1) and no single B. With the line as covariate each line is additive
+    /// on its own: A+B in line 1 is line 1's vehicle plus A's effect there plus B's effect from line 0 (the only line that
+    /// measured it alone), exactly, in process and in the exported graph; without it, line 1's contexts have two active
+    /// features and are not singles.
+    /// </summary>
+    [Test]
+    public void WithCellLines_EachLineIsAdditiveFromItsOwnVehicle()
+    {
+        var random = new Random(7);
+        PerturbationContext Context(string name, float[] features, double[] shift, int n, bool control = false)
+        {
+            var cells = new float[n, D];
+            for (int i = 0; i < n; i++)
+                for (int j = 0; j < D; j++)
+                    cells[i, j] = (float)(10 + shift[j] + Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble()));
+            return new PerturbationContext(name, features, cells, control);
+        }
+        var train = new PerturbationDataset(new[]
+        {
+            Context("ctrl|L0", new float[] { 0, 0, 0, 0 }, new double[D], 400, control: true),
+            Context("A|L0", new float[] { 1, 0, 0, 0 }, new double[] { 2, 0, 0, 0 }, 80),
+            Context("B|L0", new float[] { 0, 1, 0, 0 }, new double[] { 0, -1.5, 0, 0 }, 80),
+            Context("ctrl|L1", new float[] { 0, 0, 0, 1 }, new double[] { 0, 0, 3, 0 }, 400),
+            Context("A|L1", new float[] { 1, 0, 0, 1 }, new double[] { 1, 0, 3, 0 }, 80),
+            Context("B+C|L1", new float[] { 0, 1, 1, 1 }, new double[] { 0, -1.5, 3, 1 }, 80),
+        }, new[] { "x0", "x1", "x2", "x3" }, new[] { "A", "B", "C", "line=L1" });
+        var lines = new List<string>();
+        AdditiveModel model = new AdditiveTrainer(new AdditiveOptions { CovariateFeatures = new[] { "line=L1" } }) { Log = lines.Add }.Fit(train);
+        double[] Mean(int c) => MeanShift(model, train.Contexts[c]);
+        double[] control = Mean(0), a0 = Mean(1), b0 = Mean(2), vehicle = Mean(3), a1 = Mean(4);
+        var pairInLine1 = new float[] { 1, 1, 0, 1 };
+        float[] shift = model.MeanShift(pairInLine1);
+        for (int j = 0; j < D; j++)
+            Assert.That(shift[j], Is.EqualTo(vehicle[j] + (a1[j] - vehicle[j]) + (b0[j] - control[j])).Within(1e-5), $"A+B in line 1, x{j}");
+        Assert.That(shift[0], Is.EqualTo(1).Within(0.3), "A's effect in line 1 is its own (+1), not line 0's (+2)");
+        Assert.That(shift[2], Is.EqualTo(3).Within(0.3), "line 1's baseline");
+        float[] pairInLine0 = model.MeanShift(new float[] { 1, 1, 0, 0 });
+        for (int j = 0; j < D; j++) Assert.That(pairInLine0[j], Is.EqualTo(a0[j] + b0[j] - 2 * control[j]).Within(1e-5), $"A+B in line 0, x{j}");
+        Assert.That(model.LevelEffects, Has.Count.EqualTo(2));
+        Assert.That(lines.Single(), Does.Contain("2 of 3 features seen alone (3 single-perturbation contexts) over 2 covariate levels (1 level × feature effect(s) taken from other levels)"));
+        // The cells of a line-1 prediction are line 1's vehicle cells moved by the rest of the shift.
+        float[,] cells = model.Sample(pairInLine1, 4000, seed: 3);
+        float[] predicted = model.PredictMean(pairInLine1);
+        for (int j = 0; j < D; j++)
+            Assert.That(Enumerable.Range(0, 4000).Average(i => cells[i, j]), Is.EqualTo(predicted[j]).Within(0.1), $"sampled mean x{j}");
+
+        float[][] queries = { pairInLine1, new float[] { 1, 1, 0, 0 }, new float[] { 0, 0, 0, 1 }, new float[] { 0, 1, 1, 1 } };
+        using (var onnx = new OnnxRunner(model.ExportOnnx()))
+        {
+            var outputs = onnx.Run(("Features", queries));
+            for (int r = 0; r < queries.Length; r++)
+            {
+                float[] s = model.MeanShift(queries[r]), mean = model.PredictMean(queries[r]);
+                for (int j = 0; j < D; j++)
+                {
+                    Assert.That(outputs["Shift"][r, j], Is.EqualTo(s[j]).Within(1e-4), $"query {r}, Shift x{j}");
+                    Assert.That(outputs["PredictedMean"][r, j], Is.EqualTo(mean[j]).Within(1e-3), $"query {r}, PredictedMean x{j}");
+                }
+            }
+        }
+        lines.Clear();
+        new AdditiveTrainer { Log = lines.Add }.Fit(train);
+        Assert.That(lines.Single(), Does.Contain("3 of 4 features seen alone (3 single-perturbation contexts)"), "without covariates line 1's vehicle is a single of the line feature and its A a pair");
+    }
+
     [Test]
     public void TheExportedGraph_PredictsWhatTheModelPredicts()
     {

@@ -104,7 +104,8 @@ internal sealed class KnownTargetHead : nn.Module
     /// each mechanism j becomes x_j = g_j Bⱼᵀx + b_j + δ_j + s_j e^{ρ_j} ε_j, with
     /// Shift g = 1, δ = r/σ (r in original units: a shared strength is the same change, e.g. the same log fold change, for
     /// every gene), ρ = 0; Knockdown g = h, δ = (1 − h)(o − b), ρ = log h; Hard g = 0, δ = (1 − h)·o − b, ρ = log h;
-    /// h = sigmoid(r) (log h ≥ log 10⁻³), o the zero of the original units; off-targets δ = t·ψ. Gain null for Shift.
+    /// h = sigmoid(r) (log h ≥ log 10⁻³), o the zero of the original units; off-targets δ = t·ψ. Gain null for Shift. With
+    /// covariates <paramref name="bias"/> is each row's b + β ([K, d]), and the caller adds β to every variable's δ afterwards.
     /// </summary>
     public KnownTargetIntervention Apply(Tensor mask, Tensor strength, Tensor offTargets, Tensor shift, Tensor bias)
     {
@@ -132,11 +133,13 @@ internal sealed record KnownTargetIntervention(Tensor? Gain, Tensor Shift, Tenso
     /// </summary>
     public static KnownTargetIntervention Of(InterventionParameters heads, Tensor targets, KnownTargetHead? known, Tensor? bias)
     {
+        if (known is not null && bias is null) throw new ArgumentNullException(nameof(bias), "Known targets need the linear model's intercepts.");
+        // A declared target's kind acts on the mechanism of the cells' own line: its intercept is b + β (the covariates' β,
+        // GimOptions.CovariateFeatures), so a knockdown scales the line's baseline too and a knockout removes it.
         KnownTargetIntervention applied = known is null
             ? new KnownTargetIntervention(null, targets * heads.Shift, heads.LogScale is null ? null : targets * heads.LogScale)
-            : known.Apply(heads.KnownMask!, heads.Strength!, targets, heads.Shift,
-                bias ?? throw new ArgumentNullException(nameof(bias), "Known targets need the linear model's intercepts."));
-        // The covariates' β on every variable, targeted or not (GimOptions.CovariateFeatures; never with known targets).
+            : known.Apply(heads.KnownMask!, heads.Strength!, targets, heads.Shift, heads.Baseline is null ? bias! : bias! + heads.Baseline);
+        // The covariates' β on every variable, targeted or not.
         return heads.Baseline is null ? applied : applied with { Shift = applied.Shift + heads.Baseline };
     }
 }

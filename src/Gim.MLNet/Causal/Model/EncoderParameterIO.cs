@@ -138,7 +138,8 @@ internal static class EncoderParameterIO
         p.CovariateShift?.Validate(d, f, check);
         check(p.CovariateShift is null || p.DoseResponse is null || !p.CovariateShift.FeatureIndices.Contains(p.DoseResponse.FeatureIndex),
             "the dose feature cannot be a covariate");
-        check(p.CovariateShift is null || p.KnownTargets is null, "covariates with known targets are not built");
+        check(p.KnownTargets is null || p.CovariateShift is null || !p.CovariateShift.FeatureIndices.Any(q => p.KnownTargets.FeatureOfVariable.Contains(q)),
+            "a covariate feature cannot also be a known target's indicator");
         check(p.KnownTargets is null || p is LinearGimParameters && p.Interventions == InterventionKind.Shift && p.DoseResponse is null,
             "known targets go with the linear model, Shift off-targets and no dose response");
     }

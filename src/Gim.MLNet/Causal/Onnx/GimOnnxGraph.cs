@@ -23,7 +23,7 @@ internal static class GimOnnxGraph
         g.Input(options.FeaturesInputName, f);
         var (logits, shift, rho, familiarity, standardized, baseline) = OnnxEncoder.Build(g, p, options.FeaturesInputName, options.ShiftOutputName);
         // Known targets: declared targets read as hit (π = 1) and carry their kind's intervention; off-targets keep t⊙ψ.
-        KnownTargetNodes? known = p.KnownTargets is { } k ? KnownTargetNodes.Build(g, p, k, options.FeaturesInputName, standardized) : null;
+        KnownTargetNodes? known = p.KnownTargets is { } k ? KnownTargetNodes.Build(g, p, k, options.FeaturesInputName, standardized, baseline) : null;
         string probabilities = known is null
             ? g.Node("Sigmoid", new[] { logits }, options.TargetProbabilitiesOutputName)
             : g.Node("Max", new[] { g.Node("Sigmoid", new[] { logits }), known.Mask }, options.TargetProbabilitiesOutputName);

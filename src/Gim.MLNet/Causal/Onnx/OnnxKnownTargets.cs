@@ -15,8 +15,12 @@ namespace Gim.MLNet.Causal;
 /// <param name="Gain">g = 1 − mask ⊙ (1 − h) (Knockdown) or 1 − mask (Hard), or null (Shift).</param>
 internal sealed record KnownTargetNodes(string Mask, string Change, string? LogFraction, string? Gain)
 {
-    /// <summary>The nodes for raw features <paramref name="features"/> [N, p], their standardisation <paramref name="z"/> (the encoder's) and the model's parameters.</summary>
-    public static KnownTargetNodes Build(OnnxGraphBuilder g, GimParameters p, KnownTargetParameters k, string features, string z)
+    /// <summary>
+    /// The nodes for raw features <paramref name="features"/> [N, p], their standardisation <paramref name="z"/> (the encoder's),
+    /// the covariates' intercept shift β <paramref name="baseline"/> ([N, d], or null without covariates: the declared
+    /// target's mechanism is its line's, intercept b + β) and the model's parameters.
+    /// </summary>
+    public static KnownTargetNodes Build(OnnxGraphBuilder g, GimParameters p, KnownTargetParameters k, string features, string z, string? baseline)
     {
         int d = p.VariableCount, f = p.FeatureCount;
         // The mask: the raw features times a 0/1 selection [p, d] (exact for 0/1 values), then > ½.
@@ -49,15 +53,17 @@ internal sealed record KnownTargetNodes(string Mask, string Change, string? LogF
         string lost = g.Node("Sub", new[] { one, g.Node("Exp", new[] { logFraction }) });
         float[] zero = p.VariableMean.Select((m, j) => (float)(-m / p.VariableScale[j])).ToArray();
         string change, gain;
+        // The line's intercept b + β: δ_Knockdown = (1 − h)(o − b − β), δ_Hard = (1 − h)·o − b − β.
+        string WithoutBaseline(string constant) => baseline is null ? constant : g.Node("Sub", new[] { constant, baseline });
         if (k.Kind == KnownTargetKind.Knockdown)
         {
             gain = g.Node("Sub", new[] { one, g.Node("Mul", new[] { mask, lost }) });
-            change = g.Node("Mul", new[] { lost, g.Constant("known_zero_minus_bias", zero.Select((o, j) => o - p.Bias[j]).ToArray(), d) });
+            change = g.Node("Mul", new[] { lost, WithoutBaseline(g.Constant("known_zero_minus_bias", zero.Select((o, j) => o - p.Bias[j]).ToArray(), d)) });
         }
         else
         {
             gain = g.Node("Sub", new[] { one, mask });
-            change = g.Node("Sub", new[] { g.Node("Mul", new[] { lost, g.Constant("known_zero", zero, d) }), g.Constant("known_bias", p.Bias, d) });
+            change = WithoutBaseline(g.Node("Sub", new[] { g.Node("Mul", new[] { lost, g.Constant("known_zero", zero, d) }), g.Constant("known_bias", p.Bias, d) }));
         }
         return new KnownTargetNodes(mask, g.Node("Mul", new[] { mask, change }), g.Node("Mul", new[] { mask, logFraction }), gain);
     }

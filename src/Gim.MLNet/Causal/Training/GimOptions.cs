@@ -153,6 +153,8 @@ public sealed class GimOptions : PerturbationOptions
     /// the dose curve, so a line's vehicle (dose 0, a perturbed context of its own) keeps its line's difference with
     /// <see cref="DoseFeature"/> set; and the novelty calibration does not shrink it, so a new drug in a known line is
     /// predicted from that line's baseline. The heads still read the covariates, so a drug's effect can differ by line.
+    /// With <see cref="KnownTargets"/> a declared target's intervention acts on its line's mechanism, intercept b + β
+    /// included: a knockdown keeps the fraction h of the line's level, a knockout (Hard) removes it (since 0.15.0).
     /// Default null: a feature table carries no mark of which features are covariates.
     /// </summary>
     public IReadOnlyList<string>? CovariateFeatures { get; set; }
@@ -369,7 +371,6 @@ public sealed class GimOptions : PerturbationOptions
             string? why = CausalModel != CausalModelKind.Linear ? $"the {CausalModel} causal model"
                 : CellBatchSize > 0 ? "GimOptions.CellBatchSize (known targets train on each context's moments)"
                 : DoseFeature is not null ? "GimOptions.DoseFeature (a dose path for known targets is not built)"
-                : CovariateFeatures is not null ? "GimOptions.CovariateFeatures (covariates with known targets are not built)"
                 : WarmStart is not null ? "GimOptions.WarmStart"
                 : Interventions != InterventionKind.Shift ? $"{Interventions} off-target interventions (use Shift)"
                 : null;

@@ -143,7 +143,7 @@ public sealed class GimTrainer : PerturbationTrainer<GimOptions, GimModel>
                     {
                         encoder = new InterventionEncoder(p, d, Options.EncoderDepth, Options.EncoderWidth, Options.Interventions,
                             Options.InitialTargetLogit, dtype, device, dose, initialHalfDose, Options.DoseCurveFromFeatures,
-                            KnownTargets(replica.Data, fit.Validation, fit.Variables, replica.Features, dtype, device), covariates);
+                            KnownTargets(replica.Data, fit.Validation, fit.Variables, replica.Features, covariates, dtype, device), covariates);
                     }
                     catch
                     {
@@ -176,7 +176,7 @@ public sealed class GimTrainer : PerturbationTrainer<GimOptions, GimModel>
     /// feature of the same name), checked to be 0/1 in every context and 0 in every control.
     /// </summary>
     private KnownTargetHead? KnownTargets(PerturbationDataset train, PerturbationDataset? validation, Standardizer variables, Standardizer features,
-        ScalarType dtype, Device device)
+        CovariateSlots? covariates, ScalarType dtype, Device device)
     {
         if (Options.KnownTargets == KnownTargetKind.None) return null;
         var featureIndex = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -187,6 +187,10 @@ public sealed class GimTrainer : PerturbationTrainer<GimOptions, GimModel>
                 $"the feature with the variable's name (variables: {string.Join(", ", train.VariableNames.Take(5))}{(train.VariableCount > 5 ? ", ..." : "")}; " +
                 $"features: {string.Join(", ", train.FeatureNames.Take(5))}{(train.FeatureCount > 5 ? ", ..." : "")}). In an IDataView the names are the slot names " +
                 "of the measurements and features columns; CombinationLabels names its indicators after the labels' perturbations.", "GimOptions.KnownTargets");
+        if (covariates is not null && map.FirstOrDefault(q => q >= 0 && covariates.Indices.Contains(q), -1) is int shared and >= 0)
+            throw new ArgumentException($"GimOptions.CovariateFeatures names '{train.FeatureNames[shared]}', which is also the name of a variable: with " +
+                $"GimOptions.KnownTargets = {Options.KnownTargets} a feature named like a variable is that variable's target indicator, not a covariate. " +
+                "Rename the covariate's levels (e.g. cell_line=K562).", "GimOptions.CovariateFeatures");
         foreach (var (data, role) in new[] { (train, "training"), (validation, "validation") })
             foreach (PerturbationContext c in data?.Contexts ?? Enumerable.Empty<PerturbationContext>())
                 for (int j = 0; j < map.Length; j++)

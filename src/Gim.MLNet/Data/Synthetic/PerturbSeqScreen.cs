@@ -12,7 +12,9 @@ namespace Gim.MLNet.Data.Synthetic;
 /// model (it is GIM's <c>KnownTargetKind.Knockdown</c> exactly in the linear case; with tanh or a count read-out it is
 /// not). With <see cref="PerturbSeqScreenOptions.ReadOut"/> Counts the cells hold negative-binomial counts of the levels. Two knockdowns are not the sum of their singles when one gene regulates the other (the pair's effect on a
 /// target carries the product (1 − m_A)(1 − m_B)), and with tanh also through saturation. Conditions are labelled as
-/// screens write them ("ctrl", "g3+ctrl", "g3+g7"); the features are one 0/1 indicator per targeted gene.
+/// screens write them ("ctrl", "g3+ctrl", "g3+g7"); the features are one 0/1 indicator per targeted gene. With
+/// <see cref="PerturbSeqScreenOptions.CellLines"/> &gt; 1 every condition is measured in each line, around the line's own
+/// baselines (and, when rewired, edge weights), and a 0/1 indicator per line but the reference follows the genes'.
 /// </summary>
 /// <remarks>
 /// Splits, as in Norman-style benchmarks: training has the controls, the singles of the seen genes and
@@ -22,7 +24,7 @@ namespace Gim.MLNet.Data.Synthetic;
 /// </remarks>
 public sealed class PerturbSeqScreen
 {
-    private const ulong GraphStream = 1, GeneStream = 2, PairStream = 3, GuideStream = 4, CellStream = 10, CountStream = 11;
+    private const ulong GraphStream = 1, GeneStream = 2, PairStream = 3, GuideStream = 4, LineStream = 5, CellStream = 10, CountStream = 11;
 
     private PerturbSeqScreen(PerturbSeqScreenOptions options, double[,] graph, double[] knockdown, string[] targeted, string[] unseen,
         IReadOnlyDictionary<string, bool[]> targets, PerturbationDataset train, IReadOnlyDictionary<string, PerturbationDataset> tests,
@@ -67,7 +69,7 @@ public sealed class PerturbSeqScreen
     /// </summary>
     public IReadOnlyList<double> Knockdown { get; }
 
-    /// <summary>The genes with a guide (the features, in this order).</summary>
+    /// <summary>The genes with a guide (the first features, in this order; with several lines the line indicators follow).</summary>
     public IReadOnlyList<string> TargetedGenes { get; }
 
     /// <summary>The targeted genes whose single knockdown is not in training.</summary>
@@ -132,30 +134,47 @@ public sealed class PerturbSeqScreen
             for (int g = 0; g < guides; g++) guideKnockdown[j, g] = guides == 1 ? knockdown[j] : guideRng.Uniform(o.KnockdownMin, o.KnockdownMax);
         var cellGuides = new Dictionary<string, string[]>(StringComparer.Ordinal);
 
+        // Each line's baselines and graph (line 0, the reference, is the screen's own; nothing is drawn with one line).
+        int lines = o.CellLines;
+        var lineBaseline = new double[lines][];
+        var lineGraph = new double[lines][,];
+        lineBaseline[0] = baseline;
+        lineGraph[0] = b;
+        var lineRng = new SeededRandom(o.Seed, LineStream);
+        for (int l = 1; l < lines; l++)
+        {
+            lineBaseline[l] = baseline.Select(v => v + o.CellLineShift * lineRng.Normal()).ToArray();
+            lineGraph[l] = Rewired(b, o, lineRng);
+        }
+
         var featureIndex = targeted.Select((gene, q) => (gene, q)).ToDictionary(x => x.gene, x => x.q);
         var targets = new Dictionary<string, bool[]>(StringComparer.Ordinal);
         ulong index = 0;
-        PerturbationContext Condition(int[] knocked, int cells)
+        PerturbationContext Condition(int[] knocked, int cells, int line)
         {
             string name = knocked.Length == 0 ? "ctrl" : knocked.Length == 1 ? $"{genes[knocked[0]]}+ctrl" : string.Join("+", knocked.Select(j => genes[j]));
-            var features = new float[targeted.Length];
+            if (lines > 1) name += $"|{LineColumn}={LineName(line)}";
+            var features = new float[targeted.Length + lines - 1];
             var mask = new bool[d];
             foreach (int j in knocked)
             {
                 features[featureIndex[j]] = 1;
                 mask[j] = true;
             }
+            if (line > 0) features[targeted.Length + line - 1] = 1;
             targets[name] = mask;
             var rng = new SeededRandom(o.Seed, CellStream, ++index);
-            float[,] samples = guides > 1 && knocked.Length > 0 ? GuidedSamples(name, knocked, mask, cells, rng)
-                : Sample(b, baseline, sigma, knockdown, mask, o.Mechanism, cells, rng);
+            float[,] samples = guides > 1 && knocked.Length > 0 ? GuidedSamples(name, knocked, mask, cells, line, rng)
+                : Sample(lineGraph[line], lineBaseline[line], baseline, sigma, knockdown, mask, o.Mechanism, cells, rng);
             if (o.ReadOut == PerturbSeqReadOut.Counts) Count(samples, o, new SeededRandom(o.Seed, CountStream, index));
-            return new PerturbationContext(name, features, samples, isControl: knocked.Length == 0);
+            return new PerturbationContext(name, features, samples, isControl: knocked.Length == 0 && line == 0);
         }
+        // A condition in every line, the lines in turn.
+        IEnumerable<PerturbationContext> InEveryLine(int[] knocked, int cells) => Enumerable.Range(0, lines).Select(l => Condition(knocked, cells, l));
 
         // Several guides a gene: the cells take the guide combinations in turn, each combination's cells drawn with its
         // guides' efficiencies; the condition pools them (one context), and CellGuides says which cell had which.
-        float[,] GuidedSamples(string name, int[] knocked, bool[] mask, int cells, SeededRandom rng)
+        float[,] GuidedSamples(string name, int[] knocked, bool[] mask, int cells, int line, SeededRandom rng)
         {
             int combinations = (int)Math.Pow(guides, knocked.Length);
             var samples = new float[cells, d];
@@ -172,7 +191,7 @@ public sealed class PerturbSeqScreen
                     efficiency[knocked[q]] = guideKnockdown[knocked[q], code % guides];
                     parts[q] = $"{genes[knocked[q]]}_sg{code % guides + 1}";
                 }
-                float[,] drawn = Sample(b, baseline, sigma, efficiency, mask, o.Mechanism, count, rng);
+                float[,] drawn = Sample(lineGraph[line], lineBaseline[line], baseline, sigma, efficiency, mask, o.Mechanism, count, rng);
                 for (int i = 0; i < count; i++, row++)
                 {
                     for (int j = 0; j < d; j++) samples[row, j] = drawn[i, j];
@@ -183,14 +202,14 @@ public sealed class PerturbSeqScreen
             return samples;
         }
 
-        string[] featureNames = targeted.Select(j => genes[j]).ToArray();
-        var trainContexts = new List<PerturbationContext> { Condition(Array.Empty<int>(), o.ControlCells) };
-        trainContexts.AddRange(seen.Select(j => Condition(new[] { j }, o.CellsPerCondition)));
-        trainContexts.AddRange(seenPairs.Take(o.TrainPairs).Select(p => Condition(new[] { p.Item1, p.Item2 }, o.CellsPerCondition)));
+        string[] featureNames = targeted.Select(j => genes[j]).Concat(Enumerable.Range(1, lines - 1).Select(l => $"{LineColumn}={LineName(l)}")).ToArray();
+        var trainContexts = InEveryLine(Array.Empty<int>(), o.ControlCells).ToList();
+        trainContexts.AddRange(seen.SelectMany(j => InEveryLine(new[] { j }, o.CellsPerCondition)));
+        trainContexts.AddRange(seenPairs.Take(o.TrainPairs).SelectMany(p => InEveryLine(new[] { p.Item1, p.Item2 }, o.CellsPerCondition)));
         var tests = new Dictionary<string, PerturbationDataset>(StringComparer.Ordinal);
         void Split(string name, IEnumerable<int[]> conditions)
         {
-            List<PerturbationContext> contexts = conditions.Select(c => Condition(c, o.CellsPerCondition)).ToList();
+            List<PerturbationContext> contexts = conditions.SelectMany(c => InEveryLine(c, o.CellsPerCondition)).ToList();
             if (contexts.Count > 0) tests[name] = new PerturbationDataset(contexts, genes, featureNames);
         }
         Split("unseen_single", unseen.Select(j => new[] { j }));
@@ -200,17 +219,61 @@ public sealed class PerturbSeqScreen
         Dictionary<string, double>? guideEfficiency = guides == 1 ? null
             : targeted.SelectMany(j => Enumerable.Range(0, guides).Select(g => ($"{genes[j]}_sg{g + 1}", guideKnockdown[j, g])))
                 .ToDictionary(e => e.Item1, e => e.Item2, StringComparer.Ordinal);
-        return new PerturbSeqScreen(o, b, knockdown, featureNames, unseen.Select(j => genes[j]).ToArray(), targets,
-            new PerturbationDataset(trainContexts, genes, featureNames), tests, guideEfficiency, guides == 1 ? null : cellGuides);
+        return new PerturbSeqScreen(o, b, knockdown, targeted.Select(j => genes[j]).ToArray(), unseen.Select(j => genes[j]).ToArray(), targets,
+            new PerturbationDataset(trainContexts, genes, featureNames), tests, guideEfficiency, guides == 1 ? null : cellGuides)
+        {
+            LineBaselines = lines > 1 ? lineBaseline : null,
+            LineGraphs = lines > 1 ? lineGraph : null,
+        };
+    }
+
+    /// <summary>The obs column (and feature prefix) of the cell line with <see cref="PerturbSeqScreenOptions.CellLines"/> &gt; 1.</summary>
+    public const string LineColumn = "cell_line";
+
+    /// <summary>The name of line <paramref name="line"/>: "L0" (the reference), "L1", ....</summary>
+    public static string LineName(int line) => $"L{line}";
+
+    /// <summary>
+    /// With <see cref="PerturbSeqScreenOptions.CellLines"/> &gt; 1: each line's gene baselines b + a_ℓ (line 0's are the
+    /// screen's own); null with one line.
+    /// </summary>
+    public IReadOnlyList<double[]>? LineBaselines { get; private init; }
+
+    /// <summary>With <see cref="PerturbSeqScreenOptions.CellLines"/> &gt; 1: each line's B[regulator, target] (line 0's is <see cref="TrueGraph"/>); null with one line.</summary>
+    public IReadOnlyList<double[,]>? LineGraphs { get; private init; }
+
+    /// <summary>The covariate features of a screen of several lines ("cell_line=L1", ...; empty with one line): GIM's and the baselines' CovariateFeatures.</summary>
+    public IReadOnlyList<string> LineFeatures => Train.FeatureNames.Where(f => f.StartsWith(LineColumn + "=", StringComparison.Ordinal)).ToArray();
+
+    /// <summary>B ⊙ (1 + C), C ~ N(0, CellLineRewiring²) on the edges, rescaled to ρ(|B|) ≤ MaxSpectralRadius as the reference graph is.</summary>
+    private static double[,] Rewired(double[,] b, PerturbSeqScreenOptions o, SeededRandom rng)
+    {
+        int d = b.GetLength(0);
+        var rewired = new double[d, d];
+        var abs = new double[d, d];
+        for (int i = 0; i < d; i++)
+            for (int j = 0; j < d; j++)
+            {
+                if (b[i, j] == 0) continue;
+                rewired[i, j] = b[i, j] * (1 + o.CellLineRewiring * rng.Normal());
+                abs[i, j] = Math.Abs(rewired[i, j]);
+            }
+        double bound = DenseMatrix.SpectralRadiusBound(abs);
+        if (bound > o.MaxSpectralRadius)
+            for (int i = 0; i < d; i++)
+                for (int j = 0; j < d; j++) rewired[i, j] *= o.MaxSpectralRadius / bound;
+        return rewired;
     }
 
     /// <summary>
     /// Writes one split as an .h5ad in the layout of Norman et al. 2019's files: dense X (cells × genes, the levels or the
     /// counts), var names the genes, obs <c>condition</c> (categorical: "ctrl", "g3+ctrl", "g3+g7"; with several guides a
-    /// gene, obs <c>guide</c> too: "g3_sg2", "g3_sg1+g7_sg2", "non-targeting" for the controls) and obs names
-    /// "cell0", "cell1", .... A held-out split's file starts with the training control cells, as a screen's files do (a
-    /// reader needs its control). Read it back with <c>AnnDataReader</c> and <see cref="CombinationLabels"/> (with
-    /// <c>Perturbations = </c><see cref="TargetedGenes"/>, so genes no label of the split names keep their indicator).
+    /// gene, obs <c>guide</c> too: "g3_sg2", "g3_sg1+g7_sg2", "non-targeting" for the controls; with several lines, obs
+    /// <c>cell_line</c>: "L0", "L1", ...) and obs names "cell0", "cell1", .... A held-out split's file starts with the
+    /// training control cells (of every line), as a screen's files do (a reader needs its control). Read it back with
+    /// <c>AnnDataReader</c> and <see cref="CombinationLabels"/> (with <c>Perturbations = </c><see cref="TargetedGenes"/>, so
+    /// genes no label of the split names keep their indicator), or with several lines through a
+    /// <see cref="ScreenDesign"/> with <c>Combinations</c> and <c>Covariates = { "cell_line" }</c>.
     /// </summary>
     /// <param name="path">The file to write (replaced if it exists).</param>
     /// <param name="split">"train" or one of <see cref="SplitNames"/>.</param>
@@ -219,19 +282,25 @@ public sealed class PerturbSeqScreen
         PerturbationDataset data = split == "train" ? Train
             : Tests.TryGetValue(split, out PerturbationDataset? test) ? test
             : throw new ArgumentException($"No split '{split}'; this screen has train and {string.Join(", ", Tests.Keys)}.", nameof(split));
-        IEnumerable<PerturbationContext> contexts = split == "train" ? data.Contexts : Train.Contexts.Where(c => c.IsControl).Concat(data.Contexts);
+        // A context's name is its condition, then "|cell_line=L1" with several lines.
+        static (string Condition, string? Line) Parts(string name) => name.IndexOf('|') is int bar and >= 0
+            ? (name[..bar], name[(bar + 1 + LineColumn.Length + 1)..]) : (name, null);
+        IEnumerable<PerturbationContext> contexts = split == "train" ? data.Contexts
+            : Train.Contexts.Where(c => Parts(c.Name).Condition == "ctrl").Concat(data.Contexts);
         int n = contexts.Sum(c => c.SampleCount), d = data.VariableCount, row = 0;
         var x = new float[n, d];
         var condition = new string?[n];
+        var line = new string?[n];
         var guide = new string?[n];
         foreach (PerturbationContext c in contexts)
             for (int i = 0; i < c.SampleCount; i++, row++)
             {
                 for (int j = 0; j < d; j++) x[row, j] = c.Samples[i, j];
-                condition[row] = c.Name;
-                guide[row] = c.IsControl ? "non-targeting" : CellGuides?[c.Name][i];
+                (condition[row], line[row]) = Parts(c.Name);
+                guide[row] = condition[row] == "ctrl" ? "non-targeting" : CellGuides?[c.Name][i];
             }
         var obs = new List<AnnData.AnnDataWriteColumn> { AnnData.AnnDataWriteColumn.Categorical("condition", condition) };
+        if (Options.CellLines > 1) obs.Add(AnnData.AnnDataWriteColumn.Categorical(LineColumn, line));
         if (CellGuides is not null) obs.Add(AnnData.AnnDataWriteColumn.Categorical("guide", guide));
         AnnData.AnnDataWriter.Write(path, x, Enumerable.Range(0, n).Select(i => $"cell{i}").ToArray(), data.VariableNames.ToArray(), obs);
     }
@@ -283,10 +352,10 @@ public sealed class PerturbSeqScreen
 
     /// <summary>
     /// Cells of one condition: x = m ⊙ (Bᵀg(x) + b + σ⊙ε) by fixed-point iteration from x = m ⊙ (b + σ⊙ε), g_i(x) = x or
-    /// tanh(x − b_i) (a contraction:
+    /// tanh(x − c_i), c the reference line's baselines <paramref name="centre"/> (a contraction:
     /// |m ⊙ Bᵀ diag(g')| ≤ |Bᵀ| entrywise, and ρ(|B|) &lt; 1), to 1e-10.
     /// </summary>
-    private static float[,] Sample(double[,] b, double[] baseline, double[] sigma, double[] knockdown, bool[] knocked, MechanismKind mechanism,
+    private static float[,] Sample(double[,] b, double[] baseline, double[] centre, double[] sigma, double[] knockdown, bool[] knocked, MechanismKind mechanism,
         int count, SeededRandom rng)
     {
         int d = baseline.Length;
@@ -320,7 +389,7 @@ public sealed class PerturbSeqScreen
                     for (int e = 0; e < index.Length; e++)
                     {
                         int i = index[e];
-                        s += weight[e] * (mechanism == MechanismKind.Linear ? x[i] : Math.Tanh(x[i] - baseline[i]));
+                        s += weight[e] * (mechanism == MechanismKind.Linear ? x[i] : Math.Tanh(x[i] - centre[i]));
                     }
                     next[j] = m[j] * s;
                     change = Math.Max(change, Math.Abs(next[j] - x[j]));

@@ -67,6 +67,27 @@ public sealed class PerturbSeqScreenOptions
     /// </summary>
     public int GuidesPerGene { get; set; } = 1;
 
+    /// <summary>
+    /// Cell lines the screen is run in. Default 1. With L &gt; 1 every condition (controls, singles, pairs, held-out ones) is
+    /// measured in each line: line 0 ("L0") is the reference, and line ℓ moves every gene's baseline by its own
+    /// a_ℓj ~ N(0, <see cref="CellLineShift"/>²) (noise units), and every edge weight by the factor 1 + c_ℓij,
+    /// c ~ N(0, <see cref="CellLineRewiring"/>²); the graph's support, the noise and the guides' efficiencies are shared. Contexts are named
+    /// "g3+ctrl|cell_line=L1" and have a 0/1 feature <c>cell_line=Lℓ</c> for each line but the reference; a line's control
+    /// cells are a context of their own, perturbed by the line alone (as <see cref="ScreenDesign"/> reads a vehicle
+    /// of another line), and only the reference line's is the control. At most 10.
+    /// </summary>
+    public int CellLines { get; set; } = 1;
+
+    /// <summary>The standard deviation of a line's baseline change a_ℓj (<see cref="CellLines"/> &gt; 1). Default 1 (noise units).</summary>
+    public double CellLineShift { get; set; } = 1;
+
+    /// <summary>
+    /// The standard deviation of a line's relative change of each edge weight (<see cref="CellLines"/> &gt; 1). Default 0: the
+    /// lines share their regulation and differ in baselines only; above 0 they are wired differently, which a model with
+    /// one graph for every line (GIM's covariates move intercepts only) cannot represent.
+    /// </summary>
+    public double CellLineRewiring { get; set; }
+
     /// <summary>Control cells (non-targeting guides). Default 800.</summary>
     public int ControlCells { get; set; } = 800;
 
@@ -118,6 +139,9 @@ public sealed class PerturbSeqScreenOptions
         Require(KnockdownMax >= KnockdownMin && KnockdownMax <= 1, nameof(KnockdownMax), KnockdownMax, $"in [KnockdownMin ({KnockdownMin}), 1]");
         Require(BaselineMax >= BaselineMin, nameof(BaselineMax), BaselineMax, $"≥ BaselineMin ({BaselineMin})");
         Require(GuidesPerGene >= 1 && GuidesPerGene <= 10, nameof(GuidesPerGene), GuidesPerGene, "between 1 and 10");
+        Require(CellLines >= 1 && CellLines <= 10, nameof(CellLines), CellLines, "between 1 and 10");
+        Require(CellLineShift >= 0 && double.IsFinite(CellLineShift), nameof(CellLineShift), CellLineShift, "a finite value ≥ 0");
+        Require(CellLineRewiring >= 0 && double.IsFinite(CellLineRewiring), nameof(CellLineRewiring), CellLineRewiring, "a finite value ≥ 0");
         Require(ControlCells >= 2, nameof(ControlCells), ControlCells, "≥ 2");
         Require(CellsPerCondition >= 2 && CellsPerCondition >= GuidesPerGene * GuidesPerGene, nameof(CellsPerCondition), CellsPerCondition,
             $"≥ 2 and ≥ GuidesPerGene² ({GuidesPerGene * GuidesPerGene}: a cell for every guide pair)");

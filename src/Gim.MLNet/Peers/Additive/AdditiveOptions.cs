@@ -17,11 +17,30 @@ public sealed class AdditiveOptions : PerturbationOptions
     /// </summary>
     public AdditiveUnseen Unseen { get; set; } = AdditiveUnseen.None;
 
+    /// <summary>
+    /// Names of the features that encode covariates such as the cell line (<c>cell_line=K562</c>, ...; since 0.15.0). With
+    /// them the model is additive within each covariate level: a perturbation in level L is L's own control cells (its
+    /// vehicle; <see cref="Data.CovariateLevels"/>) moved by the sum of its singles' effects measured in L, each a shift
+    /// from L's control; a single never measured alone in L takes its mean effect over the levels where it was, and only
+    /// then the <see cref="Unseen"/> rule (within L). The covariate features are never counted as perturbations. Null
+    /// (default): one pooled control, and a context is a single when exactly one feature is active.
+    /// </summary>
+    public IReadOnlyList<string>? CovariateFeatures { get; set; }
+
     /// <inheritdoc />
     public override void Validate()
     {
         base.Validate();
         Require(Enum.IsDefined(Unseen), nameof(Unseen), Unseen, $"one of {string.Join(", ", Enum.GetNames<AdditiveUnseen>())}");
+        RequireCovariateNames(CovariateFeatures, nameof(CovariateFeatures));
+    }
+
+    /// <summary>A copy with its own list of covariate features.</summary>
+    public override AdditiveOptions Clone()
+    {
+        var copy = (AdditiveOptions)MemberwiseClone();
+        copy.CovariateFeatures = CovariateFeatures?.ToArray();
+        return copy;
     }
 }
 

@@ -116,6 +116,52 @@ public class KnownTargetExportTests
                 Assert.That(onnx[i, j], Is.EqualTo(inProcess[i, j]).Within(1e-4 * (1 + Math.Abs(inProcess[i, j]))), $"cell {i}, variable {j}");
     }
 
+    /// <summary>
+    /// Known targets with the cell line as a covariate (a declared target acts on its line's mechanism, intercept b + β): the
+    /// parameters round-trip, and the ONNX graph's means and counterfactuals are the model's, in both lines, to float32
+    /// rounding as above.
+    /// </summary>
+    [TestCase(KnownTargetKind.Knockdown)]
+    [TestCase(KnownTargetKind.Hard)]
+    public void WithCellLines_TheOnnxGraphPredictsWhatTheModelPredicts(KnownTargetKind kind)
+    {
+        PerturbSeqScreen screen = PerturbSeqScreen.Generate(new PerturbSeqScreenOptions { Seed = 9, CellLines = 2 });
+        using GimModel model = new GimTrainer(new GimOptions { Seed = 9, KnownTargets = kind, CalibrationFolds = 0, MaxSteps = 400, CovariateFeatures = screen.LineFeatures })
+            .Fit(screen.Train);
+        LinearGimParameters exported = model.ExportParameters();
+        Assert.That(exported.CovariateShift, Is.Not.Null);
+        using GimModel reloaded = GimModel.FromParameters((LinearGimParameters)GimParameterFormat.Read(GimParameterFormat.Write(exported), "test"));
+        // Per line: an unseen gene, a pair with one, a seen gene and the line's control (line 0's is the control, line 1's its vehicle).
+        float[][] rows = new[] { screen.UnseenSingle!, screen.PairsSeen1!, screen.Train }
+            .SelectMany(split => split.Contexts.Where(c => !c.Name.StartsWith("ctrl", StringComparison.Ordinal)).GroupBy(c => c.Name.Split('|')[1]).Select(g => g.First().Features))
+            .Concat(screen.Train.Contexts.Where(c => c.Name.StartsWith("ctrl", StringComparison.Ordinal)).Select(c => c.Features)).ToArray();
+        Assert.That(rows, Has.Length.EqualTo(8));
+        using var runner = new OnnxRunner(model.ExportOnnx());
+        Dictionary<string, float[,]> outputs = runner.Run(("Features", rows));
+        for (int r = 0; r < rows.Length; r++)
+        {
+            float[] mean = model.PredictMean(rows[r]);
+            Assert.That(reloaded.PredictMean(rows[r]), Is.EqualTo(mean), $"row {r}: the reloaded parameters");
+            for (int j = 0; j < mean.Length; j++)
+                Assert.That(outputs["PredictedMean"][r, j], Is.EqualTo(mean[j]).Within(1e-4 * (1 + Math.Abs(mean[j]))), $"row {r}, variable {j}");
+        }
+        float[,] controls = screen.Train.Contexts[0].Samples;
+        int d = controls.GetLength(1);
+        var first = new float[20, d];
+        for (int i = 0; i < 20; i++)
+            for (int j = 0; j < d; j++) first[i, j] = controls[i, j];
+        var controlRows = Enumerable.Range(0, 20).Select(i => Enumerable.Range(0, d).Select(j => controls[i, j]).ToArray()).ToArray();
+        using var counterfactualRunner = new OnnxRunner(model.ExportOnnx(new GimOnnxExportOptions { ControlCellsInputName = "Control" }));
+        foreach (float[] row in new[] { rows[0], rows[1] })
+        {
+            float[,] onnx = counterfactualRunner.Run(("Features", Enumerable.Repeat(row, 20).ToArray()), ("Control", controlRows))["Sample"];
+            float[,] inProcess = model.Counterfactual(row, first);
+            for (int i = 0; i < 20; i++)
+                for (int j = 0; j < d; j++)
+                    Assert.That(onnx[i, j], Is.EqualTo(inProcess[i, j]).Within(1e-4 * (1 + Math.Abs(inProcess[i, j]))), $"cell {i}, variable {j}");
+        }
+    }
+
     /// <summary>The contexts as an IDataView whose vector slots are named like the screen's genes and guides (as AnnData or CSV gives them).</summary>
     private static IDataView View(MLContext ml, PerturbationDataset data, int take = int.MaxValue) =>
         data.Contexts.Select(c => new ContextSpec(c.Name, c.IsControl, c.Features,

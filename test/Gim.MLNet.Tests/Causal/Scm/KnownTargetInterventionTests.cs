@@ -70,8 +70,9 @@ public class KnownTargetInterventionTests
     /// unperturbed f_j(x) = μ_j + σ_j(Σ_i B_ij (x_i − μ_i)/σ_i + b_j + s_j ε_j); a knocked-down target x_j = h_j f_j(x); a hard
     /// target x_j = h_j(μ_j + σ_j s_j ε_j); a shifted target x_j = f_j(x) + r_j.
     /// </summary>
-    private static double[] Reference(Fixture f, KnownTargetKind kind, bool[] targets, double[] strength, double[] noise)
+    private static double[] Reference(Fixture f, KnownTargetKind kind, bool[] targets, double[] strength, double[] noise, double[]? beta = null)
     {
+        // A cell line's β moves every intercept: f_j gains σ_j β_j (its line's mechanism), which a knockdown scales too.
         var m = new double[D, D];
         var c = new double[D];
         for (int j = 0; j < D; j++)
@@ -87,7 +88,7 @@ public class KnownTargetInterventionTests
                 c[j] = h * (f.Mean[j] + f.Scale[j] * s * noise[j]);
                 continue;
             }
-            double rhs = f.Mean[j] + f.Scale[j] * (f.Bias[j] + s * noise[j]);
+            double rhs = f.Mean[j] + f.Scale[j] * (f.Bias[j] + (beta?[j] ?? 0) + s * noise[j]);
             for (int i = 0; i < D; i++)
             {
                 m[j, i] -= g * f.Scale[j] * f.B[i, j] / f.Scale[i];
@@ -140,6 +141,44 @@ public class KnownTargetInterventionTests
         Tensor x0 = tensor(control.Select((v, j) => (v - f.Mean[j]) / f.Scale[j]).ToArray(), new long[] { 1, D }, dtype: ScalarType.Float64);
         Tensor counterfactual = f.Model.Counterfactual(x0, intervention.Shift, intervention.LogScale, gain);
         Assert.That(Original(f, Row(counterfactual)), Is.EqualTo(Reference(f, kind, targets, r, noise0)).Within(1e-9));
+    }
+
+    /// <summary>
+    /// With a covariate shift β (a cell line's, <see cref="GimOptions.CovariateFeatures"/>), a declared target's kind acts on
+    /// its line's mechanism: a knocked-down gene keeps h of its line's level f_j(x) (β included), a knocked-out one is held
+    /// at h times its control level whatever the line, a shifted one is its line's level plus r; every other gene keeps β.
+    /// Means and samples against the mechanisms written out in original units, as above.
+    /// </summary>
+    [TestCase(KnownTargetKind.Knockdown)]
+    [TestCase(KnownTargetKind.Hard)]
+    [TestCase(KnownTargetKind.Shift)]
+    public void WithACellLinesShift_TheKindActsOnThatLinesMechanism(KnownTargetKind kind)
+    {
+        using var scope = NewDisposeScope();
+        using Fixture f = Create(kind, seed: 12);
+        double[] beta = { 0.7, -0.4, 0.3, -0.9, 0.5, 0.2 };
+        Tensor z = Features(f, new[] { 1.0, 0, 1 });
+        Tensor none = zeros(1, D, dtype: ScalarType.Float64);
+        var heads = new InterventionParameters(full(1, D, -20.0, dtype: ScalarType.Float64), none, null)
+        {
+            KnownMask = f.Head.Mask(z),
+            Strength = f.Head.Strength(z),
+            Baseline = tensor(beta, new long[] { 1, D }, dtype: ScalarType.Float64),
+        };
+        KnownTargetIntervention intervention = KnownTargetIntervention.Of(heads, zeros(1, D, dtype: ScalarType.Float64), f.Head, f.Model.Bias);
+        bool[] targets = Row(heads.KnownMask).Select(v => v == 1).ToArray();
+        double[] r = Row(heads.Strength);
+        double[] mean = Original(f, Row(f.Model.Mean(intervention.Shift, intervention.LogScale, intervention.Gain)[0]));
+        Assert.That(mean, Is.EqualTo(Reference(f, kind, targets, r, new double[D], beta)).Within(1e-9));
+        // The line's β is inside a knocked-down target's mechanism (scaled by h with the rest of it), and a knocked-out target
+        // is the same in every line: the reference can tell these rules from β added on top of the kind.
+        double[] withoutOwnBeta = Reference(f, kind, targets, r, new double[D], beta.Select((v, j) => targets[j] ? 0 : v).ToArray());
+        if (kind == KnownTargetKind.Knockdown) Assert.That(Math.Abs(mean[0] - withoutOwnBeta[0]), Is.GreaterThan(1e-3));
+        if (kind == KnownTargetKind.Hard) Assert.That(mean[0], Is.EqualTo(Reference(f, kind, targets, r, new double[D])[0]).Within(1e-9));
+        var rng = new System.Random(8);
+        double[] noise = Enumerable.Range(0, D).Select(_ => 2 * rng.NextDouble() - 1).ToArray();
+        Tensor sample = f.Model.Sample(intervention.Shift[0], intervention.LogScale?[0], tensor(noise, dtype: ScalarType.Float64), intervention.Gain?[0]);
+        Assert.That(Original(f, Row(sample)), Is.EqualTo(Reference(f, kind, targets, r, noise, beta)).Within(1e-9));
     }
 
     /// <summary>The density of a cell is the Gaussian N(A_g⁻¹(b + δ), A_g⁻¹ S'² A_g⁻ᵀ) written out with an explicit inverse.</summary>

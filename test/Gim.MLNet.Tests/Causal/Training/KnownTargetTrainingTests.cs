@@ -1,5 +1,6 @@
 using Gim.MLNet.Causal;
 using Gim.MLNet.Data;
+using Gim.MLNet.Data.AnnData;
 using Gim.MLNet.Data.Synthetic;
 using Gim.MLNet.Tests.Support;
 
@@ -180,6 +181,46 @@ public class KnownTargetTrainingTests
         DocsSnippet.AssertShownIn("docs/genetic.md", "Causal/Training/KnownTargetTrainingTests.cs", "genetic");
     }
 
+    /// <summary>
+    /// docs/genetic.md's example for a screen of several cell lines, run as it is shown there on a two-line screen written
+    /// as an .h5ad (obs condition and cell_line): the line indicators become GIM's covariates, and an unseen gene's
+    /// knockdown is predicted in line L1.
+    /// </summary>
+    [Test]
+    public void TheCellLinesDocsExample_Runs()
+    {
+        PerturbSeqScreen written = PerturbSeqScreen.Generate(new PerturbSeqScreenOptions { Seed = 1, CellLines = 2, ControlCells = 200, CellsPerCondition = 40 });
+        string path = Path.Combine(Path.GetTempPath(), $"gim-lines-docs-{Guid.NewGuid():N}.h5ad");
+        string[] genes = written.TargetedGenes.ToArray();
+        string unseen = written.UnseenGenes[0];
+        try
+        {
+            written.WriteH5ad(path);
+            // docs: genetic-lines
+            var design = new ScreenDesign("condition", "ctrl")                       // obs condition: "g3+ctrl", "g3+g7", "ctrl"
+            {
+                Combinations = new CombinationLabels { Perturbations = genes },      // a target indicator for every targeted gene
+                Covariates = new[] { "cell_line" },                                  // obs cell_line: "L0", "L1"
+            };
+            PerturbationDataset screen = AnnDataReader.Read(path).ToPerturbationDataset(design);
+            var options = new GimOptions
+            {
+                KnownTargets = KnownTargetKind.Knockdown,
+                CovariateFeatures = design.CovariateFeatureNames(screen.FeatureNames), // "cell_line=L1"
+            };
+            using GimModel model = new GimTrainer(options).Fit(screen);
+            float[] inL1 = model.PredictMean(design.FeaturesFor(screen.FeatureNames, unseen, 0, new Dictionary<string, string> { ["cell_line"] = "L1" }));
+            // docs: end
+            Assert.That(model.Options.CovariateFeatures, Is.EqualTo(new[] { "cell_line=L1" }));
+            Assert.That(inL1, Has.Length.EqualTo(20).And.All.Matches<float>(float.IsFinite));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+        DocsSnippet.AssertShownIn("docs/genetic.md", "Causal/Training/KnownTargetTrainingTests.cs", "genetic-lines");
+    }
+
     /// <summary>Samples, their density, the covariance and counterfactuals of a known-target model agree with its mean.</summary>
     [Test]
     public void SamplesAgreeWithThePredictedMeanAndCovariance()
@@ -286,6 +327,50 @@ public class KnownTargetTrainingTests
         var data = new PerturbationDataset(contexts, Screen.Train.VariableNames, Screen.Train.FeatureNames);
         var error = Assert.Throws<ArgumentException>(() => new GimTrainer(Options(KnownTargetKind.Hard)).Fit(data))!;
         Assert.That(error.Message, Does.Contain("control context 'ctrl'").And.Contain("a control targets nothing"));
+    }
+
+    /// <summary>
+    /// A screen run in two cell lines whose baselines differ (by N(0, 2²) noise units a gene; linear regulation): with the line
+    /// as a covariate (<see cref="GimOptions.CovariateFeatures"/>) each line's unseen knockdowns are predicted from that
+    /// line's own mechanisms; with the line as a plain feature its baseline is one more intervention, which the sparse
+    /// off-targets explain only in part. Per line, the mean over the unseen genes of the root mean squared error of the
+    /// predicted mean against the observed one (in control standard deviations; the observed means of 100 cells carry about
+    /// 0.1 of sampling error). Measured on this seed: covariates 0.174 / 0.173 (lines L0 / L1), plain feature 0.265 / 0.279.
+    /// The bars (0.21, and a lead of 0.05 in line L1) sit between them.
+    /// </summary>
+    [Test]
+    public void WithCellLinesAsCovariates_UnseenKnockdownsArePredictedInEachLine()
+    {
+        PerturbSeqScreen screen = PerturbSeqScreen.Generate(new PerturbSeqScreenOptions { Seed = 9, CellLines = 2, CellLineShift = 2 });
+        GimOptions options = Options(KnownTargetKind.Knockdown);
+        options.CovariateFeatures = screen.LineFeatures;
+        using GimModel lines = new GimTrainer(options).Fit(screen.Train);
+        using GimModel plain = new GimTrainer(Options(KnownTargetKind.Knockdown)).Fit(screen.Train);
+        double[,] covariance = SyntheticTestMath.Covariance(screen.Train.Contexts.First(c => c.IsControl).Samples);
+        double[] scale = Enumerable.Range(0, covariance.GetLength(0)).Select(j => Math.Sqrt(covariance[j, j])).ToArray();
+        double Error(GimModel model, string line) => screen.UnseenSingle!.Contexts.Where(c => c.Name.EndsWith(line, StringComparison.Ordinal)).Average(c =>
+        {
+            double[] observed = Mean(c.Samples);
+            float[] predicted = model.PredictMean(c.Features);
+            return Math.Sqrt(observed.Select((v, j) => Math.Pow((v - predicted[j]) / scale[j], 2)).Average());
+        });
+        Assert.That(lines.Options.CovariateFeatures, Is.EqualTo(new[] { "cell_line=L1" }));
+        foreach (string line in new[] { "L0", "L1" })
+        {
+            double withLines = Error(lines, line), withoutLines = Error(plain, line);
+            TestContext.Out.WriteLine($"line {line}: unseen knockdowns, RMSE of the mean: covariates {withLines:F3}, plain feature {withoutLines:F3}");
+            Assert.That(withLines, Is.LessThan(0.21), line);
+            if (line == "L1") Assert.That(withoutLines - withLines, Is.GreaterThan(0.05));
+        }
+        // A covariate named like a gene would be read as that gene's target indicator: refused, naming it.
+        string untargeted = screen.Train.VariableNames.Except(screen.TargetedGenes).First();
+        var renamed = new PerturbationDataset(screen.Train.Contexts, screen.Train.VariableNames,
+            screen.Train.FeatureNames.Select(f => f == "cell_line=L1" ? untargeted : f).ToArray());
+        GimOptions clash = Options(KnownTargetKind.Knockdown);
+        clash.CovariateFeatures = new[] { untargeted };
+        clash.MaxSteps = 5;
+        Assert.That(() => new GimTrainer(clash).Fit(renamed),
+            Throws.ArgumentException.With.Message.Contains($"GimOptions.CovariateFeatures names '{untargeted}', which is also the name of a variable"));
     }
 
     [Test]

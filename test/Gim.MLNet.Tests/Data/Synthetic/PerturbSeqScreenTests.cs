@@ -91,6 +91,10 @@ public class PerturbSeqScreenTests
     [TestCase(nameof(PerturbSeqScreenOptions.KnockdownMax), 1.5)]
     [TestCase(nameof(PerturbSeqScreenOptions.CountScale), 0)]
     [TestCase(nameof(PerturbSeqScreenOptions.LibrarySizeLogSd), -1)]
+    [TestCase(nameof(PerturbSeqScreenOptions.CellLines), 0)]
+    [TestCase(nameof(PerturbSeqScreenOptions.CellLines), 11)]
+    [TestCase(nameof(PerturbSeqScreenOptions.CellLineShift), -1)]
+    [TestCase(nameof(PerturbSeqScreenOptions.CellLineRewiring), double.PositiveInfinity)]
     public void InvalidOptions_AreRefusedNamingTheSetting(string name, double value)
     {
         var options = new PerturbSeqScreenOptions();
@@ -179,6 +183,80 @@ public class PerturbSeqScreenTests
         Assert.Throws<ArgumentException>(() => PerturbSeqScreen.Generate(new PerturbSeqScreenOptions { GuidesPerGene = 0 }));
         Assert.That(Assert.Throws<ArgumentException>(() => PerturbSeqScreen.Generate(new PerturbSeqScreenOptions { GuidesPerGene = 3, CellsPerCondition = 8 }))!.Message,
             Does.Contain("CellsPerCondition is 8").And.Contain("a cell for every guide pair"));
+    }
+
+    /// <summary>
+    /// Two cell lines: every condition in each, named "…|cell_line=L0/L1" with a 0/1 line feature beside the genes'; only
+    /// line 0's control is the control, line 1's is a context perturbed by the line alone. Each line's control mean is its
+    /// own closed form (I − B_ℓᵀ)⁻¹ b_ℓ within 5 standard errors; the lines' baselines differ, their graphs too only when
+    /// rewired (same edges). Written as .h5ad with obs cell_line and read back through a ScreenDesign with the line as
+    /// covariate, the cells are the same.
+    /// </summary>
+    [Test]
+    public void TwoCellLines_MeasureEveryConditionInEachLine_AroundItsOwnBaselines()
+    {
+        var lines = PerturbSeqScreen.Generate(new PerturbSeqScreenOptions { Seed = 3, CellLines = 2 });
+        Assert.That(Linear.LineBaselines, Is.Null);
+        Assert.That(Linear.LineFeatures, Is.Empty);
+        Assert.That(lines.TrueGraph, Is.EqualTo(Linear.TrueGraph));
+        Assert.That(lines.LineFeatures, Is.EqualTo(new[] { "cell_line=L1" }));
+        Assert.That(lines.Train.FeatureNames, Is.EqualTo(lines.TargetedGenes.Append("cell_line=L1")));
+        Assert.That(lines.Train.Contexts.Where(c => c.IsControl).Select(c => c.Name), Is.EqualTo(new[] { "ctrl|cell_line=L0" }));
+        PerturbationContext vehicle = lines.Train.Contexts.Single(c => c.Name == "ctrl|cell_line=L1");
+        Assert.That(vehicle.Features, Is.EqualTo(new float[16].Append(1f)));
+        static string Condition(string name) => name.Split('|')[0];
+        foreach (PerturbationDataset split in lines.Tests.Values.Prepend(lines.Train))
+        {
+            var byLine = split.Contexts.GroupBy(c => c.Name.Split('|')[1]).ToDictionary(g => g.Key, g => g.Select(c => Condition(c.Name)).ToArray());
+            Assert.That(byLine.Keys, Is.EquivalentTo(new[] { "cell_line=L0", "cell_line=L1" }));
+            Assert.That(byLine["cell_line=L1"], Is.EqualTo(byLine["cell_line=L0"]));
+            Assert.That(split.Contexts.Where(c => c.Name.EndsWith("L1", StringComparison.Ordinal)).Select(c => c.Features[^1]), Is.All.EqualTo(1f));
+        }
+        Assert.That(lines.Train.Contexts.Select(c => Condition(c.Name)).Distinct(), Is.EquivalentTo(Linear.Train.Contexts.Select(c => c.Name)));
+
+        int d = 20;
+        double[] shift = lines.LineBaselines![1].Select((v, j) => v - lines.LineBaselines[0][j]).ToArray();
+        Assert.That(shift.Select(Math.Abs).Max(), Is.GreaterThan(0.5), "line 1's baselines differ (N(0, 1) each)");
+        Assert.That(lines.LineGraphs![1], Is.EqualTo(lines.TrueGraph), "no rewiring by default");
+        foreach (var (line, control) in new[] { (0, lines.Train.Contexts.Single(c => c.IsControl)), (1, vehicle) })
+        {
+            var a = new double[d, d];
+            for (int i = 0; i < d; i++)
+                for (int j = 0; j < d; j++) a[i, j] = (i == j ? 1 : 0) - lines.LineGraphs[line][j, i];
+            double[] expected = DenseMatrix.Multiply(DenseMatrix.Inverse(a), lines.LineBaselines[line]);
+            double[] observed = Mean(control.Samples);
+            for (int j = 0; j < d; j++)
+                Assert.That(observed[j], Is.EqualTo(expected[j]).Within(5 * Math.Sqrt(Variance(control.Samples, j) / control.SampleCount)), $"line {line}, g{j}");
+        }
+
+        var rewired = PerturbSeqScreen.Generate(new PerturbSeqScreenOptions { Seed = 3, CellLines = 2, CellLineRewiring = 0.3 });
+        Assert.That(rewired.LineBaselines![1], Is.EqualTo(lines.LineBaselines[1]));
+        Assert.That(rewired.LineGraphs![1], Is.Not.EqualTo(rewired.TrueGraph));
+        for (int i = 0; i < d; i++)
+            for (int j = 0; j < d; j++) Assert.That(rewired.LineGraphs[1][i, j] != 0, Is.EqualTo(rewired.TrueGraph[i, j] != 0), $"edge {i} → {j}");
+
+        string path = Path.Combine(Path.GetTempPath(), $"gim-lines-{Guid.NewGuid():N}.h5ad");
+        try
+        {
+            lines.WriteH5ad(path, "pairs_seen2");
+            PerturbationDataset read = Gim.MLNet.Data.AnnData.AnnDataReader.Read(path).ToPerturbationDataset(new ScreenDesign("condition", "ctrl")
+            {
+                Combinations = new CombinationLabels { Perturbations = lines.TargetedGenes.ToArray() },
+                Covariates = new[] { "cell_line" },
+                ReferenceLevels = new Dictionary<string, string> { ["cell_line"] = "L0" },
+            });
+            foreach (PerturbationContext c in lines.PairsSeen2!.Contexts)
+            {
+                PerturbationContext back = read.Contexts.Single(r => r.Name == c.Name);
+                Assert.That(back.Samples, Is.EqualTo(c.Samples), c.Name);
+            }
+            Assert.That(read.Contexts.Where(c => Condition(c.Name) == "ctrl").Select(c => c.Samples),
+                Is.EqualTo(lines.Train.Contexts.Where(c => Condition(c.Name) == "ctrl").Select(c => c.Samples)), "the lines' control cells come first");
+        }
+        finally
+        {
+            File.Delete(path);
+        }
     }
 
     private static double[] Mean(float[,] cells)
