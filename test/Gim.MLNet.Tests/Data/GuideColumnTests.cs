@@ -71,6 +71,33 @@ public class GuideColumnTests
         Assert.That(pooled.FeatureNames, Is.EqualTo(new[] { "A", "B" }));
     }
 
+    /// <summary>
+    /// A combination label names a set: "B+A" is the context "A+B" (the first spelling in the file), and "ctrl+A" is "A+ctrl",
+    /// with their cells pooled and one group, so a split by perturbation cannot put the same pair on both sides; a guide
+    /// value spelled the other way round ("B_sg1+A_sg1") is the same guide pair.
+    /// </summary>
+    [Test]
+    public void ACombinationSpelledInAnotherOrder_IsTheSameContext()
+    {
+        const string cells = """
+            perturbation,guide_id,g0,g1
+            non-targeting,NT_1,0.1,1.0
+            A+ctrl,A_sg1,1.0,2.0
+            ctrl+A,A_sg1,1.2,2.2
+            B,B_sg1,-1.0,0.0
+            A+B,A_sg1+B_sg1,0.5,0.5
+            B+A,B_sg1+A_sg1,0.6,0.6
+            B+A,B_sg1+A_sg1,0.7,0.7
+            """;
+        PerturbationDataset pooled = Read(cells).ToPerturbationDataset(Design(guides: false));
+        Assert.That(pooled.Contexts.Select(c => c.Name), Is.EqualTo(new[] { "non-targeting", "A+ctrl", "B", "A+B" }));
+        Assert.That(pooled.Contexts.Select(c => c.SampleCount), Is.EqualTo(new[] { 1, 2, 1, 3 }));
+        Assert.That(pooled.Contexts.Select(c => c.Group), Is.EqualTo(new[] { "non-targeting", "A+ctrl", "B", "A+B" }));
+        PerturbationDataset perGuide = Read(cells).ToPerturbationDataset(Design());
+        Assert.That(perGuide.Contexts.Select(c => c.Name), Is.EqualTo(new[] { "non-targeting", "A+ctrl|guide_id=A_sg1", "B|guide_id=B_sg1", "A+B|guide_id=A_sg1+B_sg1" }));
+        Assert.That(perGuide.Contexts[^1].SampleCount, Is.EqualTo(3));
+    }
+
     /// <summary>A DataFrame (so an IDataView) with the same cells reads the guide column as the CSV does.</summary>
     [Test]
     public void ADataFrame_ReadWithTheGuideColumn_EqualsTheCsv()

@@ -59,6 +59,7 @@ internal sealed record ScreenRows(string Source, int RowCount, Func<int, string>
         var rawDose = new double[n];
         if (design.DoseColumn is { } doseColumn) ReadDoses(doseColumn, vehicle, doseText, rawDose);
         string?[] guide = Guides(design, vehicle, perturbation);
+        if (design.Combinations is { } combinations) OneSpellingPerSet(combinations, design.ControlValues, vehicle, perturbation, guide);
         List<string[]> covariateValues = CovariateValues(design);
         string[] reference = ReferenceLevels(design, vehicle, covariateValues);
         var featureColumnValues = design.FeatureColumns.ToDictionary(c => c, c => NumericColumn(c, "feature", _ => true), StringComparer.Ordinal);
@@ -104,6 +105,28 @@ internal sealed record ScreenRows(string Source, int RowCount, Func<int, string>
         var groupOf = new Dictionary<string, string>(StringComparer.Ordinal);
         for (int i = 0; i < n; i++) groupOf.TryAdd(labels[i], vehicle[i] ? labels[i] : perturbation[i]);
         return new ScreenLayout(perturbationAt, labels, features, controlLabels, featureNames, label => groupOf[label]);
+    }
+
+    /// <summary>
+    /// A combination label names a set: "A+B" and "B+A", or "A+ctrl" and "ctrl+A", are one perturbation, so one context in
+    /// one group (two would put the same cells' perturbation on both sides of a split by perturbation). Every perturbed
+    /// row's label (and its guide value, whose parts are a set too) becomes the first spelling of its set in the file.
+    /// </summary>
+    private static void OneSpellingPerSet(CombinationLabels combinations, IReadOnlyCollection<string> controlValues, bool[] vehicle, string[] perturbation, string?[] guide)
+    {
+        var first = new Dictionary<string, string>(StringComparer.Ordinal);
+        var firstGuide = new Dictionary<string, string>(StringComparer.Ordinal);
+        static string Key(IEnumerable<string> parts) => string.Join("\u0001", parts.Order(StringComparer.Ordinal));
+        for (int i = 0; i < perturbation.Length; i++)
+        {
+            if (vehicle[i]) continue;
+            string key = Key(combinations.Parts(perturbation[i], controlValues));
+            if (key.Length == 0) continue;   // no perturbation named: CombinationLabels reports the row
+            if (!first.TryAdd(key, perturbation[i])) perturbation[i] = first[key];
+            if (guide[i] is not { } g) continue;
+            string guideKey = key + "\u0002" + Key(combinations.Parts(g, Array.Empty<string>()));
+            if (!firstGuide.TryAdd(guideKey, g)) guide[i] = firstGuide[guideKey];
+        }
     }
 
     /// <summary>
