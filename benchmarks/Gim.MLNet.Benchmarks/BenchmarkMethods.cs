@@ -26,7 +26,7 @@ internal static class BenchmarkMethods
     /// <summary>
     /// How to fit method <paramref name="name"/> for a seed; <paramref name="gim"/> configures gim-linear and gim-nonlinear;
     /// <paramref name="covariates"/> (e.g. the cell-line indicators) make the simple baselines draw from, and measure
-    /// shifts from, each level's own control (Control, TrainingMean and LinearFeatures' <c>CovariateFeatures</c>).
+    /// shifts from, each level's own control (Control, TrainingMean, LinearFeatures' and, since 0.15.0, Additive's <c>CovariateFeatures</c>).
     /// </summary>
     public static Func<PerturbationDataset, PerturbationModel> Fit(string name, int seed, GimOptions gim, Action<string>? log = null,
         IReadOnlyList<string>? covariates = null) => name switch

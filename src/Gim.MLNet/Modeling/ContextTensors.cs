@@ -8,12 +8,16 @@ namespace Gim.MLNet.Modeling;
 /// A data set moved into tensors, in standardised units: features [K, p], perturbed mask [K, 1], weights [K], per-context
 /// means [K, d], and one of: per-context covariances [K, d, d] (<see cref="ContextStorage.Covariances"/>), weighted pools
 /// of them [R, d, d] (<see cref="ContextStorage.Pooled"/>: what the shift-only likelihood reads, without ever holding K·d²
-/// numbers), or all cells [N, d] with each context's offset and count (<see cref="ContextStorage.Cells"/>).
+/// numbers), or all cells [N, d] with each context's offset and count (<see cref="ContextStorage.Cells"/>); or the pool
+/// with a few rows of each context's covariance (<see cref="ContextStorage.Rows"/>: K·r·d numbers).
 /// </summary>
 internal sealed record ContextTensors(Tensor Features, Tensor Perturbed, Tensor Weights, Tensor Means, Tensor? Covariances, Tensor? Pooled,
     Tensor? Cells, long[] Offsets, long[] Counts) : IDisposable
 {
     public int ContextCount => Offsets.Length;
+
+    /// <summary>With <see cref="ContextStorage.Rows"/>, the rows kept of each context's covariance; else null.</summary>
+    public CovarianceRows? Rows { get; private init; }
 
     /// <summary>Cell mode (true) or per-context covariances (false): see the other overload.</summary>
     public static ContextTensors Create(PerturbationDataset data, Standardizer variables, Standardizer features,
@@ -34,7 +38,8 @@ internal sealed record ContextTensors(Tensor Features, Tensor Perturbed, Tensor 
         var invariant = System.Globalization.CultureInfo.InvariantCulture;
         throw new InvalidOperationException(
             string.Create(invariant, $"{contexts:N0} contexts × {variables:N0}² variables: each context's own covariance ") +
-            "(read by GIM's known Knockdown or Hard targets, scale interventions and mini-batches of contexts, and by the two-stage peer) " +
+            "(read by GIM's known Hard targets, known Knockdown targets below 32 variables or on mini-batches of contexts, scale interventions " +
+            "and mini-batches of contexts, and by the two-stage peer) " +
             string.Create(invariant, $"needs about {needed / 1e9:F1} GB while it is built") +
             (totalBytes > 0 ? string.Create(invariant, $", and this machine has {totalBytes / 1e9:F1} GB in all") : "") +
             (count > Array.MaxLength ? string.Create(invariant, $" ({count:N0} numbers, more than one array holds)") : "") +
@@ -47,10 +52,21 @@ internal sealed record ContextTensors(Tensor Features, Tensor Perturbed, Tensor 
     /// is [R, d, d] = Σ_k w_rk C_k, summed in float64 one context at a time. A data set made from statistics has only its
     /// shared pool (<see cref="PerturbationDataset.PooledCovariance"/>), which then serves every weight vector.
     /// </summary>
+    /// <param name="data">The contexts.</param>
+    /// <param name="variables">The variables' standardisation.</param>
+    /// <param name="features">The features' standardisation.</param>
+    /// <param name="weighting">How the contexts are weighed.</param>
+    /// <param name="storage">What is kept of each context's cells.</param>
+    /// <param name="poolWeights">With <see cref="ContextStorage.Pooled"/>, the pools' weights (null: <see cref="Weights"/>).</param>
+    /// <param name="dtype">Tensor type.</param>
+    /// <param name="device">Device.</param>
+    /// <param name="rowsOf">With <see cref="ContextStorage.Rows"/>, the variables whose covariance rows each context keeps (by context index).</param>
     public static ContextTensors Create(PerturbationDataset data, Standardizer variables, Standardizer features,
-        ContextWeighting weighting, ContextStorage storage, IReadOnlyList<float[]>? poolWeights, ScalarType dtype, Device device)
+        ContextWeighting weighting, ContextStorage storage, IReadOnlyList<float[]>? poolWeights, ScalarType dtype, Device device,
+        Func<int, int[]>? rowsOf = null)
     {
-        if (!data.HasCells && storage != ContextStorage.Pooled)
+        if (storage == ContextStorage.Rows && rowsOf is null) throw new ArgumentNullException(nameof(rowsOf), "Covariance rows need the variables to keep per context.");
+        if (!data.HasCells && storage is not (ContextStorage.Pooled or ContextStorage.Rows))
             throw new NotSupportedException($"This needs {(storage == ContextStorage.Cells ? "the cells" : "each context's own covariance")}; the data " +
                 "hold statistics (per-context moments and one pooled covariance), which serve the linear model with shift interventions only.");
         int k = data.Contexts.Count, d = data.VariableCount, p = data.FeatureCount;
@@ -86,7 +102,7 @@ internal sealed record ContextTensors(Tensor Features, Tensor Perturbed, Tensor 
         // from the cells exactly as PerturbationStatistics.Compute does, so a fit from cells and one from their statistics
         // read the same numbers); any other (a calibration refit's) sums its contexts' covariances.
         double[][]? pooled = null;
-        if (storage == ContextStorage.Pooled)
+        if (storage is ContextStorage.Pooled or ContextStorage.Rows)
         {
             IReadOnlyList<float[]> pools = poolWeights ?? new[] { weights };
             WithinContextCovariance statistics = data.PooledCovariance ?? PerturbationStatistics.PooledCovariance(data);
@@ -124,6 +140,7 @@ internal sealed record ContextTensors(Tensor Features, Tensor Perturbed, Tensor 
                     cells[(offsets[c] + i) * d + j] = (float)((samples[i, j] - variables.Mean[j]) / variables.Scale[j]);
         }
 
+        CovarianceRows? rows = storage == ContextStorage.Rows ? CovarianceRows.Create(data, rawMeans, variables, rowsOf!, dtype, device) : null;
         Tensor? pooledTensor = null;
         if (pooled is not null)
         {
@@ -139,14 +156,14 @@ internal sealed record ContextTensors(Tensor Features, Tensor Perturbed, Tensor 
             covariances is null ? null : tensor(covariances, new long[] { k, d, d }, dtype: dtype, device: device),
             pooledTensor,
             cells is null ? null : tensor(cells, new long[] { total, d }, dtype: dtype, device: device),
-            offsets, counts);
+            offsets, counts) { Rows = rows };
     }
 
     /// <summary>
     /// A context's covariance in standardised units, (1/n) Σ (z − z̄)(z − z̄)ᵀ with z = (x − μ)/σ: the raw cells centred
     /// on their mean, multiplied in float64 (a BLAS product), then divided by σ_a σ_b.
     /// </summary>
-    private static double[] StandardisedCovariance(float[,] samples, double[] mean, Standardizer variables)
+    internal static double[] StandardisedCovariance(float[,] samples, double[] mean, Standardizer variables)
     {
         int n = samples.GetLength(0), d = samples.GetLength(1);
         var centred = new double[(long)n * d];
@@ -167,6 +184,55 @@ internal sealed record ContextTensors(Tensor Features, Tensor Perturbed, Tensor 
         Covariances?.Dispose();
         Pooled?.Dispose();
         Cells?.Dispose();
+        Rows?.Dispose();
+    }
+}
+
+/// <summary>
+/// Some rows of each context's covariance, in standardised units: the variables <see cref="Index"/> [K, r] (int64; a
+/// context with fewer than r rows is padded with variable 0, <see cref="Valid"/> 0 there) and their rows
+/// <see cref="Values"/> [K, r, d] (zero where padded). What a known-target knockdown's likelihood reads of a context
+/// besides its mean and the pool (<c>LinearCausalModel.WeightedLogLikelihoodWithKnockdownRows</c>): K·r·d numbers, not K·d².
+/// </summary>
+internal sealed record CovarianceRows(Tensor Index, Tensor Valid, Tensor Values) : IDisposable
+{
+    /// <summary>The rows <paramref name="rowsOf"/> names for each context of <paramref name="data"/>, from its cells centred on <paramref name="means"/>.</summary>
+    public static CovarianceRows Create(PerturbationDataset data, double[][] means, Standardizer variables, Func<int, int[]> rowsOf, ScalarType dtype, Device device)
+    {
+        int k = data.Contexts.Count, d = data.VariableCount;
+        int[][] kept = Enumerable.Range(0, k).Select(rowsOf).ToArray();
+        int r = Math.Max(1, kept.Max(v => v.Length));
+        var index = new long[k * r];
+        var valid = new float[k * r];
+        var values = new double[(long)k * r * d];
+        for (int c = 0; c < k; c++)
+        {
+            if (kept[c].Length == 0) continue;
+            float[,] samples = data.Contexts[c].Samples;
+            int n = samples.GetLength(0);
+            var centred = new double[(long)n * d];
+            for (int i = 0; i < n; i++)
+                for (int j = 0; j < d; j++) centred[(long)i * d + j] = (samples[i, j] - means[c][j]) / variables.Scale[j];
+            using var scope = TorchScope.Enter();
+            Tensor all = tensor(centred, new long[] { n, d }, ScalarType.Float64);
+            Tensor picked = all.index_select(1, tensor(kept[c].Select(j => (long)j).ToArray()));
+            double[] product = (matmul(picked.t(), all) / n).contiguous().data<double>().ToArray();   // [r_c, d]
+            for (int q = 0; q < kept[c].Length; q++)
+            {
+                index[c * r + q] = kept[c][q];
+                valid[c * r + q] = 1;
+                Array.Copy(product, (long)q * d, values, ((long)c * r + q) * d, d);
+            }
+        }
+        return new CovarianceRows(tensor(index, new long[] { k, r }, device: device), tensor(valid, new long[] { k, r }, dtype: dtype, device: device),
+            tensor(values, new long[] { k, r, d }, dtype: dtype, device: device));
+    }
+
+    public void Dispose()
+    {
+        Index.Dispose();
+        Valid.Dispose();
+        Values.Dispose();
     }
 }
 
@@ -181,4 +247,7 @@ internal enum ContextStorage
 
     /// <summary>The cells themselves [N, d] (mini-batches of cells, the nonlinear model).</summary>
     Cells,
+
+    /// <summary>The pool of <see cref="Pooled"/> over all contexts and a few rows of each context's covariance (<see cref="CovarianceRows"/>: known-target knockdowns).</summary>
+    Rows,
 }

@@ -80,6 +80,9 @@ internal sealed class KnownTargetHead : nn.Module
         return (padded.index_select(-1, _index) > 0.5).to_type(standardized.dtype);
     }
 
+    /// <summary>The variables a row of raw features declares as targets (its indicator is above ½, as <see cref="Mask"/> reads it), in order.</summary>
+    public int[] Declared(float[] raw) => Enumerable.Range(0, FeatureOfVariable.Count).Where(j => FeatureOfVariable[j] >= 0 && raw[FeatureOfVariable[j]] > 0.5f).ToArray();
+
     /// <summary>r(z): W z + u for the variables seen as targets in training, r̄ for the others; [..., d].</summary>
     public Tensor Strength(Tensor standardized) => _seen * _map.forward(standardized) + (1 - _seen) * _typical;
 

@@ -98,8 +98,10 @@ public sealed class GimModel : PerturbationModel
         float[,]? fraction = null;
         if (heads.KnownMask is Tensor declared)
         {
-            // A declared target's entries are what its kind applies: the intercept change δ (and, for Knockdown and Hard, h).
-            shift = TensorArrays.ToMatrix(declared * applied.Shift + (1 - declared) * heads.Shift);
+            // A declared target's entries are what its kind applies: the intercept change δ (and, for Knockdown and Hard, h);
+            // the line's β, which Of adds to every variable, is the covariates' (CovariateEffect), not the target's.
+            Tensor kindShift = heads.Baseline is null ? applied.Shift : applied.Shift - heads.Baseline;
+            shift = TensorArrays.ToMatrix(declared * kindShift + (1 - declared) * heads.Shift);
             if (applied.LogScale is Tensor logFraction)
                 fraction = TensorArrays.ToMatrix(where(declared > 0.5, logFraction.exp(), full_like(logFraction, float.NaN)));
         }
@@ -249,7 +251,9 @@ public sealed class GimModel : PerturbationModel
 
     /// <summary>
     /// "These control cells under the perturbation" (METHOD §6): abducts each control cell's noise and
-    /// replays it under the MAP intervention. Cells and result are in original units.
+    /// replays it under the MAP intervention. Cells and result are in original units. With covariates
+    /// (<see cref="GimOptions.CovariateFeatures"/>) the noise is abducted with the reference level's intercepts: pass control
+    /// cells of the reference level (the control context's line), whatever level <paramref name="features"/> asks for.
     /// </summary>
     public float[,] Counterfactual(float[] features, float[,] controlCells)
     {
@@ -307,7 +311,7 @@ public sealed class GimModel : PerturbationModel
     {
         ArgumentNullException.ThrowIfNull(data);
         using var tensors = ScoringTensors(data, _causal, Options, VariableStandardizer, FeatureStandardizer, _dtype, _device,
-            perContextNoise: Calibration is { SampleShiftUncertainty: true });
+            perContextNoise: Calibration is { SampleShiftUncertainty: true }, known: _encoder.Known);
         return MapLogLikelihood(tensors);
     }
 
@@ -320,8 +324,12 @@ public sealed class GimModel : PerturbationModel
     /// (N·d numbers against K·d²).
     /// </summary>
     internal static ContextTensors ScoringTensors(PerturbationDataset data, CausalModel causal, GimOptions options, Standardizer variables,
-        Standardizer features, ScalarType dtype, Device device, bool perContextNoise = false)
+        Standardizer features, ScalarType dtype, Device device, bool perContextNoise = false, KnownTargetHead? known = null)
     {
+        // Known knockdowns by the lemma: the pool and the declared targets' covariance rows, as training reads them.
+        if (known is not null && data.HasCells && options.ReadsKnockdownRows(data.VariableCount))
+            return ContextTensors.Create(data, variables, features, ContextWeighting.Equal, ContextStorage.Rows, null, dtype, device,
+                c => known.Declared(data.Contexts[c].Features));
         InterventionKind interventions = options.Interventions;
         bool poolable = causal is LinearCausalModel && interventions == InterventionKind.Shift && !options.KnownTargetsChangeInputs;
         ContextStorage storage = !causal.HasMomentLikelihood ? ContextStorage.Cells
@@ -353,6 +361,13 @@ public sealed class GimModel : PerturbationModel
         Tensor shift = intervention.Shift;
         Tensor? gain = intervention.Gain;
         Tensor? logScale = NoiseLogScaleChange(heads, targets, intervention.LogScale);
+        // Known knockdowns: the pool and the declared targets' covariance rows (the mean over the contexts, as training reads it).
+        if (tensors.Rows is not null && gain is not null && logScale is not null)
+        {
+            Tensor equal = full(tensors.ContextCount, 1.0 / tensors.ContextCount, dtype: _dtype, device: tensors.Means.device);
+            return LinearCausalModel.WeightedLogLikelihoodWithKnockdownRows(Linear("Scoring").Tensors, tensors.Means, tensors.Pooled![0], equal, shift,
+                logScale, gain, tensors.Rows).ToDouble();
+        }
         if (tensors.Pooled is not null)
             return logScale is null && gain is null
                 ? LinearCausalModel.WeightedLogLikelihoodFromMoments(Linear("Scoring").Tensors, tensors.Means, tensors.Pooled[0], tensors.Weights, shift).ToDouble()

@@ -1,3 +1,4 @@
+using Gim.MLNet.Modeling;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -214,15 +215,73 @@ internal sealed class LinearCausalModel : CausalModel
             Tensor delta = (1 - gain).gather(-1, targets);                                    // δ_T, [K, r]
             Tensor aRows = a.index_select(0, flat).view(k, r, d);                             // a_j, [K, r, d]
             Tensor bRows = b.t().index_select(0, flat).view(k, r, d);                         // b_j (rows of Bᵀ)
-            Tensor inverseColumns = linalg.inv(a).t().index_select(0, flat).view(k, r, d);   // columns j of A⁻¹
-            Tensor core = eye(r, dtype: a.dtype, device: a.device) + matmul(bRows, inverseColumns.transpose(-1, -2)) * delta.unsqueeze(-2);
-            logDet = logDet + LogDeterminant.LogAbs(core);
+            logDet = logDet + LemmaCorrection(a, bRows, flat, delta);
             Tensor rows = cat(new[] { aRows, aRows + delta.unsqueeze(-1) * bRows }, 1);       // a_j and a_j + δ_kj b_j, [K, 2r, d]
             Tensor forms = (matmul(rows, covariances) * rows).sum(-1);                        // their C_k quadratic forms, [K, 2r]
             Tensor before = noise.index_select(0, flat).view(k, r);                           // e_j at the targets
             Tensor after = before * (-2 * logScaleChange.gather(-1, targets)).exp();          // e_kj
             scatter = scatter + ((after * forms.narrow(1, r, r) - before * forms.narrow(1, 0, r)).sum(-1) * weights).sum();
         }
+        return WithMeanTerms(scm, a, b, means, weights, shift, logScaleChange, gain, logDet, scatter);
+    }
+
+    /// <summary>
+    /// <see cref="WeightedLogLikelihoodWithTargets"/> for known <b>Knockdown</b> targets from the pooled covariance and only
+    /// the targets' rows of each group's covariance (<paramref name="rows"/>: K·r·d numbers instead of K·d²). A knocked-down
+    /// target's row of A_k is h·(e_j/h − b_j) and its noise scale h·s_j, so e_kj = e_j/h² and in the target's correction
+    /// e_kj (A_k C_k A_kᵀ)_jj − e_j (A C_k Aᵀ)_jj = e_j[(1/h² − 1) C_jj − 2 (1/h − 1) b_j·C_{j,:}] the quadratic form of b_j in
+    /// C_k cancels: what is left reads row j of C_k. Written with the gains and noise changes as given,
+    /// (e_kj − e_j) C_jj − 2 (e_kj g_kj − e_j) b_j·C_{j,:}, it is the full form less (e_kj g_kj² − e_j) b_jᵀ C_k b_j, zero for
+    /// Knockdown (g = h = e^ρ) up to rounding; not for Hard (g = 0), which keeps the full form. The same number and
+    /// gradients as <see cref="WeightedLogLikelihoodWithTargets"/> on the same groups when <paramref name="pooledCovariance"/>
+    /// is their weighted pool (float64 test).
+    /// </summary>
+    /// <param name="scm">One model's tensors.</param>
+    /// <param name="means">[K, d] group means.</param>
+    /// <param name="pooledCovariance">[d, d] Σ_k w_k C_k.</param>
+    /// <param name="weights">[K] group weights.</param>
+    /// <param name="shift">[M, K, d] intercept changes δ.</param>
+    /// <param name="logScaleChange">[K, d] log noise-scale changes (log h at the targets, zero elsewhere).</param>
+    /// <param name="gain">[K, d] gains on the mechanisms' inputs (h at the targets, 1 elsewhere).</param>
+    /// <param name="rows">Each group's declared targets and their covariance rows.</param>
+    /// <param name="graph">B, when the caller has it already.</param>
+    /// <returns>[M] the weighted mean log-likelihood per cell of each draw.</returns>
+    internal static Tensor WeightedLogLikelihoodWithKnockdownRows(LinearScmTensors scm, Tensor means, Tensor pooledCovariance, Tensor weights, Tensor shift,
+        Tensor logScaleChange, Tensor gain, CovarianceRows rows, Tensor? graph = null)
+    {
+        Tensor b = graph ?? scm.Weights();
+        Tensor a = scm.SystemMatrix(b);
+        long k = means.shape[0], d = means.shape[^1], r = rows.Index.shape[1];
+        Tensor noise = (-2 * scm.LogScale).exp();
+        Tensor scatter = ((matmul(a, pooledCovariance) * a).sum(-1) * noise).sum();
+        Tensor flat = rows.Index.flatten();
+        Tensor delta = (1 - gain).gather(-1, rows.Index) * rows.Valid;                       // δ_T (0 where padded), [K, r]
+        Tensor bRows = b.t().index_select(0, flat).view(k, r, d);                             // b_j
+        Tensor logDet = LogDeterminant.LogAbs(a).expand(k) + LemmaCorrection(a, bRows, flat, delta);
+        Tensor own = rows.Values.gather(-1, rows.Index.unsqueeze(-1)).squeeze(-1);            // C_k[j, j], [K, r]
+        Tensor cross = (bRows * rows.Values).sum(-1);                                         // b_j·C_k[j, :], [K, r]
+        Tensor before = noise.index_select(0, flat).view(k, r);                               // e_j
+        Tensor after = before * (-2 * logScaleChange.gather(-1, rows.Index)).exp();           // e_kj
+        Tensor g = gain.gather(-1, rows.Index);
+        Tensor correction = ((after - before) * own - 2 * (after * g - before) * cross) * rows.Valid;
+        scatter = scatter + (correction.sum(-1) * weights).sum();
+        return WithMeanTerms(scm, a, b, means, weights, shift, logScaleChange, gain, logDet, scatter);
+    }
+
+    /// <summary>log|det(I_r + (Bᵀ)_{T,:} A⁻¹ E_T diag(δ_T))| per group (the matrix determinant lemma's term), for the targets' rows of Bᵀ <paramref name="bRows"/> [K, r, d].</summary>
+    private static Tensor LemmaCorrection(Tensor a, Tensor bRows, Tensor flat, Tensor delta)
+    {
+        long k = bRows.shape[0], r = bRows.shape[1], d = bRows.shape[2];
+        Tensor inverseColumns = linalg.inv(a).t().index_select(0, flat).view(k, r, d);       // columns j of A⁻¹
+        Tensor core = eye(r, dtype: a.dtype, device: a.device) + matmul(bRows, inverseColumns.transpose(-1, -2)) * delta.unsqueeze(-2);
+        return LogDeterminant.LogAbs(core);
+    }
+
+    /// <summary>Σ_k w_k ℓ_k from each group's log|det A_k| and the weighted scatter: the means' terms A_k m_k = A m_k + δ_k ⊙ Bᵀ m_k and the noise scales.</summary>
+    private static Tensor WithMeanTerms(LinearScmTensors scm, Tensor a, Tensor b, Tensor means, Tensor weights, Tensor shift, Tensor logScaleChange,
+        Tensor gain, Tensor logDet, Tensor scatter)
+    {
+        long d = means.shape[^1];
         Tensor transformedMeans = matmul(means, a.t()) + (1 - gain) * matmul(means, b);       // A m_k + δ_k ⊙ Bᵀ m_k, [K, d]
         Tensor meanResidual = transformedMeans - scm.Bias - shift;                            // [M, K, d]
         Tensor logScale = scm.LogScale + logScaleChange;                                      // [K, d]

@@ -242,6 +242,16 @@ public sealed class GimOptions : PerturbationOptions
     internal bool ReadsTargetsByLemma(int variables) => !PerContextKnownTargets && variables >= LinearCausalModel.TargetLemmaFrom;
 
     /// <summary>
+    /// Whether known Knockdown targets (by the lemma) read only their targets' rows of each context's covariance beside the
+    /// pool (<see cref="LinearCausalModel.WeightedLogLikelihoodWithKnockdownRows"/>); internal <see cref="FullCovarianceKnockdowns"/>
+    /// keeps the full covariances (tests compare the two).
+    /// </summary>
+    internal bool ReadsKnockdownRows(int variables) => KnownTargets == KnownTargetKind.Knockdown && !FullCovarianceKnockdowns && ReadsTargetsByLemma(variables);
+
+    /// <summary>Tests only: known Knockdown targets by the lemma from each context's full covariance instead of its targets' rows.</summary>
+    internal bool FullCovarianceKnockdowns { get; set; }
+
+    /// <summary>
     /// How the ML.NET transformer's samples pick their targets: <see cref="PredictionMode.Map"/> (default) or
     /// <see cref="PredictionMode.Marginal"/>. Ignored when <see cref="Counterfactual"/> is true. (In process,
     /// <see cref="GimModel.Sample(float[], int, PredictionMode, int)"/> takes the mode per call.)

@@ -407,10 +407,15 @@ public sealed class GimTrainer : PerturbationTrainer<GimOptions, GimModel>
         if (!refitsOnly && !train.HasCells && train.PooledCovariance!.ContextNames.Count != train.Contexts.Count)
             Tell($"note: the statistics' covariance is pooled over {train.PooledCovariance.ContextNames.Count} contexts and this fit trains on " +
                  $"{train.Contexts.Count}; under shift interventions every context shares one within-context covariance, so the pool estimates the same matrix.");
+        // Known knockdowns on full batches read the pool and only their targets' rows of each context's covariance: K·r·d, not K·d².
+        KnownTargetHead? known = encoder.Known;
+        bool knockdownRows = !cellMode && modules.Count == 1 && known is not null && Options.ReadsKnockdownRows(train.VariableCount)
+                             && (Options.ContextBatchSize == 0 || Options.ContextBatchSize >= train.Contexts.Count);
         using var trainTensors = ContextTensors.Create(train, variables, features, Options.Weighting,
-            cellMode ? ContextStorage.Cells : pooled ? ContextStorage.Pooled : ContextStorage.Covariances,
-            pooled ? StepData.ReplicaWeights(replicas.Select(r => r.Data).ToList(), train, Options.Weighting) : null, dtype, device);
-        using var validationTensors = validation is null ? null : GimModel.ScoringTensors(validation, causal, Options, variables, features, dtype, device);
+            cellMode ? ContextStorage.Cells : pooled ? ContextStorage.Pooled : knockdownRows ? ContextStorage.Rows : ContextStorage.Covariances,
+            pooled ? StepData.ReplicaWeights(replicas.Select(r => r.Data).ToList(), train, Options.Weighting) : null, dtype, device,
+            knockdownRows ? c => known!.Declared(train.Contexts[c].Features) : null);
+        using var validationTensors = validation is null ? null : GimModel.ScoringTensors(validation, causal, Options, variables, features, dtype, device, known: known);
         using var stack = modules.Count == 1 ? null : new ReplicaStack(modules.Select(m => ((LinearCausalModel)m.Causal, m.Encoder)).ToList());
         using var data = StepData.Create(trainTensors, replicas.Select(r => (r.Data, r.Features)).ToList(), modules.Select(m => m.Encoder).ToList(), train, Options.Weighting, dtype, device);
 
@@ -629,6 +634,12 @@ public sealed class GimTrainer : PerturbationTrainer<GimOptions, GimModel>
         {
             Tensor pooled = fullBatch ? data.PooledCovariance! : LinearCausalModel.PooledCovariance(weights, Select(tensors.Covariances!));
             dataTerm = LinearCausalModel.WeightedLogLikelihoodFromMoments(scm, Select(tensors.Means), pooled, weights, shift, graph).mean(new long[] { 0 });
+        }
+        else if (tensors.Rows is not null && scm is not null && gain is not null && logScale is not null)
+        {
+            // Known knockdowns from the pool and the targets' covariance rows (full batches): O(d³ + K r d²) a step, K·r·d numbers held.
+            dataTerm = LinearCausalModel.WeightedLogLikelihoodWithKnockdownRows(scm, tensors.Means, data.PooledCovariance!, weights, shift, logScale, gain,
+                tensors.Rows, graph).mean(new long[] { 0 });
         }
         else if (cellBatch == 0 && scm is not null && gain is not null && logScale is not null && Options.ReadsTargetsByLemma(d))
         {

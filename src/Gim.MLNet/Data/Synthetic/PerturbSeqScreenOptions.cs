@@ -70,7 +70,8 @@ public sealed class PerturbSeqScreenOptions
     /// <summary>
     /// Cell lines the screen is run in. Default 1. With L &gt; 1 every condition (controls, singles, pairs, held-out ones) is
     /// measured in each line: line 0 ("L0") is the reference, and line ℓ moves every gene's baseline by its own
-    /// a_ℓj ~ N(0, <see cref="CellLineShift"/>²) (noise units), and every edge weight by the factor 1 + c_ℓij,
+    /// a_ℓj ~ N(0, <see cref="CellLineShift"/>²) (in the units of the levels, as the baselines; the noise scales σ_j are
+    /// U(0.5, 1)), and every edge weight by the factor 1 + c_ℓij,
     /// c ~ N(0, <see cref="CellLineRewiring"/>²); the graph's support, the noise and the guides' efficiencies are shared. Contexts are named
     /// "g3+ctrl|cell_line=L1" and have a 0/1 feature <c>cell_line=Lℓ</c> for each line but the reference; a line's control
     /// cells are a context of their own, perturbed by the line alone (as <see cref="ScreenDesign"/> reads a vehicle
@@ -78,7 +79,7 @@ public sealed class PerturbSeqScreenOptions
     /// </summary>
     public int CellLines { get; set; } = 1;
 
-    /// <summary>The standard deviation of a line's baseline change a_ℓj (<see cref="CellLines"/> &gt; 1). Default 1 (noise units).</summary>
+    /// <summary>The standard deviation of a line's baseline change a_ℓj (<see cref="CellLines"/> &gt; 1). Default 1 (the levels' units: 1 to 2 noise standard deviations).</summary>
     public double CellLineShift { get; set; } = 1;
 
     /// <summary>

@@ -29,12 +29,12 @@ public sealed class AdditiveModel : ControlShiftModel
     /// <summary>
     /// δ: the per-unit effect of each feature on each variable's mean, in control standard deviations ([feature, variable];
     /// zero, or the mean single effect with <see cref="AdditiveUnseen.SingleMean"/>, for a feature never seen alone). With
-    /// covariate levels, those of the control's level (<see cref="LevelEffects"/> has every level's).
+    /// covariate levels, those of the control's level (each level's own effects are what <see cref="MeanShift"/> applies).
     /// </summary>
     public double[,] Effects => (double[,])_effect.Clone();
 
-    /// <summary>With covariate levels, δ_L for each level in the order of the model's levels; null without.</summary>
-    public IReadOnlyList<double[,]>? LevelEffects => _levelEffect?.Select(e => (double[,])e.Clone()).ToArray();
+    /// <summary>With covariate levels, δ_L for each level in the order of the model's (internal) levels; null without.</summary>
+    internal IReadOnlyList<double[,]>? LevelEffects => _levelEffect?.Select(e => (double[,])e.Clone()).ToArray();
 
     /// <summary>Whether each feature was the only active feature of at least one training context (of the control's level, with covariate levels).</summary>
     public IReadOnlyList<bool> SeenAlone => _seen;

@@ -136,6 +136,18 @@ public class KnownTargetExportTests
             .SelectMany(split => split.Contexts.Where(c => !c.Name.StartsWith("ctrl", StringComparison.Ordinal)).GroupBy(c => c.Name.Split('|')[1]).Select(g => g.First().Features))
             .Concat(screen.Train.Contexts.Where(c => c.Name.StartsWith("ctrl", StringComparison.Ordinal)).Select(c => c.Features)).ToArray();
         Assert.That(rows, Has.Length.EqualTo(8));
+        // Explain reports a declared target's own intercept change: for a knockdown in line L1, δ_j = (1 − h)(o_j − b_j − β_j)
+        // with β_j = U_j·x_cov, without the β that every variable gets (that is CovariateEffect).
+        float[] inL1 = rows[1];
+        InterventionExplanation explained = model.Explain(inL1);
+        int target = Enumerable.Range(0, screen.Train.VariableCount).First(j => screen.Train.FeatureNames.ToList().IndexOf(screen.Train.VariableNames[j]) is int q && q >= 0 && inL1[q] == 1);
+        double beta = exported.CovariateShift!.FeatureIndices.Select((q, c) => exported.CovariateShift.Weight[target, c] * inL1[q]).Sum();
+        Assert.That(Math.Abs(beta), Is.GreaterThan(0.05), "line L1's β on the target");
+        double o = -exported.VariableMean[target] / exported.VariableScale[target];
+        double h = explained.RemainingFraction![target];
+        double expected = kind == KnownTargetKind.Knockdown ? (1 - h) * (o - exported.Bias[target] - beta) : (1 - h) * o - exported.Bias[target] - beta;
+        Assert.That(explained.Shift[target], Is.EqualTo(expected).Within(1e-4), "the target's own δ");
+        Assert.That(explained.CovariateEffect, Is.Not.Null);
         using var runner = new OnnxRunner(model.ExportOnnx());
         Dictionary<string, float[,]> outputs = runner.Run(("Features", rows));
         for (int r = 0; r < rows.Length; r++)

@@ -88,11 +88,14 @@ public class KnownTargetTrainingTests
 
     /// <summary>
     /// The trainer's use of the lemma, against the per-context form (<c>GimOptions.PerContextKnownTargets</c>) on a screen
-    /// of 40 genes: after 40 steps, full batch with validation data and with mini-batches of contexts, both fits hold the
-    /// same graph, intercepts, noise scales and strength map, and report the same validation log-likelihoods, to float32
-    /// rounding: measured at most 3.6e-7 (full batch) and 6.4e-7 (mini-batches) apart in a parameter, validation within
-    /// 4e-6; the bars are 1e-5. Dropping the lemma's scatter correction or its log-determinant term moved the parameters
-    /// by 0.098 and 0.085 and validation by 0.7 and 0.07 (checked by hand).
+    /// of 40 genes: after 40 steps, full batch with validation data (since 0.15.0 both read the pool and the targets'
+    /// covariance rows, <c>WeightedLogLikelihoodWithKnockdownRows</c>) and with mini-batches of contexts (each context's
+    /// full covariance; validation by rows), both fits hold the same graph, intercepts, noise scales and strength map, and
+    /// report the same validation log-likelihoods, to float32 rounding: measured at most 3.9e-7 (full batch) and 6.4e-7
+    /// (mini-batches) apart in a parameter, validation within 4e-6; the bars are 1e-5. Dropping the lemma's scatter
+    /// correction or its log-determinant term moved the parameters by 0.098 and 0.085 and validation by 0.7 and 0.07
+    /// (checked by hand, 0.14.0); dropping the rows form's cross term b_j·C_{j,:} moves them by 0.057 and fails both cases
+    /// (their validation reads rows).
     /// </summary>
     [TestCase(0)]
     [TestCase(12)]
@@ -117,8 +120,49 @@ public class KnownTargetTrainingTests
     }
 
     /// <summary>
-    /// Known Knockdown and Hard targets read each context's covariance (K·d² numbers); a screen whose covariances cannot
-    /// fit is refused before anything is allocated, with the sizes and what to reduce, instead of an out-of-memory crash.
+    /// Known knockdowns on full batches keep the pool and only their declared targets' rows of each context's covariance
+    /// (K·r·d numbers; no [K, d, d] tensor): the rows are those of the context's covariance in standardised units, padded
+    /// where a context declares fewer targets than another.
+    /// </summary>
+    [Test]
+    public void KnockdownRows_KeepOnlyTheTargetsRowsOfEachCovariance()
+    {
+        var screen = PerturbSeqScreen.Generate(new PerturbSeqScreenOptions { Seed = 9, Genes = 40, TargetedGenes = 24, ControlCells = 100, CellsPerCondition = 30 });
+        PerturbationDataset train = screen.Train;
+        var variables = Standardizer.FitRows(train.Controls.Select(c => c.Samples), train.VariableCount);
+        var features = Standardizer.FitVectors(train.Contexts.Select(c => c.Features), train.FeatureCount);
+        int[] Declared(int c) => Enumerable.Range(0, train.VariableCount).Where(j => train.FeatureNames.ToList().IndexOf(train.VariableNames[j]) is int q && q >= 0 && train.Contexts[c].Features[q] == 1).ToArray();
+        using var tensors = Gim.MLNet.Modeling.ContextTensors.Create(train, variables, features, Gim.MLNet.Modeling.ContextWeighting.Equal, Gim.MLNet.Modeling.ContextStorage.Rows, null,
+            TorchSharp.torch.ScalarType.Float64, TorchSharp.torch.CPU, Declared);
+        Assert.That(tensors.Covariances, Is.Null);
+        Assert.That(tensors.Rows!.Values.shape, Is.EqualTo(new long[] { train.Contexts.Count, 2, 40 }), "pairs declare two targets");
+        Assert.That(tensors.Pooled!.shape, Is.EqualTo(new long[] { 1, 40, 40 }));
+        int pair = Enumerable.Range(0, train.Contexts.Count).First(c => Declared(c).Length == 2), single = Enumerable.Range(0, train.Contexts.Count).First(c => Declared(c).Length == 1);
+        foreach (int c in new[] { pair, single })
+        {
+            double[] full = Gim.MLNet.Modeling.ContextTensors.StandardisedCovariance(train.Contexts[c].Samples, train.Contexts[c].Moments.Mean, variables);
+            int[] targets = Declared(c);
+            for (int q = 0; q < 2; q++)
+            {
+                double[] row = tensors.Rows.Values[c, q].data<double>().ToArray();
+                double valid = tensors.Rows.Valid[c, q].item<double>();
+                if (q >= targets.Length)
+                {
+                    Assert.That(valid, Is.EqualTo(0.0), "padding");
+                    Assert.That(row, Is.All.EqualTo(0.0));
+                    continue;
+                }
+                Assert.That(valid, Is.EqualTo(1.0));
+                Assert.That(tensors.Rows.Index[c, q].item<long>(), Is.EqualTo(targets[q]));
+                Assert.That(row, Is.EqualTo(full.Skip(targets[q] * 40).Take(40)).Within(1e-12), $"context {c}, row of variable {targets[q]}");
+            }
+        }
+    }
+
+    /// <summary>
+    /// Known Hard targets (and Knockdown below 32 variables or on mini-batches) read each context's covariance (K·d² numbers); a
+    /// screen whose covariances cannot fit is refused before anything is allocated, with the sizes and what to reduce,
+    /// instead of an out-of-memory crash.
     /// </summary>
     [Test]
     public void PerContextCovariancesThatCannotFit_AreRefusedUpFront()
@@ -330,7 +374,7 @@ public class KnownTargetTrainingTests
     }
 
     /// <summary>
-    /// A screen run in two cell lines whose baselines differ (by N(0, 2²) noise units a gene; linear regulation): with the line
+    /// A screen run in two cell lines whose baselines differ (by N(0, 2²) a gene, in the levels' units; linear regulation): with the line
     /// as a covariate (<see cref="GimOptions.CovariateFeatures"/>) each line's unseen knockdowns are predicted from that
     /// line's own mechanisms; with the line as a plain feature its baseline is one more intervention, which the sparse
     /// off-targets explain only in part. Per line, the mean over the unseen genes of the root mean squared error of the
