@@ -38,8 +38,8 @@ internal sealed record ContextTensors(Tensor Features, Tensor Perturbed, Tensor 
         var invariant = System.Globalization.CultureInfo.InvariantCulture;
         throw new InvalidOperationException(
             string.Create(invariant, $"{contexts:N0} contexts × {variables:N0}² variables: each context's own covariance ") +
-            "(read by GIM's known Hard targets, known Knockdown targets below 32 variables or on mini-batches of contexts, scale interventions " +
-            "and mini-batches of contexts, and by the two-stage peer) " +
+            "(read by GIM's known Hard targets, known Knockdown targets below 32 variables, scale interventions and mini-batches of contexts, " +
+            "and by the two-stage peer) " +
             string.Create(invariant, $"needs about {needed / 1e9:F1} GB while it is built") +
             (totalBytes > 0 ? string.Create(invariant, $", and this machine has {totalBytes / 1e9:F1} GB in all") : "") +
             (count > Array.MaxLength ? string.Create(invariant, $" ({count:N0} numbers, more than one array holds)") : "") +
@@ -66,7 +66,7 @@ internal sealed record ContextTensors(Tensor Features, Tensor Perturbed, Tensor 
         Func<int, int[]>? rowsOf = null)
     {
         if (storage == ContextStorage.Rows && rowsOf is null) throw new ArgumentNullException(nameof(rowsOf), "Covariance rows need the variables to keep per context.");
-        if (!data.HasCells && storage is not (ContextStorage.Pooled or ContextStorage.Rows))
+        if (!data.HasCells && storage != ContextStorage.Pooled)
             throw new NotSupportedException($"This needs {(storage == ContextStorage.Cells ? "the cells" : "each context's own covariance")}; the data " +
                 "hold statistics (per-context moments and one pooled covariance), which serve the linear model with shift interventions only.");
         int k = data.Contexts.Count, d = data.VariableCount, p = data.FeatureCount;

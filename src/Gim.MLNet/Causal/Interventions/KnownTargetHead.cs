@@ -80,8 +80,25 @@ internal sealed class KnownTargetHead : nn.Module
         return (padded.index_select(-1, _index) > 0.5).to_type(standardized.dtype);
     }
 
-    /// <summary>The variables a row of raw features declares as targets (its indicator is above ½, as <see cref="Mask"/> reads it), in order.</summary>
-    public int[] Declared(float[] raw) => Enumerable.Range(0, FeatureOfVariable.Count).Where(j => FeatureOfVariable[j] >= 0 && raw[FeatureOfVariable[j]] > 0.5f).ToArray();
+    /// <summary>
+    /// The variables a context's raw features <paramref name="raw"/> declare as targets (indicator 1), in order; an indicator
+    /// other than 0 or 1 is an error naming <paramref name="context"/> (where <see cref="Mask"/>'s ½ rule and this one could
+    /// disagree, a target would have no covariance row).
+    /// </summary>
+    public int[] Declared(float[] raw, string context)
+    {
+        var declared = new List<int>();
+        for (int j = 0; j < FeatureOfVariable.Count; j++)
+        {
+            if (FeatureOfVariable[j] < 0) continue;
+            float value = raw[FeatureOfVariable[j]];
+            if (value is not (0 or 1))
+                throw new ArgumentException($"Context '{context}' has the target indicator of variable {j} = {value}; with GimOptions.KnownTargets a feature " +
+                    "named like a variable is that variable's 0/1 target indicator.", nameof(raw));
+            if (value == 1) declared.Add(j);
+        }
+        return declared.ToArray();
+    }
 
     /// <summary>r(z): W z + u for the variables seen as targets in training, r̄ for the others; [..., d].</summary>
     public Tensor Strength(Tensor standardized) => _seen * _map.forward(standardized) + (1 - _seen) * _typical;

@@ -327,9 +327,10 @@ public sealed class GimModel : PerturbationModel
         Standardizer features, ScalarType dtype, Device device, bool perContextNoise = false, KnownTargetHead? known = null)
     {
         // Known knockdowns by the lemma: the pool and the declared targets' covariance rows, as training reads them.
-        if (known is not null && data.HasCells && options.ReadsKnockdownRows(data.VariableCount))
+        // (The rows form is exact when only the declared targets change their noise: not with a calibration's per-context noise.)
+        if (known is not null && data.HasCells && !perContextNoise && options.ReadsKnockdownRows(data.VariableCount))
             return ContextTensors.Create(data, variables, features, ContextWeighting.Equal, ContextStorage.Rows, null, dtype, device,
-                c => known.Declared(data.Contexts[c].Features));
+                c => known.Declared(data.Contexts[c].Features, data.Contexts[c].Name));
         InterventionKind interventions = options.Interventions;
         bool poolable = causal is LinearCausalModel && interventions == InterventionKind.Shift && !options.KnownTargetsChangeInputs;
         ContextStorage storage = !causal.HasMomentLikelihood ? ContextStorage.Cells

@@ -414,7 +414,7 @@ public sealed class GimTrainer : PerturbationTrainer<GimOptions, GimModel>
         using var trainTensors = ContextTensors.Create(train, variables, features, Options.Weighting,
             cellMode ? ContextStorage.Cells : pooled ? ContextStorage.Pooled : knockdownRows ? ContextStorage.Rows : ContextStorage.Covariances,
             pooled ? StepData.ReplicaWeights(replicas.Select(r => r.Data).ToList(), train, Options.Weighting) : null, dtype, device,
-            knockdownRows ? c => known!.Declared(train.Contexts[c].Features) : null);
+            knockdownRows ? c => known!.Declared(train.Contexts[c].Features, train.Contexts[c].Name) : null);
         using var validationTensors = validation is null ? null : GimModel.ScoringTensors(validation, causal, Options, variables, features, dtype, device, known: known);
         using var stack = modules.Count == 1 ? null : new ReplicaStack(modules.Select(m => ((LinearCausalModel)m.Causal, m.Encoder)).ToList());
         using var data = StepData.Create(trainTensors, replicas.Select(r => (r.Data, r.Features)).ToList(), modules.Select(m => m.Encoder).ToList(), train, Options.Weighting, dtype, device);

@@ -89,23 +89,25 @@ public class KnownTargetTrainingTests
     /// <summary>
     /// The trainer's use of the lemma, against the per-context form (<c>GimOptions.PerContextKnownTargets</c>) on a screen
     /// of 40 genes: after 40 steps, full batch with validation data (since 0.15.0 both read the pool and the targets'
-    /// covariance rows, <c>WeightedLogLikelihoodWithKnockdownRows</c>) and with mini-batches of contexts (each context's
-    /// full covariance; validation by rows), both fits hold the same graph, intercepts, noise scales and strength map, and
-    /// report the same validation log-likelihoods, to float32 rounding: measured at most 3.9e-7 (full batch) and 6.4e-7
+    /// covariance rows, <c>WeightedLogLikelihoodWithKnockdownRows</c>; or, with the internal <c>FullCovarianceKnockdowns</c>,
+    /// each context's full covariance as 0.14.0 did) and with mini-batches of contexts (each context's full covariance;
+    /// validation by rows), both fits hold the same graph, intercepts, noise scales and strength map, and report the same
+    /// validation log-likelihoods, to float32 rounding: measured at most 3.9e-7 (rows), 3.6e-7 (full covariances) and 6.4e-7
     /// (mini-batches) apart in a parameter, validation within 4e-6; the bars are 1e-5. Dropping the lemma's scatter
     /// correction or its log-determinant term moved the parameters by 0.098 and 0.085 and validation by 0.7 and 0.07
     /// (checked by hand, 0.14.0); dropping the rows form's cross term b_j·C_{j,:} moves them by 0.057 and fails both cases
     /// (their validation reads rows).
     /// </summary>
-    [TestCase(0)]
-    [TestCase(12)]
-    public void TrainingByTheLemma_EqualsTrainingByThePerContextForm(int contextBatch)
+    [TestCase(0, false)]
+    [TestCase(0, true)]
+    [TestCase(12, false)]
+    public void TrainingByTheLemma_EqualsTrainingByThePerContextForm(int contextBatch, bool fullCovariances)
     {
         var screen = PerturbSeqScreen.Generate(new PerturbSeqScreenOptions { Seed = 9, Genes = 40, TargetedGenes = 24 });
         GimModel Fit(bool perContext) => new GimTrainer(new GimOptions
         {
             Seed = 9, KnownTargets = KnownTargetKind.Knockdown, CalibrationFolds = 0, MaxSteps = 40, EvaluateEvery = 20, EarlyStoppingPatience = 0,
-            ContextBatchSize = contextBatch, PerContextKnownTargets = perContext,
+            ContextBatchSize = contextBatch, PerContextKnownTargets = perContext, FullCovarianceKnockdowns = fullCovariances,
         }).Fit(screen.Train, screen.UnseenSingle);
         using GimModel lemma = Fit(perContext: false), dense = Fit(perContext: true);
         LinearGimParameters a = lemma.ExportParameters(), b = dense.ExportParameters();
@@ -114,7 +116,7 @@ public class KnownTargetTrainingTests
         double largest = All(a).Zip(All(b)).Max(x => Math.Abs(x.First - x.Second));
         double[] validationA = lemma.History.Select(h => h.ValidationLogLikelihood!.Value).ToArray();
         double[] validationB = dense.History.Select(h => h.ValidationLogLikelihood!.Value).ToArray();
-        TestContext.Out.WriteLine($"context batch {contextBatch}: largest parameter difference {largest:E2}; validation {string.Join(", ", validationA.Select(v => v.ToString("F6")))} against {string.Join(", ", validationB.Select(v => v.ToString("F6")))}");
+        TestContext.Out.WriteLine($"context batch {contextBatch}{(fullCovariances ? ", full covariances" : "")}: largest parameter difference {largest:E2}; validation {string.Join(", ", validationA.Select(v => v.ToString("F6")))} against {string.Join(", ", validationB.Select(v => v.ToString("F6")))}");
         Assert.That(largest, Is.LessThan(1e-5));
         Assert.That(validationA, Is.EqualTo(validationB).Within(1e-5));
     }
@@ -157,6 +159,14 @@ public class KnownTargetTrainingTests
                 Assert.That(row, Is.EqualTo(full.Skip(targets[q] * 40).Take(40)).Within(1e-12), $"context {c}, row of variable {targets[q]}");
             }
         }
+        // Scoring reads rows too: a target indicator other than 0/1 is an error naming the context, not a target without a row.
+        using GimModel model = new GimTrainer(new GimOptions { Seed = 9, KnownTargets = KnownTargetKind.Knockdown, CalibrationFolds = 0, MaxSteps = 5 }).Fit(train);
+        Assert.That(model.MeanLogLikelihood(train), Is.Not.NaN);
+        PerturbationContext first = train.Contexts[single];
+        float[] half = (float[])first.Features.Clone();
+        half[Array.IndexOf(half, 1f)] = 0.5f;
+        var odd = new PerturbationDataset(new[] { train.Contexts[0], new PerturbationContext(first.Name, half, first.Samples, false) }, train.VariableNames, train.FeatureNames);
+        Assert.That(() => model.MeanLogLikelihood(odd), Throws.ArgumentException.With.Message.Contains($"Context '{first.Name}' has the target indicator").And.Message.Contains("0/1 target indicator"));
     }
 
     /// <summary>
