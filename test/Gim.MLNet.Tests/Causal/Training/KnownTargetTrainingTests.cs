@@ -2,6 +2,7 @@ using Gim.MLNet.Causal;
 using Gim.MLNet.Data;
 using Gim.MLNet.Data.AnnData;
 using Gim.MLNet.Data.Synthetic;
+using Gim.MLNet.Peers;
 using Gim.MLNet.Tests.Support;
 
 namespace Gim.MLNet.Tests.Causal.Training;
@@ -247,6 +248,7 @@ public class KnownTargetTrainingTests
         string path = Path.Combine(Path.GetTempPath(), $"gim-lines-docs-{Guid.NewGuid():N}.h5ad");
         string[] genes = written.TargetedGenes.ToArray();
         string unseen = written.UnseenGenes[0];
+        string pair = written.PairsSeen2!.Contexts[0].Name.Split('|')[0];   // "g3+g7": two genes seen alone in training
         try
         {
             written.WriteH5ad(path);
@@ -263,10 +265,15 @@ public class KnownTargetTrainingTests
                 CovariateFeatures = design.CovariateFeatureNames(screen.FeatureNames), // "cell_line=L1"
             };
             using GimModel model = new GimTrainer(options).Fit(screen);
-            float[] inL1 = model.PredictMean(design.FeaturesFor(screen.FeatureNames, unseen, 0, new Dictionary<string, string> { ["cell_line"] = "L1" }));
+            var lineL1 = new Dictionary<string, string> { ["cell_line"] = "L1" };
+            float[] inL1 = model.PredictMean(design.FeaturesFor(screen.FeatureNames, unseen, 0, lineL1));
+            // The field's baseline for pairs, additive within each line (its singles measured in that line).
+            var additive = new AdditiveTrainer(new AdditiveOptions { CovariateFeatures = options.CovariateFeatures }).Fit(screen);
+            float[] pairInL1 = additive.PredictMean(design.FeaturesFor(screen.FeatureNames, pair, 0, lineL1));
             // docs: end
             Assert.That(model.Options.CovariateFeatures, Is.EqualTo(new[] { "cell_line=L1" }));
             Assert.That(inL1, Has.Length.EqualTo(20).And.All.Matches<float>(float.IsFinite));
+            Assert.That(pairInL1, Has.Length.EqualTo(20).And.All.Matches<float>(float.IsFinite));
         }
         finally
         {
