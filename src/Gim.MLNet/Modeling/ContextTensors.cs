@@ -166,13 +166,20 @@ internal sealed record ContextTensors(Tensor Features, Tensor Perturbed, Tensor 
     internal static double[] StandardisedCovariance(float[,] samples, double[] mean, Standardizer variables)
     {
         int n = samples.GetLength(0), d = samples.GetLength(1);
+        using var scope = TorchScope.Enter();
+        Tensor rows = tensor(Centred(samples, mean, variables), new long[] { n, d }, ScalarType.Float64);
+        Tensor product = matmul(rows.t(), rows) / n;
+        return ((product + product.t()) / 2).contiguous().data<double>().ToArray();
+    }
+
+    /// <summary>Cells centred on <paramref name="mean"/> and divided by the variables' scales, row-major [n·d] in float64.</summary>
+    internal static double[] Centred(float[,] samples, double[] mean, Standardizer variables)
+    {
+        int n = samples.GetLength(0), d = samples.GetLength(1);
         var centred = new double[(long)n * d];
         for (int i = 0; i < n; i++)
             for (int j = 0; j < d; j++) centred[(long)i * d + j] = (samples[i, j] - mean[j]) / variables.Scale[j];
-        using var scope = TorchScope.Enter();
-        Tensor rows = tensor(centred, new long[] { n, d }, ScalarType.Float64);
-        Tensor product = matmul(rows.t(), rows) / n;
-        return ((product + product.t()) / 2).contiguous().data<double>().ToArray();
+        return centred;
     }
 
     public void Dispose()
@@ -210,11 +217,8 @@ internal sealed record CovarianceRows(Tensor Index, Tensor Valid, Tensor Values)
             if (kept[c].Length == 0) continue;
             float[,] samples = data.Contexts[c].Samples;
             int n = samples.GetLength(0);
-            var centred = new double[(long)n * d];
-            for (int i = 0; i < n; i++)
-                for (int j = 0; j < d; j++) centred[(long)i * d + j] = (samples[i, j] - means[c][j]) / variables.Scale[j];
             using var scope = TorchScope.Enter();
-            Tensor all = tensor(centred, new long[] { n, d }, ScalarType.Float64);
+            Tensor all = tensor(ContextTensors.Centred(samples, means[c], variables), new long[] { n, d }, ScalarType.Float64);
             Tensor picked = all.index_select(1, tensor(kept[c].Select(j => (long)j).ToArray()));
             double[] product = (matmul(picked.t(), all) / n).contiguous().data<double>().ToArray();   // [r_c, d]
             for (int q = 0; q < kept[c].Length; q++)

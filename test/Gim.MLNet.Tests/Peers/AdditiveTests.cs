@@ -19,14 +19,7 @@ public class AdditiveTests
     private static PerturbationDataset Screen()
     {
         var random = new Random(5);
-        PerturbationContext Context(string name, float[] features, double[] shift, int n, bool control = false)
-        {
-            var cells = new float[n, D];
-            for (int i = 0; i < n; i++)
-                for (int j = 0; j < D; j++)
-                    cells[i, j] = (float)(10 + shift[j] + Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble()));
-            return new PerturbationContext(name, features, cells, control);
-        }
+        PerturbationContext Context(string name, float[] features, double[] shift, int n, bool control = false) => Cells(random, name, features, shift, n, control);
         return new PerturbationDataset(new[]
         {
             Context("ctrl", new float[] { 0, 0, 0, 0 }, new double[D], 400, control: true),
@@ -36,6 +29,16 @@ public class AdditiveTests
             Context("A+B", new float[] { 1, 1, 0, 0 }, new double[] { 0, 0, 0, 5 }, 80),
             Context("B+C", new float[] { 0, 1, 1, 0 }, new double[] { 0, -1.5, 0, 1 }, 80),
         }, new[] { "x0", "x1", "x2", "x3" }, Genes);
+    }
+
+    /// <summary>A context of <paramref name="n"/> Gaussian cells around 10 + <paramref name="shift"/>, unit noise (Box–Muller from <paramref name="random"/>).</summary>
+    private static PerturbationContext Cells(Random random, string name, float[] features, double[] shift, int n, bool control)
+    {
+        var cells = new float[n, D];
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < D; j++)
+                cells[i, j] = (float)(10 + shift[j] + Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble()));
+        return new PerturbationContext(name, features, cells, control);
     }
 
     /// <summary>A context's mean in the model's units: control standard deviations from the control mean.</summary>
@@ -97,14 +100,7 @@ public class AdditiveTests
     public void WithCellLines_EachLineIsAdditiveFromItsOwnVehicle()
     {
         var random = new Random(7);
-        PerturbationContext Context(string name, float[] features, double[] shift, int n, bool control = false)
-        {
-            var cells = new float[n, D];
-            for (int i = 0; i < n; i++)
-                for (int j = 0; j < D; j++)
-                    cells[i, j] = (float)(10 + shift[j] + Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble()));
-            return new PerturbationContext(name, features, cells, control);
-        }
+        PerturbationContext Context(string name, float[] features, double[] shift, int n, bool control = false) => Cells(random, name, features, shift, n, control);
         var train = new PerturbationDataset(new[]
         {
             Context("ctrl|L0", new float[] { 0, 0, 0, 0 }, new double[D], 400, control: true),

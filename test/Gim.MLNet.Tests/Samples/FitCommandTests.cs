@@ -174,16 +174,9 @@ public class FitCommandTests
         double[] Observed(string line) => SyntheticTestMath.ColumnMeans(screen.UnseenSingle!.Contexts.Single(c => c.Name == $"{unseen}+ctrl|cell_line={line}").Samples);
         double[] predictedDifference = l1.Zip(l0, (a, b) => a - b).ToArray();
         double[] observedDifference = Observed("L1").Zip(Observed("L0"), (a, b) => a - b).ToArray();
-        double r = Pearson(predictedDifference, observedDifference);
+        double r = Gim.MLNet.Scoring.MeanMetrics.PearsonDelta(predictedDifference, observedDifference, new double[predictedDifference.Length]);
         TestContext.Out.WriteLine($"{unseen}: L1 − L0, predicted against observed over the genes: Pearson {r:F3}");
         Assert.That(r, Is.GreaterThan(0.95));
-    }
-
-    private static double Pearson(double[] a, double[] b)
-    {
-        double ma = a.Average(), mb = b.Average();
-        double sab = a.Zip(b).Sum(x => (x.First - ma) * (x.Second - mb));
-        return sab / Math.Sqrt(a.Sum(x => (x - ma) * (x - ma)) * b.Sum(x => (x - mb) * (x - mb)));
     }
 
     /// <summary>

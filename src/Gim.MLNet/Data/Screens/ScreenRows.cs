@@ -116,15 +116,23 @@ internal sealed record ScreenRows(string Source, int RowCount, Func<int, string>
     {
         var first = new Dictionary<string, string>(StringComparer.Ordinal);
         var firstGuide = new Dictionary<string, string>(StringComparer.Ordinal);
-        static string Key(IEnumerable<string> parts) => string.Join("\u0001", parts.Order(StringComparer.Ordinal));
+        // A set's key once per distinct text (a screen repeats a handful of labels over its cells); labels and guide values apart.
+        var labelKeys = new Dictionary<string, string>(StringComparer.Ordinal);
+        var guideKeys = new Dictionary<string, string>(StringComparer.Ordinal);
+        string Key(Dictionary<string, string> keys, string text, IReadOnlyCollection<string> ignored)
+        {
+            if (!keys.TryGetValue(text, out string? key))
+                keys[text] = key = string.Join("\u0001", combinations.Parts(text, ignored).Order(StringComparer.Ordinal));
+            return key;
+        }
         for (int i = 0; i < perturbation.Length; i++)
         {
             if (vehicle[i]) continue;
-            string key = Key(combinations.Parts(perturbation[i], controlValues));
+            string key = Key(labelKeys, perturbation[i], controlValues);
             if (key.Length == 0) continue;   // no perturbation named: CombinationLabels reports the row
             if (!first.TryAdd(key, perturbation[i])) perturbation[i] = first[key];
             if (guide[i] is not { } g) continue;
-            string guideKey = key + "\u0002" + Key(combinations.Parts(g, Array.Empty<string>()));
+            string guideKey = key + "\u0002" + Key(guideKeys, g, Array.Empty<string>());
             if (!firstGuide.TryAdd(guideKey, g)) guide[i] = firstGuide[guideKey];
         }
     }

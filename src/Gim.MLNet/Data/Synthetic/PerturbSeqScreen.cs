@@ -250,19 +250,10 @@ public sealed class PerturbSeqScreen
     {
         int d = b.GetLength(0);
         var rewired = new double[d, d];
-        var abs = new double[d, d];
         for (int i = 0; i < d; i++)
             for (int j = 0; j < d; j++)
-            {
-                if (b[i, j] == 0) continue;
-                rewired[i, j] = b[i, j] * (1 + o.CellLineRewiring * rng.Normal());
-                abs[i, j] = Math.Abs(rewired[i, j]);
-            }
-        double bound = DenseMatrix.SpectralRadiusBound(abs);
-        if (bound > o.MaxSpectralRadius)
-            for (int i = 0; i < d; i++)
-                for (int j = 0; j < d; j++) rewired[i, j] *= o.MaxSpectralRadius / bound;
-        return rewired;
+                if (b[i, j] != 0) rewired[i, j] = b[i, j] * (1 + o.CellLineRewiring * rng.Normal());
+        return ToContraction(rewired, o.MaxSpectralRadius);
     }
 
     /// <summary>
@@ -325,13 +316,20 @@ public sealed class PerturbSeqScreen
         for (int i = 0; i < d; i++)
             for (int j = 0; j < d; j++)
                 if (i != j && rng.NextDouble() < q) b[i, j] = rng.Sign() * rng.Uniform(o.EdgeWeightMin, o.EdgeWeightMax);
+        return ToContraction(b, o.MaxSpectralRadius);
+    }
+
+    /// <summary><paramref name="b"/> rescaled in place so that ρ(|B|) ≤ <paramref name="maxSpectralRadius"/> (the bound of <see cref="DenseMatrix.SpectralRadiusBound"/>), and returned.</summary>
+    private static double[,] ToContraction(double[,] b, double maxSpectralRadius)
+    {
+        int d = b.GetLength(0);
         var abs = new double[d, d];
         for (int i = 0; i < d; i++)
             for (int j = 0; j < d; j++) abs[i, j] = Math.Abs(b[i, j]);
         double bound = DenseMatrix.SpectralRadiusBound(abs);
-        if (bound > o.MaxSpectralRadius)
+        if (bound > maxSpectralRadius)
             for (int i = 0; i < d; i++)
-                for (int j = 0; j < d; j++) b[i, j] *= o.MaxSpectralRadius / bound;
+                for (int j = 0; j < d; j++) b[i, j] *= maxSpectralRadius / bound;
         return b;
     }
 
