@@ -1,24 +1,28 @@
 using System.Diagnostics;
 using Gim.MLNet.Benchmarks.Performance;
 using Gim.MLNet.Causal;
+using Gim.MLNet.Data;
 using Gim.MLNet.Data.Synthetic;
 using Gim.MLNet.Scoring;
 
 namespace Gim.MLNet.Benchmarks.Genetic;
 
 /// <summary>
-/// `perturbseq-scale [--genes 64,128,256,512] [--targeted 100] [--steps 2000] [--seed 0] [--kind knockdown|hard]`: a known-target
+/// `perturbseq-scale [--genes 64,128,256,512] [--targeted 100] [--steps 2000] [--seed 0] [--kind knockdown|hard] [--from-statistics]`: a known-target
 /// GIM with its defaults on synthetic Perturb-seq screens of growing size (<see cref="PerturbSeqScreen"/>, linear, Gaussian
 /// read-out), one line per size: contexts, cells, fit time, time a step, the process's peak memory so far, and the unseen
 /// genes' Pearson Δ (that the fit still predicts). Since 0.14.0 a step reads the declared targets by the matrix determinant
-/// lemma above <see cref="LinearCausalModel.TargetLemmaFrom"/> variables (O(d³ + K r d²), not K·d³).
+/// lemma above <see cref="LinearCausalModel.TargetLemmaFrom"/> variables (O(d³ + K r d²), not K·d³). With --from-statistics
+/// (knockdown only, since 0.16.0) the cells are streamed through <see cref="PerturbationStatisticsBuilder"/> in chunks of 1,000
+/// cells, as a file would be, and the fit reads the statistics (moments, pool and the targets' covariance rows), not the cells.
 /// </summary>
 internal static class PerturbSeqScaleCommand
 {
     public const string Usage =
-        "usage: perturbseq-scale [--genes 64,128,256,512] [--targeted 100] [--steps 2000] [--seed 0] [--kind knockdown|hard]\n" +
+        "usage: perturbseq-scale [--genes 64,128,256,512] [--targeted 100] [--steps 2000] [--seed 0] [--kind knockdown|hard] [--from-statistics]\n" +
         "       --genes: the screen sizes d, run in this order (the peak memory printed is the process's so far: run sizes in increasing order)\n" +
-        "       --targeted: genes with a guide (at most d; 4 of them never knocked down in training)";
+        "       --targeted: genes with a guide (at most d; 4 of them never knocked down in training)\n" +
+        "       --from-statistics: stream the cells into statistics (1,000 cells a chunk) and fit from them (knockdown only)";
 
     public static int Run(string[] args)
     {
@@ -31,28 +35,54 @@ internal static class PerturbSeqScaleCommand
             .Select(int.Parse).ToArray();
         int targeted = Args.Int(args, "--targeted", 100), steps = Args.Int(args, "--steps", 2000), seed = Args.Int(args, "--seed", 0);
         string kindName = Args.String(args, "--kind") ?? "knockdown";
-        if (kindName is not ("knockdown" or "hard") || sizes.Length == 0 || sizes.Any(d => d < 8) || targeted < 6 || steps < 1)
+        bool fromStatistics = args.Contains("--from-statistics");
+        if (kindName is not ("knockdown" or "hard") || sizes.Length == 0 || sizes.Any(d => d < 8) || targeted < 6 || steps < 1 || (fromStatistics && kindName == "hard"))
         {
             Console.Error.WriteLine(Usage);
             return 2;
         }
         KnownTargetKind kind = kindName == "hard" ? KnownTargetKind.Hard : KnownTargetKind.Knockdown;
-        Console.WriteLine($"{kind} GIM, {steps} full-batch steps, {targeted} targeted genes (at most d), seed {seed}, {Environment.ProcessorCount} cores.");
+        Console.WriteLine($"{kind} GIM, {steps} full-batch steps, {targeted} targeted genes (at most d), seed {seed}, {Environment.ProcessorCount} cores" +
+            (fromStatistics ? ", fitted from streamed statistics." : "."));
         foreach (int d in sizes)
         {
             var generated = Stopwatch.StartNew();
             PerturbSeqScreen screen = PerturbSeqScreen.Generate(new PerturbSeqScreenOptions { Seed = seed, Genes = d, TargetedGenes = Math.Min(targeted, d) });
             generated.Stop();
             var options = new GimOptions { Seed = seed, KnownTargets = kind, CalibrationFolds = 0, MaxSteps = steps };
+            var summed = Stopwatch.StartNew();
+            PerturbationDataset train = fromStatistics ? Streamed(screen.Train).ToDataset() : screen.Train;
+            summed.Stop();
             var clock = Stopwatch.StartNew();
-            using GimModel model = new GimTrainer(options).Fit(screen.Train);
+            using GimModel model = new GimTrainer(options).Fit(train);
             clock.Stop();
             double pearson = UnseenPearsonDelta(screen, model);
-            Console.WriteLine($"d {d,5}: {screen.Train.Contexts.Count} contexts, {screen.Train.Contexts.Sum(c => c.SampleCount)} cells (generated in {generated.Elapsed.TotalSeconds:F1} s); " +
+            Console.WriteLine($"d {d,5}: {screen.Train.Contexts.Count} contexts, {screen.Train.Contexts.Sum(c => c.SampleCount)} cells (generated in {generated.Elapsed.TotalSeconds:F1} s" +
+                (fromStatistics ? $", statistics streamed in {summed.Elapsed.TotalSeconds:F1} s); " : "); ") +
                 $"fit {clock.Elapsed.TotalSeconds:F1} s ({1000 * clock.Elapsed.TotalSeconds / steps:F2} ms a step); peak memory so far {PeakMemory.Bytes() / 1e9:F2} GB; " +
                 $"unseen singles Pearson Δ {pearson:F3}");
         }
         return 0;
+    }
+
+    /// <summary>The statistics of <paramref name="cells"/>, streamed in chunks of 1,000 cells in context order (the rows of each context's named targets kept).</summary>
+    private static PerturbationStatistics Streamed(PerturbationDataset cells)
+    {
+        using var builder = new PerturbationStatisticsBuilder(cells.VariableNames, cells.FeatureNames,
+            cells.Contexts.Select(c => new ContextStatistics.Definition(c.Name, c.Features, c.SampleCount, c.IsControl, c.Group)).ToList());
+        int d = cells.VariableCount;
+        for (int k = 0; k < cells.Contexts.Count; k++)
+        {
+            float[,] samples = cells.Contexts[k].Samples;
+            for (int start = 0; start < samples.GetLength(0); start += 1000)
+            {
+                int count = Math.Min(1000, samples.GetLength(0) - start);
+                var chunk = new float[count, d];
+                Array.Copy(samples, (long)start * d, chunk, 0, (long)count * d);
+                builder.Add(k, chunk);
+            }
+        }
+        return builder.Build();
     }
 
     /// <summary>Pearson Δ against the control (<see cref="MeanMetrics.PearsonDelta(double[], double[], double[])"/>), averaged over the unseen genes' single knockdowns.</summary>

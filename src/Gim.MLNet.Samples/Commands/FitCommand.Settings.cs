@@ -100,7 +100,7 @@ internal sealed partial class FitCommand
         public string? NonTargeting { get; init; }
 
         [CommandOption("--known-targets <shift|knockdown|hard>")]
-        [Description("Genetic screens: a feature named like a measured gene (what --combinations makes of \"GENE1+GENE2\" labels) declares that gene a target, hit by this kind of intervention (knockdown: its whole mechanism scaled; hard: its inputs cut; shift: moved); genes never perturbed in training get the typical strength and are predicted through the learned graph. No novelty calibration then (docs/genetic.md).")]
+        [Description("Genetic screens: a feature named like a measured gene (what --combinations makes of \"GENE1+GENE2\" labels) declares that gene a target, hit by this kind of intervention (knockdown: its whole mechanism scaled; hard: its inputs cut; shift: moved); genes never perturbed in training get the typical strength and are predicted through the learned graph. No novelty calibration then (docs/genetic.md). With --stream or --statistics: shift and knockdown (a knockdown reads its targets' covariance rows, which the statistics keep).")]
         public string? KnownTargets { get; init; }
 
         [CommandOption("--normalize")]
@@ -168,9 +168,11 @@ internal sealed partial class FitCommand
 
         public override ValidationResult Validate()
         {
-            if (KnownTargets is not null && (Statistics is not null || Stream))
-                return ValidationResult.Error($"--known-targets cannot go with {(Stream ? "--stream" : "--statistics")}: known-target models fit from the cells " +
-                    "(knockdowns and hard interventions change each context's own system, which per-context statistics do not carry here).");
+            if (KnownTargets is not null && KnownTargets is not ("shift" or "knockdown" or "hard"))
+                return ValidationResult.Error($"--known-targets is '{KnownTargets}'; expected shift, knockdown or hard.");
+            if (KnownTargets == "hard" && (Statistics is not null || Stream))
+                return ValidationResult.Error($"--known-targets hard cannot go with {(Stream ? "--stream" : "--statistics")}: a hard intervention changes its " +
+                    "context's whole covariance, which statistics do not keep (knockdown and shift fit from them: a knockdown reads its targets' covariance rows).");
             if (Statistics is not null) return ValidateStatisticsFlags();
             if (string.IsNullOrWhiteSpace(Data)) return ValidationResult.Error("--data is required: the .csv, .tsv or .h5ad file of cells.");
             if (IsAnnData is null) return ValidationResult.Error($"--data: '{Data}' has extension '{Path.GetExtension(Data)}'; expected .csv, .tsv, .txt or .h5ad.");
@@ -192,8 +194,6 @@ internal sealed partial class FitCommand
                 return ValidationResult.Error("--combinations is empty; give the separator of the perturbations in a context label, e.g. --combinations +.");
             if (NonTargeting is not null && Combinations is null)
                 return ValidationResult.Error("--non-targeting applies to combination labels; add --combinations SEPARATOR (e.g. +).");
-            if (KnownTargets is not null && KnownTargets is not ("shift" or "knockdown" or "hard"))
-                return ValidationResult.Error($"--known-targets is '{KnownTargets}'; expected shift, knockdown or hard.");
             ValidationResult roles = IsAnnData == true ? ValidateAnnDataFlags() : ValidateCsvFlags();
             if (!roles.Successful) return roles;
             if (Dose is not null && Perturbation is null)
@@ -242,7 +242,7 @@ internal sealed partial class FitCommand
             if (dataFlags.FirstOrDefault(f => f.Value is not null) is { Flag: not null } given)
                 return ValidationResult.Error($"{given.Flag} describes cells; --statistics fits from a statistics folder, which says what its contexts, features and variables are. Give one or the other.");
             if (string.IsNullOrWhiteSpace(Statistics) || !Directory.Exists(Statistics))
-                return ValidationResult.Error($"--statistics: no folder '{Statistics}'; expected one holding contexts.parquet, moments.parquet and covariance.parquet.");
+                return ValidationResult.Error($"--statistics: no folder '{Statistics}'; expected one holding contexts.parquet, moments.parquet and covariance.parquet (and target_rows.parquet for --known-targets knockdown).");
             return ValidateTraining();
         }
 

@@ -46,6 +46,19 @@ internal sealed partial class FitCommand : Command<FitCommand.Settings>
     }
 
     /// <summary>
+    /// The same for statistics: zero indicators for the genes that have none. The contexts keep their covariance rows (a
+    /// zero indicator names no target, so no row is missing).
+    /// </summary>
+    private static PerturbationStatistics WithIndicatorForEveryGene(PerturbationStatistics statistics)
+    {
+        string[] missing = statistics.VariableNames.Where(v => !statistics.FeatureNames.Contains(v)).ToArray();
+        if (missing.Length == 0) return statistics;
+        AnsiConsole.MarkupLineInterpolated($"--known-targets: {missing.Length} measured genes have no indicator in the training labels; each gets one (all 0 here) so the model can predict their knockdown.");
+        var contexts = statistics.Contexts.Select(c => c with { Features = c.Features.Concat(new float[missing.Length]).ToArray() }).ToList();
+        return new PerturbationStatistics(statistics.VariableNames, statistics.FeatureNames.Concat(missing).ToArray(), contexts, statistics.Covariance);
+    }
+
+    /// <summary>
     /// GIM's covariate features: the --covariates columns' level indicators (GimOptions.CovariateFeatures: each level's
     /// difference from the reference moves every mechanism, not scaled by the dose curve; with --known-targets a declared
     /// target's kind acts on its line's mechanism, since 0.15.0); null without covariates.
@@ -130,6 +143,7 @@ internal sealed partial class FitCommand : Command<FitCommand.Settings>
                 designFile.Save(Path.Combine(written, ScreenDesignFile.FileName));
                 AnsiConsole.MarkupLineInterpolated($"Statistics of {statistics.CellCount} cells in {statistics.Contexts.Count} contexts ({statistics.Contexts.Count(c => c.IsControl)} control), {statistics.VariableNames.Count} genes, {statistics.FeatureNames.Count} features in {clock.Elapsed.TotalSeconds:F1} s; written to {written}.");
             }
+            if (settings.KnownTargetKind != KnownTargetKind.None) statistics = WithIndicatorForEveryGene(statistics);
             PerturbationDataset data = statistics.ToDataset();
             var mlContext = new MLContext(settings.Seed);
             GimOptions options2 = training.Clone();

@@ -9,7 +9,7 @@ using Spectre.Console.Cli;
 namespace Gim.MLNet.Samples.Commands;
 
 /// <summary>
-/// `sql-statistics`: a screen's statistics (contexts.parquet, moments.parquet, covariance.parquet) computed by DuckDB,
+/// `sql-statistics`: a screen's statistics (contexts.parquet, moments.parquet, covariance.parquet, target_rows.parquet) computed by DuckDB,
 /// embedded, from cells in long form in Parquet or CSV files (larger than memory: DuckDB spills to disk), with the standard
 /// SQL of statistics.sql (docs/statistics.md says how to run it on Spark SQL; not run here). `fit --statistics` fits from the folder.
 /// </summary>
@@ -26,11 +26,11 @@ internal sealed class SqlStatisticsCommand : Command<SqlStatisticsCommand.Settin
         public string? Obs { get; init; }
 
         [CommandOption("--contexts <FILE>")]
-        [Description("One row per context: columns context, is_control (true/false or 1/0), optionally group (the perturbation: a drug across its doses), and numeric feature columns. Parquet or CSV.")]
+        [Description("One row per context: columns context, is_control (true/false or 1/0), optionally group (the perturbation: a drug across its doses), and numeric feature columns (one named like a variable, not 0, names that variable a target: its covariance row is kept for known knockdowns). Parquet or CSV.")]
         public string? Contexts { get; init; }
 
         [CommandOption("-o|--out <DIR>")]
-        [Description("Folder for the three Parquet files (default: a new gim-statistics-<time> folder here).")]
+        [Description("Folder for the four Parquet files (default: a new gim-statistics-<time> folder here).")]
         public string? Out { get; init; }
 
         public override ValidationResult Validate()
@@ -54,6 +54,8 @@ internal sealed class SqlStatisticsCommand : Command<SqlStatisticsCommand.Settin
     };
 
     private static string Literal(string text) => "'" + text.Replace("'", "''") + "'";
+
+    private static string Identifier(string name) => "\"" + name.Replace("\"", "\"\"") + "\"";
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
@@ -92,11 +94,12 @@ internal sealed class SqlStatisticsCommand : Command<SqlStatisticsCommand.Settin
             Check(connection, "SELECT cell || ' / ' || variable FROM x WHERE value IS NULL OR isnan(CAST(value AS DOUBLE)) OR isinf(CAST(value AS DOUBLE)) LIMIT 5",
                 "--values has no number for cell / variable {0}; give a finite value, or leave the row out for a zero.");
 
+            CreateTargets(connection);
             AnsiConsole.MarkupLine("Computing the statistics (statistics.sql)...");
             using (Stream sql = typeof(SqlStatisticsCommand).Assembly.GetManifestResourceStream("statistics.sql")!)
                 Execute(connection, new StreamReader(sql).ReadToEnd());
             cancellationToken.ThrowIfCancellationRequested();
-            // The three files into a staging folder, read back there (the same checks as `fit --statistics`), then moved into
+            // The four files into a staging folder, read back there (the same checks as `fit --statistics`), then moved into
             // place: a failure leaves no half-written or unreadable statistics.
             string staging = Path.Combine(folder.Path, ".staging");
             Directory.CreateDirectory(staging);
@@ -105,6 +108,7 @@ internal sealed class SqlStatisticsCommand : Command<SqlStatisticsCommand.Settin
                 (StatisticsFileNames.Contexts, "SELECT c.context, c.\"group\", c.is_control, n.n_cells, c.* EXCLUDE (context, \"group\", is_control) FROM contexts c JOIN gim_n n ON n.context = c.context ORDER BY c.context"),
                 (StatisticsFileNames.Moments, "SELECT context, variable, mean, variance FROM gim_moments ORDER BY context, variable"),
                 (StatisticsFileNames.Covariance, "SELECT variable_a, variable_b, equal_weighted, cell_weighted FROM gim_covariance ORDER BY variable_a, variable_b"),
+                (StatisticsFileNames.TargetRows, "SELECT context, target, variable, covariance FROM gim_target_rows ORDER BY context, target, variable"),
             };
             PerturbationStatistics statistics;
             try
@@ -122,6 +126,30 @@ internal sealed class SqlStatisticsCommand : Command<SqlStatisticsCommand.Settin
             AnsiConsole.MarkupLineInterpolated($"[green]Done[/] in {clock.Elapsed.TotalSeconds:F1} s: statistics of {statistics.CellCount} cells in {statistics.Contexts.Count} contexts ({statistics.Contexts.Count(c => c.IsControl)} control), {statistics.VariableNames.Count} variables, {statistics.FeatureNames.Count} features in [bold]{folder.Path}[/]. Fit with: fit --statistics {folder.Path}");
         });
         return 0;
+    }
+
+    /// <summary>
+    /// The targets table statistics.sql reads: (context, feature) for each feature column not zero in the context, in one
+    /// scan of the contexts table (UNPIVOT); statistics.sql keeps the features named like a measured variable (the
+    /// convention of known targets: docs/genetic.md). A feature column that is not numeric is an error naming it.
+    /// </summary>
+    private static void CreateTargets(DuckDBConnection connection)
+    {
+        string[] names = Strings(connection, "SELECT column_name FROM (DESCRIBE contexts)");
+        string[] types = Strings(connection, "SELECT column_type FROM (DESCRIBE contexts)");
+        var features = new List<string>();
+        for (int i = 0; i < names.Length; i++)
+        {
+            if (names[i] is "context" or "group" or "is_control") continue;
+            if (!System.Text.RegularExpressions.Regex.IsMatch(types[i], @"^(U?(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT)|FLOAT|DOUBLE|DECIMAL.*|BOOLEAN)$"))
+                throw new InvalidDataException($"--contexts: feature column '{names[i]}' holds {types[i]}; features must be numbers (besides context, group and is_control).");
+            features.Add(Identifier(names[i]));
+        }
+        string select = features.Count == 0
+            ? "SELECT CAST(NULL AS VARCHAR) AS context, CAST(NULL AS VARCHAR) AS variable WHERE false"
+            : $"SELECT context, variable FROM (UNPIVOT (SELECT context, {string.Join(", ", features.Select(f => $"CAST({f} AS DOUBLE) AS {f}"))} FROM contexts) " +
+              $"ON {string.Join(", ", features)} INTO NAME variable VALUE indicator) WHERE indicator <> 0";
+        Execute(connection, $"CREATE TEMP TABLE targets AS {select}");
     }
 
     private static void Execute(DuckDBConnection connection, string sql)

@@ -3,8 +3,11 @@
 -- CREATE TEMP TABLE ... AS as CACHE TABLE ... AS (not run here: no cluster). It reads tables or views named
 --   obs(cell, context)                        one row per cell: the context it was measured in
 --   x(cell, variable, value)                  one row per measured value; zeros may be left out (sparse counts)
--- and produce the two tables below, which with the contexts table (context, group, is_control, features) and a cell count
--- per context are the three files PerturbationStatistics.Read takes. Sums are in DOUBLE; the within-context covariance is
+--   targets(context, variable)                the variables each context's perturbation targets, for known knockdowns
+--                                             (a feature named like a variable, not zero); may be empty, and names that
+--                                             are no variable of x are ignored
+-- and produce the three tables below, which with the contexts table (context, group, is_control, features) and a cell count
+-- per context are the four files PerturbationStatistics.Read takes. Sums are in DOUBLE; the within-context covariance is
 -- the stored products minus the products of the means, which loses nothing in double for expression-like data.
 
 CREATE TEMP TABLE gim_n AS
@@ -48,3 +51,21 @@ CREATE TEMP TABLE gim_covariance AS
         FROM gim_means a JOIN gim_means b ON a.context = b.context AND a.variable <= b.variable JOIN gim_n n ON n.context = a.context
         GROUP BY a.variable, b.variable) mm
   LEFT JOIN gim_products p ON p.variable_a = mm.variable_a AND p.variable_b = mm.variable_b;
+
+-- target_rows: for each target a context names, its row of that context's covariance, C_k[a, b] = (1/n_k) Σ x_a x_b − m_a m_b
+-- for every variable b (what a known-knockdown fit reads of the context besides its means and the pool).
+CREATE TEMP TABLE gim_targets AS
+  SELECT DISTINCT t.context, t.variable FROM targets t JOIN gim_variables v ON v.variable = t.variable;
+
+CREATE TEMP TABLE gim_target_rows AS
+  SELECT t.context, t.variable AS target, m.variable, coalesce(p.product, 0) / n.n_cells - ma.mean * m.mean AS covariance
+  FROM gim_targets t
+  JOIN gim_n n ON n.context = t.context
+  JOIN gim_means ma ON ma.context = t.context AND ma.variable = t.variable
+  JOIN gim_means m ON m.context = t.context
+  LEFT JOIN (SELECT o.context, a.variable AS target, b.variable, sum(CAST(a.value AS DOUBLE) * CAST(b.value AS DOUBLE)) AS product
+             FROM gim_targets tt JOIN obs o ON o.context = tt.context
+             JOIN x a ON a.cell = o.cell AND a.variable = tt.variable
+             JOIN x b ON b.cell = o.cell
+             GROUP BY o.context, a.variable, b.variable) p
+    ON p.context = t.context AND p.target = t.variable AND p.variable = m.variable;

@@ -26,7 +26,8 @@ public sealed class PerturbationContext
 
     /// <summary>
     /// Creates a context known by its statistics instead of its cells (<see cref="PerturbationStatistics"/>): what the
-    /// linear GIM fits from under shift interventions. Methods that need the cells refuse such a context, saying so.
+    /// linear GIM fits from under shift interventions and with known Knockdown targets (whose covariance rows
+    /// <see cref="ContextMoments.CovarianceRows"/> holds). Methods that need the cells refuse such a context, saying so.
     /// </summary>
     /// <param name="name">A name unique within its data set.</param>
     /// <param name="features">The perturbation's feature vector γ.</param>

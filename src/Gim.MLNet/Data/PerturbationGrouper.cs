@@ -16,6 +16,16 @@ internal static class PerturbationGrouper
     /// </summary>
     public static PerturbationDataset Group(string source, string contextColumn, IReadOnlyList<string?> contexts,
         Func<int, string> rowLabel, float[,] features, float[,] measurements, IReadOnlyCollection<string> controlValues,
+        IReadOnlyList<string> featureNames, IReadOnlyList<string> variableNames, Func<string, string>? groupOf = null) =>
+        Group(source, contextColumn, contexts, rowLabel, RowsOf(features), measurements, controlValues, featureNames, variableNames, groupOf);
+
+    /// <summary>
+    /// <see cref="Group(string, string, IReadOnlyList{string}, Func{int, string}, float[,], float[,], IReadOnlyCollection{string}, IReadOnlyList{string}, IReadOnlyList{string}, Func{string, string}?)"/>
+    /// with each row's features as an array (rows of one context may share one: <see cref="ScreenRows.Layout"/> does, so
+    /// a screen's n × p features are never held).
+    /// </summary>
+    public static PerturbationDataset Group(string source, string contextColumn, IReadOnlyList<string?> contexts,
+        Func<int, string> rowLabel, IReadOnlyList<float[]> features, float[,] measurements, IReadOnlyCollection<string> controlValues,
         IReadOnlyList<string> featureNames, IReadOnlyList<string> variableNames, Func<string, string>? groupOf = null)
     {
         Plan plan = Contexts(source, contextColumn, contexts, rowLabel, features, controlValues, featureNames, groupOf);
@@ -37,13 +47,29 @@ internal static class PerturbationGrouper
     /// <summary>The contexts rows make, in order of first appearance (names, features, cell counts, control flags, groups), each one's rows, and each row's context.</summary>
     public sealed record Plan(IReadOnlyList<ContextStatistics.Definition> Definitions, IReadOnlyList<List<int>> Rows, int[] ContextOfRow);
 
-    /// <summary>The grouping <see cref="Group"/> does, without the measurements: what streaming statistics read rows into.</summary>
-    public static Plan Contexts(string source, string contextColumn, IReadOnlyList<string?> contexts, Func<int, string> rowLabel, float[,] features,
+    /// <summary>Each row of <paramref name="features"/> as an array of its own.</summary>
+    private static float[][] RowsOf(float[,] features)
+    {
+        int n = features.GetLength(0), p = features.GetLength(1);
+        var rows = new float[n][];
+        for (int i = 0; i < n; i++)
+        {
+            rows[i] = new float[p];
+            for (int j = 0; j < p; j++) rows[i][j] = features[i, j];
+        }
+        return rows;
+    }
+
+    /// <summary>
+    /// The grouping <c>Group</c> does, without the measurements: what streaming statistics read rows into. Each row's
+    /// features are an array (p = the feature names); rows that share one array are the same features without a check.
+    /// </summary>
+    public static Plan Contexts(string source, string contextColumn, IReadOnlyList<string?> contexts, Func<int, string> rowLabel, IReadOnlyList<float[]> features,
         IReadOnlyCollection<string> controlValues, IReadOnlyList<string> featureNames, Func<string, string>? groupOf = null)
     {
         if (controlValues.Count == 0)
             throw new ArgumentException("Give at least one control value (the context label of the unperturbed cells); GIM needs control cells.", nameof(controlValues));
-        int n = contexts.Count, p = features.GetLength(1);
+        int n = contexts.Count;
         var index = new Dictionary<string, int>(StringComparer.Ordinal);
         var order = new List<string>();
         var rowsOf = new List<List<int>>();
@@ -71,20 +97,21 @@ internal static class PerturbationGrouper
         var definitions = new List<ContextStatistics.Definition>(order.Count);
         for (int c = 0; c < order.Count; c++)
         {
-            var gamma = new float[p];
-            for (int j = 0; j < p; j++) gamma[j] = features[rowsOf[c][0], j];
+            float[] gamma = (float[])features[rowsOf[c][0]].Clone();
             definitions.Add(new ContextStatistics.Definition(order[c], gamma, rowsOf[c].Count, controls.Contains(order[c]), groupOf?.Invoke(order[c])));
         }
         return new Plan(definitions, rowsOf, contextOfRow);
     }
 
     private static void CheckSameFeatures(string source, string label, int first, int row, Func<int, string> rowLabel,
-        float[,] features, IReadOnlyList<string> featureNames)
+        IReadOnlyList<float[]> features, IReadOnlyList<string> featureNames)
     {
+        float[] a = features[row], b = features[first];
+        if (ReferenceEquals(a, b)) return;
         for (int j = 0; j < featureNames.Count; j++)
-            if (features[row, j] != features[first, j] && !(float.IsNaN(features[row, j]) && float.IsNaN(features[first, j])))
+            if (a[j] != b[j] && !(float.IsNaN(a[j]) && float.IsNaN(b[j])))
                 throw new DataFileException(source, featureNames[j], null,
-                    $"context '{label}': feature '{featureNames[j]}' is {features[row, j]} on {rowLabel(row)} but {features[first, j]} on {rowLabel(first)}; " +
+                    $"context '{label}': feature '{featureNames[j]}' is {a[j]} on {rowLabel(row)} but {b[j]} on {rowLabel(first)}; " +
                     "a context's features must be identical on all its cells (split the context, or use a different context column).");
     }
 }

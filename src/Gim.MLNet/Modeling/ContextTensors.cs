@@ -66,9 +66,10 @@ internal sealed record ContextTensors(Tensor Features, Tensor Perturbed, Tensor 
         Func<int, int[]>? rowsOf = null)
     {
         if (storage == ContextStorage.Rows && rowsOf is null) throw new ArgumentNullException(nameof(rowsOf), "Covariance rows need the variables to keep per context.");
-        if (!data.HasCells && storage != ContextStorage.Pooled)
+        if (!data.HasCells && storage is not (ContextStorage.Pooled or ContextStorage.Rows))
             throw new NotSupportedException($"This needs {(storage == ContextStorage.Cells ? "the cells" : "each context's own covariance")}; the data " +
-                "hold statistics (per-context moments and one pooled covariance), which serve the linear model with shift interventions only.");
+                "hold statistics (per-context moments, one pooled covariance and their targets' covariance rows), which serve the linear model with " +
+                "shift interventions or known Knockdown targets only.");
         int k = data.Contexts.Count, d = data.VariableCount, p = data.FeatureCount;
         if (storage == ContextStorage.Covariances) CheckCovarianceMemory(k, d, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes);
         var featureData = new float[k * p];
@@ -203,7 +204,11 @@ internal sealed record ContextTensors(Tensor Features, Tensor Perturbed, Tensor 
 /// </summary>
 internal sealed record CovarianceRows(Tensor Index, Tensor Valid, Tensor Values) : IDisposable
 {
-    /// <summary>The rows <paramref name="rowsOf"/> names for each context of <paramref name="data"/>, from its cells centred on <paramref name="means"/>.</summary>
+    /// <summary>
+    /// The rows <paramref name="rowsOf"/> names for each context of <paramref name="data"/>: from its cells centred on
+    /// <paramref name="means"/>, or from its statistics' rows (<see cref="ContextMoments.CovarianceRows"/>, the same numbers
+    /// for statistics computed from the same cells); either way in the data's units, then divided by σ_j σ_b.
+    /// </summary>
     public static CovarianceRows Create(PerturbationDataset data, double[][] means, Standardizer variables, Func<int, int[]> rowsOf, ScalarType dtype, Device device)
     {
         int k = data.Contexts.Count, d = data.VariableCount;
@@ -215,21 +220,40 @@ internal sealed record CovarianceRows(Tensor Index, Tensor Valid, Tensor Values)
         for (int c = 0; c < k; c++)
         {
             if (kept[c].Length == 0) continue;
-            float[,] samples = data.Contexts[c].Samples;
-            int n = samples.GetLength(0);
-            using var scope = TorchScope.Enter();
-            Tensor all = tensor(ContextTensors.Centred(samples, means[c], variables), new long[] { n, d }, ScalarType.Float64);
-            Tensor picked = all.index_select(1, tensor(kept[c].Select(j => (long)j).ToArray()));
-            double[] product = (matmul(picked.t(), all) / n).contiguous().data<double>().ToArray();   // [r_c, d]
+            PerturbationContext context = data.Contexts[c];
+            double[] raw = context.HasCells ? TargetIndicators.CovarianceRows(context.Samples, means[c], kept[c]) : Stored(data, c, kept[c]);   // [r_c, d]
             for (int q = 0; q < kept[c].Length; q++)
             {
-                index[c * r + q] = kept[c][q];
+                int j = kept[c][q];
+                index[c * r + q] = j;
                 valid[c * r + q] = 1;
-                Array.Copy(product, (long)q * d, values, ((long)c * r + q) * d, d);
+                long at = ((long)c * r + q) * d;
+                for (int b = 0; b < d; b++) values[at + b] = raw[(long)q * d + b] / (variables.Scale[j] * variables.Scale[b]);
             }
         }
         return new CovarianceRows(tensor(index, new long[] { k, r }, device: device), tensor(valid, new long[] { k, r }, dtype: dtype, device: device),
             tensor(values, new long[] { k, r, d }, dtype: dtype, device: device));
+    }
+
+    /// <summary>A statistics context's rows of <paramref name="targets"/>, [r·d]; a missing one is an error naming the context and the variable.</summary>
+    private static double[] Stored(PerturbationDataset data, int c, int[] targets)
+    {
+        PerturbationContext context = data.Contexts[c];
+        int d = data.VariableCount;
+        var raw = new double[(long)targets.Length * d];
+        for (int q = 0; q < targets.Length; q++)
+        {
+            int j = targets[q];
+            if (!context.Moments.CovarianceRows.TryGetValue(j, out double[]? row))
+                throw new ArgumentException($"Context '{context.Name}' declares target '{data.VariableNames[j]}', but its statistics hold no covariance row " +
+                    $"for it: a fit with known Knockdown targets reads each declared target's row ({StatisticsFileNames.TargetRows} in a statistics " +
+                    "folder). Statistics computed by Gim.MLNet 0.16.0 or later keep them for every variable a context's features name; recompute " +
+                    "the statistics, or fit from the cells.");
+            if (row.Length != d)
+                throw new ArgumentException($"Context '{context.Name}': the covariance row of '{data.VariableNames[j]}' has {row.Length} values; expected one per variable ({d}).");
+            Array.Copy(row, 0, raw, (long)q * d, d);
+        }
+        return raw;
     }
 
     public void Dispose()

@@ -68,7 +68,7 @@ public abstract class PerturbationTrainer<TOptions, TModel> where TOptions : Per
     /// </summary>
     private protected virtual string? CannotFitFromStatistics() =>
         $"{GetType().Name.Replace("Trainer", "")} reads the cells themselves (the control cells it predicts from, or each context's own covariance). " +
-        "Fit it from the cells (read them with AnnDataReader or CsvPerturbationTable), or fit GimTrainer (linear, shift interventions) from the statistics.";
+        "Fit it from the cells (read them with AnnDataReader or CsvPerturbationTable), or fit GimTrainer (linear, shift interventions or known Knockdown targets) from the statistics.";
 
     /// <summary>Fits the model on validated data.</summary>
     private protected abstract TModel Train(PerturbationFit fit);

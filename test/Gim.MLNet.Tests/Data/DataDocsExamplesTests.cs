@@ -133,7 +133,7 @@ public class DataDocsExamplesTests
             HighlyVariableGenes = 50,                        // a first pass ranks the genes
             ChunkRows = 4096,                                // cells in memory at a time
         });
-        statistics.Write(folder);                            // contexts/moments/covariance.parquet
+        statistics.Write(folder);                            // contexts/moments/covariance/target_rows.parquet
         var mlContext = new MLContext(seed: 0);
         using GimTransformer gim = mlContext.Perturbation().Trainers.Gim(new GimOptions { MaxSteps = 300 })
             .Fit(PerturbationStatistics.Read(folder));       // as from the cells, never holding them

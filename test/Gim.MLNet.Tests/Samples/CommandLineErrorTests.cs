@@ -22,7 +22,8 @@ public class CommandLineErrorTests
 
     [TestCase("fit --data ok.csv --context drug --feature-prefix fp_", "--control is required")]
     [TestCase("fit --data ok.csv --context drug --control DMSO --feature-prefix fp_ --known-targets crispr", "--known-targets is 'crispr'; expected shift, knockdown or hard")]
-    [TestCase("fit --statistics stats --known-targets knockdown", "--known-targets cannot go with --statistics")]
+    [TestCase("fit --statistics stats --known-targets hard", "--known-targets hard cannot go with --statistics")]
+    [TestCase("fit --statistics stats --known-targets crispr", "--known-targets is 'crispr'; expected shift, knockdown or hard")]
     [TestCase("fit --data ok.csv --context drug --control DMSO --feature-prefix fp_ --steps 0", "--steps must be ≥ 1; got 0")]
     [TestCase("fit --data ok.csv --context drug --control DMSO --feature-prefix fp_ --graph-rank -2", "--graph-rank must be 0 (a dense graph) or a rank ≥ 1; got -2")]
     [TestCase("fit --data ok.csv --context drug --control DMSO --feature-prefix fp_ --steps abc", "--steps: 'abc' is not a whole number")]

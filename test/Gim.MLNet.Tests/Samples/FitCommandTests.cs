@@ -136,6 +136,40 @@ public class FitCommandTests
     }
 
     /// <summary>
+    /// The same screen streamed (`fit --stream`: the cells are never held): the statistics folder keeps each context's
+    /// targets' covariance rows (target_rows.parquet), the knockdown fit reads them, and `predict` takes a gene no training
+    /// label names; `fit --statistics` on the written folder fits the same model (the same graph, to the printed digit).
+    /// </summary>
+    [Test]
+    public void KnownTargets_Streamed_FitFromStatistics_AndPredictAGeneNeverPerturbed()
+    {
+        var screen = Gim.MLNet.Data.Synthetic.PerturbSeqScreen.Generate(new Gim.MLNet.Data.Synthetic.PerturbSeqScreenOptions { Seed = 9, ControlCells = 60, CellsPerCondition = 30 });
+        screen.WriteH5ad(Path.Combine(_folder, "train.h5ad"));
+        string unseen = screen.UnseenSingle!.Contexts[0].Name.Split('+')[0];
+
+        var (exitCode, output) = SamplesApp.RunIn(_folder, Timeout, "fit", "--stream", "--data", "train.h5ad", "--perturbation", "condition", "--control", "ctrl",
+            "--combinations", "+", "--known-targets", "knockdown", "--steps", "200", "--out", "run");
+        Assert.That(exitCode, Is.EqualTo(0), output);
+        Assert.That(output, Does.Contain("8 measured genes have no indicator"), "20 genes, 12 named by training labels");
+        var statistics = Gim.MLNet.Data.PerturbationStatistics.Read(Path.Combine(_folder, "run", "statistics"));
+        Assert.That(statistics.Contexts.Where(c => !c.IsControl).Select(c => c.Moments.CovarianceRows.Count),
+            Is.EqualTo(statistics.Contexts.Where(c => !c.IsControl).Select(c => c.Name.Split('+').Count(g => g != "ctrl"))), "a row per gene a label names");
+
+        (exitCode, output) = SamplesApp.RunIn(_folder, Timeout, "predict", "--model", "run/gim-model.zip", "--perturbation", $"ctrl,{unseen}", "--count", "200", "-o", "predicted.csv");
+        Assert.That(exitCode, Is.EqualTo(0), output);
+        string[] header = File.ReadLines(Path.Combine(_folder, "predicted.csv")).First().Split(',');
+        double[][] cells = File.ReadLines(Path.Combine(_folder, "predicted.csv")).Skip(1)
+            .Select(l => l.Split(',').Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray()).ToArray();
+        double Mean(int query) => cells.Where(r => r[0] == query).Average(r => r[Array.IndexOf(header, unseen)]);
+        TestContext.Out.WriteLine($"{unseen}: control {Mean(0):F3}, knocked down {Mean(1):F3}");
+        Assert.That(Math.Abs(Mean(1)), Is.LessThan(Math.Abs(Mean(0))), $"{unseen}: the knockdown's predicted mean is not nearer 0 than the control's");
+
+        (exitCode, output) = SamplesApp.RunIn(_folder, Timeout, "fit", "--statistics", "run/statistics", "--known-targets", "knockdown", "--steps", "200", "--out", "again");
+        Assert.That(exitCode, Is.EqualTo(0), output);
+        Assert.That(File.ReadAllText(Path.Combine(_folder, "again", "graph.csv")), Is.EqualTo(File.ReadAllText(Path.Combine(_folder, "run", "graph.csv"))));
+    }
+
+    /// <summary>
     /// `--covariates` with `--known-targets`: a knockdown screen run in two cell lines (obs cell_line; line L1's baselines
     /// moved by N(0, 2²) a gene) fits with the line as GIM's covariate, and `predict --covariates cell_line=L1` predicts a
     /// gene no training label names in that line. The predicted difference between the lines (L1 − L0, every gene) follows

@@ -22,25 +22,65 @@ public class StatisticsCommandTests
         screen.WriteDescriptors(Path.Combine(_folder, "drugs.csv"));
         var design = new ScreenDesign("product_name", "vehicle") { DoseColumn = "dose", Covariates = new[] { "cell_type" }, Descriptors = DescriptorTable.Read(Path.Combine(_folder, "drugs.csv")) };
         _cells = AnnDataReader.Read(Path.Combine(_folder, "screen.h5ad")).ToPerturbationDataset(design);
+        WriteLongForm(_cells, "");
+    }
 
-        // Long form as an engine would hold it: the counts' zeros left out.
+    /// <summary>
+    /// The cells in long form as an engine would hold them (zeros left out): PREFIXx.csv, PREFIXobs.csv, PREFIXcontexts.csv;
+    /// each value as the double it is (a float's shortest text would parse to another double, 1e-8 apart).
+    /// </summary>
+    private void WriteLongForm(PerturbationDataset cells, string prefix)
+    {
         var x = new StringBuilder("cell,variable,value\n");
         var obs = new StringBuilder("cell,context\n");
-        var contexts = new StringBuilder("context,group,is_control," + string.Join(",", _cells.FeatureNames.Select(f => $"\"{f}\"")) + "\n");
+        var contexts = new StringBuilder("context,group,is_control," + string.Join(",", cells.FeatureNames.Select(f => $"\"{f}\"")) + "\n");
         int cell = 0;
-        foreach (PerturbationContext c in _cells.Contexts)
+        foreach (PerturbationContext c in cells.Contexts)
         {
             contexts.Append($"\"{c.Name}\",\"{c.Group}\",{(c.IsControl ? "true" : "false")},").AppendJoin(',', c.Features.Select(f => f.ToString("R", CultureInfo.InvariantCulture))).Append('\n');
             for (int i = 0; i < c.SampleCount; i++, cell++)
             {
                 obs.Append($"c{cell},\"{c.Name}\"\n");
-                for (int j = 0; j < _cells.VariableCount; j++)
-                    if (c.Samples[i, j] != 0) x.Append($"c{cell},{_cells.VariableNames[j]},{c.Samples[i, j].ToString("R", CultureInfo.InvariantCulture)}\n");
+                for (int j = 0; j < cells.VariableCount; j++)
+                    if (c.Samples[i, j] != 0) x.Append($"c{cell},{cells.VariableNames[j]},{((double)c.Samples[i, j]).ToString("R", CultureInfo.InvariantCulture)}\n");
             }
         }
-        File.WriteAllText(Path.Combine(_folder, "x.csv"), x.ToString());
-        File.WriteAllText(Path.Combine(_folder, "obs.csv"), obs.ToString());
-        File.WriteAllText(Path.Combine(_folder, "contexts.csv"), contexts.ToString());
+        File.WriteAllText(Path.Combine(_folder, prefix + "x.csv"), x.ToString());
+        File.WriteAllText(Path.Combine(_folder, prefix + "obs.csv"), obs.ToString());
+        File.WriteAllText(Path.Combine(_folder, prefix + "contexts.csv"), contexts.ToString());
+    }
+
+    /// <summary>
+    /// A knockdown screen (features named like the genes they target): DuckDB keeps each context's targets' covariance rows
+    /// (target_rows.parquet) equal to those computed from the cells (1e-8), and a known-knockdown GIM fits from the folder.
+    /// The drug screen above names no target, so its target_rows.parquet is empty.
+    /// </summary>
+    [Test]
+    public void DuckDbsTargetRows_AreTheCellsOnes_AndAKnockdownGimFitsFromThem()
+    {
+        PerturbationDataset knockdowns = PerturbSeqScreen.Generate(new PerturbSeqScreenOptions { Seed = 9, ControlCells = 60, CellsPerCondition = 20 }).Train;
+        WriteLongForm(knockdowns, "kd-");
+        var (exitCode, output) = SamplesApp.RunIn(_folder, TimeSpan.FromMinutes(3), "sql-statistics", "--values", "kd-x.csv", "--obs", "kd-obs.csv", "--contexts", "kd-contexts.csv", "--out", "kd-sql");
+        Assert.That(exitCode, Is.EqualTo(0), output);
+        PerturbationStatistics sql = PerturbationStatistics.Read(Path.Combine(_folder, "kd-sql"));
+        PerturbationStatistics cells = PerturbationStatistics.Compute(knockdowns);
+        int[] at = cells.VariableNames.Select(v => sql.VariableNames.ToList().IndexOf(v)).ToArray();
+        var byName = sql.Contexts.ToDictionary(c => c.Name);
+        foreach (ContextStatistics s in cells.Contexts)
+        {
+            IReadOnlyDictionary<int, double[]> q = byName[s.Name].Moments.CovarianceRows;
+            string[] named = s.IsControl ? Array.Empty<string>() : s.Name.Split('+').Where(g => g != "ctrl").ToArray();
+            Assert.That(q.Keys.Select(j => sql.VariableNames[j]), Is.EquivalentTo(named), $"{s.Name}: a row for each gene its label names");
+            Assert.That(q.Keys.Select(j => sql.VariableNames[j]), Is.EquivalentTo(s.Moments.CovarianceRows.Keys.Select(j => cells.VariableNames[j])), s.Name);
+            foreach (var (j, row) in s.Moments.CovarianceRows)
+            {
+                Assert.That(at.Select(b => q[at[j]][b]), Is.EqualTo(row).Within(1e-8), $"{s.Name}, row of {cells.VariableNames[j]}");
+            }
+        }
+
+        (exitCode, output) = SamplesApp.RunIn(_folder, TimeSpan.FromMinutes(3), "fit", "--statistics", "kd-sql", "--known-targets", "knockdown", "--steps", "50", "--out", "kd-fit");
+        Assert.That(exitCode, Is.EqualTo(0), output);
+        Assert.That(File.Exists(Path.Combine(_folder, "kd-fit", "gim-model.zip")), Is.True);
     }
 
     [OneTimeTearDown]
@@ -75,6 +115,7 @@ public class StatisticsCommandTests
                 Assert.That(sql.Covariance.CellWeighted[at[a] * d + at[b]], Is.EqualTo(streamed.Covariance.CellWeighted[a * d + b]).Within(1e-8));
             }
 
+        Assert.That(sql.Contexts.All(c => c.Moments.CovarianceRows.Count == 0), "no feature is named like a gene");
         (exitCode, output) = SamplesApp.RunIn(_folder, TimeSpan.FromMinutes(3), "fit", "--statistics", "sql", "--steps", "50", "--out", "fit-sql");
         Assert.That(exitCode, Is.EqualTo(0), output);
         Assert.That(File.Exists(Path.Combine(_folder, "fit-sql", "gim-model.zip")), Is.True);

@@ -317,8 +317,9 @@ public sealed class GimModel : PerturbationModel
 
     /// <summary>
     /// The tensors that scoring a data set under a model reads (contexts equally weighted): the pooled covariance for the
-    /// linear model with shift interventions (also the only form statistics have), else each context's covariance, or the
-    /// cells for a model without a moment likelihood. <paramref name="perContextNoise"/>: the model widens each context's
+    /// linear model with shift interventions (also the form statistics have), the pool and the declared targets' covariance
+    /// rows for known Knockdown targets (from statistics too), else each context's covariance, or the cells for a model
+    /// without a moment likelihood. <paramref name="perContextNoise"/>: the model widens each context's
     /// noise by its own amount (a calibration that samples the shifts' uncertainty), which one pooled covariance cannot
     /// express; the linear shift model then reads each context's covariance, or its cells where they take less memory
     /// (N·d numbers against K·d²).
@@ -326,9 +327,10 @@ public sealed class GimModel : PerturbationModel
     internal static ContextTensors ScoringTensors(PerturbationDataset data, CausalModel causal, GimOptions options, Standardizer variables,
         Standardizer features, ScalarType dtype, Device device, bool perContextNoise = false, KnownTargetHead? known = null)
     {
-        // Known knockdowns by the lemma: the pool and the declared targets' covariance rows, as training reads them.
-        // (The rows form is exact when only the declared targets change their noise: not with a calibration's per-context noise.)
-        if (known is not null && data.HasCells && !perContextNoise && options.ReadsKnockdownRows(data.VariableCount))
+        // Known knockdowns by the lemma: the pool and the declared targets' covariance rows, as training reads them (from
+        // statistics at any size). The rows form is exact when only the declared targets change their noise: not with a
+        // calibration's per-context noise.
+        if (known is not null && !perContextNoise && options.ReadsKnockdownRows(data.VariableCount, data.HasCells))
             return ContextTensors.Create(data, variables, features, ContextWeighting.Equal, ContextStorage.Rows, null, dtype, device,
                 c => known.Declared(data.Contexts[c].Features, data.Contexts[c].Name));
         InterventionKind interventions = options.Interventions;
@@ -342,7 +344,7 @@ public sealed class GimModel : PerturbationModel
                 ? "The data hold statistics, not cells, and this model's calibration samples the shifts' uncertainty: each context's " +
                   "noise widens by its own amount, which the statistics' one pooled covariance cannot express. Score cells, or fit with " +
                   "GimOptions.SampleShiftUncertainty = false to score statistics."
-                : $"The data hold statistics, not cells; scoring them needs the linear causal model with shift interventions " +
+                : $"The data hold statistics, not cells; scoring them needs the linear causal model with shift interventions or known Knockdown targets " +
                   $"(this model: {causal.GetType().Name.Replace("CausalModel", "")}, {interventions}" +
                   (options.KnownTargetsChangeInputs ? $", {options.KnownTargets} known targets" : "") + ").");
         return ContextTensors.Create(data, variables, features, ContextWeighting.Equal, storage, null, dtype, device);

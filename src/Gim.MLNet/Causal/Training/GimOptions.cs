@@ -243,10 +243,12 @@ public sealed class GimOptions : PerturbationOptions
 
     /// <summary>
     /// Whether known Knockdown targets (by the lemma) read only their targets' rows of each context's covariance beside the
-    /// pool (<see cref="LinearCausalModel.WeightedLogLikelihoodWithKnockdownRows"/>); internal <see cref="FullCovarianceKnockdowns"/>
-    /// keeps the full covariances (tests compare the two).
+    /// pool (<see cref="LinearCausalModel.WeightedLogLikelihoodWithKnockdownRows"/>): from <see cref="LinearCausalModel.TargetLemmaFrom"/>
+    /// variables, and at any size from statistics (<paramref name="hasCells"/> false), which hold only those rows; internal
+    /// <see cref="FullCovarianceKnockdowns"/> and <see cref="PerContextKnownTargets"/> keep the full covariances (tests compare the forms).
     /// </summary>
-    internal bool ReadsKnockdownRows(int variables) => KnownTargets == KnownTargetKind.Knockdown && !FullCovarianceKnockdowns && ReadsTargetsByLemma(variables);
+    internal bool ReadsKnockdownRows(int variables, bool hasCells = true) =>
+        KnownTargets == KnownTargetKind.Knockdown && !FullCovarianceKnockdowns && (hasCells ? ReadsTargetsByLemma(variables) : !PerContextKnownTargets);
 
     /// <summary>Tests only: known Knockdown targets by the lemma from each context's full covariance instead of its targets' rows.</summary>
     internal bool FullCovarianceKnockdowns { get; set; }

@@ -25,7 +25,10 @@ public sealed class GimTrainer : PerturbationTrainer<GimOptions, GimModel>
     /// <param name="validation">Optional held-out contexts for early stopping (same variables and features).</param>
     public GimModel Fit(PerturbationDataset train, PerturbationDataset? validation) => FitCore(train, validation);
 
-    /// <summary>Statistics serve the linear model with shift interventions on full batches of contexts, without a two-stage warm start.</summary>
+    /// <summary>
+    /// Statistics serve the linear model with shift interventions (and known Knockdown targets, whose covariance rows they
+    /// keep) on full batches of contexts, without a two-stage warm start.
+    /// </summary>
     private protected override string? CannotFitFromStatistics()
     {
         string? why = Options.CausalModel != CausalModelKind.Linear ? $"the {Options.CausalModel} causal model's likelihood reads every cell"
@@ -33,11 +36,14 @@ public sealed class GimTrainer : PerturbationTrainer<GimOptions, GimModel>
             : Options.CellBatchSize > 0 ? "GimOptions.CellBatchSize draws cells"
             : Options.ContextBatchSize > 0 ? "a mini-batch of contexts pools its own contexts' covariances (GimOptions.ContextBatchSize)"
             : Options.WarmStart is not null ? "the warm start fits the two-stage model, which reads each context's covariance"
-            : Options.KnownTargetsChangeInputs
-                ? $"{Options.KnownTargets} known targets change their contexts' system matrices, so the likelihood reads each context's own covariance"
+            : Options.KnownTargets == KnownTargetKind.Hard
+                ? "Hard known targets change their contexts' system matrices and hold their targets at a level, so the likelihood reads each context's " +
+                  "own covariance (Knockdown targets read only their targets' rows, which statistics keep)"
+            : Options.KnownTargets == KnownTargetKind.Knockdown && !Options.ReadsKnockdownRows(0, hasCells: false)
+                ? "these known Knockdown settings read each context's own covariance"
             : null;
-        return why is null ? null : $"GIM cannot fit from them with these options: {why}. Use the linear causal model with shift interventions, " +
-            "full batches and no warm start (the defaults), or give the cells.";
+        return why is null ? null : $"GIM cannot fit from them with these options: {why}. Use the linear causal model with shift interventions " +
+            "(or known Knockdown targets), full batches and no warm start, or give the cells.";
     }
 
     private protected override GimModel Train(PerturbationFit fit)
@@ -179,9 +185,7 @@ public sealed class GimTrainer : PerturbationTrainer<GimOptions, GimModel>
         CovariateSlots? covariates, ScalarType dtype, Device device)
     {
         if (Options.KnownTargets == KnownTargetKind.None) return null;
-        var featureIndex = new Dictionary<string, int>(StringComparer.Ordinal);
-        for (int q = 0; q < train.FeatureCount; q++) featureIndex.TryAdd(train.FeatureNames[q], q);
-        int[] map = train.VariableNames.Select(v => featureIndex.TryGetValue(v, out int q) ? q : -1).ToArray();
+        int[] map = TargetIndicators.FeatureOfVariable(train.VariableNames, train.FeatureNames);
         if (map.All(q => q < 0))
             throw new ArgumentException($"GimOptions.KnownTargets is {Options.KnownTargets}, but no feature is named like a variable: a known target's indicator is " +
                 $"the feature with the variable's name (variables: {string.Join(", ", train.VariableNames.Take(5))}{(train.VariableCount > 5 ? ", ..." : "")}; " +
@@ -404,12 +408,16 @@ public sealed class GimTrainer : PerturbationTrainer<GimOptions, GimModel>
             Tell($"note: a dense graph over {causal.Variables} variables costs O(d³) a step (about 0.5 s at d = 2,000 on 2 cores); " +
                  "GimOptions.GraphRank = 64 (fit --graph-rank 64) trains B = U Vᵀ in O(d² r), several times faster at some cost in accuracy " +
                  "(docs/performance.md, \"Genes by the thousand\").");
-        if (!refitsOnly && !train.HasCells && train.PooledCovariance!.ContextNames.Count != train.Contexts.Count)
-            Tell($"note: the statistics' covariance is pooled over {train.PooledCovariance.ContextNames.Count} contexts and this fit trains on " +
-                 $"{train.Contexts.Count}; under shift interventions every context shares one within-context covariance, so the pool estimates the same matrix.");
+        foreach (var (set, role) in new[] { (train, "trains on"), (validation, "validates on") })
+            if (!refitsOnly && set is { HasCells: false } && !set.PooledCovariance!.ContextNames.ToHashSet(StringComparer.Ordinal).SetEquals(set.Contexts.Select(c => c.Name)))
+                Tell($"note: the statistics' covariance is pooled over {set.PooledCovariance.ContextNames.Count} contexts, not the {set.Contexts.Count} this fit " +
+                     $"{role}; " + (Options.KnownTargets == KnownTargetKind.Knockdown
+                         ? "with known Knockdown targets each context's covariance differs downstream of its targets, so the pool of other contexts " +
+                           "is an approximation: compute the statistics of these contexts alone for the exact likelihood."
+                         : "under shift interventions every context shares one within-context covariance, so the pool estimates the same matrix."));
         // Known knockdowns on full batches read the pool and only their targets' rows of each context's covariance: K·r·d, not K·d².
         KnownTargetHead? known = encoder.Known;
-        bool knockdownRows = !cellMode && modules.Count == 1 && known is not null && Options.ReadsKnockdownRows(train.VariableCount)
+        bool knockdownRows = !cellMode && modules.Count == 1 && known is not null && Options.ReadsKnockdownRows(train.VariableCount, train.HasCells)
                              && (Options.ContextBatchSize == 0 || Options.ContextBatchSize >= train.Contexts.Count);
         using var trainTensors = ContextTensors.Create(train, variables, features, Options.Weighting,
             cellMode ? ContextStorage.Cells : pooled ? ContextStorage.Pooled : knockdownRows ? ContextStorage.Rows : ContextStorage.Covariances,

@@ -76,6 +76,11 @@ internal static class TrainingFingerprint
             // Statistics: the moments here, the shared pool once below.
             hash.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(context.Moments.Mean.AsSpan()));
             hash.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(context.Moments.Variance.AsSpan()));
+            foreach (var (target, row) in context.Moments.CovarianceRows.OrderBy(r => r.Key))
+            {
+                hash.AppendData(BitConverter.GetBytes(target));
+                hash.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(row.AsSpan()));
+            }
         }
         if (data.PooledCovariance is { } pool)
         {

@@ -101,7 +101,7 @@ internal sealed record ScreenRows(string Source, int RowCount, Func<int, string>
         IReadOnlyDictionary<string, string>? referenceLevels = design.FeatureNames is null
             ? design.Covariates.Select((c, k) => (c, reference[k])).ToDictionary(e => e.c, e => e.Item2, StringComparer.Ordinal)
             : design.ReferenceLevels;
-        float[,] features = Features(design, featureNames, referenceLevels, labels, perturbation, rawDose, guide, covariateValues, featureColumnValues);
+        float[][] features = Features(design, featureNames, referenceLevels, labels, perturbation, rawDose, guide, covariateValues, featureColumnValues);
         var groupOf = new Dictionary<string, string>(StringComparer.Ordinal);
         for (int i = 0; i < n; i++) groupOf.TryAdd(labels[i], vehicle[i] ? labels[i] : perturbation[i]);
         return new ScreenLayout(perturbationAt, labels, features, controlLabels, featureNames, label => groupOf[label]);
@@ -168,11 +168,15 @@ internal sealed record ScreenRows(string Source, int RowCount, Func<int, string>
                 $"perturbation needs its descriptors (the table's keys start: {Listing(descriptors.Keys)}).");
     }
 
-    /// <summary>Each row's features under <paramref name="names"/> (<see cref="ScreenDesign.FeaturesFor"/>), once per context.</summary>
-    private float[,] Features(ScreenDesign design, IReadOnlyList<string> names, IReadOnlyDictionary<string, string>? referenceLevels, string[] labels,
+    /// <summary>
+    /// Each row's features under <paramref name="names"/> (<see cref="ScreenDesign.FeaturesFor"/>), once per context: the
+    /// rows of a context share one array (n references, not n × p numbers: a genome-wide CRISPR screen has thousands of
+    /// indicator features), unless per-cell feature columns enter.
+    /// </summary>
+    private float[][] Features(ScreenDesign design, IReadOnlyList<string> names, IReadOnlyDictionary<string, string>? referenceLevels, string[] labels,
         string[] perturbation, double[] dose, string?[] guide, List<string[]> covariateValues, Dictionary<string, float[]> featureColumns)
     {
-        var features = new float[RowCount, names.Count];
+        var features = new float[RowCount][];
         var cache = new Dictionary<string, float[]>(StringComparer.Ordinal);
         for (int i = 0; i < RowCount; i++)
         {
@@ -190,7 +194,7 @@ internal sealed record ScreenRows(string Source, int RowCount, Func<int, string>
                     throw new DataFileException(Source, Location(design.PerturbationColumn), null, $"{RowLabel(i)} (context '{labels[i]}'): {e.Message}", e);
                 }
             }
-            for (int q = 0; q < row.Length; q++) features[i, q] = row[q];
+            features[i] = row;
         }
         return features;
     }
@@ -351,5 +355,5 @@ internal sealed record ScreenRows(string Source, int RowCount, Func<int, string>
 }
 
 /// <summary>Each row's context label and features, the control labels, the feature names and each label's group (<see cref="ScreenRows.Layout"/>).</summary>
-internal sealed record ScreenLayout(string ContextColumn, string[] Labels, float[,] Features, IReadOnlyCollection<string> ControlLabels,
+internal sealed record ScreenLayout(string ContextColumn, string[] Labels, float[][] Features, IReadOnlyCollection<string> ControlLabels,
     IReadOnlyList<string> FeatureNames, Func<string, string> GroupOf);

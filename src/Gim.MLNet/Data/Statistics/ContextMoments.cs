@@ -2,7 +2,8 @@ namespace Gim.MLNet.Data;
 
 /// <summary>
 /// What the linear GIM's likelihood needs of one context's cells besides the pooled covariance: the number of cells, each
-/// variable's mean and its variance (population: divided by n), in the data's own units.
+/// variable's mean and its variance (population: divided by n), in the data's own units; and, for known knockdowns, the
+/// covariance rows of the context's targets (<see cref="CovarianceRows"/>).
 /// </summary>
 public sealed class ContextMoments
 {
@@ -27,6 +28,16 @@ public sealed class ContextMoments
 
     /// <summary>Each variable's variance (population: divided by <see cref="Count"/>).</summary>
     public double[] Variance { get; }
+
+    /// <summary>
+    /// Some rows of the context's covariance, by variable index j: C[j, :] = (1/n) Σ_i (x_ij − m_j)(x_i − m), d values each,
+    /// in the data's units. Statistics keep the rows of the variables a context's features name as its targets (a feature
+    /// named like a variable, as <see cref="CombinationLabels"/> makes them): a fit with known Knockdown targets
+    /// (GimOptions.KnownTargets) reads them besides the moments and the pool. Empty unless computed; the dictionary is kept, not copied.
+    /// </summary>
+    public IReadOnlyDictionary<int, double[]> CovarianceRows { get; init; } = NoRows;
+
+    private static readonly IReadOnlyDictionary<int, double[]> NoRows = new System.Collections.ObjectModel.ReadOnlyDictionary<int, double[]>(new Dictionary<int, double[]>());
 
     /// <summary>Number of variables.</summary>
     public int VariableCount => Mean.Length;

@@ -3,7 +3,8 @@ namespace Gim.MLNet.Data;
 /// <summary>
 /// A screen reduced to what the linear GIM's likelihood reads under shift interventions (docs/method.md): per context its
 /// features, cell count, means and variances, and one within-context covariance pooled over all contexts — K·d + d²
-/// numbers instead of the cells. Computed in one pass over the cells (<see cref="PerturbationStatisticsBuilder"/>,
+/// numbers instead of the cells; and, for known Knockdown targets, the covariance rows of the variables each context's
+/// features name as targets (<see cref="ContextMoments.CovarianceRows"/>, K·r·d numbers more). Computed in one pass over the cells (<see cref="PerturbationStatisticsBuilder"/>,
 /// <see cref="Compute"/>) or by any engine that can GROUP BY; turned into a data set GIM fits from with <see cref="ToDataset"/>.
 /// </summary>
 public sealed class PerturbationStatistics
@@ -50,17 +51,19 @@ public sealed class PerturbationStatistics
     }
 
     /// <summary>
-    /// Writes the statistics to a folder as three Parquet files (contexts.parquet, moments.parquet, covariance.parquet; the
-    /// long form a GROUP BY produces, described in docs/statistics.md), each written whole or not at all.
+    /// Writes the statistics to a folder as four Parquet files (contexts.parquet, moments.parquet, covariance.parquet and
+    /// target_rows.parquet, empty when no context names a target; the long form a GROUP BY produces, described in
+    /// docs/statistics.md), each written whole or not at all.
     /// </summary>
-    /// <param name="directory">The folder; created if needed, its three files replaced.</param>
+    /// <param name="directory">The folder; created if needed, its four files replaced.</param>
     public void Write(string directory) => StatisticsFiles.Write(this, directory);
 
     /// <summary>
-    /// Reads statistics written by <see cref="Write"/> or by any engine that writes the same three Parquet files (DuckDB,
+    /// Reads statistics written by <see cref="Write"/> or by any engine that writes the same Parquet files (DuckDB,
     /// Spark SQL: docs/statistics.md); a missing column, row, pair or a bad value is an error naming the file, column and row.
+    /// target_rows.parquet is optional (a folder without it has no covariance rows: enough for every fit but known Knockdown targets).
     /// </summary>
-    /// <param name="directory">The folder holding the three files.</param>
+    /// <param name="directory">The folder holding the files.</param>
     public static PerturbationStatistics Read(string directory) => StatisticsFiles.Read(directory);
 
     /// <summary>
@@ -70,7 +73,7 @@ public sealed class PerturbationStatistics
     internal static WithinContextCovariance PooledCovariance(PerturbationDataset data)
     {
         using var builder = new PerturbationStatisticsBuilder(data.VariableNames, data.FeatureNames,
-            data.Contexts.Select(c => new ContextStatistics.Definition(c.Name, c.Features, c.SampleCount, c.IsControl, c.Group)).ToList());
+            data.Contexts.Select(c => new ContextStatistics.Definition(c.Name, c.Features, c.SampleCount, c.IsControl, c.Group)).ToList(), targetRows: false);
         // A context a slice of rows at a time: the builder's float64 copies of a chunk stay small whatever the context's size.
         const int slice = 4096;
         for (int k = 0; k < data.Contexts.Count; k++)
@@ -93,15 +96,33 @@ public sealed class PerturbationStatistics
         return builder.Build().Covariance;
     }
 
-    /// <summary>The statistics of a data set that holds cells, in one pass over them (what streaming computes chunk by chunk).</summary>
+    /// <summary>
+    /// The statistics of a data set that holds cells, in one pass over them (what streaming computes chunk by chunk), with
+    /// the covariance rows of each context's named targets (<see cref="ContextMoments.CovarianceRows"/>).
+    /// </summary>
     public static PerturbationStatistics Compute(PerturbationDataset data)
     {
         ArgumentNullException.ThrowIfNull(data);
         if (!data.HasCells) throw new ArgumentException("The data set holds statistics already, not cells.", nameof(data));
         data.Validate(requireControl: false, minSamplesPerContext: 1);
         WithinContextCovariance pool = PooledCovariance(data);
-        // Each context's moments two-pass from its cells (what a fit from the cells reads), the pool as streamed.
-        var contexts = data.Contexts.Select(c => new ContextStatistics(c.Name, c.Group, c.IsControl, c.Features, c.Moments)).ToList();
+        // Each context's moments two-pass from its cells, and its targets' covariance rows centred on that mean (what a fit
+        // from the cells reads), the pool as streamed.
+        int[] map = TargetIndicators.FeatureOfVariable(data.VariableNames, data.FeatureNames);
+        int d = data.VariableCount;
+        var contexts = data.Contexts.Select(c =>
+        {
+            ContextMoments moments = c.Moments;
+            int[] targets = TargetIndicators.Named(c.Features, map);
+            var rows = new Dictionary<int, double[]>();
+            if (targets.Length > 0)
+            {
+                double[] all = TargetIndicators.CovarianceRows(c.Samples, moments.Mean, targets);
+                for (int q = 0; q < targets.Length; q++) rows[targets[q]] = all.AsSpan(q * d, d).ToArray();
+            }
+            return new ContextStatistics(c.Name, c.Group, c.IsControl, c.Features,
+                new ContextMoments(moments.Count, moments.Mean, moments.Variance) { CovarianceRows = rows });
+        }).ToList();
         return new PerturbationStatistics(data.VariableNames, data.FeatureNames, contexts, pool);
     }
 }
@@ -123,7 +144,7 @@ public sealed record ContextStatistics(string Name, string Group, bool IsControl
     public sealed record Definition(string Name, float[] Features, long CellCount, bool IsControl, string? Group = null);
 }
 
-/// <summary>The names of the three files of a statistics folder (<see cref="PerturbationStatistics.Write"/>).</summary>
+/// <summary>The names of the files of a statistics folder (<see cref="PerturbationStatistics.Write"/>).</summary>
 public static class StatisticsFileNames
 {
     /// <summary>One row per context: context, group, is_control, n_cells, then one numeric column per feature.</summary>
@@ -134,4 +155,10 @@ public static class StatisticsFileNames
 
     /// <summary>One row per pair of variables (either order): variable_a, variable_b, equal_weighted, cell_weighted.</summary>
     public const string Covariance = "covariance.parquet";
+
+    /// <summary>
+    /// Optional (since 0.16.0): one row per context, target and variable: context, target, variable, covariance (population:
+    /// divided by n), the row of each context's covariance for the variables its features name (<see cref="ContextMoments.CovarianceRows"/>).
+    /// </summary>
+    public const string TargetRows = "target_rows.parquet";
 }

@@ -6,7 +6,9 @@ namespace Gim.MLNet.Data;
 /// <summary>
 /// Computes <see cref="PerturbationStatistics"/> in one pass over cells given in chunks of any size and order, in memory
 /// that does not grow with the cells: per context the sum and sum of squares of each variable (K·d), and two d × d
-/// cross-products over all cells, one weighted by 1/n_k (hence the cell counts up front). Values are centred on the
+/// cross-products over all cells, one weighted by 1/n_k (hence the cell counts up front); and for a context whose features
+/// name targets (a feature named like a variable, not zero: <see cref="ContextMoments.CovarianceRows"/>) the sums of those
+/// variables' products with every variable (r·d a context), what a known-knockdown fit reads. Values are centred on the
 /// first chunk's column means before they are multiplied, and everything is summed in float64.
 /// </summary>
 public sealed class PerturbationStatisticsBuilder : IDisposable
@@ -17,17 +19,29 @@ public sealed class PerturbationStatisticsBuilder : IDisposable
     private readonly double[][] _sums;
     private readonly double[][] _squares;
     private readonly long[] _seen;
+    private readonly int[][] _targets;           // per context, the variables its features name (empty: none, or rows not kept)
+    private readonly double[]?[] _targetSums;    // per context, Σ_i y_ij y_i for each of its targets j, [r·d]
     private double[]? _centre;
     private Tensor? _byCells;   // Σ_i y_i y_iᵀ, y = x − centre
     private Tensor? _byContext; // Σ_i y_i y_iᵀ / n_k(i)
     private bool _built;
 
-    /// <summary>Starts a pass.</summary>
+    /// <summary>
+    /// Starts a pass. A context whose features name targets (a feature named like a variable, not zero) also gets those
+    /// variables' covariance rows (<see cref="ContextMoments.CovarianceRows"/>): 8·d bytes a target while it streams.
+    /// </summary>
     /// <param name="variableNames">The measured variables, in the order of every chunk's columns.</param>
     /// <param name="featureNames">The perturbation features, in the order of every context's features.</param>
     /// <param name="contexts">The contexts, each with the number of cells the pass will add to it.</param>
     public PerturbationStatisticsBuilder(IReadOnlyList<string> variableNames, IReadOnlyList<string> featureNames,
         IReadOnlyList<ContextStatistics.Definition> contexts)
+        : this(variableNames, featureNames, contexts, targetRows: true)
+    {
+    }
+
+    /// <summary>Starts a pass; <paramref name="targetRows"/> false skips the targets' covariance rows (a fit from cells reads them from the cells).</summary>
+    internal PerturbationStatisticsBuilder(IReadOnlyList<string> variableNames, IReadOnlyList<string> featureNames,
+        IReadOnlyList<ContextStatistics.Definition> contexts, bool targetRows)
     {
         _variables = variableNames ?? throw new ArgumentNullException(nameof(variableNames));
         _features = featureNames ?? throw new ArgumentNullException(nameof(featureNames));
@@ -43,14 +57,18 @@ public sealed class PerturbationStatisticsBuilder : IDisposable
             if (c.CellCount < 1) throw new ArgumentException($"Context '{c.Name}' is to have {c.CellCount} cells; expected at least 1.", nameof(contexts));
         }
         int d = variableNames.Count;
-        // Two d × d float64 sums, and a chunk's two products while they are added: 32·d² bytes.
-        double needed = 32.0 * d * d, available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+        int[] map = TargetIndicators.FeatureOfVariable(variableNames, featureNames);
+        _targets = contexts.Select(c => targetRows ? TargetIndicators.Named(c.Features, map) : Array.Empty<int>()).ToArray();
+        // Two d × d float64 sums, and a chunk's two products while they are added: 32·d² bytes; the targets' rows 8·d each.
+        long rows = _targets.Sum(t => (long)t.Length);
+        double needed = 32.0 * d * d + 8.0 * rows * d, available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
         if (available > 0 && needed > 0.8 * available)
-            throw new InvalidOperationException($"{d:N0} variables: the statistics' d × d sums need about {needed / 1e9:F1} GB and this machine has " +
-                $"{available / 1e9:F1} GB. Choose fewer variables (the most variable genes, or a list).");
+            throw new InvalidOperationException($"{d:N0} variables{(rows > 0 ? $" and {rows:N0} target rows" : "")}: the statistics' sums need about " +
+                $"{needed / 1e9:F1} GB and this machine has {available / 1e9:F1} GB. Choose fewer variables (the most variable genes, or a list).");
         _sums = contexts.Select(_ => new double[d]).ToArray();
         _squares = contexts.Select(_ => new double[d]).ToArray();
         _seen = new long[contexts.Count];
+        _targetSums = _targets.Select(t => t.Length == 0 ? null : new double[(long)t.Length * d]).ToArray();
     }
 
     /// <summary>Adds a chunk of one context's cells (rows × d).</summary>
@@ -97,6 +115,13 @@ public sealed class PerturbationStatisticsBuilder : IDisposable
                 sum[j] += v;
                 square[j] += v * v;
             }
+            if (_targetSums[k] is not double[] targetRows) continue;
+            int[] targets = _targets[k];
+            for (int q = 0; q < targets.Length; q++)
+            {
+                double yj = y[(long)i * d + targets[q]];
+                for (int j = 0; j < d; j++) targetRows[(long)q * d + j] += yj * y[(long)i * d + j];
+            }
         }
         using var scope = TorchScope.Enter();
         Tensor rows = tensor(y, new long[] { m, d }, ScalarType.Float64);
@@ -140,8 +165,18 @@ public sealed class PerturbationStatisticsBuilder : IDisposable
                 variance[j] = Math.Max(0, _squares[k][j] / n - mj * mj);
             }
             rootCounts[k] = Math.Sqrt(n);
+            // A target's row: (1/n) Σ y_j y − ȳ_j ȳ, with y centred on the shared centre (a covariance does not see the shift).
+            var rows = new Dictionary<int, double[]>();
+            for (int q = 0; q < _targets[k].Length; q++)
+            {
+                int j = _targets[k][q];
+                var row = new double[d];
+                for (int b = 0; b < d; b++) row[b] = _targetSums[k]![(long)q * d + b] / n - centred[(long)k * d + j] * centred[(long)k * d + b];
+                rows[j] = row;
+            }
             var def = _contexts[k];
-            statistics.Add(new ContextStatistics(def.Name, def.Group ?? def.Name, def.IsControl, def.Features, new ContextMoments(n, mean, variance)));
+            statistics.Add(new ContextStatistics(def.Name, def.Group ?? def.Name, def.IsControl, def.Features,
+                new ContextMoments(n, mean, variance) { CovarianceRows = rows }));
         }
         using var scope = TorchScope.Enter();
         Tensor means = tensor(centred, new long[] { count, d }, ScalarType.Float64);

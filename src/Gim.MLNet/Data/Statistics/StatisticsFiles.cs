@@ -11,12 +11,15 @@ namespace Gim.MLNet.Data;
 /// <item><c>contexts.parquet</c>: <c>context</c>, <c>group</c>, <c>is_control</c>, <c>n_cells</c>, then one numeric column per feature, named by it.</item>
 /// <item><c>moments.parquet</c>: <c>context</c>, <c>variable</c>, <c>mean</c>, <c>variance</c> (population: divided by n), one row per context and variable.</item>
 /// <item><c>covariance.parquet</c>: <c>variable_a</c>, <c>variable_b</c>, <c>equal_weighted</c>, <c>cell_weighted</c>, one row per pair (either order; a ≤ b written).</item>
+/// <item><c>target_rows.parquet</c> (optional on reading): <c>context</c>, <c>target</c>, <c>variable</c>, <c>covariance</c>, one row per
+/// context, target it keeps a row for, and variable (<see cref="ContextMoments.CovarianceRows"/>).</item>
 /// </list>
 /// Variables are in the order they first appear in <c>moments.parquet</c>; features in column order.
 /// </summary>
 internal static class StatisticsFiles
 {
-    public const string ContextsFile = StatisticsFileNames.Contexts, MomentsFile = StatisticsFileNames.Moments, CovarianceFile = StatisticsFileNames.Covariance;
+    public const string ContextsFile = StatisticsFileNames.Contexts, MomentsFile = StatisticsFileNames.Moments, CovarianceFile = StatisticsFileNames.Covariance,
+        TargetRowsFile = StatisticsFileNames.TargetRows;
     private static readonly string[] ContextColumns = { "context", "group", "is_control", "n_cells" };
 
     public static void Write(PerturbationStatistics statistics, string directory)
@@ -25,8 +28,17 @@ internal static class StatisticsFiles
         foreach (string reserved in ContextColumns)
             if (statistics.FeatureNames.Contains(reserved))
                 throw new ArgumentException($"A feature is named '{reserved}', which {ContextsFile} uses for its own column; rename the feature.");
-        Directory.CreateDirectory(directory);
         int d = statistics.VariableNames.Count, k = statistics.Contexts.Count;
+        // Checked before any file is replaced: a failure leaves the folder as it was.
+        var kept = statistics.Contexts.SelectMany(c => c.Moments.CovarianceRows.OrderBy(r => r.Key).Select(r => (Context: c.Name, Target: r.Key, Row: r.Value))).ToList();
+        foreach (var (context, target, row) in kept)
+        {
+            if ((uint)target >= (uint)d)
+                throw new ArgumentException($"Context '{context}' has a covariance row for variable {target}; expected a variable index from 0 to {d - 1}.");
+            if (row.Length != d)
+                throw new ArgumentException($"Context '{context}': the covariance row of '{statistics.VariableNames[target]}' has {row.Length} values; expected one per variable ({d}).");
+        }
+        Directory.CreateDirectory(directory);
 
         var contextFields = new List<DataField>
         {
@@ -63,6 +75,16 @@ internal static class StatisticsFiles
             await group.WriteAsync(covarianceFields[1], pairs.Select(p => statistics.VariableNames[p.B]).ToArray());
             await group.WriteAsync<double>(covarianceFields[2], pairs.Select(p => pool.EqualWeighted[p.A * d + p.B]).ToArray());
             await group.WriteAsync<double>(covarianceFields[3], pairs.Select(p => pool.CellWeighted[p.A * d + p.B]).ToArray());
+        });
+
+        // Always written (empty when no context keeps a row), so a folder never keeps another run's rows.
+        var rowFields = new DataField[] { new DataField<string>("context"), new DataField<string>("target"), new DataField<string>("variable"), new DataField<double>("covariance") };
+        WriteFile(Path.Combine(directory, TargetRowsFile), rowFields, async group =>
+        {
+            await group.WriteAsync(rowFields[0], kept.SelectMany(x => Enumerable.Repeat(x.Context, d)).ToArray());
+            await group.WriteAsync(rowFields[1], kept.SelectMany(x => Enumerable.Repeat(statistics.VariableNames[x.Target], d)).ToArray());
+            await group.WriteAsync(rowFields[2], kept.SelectMany(_ => statistics.VariableNames).ToArray());
+            await group.WriteAsync<double>(rowFields[3], kept.SelectMany(x => x.Row).ToArray());
         });
     }
 
@@ -154,9 +176,48 @@ internal static class StatisticsFiles
                     throw covariance.Error("variable_a", null, $"no row for the pair '{variables[a]}', '{variables[b]}'; expected one row per pair of variables (either order)");
 
         var pool = new WithinContextCovariance(d, equalPool, cellPool, names);
+        Dictionary<int, double[]>[] rows = ReadTargetRows(directory, index, variableIndex, variables);
         var statistics = names.Select((name, c) => new ContextStatistics(name, groups[c], control[c] == 1,
-            features.Select(f => (float)f[c]).ToArray(), new ContextMoments((long)counts[c], means[c], variances[c]))).ToList();
+            features.Select(f => (float)f[c]).ToArray(), new ContextMoments((long)counts[c], means[c], variances[c]) { CovarianceRows = rows[c] })).ToList();
         return new PerturbationStatistics(variables, featureNames, statistics, pool);
+    }
+
+    /// <summary>
+    /// target_rows.parquet, when the folder has it: per context (by <paramref name="contexts"/>' index), each target's row,
+    /// complete (one value per variable) and finite; a row for an unknown context, target or variable, a duplicate or a
+    /// partial row is an error naming the file, column and row.
+    /// </summary>
+    private static Dictionary<int, double[]>[] ReadTargetRows(string directory, Dictionary<string, int> contexts, Dictionary<string, int> variableIndex,
+        IReadOnlyList<string> variables)
+    {
+        var result = Enumerable.Range(0, contexts.Count).Select(_ => new Dictionary<int, double[]>()).ToArray();
+        string path = Path.Combine(directory, TargetRowsFile);
+        if (!File.Exists(path)) return result;
+        Table table = Table.Read(path);
+        foreach (string column in new[] { "context", "target", "variable", "covariance" }) table.Require(column);
+        string[] context = table.Strings("context"), target = table.Strings("target"), variable = table.Strings("variable");
+        double[] covariance = table.Numbers("covariance");
+        int d = variables.Count;
+        var filled = new Dictionary<(int, int), int>();
+        for (int r = 0; r < context.Length; r++)
+        {
+            if (!contexts.TryGetValue(context[r], out int c)) throw table.Error("context", r, $"context '{context[r]}' is not in {ContextsFile}");
+            if (!variableIndex.TryGetValue(target[r], out int j)) throw table.Error("target", r, $"variable '{target[r]}' is not in {MomentsFile}");
+            if (!variableIndex.TryGetValue(variable[r], out int b)) throw table.Error("variable", r, $"variable '{variable[r]}' is not in {MomentsFile}");
+            if (!double.IsFinite(covariance[r])) throw table.Error("covariance", r, $"{covariance[r]}; expected a finite number");
+            if (!result[c].TryGetValue(j, out double[]? row)) result[c][j] = row = Enumerable.Repeat(double.NaN, d).ToArray();
+            if (!double.IsNaN(row[b])) throw table.Error("variable", r, $"context '{context[r]}', target '{target[r]}', variable '{variable[r]}' appears twice");
+            row[b] = covariance[r];
+            filled[(c, j)] = filled.GetValueOrDefault((c, j)) + 1;
+        }
+        foreach (var ((c, j), count) in filled)
+            if (count != d)
+            {
+                string name = contexts.First(x => x.Value == c).Key;
+                int missing = Array.FindIndex(result[c][j], double.IsNaN);
+                throw table.Error("variable", null, $"context '{name}', target '{variables[j]}' has no row for variable '{variables[missing]}'; expected one row per variable for each target kept");
+            }
+        return result;
     }
 
     /// <summary>A Parquet file's columns, read whole (all row groups), with errors naming the file, column and row.</summary>

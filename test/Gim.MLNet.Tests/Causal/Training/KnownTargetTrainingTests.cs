@@ -445,14 +445,4 @@ public class KnownTargetTrainingTests
         options = new GimOptions { KnownTargets = KnownTargetKind.Hard, DoseFeature = "dose" };
         Assert.That(() => new GimTrainer(options), Throws.ArgumentException.With.Message.Contains("GimOptions.DoseFeature"));
     }
-
-    [Test]
-    public void WhatIsNotBuiltYet_SaysSo()
-    {
-        GimOptions options = Options(KnownTargetKind.Knockdown);
-        options.MaxSteps = 5;
-        PerturbationDataset statistics = PerturbationStatistics.Compute(Screen.Train).ToDataset();
-        Assert.That(() => new GimTrainer(options).Fit(statistics),
-            Throws.TypeOf<NotSupportedException>().With.Message.Contains("Knockdown known targets change their contexts' system matrices"));
-    }
 }

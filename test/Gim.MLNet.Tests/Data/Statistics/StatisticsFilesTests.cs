@@ -21,7 +21,7 @@ public class StatisticsFilesTests
         PerturbationDataset data = TrainingFixtures.SmallScreen().Train.Data;
         PerturbationStatistics written = PerturbationStatistics.Compute(data);
         written.Write(_folder);
-        Assert.That(Directory.GetFiles(_folder).Select(Path.GetFileName), Is.EquivalentTo(new[] { "contexts.parquet", "moments.parquet", "covariance.parquet" }));
+        Assert.That(Directory.GetFiles(_folder).Select(Path.GetFileName), Is.EquivalentTo(new[] { "contexts.parquet", "moments.parquet", "covariance.parquet", "target_rows.parquet" }));
         PerturbationStatistics read = PerturbationStatistics.Read(_folder);
 
         Assert.That(read.VariableNames, Is.EqualTo(written.VariableNames));
