@@ -215,14 +215,15 @@ internal sealed class LinearCausalModel : CausalModel
             Tensor delta = (1 - gain).gather(-1, targets);                                    // δ_T, [K, r]
             Tensor aRows = a.index_select(0, flat).view(k, r, d);                             // a_j, [K, r, d]
             Tensor bRows = b.t().index_select(0, flat).view(k, r, d);                         // b_j (rows of Bᵀ)
-            logDet = logDet + LemmaCorrection(a, bRows, flat, delta);
+            logDet = logDet + LemmaCorrection(a, targets, delta);
             Tensor rows = cat(new[] { aRows, aRows + delta.unsqueeze(-1) * bRows }, 1);       // a_j and a_j + δ_kj b_j, [K, 2r, d]
             Tensor forms = (matmul(rows, covariances) * rows).sum(-1);                        // their C_k quadratic forms, [K, 2r]
             Tensor before = noise.index_select(0, flat).view(k, r);                           // e_j at the targets
             Tensor after = before * (-2 * logScaleChange.gather(-1, targets)).exp();          // e_kj
             scatter = scatter + ((after * forms.narrow(1, r, r) - before * forms.narrow(1, 0, r)).sum(-1) * weights).sum();
+            return WithMeanTerms(scm, a, means, weights, shift, logScaleChange, (targets, delta, bRows), logDet, scatter);
         }
-        return WithMeanTerms(scm, a, b, means, weights, shift, logScaleChange, gain, logDet, scatter);
+        return WithMeanTerms(scm, a, means, weights, shift, logScaleChange, null, logDet, scatter);
     }
 
     /// <summary>
@@ -257,7 +258,7 @@ internal sealed class LinearCausalModel : CausalModel
         Tensor flat = rows.Index.flatten();
         Tensor delta = (1 - gain).gather(-1, rows.Index) * rows.Valid;                       // δ_T (0 where padded), [K, r]
         Tensor bRows = b.t().index_select(0, flat).view(k, r, d);                             // b_j
-        Tensor logDet = LogDeterminant.LogAbs(a).expand(k) + LemmaCorrection(a, bRows, flat, delta);
+        Tensor logDet = LogDeterminant.LogAbs(a).expand(k) + LemmaCorrection(a, rows.Index, delta);
         Tensor own = rows.Values.gather(-1, rows.Index.unsqueeze(-1)).squeeze(-1);            // C_k[j, j], [K, r]
         Tensor cross = (bRows * rows.Values).sum(-1);                                         // b_j·C_k[j, :], [K, r]
         Tensor before = noise.index_select(0, flat).view(k, r);                               // e_j
@@ -265,24 +266,40 @@ internal sealed class LinearCausalModel : CausalModel
         Tensor g = gain.gather(-1, rows.Index);
         Tensor correction = ((after - before) * own - 2 * (after * g - before) * cross) * rows.Valid;
         scatter = scatter + (correction.sum(-1) * weights).sum();
-        return WithMeanTerms(scm, a, b, means, weights, shift, logScaleChange, gain, logDet, scatter);
+        return WithMeanTerms(scm, a, means, weights, shift, logScaleChange, (rows.Index, delta, bRows), logDet, scatter);
     }
 
-    /// <summary>log|det(I_r + (Bᵀ)_{T,:} A⁻¹ E_T diag(δ_T))| per group (the matrix determinant lemma's term), for the targets' rows of Bᵀ <paramref name="bRows"/> [K, r, d].</summary>
-    private static Tensor LemmaCorrection(Tensor a, Tensor bRows, Tensor flat, Tensor delta)
+    /// <summary>
+    /// log|det(I_r + (Bᵀ)_{T,:} A⁻¹ E_T diag(δ_T))| per group (the matrix determinant lemma's term) for each group's targets
+    /// <paramref name="targets"/> [K, r] and δ_T <paramref name="delta"/> [K, r] (0 where padded). With A = I − Bᵀ,
+    /// (Bᵀ A⁻¹)_{T,T} = (A⁻¹)_{T,T} − [T_q = T_q'], so only A⁻¹'s entries among the targets enter: the columns of the
+    /// targets' union S from one solve, O(d³/3 + d²|S|) and its backward as much, where an inverse costs twice that.
+    /// </summary>
+    private static Tensor LemmaCorrection(Tensor a, Tensor targets, Tensor delta)
     {
-        long k = bRows.shape[0], r = bRows.shape[1], d = bRows.shape[2];
-        Tensor inverseColumns = linalg.inv(a).t().index_select(0, flat).view(k, r, d);       // columns j of A⁻¹
-        Tensor core = eye(r, dtype: a.dtype, device: a.device) + matmul(bRows, inverseColumns.transpose(-1, -2)) * delta.unsqueeze(-2);
+        long k = targets.shape[0], r = targets.shape[1], d = a.shape[^1];
+        Tensor flat = targets.flatten();
+        var (union, position, _) = flat.unique(sorted: true, return_inverse: true);          // S, and each target's place in it
+        Tensor columns = linalg.solve(a, eye(d, dtype: a.dtype, device: a.device).index_select(1, union));   // A⁻¹ E_S, [d, |S|]
+        Tensor entries = columns.index_select(0, flat).view(k, r, -1)
+            .gather(-1, position!.view(k, 1, r).expand(k, r, r));                            // (A⁻¹)[T_q, T_q'], [K, r, r]
+        Tensor same = targets.unsqueeze(-1).eq(targets.unsqueeze(-2)).to_type(a.dtype);       // [T_q = T_q']
+        Tensor core = eye(r, dtype: a.dtype, device: a.device) + (entries - same) * delta.unsqueeze(-2);
         return LogDeterminant.LogAbs(core);
     }
 
-    /// <summary>Σ_k w_k ℓ_k from each group's log|det A_k| and the weighted scatter: the means' terms A_k m_k = A m_k + δ_k ⊙ Bᵀ m_k and the noise scales.</summary>
-    private static Tensor WithMeanTerms(LinearScmTensors scm, Tensor a, Tensor b, Tensor means, Tensor weights, Tensor shift, Tensor logScaleChange,
-        Tensor gain, Tensor logDet, Tensor scatter)
+    /// <summary>
+    /// Σ_k w_k ℓ_k from each group's log|det A_k| and the weighted scatter: the means' terms A_k m_k = A m_k + δ_k ⊙ Bᵀ m_k
+    /// and the noise scales. δ_k is zero off the targets, so Bᵀ m_k is read only there, from the targets' rows of Bᵀ
+    /// (<paramref name="targets"/>: indices [K, r], δ_T [K, r] zero where padded, rows [K, r, d]; null: no group has a target).
+    /// </summary>
+    private static Tensor WithMeanTerms(LinearScmTensors scm, Tensor a, Tensor means, Tensor weights, Tensor shift, Tensor logScaleChange,
+        (Tensor Index, Tensor Delta, Tensor BRows)? targets, Tensor logDet, Tensor scatter)
     {
         long d = means.shape[^1];
-        Tensor transformedMeans = matmul(means, a.t()) + (1 - gain) * matmul(means, b);       // A m_k + δ_k ⊙ Bᵀ m_k, [K, d]
+        Tensor transformedMeans = matmul(means, a.t());                                       // A m_k, [K, d]
+        if (targets is var (index, delta, bRows))
+            transformedMeans = transformedMeans + zeros_like(means).scatter_add(-1, index, delta * (bRows * means.unsqueeze(-2)).sum(-1));   // + δ_k ⊙ Bᵀ m_k
         Tensor meanResidual = transformedMeans - scm.Bias - shift;                            // [M, K, d]
         Tensor logScale = scm.LogScale + logScaleChange;                                      // [K, d]
         Tensor meanTerm = (meanResidual.square() * (-2 * logScale).exp()).sum(-1);            // [M, K]
