@@ -170,6 +170,30 @@ public class FitCommandTests
     }
 
     /// <summary>
+    /// A screen laid out as Replogle et al.'s (the gene in one obs column, the guide in another) streamed with `--guide`:
+    /// each guide's cells are a context of their own whose gene indicator names the target, so the statistics keep that
+    /// gene's covariance row for every guide's context, and the knockdown GIM fits from them.
+    /// </summary>
+    [Test]
+    public void KnownTargets_StreamedPerGuide_KeepEachGuidesTargetRow()
+    {
+        var screen = Gim.MLNet.Data.Synthetic.PerturbSeqScreen.Generate(new Gim.MLNet.Data.Synthetic.PerturbSeqScreenOptions { Seed = 9, GuidesPerGene = 2, ControlCells = 60, CellsPerCondition = 20 });
+        screen.WriteH5ad(Path.Combine(_folder, "guides.h5ad"));
+        var (exitCode, output) = SamplesApp.RunIn(_folder, Timeout, "fit", "--stream", "--data", "guides.h5ad", "--perturbation", "condition", "--guide", "guide",
+            "--control", "ctrl", "--combinations", "+", "--known-targets", "knockdown", "--steps", "100", "--out", "run");
+        Assert.That(exitCode, Is.EqualTo(0), output);
+        var statistics = Gim.MLNet.Data.PerturbationStatistics.Read(Path.Combine(_folder, "run", "statistics"));
+        var perturbed = statistics.Contexts.Where(c => !c.IsControl).ToList();
+        Assert.That(perturbed.Select(c => c.Name), Has.All.Contains("|guide="), "a context per guide (\"g1+ctrl|guide=g1_sg1\")");
+        foreach (var c in perturbed)
+        {
+            string[] genes = c.Name.Split('|')[0].Split('+').Where(g => g != "ctrl").ToArray();
+            Assert.That(c.Moments.CovarianceRows.Keys.Select(j => statistics.VariableNames[j]), Is.EquivalentTo(genes), c.Name);
+        }
+        Assert.That(File.Exists(Path.Combine(_folder, "run", "gim-model.zip")), Is.True, output);
+    }
+
+    /// <summary>
     /// `--covariates` with `--known-targets`: a knockdown screen run in two cell lines (obs cell_line; line L1's baselines
     /// moved by N(0, 2²) a gene) fits with the line as GIM's covariate, and `predict --covariates cell_line=L1` predicts a
     /// gene no training label names in that line. The predicted difference between the lines (L1 − L0, every gene) follows
