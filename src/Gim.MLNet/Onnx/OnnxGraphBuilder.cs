@@ -91,6 +91,20 @@ internal sealed class OnnxGraphBuilder
         return name;
     }
 
+    /// <summary>Adds a node with <paramref name="outputs"/> outputs (e.g. TopK's values and indices), returning their names.</summary>
+    public string[] Node(string opType, string[] inputs, int outputs, params AttributeProto[] attributes)
+    {
+        string first = Node(opType, inputs, null, attributes);
+        var names = new string[outputs];
+        names[0] = first;
+        for (int i = 1; i < outputs; i++)
+        {
+            names[i] = Fresh(opType + "_out" + i);
+            Graph.Node[^1].Output.Add(names[i]);
+        }
+        return names;
+    }
+
     /// <summary>ONNX Runtime's contrib operators (built into every ONNX Runtime, not part of the ONNX standard).</summary>
     public const string MicrosoftDomain = "com.microsoft";
 

@@ -2,6 +2,7 @@ using Gim.MLNet.Onnx;
 using Gim.MLNet.Runtime;
 using Google.Protobuf;
 using Onnx;
+using static Gim.MLNet.Onnx.OnnxGraphBuilder;
 
 namespace Gim.MLNet.Causal;
 
@@ -59,34 +60,62 @@ public static class LinearGimOnnxExporter
     }
 
     /// <summary>
-    /// Known Knockdown or Hard targets: each row n has its own system matrix A_n = I − diag(g_n)Bᵀ, so x = A_n⁻¹ c is one
-    /// batched inverse ([N, d, d], ONNX Runtime's contrib <c>Inverse</c>: standard ONNX has no linear solver) and a batched
-    /// product, in float32. The abduction of a counterfactual reads the unperturbed A.
+    /// Known Knockdown or Hard targets: row n's system is A_n = I − diag(g_n)Bᵀ = A + diag(u_n)Bᵀ with u = 1 − g, zero off its
+    /// r_n targets T. By Woodbury, x = A_n⁻¹ c = A⁻¹(c − z) with z zero off T and, with M = Bᵀ A⁻¹ = A⁻¹ − I,
+    /// (I_r + diag(u_T) M_{T,T}) z_T = diag(u_T)(M c)_T: an r × r system per row (ONNX Runtime's contrib <c>Inverse</c>;
+    /// standard ONNX has no solver) beside two products with constants, O(d² + r d + r³) a row and N·d numbers for N
+    /// rows, where each row's own d × d inverse took N·d² (16 MB a row at d = 2,000). r is the most targets a row of the
+    /// batch declares (TopK of the rows' nonzero u, at least 1; rows with fewer are padded with u = 0, which adds nothing).
+    /// Float32; the abduction of a counterfactual reads the unperturbed A.
     /// </summary>
     private sealed class KnownTargetCausalGraph(OnnxGraphBuilder g, LinearGimParameters p, string gain) : IOnnxCausalModel
     {
-        private string? _inverse;
+        private string? _inverseTranspose, _coupling, _couplingTranspose;
 
-        private string Inverse()
+        public string Solve(string exogenous)
         {
-            if (_inverse is not null) return _inverse;
             int d = p.VariableCount;
-            var bT = new float[d, d];
-            var identity = new float[d, d];
-            for (int i = 0; i < d; i++)
+            if (_inverseTranspose is null)
             {
-                identity[i, i] = 1;
-                for (int j = 0; j < d; j++) bT[i, j] = i == j ? 0 : p.Graph[j, i];   // Bᵀ, zero diagonal
+                double[,] inverseTranspose = SystemMatrixInverse.InverseTranspose(p.Graph);   // A⁻ᵀ, in double
+                var m = new float[d, d];
+                var mT = new float[d, d];
+                for (int i = 0; i < d; i++)
+                    for (int j = 0; j < d; j++)
+                    {
+                        mT[i, j] = (float)(inverseTranspose[i, j] - (i == j ? 1 : 0));          // Mᵀ = A⁻ᵀ − I
+                        m[j, i] = mT[i, j];
+                    }
+                _inverseTranspose = g.Constant("a_inv_t", ToFloat(inverseTranspose));
+                _coupling = g.Constant("known_m", m);
+                _couplingTranspose = g.Constant("known_m_t", mT);
             }
-            // diag(g) Bᵀ: row j of Bᵀ times g_j, per row n: Bᵀ [d, d] ⊙ g [N, d, 1].
-            string scaled = g.Node("Mul", new[] { g.Constant("b_t", bT), g.Node("Unsqueeze", new[] { gain, g.Int64Constant("axis_last", 2) }) });
-            string system = g.Node("Sub", new[] { g.Constant("identity", identity), scaled });
-            return _inverse = g.MicrosoftNode("Inverse", new[] { system });
+            string one = g.Constant("one", new[] { 1f }, 1);
+            string u = g.Node("Sub", new[] { one, gain });                                                     // [N, d]
+            string nonzero = g.Node("Cast", new[] { g.Node("Not", new[] { g.Node("Equal", new[] { u, g.Constant("zero", new[] { 0f }, 1) }) }) }, null,
+                Int("to", (long)TensorProto.Types.DataType.Float));
+            // r = max over rows of the targets declared, at least 1, as TopK's int64 [1] K.
+            string perRow = g.Node("ReduceSum", new[] { nonzero, g.Int64Constant("axis_1", 1) }, null, Int("keepdims", 0));   // [N]
+            string most = g.Node("Max", new[] { g.Node("ReduceMax", new[] { perRow }, null, Ints("axes", 0), Int("keepdims", 1)), one });
+            string r = g.Node("Cast", new[] { most }, null, Int("to", (long)TensorProto.Types.DataType.Int64));  // [1]
+            string targets = g.Node("TopK", new[] { nonzero, r }, 2, Int("axis", 1))[1];                        // T, [N, r]
+            string uT = g.Node("GatherElements", new[] { u, targets }, null, Int("axis", 1));                   // u_T, [N, r]
+            string mc = g.Node("MatMul", new[] { exogenous, _couplingTranspose! });                              // rows (M c)ᵀ, [N, d]
+            string rhs = g.Node("Mul", new[] { uT, g.Node("GatherElements", new[] { mc, targets }, null, Int("axis", 1)) });
+            // M_{T,T}: rows T of M ([N, r, d]), then their columns T.
+            string rowsOfM = g.Node("Gather", new[] { _coupling!, targets }, null, Int("axis", 0));
+            string square = g.Node("Concat", new[] { g.Node("Shape", new[] { targets }), g.Node("Shape", new[] { targets }) }, null, Int("axis", 0));   // [N, r, N, r]
+            string shape = g.Node("Gather", new[] { square, g.Int64Constant("n_r_r", 0, 1, 3) }, null, Int("axis", 0));                      // [N, r, r]
+            string columns = g.Node("Expand", new[] { g.Node("Unsqueeze", new[] { targets, g.Int64Constant("axis_1", 1) }), shape });
+            string block = g.Node("GatherElements", new[] { rowsOfM, columns }, null, Int("axis", 2));                                       // [N, r, r]
+            string identity = g.Node("EyeLike", new[] { g.Node("ConstantOfShape", new[] { g.Node("Concat", new[] { r, r }, null, Int("axis", 0)) }) },
+                null, Int("dtype", (long)TensorProto.Types.DataType.Float));
+            string core = g.Node("Add", new[] { identity, g.Node("Mul", new[] { g.Node("Unsqueeze", new[] { uT, g.Int64Constant("axis_last", 2) }), block }) });
+            string zT = g.Node("Squeeze", new[] { g.Node("MatMul", new[] { g.MicrosoftNode("Inverse", new[] { core }),
+                g.Node("Unsqueeze", new[] { rhs, g.Int64Constant("axis_last", 2) }) }), g.Int64Constant("axis_last", 2) });                  // [N, r]
+            string z = g.Node("ScatterElements", new[] { g.Node("Mul", new[] { exogenous, g.Constant("zero", new[] { 0f }, 1) }), targets, zT }, null, Int("axis", 1));
+            return g.Node("MatMul", new[] { g.Node("Sub", new[] { exogenous, z }), _inverseTranspose });
         }
-
-        public string Solve(string exogenous) =>
-            g.Node("Squeeze", new[] { g.Node("MatMul", new[] { Inverse(), g.Node("Unsqueeze", new[] { exogenous, g.Int64Constant("axis_last", 2) }) }),
-                g.Int64Constant("axis_last", 2) });
 
         public string Residual(string x) => g.Node("MatMul", new[] { x, g.Constant("a_t", SystemMatrixTranspose(p.Graph)) });
 

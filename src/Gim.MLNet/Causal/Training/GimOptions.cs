@@ -227,8 +227,8 @@ public sealed class GimOptions : PerturbationOptions
     /// keep learned, sparse off-target shifts. Needs the linear causal model, full batches of contexts' moments, no dose
     /// feature and no calibration (a fit with <see cref="CalibrationFolds"/> &gt; 0 says so and skips it: the calibration's
     /// familiarity is distance in feature space, where an unseen gene is far from every training guide by construction).
-    /// The model saves and exports like any linear GIM; its ONNX graph inverts each row's system matrix with ONNX Runtime's
-    /// contrib <c>Inverse</c> operator (com.microsoft) for Knockdown and Hard.
+    /// The model saves and exports like any linear GIM; for Knockdown and Hard its ONNX graph solves each row's system by
+    /// Woodbury (an r × r system for its r targets) with ONNX Runtime's contrib <c>Inverse</c> operator (com.microsoft).
     /// </summary>
     public KnownTargetKind KnownTargets { get; set; } = KnownTargetKind.None;
 

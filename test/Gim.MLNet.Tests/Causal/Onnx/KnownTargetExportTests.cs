@@ -66,8 +66,8 @@ public class KnownTargetExportTests
     }
 
     /// <summary>
-    /// ONNX against the model: means and probabilities to float32 rounding (the graph inverts each row's system in float32,
-    /// the model solves it with LU; measured differences ≤ 2e-5 here), counterfactuals likewise, and the mean of 4,000 sampled
+    /// ONNX against the model: means and probabilities to float32 rounding (the graph solves each row's system by Woodbury
+    /// in float32 — rows with one, two and no targets in one batch —, the model with LU; measured differences ≤ 2e-5 here), counterfactuals likewise, and the mean of 4,000 sampled
     /// rows within 5 standard errors of the predicted mean.
     /// </summary>
     [TestCase(KnownTargetKind.Knockdown)]
