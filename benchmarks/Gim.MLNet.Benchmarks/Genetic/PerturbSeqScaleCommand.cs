@@ -8,7 +8,7 @@ using Gim.MLNet.Scoring;
 namespace Gim.MLNet.Benchmarks.Genetic;
 
 /// <summary>
-/// `perturbseq-scale [--genes 64,128,256,512] [--targeted 100] [--steps 2000] [--seed 0] [--kind knockdown|hard] [--from-statistics]`: a known-target
+/// `perturbseq-scale [--genes 64,128,256,512] [--targeted 100] [--steps 2000] [--seed 0] [--kind knockdown|hard] [--from-statistics] [--graph-rank R]`: a known-target
 /// GIM with its defaults on synthetic Perturb-seq screens of growing size (<see cref="PerturbSeqScreen"/>, linear, Gaussian
 /// read-out), one line per size: contexts, cells, fit time, time a step, the process's peak memory so far, and the unseen
 /// genes' Pearson Δ (that the fit still predicts). Since 0.14.0 a step reads the declared targets by the matrix determinant
@@ -19,10 +19,11 @@ namespace Gim.MLNet.Benchmarks.Genetic;
 internal static class PerturbSeqScaleCommand
 {
     public const string Usage =
-        "usage: perturbseq-scale [--genes 64,128,256,512] [--targeted 100] [--steps 2000] [--seed 0] [--kind knockdown|hard] [--from-statistics]\n" +
+        "usage: perturbseq-scale [--genes 64,128,256,512] [--targeted 100] [--steps 2000] [--seed 0] [--kind knockdown|hard] [--from-statistics] [--graph-rank R]\n" +
         "       --genes: the screen sizes d, run in this order (the peak memory printed is the process's so far: run sizes in increasing order)\n" +
         "       --targeted: genes with a guide (at most d; 4 of them never knocked down in training)\n" +
-        "       --from-statistics: stream the cells into statistics (1,000 cells a chunk) and fit from them (knockdown only)";
+        "       --from-statistics: stream the cells into statistics (1,000 cells a chunk) and fit from them (knockdown only)\n" +
+        "       --graph-rank: a factored graph B = U Vᵀ of this rank (GimOptions.GraphRank; 0, the default, a dense one)";
 
     public static int Run(string[] args)
     {
@@ -34,22 +35,23 @@ internal static class PerturbSeqScaleCommand
         int[] sizes = (Args.String(args, "--genes") ?? "64,128,256,512").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(int.Parse).ToArray();
         int targeted = Args.Int(args, "--targeted", 100), steps = Args.Int(args, "--steps", 2000), seed = Args.Int(args, "--seed", 0);
+        int rank = Args.Int(args, "--graph-rank", 0);
         string kindName = Args.String(args, "--kind") ?? "knockdown";
         bool fromStatistics = args.Contains("--from-statistics");
-        if (kindName is not ("knockdown" or "hard") || sizes.Length == 0 || sizes.Any(d => d < 8) || targeted < 6 || steps < 1 || (fromStatistics && kindName == "hard"))
+        if (kindName is not ("knockdown" or "hard") || sizes.Length == 0 || sizes.Any(d => d < 8) || targeted < 6 || steps < 1 || (fromStatistics && kindName == "hard") || rank < 0 || sizes.Any(d => rank >= d && rank > 0))
         {
             Console.Error.WriteLine(Usage);
             return 2;
         }
         KnownTargetKind kind = kindName == "hard" ? KnownTargetKind.Hard : KnownTargetKind.Knockdown;
         Console.WriteLine($"{kind} GIM, {steps} full-batch steps, {targeted} targeted genes (at most d), seed {seed}, {Environment.ProcessorCount} cores" +
-            (fromStatistics ? ", fitted from streamed statistics." : "."));
+            (fromStatistics ? ", fitted from streamed statistics" : "") + (rank > 0 ? $", graph rank {rank}." : "."));
         foreach (int d in sizes)
         {
             var generated = Stopwatch.StartNew();
             PerturbSeqScreen screen = PerturbSeqScreen.Generate(new PerturbSeqScreenOptions { Seed = seed, Genes = d, TargetedGenes = Math.Min(targeted, d) });
             generated.Stop();
-            var options = new GimOptions { Seed = seed, KnownTargets = kind, CalibrationFolds = 0, MaxSteps = steps };
+            var options = new GimOptions { Seed = seed, KnownTargets = kind, CalibrationFolds = 0, MaxSteps = steps, GraphRank = rank };
             var summed = Stopwatch.StartNew();
             PerturbationDataset train = fromStatistics ? Streamed(screen.Train).ToDataset() : screen.Train;
             summed.Stop();

@@ -215,15 +215,15 @@ internal sealed class LinearCausalModel : CausalModel
             Tensor delta = (1 - gain).gather(-1, targets);                                    // δ_T, [K, r]
             Tensor aRows = a.index_select(0, flat).view(k, r, d);                             // a_j, [K, r, d]
             Tensor bRows = b.t().index_select(0, flat).view(k, r, d);                         // b_j (rows of Bᵀ)
-            logDet = logDet + LemmaCorrection(a, targets, delta);
+            logDet = logDet + LemmaCorrection(InverseEntries(a, targets), targets, delta);
             Tensor rows = cat(new[] { aRows, aRows + delta.unsqueeze(-1) * bRows }, 1);       // a_j and a_j + δ_kj b_j, [K, 2r, d]
             Tensor forms = (matmul(rows, covariances) * rows).sum(-1);                        // their C_k quadratic forms, [K, 2r]
             Tensor before = noise.index_select(0, flat).view(k, r);                           // e_j at the targets
             Tensor after = before * (-2 * logScaleChange.gather(-1, targets)).exp();          // e_kj
             scatter = scatter + ((after * forms.narrow(1, r, r) - before * forms.narrow(1, 0, r)).sum(-1) * weights).sum();
-            return WithMeanTerms(scm, a, means, weights, shift, logScaleChange, (targets, delta, bRows), logDet, scatter);
+            return WithMeanTerms(scm, matmul(means, a.t()), means, weights, shift, logScaleChange, (targets, delta, bRows), logDet, scatter);
         }
-        return WithMeanTerms(scm, a, means, weights, shift, logScaleChange, null, logDet, scatter);
+        return WithMeanTerms(scm, matmul(means, a.t()), means, weights, shift, logScaleChange, null, logDet, scatter);
     }
 
     /// <summary>
@@ -235,7 +235,11 @@ internal sealed class LinearCausalModel : CausalModel
     /// (e_kj − e_j) C_jj − 2 (e_kj g_kj − e_j) b_j·C_{j,:}, it is the full form less (e_kj g_kj² − e_j) b_jᵀ C_k b_j, zero for
     /// Knockdown (g = h = e^ρ) up to rounding; not for Hard (g = 0), which keeps the full form. The same number and
     /// gradients as <see cref="WeightedLogLikelihoodWithTargets"/> on the same groups when <paramref name="pooledCovariance"/>
-    /// is their weighted pool (float64 test).
+    /// is their weighted pool (float64 test). For a factored graph (B = U Vᵀ, <see cref="GimOptions.GraphRank"/>) without
+    /// <paramref name="graph"/>, every term is read from the factors in O(d² R + K r d R + K r² R): A = D − V Uᵀ's
+    /// log-determinant, pooled residual and A m_k as <see cref="LowRankSystemTerms"/> has them, the targets' rows of
+    /// Bᵀ = V Uᵀ − diag(U·V), and A⁻¹'s entries among the targets by Woodbury (<see cref="FactoredInverseEntries"/>): no
+    /// d × d matrix is formed, unless some |1 + U_j·V_j| is below <see cref="LemmaFloor"/> (then B densely, as there).
     /// </summary>
     /// <param name="scm">One model's tensors.</param>
     /// <param name="means">[K, d] group means.</param>
@@ -250,15 +254,30 @@ internal sealed class LinearCausalModel : CausalModel
     internal static Tensor WeightedLogLikelihoodWithKnockdownRows(LinearScmTensors scm, Tensor means, Tensor pooledCovariance, Tensor weights, Tensor shift,
         Tensor logScaleChange, Tensor gain, CovarianceRows rows, Tensor? graph = null)
     {
-        Tensor b = graph ?? scm.Weights();
-        Tensor a = scm.SystemMatrix(b);
         long k = means.shape[0], d = means.shape[^1], r = rows.Index.shape[1];
         Tensor noise = (-2 * scm.LogScale).exp();
-        Tensor scatter = ((matmul(a, pooledCovariance) * a).sum(-1) * noise).sum();
         Tensor flat = rows.Index.flatten();
         Tensor delta = (1 - gain).gather(-1, rows.Index) * rows.Valid;                       // δ_T (0 where padded), [K, r]
-        Tensor bRows = b.t().index_select(0, flat).view(k, r, d);                             // b_j
-        Tensor logDet = LogDeterminant.LogAbs(a).expand(k) + LemmaCorrection(a, rows.Index, delta);
+        Tensor systemLogDet, pooledResidual, transformedMeans, bRows, entries;
+        if (graph is null && scm.CauseFactor is { } u && scm.EffectFactor is { } v
+            && (1 + (u * v).sum(-1)).abs().min().to_type(ScalarType.Float64).item<double>() >= LemmaFloor)
+        {
+            (systemLogDet, pooledResidual, transformedMeans) = LowRankSystemTerms(scm, means, pooledCovariance);
+            Tensor q = (u * v).sum(-1);                                                       // U_j·V_j: Bᵀ = V Uᵀ − diag(q)
+            Tensor unit = nn.functional.one_hot(flat, d).to_type(means.dtype);                // e_j, [K r, d]
+            bRows = (matmul(v.index_select(0, flat), u.t()) - q.index_select(0, flat).unsqueeze(-1) * unit).view(k, r, d);
+            entries = FactoredInverseEntries(u, v, 1 + q, rows.Index);
+        }
+        else
+        {
+            Tensor b = graph ?? scm.Weights();
+            Tensor a = scm.SystemMatrix(b);
+            (systemLogDet, pooledResidual, transformedMeans) = (LogDeterminant.LogAbs(a), (matmul(a, pooledCovariance) * a).sum(-1), matmul(means, a.t()));
+            bRows = b.t().index_select(0, flat).view(k, r, d);                                // b_j
+            entries = InverseEntries(a, rows.Index);
+        }
+        Tensor scatter = (pooledResidual * noise).sum();
+        Tensor logDet = systemLogDet.expand(k) + LemmaCorrection(entries, rows.Index, delta);
         Tensor own = rows.Values.gather(-1, rows.Index.unsqueeze(-1)).squeeze(-1);            // C_k[j, j], [K, r]
         Tensor cross = (bRows * rows.Values).sum(-1);                                         // b_j·C_k[j, :], [K, r]
         Tensor before = noise.index_select(0, flat).view(k, r);                               // e_j
@@ -266,38 +285,62 @@ internal sealed class LinearCausalModel : CausalModel
         Tensor g = gain.gather(-1, rows.Index);
         Tensor correction = ((after - before) * own - 2 * (after * g - before) * cross) * rows.Valid;
         scatter = scatter + (correction.sum(-1) * weights).sum();
-        return WithMeanTerms(scm, a, means, weights, shift, logScaleChange, (rows.Index, delta, bRows), logDet, scatter);
+        return WithMeanTerms(scm, transformedMeans, means, weights, shift, logScaleChange, (rows.Index, delta, bRows), logDet, scatter);
     }
 
     /// <summary>
     /// log|det(I_r + (Bᵀ)_{T,:} A⁻¹ E_T diag(δ_T))| per group (the matrix determinant lemma's term) for each group's targets
-    /// <paramref name="targets"/> [K, r] and δ_T <paramref name="delta"/> [K, r] (0 where padded). With A = I − Bᵀ,
-    /// (Bᵀ A⁻¹)_{T,T} = (A⁻¹)_{T,T} − [T_q = T_q'], so only A⁻¹'s entries among the targets enter: the columns of the
-    /// targets' union S from one solve, O(d³/3 + d²|S|) and its backward as much, where an inverse costs twice that.
+    /// <paramref name="targets"/> [K, r], δ_T <paramref name="delta"/> [K, r] (0 where padded) and A⁻¹'s entries among them
+    /// <paramref name="entries"/> [K, r, r]: with A = I − Bᵀ, (Bᵀ A⁻¹)_{T,T} = (A⁻¹)_{T,T} − [T_q = T_q'], so nothing else of A⁻¹ enters.
     /// </summary>
-    private static Tensor LemmaCorrection(Tensor a, Tensor targets, Tensor delta)
+    private static Tensor LemmaCorrection(Tensor entries, Tensor targets, Tensor delta)
+    {
+        long r = targets.shape[1];
+        Tensor same = targets.unsqueeze(-1).eq(targets.unsqueeze(-2)).to_type(entries.dtype);   // [T_q = T_q']
+        Tensor core = eye(r, dtype: entries.dtype, device: entries.device) + (entries - same) * delta.unsqueeze(-2);
+        return LogDeterminant.LogAbs(core);
+    }
+
+    /// <summary>
+    /// (A⁻¹)[T_q, T_q'] per group, [K, r, r], for a dense A: the columns of the targets' union S from one solve,
+    /// O(d³/3 + d²|S|) and its backward as much, where an inverse costs twice that.
+    /// </summary>
+    private static Tensor InverseEntries(Tensor a, Tensor targets)
     {
         long k = targets.shape[0], r = targets.shape[1], d = a.shape[^1];
         Tensor flat = targets.flatten();
         var (union, position, _) = flat.unique(sorted: true, return_inverse: true);          // S, and each target's place in it
         Tensor columns = linalg.solve(a, eye(d, dtype: a.dtype, device: a.device).index_select(1, union));   // A⁻¹ E_S, [d, |S|]
-        Tensor entries = columns.index_select(0, flat).view(k, r, -1)
-            .gather(-1, position!.view(k, 1, r).expand(k, r, r));                            // (A⁻¹)[T_q, T_q'], [K, r, r]
-        Tensor same = targets.unsqueeze(-1).eq(targets.unsqueeze(-2)).to_type(a.dtype);       // [T_q = T_q']
-        Tensor core = eye(r, dtype: a.dtype, device: a.device) + (entries - same) * delta.unsqueeze(-2);
-        return LogDeterminant.LogAbs(core);
+        return columns.index_select(0, flat).view(k, r, -1).gather(-1, position!.view(k, 1, r).expand(k, r, r));
+    }
+
+    /// <summary>
+    /// (A⁻¹)[T_q, T_q'] per group, [K, r, r], for a factored A = D − V Uᵀ (<paramref name="diagonal"/> D = 1 + U·V) by
+    /// Woodbury: A⁻¹ = D⁻¹ + D⁻¹ V W Uᵀ D⁻¹ with W = (I_R − Uᵀ D⁻¹ V)⁻¹, so an entry is [T_q = T_q']/D_{T_q} +
+    /// (V_{T_q}/D_{T_q}) W (U_{T_q'}/D_{T_q'})ᵀ: O(d R² + K r² R), no d × d matrix.
+    /// </summary>
+    private static Tensor FactoredInverseEntries(Tensor u, Tensor v, Tensor diagonal, Tensor targets)
+    {
+        long k = targets.shape[0], r = targets.shape[1], rank = u.shape[^1];
+        Tensor flat = targets.flatten();
+        Tensor w = linalg.inv(eye(rank, dtype: u.dtype, device: u.device) - matmul(u.t(), v / diagonal.unsqueeze(-1)));   // [R, R]
+        Tensor atTargets = diagonal.index_select(0, flat).unsqueeze(-1);                      // D_T, [K r, 1]
+        Tensor left = (v.index_select(0, flat) / atTargets).view(k, r, rank);                 // V_T / D_T
+        Tensor right = (u.index_select(0, flat) / atTargets).view(k, r, rank);                // U_T / D_T
+        Tensor same = targets.unsqueeze(-1).eq(targets.unsqueeze(-2)).to_type(u.dtype);
+        return same / atTargets.view(k, r, 1) + matmul(matmul(left, w), right.transpose(-1, -2));
     }
 
     /// <summary>
     /// Σ_k w_k ℓ_k from each group's log|det A_k| and the weighted scatter: the means' terms A_k m_k = A m_k + δ_k ⊙ Bᵀ m_k
-    /// and the noise scales. δ_k is zero off the targets, so Bᵀ m_k is read only there, from the targets' rows of Bᵀ
-    /// (<paramref name="targets"/>: indices [K, r], δ_T [K, r] zero where padded, rows [K, r, d]; null: no group has a target).
+    /// (<paramref name="transformedMeans"/>: A m_k, [K, d]) and the noise scales. δ_k is zero off the targets, so Bᵀ m_k is
+    /// read only there, from the targets' rows of Bᵀ (<paramref name="targets"/>: indices [K, r], δ_T [K, r] zero where
+    /// padded, rows [K, r, d]; null: no group has a target).
     /// </summary>
-    private static Tensor WithMeanTerms(LinearScmTensors scm, Tensor a, Tensor means, Tensor weights, Tensor shift, Tensor logScaleChange,
+    private static Tensor WithMeanTerms(LinearScmTensors scm, Tensor transformedMeans, Tensor means, Tensor weights, Tensor shift, Tensor logScaleChange,
         (Tensor Index, Tensor Delta, Tensor BRows)? targets, Tensor logDet, Tensor scatter)
     {
         long d = means.shape[^1];
-        Tensor transformedMeans = matmul(means, a.t());                                       // A m_k, [K, d]
         if (targets is var (index, delta, bRows))
             transformedMeans = transformedMeans + zeros_like(means).scatter_add(-1, index, delta * (bRows * means.unsqueeze(-2)).sum(-1));   // + δ_k ⊙ Bᵀ m_k
         Tensor meanResidual = transformedMeans - scm.Bias - shift;                            // [M, K, d]
