@@ -63,58 +63,61 @@ public static class LinearGimOnnxExporter
     /// Known Knockdown or Hard targets: row n's system is A_n = I − diag(g_n)Bᵀ = A + diag(u_n)Bᵀ with u = 1 − g, zero off its
     /// r_n targets T. By Woodbury, x = A_n⁻¹ c = A⁻¹(c − z) with z zero off T and, with M = Bᵀ A⁻¹ = A⁻¹ − I,
     /// (I_r + diag(u_T) M_{T,T}) z_T = diag(u_T)(M c)_T: an r × r system per row (ONNX Runtime's contrib <c>Inverse</c>;
-    /// standard ONNX has no solver) beside two products with constants, O(d² + r d + r³) a row and N·d numbers for N
-    /// rows, where each row's own d × d inverse took N·d² (16 MB a row at d = 2,000). r is the most targets a row of the
-    /// batch declares (TopK of the rows' nonzero u, at least 1; rows with fewer are padded with u = 0, which adds nothing).
-    /// Float32; the abduction of a counterfactual reads the unperturbed A.
+    /// standard ONNX has no solver) beside one product with the constant A⁻ᵀ and r of its rows, O(d² + r d + r³) a row and
+    /// N·r·d numbers for N rows, where each row's own d × d inverse took N·d² (16 MB a row at d = 2,000). r is the most
+    /// targets a row of the batch declares (TopK of the rows' nonzero u, at least 1; rows with fewer are padded with u = 0,
+    /// which adds nothing). Float32; the abduction of a counterfactual reads the unperturbed A.
     /// </summary>
     private sealed class KnownTargetCausalGraph(OnnxGraphBuilder g, LinearGimParameters p, string gain) : IOnnxCausalModel
     {
-        private string? _inverseTranspose, _coupling, _couplingTranspose;
+        private string? _inverseTranspose;
+        private (string Targets, string Rows, string Scale, string InverseCore)? _perRow;
 
-        public string Solve(string exogenous)
+        /// <summary>
+        /// What depends on the gains only, built once for every solve of the graph: the targets T ([N, r]), the rows of A⁻ᵀ
+        /// at them (G, [N, r, d]: G[n, q, :] = A⁻¹[:, T_q]), u_T and (I_r + diag(u_T) M_{T,T})⁻¹ with
+        /// M_{T,T}[q, q'] = A⁻¹[T_q, T_q'] − [T_q = T_q'].
+        /// </summary>
+        private (string Targets, string Rows, string Scale, string InverseCore) PerRow()
         {
-            int d = p.VariableCount;
-            if (_inverseTranspose is null)
-            {
-                double[,] inverseTranspose = SystemMatrixInverse.InverseTranspose(p.Graph);   // A⁻ᵀ, in double
-                var m = new float[d, d];
-                var mT = new float[d, d];
-                for (int i = 0; i < d; i++)
-                    for (int j = 0; j < d; j++)
-                    {
-                        mT[i, j] = (float)(inverseTranspose[i, j] - (i == j ? 1 : 0));          // Mᵀ = A⁻ᵀ − I
-                        m[j, i] = mT[i, j];
-                    }
-                _inverseTranspose = g.Constant("a_inv_t", ToFloat(inverseTranspose));
-                _coupling = g.Constant("known_m", m);
-                _couplingTranspose = g.Constant("known_m_t", mT);
-            }
+            if (_perRow is { } built) return built;
+            _inverseTranspose = g.Constant("a_inv_t", ToFloat(SystemMatrixInverse.InverseTranspose(p.Graph)));   // A⁻ᵀ, in double
             string one = g.Constant("one", new[] { 1f }, 1);
             string u = g.Node("Sub", new[] { one, gain });                                                     // [N, d]
             string nonzero = g.Node("Cast", new[] { g.Node("Not", new[] { g.Node("Equal", new[] { u, g.Constant("zero", new[] { 0f }, 1) }) }) }, null,
                 Int("to", (long)TensorProto.Types.DataType.Float));
-            // r = max over rows of the targets declared, at least 1, as TopK's int64 [1] K.
+            // r = the most targets a row declares, at least 1 (the 1 joins the rows' counts, so an empty batch has r = 1 too).
             string perRow = g.Node("ReduceSum", new[] { nonzero, g.Int64Constant("axis_1", 1) }, null, Int("keepdims", 0));   // [N]
-            string most = g.Node("Max", new[] { g.Node("ReduceMax", new[] { perRow }, null, Ints("axes", 0), Int("keepdims", 1)), one });
+            string most = g.Node("ReduceMax", new[] { g.Node("Concat", new[] { perRow, one }, null, Int("axis", 0)) }, null, Ints("axes", 0), Int("keepdims", 1));
             string r = g.Node("Cast", new[] { most }, null, Int("to", (long)TensorProto.Types.DataType.Int64));  // [1]
             string targets = g.Node("TopK", new[] { nonzero, r }, 2, Int("axis", 1))[1];                        // T, [N, r]
             string uT = g.Node("GatherElements", new[] { u, targets }, null, Int("axis", 1));                   // u_T, [N, r]
-            string mc = g.Node("MatMul", new[] { exogenous, _couplingTranspose! });                              // rows (M c)ᵀ, [N, d]
-            string rhs = g.Node("Mul", new[] { uT, g.Node("GatherElements", new[] { mc, targets }, null, Int("axis", 1)) });
-            // M_{T,T}: rows T of M ([N, r, d]), then their columns T.
-            string rowsOfM = g.Node("Gather", new[] { _coupling!, targets }, null, Int("axis", 0));
+            string rows = g.Node("Gather", new[] { _inverseTranspose, targets }, null, Int("axis", 0));         // G, [N, r, d]
             string square = g.Node("Concat", new[] { g.Node("Shape", new[] { targets }), g.Node("Shape", new[] { targets }) }, null, Int("axis", 0));   // [N, r, N, r]
             string shape = g.Node("Gather", new[] { square, g.Int64Constant("n_r_r", 0, 1, 3) }, null, Int("axis", 0));                      // [N, r, r]
             string columns = g.Node("Expand", new[] { g.Node("Unsqueeze", new[] { targets, g.Int64Constant("axis_1", 1) }), shape });
-            string block = g.Node("GatherElements", new[] { rowsOfM, columns }, null, Int("axis", 2));                                       // [N, r, r]
+            // G's columns T: [n, q, q'] = A⁻ᵀ[T_q, T_q'] = A⁻¹[T_q', T_q]; transposed, A⁻¹ among the targets.
+            string entries = g.Node("Transpose", new[] { g.Node("GatherElements", new[] { rows, columns }, null, Int("axis", 2)) }, null, Ints("perm", 0, 2, 1));
+            string same = g.Node("Cast", new[] { g.Node("Equal", new[] { g.Node("Unsqueeze", new[] { targets, g.Int64Constant("axis_last", 2) }),
+                g.Node("Unsqueeze", new[] { targets, g.Int64Constant("axis_1", 1) }) }) }, null, Int("to", (long)TensorProto.Types.DataType.Float));
+            string block = g.Node("Sub", new[] { entries, same });                                                                            // M_{T,T}
             string identity = g.Node("EyeLike", new[] { g.Node("ConstantOfShape", new[] { g.Node("Concat", new[] { r, r }, null, Int("axis", 0)) }) },
                 null, Int("dtype", (long)TensorProto.Types.DataType.Float));
             string core = g.Node("Add", new[] { identity, g.Node("Mul", new[] { g.Node("Unsqueeze", new[] { uT, g.Int64Constant("axis_last", 2) }), block }) });
-            string zT = g.Node("Squeeze", new[] { g.Node("MatMul", new[] { g.MicrosoftNode("Inverse", new[] { core }),
-                g.Node("Unsqueeze", new[] { rhs, g.Int64Constant("axis_last", 2) }) }), g.Int64Constant("axis_last", 2) });                  // [N, r]
-            string z = g.Node("ScatterElements", new[] { g.Node("Mul", new[] { exogenous, g.Constant("zero", new[] { 0f }, 1) }), targets, zT }, null, Int("axis", 1));
-            return g.Node("MatMul", new[] { g.Node("Sub", new[] { exogenous, z }), _inverseTranspose });
+            _perRow = built = (targets, rows, uT, g.MicrosoftNode("Inverse", new[] { core }));
+            return built;
+        }
+
+        public string Solve(string exogenous)
+        {
+            var (targets, rows, uT, inverseCore) = PerRow();
+            string solved = g.Node("MatMul", new[] { exogenous, _inverseTranspose! });                          // rows (A⁻¹ c)ᵀ, [N, d]
+            // (M c)_T = (A⁻¹ c − c)_T, times u_T; z_T = core⁻¹ that; x = A⁻¹(c − z) = A⁻¹c − Σ_q z_q A⁻¹[:, T_q].
+            string rhs = g.Node("Mul", new[] { uT, g.Node("GatherElements", new[] { g.Node("Sub", new[] { solved, exogenous }), targets }, null, Int("axis", 1)) });
+            string zT = g.Node("MatMul", new[] { inverseCore, g.Node("Unsqueeze", new[] { rhs, g.Int64Constant("axis_last", 2) }) });          // [N, r, 1]
+            string correction = g.Node("Squeeze", new[] { g.Node("MatMul", new[] { g.Node("Transpose", new[] { zT }, null, Ints("perm", 0, 2, 1)), rows }),
+                g.Int64Constant("axis_1", 1) });                                                                                              // [N, d]
+            return g.Node("Sub", new[] { solved, correction });
         }
 
         public string Residual(string x) => g.Node("MatMul", new[] { x, g.Constant("a_t", SystemMatrixTranspose(p.Graph)) });

@@ -239,7 +239,7 @@ internal sealed class LinearCausalModel : CausalModel
     /// <paramref name="graph"/>, every term is read from the factors in O(d² R + K r d R + K r² R): A = D − V Uᵀ's
     /// log-determinant, pooled residual and A m_k as <see cref="LowRankSystemTerms"/> has them, the targets' rows of
     /// Bᵀ = V Uᵀ − diag(U·V), and A⁻¹'s entries among the targets by Woodbury (<see cref="FactoredInverseEntries"/>): no
-    /// d × d matrix is formed, unless some |1 + U_j·V_j| is below <see cref="LemmaFloor"/> (then B densely, as there).
+    /// d × d matrix is formed, unless some |1 + U_j·V_j| is below <see cref="FactoredEntriesFloor"/> (then B densely).
     /// </summary>
     /// <param name="scm">One model's tensors.</param>
     /// <param name="means">[K, d] group means.</param>
@@ -260,7 +260,7 @@ internal sealed class LinearCausalModel : CausalModel
         Tensor delta = (1 - gain).gather(-1, rows.Index) * rows.Valid;                       // δ_T (0 where padded), [K, r]
         Tensor systemLogDet, pooledResidual, transformedMeans, bRows, entries;
         if (graph is null && scm.CauseFactor is { } u && scm.EffectFactor is { } v
-            && (1 + (u * v).sum(-1)).abs().min().to_type(ScalarType.Float64).item<double>() >= LemmaFloor)
+            && (1 + (u * v).sum(-1)).abs().min().to_type(ScalarType.Float64).item<double>() >= FactoredEntriesFloor)
         {
             (systemLogDet, pooledResidual, transformedMeans) = LowRankSystemTerms(scm, means, pooledCovariance);
             Tensor q = (u * v).sum(-1);                                                       // U_j·V_j: Bᵀ = V Uᵀ − diag(q)
@@ -303,7 +303,7 @@ internal sealed class LinearCausalModel : CausalModel
 
     /// <summary>
     /// (A⁻¹)[T_q, T_q'] per group, [K, r, r], for a dense A: the columns of the targets' union S from one solve,
-    /// O(d³/3 + d²|S|) and its backward as much, where an inverse costs twice that.
+    /// O(d³/3 + d²|S|) and its backward as much: less than an inverse's d³ while |S| is well below d (at |S| ≈ d/2, about 0.8 d³).
     /// </summary>
     private static Tensor InverseEntries(Tensor a, Tensor targets)
     {
@@ -393,6 +393,13 @@ internal sealed class LinearCausalModel : CausalModel
 
     /// <summary>Below this |1 + U_j·V_j| the factored likelihood takes log|det A| from A itself rather than by the lemma.</summary>
     internal const double LemmaFloor = 1e-3;
+
+    /// <summary>
+    /// Below this |1 + U_j·V_j| (any j) known knockdowns' rows read B densely instead of the factors: A⁻¹'s entries by
+    /// Woodbury cancel two terms of size 1/D_t, so their float32 error grows like eps/D_t² (about 5e-3 at D = 1e-2, 0.1–1 at
+    /// the log-determinant's 1e-3), where the log-determinant's grows only like eps/D.
+    /// </summary>
+    internal const double FactoredEntriesFloor = 3e-2;
 
     /// <summary>C̄ = Σ_k w_k C_k for weights [K] (or [R, K]) and covariances [K, d, d]: [d, d] (or [R, d, d]).</summary>
     public static Tensor PooledCovariance(Tensor weights, Tensor covariances)

@@ -94,7 +94,7 @@ public class LowRankGraphTests
             covariances[k] = matmul(centred.t(), centred) / cells.shape[0];
         }
         Tensor pooled = LinearCausalModel.PooledCovariance(weights, stack(covariances));
-        int[][] declared = { new[] { 1, 4 }, new[] { 2 }, Array.Empty<int>(), new[] { 0, 6 }, new[] { 4 } };
+        int[][] declared = { new[] { 1, 4 }, new[] { 2 }, Array.Empty<int>(), new[] { 0, 6 }, new[] { 0 } };   // a real target 0 beside padding (index 0)
         var index = new long[K * 2];
         var valid = new double[K * 2];
         Tensor values = zeros(K, 2, D, dtype: ScalarType.Float64);
@@ -112,6 +112,8 @@ public class LowRankGraphTests
         Tensor logScale = gain.log();
 
         LinearScmTensors factored = model.Tensors;
+        Assert.That((1 + (factored.CauseFactor! * factored.EffectFactor!).sum(-1)).abs().min().item<double>(), Is.GreaterThan(LinearCausalModel.FactoredEntriesFloor),
+            "the factored branch is the one under test");
         Tensor low = LinearCausalModel.WeightedLogLikelihoodWithKnockdownRows(factored, means, pooled, weights, shift, logScale, gain, rows);
         Tensor dense = LinearCausalModel.WeightedLogLikelihoodWithKnockdownRows(factored, means, pooled, weights, shift, logScale, gain, rows, factored.Weights());
         Assert.That(low.data<double>().ToArray(), Is.EqualTo(dense.data<double>().ToArray()).Within(1e-10));
