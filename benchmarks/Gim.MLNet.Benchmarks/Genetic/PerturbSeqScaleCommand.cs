@@ -53,7 +53,7 @@ internal static class PerturbSeqScaleCommand
             generated.Stop();
             var options = new GimOptions { Seed = seed, KnownTargets = kind, CalibrationFolds = 0, MaxSteps = steps, GraphRank = rank };
             var summed = Stopwatch.StartNew();
-            PerturbationDataset train = fromStatistics ? Streamed(screen.Train).ToDataset() : screen.Train;
+            PerturbationDataset train = fromStatistics ? PerturbationStatistics.Streamed(screen.Train, targetRows: true, slice: 1000).ToDataset() : screen.Train;
             summed.Stop();
             var clock = Stopwatch.StartNew();
             using GimModel model = new GimTrainer(options).Fit(train);
@@ -65,26 +65,6 @@ internal static class PerturbSeqScaleCommand
                 $"unseen singles Pearson Δ {pearson:F3}");
         }
         return 0;
-    }
-
-    /// <summary>The statistics of <paramref name="cells"/>, streamed in chunks of 1,000 cells in context order (the rows of each context's named targets kept).</summary>
-    private static PerturbationStatistics Streamed(PerturbationDataset cells)
-    {
-        using var builder = new PerturbationStatisticsBuilder(cells.VariableNames, cells.FeatureNames,
-            cells.Contexts.Select(c => new ContextStatistics.Definition(c.Name, c.Features, c.SampleCount, c.IsControl, c.Group)).ToList());
-        int d = cells.VariableCount;
-        for (int k = 0; k < cells.Contexts.Count; k++)
-        {
-            float[,] samples = cells.Contexts[k].Samples;
-            for (int start = 0; start < samples.GetLength(0); start += 1000)
-            {
-                int count = Math.Min(1000, samples.GetLength(0) - start);
-                var chunk = new float[count, d];
-                Array.Copy(samples, (long)start * d, chunk, 0, (long)count * d);
-                builder.Add(k, chunk);
-            }
-        }
-        return builder.Build();
     }
 
     /// <summary>Pearson Δ against the control (<see cref="MeanMetrics.PearsonDelta(double[], double[], double[])"/>), averaged over the unseen genes' single knockdowns.</summary>

@@ -38,9 +38,8 @@ internal sealed partial class FitCommand : Command<FitCommand.Settings>
     /// </summary>
     private static PerturbationDataset WithIndicatorForEveryGene(PerturbationDataset data)
     {
-        string[] missing = data.VariableNames.Where(v => !data.FeatureNames.Contains(v)).ToArray();
+        string[] missing = GenesWithoutIndicator(data.VariableNames, data.FeatureNames);
         if (missing.Length == 0) return data;
-        AnsiConsole.MarkupLineInterpolated($"--known-targets: {missing.Length} measured genes have no indicator in the training labels; each gets one (all 0 here) so the model can predict their knockdown.");
         var contexts = data.Contexts.Select(c => new PerturbationContext(c.Name, c.Features.Concat(new float[missing.Length]).ToArray(), c.Samples, c.IsControl, c.Group)).ToList();
         return new PerturbationDataset(contexts, data.VariableNames, data.FeatureNames.Concat(missing).ToArray());
     }
@@ -51,11 +50,19 @@ internal sealed partial class FitCommand : Command<FitCommand.Settings>
     /// </summary>
     private static PerturbationStatistics WithIndicatorForEveryGene(PerturbationStatistics statistics)
     {
-        string[] missing = statistics.VariableNames.Where(v => !statistics.FeatureNames.Contains(v)).ToArray();
+        string[] missing = GenesWithoutIndicator(statistics.VariableNames, statistics.FeatureNames);
         if (missing.Length == 0) return statistics;
-        AnsiConsole.MarkupLineInterpolated($"--known-targets: {missing.Length} measured genes have no indicator in the training labels; each gets one (all 0 here) so the model can predict their knockdown.");
         var contexts = statistics.Contexts.Select(c => c with { Features = c.Features.Concat(new float[missing.Length]).ToArray() }).ToList();
         return new PerturbationStatistics(statistics.VariableNames, statistics.FeatureNames.Concat(missing).ToArray(), contexts, statistics.Covariance);
+    }
+
+    /// <summary>The measured genes no feature is named after, said on the console when there are any.</summary>
+    private static string[] GenesWithoutIndicator(IReadOnlyList<string> genes, IReadOnlyList<string> features)
+    {
+        string[] missing = genes.Where(v => !features.Contains(v)).ToArray();
+        if (missing.Length > 0)
+            AnsiConsole.MarkupLineInterpolated($"--known-targets: {missing.Length} measured genes have no indicator in the training labels; each gets one (all 0 here) so the model can predict their knockdown.");
+        return missing;
     }
 
     /// <summary>

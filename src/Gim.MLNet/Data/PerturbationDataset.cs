@@ -101,10 +101,7 @@ public sealed class PerturbationDataset
                             "expected a finite mean and a finite variance ≥ 0.");
                 foreach (var (target, row) in m.CovarianceRows)
                 {
-                    if ((uint)target >= (uint)d)
-                        throw new ArgumentException($"Context '{context.Name}' has a covariance row for variable {target}; expected a variable index from 0 to {d - 1}.");
-                    if (row is null || row.Length != d)
-                        throw new ArgumentException($"Context '{context.Name}': the covariance row of '{VariableNames[target]}' has {row?.Length ?? 0} values; expected one per variable ({d}).");
+                    ContextMoments.CheckRowShape(context.Name, target, row, VariableNames);
                     int bad = Array.FindIndex(row, v => !double.IsFinite(v));
                     if (bad >= 0)
                         throw new ArgumentException($"Context '{context.Name}': the covariance row of '{VariableNames[target]}' is {row[bad]} at variable '{VariableNames[bad]}'; expected finite numbers.");

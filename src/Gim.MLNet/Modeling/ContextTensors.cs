@@ -249,8 +249,7 @@ internal sealed record CovarianceRows(Tensor Index, Tensor Valid, Tensor Values)
                     $"for it: a fit with known Knockdown targets reads each declared target's row ({StatisticsFileNames.TargetRows} in a statistics " +
                     "folder). Statistics computed by Gim.MLNet 0.16.0 or later keep them for every variable a context's features name; recompute " +
                     "the statistics, or fit from the cells.");
-            if (row.Length != d)
-                throw new ArgumentException($"Context '{context.Name}': the covariance row of '{data.VariableNames[j]}' has {row.Length} values; expected one per variable ({d}).");
+            ContextMoments.CheckRowShape(context.Name, j, row, data.VariableNames);
             Array.Copy(row, 0, raw, (long)q * d, d);
         }
         return raw;

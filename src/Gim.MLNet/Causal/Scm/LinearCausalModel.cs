@@ -262,7 +262,7 @@ internal sealed class LinearCausalModel : CausalModel
         if (graph is null && scm.CauseFactor is { } u && scm.EffectFactor is { } v
             && (1 + (u * v).sum(-1)).abs().min().to_type(ScalarType.Float64).item<double>() >= FactoredEntriesFloor)
         {
-            (systemLogDet, pooledResidual, transformedMeans) = LowRankSystemTerms(scm, means, pooledCovariance);
+            (systemLogDet, pooledResidual, transformedMeans) = LowRankSystemTerms(scm, means, pooledCovariance, aboveFloor: true);
             Tensor q = (u * v).sum(-1);                                                       // U_j·V_j: Bᵀ = V Uᵀ − diag(q)
             Tensor unit = nn.functional.one_hot(flat, d).to_type(means.dtype);                // e_j, [K r, d]
             bRows = (matmul(v.index_select(0, flat), u.t()) - q.index_select(0, flat).unsqueeze(-1) * unit).view(k, r, d);
@@ -369,7 +369,12 @@ internal sealed class LinearCausalModel : CausalModel
     /// determinant lemma), (A C̄ Aᵀ)_jj = D_j² C̄_jj − 2 D_j (C̄ U)_j·V_j + V_j (Uᵀ C̄ U) V_jᵀ, and A m = D m − V (Uᵀ m). The
     /// same numbers as the dense form for the same B (float64 test).
     /// </summary>
-    private static (Tensor LogDet, Tensor PooledResidual, Tensor TransformedMeans) LowRankSystemTerms(LinearScmTensors scm, Tensor means, Tensor pooledCovariance)
+    /// <param name="scm">One model's tensors (or R stacked), with factors.</param>
+    /// <param name="means">[..., K, d] group means.</param>
+    /// <param name="pooledCovariance">[..., d, d] C̄.</param>
+    /// <param name="aboveFloor">The caller has checked every |1 + U_j·V_j| against a floor at least <see cref="LemmaFloor"/> (no second host sync).</param>
+    private static (Tensor LogDet, Tensor PooledResidual, Tensor TransformedMeans) LowRankSystemTerms(LinearScmTensors scm, Tensor means, Tensor pooledCovariance,
+        bool aboveFloor = false)
     {
         Tensor u = scm.CauseFactor!, v = scm.EffectFactor!;                                   // [..., d, r]
         long r = u.shape[^1];
@@ -377,7 +382,7 @@ internal sealed class LinearCausalModel : CausalModel
         Tensor logDet;
         // The lemma divides by D, which nothing keeps away from 0 (q_j is not penalised); A itself may be far from
         // singular there. Near it, the two terms would cancel in float32: the step reads A dense instead (O(d³), rare).
-        if (diagonal.abs().min().to_type(ScalarType.Float64).item<double>() < LemmaFloor) logDet = LogDeterminant.LogAbs(scm.SystemMatrix());
+        if (!aboveFloor && diagonal.abs().min().to_type(ScalarType.Float64).item<double>() < LemmaFloor) logDet = LogDeterminant.LogAbs(scm.SystemMatrix());
         else
         {
             Tensor core = eye(r, dtype: u.dtype, device: u.device) - matmul(u.transpose(-1, -2), v / diagonal.unsqueeze(-1));   // I − Uᵀ D⁻¹ V

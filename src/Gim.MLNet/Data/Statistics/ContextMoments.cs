@@ -37,6 +37,19 @@ public sealed class ContextMoments
     /// </summary>
     public IReadOnlyDictionary<int, double[]> CovarianceRows { get; init; } = NoRows;
 
+    /// <summary>
+    /// Throws, naming <paramref name="context"/>, unless <paramref name="target"/> is one of <paramref name="variables"/>' indices
+    /// and <paramref name="row"/> has one value per variable: what a covariance row must be wherever rows are read or written.
+    /// </summary>
+    internal static void CheckRowShape(string context, int target, double[]? row, IReadOnlyList<string> variables)
+    {
+        int d = variables.Count;
+        if ((uint)target >= (uint)d)
+            throw new ArgumentException($"Context '{context}' has a covariance row for variable {target}; expected a variable index from 0 to {d - 1}.");
+        if (row is null || row.Length != d)
+            throw new ArgumentException($"Context '{context}': the covariance row of '{variables[target]}' has {row?.Length ?? 0} values; expected one per variable ({d}).");
+    }
+
     private static readonly IReadOnlyDictionary<int, double[]> NoRows = new System.Collections.ObjectModel.ReadOnlyDictionary<int, double[]>(new Dictionary<int, double[]>());
 
     /// <summary>Number of variables.</summary>

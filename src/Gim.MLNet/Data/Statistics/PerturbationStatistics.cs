@@ -70,12 +70,17 @@ public sealed class PerturbationStatistics
     /// The within-context covariance pool of a data set that holds cells, streamed through the builder a context's slice of
     /// rows at a time: what <see cref="Compute"/> and a fit from the cells (which has validated them) both read.
     /// </summary>
-    internal static WithinContextCovariance PooledCovariance(PerturbationDataset data)
+    internal static WithinContextCovariance PooledCovariance(PerturbationDataset data) => Streamed(data, targetRows: false, slice: 4096).Covariance;
+
+    /// <summary>
+    /// <paramref name="data"/>'s cells streamed through <see cref="PerturbationStatisticsBuilder"/> in context order, a slice
+    /// of at most <paramref name="slice"/> rows at a time (the builder's float64 copies of a chunk stay small whatever the
+    /// context's size), with or without the targets' covariance rows: the one pass a file's stream makes.
+    /// </summary>
+    internal static PerturbationStatistics Streamed(PerturbationDataset data, bool targetRows, int slice)
     {
         using var builder = new PerturbationStatisticsBuilder(data.VariableNames, data.FeatureNames,
-            data.Contexts.Select(c => new ContextStatistics.Definition(c.Name, c.Features, c.SampleCount, c.IsControl, c.Group)).ToList(), targetRows: false);
-        // A context a slice of rows at a time: the builder's float64 copies of a chunk stay small whatever the context's size.
-        const int slice = 4096;
+            data.Contexts.Select(c => new ContextStatistics.Definition(c.Name, c.Features, c.SampleCount, c.IsControl, c.Group)).ToList(), targetRows);
         for (int k = 0; k < data.Contexts.Count; k++)
         {
             float[,] cells = data.Contexts[k].Samples;
@@ -93,7 +98,7 @@ public sealed class PerturbationStatistics
                 builder.Add(k, part);
             }
         }
-        return builder.Build().Covariance;
+        return builder.Build();
     }
 
     /// <summary>

@@ -31,13 +31,7 @@ internal static class StatisticsFiles
         int d = statistics.VariableNames.Count, k = statistics.Contexts.Count;
         // Checked before any file is replaced: a failure leaves the folder as it was.
         var kept = statistics.Contexts.SelectMany(c => c.Moments.CovarianceRows.OrderBy(r => r.Key).Select(r => (Context: c.Name, Target: r.Key, Row: r.Value))).ToList();
-        foreach (var (context, target, row) in kept)
-        {
-            if ((uint)target >= (uint)d)
-                throw new ArgumentException($"Context '{context}' has a covariance row for variable {target}; expected a variable index from 0 to {d - 1}.");
-            if (row.Length != d)
-                throw new ArgumentException($"Context '{context}': the covariance row of '{statistics.VariableNames[target]}' has {row.Length} values; expected one per variable ({d}).");
-        }
+        foreach (var (context, target, row) in kept) ContextMoments.CheckRowShape(context, target, row, statistics.VariableNames);
         Directory.CreateDirectory(directory);
 
         var contextFields = new List<DataField>

@@ -1,6 +1,7 @@
 using Gim.MLNet.Causal;
 using Gim.MLNet.Data;
 using Gim.MLNet.Data.Synthetic;
+using Gim.MLNet.Tests.Support;
 
 namespace Gim.MLNet.Tests.Data.Statistics;
 
@@ -43,29 +44,8 @@ public class KnockdownStatisticsTests
     public void EachContextKeepsTheRowsOfTheTargetsItsFeaturesName_ComputedOrStreamed()
     {
         PerturbationDataset data = Wide.Train;
-        int d = data.VariableCount;
         PerturbationStatistics computed = PerturbationStatistics.Compute(data);
-
-        var rows = data.Contexts.SelectMany((c, ci) => Enumerable.Range(0, c.SampleCount).Select(i => (Context: ci, Row: i))).ToList();
-        var random = new Random(7);
-        rows = rows.OrderBy(_ => random.Next()).ToList();
-        using var builder = new PerturbationStatisticsBuilder(data.VariableNames, data.FeatureNames,
-            data.Contexts.Select(c => new ContextStatistics.Definition(c.Name, c.Features, c.SampleCount, c.IsControl, c.Group)).ToList());
-        for (int start = 0; start < rows.Count;)
-        {
-            int size = Math.Min(rows.Count - start, random.Next(1, 300));
-            var chunk = new float[size, d];
-            var labels = new int[size];
-            for (int i = 0; i < size; i++)
-            {
-                var (ci, row) = rows[start + i];
-                labels[i] = ci;
-                for (int j = 0; j < d; j++) chunk[i, j] = data.Contexts[ci].Samples[row, j];
-            }
-            builder.Add(labels, chunk);
-            start += size;
-        }
-        PerturbationStatistics streamed = builder.Build();
+        PerturbationStatistics streamed = ShuffledStream.Statistics(data, seed: 7);
 
         Assert.That(data.Contexts.Count(c => Named(data, c).Length == 2), Is.GreaterThan(0), "the screen has pairs");
         for (int c = 0; c < data.Contexts.Count; c++)
@@ -263,7 +243,7 @@ public class KnockdownStatisticsTests
         {
             if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
         }
-        Support.DocsSnippet.AssertShownIn("docs/statistics.md", "Data/Statistics/KnockdownStatisticsTests.cs", "knockdown-statistics");
+        DocsSnippet.AssertShownIn("docs/statistics.md", "Data/Statistics/KnockdownStatisticsTests.cs", "knockdown-statistics");
     }
 
     private static void WriteRows(string path, params (string Context, string Target, string Variable, double Covariance)[] rows)

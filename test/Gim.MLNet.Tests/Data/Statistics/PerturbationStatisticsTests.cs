@@ -27,26 +27,7 @@ public class PerturbationStatisticsTests
         PerturbationDataset data = TrainingFixtures.SmallScreen().Train.Data;
         int d = data.VariableCount, k = data.Contexts.Count;
         // Every cell once, in a random order, in chunks of random sizes: a stream does not come sorted by context.
-        var rows = data.Contexts.SelectMany((c, ci) => Enumerable.Range(0, c.SampleCount).Select(i => (Context: ci, Row: i))).ToList();
-        var random = new Random(7);
-        rows = rows.OrderBy(_ => random.Next()).ToList();
-        var builder = new PerturbationStatisticsBuilder(data.VariableNames, data.FeatureNames,
-            data.Contexts.Select(c => new ContextStatistics.Definition(c.Name, c.Features, c.SampleCount, c.IsControl, c.Group)).ToList());
-        for (int start = 0; start < rows.Count;)
-        {
-            int size = Math.Min(rows.Count - start, random.Next(1, 300));
-            var chunk = new float[size, d];
-            var labels = new int[size];
-            for (int i = 0; i < size; i++)
-            {
-                var (ci, row) = rows[start + i];
-                labels[i] = ci;
-                for (int j = 0; j < d; j++) chunk[i, j] = data.Contexts[ci].Samples[row, j];
-            }
-            builder.Add(labels, chunk);
-            start += size;
-        }
-        PerturbationStatistics statistics = builder.Build();
+        PerturbationStatistics statistics = ShuffledStream.Statistics(data, seed: 7);
 
         var equal = new double[d, d];
         var byCells = new double[d, d];
